@@ -1,0 +1,328 @@
+"""The ``qframework`` command (also ``python -m qframework``).
+
+Every :class:`~qframework.errors.QFrameworkError` is printed without a traceback and exits
+non-zero; ``validate`` prints one ``file: path: message`` line per problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from .errors import QFrameworkError, ValidationError
+
+__all__ = ["main"]
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _registry() -> Any:
+    from .plugins import load_registry
+
+    return load_registry()
+
+
+def _warn_failures(registry: Any, out: TextIO | None = None) -> None:
+    for failure in registry.failures:
+        print(f"warning: {failure}", file=out or sys.stderr)
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+# -- foundation commands -----------------------------------------------------------------------
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    registry = _registry()
+    rows = []
+    for name, info in sorted(registry.plugins.items()):
+        rows.append(
+            {
+                "name": name,
+                "version": info.version,
+                "module": info.module,
+                "builtin": info.builtin,
+                "registered": registry.registered_by(name),
+            }
+        )
+    if args.json:
+        _print_json({"plugins": rows, "failures": [attrs_asdict(f) for f in registry.failures]})
+        return 0
+    for row in rows:
+        label = f"{row['name']} {row['version']}" if row["version"] else f"{row['name']} (built in)"
+        print(label)
+        for kind, ids in row["registered"].items():
+            print(f"  {kind}: {', '.join(ids)}")
+    for failure in registry.failures:
+        print(f"FAILED {failure.plugin}: {failure.message}")
+    return 1 if registry.failures else 0
+
+
+def attrs_asdict(obj: Any) -> dict[str, Any]:
+    import attrs
+
+    return attrs.asdict(obj)
+
+
+def cmd_frameworks(args: argparse.Namespace) -> int:
+    registry = _registry()
+    _warn_failures(registry)
+    rows = []
+    for fid in sorted(registry.frameworks):
+        fw = registry.frameworks[fid]
+        rows.append(
+            {
+                "id": fw.id,
+                "version": fw.version,
+                "title": fw.title,
+                "dimensions": len(fw.dimensions),
+                "indicators": sum(len(d.indicators) for d in fw.dimensions),
+                "plugin": registry.frameworks.providers[fid].name,
+            }
+        )
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        print(
+            f"{row['id']} {row['version']}  {row['title']}  "
+            f"({row['dimensions']} dimensions, {row['indicators']} indicators; plugin {row['plugin']})"
+        )
+    return 0
+
+
+def _load_framework_arg(value: str, version: str | None = None) -> Any:
+    """A framework given as an installed id or as a file path."""
+    from .io import load_framework
+
+    if value.endswith((".toml", ".json")) or Path(value).exists():
+        return load_framework(value)
+    return _registry().framework(value, version)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    fw = _load_framework_arg(args.framework, args.version)
+    if args.json:
+        from .io import unstructure
+
+        _print_json(unstructure(fw))
+        return 0
+    lang = args.lang
+
+    def title(element: Any) -> str:
+        text = element.title
+        if lang and lang in getattr(element, "translations", {}):
+            text += f" / {element.translations[lang].title}"
+        return text
+
+    def prov(element: Any) -> str:
+        p = element.provenance
+        if p is None:
+            return ""
+        return f"  [{p.kind}{': ' + p.source if p.source else ''}]"
+
+    width = 100
+    print(f"{title(fw)}  ({fw.id} {fw.version}){prov(fw)}")
+    if fw.publisher:
+        print(f"Herausgeber: {fw.publisher}")
+    default_scale = fw.get_scale()
+    print(f"Skala: {default_scale.title} (" + ", ".join(f"{lv.value} {lv.label}" for lv in default_scale.levels) + ")")
+    for facet in fw.facets:
+        print(f"Facette {facet.title}: " + ", ".join(v.title for v in facet.values))
+    for dim in fw.dimensions:
+        print()
+        print(f"{dim.number}  {title(dim)}{prov(dim)}")
+        if args.descriptions and dim.description:
+            print(textwrap.fill(dim.description, width, initial_indent="   ", subsequent_indent="   "))
+        for ind in dim.indicators:
+            extras = []
+            if ind.weight != 1.0:
+                extras.append(f"weight {ind.weight:g}")
+            if ind.scale:
+                extras.append(f"scale {ind.scale}")
+            for facet_id, values in ind.facets.items():
+                extras.append(f"{facet_id}={'/'.join(values)}")
+            suffix = f"  ({'; '.join(extras)})" if extras else ""
+            print(f"   - {ind.id}: {title(ind)}{suffix}{prov(ind)}")
+            if args.descriptions and ind.description:
+                print(textwrap.fill(ind.description, width, initial_indent="       ", subsequent_indent="       "))
+            for tier in ind.tiers:
+                print(f"       · {tier.title}" + (f": {tier.description}" if args.descriptions and tier.description else ""))
+    return 0
+
+
+# Document types ``validate`` recognises, by the keys that only they have at the top level.
+# Feature modules add theirs to this list.
+DOCUMENT_KINDS: list[tuple[str, Callable[[dict[str, Any]], bool], Callable[[], type[Any]]]] = []
+
+
+def _framework_cls() -> type[Any]:
+    from .model import Framework
+
+    return Framework
+
+
+DOCUMENT_KINDS.append(("framework", lambda data: "dimensions" in data, _framework_cls))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .io import format_for, parse, structure
+
+    failed = 0
+    for name in args.files:
+        try:
+            fmt = format_for(name)
+            try:
+                raw = Path(name).read_bytes()
+            except OSError as exc:
+                raise ValidationError([_problem("", f"cannot read file: {exc.strerror or exc}")], name) from None
+            data = parse(raw, format=fmt, file=name)
+            if not isinstance(data, dict):
+                raise ValidationError([_problem("", "expected a table at the top level")], name)
+            kind = args.kind
+            candidates = [k for k in DOCUMENT_KINDS if (k[0] == kind if kind else k[1](data))]
+            if not candidates:
+                known = ", ".join(k[0] for k in DOCUMENT_KINDS)
+                raise ValidationError(
+                    [_problem("", f"cannot tell what kind of file this is; pass --kind ({known})")], name
+                )
+            label, _, cls_factory = candidates[0]
+            structure(data, cls_factory(), file=name)
+            if not args.quiet:
+                print(f"{name}: valid {label}")
+        except ValidationError as exc:
+            failed += 1
+            for line in exc.with_file(exc.file or name).lines():
+                print(line)
+    return 1 if failed else 0
+
+
+def _problem(path: str, message: str) -> Any:
+    from .errors import Problem
+
+    return Problem(path, message)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Load every plugin, validate all shipped data and print an overview."""
+    started = time.perf_counter()
+    registry = _registry()
+    print("qframework demo: the installed plugins and the data they ship\n")
+    for name, info in sorted(registry.plugins.items()):
+        what = "; ".join(f"{k}: {', '.join(v)}" for k, v in registry.registered_by(name).items())
+        print(f"  plugin {info}: {what or 'nothing registered'}")
+    for failure in registry.failures:
+        print(f"  FAILED {failure}")
+    print()
+    from .validation import problems_of
+
+    total_problems = 0
+    for fid in sorted(registry.frameworks):
+        fw = registry.frameworks[fid]
+        found = problems_of(fw)
+        total_problems += len(found)
+        kinds: dict[str, int] = {}
+        for ind in fw.indicators():
+            kind = ind.provenance.kind if ind.provenance else "missing"
+            kinds[kind] = kinds.get(kind, 0) + 1
+        n_ind = sum(kinds.values())
+        print(f"{fw.title} ({fw.id} {fw.version})")
+        print(f"  {len(fw.dimensions)} dimensions, {n_ind} indicators; provenance of indicators: "
+              + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+        for dim in fw.dimensions:
+            print(f"    {dim.number:>2} {dim.title} ({len(dim.indicators)})")
+        print("  " + ("valid" if not found else f"{len(found)} problems"))
+        print()
+    for step in DEMO_STEPS:
+        step(registry)
+    elapsed = time.perf_counter() - started
+    ok = not registry.failures and total_problems == 0
+    print(f"demo finished in {elapsed:.2f} s: " + ("all shipped data is valid" if ok else "PROBLEMS FOUND"))
+    return 0 if ok else 1
+
+
+#: Further demo steps (assessment, assignment, programmes) append themselves here.
+DEMO_STEPS: list[Callable[[Any], None]] = []
+
+
+# -- parser ------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="qframework",
+        description="Quality frameworks, assessments and assignment rules for Frühe Hilfen and Kinder- und Jugendhilfe.",
+    )
+    parser.add_argument("--version", action="version", version=f"qframework {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("plugins", help="list installed plugins and what each registered")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_plugins)
+
+    p = sub.add_parser("frameworks", help="list installed frameworks")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_frameworks)
+
+    p = sub.add_parser("show", help="print a framework as a readable tree")
+    p.add_argument("framework", metavar="ID_OR_FILE", help="an installed framework id or a framework file")
+    p.add_argument("--version", dest="version", default=None, help="a specific installed version")
+    p.add_argument("--descriptions", "-d", action="store_true", help="include description texts")
+    p.add_argument("--lang", default=None, help="also show titles in this language (e.g. en)")
+    p.add_argument("--json", action="store_true", help="the framework as JSON data")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("validate", help="validate files; prints one 'file: path: message' line per problem")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--kind", default=None, help="the kind of document, if it cannot be told from the content")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing for valid files")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("demo", help="load every plugin, validate the shipped data and show what qframework does")
+    p.set_defaults(handler=cmd_demo)
+
+    for add in COMMAND_GROUPS:
+        add(sub)
+    return parser
+
+
+#: Feature modules add ``add(subparsers)`` functions here to contribute sub-commands.
+COMMAND_GROUPS: list[Callable[[Any], None]] = []
+
+# --- assessment commands (issue 3) ---
+# --- assignment commands (issue 4) ---
+# --- programme commands (issue 5) ---
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except QFrameworkError as exc:
+        if isinstance(exc, ValidationError):
+            for line in exc.lines():
+                print(line, file=sys.stderr)
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # pragma: no cover - e.g. `qframework show x | head`
+        return 0
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Errors raised by qframework.
+
+Every error a user can trigger derives from :class:`QFrameworkError`, so a CLI or a web app can
+catch one type and show the message without a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = [
+    "InfeasibleAssignment",
+    "NotFound",
+    "PluginError",
+    "Problem",
+    "QFrameworkError",
+    "ValidationError",
+]
+
+
+class QFrameworkError(Exception):
+    """Base class of every error qframework raises on purpose."""
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with a file or an object.
+
+    ``path`` points into the data the way a user reads it (``dimensions[2].indicators[0].scale``);
+    an empty path means the document as a whole.
+    """
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ValidationError(QFrameworkError, ValueError):
+    """Data did not validate; carries *every* problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem], file: str | None = None) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.file = file
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        head = f"{self.file}: " if self.file else ""
+        count = len(self.problems)
+        lines = [f"{head}{count} problem{'s' if count != 1 else ''}:"]
+        lines += [f"  {p}" for p in self.problems]
+        return "\n".join(lines)
+
+    def lines(self) -> list[str]:
+        """One ``file: path: message`` line per problem, as the CLI prints them."""
+        prefix = f"{self.file}: " if self.file else ""
+        return [f"{prefix}{p}" for p in self.problems]
+
+    def with_file(self, file: str) -> ValidationError:
+        """The same problems, attributed to ``file``."""
+        return ValidationError(self.problems, file)
+
+    def nested(self, prefix: str) -> ValidationError:
+        """The same problems with ``prefix`` put in front of every path."""
+        return ValidationError((Problem(join_path(prefix, p.path), p.message) for p in self.problems), self.file)
+
+
+class PluginError(QFrameworkError):
+    """A plugin could not be loaded, or two plugins claim the same id."""
+
+
+class InfeasibleAssignment(QFrameworkError):
+    """The assignment rules cannot all be met; ``rule`` names the one that fails."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        self.rule = rule
+        super().__init__(f"{rule}: {message}")
+
+
+class NotFound(QFrameworkError, LookupError):
+    """A framework, programme, crosswalk, indicator or participant id is not known."""
+
+
+def join_path(prefix: str, path: str) -> str:
+    """Join two data paths: ``join_path("dimensions[0]", "title") == "dimensions[0].title"``."""
+    if not prefix:
+        return path
+    if not path:
+        return prefix
+    if path.startswith("["):
+        return prefix + path
+    return f"{prefix}.{path}"

@@ -1,0 +1,424 @@
+"""Reading and writing qframework files: the one place that knows about (de)serialisation.
+
+One cattrs converter (built on :mod:`cattrs.preconf.tomllib`, ``forbid_extra_keys``,
+``omit_if_default``) turns every model class into TOML- and JSON-ready data and back.
+
+Loading is validated completely. The fast path structures with cattrs' generated code and then
+runs the semantic pass; only when something is wrong does a second, lenient pass walk the data
+field by field to report *every* problem with its path (``dimensions[2].indicators[0].scale``),
+including the semantic ones of the parts that could be built. Saving is atomic.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import tomllib
+import types
+import typing
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from enum import Enum
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
+
+import attrs
+import cattrs
+import tomli_w
+from cattrs.preconf.tomllib import make_converter
+
+from .errors import Problem, ValidationError, join_path
+from .model import Framework
+from .validation import deferred, problems_of
+
+__all__ = [
+    "Format",
+    "atomic_write",
+    "converter",
+    "dump_bytes",
+    "dumps",
+    "dumps_framework",
+    "format_for",
+    "load",
+    "load_framework",
+    "loads",
+    "loads_framework",
+    "parse",
+    "save",
+    "structure",
+    "unstructure",
+]
+
+T = TypeVar("T")
+Format = Literal["toml", "json"]
+
+_TYPE_WORDS = {
+    str: "text",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    dict: "a table",
+    list: "a list",
+    date: "a date (YYYY-MM-DD)",
+    datetime: "a date and time",
+}
+
+
+def _describe(value: object) -> str:
+    kind = {str: "text", int: "whole number", float: "number", bool: "boolean", dict: "table", list: "list"}.get(
+        type(value), type(value).__name__
+    )
+    shown = repr(value)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    return f"{shown} ({kind})"
+
+
+class _WrongType(TypeError):
+    pass
+
+
+def _strict_str(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
+        raise _WrongType(f"expected text, got {_describe(value)}")
+    return value
+
+
+def _strict_int(value: Any, _: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _WrongType(f"expected a whole number, got {_describe(value)}")
+    return value
+
+
+def _strict_float(value: Any, _: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _WrongType(f"expected a number, got {_describe(value)}")
+    return float(value)
+
+
+def _strict_bool(value: Any, _: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _WrongType(f"expected true or false, got {_describe(value)}")
+    return value
+
+
+def _strict_date(value: Any, _: Any) -> date:
+    if isinstance(value, datetime):
+        raise _WrongType(f"expected a date (YYYY-MM-DD), got {_describe(value)}")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _WrongType(f"expected a date (YYYY-MM-DD), got {_describe(value)}")
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = make_converter(forbid_extra_keys=True, omit_if_default=True, detailed_validation=False)
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(int, _strict_int)
+    conv.register_structure_hook(float, _strict_float)
+    conv.register_structure_hook(bool, _strict_bool)
+    conv.register_structure_hook(date, _strict_date)
+    return conv
+
+
+#: The converter every qframework file goes through. Plugins and tools that need to turn a
+#: qframework object into plain data should use it (or :func:`unstructure`) rather than their own.
+converter: cattrs.Converter = _make_converter()
+
+
+# -- structure ---------------------------------------------------------------------------------
+
+
+def structure(data: Any, cls: type[T], *, file: str | None = None) -> T:
+    """Build a ``cls`` from plain data (parsed TOML or JSON), validating it completely.
+
+    Raises :class:`ValidationError` listing every problem, each with its path.
+    """
+    try:
+        with deferred():
+            obj = converter.structure(data, cls)
+    except Exception:  # noqa: BLE001 - any failure: re-run leniently to describe all of them
+        problems: list[Problem] = []
+        with deferred():
+            built = _Lenient(problems).value(data, cls, "")
+        if built is not None:
+            # Broken leaves were replaced by None; what the semantic pass says about them repeats
+            # a problem already reported, so keep only what concerns other paths.
+            broken = [p.path for p in problems]
+            problems.extend(p for p in problems_of(built) if not _under_any(p.path, broken))
+        if not problems:  # pragma: no cover - the fast path failed in a way we cannot describe
+            raise
+        raise ValidationError(sorted(problems, key=_path_key), file) from None
+    found = problems_of(obj)
+    if found:
+        raise ValidationError(sorted(found, key=_path_key), file)
+    return obj
+
+
+def _path_key(problem: Problem) -> list[tuple[int, int | str]]:
+    """Sort problems in document order: ``dimensions[2]`` before ``dimensions[10]``."""
+    parts = re.split(r"[.\[\]]+", problem.path)
+    return [(0, int(p)) if p.isdigit() else (1, p) for p in parts if p]
+
+
+def _under_any(path: str, prefixes: list[str]) -> bool:
+    return any(
+        path == prefix or path.startswith((prefix + ".", prefix + "[")) for prefix in prefixes if prefix
+    )
+
+
+class _Lenient:
+    """Structure field by field, recording problems instead of stopping at the first one.
+
+    Broken leaves become ``None`` so that the rest of the tree can still be built and checked.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def value(self, data: Any, tp: Any, path: str) -> Any:
+        origin = get_origin(tp)
+        if origin in (Union, types.UnionType):
+            args = get_args(tp)
+            if data is None and type(None) in args:
+                return None
+            rest = [a for a in args if a is not type(None)]
+            if len(rest) == 1:
+                return self.value(data, rest[0], path)
+            return self.leaf(data, tp, path)
+        if isinstance(tp, type) and attrs.has(tp):
+            return self.attrs_class(data, tp, path)
+        if origin in (tuple, list, typing.Sequence, Sequence_abc):
+            args = get_args(tp)
+            item_tp = args[0] if args else Any
+            if not isinstance(data, list):
+                self.fail(path, f"expected a list, got {_describe(data)}")
+                return ()
+            items = [self.value(v, item_tp, f"{path}[{i}]") for i, v in enumerate(data)]
+            return tuple(items) if origin is not list else items
+        if origin in (dict, Mapping_abc, typing.Mapping):
+            key_tp, val_tp = get_args(tp) or (str, Any)
+            if not isinstance(data, dict):
+                self.fail(path, f"expected a table, got {_describe(data)}")
+                return {}
+            return {
+                self.leaf(k, key_tp, join_path(path, str(k))): self.value(v, val_tp, join_path(path, str(k)))
+                for k, v in data.items()
+            }
+        if origin is Literal:
+            allowed = get_args(tp)
+            if data not in allowed:
+                self.fail(path, f"must be one of {', '.join(map(str, allowed))}, got {_describe(data)}")
+                return None
+            return data
+        return self.leaf(data, tp, path)
+
+    def leaf(self, data: Any, tp: Any, path: str) -> Any:
+        try:
+            return converter.structure(data, tp)
+        except _WrongType as exc:
+            self.fail(path, str(exc))
+        except Exception as exc:  # noqa: BLE001
+            if isinstance(tp, type) and issubclass(tp, Enum):
+                allowed = ", ".join(str(m.value) for m in tp)
+                self.fail(path, f"must be one of {allowed}, got {_describe(data)}")
+            else:
+                self.fail(path, f"expected {_TYPE_WORDS.get(tp, getattr(tp, '__name__', str(tp)))}: {exc}")
+        return None
+
+    def attrs_class(self, data: Any, cls: type[Any], path: str) -> Any:
+        if not isinstance(data, dict):
+            self.fail(path, f"expected a table, got {_describe(data)}")
+            return None
+        hints = _field_types(cls)
+        kwargs: dict[str, Any] = {}
+        known = set()
+        for field in attrs.fields(cls):
+            if not field.init:
+                continue
+            key = field.alias or field.name
+            known.add(key)
+            fpath = join_path(path, key)
+            if key in data:
+                kwargs[key] = self.value(data[key], hints[field.name], fpath)
+            elif field.default is attrs.NOTHING:
+                self.fail(fpath, "missing required key")
+                kwargs[key] = None
+        for key in data:
+            if key not in known:
+                self.fail(join_path(path, str(key)), f"unknown key (expected one of: {', '.join(sorted(known))})")
+        try:
+            return cls(**kwargs)
+        except Exception:  # noqa: BLE001 - a constructor that cannot cope with broken parts
+            return None
+
+
+from collections.abc import Mapping as Mapping_abc  # noqa: E402
+from collections.abc import Sequence as Sequence_abc  # noqa: E402
+
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _field_types(cls: type[Any]) -> dict[str, Any]:
+    hints = _HINTS.get(cls)
+    if hints is None:
+        attrs.resolve_types(cls)
+        hints = {f.name: f.type for f in attrs.fields(cls)}
+        _HINTS[cls] = hints
+    return hints
+
+
+# -- parse / load ------------------------------------------------------------------------------
+
+
+def format_for(path: str | os.PathLike[str]) -> Format:
+    """The file format a path's suffix stands for."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".toml":
+        return "toml"
+    if suffix == ".json":
+        return "json"
+    raise ValidationError([Problem("", f"cannot tell the format from the suffix {suffix!r}: use .toml or .json")], str(path))
+
+
+def parse(text: str | bytes, *, format: Format = "toml", file: str | None = None) -> Any:
+    """Parse TOML or JSON text into plain data; syntax errors become a ValidationError with line and column."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationError([Problem("", f"not UTF-8 text (byte {exc.start})")], file) from None
+    if format == "toml":
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValidationError([Problem("", f"TOML syntax error: {exc}")], file) from None
+    if format == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                [Problem("", f"JSON syntax error: {exc.msg} (at line {exc.lineno}, column {exc.colno})")], file
+            ) from None
+    raise ValueError(f"format must be 'toml' or 'json', got {format!r}")
+
+
+def loads(cls: type[T], text: str | bytes, *, format: Format = "toml", file: str | None = None) -> T:
+    """Parse and validate a document of type ``cls`` from TOML or JSON text."""
+    return structure(parse(text, format=format, file=file), cls, file=file)
+
+
+def load(cls: type[T], path: str | os.PathLike[str] | Traversable, *, format: Format | None = None) -> T:
+    """Read, parse and validate a file; the format follows the suffix unless given.
+
+    ``path`` may also be a :class:`importlib.resources.abc.Traversable`, which is how plugins
+    load the data files inside their package.
+    """
+    name = str(path)
+    fmt = format or format_for(name)
+    try:
+        raw = path.read_bytes() if isinstance(path, Traversable) else Path(path).read_bytes()
+    except OSError as exc:
+        raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], name) from None
+    return loads(cls, raw, format=fmt, file=name)
+
+
+# -- unstructure / dump / save -----------------------------------------------------------------
+
+
+def unstructure(obj: Any) -> Any:
+    """Plain data (dicts, lists, str, numbers, dates) for any qframework object."""
+    return converter.unstructure(obj)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def dumps(obj: Any, *, format: Format = "toml") -> str:
+    """Serialise a qframework object as TOML or JSON text (lossless: ``loads(dumps(x)) == x``)."""
+    data = unstructure(obj)
+    if format == "toml":
+        return tomli_w.dumps(data, multiline_strings=True)
+    if format == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    raise ValueError(f"format must be 'toml' or 'json', got {format!r}")
+
+
+def dump_bytes(obj: Any, *, format: Format = "toml") -> bytes:
+    return dumps(obj, format=format).encode("utf-8")
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes | str | Callable[[], bytes | str]) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file, never half of one.
+
+    ``data`` may be a callable producing the content: it runs before the file is touched, so an
+    error while serialising leaves the old file as it was. The content goes to a temporary file
+    in the same folder, is flushed and fsync'ed, then renamed over the target.
+    """
+    content = data() if callable(data) else data
+    payload = content.encode("utf-8") if isinstance(content, str) else content
+    target = Path(path)
+    folder = target.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if hasattr(os, "O_DIRECTORY"):
+        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def save(obj: Any, path: str | os.PathLike[str], *, format: Format | None = None) -> None:
+    """Write ``obj`` to ``path`` atomically; the format follows the suffix unless given."""
+    fmt = format or format_for(path)
+    atomic_write(path, lambda: dumps(obj, format=fmt))
+
+
+# -- frameworks --------------------------------------------------------------------------------
+
+
+def load_framework(path: str | os.PathLike[str] | Traversable) -> Framework:
+    """Load and validate a framework file (``.toml`` or ``.json``)."""
+    return load(Framework, path)
+
+
+def loads_framework(text: str | bytes, format: Format = "toml", *, file: str | None = None) -> Framework:
+    """Parse and validate a framework from text."""
+    return loads(Framework, text, format=format, file=file)
+
+
+def dumps_framework(framework: Framework, format: Format = "toml") -> str:
+    """Serialise a framework as TOML or JSON."""
+    return dumps(framework, format=format)

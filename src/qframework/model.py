@@ -1,0 +1,509 @@
+"""The framework model: what a quality framework *is*, independent of any one publisher.
+
+A :class:`Framework` (Qualitätsrahmen, KQS, a Land's standards) has numbered :class:`Dimension`
+objects (Qualitätsdimension, Qualitätsbereich, Themenfeld), each holding the assessable
+:class:`Indicator` objects (criteria, Anforderungen, standards). Indicators are rated on a
+:class:`Scale`. Every element records its :class:`Provenance`, so text this project wrote is never
+mistaken for a publisher's.
+
+All classes are frozen attrs classes that validate themselves on construction; the loader builds
+them with validation deferred and then reports every problem of a file at once (see
+:mod:`qframework.validation`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Literal, get_args
+
+import attrs
+
+from .errors import NotFound, Problem
+from .validation import Checked
+
+__all__ = [
+    "PROVENANCE_KINDS",
+    "Dimension",
+    "Facet",
+    "FacetValue",
+    "Framework",
+    "Indicator",
+    "Level",
+    "Provenance",
+    "ProvenanceKind",
+    "Scale",
+    "Source",
+    "Text",
+    "Tier",
+    "is_slug",
+]
+
+ProvenanceKind = Literal["quoted", "paraphrased", "inferred", "authored"]
+PROVENANCE_KINDS: tuple[str, ...] = get_args(ProvenanceKind)
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+
+
+def is_slug(value: object) -> bool:
+    """True for ids such as ``nzfh-qualitaetsrahmen``, ``d3`` or ``3.1`` (lower case, ASCII)."""
+    return isinstance(value, str) and bool(_SLUG.match(value))
+
+
+def _slug_problem(path: str, value: object) -> Iterator[Problem]:
+    if not is_slug(value):
+        yield Problem(
+            path,
+            f"must be a lower-case ASCII id such as 'netzwerk' or 'd3' (letters, digits, '-', '_', '.'), "
+            f"got {value!r}",
+        )
+
+
+def _text_problem(path: str, value: object) -> Iterator[Problem]:
+    if not isinstance(value, str) or not value.strip():
+        yield Problem(path, "must not be empty")
+
+
+def _duplicates(ids: list[str]) -> dict[str, list[int]]:
+    seen: dict[str, list[int]] = {}
+    for i, value in enumerate(ids):
+        seen.setdefault(value, []).append(i)
+    return {k: v for k, v in seen.items() if len(v) > 1}
+
+
+@attrs.frozen
+class Text(Checked):
+    """A title and description in one language other than the source language (German)."""
+
+    title: str
+    description: str = ""
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _text_problem("title", self.title)
+
+
+def _translation_problems(translations: Mapping[str, Text]) -> Iterator[Problem]:
+    for lang in translations:
+        if not re.match(r"^[a-z]{2}(-[A-Z]{2})?$", lang):
+            yield Problem(f"translations.{lang}", "language must be a code such as 'en' or 'en-GB'")
+        elif lang == "de":
+            yield Problem("translations.de", "German is the source language: put it in title/description")
+
+
+@attrs.frozen
+class Source(Checked):
+    """A public source a framework's content comes from."""
+
+    id: str
+    title: str
+    url: str = ""
+    note: str = ""
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _slug_problem("id", self.id)
+        yield from _text_problem("title", self.title)
+        if self.url and not re.match(r"^https?://", self.url):
+            yield Problem("url", f"must start with http:// or https://, got {self.url!r}")
+
+
+@attrs.frozen
+class Provenance(Checked):
+    """Where an element's content comes from.
+
+    ``kind`` is ``quoted`` (the source's words), ``paraphrased`` (the source's content in our
+    words), ``inferred`` (our reading; no source states it) or ``authored`` (written by this
+    project because no source gives it). ``source`` is the id of one of the framework's
+    :class:`Source` entries; quoted and paraphrased content must name one.
+    """
+
+    kind: ProvenanceKind
+    source: str | None = None
+    note: str = ""
+
+    def _problems(self) -> Iterator[Problem]:
+        if self.kind not in PROVENANCE_KINDS:
+            yield Problem("kind", f"must be one of {', '.join(PROVENANCE_KINDS)}, got {self.kind!r}")
+        if self.kind in ("quoted", "paraphrased") and not self.source:
+            yield Problem("source", f"{self.kind} content must name its source")
+        if self.kind == "authored" and self.source is None and not self.note.strip():
+            yield Problem("note", "authored content needs a note saying why no source gives it")
+
+
+@attrs.frozen
+class Level(Checked):
+    """One step of a scale; ``value`` orders the steps (higher is better)."""
+
+    value: int
+    label: str
+    description: str = ""
+    translations: dict[str, Text] = attrs.field(factory=dict)
+
+    def _problems(self) -> Iterator[Problem]:
+        if isinstance(self.value, bool) or not isinstance(self.value, int):
+            yield Problem("value", f"must be a whole number, got {self.value!r}")
+        yield from _text_problem("label", self.label)
+        yield from _translation_problems(self.translations)
+
+
+@attrs.frozen
+class Scale(Checked):
+    """An ordered rating scale. Scores normalise to 0..1 from the lowest to the highest level."""
+
+    id: str
+    title: str
+    levels: tuple[Level, ...]
+    allow_not_applicable: bool = True
+    description: str = ""
+    provenance: Provenance | None = None
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _slug_problem("id", self.id)
+        yield from _text_problem("title", self.title)
+        if len(self.levels) < 2:
+            yield Problem("levels", f"a scale needs at least 2 levels, got {len(self.levels)}")
+        for i in range(1, len(self.levels)):
+            before, now = self.levels[i - 1].value, self.levels[i].value
+            if now <= before:
+                yield Problem(
+                    f"levels[{i}].value",
+                    f"levels must be listed in ascending order of value; {now} follows {before}",
+                )
+        if self.provenance is None:
+            yield Problem("provenance", "provenance missing: say where this scale comes from")
+
+    @property
+    def minimum(self) -> int:
+        return self.levels[0].value
+
+    @property
+    def maximum(self) -> int:
+        return self.levels[-1].value
+
+    def values(self) -> frozenset[int]:
+        """The values a rating on this scale may take."""
+        return frozenset(level.value for level in self.levels)
+
+    def level(self, value: int) -> Level:
+        for level in self.levels:
+            if level.value == value:
+                return level
+        raise NotFound(f"scale {self.id!r} has no level {value!r}")
+
+    def normalise(self, value: float) -> float:
+        """Map a level value (or a mean of level values) to 0..1."""
+        low, high = self.minimum, self.maximum
+        return (value - low) / (high - low)
+
+
+@attrs.frozen
+class FacetValue(Checked):
+    """One allowed value of a facet, e.g. ``netzwerk`` of the facet ``objekt``."""
+
+    id: str
+    title: str
+    description: str = ""
+    translations: dict[str, Text] = attrs.field(factory=dict)
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _slug_problem("id", self.id)
+        yield from _text_problem("title", self.title)
+        yield from _translation_problems(self.translations)
+
+
+@attrs.frozen
+class Facet(Checked):
+    """A typed tag a framework declares for scoping indicators.
+
+    Examples: the Qualitätsrahmen's *Ebene* (strategische Steuerung / operative Umsetzung) and its
+    *Gegenstand* (Angebot / Netzwerk / strukturelle Anbindung), or the § 79a SGB VIII scope 1–4.
+    """
+
+    id: str
+    title: str
+    values: tuple[FacetValue, ...]
+    multiple: bool = True
+    description: str = ""
+    provenance: Provenance | None = None
+    translations: dict[str, Text] = attrs.field(factory=dict)
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _slug_problem("id", self.id)
+        yield from _text_problem("title", self.title)
+        if not self.values:
+            yield Problem("values", "a facet needs at least one value")
+        for value_id, where in _duplicates([v.id for v in self.values]).items():
+            yield Problem(f"values[{where[1]}].id", f"duplicate facet value {value_id!r}")
+        if self.provenance is None:
+            yield Problem("provenance", "provenance missing: say where this facet comes from")
+        yield from _translation_problems(self.translations)
+
+    def value_ids(self) -> frozenset[str]:
+        return frozenset(v.id for v in self.values)
+
+
+@attrs.frozen
+class Tier(Checked):
+    """One step of a two-step standard, e.g. Lower Saxony's *Mindestvoraussetzungen* and *das Mehr*.
+
+    Tiers are listed from the basic to the aspirational; an assessment says which tier a Kommune
+    reaches.
+    """
+
+    id: str
+    title: str
+    description: str = ""
+    provenance: Provenance | None = None
+    translations: dict[str, Text] = attrs.field(factory=dict)
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _slug_problem("id", self.id)
+        yield from _text_problem("title", self.title)
+        if self.provenance is None:
+            yield Problem("provenance", "provenance missing: say where this tier's text comes from")
+        yield from _translation_problems(self.translations)
+
+
+def _facet_problems(facets: Mapping[str, tuple[str, ...]]) -> Iterator[Problem]:
+    for facet_id, values in facets.items():
+        if not values:
+            yield Problem(f"facets.{facet_id}", "list at least one value or leave the facet out")
+        for i, value_id in _duplicates(list(values)).items():
+            yield Problem(f"facets.{facet_id}[{i[1]}]", f"duplicate facet value {value_id!r}")
+
+
+@attrs.frozen
+class Indicator(Checked):
+    """The assessable unit: a criterion, Anforderung or standard.
+
+    ``scale`` names one of the framework's scales; ``None`` means the framework's default scale.
+    ``weight`` scales the indicator's share in its dimension's score. ``facets`` maps a facet id to
+    the facet values that apply. ``tiers`` makes it a two-step standard.
+    """
+
+    id: str
+    title: str
+    description: str = ""
+    scale: str | None = None
+    weight: float = 1.0
+    facets: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    tiers: tuple[Tier, ...] = ()
+    provenance: Provenance | None = None
+    translations: dict[str, Text] = attrs.field(factory=dict)
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _slug_problem("id", self.id)
+        yield from _text_problem("title", self.title)
+        if isinstance(self.weight, bool) or not isinstance(self.weight, (int, float)) or not self.weight > 0:
+            yield Problem("weight", f"must be > 0, got {self.weight!r}")
+        if self.scale is not None and not is_slug(self.scale):
+            yield from _slug_problem("scale", self.scale)
+        yield from _facet_problems(self.facets)
+        for tier_id, where in _duplicates([t.id for t in self.tiers]).items():
+            yield Problem(f"tiers[{where[1]}].id", f"duplicate tier {tier_id!r}")
+        if self.provenance is None:
+            yield Problem("provenance", "provenance missing: say where this indicator comes from")
+        yield from _translation_problems(self.translations)
+
+
+@attrs.frozen
+class Dimension(Checked):
+    """A Qualitätsdimension, Qualitätsbereich or Themenfeld; frameworks order them by ``number``."""
+
+    id: str
+    number: int
+    title: str
+    indicators: tuple[Indicator, ...]
+    description: str = ""
+    facets: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    provenance: Provenance | None = None
+    translations: dict[str, Text] = attrs.field(factory=dict)
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _slug_problem("id", self.id)
+        if isinstance(self.number, bool) or not isinstance(self.number, int) or self.number < 1:
+            yield Problem("number", f"must be a whole number ≥ 1, got {self.number!r}")
+        yield from _text_problem("title", self.title)
+        if not self.indicators:
+            yield Problem("indicators", "a dimension needs at least one indicator")
+        yield from _facet_problems(self.facets)
+        if self.provenance is None:
+            yield Problem("provenance", "provenance missing: say where this dimension comes from")
+        yield from _translation_problems(self.translations)
+
+
+@attrs.frozen
+class Framework(Checked):
+    """A published (or locally agreed) quality framework.
+
+    ``scale`` is the id of the default scale among ``scales``. Dimension and indicator ids are
+    unique within the framework, so ratings and crosswalks can name an indicator by its id alone.
+    """
+
+    id: str
+    version: str
+    title: str
+    scale: str
+    scales: tuple[Scale, ...]
+    dimensions: tuple[Dimension, ...]
+    publisher: str = ""
+    description: str = ""
+    sources: tuple[Source, ...] = ()
+    provenance: Provenance | None = None
+    facets: tuple[Facet, ...] = ()
+    translations: dict[str, Text] = attrs.field(factory=dict)
+    _index: dict[str, tuple[Dimension, Indicator]] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[str, tuple[Dimension, Indicator]] = {}
+        for dimension in self.dimensions or ():
+            for indicator in getattr(dimension, "indicators", None) or ():
+                index.setdefault(getattr(indicator, "id", ""), (dimension, indicator))
+        object.__setattr__(self, "_index", index)
+        super().__attrs_post_init__()
+
+    # -- validation ------------------------------------------------------------------------
+    def _problems(self) -> Iterator[Problem]:
+        yield from _slug_problem("id", self.id)
+        yield from _text_problem("version", self.version)
+        yield from _text_problem("title", self.title)
+        if self.provenance is None:
+            yield Problem("provenance", "provenance missing: say where this framework comes from")
+        yield from _translation_problems(self.translations)
+        if not self.dimensions:
+            yield Problem("dimensions", "a framework needs at least one dimension")
+
+        source_ids = {s.id for s in self.sources}
+        for source_id, where in _duplicates([s.id for s in self.sources]).items():
+            yield Problem(f"sources[{where[1]}].id", f"duplicate source id {source_id!r}")
+
+        scale_ids = {s.id for s in self.scales}
+        for scale_id, where in _duplicates([s.id for s in self.scales]).items():
+            yield Problem(f"scales[{where[1]}].id", f"duplicate scale id {scale_id!r}")
+        if self.scale not in scale_ids:
+            yield Problem("scale", _unknown("scale", self.scale, scale_ids))
+
+        facets = {f.id: f for f in self.facets}
+        for facet_id, where in _duplicates([f.id for f in self.facets]).items():
+            yield Problem(f"facets[{where[1]}].id", f"duplicate facet id {facet_id!r}")
+
+        def refs(path: str, facet_map: Mapping[str, tuple[str, ...]]) -> Iterator[Problem]:
+            for facet_id, values in facet_map.items():
+                facet = facets.get(facet_id)
+                if facet is None:
+                    yield Problem(f"{path}.facets.{facet_id}", _unknown("facet", facet_id, facets))
+                    continue
+                if not facet.multiple and len(values) > 1:
+                    yield Problem(f"{path}.facets.{facet_id}", f"facet {facet_id!r} takes one value only")
+                allowed = facet.value_ids()
+                for i, value in enumerate(values):
+                    if value not in allowed:
+                        yield Problem(
+                            f"{path}.facets.{facet_id}[{i}]",
+                            _unknown(f"value of facet {facet_id!r}", value, allowed),
+                        )
+
+        def provenance_ref(path: str, provenance: Provenance | None) -> Iterator[Problem]:
+            if provenance is not None and provenance.source is not None and provenance.source not in source_ids:
+                yield Problem(f"{path}.provenance.source", _unknown("source", provenance.source, source_ids))
+
+        yield from provenance_ref("", self.provenance)
+        for i, scale in enumerate(self.scales):
+            yield from provenance_ref(f"scales[{i}]", scale.provenance)
+        for i, facet in enumerate(self.facets):
+            yield from provenance_ref(f"facets[{i}]", facet.provenance)
+
+        first_seen: dict[str, str] = {}
+
+        def unique(path: str, element_id: str) -> Iterator[Problem]:
+            if element_id in first_seen:
+                yield Problem(f"{path}.id", f"duplicate id {element_id!r} (first used at {first_seen[element_id]})")
+            else:
+                first_seen[element_id] = path
+
+        numbers: dict[int, int] = {}
+        previous = 0
+        for d, dim in enumerate(self.dimensions):
+            dpath = f"dimensions[{d}]"
+            yield from unique(dpath, dim.id)
+            if isinstance(dim.number, int):  # otherwise the dimension reports it
+                if dim.number in numbers:
+                    yield Problem(
+                        f"{dpath}.number", f"number {dim.number} is already used by dimensions[{numbers[dim.number]}]"
+                    )
+                elif dim.number < previous:
+                    yield Problem(
+                        f"{dpath}.number", f"dimensions must be listed by number; {dim.number} follows {previous}"
+                    )
+                numbers.setdefault(dim.number, d)
+                previous = max(previous, dim.number)
+            yield from refs(dpath, dim.facets)
+            yield from provenance_ref(dpath, dim.provenance)
+            for i, ind in enumerate(dim.indicators):
+                ipath = f"{dpath}.indicators[{i}]"
+                yield from unique(ipath, ind.id)
+                if ind.scale is not None and ind.scale not in scale_ids:
+                    yield Problem(f"{ipath}.scale", _unknown("scale", ind.scale, scale_ids))
+                yield from refs(ipath, ind.facets)
+                yield from provenance_ref(ipath, ind.provenance)
+                for t, tier in enumerate(ind.tiers):
+                    yield from provenance_ref(f"{ipath}.tiers[{t}]", tier.provenance)
+
+    # -- lookups ---------------------------------------------------------------------------
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(id, version)``: what identifies the framework an assessment was made against."""
+        return (self.id, self.version)
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        for dim in self.dimensions:
+            if dim.id == dimension_id:
+                return dim
+        raise NotFound(_unknown("dimension", dimension_id, [d.id for d in self.dimensions]))
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        try:
+            return self._index[indicator_id][1]
+        except KeyError:
+            raise NotFound(_unknown("indicator", indicator_id, self._index)) from None
+
+    def dimension_of(self, indicator_id: str) -> Dimension:
+        try:
+            return self._index[indicator_id][0]
+        except KeyError:
+            raise NotFound(_unknown("indicator", indicator_id, self._index)) from None
+
+    def indicators(self) -> Iterator[Indicator]:
+        """Every indicator, in dimension order."""
+        for dim in self.dimensions:
+            yield from dim.indicators
+
+    def get_scale(self, scale_id: str | None = None) -> Scale:
+        """The scale with ``scale_id``, or the default scale."""
+        wanted = self.scale if scale_id is None else scale_id
+        for scale in self.scales:
+            if scale.id == wanted:
+                return scale
+        raise NotFound(_unknown("scale", wanted, [s.id for s in self.scales]))
+
+    def scale_of(self, indicator: Indicator | str) -> Scale:
+        """The scale an indicator is rated on."""
+        ind = self.indicator(indicator) if isinstance(indicator, str) else indicator
+        return self.get_scale(ind.scale)
+
+    def get_facet(self, facet_id: str) -> Facet:
+        for facet in self.facets:
+            if facet.id == facet_id:
+                return facet
+        raise NotFound(_unknown("facet", facet_id, [f.id for f in self.facets]))
+
+    def source(self, source_id: str) -> Source:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        raise NotFound(_unknown("source", source_id, [s.id for s in self.sources]))
+
+
+def _unknown(what: str, value: object, known: object) -> str:
+    names = sorted(str(k) for k in known)  # type: ignore[attr-defined]
+    shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
+    return f"unknown {what} {value!r}" + (f" (known: {shown})" if names else "")
