@@ -119,7 +119,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     lang = args.lang
 
     def title(element: Any) -> str:
-        text = element.title
+        text = str(element.title)
         if lang and lang in getattr(element, "translations", {}):
             text += f" / {element.translations[lang].title}"
         return text
@@ -156,7 +156,10 @@ def cmd_show(args: argparse.Namespace) -> int:
             if args.descriptions and ind.description:
                 print(textwrap.fill(ind.description, width, initial_indent="       ", subsequent_indent="       "))
             for tier in ind.tiers:
-                print(f"       · {tier.title}" + (f": {tier.description}" if args.descriptions and tier.description else ""))
+                print(
+                    f"       · {tier.title}"
+                    + (f": {tier.description}" if args.descriptions and tier.description else "")
+                )
     return 0
 
 
@@ -236,8 +239,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             kinds[kind] = kinds.get(kind, 0) + 1
         n_ind = sum(kinds.values())
         print(f"{fw.title} ({fw.id} {fw.version})")
-        print(f"  {len(fw.dimensions)} dimensions, {n_ind} indicators; provenance of indicators: "
-              + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+        print(
+            f"  {len(fw.dimensions)} dimensions, {n_ind} indicators; provenance of indicators: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+        )
         for dim in fw.dimensions:
             print(f"    {dim.number:>2} {dim.title} ({len(dim.indicators)})")
         print("  " + ("valid" if not found else f"{len(found)} problems"))
@@ -262,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="qframework",
-        description="Quality frameworks, assessments and assignment rules for Frühe Hilfen and Kinder- und Jugendhilfe.",
+        description="Quality frameworks, assessments and assignment rules for Frühe Hilfen and Jugendhilfe.",
     )
     parser.add_argument("--version", action="version", version=f"qframework {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -13,7 +13,7 @@ decides what to do with duplicates and failures, so a plugin stays declarative.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
@@ -33,12 +33,12 @@ _impl_marker = pluggy.HookimplMarker(PROJECT_NAME)
 
 def hookspec(func: _F) -> _F:
     """Mark a hook specification (typed wrapper around pluggy's marker)."""
-    return cast(_F, _spec_marker(func))
+    return _spec_marker(func)
 
 
 def hookimpl(func: _F) -> _F:
     """Mark a hook implementation in a plugin; mypy checks the function as written."""
-    return cast(_F, _impl_marker(func))
+    return _impl_marker(func)
 
 
 @hookspec

@@ -18,7 +18,7 @@ import tempfile
 import tomllib
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
 from importlib.resources.abc import Traversable
@@ -144,7 +144,7 @@ def structure(data: Any, cls: type[T], *, file: str | None = None) -> T:
     try:
         with deferred():
             obj = converter.structure(data, cls)
-    except Exception:  # noqa: BLE001 - any failure: re-run leniently to describe all of them
+    except Exception:
         problems: list[Problem] = []
         with deferred():
             built = _Lenient(problems).value(data, cls, "")
@@ -169,9 +169,7 @@ def _path_key(problem: Problem) -> list[tuple[int, int | str]]:
 
 
 def _under_any(path: str, prefixes: list[str]) -> bool:
-    return any(
-        path == prefix or path.startswith((prefix + ".", prefix + "[")) for prefix in prefixes if prefix
-    )
+    return any(path == prefix or path.startswith((prefix + ".", prefix + "[")) for prefix in prefixes if prefix)
 
 
 class _Lenient:
@@ -228,7 +226,7 @@ class _Lenient:
             return converter.structure(data, tp)
         except _WrongType as exc:
             self.fail(path, str(exc))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if isinstance(tp, type) and issubclass(tp, Enum):
                 allowed = ", ".join(str(m.value) for m in tp)
                 self.fail(path, f"must be one of {allowed}, got {_describe(data)}")
@@ -259,7 +257,7 @@ class _Lenient:
                 self.fail(join_path(path, str(key)), f"unknown key (expected one of: {', '.join(sorted(known))})")
         try:
             return cls(**kwargs)
-        except Exception:  # noqa: BLE001 - a constructor that cannot cope with broken parts
+        except Exception:
             return None
 
 
@@ -288,7 +286,9 @@ def format_for(path: str | os.PathLike[str]) -> Format:
         return "toml"
     if suffix == ".json":
         return "json"
-    raise ValidationError([Problem("", f"cannot tell the format from the suffix {suffix!r}: use .toml or .json")], str(path))
+    raise ValidationError(
+        [Problem("", f"cannot tell the format from the suffix {suffix!r}: use .toml or .json")], str(path)
+    )
 
 
 def parse(text: str | bytes, *, format: Format = "toml", file: str | None = None) -> Any:

@@ -54,8 +54,7 @@ def _slug_problem(path: str, value: object) -> Iterator[Problem]:
     if not is_slug(value):
         yield Problem(
             path,
-            f"must be a lower-case ASCII id such as 'netzwerk' or 'd3' (letters, digits, '-', '_', '.'), "
-            f"got {value!r}",
+            f"must be a lower-case ASCII id such as 'netzwerk' or 'd3' (letters, digits, '-', '_', '.'), got {value!r}",
         )
 
 

@@ -1,0 +1,186 @@
+"""Plugin discovery and the registry, always on a fresh plugin manager."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_io import VALID
+
+from qframework import Framework, NotFound, PluginError, hookimpl, loads_framework
+from qframework.plugins import PluginInfo, PluginManager, load_registry, make_plugin_manager
+
+
+def framework(fid: str = "mini", version: str = "1.0") -> Framework:
+    return loads_framework(
+        VALID.replace('id = "mini"', f'id = "{fid}"').replace('version = "1.0"', f'version = "{version}"')
+    )
+
+
+class FrameworkPlugin:
+    """A plugin object registering the frameworks it is given."""
+
+    def __init__(self, *frameworks: Framework) -> None:
+        self.frameworks = frameworks
+
+    @hookimpl
+    def qframework_frameworks(self, register: Callable[[Framework], None]) -> None:
+        for fw in self.frameworks:
+            register(fw)
+
+
+class RaisingPlugin:
+    @hookimpl
+    def qframework_frameworks(self, register: Callable[[Framework], None]) -> None:
+        raise RuntimeError("the data file is missing")
+
+
+class MisspeltPlugin:
+    @hookimpl
+    def qframework_framework(self, register: Callable[[Framework], None]) -> None:  # missing "s"
+        register(framework("misspelt"))
+
+
+def manager(**plugins: object) -> PluginManager:
+    pm = make_plugin_manager(entry_points=False)
+    for name, plugin in plugins.items():
+        pm.add_plugin(plugin, PluginInfo(name, "0.1", f"tests.{name}"))
+    return pm
+
+
+def test_registry_collects_frameworks_with_their_plugin() -> None:
+    registry = load_registry(manager(good=FrameworkPlugin(framework("a"), framework("b"))))
+    assert sorted(registry.frameworks) == ["a", "b"]
+    assert registry.frameworks.providers["a"].name == "good"
+    assert registry.registered_by("good") == {"frameworks": ["a 1.0", "b 1.0"]}
+    assert registry.failures == []
+
+
+def test_two_plugins_registering_one_id_is_an_error_naming_both() -> None:
+    pm = manager(first=FrameworkPlugin(framework("same")), second=FrameworkPlugin(framework("same", "2.0")))
+    with pytest.raises(PluginError) as info:
+        load_registry(pm)
+    assert "first" in str(info.value) and "second" in str(info.value) and "'same'" in str(info.value)
+
+
+def test_a_plugin_raising_in_its_hook_is_named_and_the_others_load() -> None:
+    registry = load_registry(manager(broken=RaisingPlugin(), good=FrameworkPlugin(framework("a"))))
+    assert list(registry.frameworks) == ["a"]
+    assert [f.plugin for f in registry.failures] == ["broken"]
+    assert "the data file is missing" in registry.failures[0].message
+
+
+def test_a_plugin_shipping_invalid_data_is_named_with_every_problem() -> None:
+    class BadData:
+        @hookimpl
+        def qframework_frameworks(self, register: Callable[[Framework], None]) -> None:
+            loads_framework(
+                VALID.replace('title = "Netzwerk"', 'title = ""').replace("number = 3", "number = 0"), file="bad.toml"
+            )
+
+    registry = load_registry(manager(bad=BadData(), good=FrameworkPlugin(framework("a"))))
+    assert list(registry.frameworks) == ["a"]
+    message = registry.failures[0].message
+    assert registry.failures[0].plugin == "bad"
+    assert "bad.toml: dimensions[0].title" in message and "bad.toml: dimensions[0].number" in message
+
+
+def test_registering_the_wrong_type_is_reported() -> None:
+    class WrongType:
+        @hookimpl
+        def qframework_frameworks(self, register: Callable[[Any], None]) -> None:
+            register({"id": "dict"})
+
+    registry = load_registry(manager(wrong=WrongType()))
+    assert "expected Framework" in registry.failures[0].message
+
+
+def test_a_misspelt_hook_is_caught_by_check_pending() -> None:
+    pm = manager(typo=MisspeltPlugin(), good=FrameworkPlugin(framework("a")))
+    registry = load_registry(pm)
+    assert [f.plugin for f in registry.failures] == ["typo"]
+    assert "qframework_framework" in registry.failures[0].message
+    assert list(registry.frameworks) == ["a"]
+    assert "typo" not in registry.plugins
+
+
+def test_newest_version_is_the_default_and_every_version_is_reachable() -> None:
+    registry = load_registry(
+        manager(p=FrameworkPlugin(framework("a", "2.0"), framework("a", "10.0"), framework("a", "9.1")))
+    )
+    assert registry.frameworks["a"].version == "10.0"
+    assert registry.framework("a", "2.0").version == "2.0"
+    with pytest.raises(NotFound, match=r"version '3.0' is not installed \(installed: 10.0, 2.0, 9.1\)"):
+        registry.framework("a", "3.0")
+    with pytest.raises(NotFound, match="unknown framework 'nope'"):
+        registry.framework("nope")
+
+
+def test_one_plugin_registering_the_same_version_twice_is_an_error() -> None:
+    with pytest.raises(PluginError, match="twice"):
+        load_registry(manager(p=FrameworkPlugin(framework("a"), framework("a"))))
+
+
+# -- entry points: a real installed distribution, made on the fly -------------------------------
+
+
+def install_fake_distribution(root: Path, dist: str, plugins: dict[str, str]) -> None:
+    """Write a minimal installed distribution (dist-info with entry points) plus its modules."""
+    info = root / f"{dist}-1.2.3.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.2.3\n", encoding="utf-8")
+    lines = ["[qframework]"] + [f"{name} = {name}_module" for name in plugins]
+    (info / "entry_points.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for name, source in plugins.items():
+        (root / f"{name}_module.py").write_text(textwrap.dedent(source), encoding="utf-8")
+
+
+GOOD_MODULE = """
+    from qframework import hookimpl, loads_framework
+    from test_io import VALID
+
+    @hookimpl
+    def qframework_frameworks(register):
+        register(loads_framework(VALID.replace('id = "mini"', 'id = "{fid}"')))
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("QFRAMEWORK_PLUGINS", raising=False)
+    return tmp_path
+
+
+def test_entry_point_plugins_load_with_their_distribution_version(site: Path) -> None:
+    install_fake_distribution(site, "qf-fake", {"fakegood": GOOD_MODULE.format(fid="fake-good")})
+    registry = load_registry(make_plugin_manager())
+    assert registry.frameworks.providers["fake-good"] == PluginInfo("fakegood", "1.2.3", "fakegood_module")
+
+
+def test_a_plugin_that_fails_to_import_is_named_and_the_others_load(site: Path) -> None:
+    install_fake_distribution(
+        site,
+        "qf-fake",
+        {"fakegood": GOOD_MODULE.format(fid="fake-good"), "fakebroken": "import does_not_exist_anywhere\n"},
+    )
+    registry = load_registry(make_plugin_manager())
+    assert "fake-good" in registry.frameworks
+    failure = next(f for f in registry.failures if f.plugin == "fakebroken")
+    assert "cannot be imported" in failure.message and "does_not_exist_anywhere" in failure.message
+
+
+def test_env_variable_restricts_which_plugins_load(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    install_fake_distribution(
+        site, "qf-fake", {"fakeone": GOOD_MODULE.format(fid="fake-one"), "faketwo": GOOD_MODULE.format(fid="fake-two")}
+    )
+    monkeypatch.setenv("QFRAMEWORK_PLUGINS", "faketwo, notinstalled")
+    registry = load_registry(make_plugin_manager())
+    assert "fake-two" in registry.frameworks and "fake-one" not in registry.frameworks
+    assert [f.plugin for f in registry.failures] == ["notinstalled"]
+    monkeypatch.setenv("QFRAMEWORK_PLUGINS", "")
+    registry = load_registry(make_plugin_manager())
+    assert not any(info for info in registry.plugins.values() if not info.builtin)
