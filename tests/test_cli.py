@@ -1,0 +1,98 @@
+"""The command line as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_io import BROKEN, EXPECTED_BROKEN, VALID
+
+from qframework.cli import main
+
+SHIPPED = {"nzfh-qualitaetsrahmen", "kqs", "nds-qualitaetsstandards-fh"}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_valid_and_broken_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good, bad = tmp_path / "good.toml", tmp_path / "bad.toml"
+    good.write_text(VALID, encoding="utf-8")
+    bad.write_text(BROKEN, encoding="utf-8")
+    assert run(capsys, "validate", str(good)) == (0, f"{good}: valid framework\n", "")
+    code, out, err = run(capsys, "validate", str(good), str(bad))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == f"{good}: valid framework"
+    problem_lines = lines[1:]
+    assert len(problem_lines) == len(EXPECTED_BROKEN)
+    for path in EXPECTED_BROKEN:
+        assert any(line.startswith(f"{bad}: {path}: ") for line in problem_lines), path
+    assert "Traceback" not in out + err
+
+
+def test_validate_reports_syntax_errors_and_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "syntax.toml"
+    broken.write_text('id = "x"\n[[dimensions]\n', encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(broken), str(tmp_path / "missing.toml"))
+    assert code == 1
+    assert f"{broken}: TOML syntax error" in out and "line 2" in out
+    assert f"{tmp_path / 'missing.toml'}: cannot read file" in out
+
+
+def test_show_a_framework_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "fw.toml"
+    path.write_text(VALID, encoding="utf-8")
+    code, out, _ = run(capsys, "show", str(path))
+    assert code == 0
+    assert "Mini-Rahmen  (mini 1.0)" in out
+    assert "3  Netzwerk" in out
+    assert "- steuerungsgruppe: Es gibt eine Steuerungsgruppe.  (ebene=strategisch)  [authored]" in out
+
+
+def test_show_an_unknown_framework_is_an_error_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "show", "no-such-framework")
+    assert code == 1
+    assert err.startswith("error: unknown framework 'no-such-framework'")
+
+
+def test_frameworks_lists_the_three_shipped_frameworks(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "frameworks", "--json")
+    assert code == 0
+    assert {row["id"] for row in json.loads(out)} >= SHIPPED
+
+
+@pytest.mark.parametrize("framework_id", sorted(SHIPPED))
+def test_show_each_shipped_framework(framework_id: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", framework_id, "-d", "--lang", "en")
+    assert code == 0
+    assert f"({framework_id} " in out.splitlines()[0]
+    assert out.count("\n   - ") >= 3
+
+
+def test_plugins_names_each_plugin_and_what_it_registered(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "plugins", "--json")
+    assert code == 0
+    rows = {row["name"]: row for row in json.loads(out)["plugins"]}
+    assert rows["qualitaetsrahmen_fh"]["registered"]["frameworks"] == ["nzfh-qualitaetsrahmen 2.0"]
+    assert "kqs" in rows and "nds_standards" in rows
+
+
+def test_demo_validates_all_shipped_data(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "demo")
+    assert code == 0, out
+    assert "all shipped data is valid" in out
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "qframework", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("qframework ")
