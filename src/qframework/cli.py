@@ -310,6 +310,166 @@ COMMAND_GROUPS: list[Callable[[Any], None]] = []
 # --- programme commands (issue 5) ---
 
 
+def _programme(programme_id: str) -> Any:
+    return _registry().programmes[programme_id]
+
+
+def _print_assignment(assignment: Any) -> None:
+    if assignment.groups:
+        for group in assignment.groups:
+            topics = ", ".join(group.required) + (f" (optional: {', '.join(group.optional)})" if group.optional else "")
+            print(f"  {group.id}: {', '.join(group.members)}  →  {topics or 'no topics'}")
+    grouped = {m for g in assignment.groups for m in g.members}
+    for placement in assignment.placements:
+        if placement.participant in grouped or not placement.topics:
+            continue
+        topics = ", ".join(placement.required)
+        if placement.optional:
+            topics += f" (optional: {', '.join(placement.optional)})"
+        print(f"  {placement.participant}  →  {topics}")
+    if assignment.unassigned:
+        print(f"  without a place: {', '.join(assignment.unassigned)}")
+
+
+def cmd_programmes(args: argparse.Namespace) -> int:
+    registry = _registry()
+    _warn_failures(registry)
+    rows = [
+        {
+            "id": p.id,
+            "title": p.title,
+            "framework": p.framework,
+            "period": p.period,
+            "participants": p.participant_count,
+            "plugin": registry.programmes.providers[p.id].name,
+        }
+        for p in sorted(registry.programmes.values(), key=lambda p: p.id)
+    ]
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        count = f", {row['participants']} Kommunen" if row["participants"] else ""
+        print(f"{row['id']}  {row['title']} ({row['period']}{count}; framework {row['framework']}; plugin {row['plugin']})")
+    return 0
+
+
+def cmd_programme_show(args: argparse.Namespace) -> int:
+    programme = _programme(args.programme)
+    if args.json:
+        from .io import unstructure
+
+        _print_json(unstructure(programme))
+        return 0
+    from .programme import describe_programme
+
+    print(describe_programme(programme))
+    return 0
+
+
+def cmd_programme_check(args: argparse.Namespace) -> int:
+    from .assignment import Assignment
+    from .io import load
+
+    programme = _programme(args.programme)
+    assignment = load(Assignment, args.assignment) if args.assignment else programme.assignment
+    if assignment is None:
+        print(f"{programme.id} has no historical assignment; pass one with --assignment FILE")
+        return 1
+    violations = programme.check(assignment)
+    for violation in violations:
+        print(violation)
+    if not violations:
+        print(f"{programme.id}: the assignment meets every rule of the programme")
+    return 1 if violations else 0
+
+
+def cmd_programme_plan(args: argparse.Namespace) -> int:
+    programme = _programme(args.programme)
+    participants = None
+    if args.participants:
+        from .programme import load_participants
+
+        participants = load_participants(args.participants)
+    assignment = programme.plan(participants)
+    if args.json:
+        from .io import unstructure
+
+        _print_json(unstructure(assignment))
+        return 0
+    print(f"{programme.title}: new assignment (total preference rank {assignment.cost})")
+    _print_assignment(assignment)
+    if args.explain:
+        for pid in assignment.participant_ids:
+            print()
+            print(assignment.explain(pid))
+    return 0
+
+
+def cmd_programme_roster(args: argparse.Namespace) -> int:
+    from .io import load
+    from .programme import Roster, check_roster
+
+    failed = 0
+    registry = _registry()
+    for name in args.files:
+        roster = load(Roster, name)
+        programme = registry.programmes[roster.programme]
+        violations = check_roster(roster, programme)
+        people = ", ".join(f"{d.label(args.show_names)} [{d.role}]" for d in roster.delegates)
+        print(f"{name}: {roster.participant} in {programme.id}: {len(roster.delegates)} delegates ({people})")
+        for violation in violations:
+            print(f"{name}: {violation}")
+        failed += bool(violations)
+    return 1 if failed else 0
+
+
+def _add_programme_commands(sub: Any) -> None:
+    p = sub.add_parser("programmes", help="list the installed quality-development programmes")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_programmes)
+
+    prog = sub.add_parser("programme", help="show, check or re-plan one programme")
+    psub = prog.add_subparsers(dest="programme_command", metavar="ACTION", required=True)
+    p = psub.add_parser("show", help="the programme's facts, rules, phases, quotas and known assignment")
+    p.add_argument("programme", metavar="ID")
+    p.add_argument("--json", action="store_true", help="the programme as JSON data")
+    p.set_defaults(handler=cmd_programme_show)
+    p = psub.add_parser("check", help="check the historical assignment (or --assignment FILE) against the rules")
+    p.add_argument("programme", metavar="ID")
+    p.add_argument("--assignment", metavar="FILE", help="an assignment file (TOML/JSON) instead of the historical one")
+    p.set_defaults(handler=cmd_programme_check)
+    p = psub.add_parser("plan", help="compute a new optimal assignment under the programme's rules")
+    p.add_argument("programme", metavar="ID")
+    p.add_argument("--participants", metavar="FILE", help="a file with [[participants]] (default: the programme's own)")
+    p.add_argument("--explain", action="store_true", help="explain every participant's result")
+    p.add_argument("--json", action="store_true", help="the assignment as JSON data")
+    p.set_defaults(handler=cmd_programme_plan)
+    p = psub.add_parser("roster", help="check delegation rosters against the programme's quotas")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--show-names", action="store_true", help="print delegates' names (personal data)")
+    p.set_defaults(handler=cmd_programme_roster)
+
+
+COMMAND_GROUPS.append(_add_programme_commands)
+
+
+def _programme_cls() -> type[Any]:
+    from .programme import Programme
+
+    return Programme
+
+
+def _roster_cls() -> type[Any]:
+    from .programme import Roster
+
+    return Roster
+
+
+DOCUMENT_KINDS.append(("programme", lambda data: "rules" in data and "framework" in data, _programme_cls))
+DOCUMENT_KINDS.append(("roster", lambda data: "delegates" in data, _roster_cls))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)

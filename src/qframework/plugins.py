@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 import pluggy
@@ -24,6 +24,10 @@ from . import hookspecs
 from .errors import NotFound, PluginError, ValidationError
 from .hookspecs import PROJECT_NAME
 from .model import Framework
+
+if TYPE_CHECKING:
+    from .assessment import Aggregation
+    from .programme import Programme
 
 __all__ = [
     "BUILTIN_PLUGINS",
@@ -201,7 +205,7 @@ class Registry:
 
     frameworks: Registered[Framework] = attrs.field(factory=lambda: Registered("framework"))
     framework_versions: dict[tuple[str, str], Framework] = attrs.field(factory=dict)
-    programmes: Registered[Any] = attrs.field(factory=lambda: Registered("programme"))
+    programmes: Registered[Programme] = attrs.field(factory=lambda: Registered("programme"))
     aggregations: Registered[Any] = attrs.field(factory=lambda: Registered("aggregation"))
     plugins: dict[str, PluginInfo] = attrs.field(factory=dict)
     failures: list[PluginFailure] = attrs.field(factory=list)
@@ -233,6 +237,7 @@ class Registry:
 
 
 def _expect(kind: str) -> type[Any]:
+    """The class a hook must register; imported only when the hook is called."""
     if kind == "frameworks":
         return Framework
     if kind == "programmes":
@@ -244,7 +249,7 @@ def _expect(kind: str) -> type[Any]:
     return Aggregation
 
 
-def _call_each(pm: PluginManager, hook_name: str, handle: Callable[[object, PluginInfo], None]) -> None:
+def _call_each(pm: PluginManager, hook_name: str, handle: Callable[[Any, PluginInfo], None]) -> None:
     """Call one hook plugin by plugin, so that one plugin's exception does not stop the rest."""
     caller = getattr(pm.hook, hook_name)
     kind = hook_name.removeprefix("qframework_")
@@ -271,6 +276,10 @@ def _call_each(pm: PluginManager, hook_name: str, handle: Callable[[object, Plug
             pm.failures.append(PluginFailure(name, f"{hook_name} failed: {type(exc).__name__}: {exc}"))
 
 
+def _id(obj: Any) -> str:
+    return str(obj.id)
+
+
 def load_registry(pm: PluginManager | None = None) -> Registry:
     """Call every plugin's hooks and collect what they register.
 
@@ -293,7 +302,7 @@ def load_registry(pm: PluginManager | None = None) -> Registry:
             registry.frameworks.add(obj.id, obj, info)
 
     _call_each(pm, "qframework_frameworks", add_framework)
-    _call_each(pm, "qframework_aggregations", lambda obj, info: registry.aggregations.add(obj.id, obj, info))  # type: ignore[attr-defined]
-    _call_each(pm, "qframework_programmes", lambda obj, info: registry.programmes.add(obj.id, obj, info))  # type: ignore[attr-defined]
+    _call_each(pm, "qframework_aggregations", lambda obj, info: registry.aggregations.add(_id(obj), obj, info))
+    _call_each(pm, "qframework_programmes", lambda obj, info: registry.programmes.add(_id(obj), obj, info))
     registry.failures = list(pm.failures)
     return registry

@@ -189,6 +189,10 @@ def _solve(
     u0 = len(cols)  # unassigned variables u_p follow the columns
     n_x = u0 + (n if unassigned else 0)
 
+    if n_x == 0:  # nobody to place, or nobody can take anything
+        feasible = n == 0 and all(rules.capacity_of(t).min == 0 for t in rules.topic_ids)
+        return (cols, []) if feasible else None
+
     by_person: list[list[int]] = [[] for _ in range(n)]
     for j, c in enumerate(cols):
         by_person[c.p].append(j)

@@ -1,0 +1,23 @@
+"""qframework plugin: ArtSet's KQS – Kundenorientierte Qualitätstestierung für Soziale
+Dienstleistungsorganisationen, Leitfaden Modellversion 2 (November 2014).
+
+The content lives in ``data/*.toml`` and is loaded through qframework's validating loader, the
+same one users call on their own files. Only the area names and the model's logic come from
+sources; the numbering, the requirement texts and the rating scale were written by qframework
+(every element's ``provenance`` says which is which).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib.resources import files
+
+from qframework import Framework, hookimpl, load_framework
+
+DATA = files(__name__) / "data"
+
+
+@hookimpl
+def qframework_frameworks(register: Callable[[Framework], None]) -> None:
+    """KQS, Modellversion 2."""
+    register(load_framework(DATA / "kqs-modellversion-2.toml"))

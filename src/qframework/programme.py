@@ -1,0 +1,418 @@
+"""Programmes: how Kommunen actually worked on quality, as checked data.
+
+A :class:`Programme` is a real quality-development programme — the Qualitätsdialoge Frühe Hilfen,
+the KQS § 79a model project, Lower Saxony's Qualitätszirkel and Qualitätswerkstätten — described
+as a framework plus the assignment rules it followed (:class:`~qframework.assignment.AssignmentRules`,
+the engine's own model), its phases and events, the delegation quotas per Kommune, the participants
+known from sources and, where one is known, the historical assignment. Every fact carries
+:class:`~qframework.model.Provenance`, exactly as framework content does.
+
+A planner starts a new round from a programme (:meth:`Programme.plan`); a researcher checks a
+historical round against its own rules (:meth:`Programme.check`). Delegations are
+:class:`Roster` files validated against the quotas; people appear under pseudonymous ids and their
+names are never printed unless asked for.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import date
+from importlib.resources.abc import Traversable
+from typing import Literal
+
+import attrs
+
+from .assignment import Assignment, AssignmentRules, Participant, Violation, assign, check
+from .errors import Problem
+from .io import load
+from .model import Provenance, Source, is_slug
+from .validation import Checked
+
+__all__ = [
+    "Delegate",
+    "Event",
+    "Phase",
+    "Programme",
+    "Quota",
+    "Roster",
+    "check_roster",
+    "describe_programme",
+    "load_participants",
+    "load_programme",
+]
+
+
+def _slug(path: str, value: object) -> Iterator[Problem]:
+    if not is_slug(value):
+        yield Problem(path, f"must be a lower-case ASCII id such as 'qdfh-2019', got {value!r}")
+
+
+def _nonempty(path: str, value: object) -> Iterator[Problem]:
+    if not isinstance(value, str) or not value.strip():
+        yield Problem(path, "must not be empty")
+
+
+def _dates(start: date | None, end: date | None) -> Iterator[Problem]:
+    if start is not None and end is not None and end < start:
+        yield Problem("end", f"ends ({end}) before it starts ({start})")
+
+
+@attrs.frozen
+class Phase(Checked):
+    """A stage of a programme, in order (e.g. *Auftrags- und Zielklärung* → … → *Evaluation*).
+
+    ``months`` is the typical duration where a source gives one.
+    """
+
+    id: str
+    title: str
+    description: str = ""
+    start: date | None = None
+    end: date | None = None
+    months: float | None = None
+    provenance: Provenance | None = None
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _slug("id", self.id)
+        yield from _nonempty("title", self.title)
+        yield from _dates(self.start, self.end)
+        if self.months is not None and not self.months > 0:
+            yield Problem("months", f"must be > 0, got {self.months}")
+        if self.provenance is None:
+            yield Problem("provenance", "provenance missing: say where this phase comes from")
+
+
+@attrs.frozen
+class Event(Checked):
+    """A meeting or event: a kick-off, a Werkstatt, a closing conference.
+
+    ``per`` says whether it happens once for the programme, once per group (cluster, circle) or
+    once per participant; ``count`` how many times (e.g. three Werkstätten per cluster).
+    ``count_is_maximum`` marks counts a source gives as "up to".
+    """
+
+    id: str
+    title: str
+    date: date | None = None
+    per: Literal["programme", "group", "participant"] = "programme"
+    count: int = 1
+    count_is_maximum: bool = False
+    hours: float | None = None
+    description: str = ""
+    provenance: Provenance | None = None
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _slug("id", self.id)
+        yield from _nonempty("title", self.title)
+        if self.count < 1:
+            yield Problem("count", f"must be ≥ 1, got {self.count}")
+        if self.hours is not None and not self.hours > 0:
+            yield Problem("hours", f"must be > 0, got {self.hours}")
+        if self.provenance is None:
+            yield Problem("provenance", "provenance missing: say where this event comes from")
+
+
+@attrs.frozen
+class Quota(Checked):
+    """How many delegates of one role each Kommune sends (``max = None``: no upper limit)."""
+
+    role: str
+    title: str
+    min: int = 0
+    max: int | None = None
+    description: str = ""
+    provenance: Provenance | None = None
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _slug("role", self.role)
+        yield from _nonempty("title", self.title)
+        if self.min < 0:
+            yield Problem("min", f"must be ≥ 0, got {self.min}")
+        if self.max is not None and self.max < self.min:
+            yield Problem("max", f"must be ≥ min ({self.min}), got {self.max}")
+        if self.provenance is None:
+            yield Problem("provenance", "provenance missing: say where this quota comes from")
+
+    def bounds(self) -> str:
+        if self.max is None:
+            return f"at least {self.min}"
+        return f"{self.min}–{self.max}" if self.min != self.max else str(self.min)
+
+
+@attrs.frozen
+class Programme(Checked):
+    """A quality-development programme: framework + assignment rules + the known facts.
+
+    ``participant_count`` is how many Kommunen took part where a source says so; ``participants``
+    lists those known by name (often fewer). ``assignment`` is the historical assignment where one
+    is known, possibly partial (one known cluster); :meth:`check` checks it against ``rules``.
+    ``follows`` names a programme this one continues with the same rules.
+    """
+
+    id: str
+    title: str
+    framework: str
+    rules: AssignmentRules
+    framework_version: str | None = None
+    period: str = ""
+    start: date | None = None
+    end: date | None = None
+    organiser: str = ""
+    process_support: tuple[str, ...] = ()
+    evaluation: str = ""
+    description: str = ""
+    follows: str | None = None
+    participant_count: int | None = None
+    participants: tuple[Participant, ...] = ()
+    assignment: Assignment | None = None
+    phases: tuple[Phase, ...] = ()
+    events: tuple[Event, ...] = ()
+    quotas: tuple[Quota, ...] = ()
+    sources: tuple[Source, ...] = ()
+    provenance: Provenance | None = None
+    rules_provenance: Provenance | None = None
+    participants_provenance: Provenance | None = None
+    assignment_provenance: Provenance | None = None
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _slug("id", self.id)
+        yield from _nonempty("title", self.title)
+        yield from _slug("framework", self.framework)
+        yield from _dates(self.start, self.end)
+        if self.provenance is None:
+            yield Problem("provenance", "provenance missing: say where this programme comes from")
+        if self.rules_provenance is None:
+            yield Problem("rules_provenance", "say where the assignment rules come from")
+        if self.participants and self.participants_provenance is None:
+            yield Problem("participants_provenance", "say where the list of participants comes from")
+        if self.assignment is not None and self.assignment_provenance is None:
+            yield Problem("assignment_provenance", "say where the historical assignment comes from")
+        if self.participant_count is not None:
+            if self.participant_count < 1:
+                yield Problem("participant_count", f"must be ≥ 1, got {self.participant_count}")
+            elif self.participant_count < len(self.participants):
+                yield Problem(
+                    "participant_count",
+                    f"{self.participant_count}, but {len(self.participants)} participants are listed",
+                )
+        sources = {s.id for s in self.sources}
+        for kind, items in (("phase", self.phases), ("event", self.events)):
+            for i, item_id in _repeats([x.id for x in items]):
+                yield Problem(f"{kind}s[{i}].id", f"duplicate {kind} id {item_id!r}")
+        for i, role in _repeats([q.role for q in self.quotas]):
+            yield Problem(f"quotas[{i}].role", f"duplicate quota role {role!r}")
+        for i, pid in _repeats([p.id for p in self.participants]):
+            yield Problem(f"participants[{i}].id", f"duplicate participant id {pid!r}")
+        for i, sid in _repeats([s.id for s in self.sources]):
+            yield Problem(f"sources[{i}].id", f"duplicate source id {sid!r}")
+
+        def ref(path: str, provenance: Provenance | None) -> Iterator[Problem]:
+            if provenance is not None and provenance.source is not None and provenance.source not in sources:
+                known = ", ".join(sorted(sources)) or "none declared"
+                yield Problem(f"{path}.source", f"unknown source {provenance.source!r} (known: {known})")
+
+        for name in ("provenance", "rules_provenance", "participants_provenance", "assignment_provenance"):
+            yield from ref(name, getattr(self, name))
+        owned: list[tuple[str, Provenance | None]] = [
+            *((f"phases[{i}].provenance", x.provenance) for i, x in enumerate(self.phases)),
+            *((f"events[{i}].provenance", x.provenance) for i, x in enumerate(self.events)),
+            *((f"quotas[{i}].provenance", x.provenance) for i, x in enumerate(self.quotas)),
+        ]
+        for path, provenance in owned:
+            yield from ref(path, provenance)
+
+        topics = set(self.rules.topic_ids)
+        for i, p in enumerate(self.participants):
+            for topic in (*p.preferences, *p.exclusions):
+                if topic not in topics:
+                    yield Problem(f"participants[{i}]", f"refers to unknown topic {topic!r}")
+        if self.assignment is not None and self.participants:
+            listed = {p.id for p in self.participants}
+            for pid in self.assignment.participant_ids:
+                if pid not in listed:
+                    yield Problem("assignment", f"mentions {pid!r}, who is not among the participants")
+
+    # -- working with a programme ----------------------------------------------------------
+    def check(self, assignment: Assignment | None = None) -> list[Violation]:
+        """Check the historical assignment (or ``assignment``) against the programme's own rules."""
+        target = assignment if assignment is not None else self.assignment
+        if target is None:
+            return []
+        participants = self.participants or tuple(Participant(pid) for pid in target.participant_ids)
+        return check(target, participants, self.rules)
+
+    def plan(self, participants: Iterable[Participant] | None = None) -> Assignment:
+        """A new optimal assignment under the programme's rules (its own participants by default)."""
+        return assign(tuple(self.participants if participants is None else participants), self.rules)
+
+    def quota(self, role: str) -> Quota | None:
+        for q in self.quotas:
+            if q.role == role:
+                return q
+        return None
+
+
+def _repeats(values: list[str]) -> Iterator[tuple[int, str]]:
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            yield i, value
+        seen.add(value)
+
+
+@attrs.frozen
+class Delegate(Checked):
+    """One person a Kommune sends, under a pseudonymous id.
+
+    ``name`` is personal data: it is kept out of ``repr`` and printed only when asked for.
+    """
+
+    id: str
+    role: str
+    name: str = attrs.field(default="", repr=False)
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _nonempty("id", self.id)
+        yield from _slug("role", self.role)
+
+    def label(self, show_names: bool = False) -> str:
+        return f"{self.id} ({self.name})" if show_names and self.name else self.id
+
+
+@attrs.frozen
+class Roster(Checked):
+    """The delegation of one Kommune to one programme."""
+
+    programme: str
+    participant: str
+    delegates: tuple[Delegate, ...] = ()
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _slug("programme", self.programme)
+        yield from _nonempty("participant", self.participant)
+        for i, did in _repeats([d.id for d in self.delegates]):
+            yield Problem(f"delegates[{i}].id", f"duplicate delegate id {did!r}")
+
+    def counts(self) -> Counter[str]:
+        return Counter(d.role for d in self.delegates)
+
+
+def check_roster(roster: Roster, programme: Programme) -> list[Violation]:
+    """Every way a delegation breaks the programme's quotas; empty means it fits."""
+    out: list[Violation] = []
+    if roster.programme != programme.id:
+        out.append(Violation("programme", f"roster is for {roster.programme!r}, not {programme.id!r}"))
+    known = {p.id for p in programme.participants}
+    if known and roster.participant not in known:
+        out.append(
+            Violation("participant", f"{roster.participant!r} is not a participant of {programme.id}", roster.participant)
+        )
+    counts = roster.counts()
+    roles = {q.role for q in programme.quotas}
+    for role in sorted(set(counts) - roles):
+        out.append(
+            Violation(
+                "quota",
+                f"role {role!r} has no quota in {programme.id} (roles: {', '.join(sorted(roles)) or 'none'})",
+                roster.participant,
+            )
+        )
+    for q in programme.quotas:
+        n = counts.get(q.role, 0)
+        if n < q.min:
+            out.append(Violation("quota", f"{q.title}: {n} delegates, at least {q.min} required", roster.participant))
+        if q.max is not None and n > q.max:
+            out.append(Violation("quota", f"{q.title}: {n} delegates, at most {q.max} allowed", roster.participant))
+    return out
+
+
+def load_programme(path: str | os.PathLike[str] | Traversable) -> Programme:
+    """Load and validate a programme file (``.toml`` or ``.json``)."""
+    return load(Programme, path)
+
+
+@attrs.frozen
+class _ParticipantList:
+    participants: tuple[Participant, ...] = ()
+
+
+def load_participants(path: str | os.PathLike[str]) -> tuple[Participant, ...]:
+    """Participants from a file with ``[[participants]]`` tables (for re-planning a programme)."""
+    return load(_ParticipantList, path).participants
+
+
+def describe_programme(programme: Programme) -> str:
+    """A readable overview: facts with their provenance, rules, phases, events, quotas, known assignment."""
+
+    def prov(p: Provenance | None) -> str:
+        return f"  [{p.kind}{': ' + p.source if p.source else ''}]" if p else ""
+
+    rules = programme.rules
+    lines = [f"{programme.title}  ({programme.id}){prov(programme.provenance)}"]
+    if programme.description:
+        lines.append(programme.description)
+    framework = programme.framework + (f" {programme.framework_version}" if programme.framework_version else "")
+    facts = [
+        ("Zeitraum", programme.period),
+        ("Rahmen", framework),
+        ("Träger", programme.organiser),
+        ("Prozessbegleitung", ", ".join(programme.process_support)),
+        ("Evaluation", programme.evaluation),
+        ("Folgt auf", programme.follows or ""),
+        ("Teilnehmende Kommunen", str(programme.participant_count or "")),
+    ]
+    lines += [f"{label}: {value}" for label, value in facts if value]
+    lines.append("")
+    lines.append(f"Regeln{prov(programme.rules_provenance)}")
+    lines.append("  Themen: " + ", ".join(t.label + (f" ({'/'.join(t.any_of)})" if t.any_of else "") for t in rules.topics))
+    per = f"  {rules.topics_per_participant} Themen je Teilnehmer, davon {rules.required_count} verpflichtend"
+    lines.append(per)
+    if rules.mandatory_topics:
+        lines.append(f"  für alle: {', '.join(rules.mandatory_topics)}")
+    if rules.groups is not None:
+        lines.append(f"  Gruppen: {rules.groups.size} Mitglieder")
+    if rules.distinct_required:
+        lines.append("  verpflichtende Themen sind über alle Teilnehmenden verschieden (breite Streuung)")
+    if rules.allow_unassigned:
+        lines.append("  Auswahl: nicht alle Bewerbungen erhalten einen Platz")
+    if programme.phases:
+        lines.append("")
+        lines.append("Phasen")
+        for i, phase in enumerate(programme.phases, 1):
+            when = " – ".join(str(d) for d in (phase.start, phase.end) if d)
+            months = f", ~{phase.months:g} Monate" if phase.months else ""
+            lines.append(f"  {i}. {phase.title}{' (' + when + ')' if when else ''}{months}{prov(phase.provenance)}")
+    if programme.events:
+        lines.append("")
+        lines.append("Veranstaltungen")
+        for event in programme.events:
+            count = f"{'bis zu ' if event.count_is_maximum else ''}{event.count}× " if event.count > 1 else ""
+            per_label = {"programme": "", "group": " je Gruppe", "participant": " je Kommune"}[event.per]
+            when = f" am {event.date}" if event.date else ""
+            lines.append(f"  {count}{event.title}{per_label}{when}{prov(event.provenance)}")
+    if programme.quotas:
+        lines.append("")
+        lines.append("Delegation je Kommune")
+        for quota in programme.quotas:
+            lines.append(f"  {quota.title}: {quota.bounds()}{prov(quota.provenance)}")
+    if programme.participants:
+        lines.append("")
+        lines.append(f"Bekannte Teilnehmende{prov(programme.participants_provenance)}")
+        for p in programme.participants:
+            extra = f" ({p.region})" if p.region else ""
+            lines.append(f"  {p.id}: {p.name or p.id}{extra}")
+    if programme.assignment is not None:
+        lines.append("")
+        lines.append(f"Historische Zuordnung{prov(programme.assignment_provenance)}")
+        a = programme.assignment
+        for group in a.groups:
+            lines.append(f"  {group.id}: {', '.join(group.members)} → {', '.join(group.topics)}")
+        grouped = {m for g in a.groups for m in g.members}
+        for placement in a.placements:
+            if placement.participant in grouped and not placement.topics:
+                continue
+            opt = f"; optional: {', '.join(placement.optional)}" if placement.optional else ""
+            lines.append(f"  {placement.participant}: {', '.join(placement.required)}{opt}")
+    return "\n".join(lines)

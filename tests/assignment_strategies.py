@@ -1,0 +1,292 @@
+"""Hypothesis strategies for assignment instances, and reference solvers written independently of
+``qframework.assignment.solve``: a brute force over every possible assignment and an exact
+transportation solver built on ``scipy.optimize.linear_sum_assignment`` (Hungarian method, no HiGHS).
+
+The reference code re-states the rules from the documentation on its own; it shares no code with
+the solver or with ``check()``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from hypothesis import strategies as st
+
+from qframework.assignment import AssignmentRules, Bounds, GroupRules, Objective, Participant, Topic
+
+Option = tuple[frozenset[str], frozenset[str], int]  # (required, optional, cost)
+
+
+# --------------------------------------------------------------------------- strategies
+
+
+@st.composite
+def instances(
+    draw: st.DrawFn,
+    *,
+    max_participants: int = 7,
+    max_topics: int = 4,
+    groups: bool | None = None,
+    single: bool = False,
+    alternatives: bool = True,
+) -> tuple[list[Participant], AssignmentRules]:
+    """A random instance. ``groups``: force groups on/off (None: either). ``single``: 1 topic each."""
+    n_topics = draw(st.integers(1, max_topics))
+    names = draw(st.permutations(["a", "b", "c", "d", "e", "f", "g", "h"][:n_topics]))
+    use_alt = alternatives and not single and n_topics >= 3 and draw(st.booleans())
+    topic_ids = list(names)
+    alt_members: tuple[str, ...] = ()
+    if use_alt:
+        alt_members = tuple(sorted(draw(st.lists(st.sampled_from(topic_ids), min_size=2, max_size=2, unique=True))))
+    n = draw(st.integers(0, max_participants))
+
+    def capacity() -> Bounds | None:
+        if not draw(st.booleans()):
+            return None
+        lo = draw(st.integers(0, 2))
+        hi = draw(st.none() | st.integers(lo, max(lo, n)))
+        return Bounds(lo, hi)
+
+    topics = [Topic(t, title=t.upper(), capacity=capacity()) for t in topic_ids]
+    if use_alt:
+        topics.append(Topic("alt", "A or B", capacity=capacity(), any_of=alt_members))
+    all_ids = [t.id for t in topics]
+    k = 1 if single else draw(st.integers(1, min(3, n_topics)))
+    r = draw(st.integers(0, k))
+    mandatory = tuple(draw(st.lists(st.sampled_from(topic_ids), max_size=min(r, 1), unique=True)))
+    use_groups = draw(st.booleans()) if groups is None else groups
+    group_rules = None
+    if use_groups:
+        lo = draw(st.integers(1, 3))
+        hi = draw(st.none() | st.integers(lo, 4))
+        group_rules = GroupRules(size=Bounds(lo, hi), regional_weight=draw(st.sampled_from([0.0, 100.0])))
+    rules = AssignmentRules(
+        topics=tuple(topics),
+        topics_per_participant=k,
+        required_topics=draw(st.sampled_from([r, None])) if r == k else r,
+        mandatory_topics=mandatory,
+        capacity=draw(st.sampled_from([Bounds(), Bounds(0, max(1, n // 2 + 1)), Bounds(1, None)])),
+        groups=group_rules,
+        distinct_required=draw(st.booleans()),
+        allow_unassigned=draw(st.booleans()),
+        objective=Objective(allow_unranked=draw(st.booleans())),
+    )
+    people = []
+    regions = ["Nord", "Süd", "Ost"]
+    for i in range(n):
+        prefs = draw(st.lists(st.sampled_from(all_ids), unique=True, max_size=len(all_ids)))
+        rest = [t for t in all_ids if t not in prefs]
+        excl = draw(st.lists(st.sampled_from(rest), unique=True, max_size=1)) if rest else []
+        located = draw(st.booleans())
+        location = (draw(st.floats(47, 55)), draw(st.floats(6, 15))) if located else None
+        people.append(
+            Participant(
+                id=f"k{i:02d}",
+                name=f"Kommune {i}",
+                region=draw(st.sampled_from(regions)),
+                location=location,
+                preferences=tuple(prefs),
+                exclusions=tuple(excl),
+            )
+        )
+    return people, rules
+
+
+# --------------------------------------------------------------------------- the rules, restated
+
+
+def covers(rules: AssignmentRules, topic: str) -> set[str]:
+    for t in rules.topics:
+        if t.id == topic:
+            return {t.id, *t.any_of}
+    raise KeyError(topic)
+
+
+def capacity(rules: AssignmentRules, topic: str) -> Bounds:
+    for t in rules.topics:
+        if t.id == topic:
+            return t.capacity if t.capacity is not None else rules.capacity
+    raise KeyError(topic)
+
+
+def required_count(rules: AssignmentRules) -> int:
+    return rules.topics_per_participant if rules.required_topics is None else rules.required_topics
+
+
+def unranked(rules: AssignmentRules) -> int:
+    u = rules.objective.unranked_rank
+    return len(rules.topics) + 1 if u is None else u
+
+
+def unassigned_cost(rules: AssignmentRules) -> int:
+    c = rules.objective.unassigned_cost
+    return rules.topics_per_participant * unranked(rules) + 1 if c is None else c
+
+
+def topic_cost(person: Participant, topic: str, rules: AssignmentRules) -> int:
+    if topic in rules.mandatory_topics:
+        return 0
+    if topic in person.preferences:
+        return person.preferences.index(topic) + 1
+    return unranked(rules)
+
+
+def splittable(count: int, size: Bounds) -> bool:
+    if count == 0:
+        return True
+    for g in range(1, count + 1):
+        if g * size.min <= count and (size.max is None or count <= g * size.max):
+            return True
+    return False
+
+
+def options(person: Participant, rules: AssignmentRules) -> list[Option]:
+    """Every (required, optional) topic choice the rules allow this participant, with its cost."""
+    ids = [t.id for t in rules.topics]
+    k, r = rules.topics_per_participant, required_count(rules)
+    out: list[Option] = []
+    for req in itertools.combinations(ids, r):
+        if not set(rules.mandatory_topics) <= set(req):
+            continue
+        for opt in itertools.combinations([t for t in ids if t not in req], k - r):
+            chosen = req + opt
+            seen: list[str] = []
+            for t in chosen:
+                seen.extend(covers(rules, t))
+            if len(seen) != len(set(seen)):
+                continue
+            if set(seen) & set(person.exclusions):
+                continue
+            if not rules.objective.allow_unranked and any(
+                t not in person.preferences and t not in rules.mandatory_topics for t in chosen
+            ):
+                continue
+            out.append((frozenset(req), frozenset(opt), sum(topic_cost(person, t, rules) for t in chosen)))
+    return out
+
+
+def feasible(choice: Sequence[Option | None], rules: AssignmentRules) -> bool:
+    """Whether a full choice (one option or None per participant) meets every rule."""
+    mandatory = set(rules.mandatory_topics)
+    counts: Counter[str] = Counter()
+    for c in choice:
+        if c is not None:
+            counts.update(c[0] | c[1])
+    for t in rules.topic_ids:
+        if not capacity(rules, t).holds(counts[t]):
+            return False
+    if rules.groups is None:
+        if rules.distinct_required:
+            holders: Counter[str] = Counter()
+            for c in choice:
+                if c is not None:
+                    for t in c[0] - mandatory:
+                        holders.update(covers(rules, t) - mandatory)
+            if any(v > 1 for v in holders.values()):
+                return False
+        return True
+    bundles = Counter((c[0], c[1]) for c in choice if c is not None)
+    size = rules.groups.size
+    if not all(splittable(v, size) for v in bundles.values()):
+        return False
+    if rules.distinct_required:
+        holders = Counter()
+        for (req, _opt), v in bundles.items():
+            if size.max is not None and v > size.max:
+                if req - mandatory:
+                    return False  # two groups would share a required topic
+            for t in req - mandatory:
+                holders.update(covers(rules, t) - mandatory)
+        if any(v > 1 for v in holders.values()):
+            return False
+    return True
+
+
+def brute_force(people: Sequence[Participant], rules: AssignmentRules) -> int | None:
+    """The optimal cost by trying every assignment, or None if none meets the rules."""
+    per = []
+    for p in people:
+        opts: list[Option | None] = list(options(p, rules))
+        if rules.allow_unassigned:
+            opts.append(None)
+        per.append(opts)
+    best: int | None = None
+    penalty = unassigned_cost(rules)
+    for choice in itertools.product(*per):
+        cost = sum(penalty if c is None else c[2] for c in choice)
+        if best is not None and cost >= best:
+            continue
+        if feasible(choice, rules):
+            best = cost
+    return best
+
+
+def search_space(people: Sequence[Participant], rules: AssignmentRules) -> int:
+    size = 1
+    for p in people:
+        size *= len(options(p, rules)) + (1 if rules.allow_unassigned else 0)
+    return size
+
+
+def hungarian_cost(people: Sequence[Participant], rules: AssignmentRules) -> int | None:
+    """Exact optimum for one topic per participant and no groups, by the Hungarian method.
+
+    Every topic becomes as many seats as its capacity allows; the first ``min`` seats carry a large
+    bonus so they are filled whenever possible; leaving out is a seat of its own per participant.
+    """
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    assert rules.topics_per_participant == 1 and rules.groups is None
+    n = len(people)
+    if n == 0:
+        return 0 if all(capacity(rules, t).min == 0 for t in rules.topic_ids) else None
+    big = 10_000.0
+    forbidden = 1e9
+    seats: list[tuple[str | None, bool]] = []  # (topic or None for "left out", is a minimum seat)
+    for t in rules.topic_ids:
+        cap = capacity(rules, t)
+        hi = n if cap.max is None else min(cap.max, n)
+        if rules.distinct_required and required_count(rules) == 1 and t not in rules.mandatory_topics:
+            hi = min(hi, 1)  # a single required topic may be held by one participant only
+        if cap.min > hi:
+            return None
+        seats += [(t, i < cap.min) for i in range(hi)]
+    seats += [(None, False)] * n
+    cost = np.full((n, len(seats)), forbidden)
+    for i, p in enumerate(people):
+        allowed = {o[0] | o[1] for o in options(p, rules)}
+        for j, (t, minimum) in enumerate(seats):
+            if t is None:
+                if rules.allow_unassigned:
+                    cost[i, j] = unassigned_cost(rules)
+            elif frozenset({t}) in allowed:
+                cost[i, j] = topic_cost(p, t, rules) - (big if minimum else 0.0)
+    rows, cols = linear_sum_assignment(cost)
+    if any(cost[i, j] >= forbidden for i, j in zip(rows, cols, strict=True)):
+        return None
+    filled = sum(1 for j in cols if seats[j][1])
+    if filled < sum(capacity(rules, t).min for t in rules.topic_ids):
+        return None
+    total = float(cost[rows, cols].sum()) + big * filled
+    return round(total)
+
+
+def solution_cost(assignment_topics: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
+                  people: Sequence[Participant], rules: AssignmentRules) -> int:
+    """The objective of a given assignment, computed from the documentation's definition."""
+    total = 0
+    for p in people:
+        req, opt = assignment_topics.get(p.id, ((), ()))
+        if not req and not opt:
+            total += unassigned_cost(rules)
+        else:
+            total += sum(topic_cost(p, t, rules) for t in req + opt)
+    return total
+
+
+def as_math_inf(value: int | None) -> float:
+    return math.inf if value is None else float(value)

@@ -1,0 +1,209 @@
+"""Property-based proofs of the assignment engine on generated instances.
+
+Every expectation is computed by code written separately from the engine (``assignment_strategies``):
+a brute force over all assignments, the Hungarian method, and the rules re-stated in plain Python.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+from assignment_strategies import (
+    brute_force,
+    capacity,
+    covers,
+    hungarian_cost,
+    instances,
+    required_count,
+    search_space,
+    solution_cost,
+    topic_cost,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qframework.assignment import Assignment, AssignmentRules, Participant, assign, check
+from qframework.errors import InfeasibleAssignment
+
+SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def solve_or_none(people: list[Participant], rules: AssignmentRules) -> Assignment | None:
+    try:
+        return assign(people, rules)
+    except InfeasibleAssignment as e:
+        assert e.rule, "an infeasible assignment names its rule"
+        return None
+
+
+def topics_by_participant(a: Assignment, people: list[Participant]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    return {p.id: a.topics_of(p.id) for p in people}
+
+
+def assert_rules_hold(a: Assignment, people: list[Participant], rules: AssignmentRules) -> None:
+    """The rules, checked directly (not through check())."""
+    mandatory = set(rules.mandatory_topics)
+    k, r = rules.topics_per_participant, required_count(rules)
+    got = topics_by_participant(a, people)
+    counts: Counter[str] = Counter()
+    for p in people:
+        req, opt = got[p.id]
+        if not req and not opt:
+            assert rules.allow_unassigned, f"{p.id} unassigned"
+            assert p.id in a.unassigned
+            continue
+        assert len(req) + len(opt) == k and len(req) == r
+        assert len(set(req + opt)) == k
+        assert mandatory <= set(req)
+        touched = [b for t in req + opt for b in covers(rules, t)]
+        assert len(touched) == len(set(touched)), "an alternative together with its own topic"
+        assert not set(touched) & set(p.exclusions), f"{p.id} got an excluded topic"
+        if not rules.objective.allow_unranked:
+            assert all(t in p.preferences or t in mandatory for t in req + opt)
+        counts.update(req + opt)
+    for t in rules.topic_ids:
+        assert capacity(rules, t).holds(counts[t]), (t, counts[t])
+    units: dict[str, str] = {p.id: p.id for p in people}
+    if rules.groups is not None:
+        members = [m for g in a.groups for m in g.members]
+        assert len(members) == len(set(members))
+        assigned = {p.id for p in people if any(got[p.id])}
+        assert set(members) == assigned
+        for g in a.groups:
+            assert rules.groups.size.holds(len(g.members)), (g.id, len(g.members))
+            for m in g.members:
+                assert set(got[m][0]) == set(g.required) and set(got[m][1]) == set(g.optional)
+                units[m] = g.id
+    if rules.distinct_required:
+        holder: dict[str, str] = {}
+        for p in people:
+            for t in set(got[p.id][0]) - mandatory:
+                for b in covers(rules, t) - mandatory:
+                    assert holder.setdefault(b, units[p.id]) == units[p.id], f"{b} required twice"
+
+
+@SETTINGS
+@given(instances())
+def test_results_obey_every_rule(instance: tuple[list[Participant], AssignmentRules]) -> None:
+    """Every result passes check(), and — checked directly — gives each participant exactly the
+    required number of topics, none excluded, within capacities and group sizes, with the mandatory
+    topics and distinct required topics; its reported cost is the objective recomputed by hand."""
+    people, rules = instance
+    a = solve_or_none(people, rules)
+    if a is None:
+        return
+    assert check(a, people, rules) == []
+    assert_rules_hold(a, people, rules)
+    assert a.cost == solution_cost(topics_by_participant(a, people), people, rules)
+
+
+@SETTINGS
+@given(instances(max_participants=7, max_topics=4))
+def test_cost_equals_brute_force_optimum(instance: tuple[list[Participant], AssignmentRules]) -> None:
+    """The total rank cost is the optimum found by trying every assignment (small instances), and the
+    solver raises InfeasibleAssignment exactly when no assignment meets the rules."""
+    people, rules = instance
+    while search_space(people, rules) > 20_000:
+        people = people[:-1]
+    expected = brute_force(people, rules)
+    a = solve_or_none(people, rules)
+    if expected is None:
+        assert a is None
+    else:
+        assert a is not None, "solver said infeasible, brute force found an assignment"
+        assert a.cost == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances(max_participants=40, max_topics=8, groups=False, single=True))
+def test_cost_equals_hungarian_optimum(instance: tuple[list[Participant], AssignmentRules]) -> None:
+    """With one topic per participant, the cost equals the Hungarian method's optimum on the seat
+    expansion (an exact method that shares nothing with HiGHS); infeasibility agrees too."""
+    people, rules = instance
+    expected = hungarian_cost(people, rules)
+    a = solve_or_none(people, rules)
+    if expected is None:
+        assert a is None
+    else:
+        assert a is not None
+        assert a.cost == expected
+
+
+@SETTINGS
+@given(instances(max_participants=12, max_topics=5, groups=False, single=True))
+def test_no_two_participants_gain_by_swapping(instance: tuple[list[Participant], AssignmentRules]) -> None:
+    """No two participants can swap their topics so that both get a strictly better rank."""
+    people, rules = instance
+    a = solve_or_none(people, rules)
+    if a is None:
+        return
+    got = topics_by_participant(a, people)
+    for p, q in [(p, q) for p in people for q in people if p.id < q.id]:
+        (tp,), (tq,) = (got[p.id][0] + got[p.id][1] or ("-",)), (got[q.id][0] + got[q.id][1] or ("-",))
+        if "-" in (tp, tq) or tp == tq:
+            continue
+        swap_ok = not (covers(rules, tq) & set(p.exclusions)) and not (covers(rules, tp) & set(q.exclusions))
+        if not rules.objective.allow_unranked:
+            swap_ok = swap_ok and tq in p.preferences and tp in q.preferences
+        if swap_ok:
+            both_gain = topic_cost(p, tq, rules) < topic_cost(p, tp, rules) and topic_cost(
+                q, tp, rules
+            ) < topic_cost(q, tq, rules)
+            assert not both_gain, (p.id, q.id)
+
+
+@SETTINGS
+@given(instances(max_participants=9, max_topics=4), st.randoms(use_true_random=False))
+def test_input_order_changes_nothing(instance: tuple[list[Participant], AssignmentRules], rnd: random.Random) -> None:
+    """Shuffling the participants and the topics of the rules gives the identical assignment."""
+    people, rules = instance
+    first = solve_or_none(people, rules)
+    shuffled_people = list(people)
+    rnd.shuffle(shuffled_people)
+    topics = list(rules.topics)
+    rnd.shuffle(topics)
+    import attrs
+
+    shuffled_rules = attrs.evolve(rules, topics=tuple(topics))
+    second = solve_or_none(shuffled_people, shuffled_rules)
+    if first is None:
+        assert second is None
+        return
+    assert second is not None
+    assert topics_by_participant(first, people) == topics_by_participant(second, people) or {
+        pid: (set(r), set(o)) for pid, (r, o) in topics_by_participant(first, people).items()
+    } == {pid: (set(r), set(o)) for pid, (r, o) in topics_by_participant(second, people).items()}
+    assert sorted(sorted(g.members) for g in first.groups) == sorted(sorted(g.members) for g in second.groups)
+    assert first.cost == second.cost
+
+
+@SETTINGS
+@given(instances(max_participants=9, max_topics=5))
+def test_only_infeasible_assignment_is_raised(instance: tuple[list[Participant], AssignmentRules]) -> None:
+    """On any valid instance assign() returns or raises InfeasibleAssignment — never anything else —
+    and the message names the rule and is not empty."""
+    people, rules = instance
+    try:
+        assign(people, rules)
+    except InfeasibleAssignment as e:
+        assert e.rule in {
+            "capacity", "mandatory", "topics-per-participant", "distinct-required", "group-size",
+            "exclusion", "rules",
+        }
+        assert str(e).startswith(f"{e.rule}: ") and len(str(e)) > len(e.rule) + 5
+
+
+@pytest.mark.parametrize("n", [2, 5, 9])
+def test_ties_go_to_the_smaller_id(n: int) -> None:
+    """Ties are broken by id: with identical preferences and one seat on the first choice, the
+    participant with the smallest id gets it, whatever the input order."""
+    from qframework.assignment import Bounds, Topic
+
+    rules = AssignmentRules(topics=(Topic("x", capacity=Bounds(0, 1)), Topic("y")))
+    people = [Participant(f"p{i}", preferences=("x", "y")) for i in range(n)]
+    for order in (people, people[::-1]):
+        a = assign(order, rules)
+        assert a.topics_of("p0") == (("x",), ())
+        assert all(a.topics_of(p.id) == (("y",), ()) for p in people[1:])
