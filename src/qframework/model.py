@@ -154,10 +154,12 @@ class Scale(Checked):
     allow_not_applicable: bool = True
     description: str = ""
     provenance: Provenance | None = None
+    translations: dict[str, Text] = attrs.field(factory=dict)
 
     def _problems(self) -> Iterator[Problem]:
         yield from _slug_problem("id", self.id)
         yield from _text_problem("title", self.title)
+        yield from _translation_problems(self.translations)
         if len(self.levels) < 2:
             yield Problem("levels", f"a scale needs at least 2 levels, got {len(self.levels)}")
         for i in range(1, len(self.levels)):

@@ -45,7 +45,7 @@ ENTRY_POINT_GROUP = "qframework"
 ENV_VAR = "QFRAMEWORK_PLUGINS"
 
 #: Modules of qframework itself that are registered as plugins, before any entry point.
-BUILTIN_PLUGINS: tuple[str, ...] = ()
+BUILTIN_PLUGINS: tuple[str, ...] = ("qframework.aggregation",)
 
 T = TypeVar("T")
 
@@ -206,7 +206,7 @@ class Registry:
     frameworks: Registered[Framework] = attrs.field(factory=lambda: Registered("framework"))
     framework_versions: dict[tuple[str, str], Framework] = attrs.field(factory=dict)
     programmes: Registered[Programme] = attrs.field(factory=lambda: Registered("programme"))
-    aggregations: Registered[Any] = attrs.field(factory=lambda: Registered("aggregation"))
+    aggregations: Registered[Aggregation] = attrs.field(factory=lambda: Registered("aggregation"))
     plugins: dict[str, PluginInfo] = attrs.field(factory=dict)
     failures: list[PluginFailure] = attrs.field(factory=list)
 

@@ -37,6 +37,7 @@ __all__ = [
     "Programme",
     "Quota",
     "Roster",
+    "Segment",
     "check_roster",
     "describe_programme",
     "load_participants",
@@ -142,6 +143,31 @@ class Quota(Checked):
 
 
 @attrs.frozen
+class Segment(Checked):
+    """A field of work in which participants try out their topics (a *Jugendhilfesegment*).
+
+    ``participants`` lists who works in it; empty means every participant — as the general social
+    service (ASD) in all four model Jugendämter of the § 79a project, for comparability.
+    """
+
+    id: str
+    title: str
+    participants: tuple[str, ...] = ()
+    provenance: Provenance | None = None
+
+    @property
+    def common(self) -> bool:
+        """Whether every participant works in this segment."""
+        return not self.participants
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _slug("id", self.id)
+        yield from _nonempty("title", self.title)
+        if self.provenance is None:
+            yield Problem("provenance", "provenance missing: say where this segment comes from")
+
+
+@attrs.frozen
 class Programme(Checked):
     """A quality-development programme: framework + assignment rules + the known facts.
 
@@ -170,6 +196,7 @@ class Programme(Checked):
     phases: tuple[Phase, ...] = ()
     events: tuple[Event, ...] = ()
     quotas: tuple[Quota, ...] = ()
+    segments: tuple[Segment, ...] = ()
     sources: tuple[Source, ...] = ()
     provenance: Provenance | None = None
     rules_provenance: Provenance | None = None
@@ -198,7 +225,7 @@ class Programme(Checked):
                     f"{self.participant_count}, but {len(self.participants)} participants are listed",
                 )
         sources = {s.id for s in self.sources}
-        for kind, items in (("phase", self.phases), ("event", self.events)):
+        for kind, items in (("phase", self.phases), ("event", self.events), ("segment", self.segments)):
             for i, item_id in _repeats([x.id for x in items]):
                 yield Problem(f"{kind}s[{i}].id", f"duplicate {kind} id {item_id!r}")
         for i, role in _repeats([q.role for q in self.quotas]):
@@ -219,6 +246,7 @@ class Programme(Checked):
             *((f"phases[{i}].provenance", x.provenance) for i, x in enumerate(self.phases)),
             *((f"events[{i}].provenance", x.provenance) for i, x in enumerate(self.events)),
             *((f"quotas[{i}].provenance", x.provenance) for i, x in enumerate(self.quotas)),
+            *((f"segments[{i}].provenance", x.provenance) for i, x in enumerate(self.segments)),
         ]
         for path, provenance in owned:
             yield from ref(path, provenance)
@@ -228,8 +256,12 @@ class Programme(Checked):
             for topic in (*p.preferences, *p.exclusions):
                 if topic not in topics:
                     yield Problem(f"participants[{i}]", f"refers to unknown topic {topic!r}")
+        listed = {p.id for p in self.participants}
+        for i, segment in enumerate(self.segments):
+            for pid in segment.participants:
+                if pid not in listed:
+                    yield Problem(f"segments[{i}].participants", f"{pid!r} is not among the participants")
         if self.assignment is not None and self.participants:
-            listed = {p.id for p in self.participants}
             for pid in self.assignment.participant_ids:
                 if pid not in listed:
                     yield Problem("assignment", f"mentions {pid!r}, who is not among the participants")
@@ -397,6 +429,12 @@ def describe_programme(programme: Programme) -> str:
         lines.append("Delegation je Kommune")
         for quota in programme.quotas:
             lines.append(f"  {quota.title}: {quota.bounds()}{prov(quota.provenance)}")
+    if programme.segments:
+        lines.append("")
+        lines.append("Arbeitsfelder")
+        for segment in programme.segments:
+            who = "alle" if segment.common else ", ".join(segment.participants)
+            lines.append(f"  {segment.title}: {who}{prov(segment.provenance)}")
     if programme.participants:
         lines.append("")
         lines.append(f"Bekannte Teilnehmende{prov(programme.participants_provenance)}")

@@ -10,8 +10,8 @@ from importlib.metadata import entry_points
 from importlib.resources import files
 
 import pytest
-
 import qframework_nds_standards
+
 from qframework import Framework, load_framework
 from qframework.io import dumps, loads
 from qframework.plugins import PluginInfo, load_registry, make_plugin_manager

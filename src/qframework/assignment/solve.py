@@ -452,11 +452,14 @@ def _precheck(people: Sequence[Participant], rules: AssignmentRules) -> None:
                 t.id for t in rules.topics
                 if t.id not in mandatory and (not t.any_of or set(t.any_of) <= set(mandatory))
             ]
-            need = n * (r - len(mandatory))
-            if need > len(free):
+            size = rules.groups.size if rules.groups is not None else Bounds(1, 1)
+            units = n if size.max is None and rules.groups is None else 1 if size.max is None else -(-n // size.max)
+            who = f"{n} participants" if rules.groups is None else f"at least {units} groups"
+            need = units * (r - len(mandatory))
+            if n and need > len(free):
                 raise InfeasibleAssignment(
                     "distinct-required",
-                    f"{n} participants need {need} different required topics, but only {len(free)} topics exist",
+                    f"{who} need {need} different required topics, but only {len(free)} topics exist",
                 )
         if rules.groups is not None:
             bundles = _bundles(rules)

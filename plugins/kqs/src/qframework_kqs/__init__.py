@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib.resources import files
 
-from qframework import Framework, hookimpl, load_framework
+from qframework import Framework, Programme, hookimpl, load_framework, load_programme
 
 DATA = files(__name__) / "data"
 
@@ -21,3 +21,10 @@ DATA = files(__name__) / "data"
 def qframework_frameworks(register: Callable[[Framework], None]) -> None:
     """KQS, Modellversion 2."""
     register(load_framework(DATA / "kqs-modellversion-2.toml"))
+
+
+@hookimpl
+def qframework_programmes(register: Callable[[Programme], None]) -> None:
+    """Lower Saxony's § 79a model project (2016) and its 2019 follow-up."""
+    register(load_programme(DATA / "nds-79a-modellprojekt-2016.toml"))
+    register(load_programme(DATA / "nds-79a-modellprojekt-2019.toml"))

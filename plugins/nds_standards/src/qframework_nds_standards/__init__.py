@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib.resources import files
 
-from qframework import Framework, hookimpl, load_framework
+from qframework import Framework, Programme, hookimpl, load_framework, load_programme
 
 DATA = files(__name__) / "data"
 
@@ -20,3 +20,10 @@ DATA = files(__name__) / "data"
 def qframework_frameworks(register: Callable[[Framework], None]) -> None:
     """The Qualitätsstandards Frühe Hilfen Niedersachsen (three topics, two-tier standards)."""
     register(load_framework(DATA / "nds-qualitaetsstandards-fh.toml"))
+
+
+@hookimpl
+def qframework_programmes(register: Callable[[Programme], None]) -> None:
+    """The Qualitätszirkel 2019–2021 and the Qualitätswerkstätten 2024."""
+    register(load_programme(DATA / "nds-qualitaetszirkel-2019.toml"))
+    register(load_programme(DATA / "nds-qualitaetswerkstaetten-2024.toml"))

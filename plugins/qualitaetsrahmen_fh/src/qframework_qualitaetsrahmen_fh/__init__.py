@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib.resources import files
 
-from qframework import Framework, hookimpl, load_framework
+from qframework import Framework, Programme, hookimpl, load_framework, load_programme
 
 DATA = files(__name__) / "data"
 
@@ -18,3 +18,9 @@ DATA = files(__name__) / "data"
 def qframework_frameworks(register: Callable[[Framework], None]) -> None:
     """The Qualitätsrahmen Frühe Hilfen 2.0."""
     register(load_framework(DATA / "qualitaetsrahmen-fh-2.0.toml"))
+
+
+@hookimpl
+def qframework_programmes(register: Callable[[Programme], None]) -> None:
+    """The Qualitätsdialoge Frühe Hilfen 2019–2021."""
+    register(load_programme(DATA / "qdfh-2019.toml"))

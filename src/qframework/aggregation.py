@@ -1,0 +1,50 @@
+"""Built-in aggregations (``mean``, ``median``), registered through the same hook as any plugin's.
+
+An aggregation combines the normalised values (0..1, sorted ascending, never empty) of one
+indicator's applicable ratings into the indicator's score.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from .assessment import Aggregation
+from .hookspecs import hookimpl
+
+__all__ = ["MEAN", "MEDIAN", "qframework_aggregations"]
+
+
+def mean(values: Sequence[float]) -> float:
+    """Arithmetic mean, computed with :func:`math.fsum` (exact sum, one rounding)."""
+    return math.fsum(values) / len(values)
+
+
+def median(values: Sequence[float]) -> float:
+    """Median of sorted values; with an even count the mean of the two middle values."""
+    n = len(values)
+    mid = n // 2
+    if n % 2:
+        return values[mid]
+    return (values[mid - 1] + values[mid]) / 2
+
+
+MEAN = Aggregation(
+    "mean",
+    "Mittelwert",
+    mean,
+    "The arithmetic mean of the raters' normalised values (the default).",
+)
+MEDIAN = Aggregation(
+    "median",
+    "Median",
+    median,
+    "The middle of the raters' normalised values; robust against one outlying rater.",
+)
+
+
+@hookimpl
+def qframework_aggregations(register: Callable[[Aggregation], None]) -> None:
+    """Register ``mean`` and ``median``."""
+    register(MEAN)
+    register(MEDIAN)

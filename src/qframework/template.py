@@ -1,0 +1,154 @@
+"""Blank assessment templates a person can fill in: ``qframework template FRAMEWORK_ID``.
+
+The TOML template lists every indicator with its title, scale levels, whether not-applicable is
+allowed and its tiers, as comments above a ``[[ratings]]`` entry per rater. Filling in a template
+means writing ``value = <level>`` (or ``not_applicable = true``) into each entry, or deleting the
+entries not given; the filled file then loads with :func:`qframework.assessment.load_assessment`.
+A blank template does not load: every unfilled rating is reported as "no value".
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from .model import Framework, Indicator, Scale
+
+if TYPE_CHECKING:
+    from .assessment import Assessment
+
+__all__ = ["assessment_template", "sample_assessment"]
+
+
+def _s(text: str) -> str:
+    """A TOML basic string (JSON string escapes are valid TOML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _scale_line(scale: Scale) -> str:
+    levels = " · ".join(f"{lv.value} = {_one_line(lv.label)}" for lv in scale.levels)
+    na = "; not_applicable = true allowed" if scale.allow_not_applicable else "; not-applicable not allowed"
+    return f"Skala {scale.id}: {levels}{na}"
+
+
+def _indicator_comment(framework: Framework, ind: Indicator) -> list[str]:
+    lines = [f"# {ind.id}: {_one_line(ind.title)}"]
+    if ind.weight != 1.0:
+        lines.append(f"#   weight {ind.weight:g}")
+    lines.append(f"#   {_scale_line(framework.scale_of(ind))}")
+    if ind.tiers:
+        tiers = ", ".join(f'"{t.id}" = {_one_line(t.title)}' for t in ind.tiers)
+        lines.append(f"#   tiers (optional: tier = …): {tiers}")
+    return lines
+
+
+def assessment_template(
+    framework: Framework,
+    *,
+    format: str = "toml",
+    raters: Sequence[str] = ("rater-1",),
+    subject: str = "kommune",
+    period: str = "2025",
+) -> str:
+    """A blank assessment of ``framework`` with one rating entry per indicator and rater."""
+    if format == "json":
+        return _json_template(framework, raters, subject, period)
+    if format != "toml":
+        raise ValueError(f"format must be 'toml' or 'json', got {format!r}")
+    out = [
+        f"# Selbstbewertung / self-assessment: {_one_line(framework.title)} ({framework.id} {framework.version})",
+        "#",
+        "# Fill in the subject, period and raters, then in every [[ratings]] entry write either",
+        "#   value = <level of the scale>     or     not_applicable = true",
+        '# Delete entries that are not rated. Optional per rating: evidence = "…", comment = "…".',
+        "# Check the file with: qframework validate FILE    Score it with: qframework score FILE",
+        "",
+        f"framework_id = {_s(framework.id)}",
+        f"framework_version = {_s(framework.version)}",
+        f'period = {_s(period)}  # e.g. "2025" or "2025-H1"',
+        'notes = ""',
+        '# success_definition = ""  # KQS-style frameworks: the organisation\'s "Definition gelungener …"',
+        "",
+        "[subject]",
+        f"id = {_s(subject)}  # a stable id: lower-case letters, digits, '-'",
+        'name = ""',
+        "",
+    ]
+    for rater in raters:
+        out += [
+            "[[raters]]",
+            f"id = {_s(rater)}",
+            'role = ""  # e.g. Netzwerkkoordination, Familienhebamme, Elternvertretung',
+            "",
+        ]
+    for dim in framework.dimensions:
+        out += [f"# {'=' * 96}", f"# {dim.number} {_one_line(dim.title)}  ({dim.id})", f"# {'=' * 96}", ""]
+        for ind in dim.indicators:
+            out += _indicator_comment(framework, ind)
+            for rater in raters:
+                out += ["[[ratings]]", f"indicator = {_s(ind.id)}", f"rater = {_s(rater)}", "# value =", ""]
+    return "\n".join(out)
+
+
+def _json_template(framework: Framework, raters: Sequence[str], subject: str, period: str) -> str:
+    """JSON has no comments: the same entries, with ``"value": null`` to fill in."""
+    doc: dict[str, Any] = {
+        "framework_id": framework.id,
+        "framework_version": framework.version,
+        "subject": {"id": subject, "name": ""},
+        "period": period,
+        "raters": [{"id": r, "role": ""} for r in raters],
+        "ratings": [{"indicator": ind.id, "rater": r, "value": None} for ind in framework.indicators() for r in raters],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def sample_assessment(
+    framework: Framework,
+    *,
+    subject: str = "beispiel-kommune",
+    subject_name: str = "Beispielkommune",
+    period: str = "2025",
+    raters: Sequence[tuple[str, str]] = (
+        ("koordination", "Netzwerkkoordination"),
+        ("familienhebamme", "Familienhebamme"),
+        ("elternvertretung", "Elternvertretung"),
+    ),
+    seed: int = 1,
+    not_applicable: float = 0.05,
+) -> Assessment:
+    """A made-up but plausible filled-in assessment, for demos and tutorials (seeded, deterministic).
+
+    Each rater has a leaning; each dimension a level; values scatter around both. About
+    ``not_applicable`` of the ratings are not applicable where the scale allows it.
+    """
+    from .assessment import Assessment, Rater, Rating, Subject
+
+    rnd = random.Random(seed)
+    lean = {rid: rnd.uniform(-0.15, 0.15) for rid, _ in raters}
+    ratings: list[Rating] = []
+    for dim in framework.dimensions:
+        level = rnd.uniform(0.25, 0.85)
+        for ind in dim.indicators:
+            scale = framework.scale_of(ind)
+            values = [lv.value for lv in scale.levels]
+            for rid, _ in raters:
+                if scale.allow_not_applicable and rnd.random() < not_applicable:
+                    ratings.append(Rating(ind.id, not_applicable=True, rater=rid))
+                    continue
+                x = min(1.0, max(0.0, level + lean[rid] + rnd.gauss(0, 0.18)))
+                ratings.append(Rating(ind.id, values[round(x * (len(values) - 1))], rater=rid))
+    return Assessment(
+        framework.id,
+        framework.version,
+        Subject(subject, subject_name),
+        period,
+        tuple(ratings),
+        tuple(Rater(rid, role) for rid, role in raters),
+    )

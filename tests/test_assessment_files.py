@@ -1,0 +1,376 @@
+"""Assessment files: every bad input reported at once with file and path; versions; bulk JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from assessment_fixtures import assessment, na, rate, registry_with, small_framework
+
+from qframework.assessment import (
+    Assessment,
+    Rater,
+    Rating,
+    Subject,
+    check_assessment,
+    dumps_assessments,
+    framework_changes,
+    load_assessment,
+    load_assessments,
+    loads_assessment,
+    loads_assessments,
+    save_assessments,
+    score,
+    version_changes,
+)
+from qframework.errors import ValidationError
+from qframework.io import dumps
+
+FW = small_framework()
+REG = registry_with(FW)
+
+HEADER = """
+framework_id = "test-rahmen"
+framework_version = "1.0"
+period = "2024"
+[subject]
+id = "kreis-x"
+[[raters]]
+id = "a"
+[[raters]]
+id = "b"
+"""
+
+
+def problems(text: str, fmt: str = "toml", registry=REG) -> list[str]:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError) as info:
+        loads_assessment(text, fmt, registry=registry, file="k.toml")  # type: ignore[arg-type]
+    assert info.value.file == "k.toml"
+    return [str(p) for p in info.value.problems]
+
+
+# -- the model checks itself -------------------------------------------------------------------
+
+
+def test_rating_needs_a_value_or_not_applicable() -> None:
+    with pytest.raises(ValidationError, match=r"value: no value: give a level of the scale"):
+        Rating("i1")
+
+
+def test_rating_is_not_both_value_and_not_applicable() -> None:
+    with pytest.raises(ValidationError, match="either a value or not_applicable = true, not both"):
+        Rating("i1", 3, not_applicable=True)
+
+
+@pytest.mark.parametrize("value", [True, 2.5, "3"])
+def test_rating_value_must_be_a_whole_number(value: object) -> None:
+    with pytest.raises(ValidationError, match="must be a whole number"):
+        Rating("i1", value)  # type: ignore[arg-type]
+
+
+def test_not_applicable_rating_names_no_tier() -> None:
+    with pytest.raises(ValidationError, match="tier: a not-applicable rating names no tier"):
+        Rating("i4", not_applicable=True, tier="mindest")
+
+
+def test_one_rater_rates_an_indicator_once_but_several_raters_may() -> None:
+    assessment(rate("i1", 2, "a"), rate("i1", 5, "b"))  # fine
+    with pytest.raises(ValidationError) as info:
+        assessment(rate("i1", 2, "a"), rate("i2", 1, "a"), rate("i1", 5, "a"))
+    assert [str(p) for p in info.value.problems] == [
+        "ratings[2]: indicator 'i1' is rated twice by rater 'a' (first at ratings[0])"
+    ]
+
+
+def test_joint_rating_twice_is_a_duplicate() -> None:
+    with pytest.raises(ValidationError, match=r"rated twice by the joint rating \(no rater\)"):
+        assessment(rate("i1", 2, None), rate("i1", 3, None))
+
+
+def test_rater_must_be_declared_and_unique() -> None:
+    with pytest.raises(ValidationError) as info:
+        Assessment("test-rahmen", "1.0", Subject("k"), "2024", (rate("i1", 1, "x"),), (Rater("a"), Rater("a")))
+    assert [str(p) for p in info.value.problems] == [
+        "raters[1].id: duplicate rater 'a'",
+        "ratings[0].rater: unknown rater 'x' (known: a)",
+    ]
+
+
+def test_assessment_fields() -> None:
+    with pytest.raises(ValidationError) as info:
+        Assessment("Test Rahmen", " ", Subject("kreis-x"), "")
+    assert [p.path for p in info.value.problems] == ["framework_id", "framework_version", "period"]
+
+
+# -- files: all problems at once ---------------------------------------------------------------
+
+
+def test_every_problem_of_a_toml_file_at_once_with_paths() -> None:
+    text = (
+        HEADER
+        + """
+[[ratings]]
+indicator = "i1"
+rater = "a"
+value = 7
+[[ratings]]
+indicator = "i1"
+rater = "a"
+value = 3
+[[ratings]]
+indicator = "i11"
+rater = "c"
+value = "viel"
+[[ratings]]
+indicator = "i2"
+rater = "b"
+[[ratings]]
+indicator = "i4"
+rater = "a"
+not_applicable = true
+[[ratings]]
+indicator = "i4"
+rater = "b"
+value = 1
+tier = "maximal"
+[[ratings]]
+indicator = "i3"
+rater = "b"
+value = 1
+tier = "mehr"
+colour = "blue"
+"""
+    )
+    assert problems(text) == [
+        "ratings[0].value: 7 is not a level of scale 'z6' (1–6; levels: 1, 2, 3, 4, 5, 6)",
+        "ratings[1]: indicator 'i1' is rated twice by rater 'a' (first at ratings[0])",
+        "ratings[2].indicator: unknown indicator 'i11' in test-rahmen 1.0; did you mean 'i1'?",
+        "ratings[2].rater: unknown rater 'c' (known: a, b)",
+        "ratings[2].value: expected a whole number, got 'viel' (text)",
+        "ratings[3].value: no value: give a level of the scale (value = …) or set not_applicable = true",
+        "ratings[4].not_applicable: scale 'ja-nein' of indicator 'i4' does not allow not-applicable",
+        "ratings[5].tier: unknown tier 'maximal' of indicator 'i4' (tiers: mehr, mindest)",
+        "ratings[6].colour: unknown key "
+        "(expected one of: comment, evidence, indicator, not_applicable, rater, tier, value)",
+        "ratings[6].tier: indicator 'i3' has no tiers",
+    ]
+
+
+def test_framework_not_installed() -> None:
+    text = HEADER.replace('"test-rahmen"', '"kein-rahmen"') + '[[ratings]]\nindicator = "i1"\nvalue = 1\n'
+    assert problems(text) == ["framework_id: framework 'kein-rahmen' is not installed (installed: test-rahmen)"]
+
+
+def test_framework_version_not_installed() -> None:
+    text = HEADER.replace('"1.0"', '"0.9"') + '[[ratings]]\nindicator = "i1"\nvalue = 1\n'
+    assert problems(text) == [
+        "framework_version: framework 'test-rahmen' version '0.9' is not installed (installed: 1.0)"
+    ]
+
+
+def test_check_against_a_framework_object() -> None:
+    a = assessment(rate("i1", 1, "a"))
+    assert check_assessment(a, FW) == []
+    assert [p.path for p in check_assessment(a, small_framework("2.0"))] == ["framework_version"]
+
+
+def test_toml_syntax_error_and_unreadable_file(tmp_path: Path) -> None:
+    assert problems("period = \n")[0].startswith("TOML syntax error")
+    with pytest.raises(ValidationError, match="cannot read file"):
+        load_assessment(tmp_path / "missing.toml", REG)
+    with pytest.raises(ValidationError, match="cannot tell the format"):
+        load_assessment(tmp_path / "k.txt", REG)
+
+
+def test_missing_required_keys() -> None:
+    assert problems("notes = 'x'\n") == [
+        "framework_id: missing required key",
+        "framework_version: missing required key",
+        "period: missing required key",
+        "subject: missing required key",
+    ]
+
+
+def test_bulk_file_given_to_load_assessment() -> None:
+    assert problems('{"assessments": []}', "json") == [
+        "this is a bulk file with many assessments: use load_assessments()"
+    ]
+
+
+def test_json_single_file_with_null_value() -> None:
+    doc = {
+        "framework_id": "test-rahmen",
+        "framework_version": "1.0",
+        "subject": {"id": "k"},
+        "period": "2024",
+        "ratings": [{"indicator": "i1", "value": None}],
+    }
+    assert problems(json.dumps(doc), "json") == [
+        "ratings[0].value: no value: give a level of the scale (value = …) or set not_applicable = true"
+    ]
+
+
+def test_load_save_round_trip_on_disk(tmp_path: Path) -> None:
+    a = assessment(rate("i1", 1, "a", evidence="Protokoll 3/2024"), na("i2", "b"), rate("i4", 1, "c", tier="mehr"))
+    for suffix in ("toml", "json"):
+        path = tmp_path / f"k.{suffix}"
+        path.write_text(dumps(a, format=suffix))  # type: ignore[arg-type]
+        assert load_assessment(path, REG) == a
+
+
+# -- framework versions ------------------------------------------------------------------------
+
+
+def test_older_version_loads_and_says_what_changed() -> None:
+    new = small_framework("2.0", extra_indicator=True, drop_i3=True)
+    reg = registry_with(FW, new)
+    a = loads_assessment(HEADER + '[[ratings]]\nindicator = "i3"\nrater = "a"\nvalue = 6\n', registry=reg)
+    changes = framework_changes(a, reg)
+    assert changes is not None
+    assert (changes.from_version, changes.to_version, changes.added, changes.removed) == (
+        "1.0",
+        "2.0",
+        ("i5",),
+        ("i3",),
+    )
+    assert "1 indicator(s) added: i5; 1 removed: i3" in str(changes)
+    card = score(a, reg)
+    assert card.framework_version == "1.0"
+    assert card.overall == 1.0
+    assert card.changes == changes
+
+
+def test_newest_version_has_no_changes() -> None:
+    assert framework_changes(assessment(rate("i1", 1, "a")), REG) is None
+
+
+def test_version_changes_reports_moved_indicators() -> None:
+    a = small_framework("1.0")
+    b = small_framework("2.0")
+    assert version_changes(a, b).moved == ()
+    assert str(version_changes(a, b)).endswith("same indicators")
+
+
+# -- bulk JSON ---------------------------------------------------------------------------------
+
+
+def bulk(**overrides: object) -> dict[str, object]:
+    entry = {
+        "subject": {"id": "kreis-x", "name": "Kreis X"},
+        "period": "2024",
+        "raters": [{"id": "a"}, {"id": "b"}],
+        "ratings": {"indicator": ["i1", "i1", "i2"], "rater": ["a", "b", "a"], "value": [1, 6, "n/a"]},
+    }
+    entry.update(overrides)
+    return {"framework_id": "test-rahmen", "framework_version": "1.0", "assessments": [entry, entry]}
+
+
+def bulk_problems(doc: object) -> list[str]:
+    with pytest.raises(ValidationError) as info:
+        loads_assessments(json.dumps(doc), registry=REG, file="bulk.json")
+    assert info.value.file == "bulk.json"
+    return [str(p) for p in info.value.problems]
+
+
+def test_bulk_loads_and_scores() -> None:
+    got = loads_assessments(json.dumps(bulk()), registry=REG)
+    expected = assessment(rate("i1", 1, "a"), rate("i1", 6, "b"), na("i2", "a"), raters=("a", "b"))
+    assert got == [expected, expected]
+    assert score(got[0], REG).overall == 0.5
+
+
+def test_bulk_round_trip_with_every_field(tmp_path: Path) -> None:
+    a = Assessment(
+        "test-rahmen",
+        "1.0",
+        Subject("kreis-x", "Kreis X", "Nord"),
+        "2024-H1",
+        (rate("i1", 1, "a", evidence="Protokoll"), na("i2", "b"), rate("i4", 1, "a", tier="mehr", comment="gut")),
+        (Rater("a", "Netzwerkkoordination"), Rater("b")),
+        notes="Notiz",
+        success_definition="Gelungen ist …",
+    )
+    b = assessment(rate("i3", 2, None), version="1.0")
+    path = tmp_path / "bulk.json"
+    save_assessments([a, b], path)
+    assert load_assessments(path, REG) == [a, b]
+
+
+def test_bulk_entry_overrides_framework_version() -> None:
+    reg = registry_with(FW, small_framework("2.0"))
+    doc = bulk()
+    doc["assessments"][1] = dict(doc["assessments"][1], framework_version="2.0")  # type: ignore[index]
+    got = loads_assessments(json.dumps(doc), registry=reg)
+    assert [a.framework_version for a in got] == ["1.0", "2.0"]
+    assert dumps_assessments(got).count('"framework_version"') == 2
+
+
+def test_bulk_value_outside_scale_and_unknown_indicator() -> None:
+    doc = bulk()
+    doc["assessments"][1] = dict(  # type: ignore[index]
+        doc["assessments"][1],  # type: ignore[index]
+        ratings={"indicator": ["i1", "i10", "i2"], "rater": ["a", "b", "a"], "value": [7, 1, 2]},
+    )
+    assert bulk_problems(doc) == [
+        "assessments[1].ratings[0].value: 7 is not a level of scale 'z6' (1–6; levels: 1, 2, 3, 4, 5, 6)",
+        "assessments[1].ratings[1].indicator: unknown indicator 'i10' in test-rahmen 1.0; did you mean 'i1'?",
+    ]
+
+
+def test_bulk_structural_problems_all_at_once() -> None:
+    doc = bulk()
+    entries = doc["assessments"]
+    entries[0] = dict(entries[0], ratings={"indicator": ["i1", "i1"], "rater": ["a", "a"], "value": [True, "n/x"]})  # type: ignore[index]
+    entries[1] = dict(entries[1], ratings={"indicator": ["i1"], "value": [1, 2], "colour": []}, period=2024)  # type: ignore[index]
+    entries.append("oops")  # type: ignore[attr-defined]
+    doc["extra"] = 1
+    assert bulk_problems(doc) == [
+        "assessments[0].ratings[0].value: expected a whole number, got True (boolean)",
+        "assessments[0].ratings[1]: indicator 'i1' is rated twice by rater 'a' (first at ratings[0])",
+        "assessments[0].ratings[1].value: expected a level (whole number) or 'n/a', got 'n/x'",
+        "assessments[1].period: expected text, got 2024 (whole number)",
+        "assessments[1].ratings: columns differ in length (indicator 1, value 2); "
+        "every column needs one entry per rating",
+        "assessments[1].ratings.colour: unknown column "
+        "(expected one of: indicator, rater, value, tier, evidence, comment)",
+        "assessments[2]: expected a table",
+        "extra: unknown key (expected one of: assessments, framework_id, framework_version)",
+    ]
+
+
+def test_bulk_ratings_as_a_list_is_explained() -> None:
+    doc = bulk(ratings=[{"indicator": "i1", "value": 1}])
+    assert bulk_problems(doc)[0] == (
+        "assessments[0].ratings: expected a table of columns (indicator, rater, value, …), got a list"
+    )
+
+
+def test_bulk_missing_columns_and_json_syntax() -> None:
+    assert bulk_problems(bulk(ratings={"rater": []}))[:2] == [
+        "assessments[0].ratings.indicator: missing required column",
+        "assessments[0].ratings.value: missing required column",
+    ]
+    with pytest.raises(ValidationError, match=r"JSON syntax error: .* \(at line 1, column 2\)"):
+        loads_assessments("{,}", registry=REG)
+    assert bulk_problems([1]) == ["expected a table with an 'assessments' list at the top level"]
+
+
+def test_bulk_null_value_is_no_value() -> None:
+    doc = bulk(ratings={"indicator": ["i1"], "value": [None]})
+    assert bulk_problems(doc)[0] == (
+        "assessments[0].ratings[0].value: no value: give a level of the scale (value = …) or set not_applicable = true"
+    )
+
+
+def test_bulk_float_that_equals_a_level_is_still_refused() -> None:
+    """1.0 == 1 in Python; the fast path must not let it through as the level 1."""
+    doc = bulk(ratings={"indicator": ["i1", "i1"], "rater": ["a", "b"], "value": [1, 1.0]})
+    assert bulk_problems(doc) == [
+        f"assessments[{i}].ratings[1].value: expected a whole number, got 1.0 (number)" for i in (0, 1)
+    ]
+
+
+def test_bulk_without_check_skips_the_framework() -> None:
+    doc = bulk(ratings={"indicator": ["unbekannt"], "value": [99]})
+    assert loads_assessments(json.dumps(doc), check=False)[0].ratings[0].value == 99
