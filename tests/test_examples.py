@@ -1,0 +1,30 @@
+"""Every tutorial in examples/ runs and tells its story."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.py"))
+
+# A line (or fragment) each tutorial must print: the point it makes.
+EXPECTED = {
+    "01_frameworks.py": "4 problems in unser-rahmen.toml:",
+    "05_qualitaetszirkel_round.py": "Total preference rank:",
+    "06_plan_qdfh_round.py": "rules met",
+}
+
+
+def test_examples_exist() -> None:
+    assert len(EXAMPLES) >= 5
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_example_runs(example: Path) -> None:
+    result = subprocess.run([sys.executable, str(example)], capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert EXPECTED.get(example.name, "") in result.stdout
