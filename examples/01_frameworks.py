@@ -36,10 +36,10 @@ print()
 for framework in registry.frameworks.values():
     kinds = Counter(ind.provenance.kind for ind in framework.indicators() if ind.provenance)
     print(f"{framework.id}: indicators by provenance: {dict(sorted(kinds.items()))}")
-print(
-    f"'Netzwerk' itself: {netzwerk.provenance.kind if netzwerk.provenance else '?'}, "
-    f"source: {rahmen.source(netzwerk.provenance.source).title if netzwerk.provenance and netzwerk.provenance.source else '-'}"
-)
+origin = netzwerk.provenance
+assert origin is not None  # the loader guarantees provenance on every element
+source = rahmen.source(origin.source).title if origin.source else "-"
+print(f"'Netzwerk' itself: {origin.kind}, source: {source}")
 
 # 4. Your own framework file is validated completely: every problem at once, each with its path.
 broken = """\
