@@ -374,3 +374,14 @@ def test_bulk_float_that_equals_a_level_is_still_refused() -> None:
 def test_bulk_without_check_skips_the_framework() -> None:
     doc = bulk(ratings={"indicator": ["unbekannt"], "value": [99]})
     assert loads_assessments(json.dumps(doc), check=False)[0].ratings[0].value == 99
+
+
+def test_broken_rating_entries_do_not_hide_other_problems() -> None:
+    ratings = '[1, {indicator = "i1", rater = "z", value = 2}, {indicator = "i1", rater = "z", value = 3}]'
+    text = f"ratings = {ratings}\n" + HEADER
+    assert problems(text) == [
+        "ratings[0]: expected a table, got 1 (whole number)",
+        "ratings[1].rater: unknown rater 'z' (known: a, b)",
+        "ratings[2]: indicator 'i1' is rated twice by rater 'z' (first at ratings[1])",
+        "ratings[2].rater: unknown rater 'z' (known: a, b)",
+    ]

@@ -37,7 +37,9 @@ def test_validate_valid_and_broken_files(tmp_path: Path, capsys: pytest.CaptureF
     assert "Traceback" not in out + err
 
 
-def test_validate_reports_syntax_errors_and_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_reports_syntax_errors_and_unreadable_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = tmp_path / "syntax.toml"
     broken.write_text('id = "x"\n[[dimensions]\n', encoding="utf-8")
     code, out, _ = run(capsys, "validate", str(broken), str(tmp_path / "missing.toml"))
@@ -59,6 +61,7 @@ def test_show_a_framework_file(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_show_an_unknown_framework_is_an_error_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "show", "no-such-framework")
     assert code == 1
+    assert out == ""
     assert err.startswith("error: unknown framework 'no-such-framework'")
 
 

@@ -13,6 +13,7 @@ EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.
 # A line (or fragment) each tutorial must print: the point it makes.
 EXPECTED = {
     "01_frameworks.py": "4 problems in unser-rahmen.toml:",
+    "02_self_assessment.py": "Priorities for the next year:",
     "05_qualitaetszirkel_round.py": "Total preference rank:",
     "06_plan_qdfh_round.py": "rules met",
 }

@@ -196,14 +196,20 @@ class Assessment(Checked):
                     yield Problem(f"raters[{i}].id", f"duplicate rater {rid!r}")
                 seen.add(rid)
         ratings = self.ratings
-        pairs = list(map(_PAIR, ratings))
-        used = set(map(_RATER, ratings))
-        used.discard(None)
-        unique = set(pairs)
-        if len(unique) == len(pairs) and used <= declared:
-            return  # the common case, checked at C speed
+        pairs: list[tuple[str, str | None] | None]
+        try:
+            pairs = list(map(_PAIR, ratings))
+            used = set(map(_RATER, ratings))
+            used.discard(None)
+            if len(set(pairs)) == len(pairs) and used <= declared:
+                return  # the common case, checked at C speed
+        except (AttributeError, TypeError):  # a broken rating from a lenient load (reported there)
+            pairs = [(r.indicator, r.rater) if isinstance(r, Rating) else None for r in ratings]
         first: dict[tuple[str, str | None], int] = {}
-        for i, (indicator, rater) in enumerate(pairs):
+        for i, pair in enumerate(pairs):
+            if pair is None:
+                continue
+            indicator, rater = pair
             if rater is not None and rater not in declared:
                 known = ", ".join(sorted(declared)) if declared else "none declared; add [[raters]] entries"
                 yield Problem(f"ratings[{i}].rater", f"unknown rater {rater!r} (known: {known})")

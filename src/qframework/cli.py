@@ -305,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: Feature modules add ``add(subparsers)`` functions here to contribute sub-commands.
 COMMAND_GROUPS: list[Callable[[Any], None]] = []
 
+
 # --- assessment commands (issue 3) ---
 def _load_assessment_files(names: Sequence[str], registry: Any) -> tuple[list[tuple[str, Any]], list[str]]:
     """Every assessment in the given files (single TOML/JSON or bulk JSON), and every problem line."""
@@ -542,7 +543,8 @@ def cmd_programmes(args: argparse.Namespace) -> int:
         return 0
     for row in rows:
         count = f", {row['participants']} Kommunen" if row["participants"] else ""
-        print(f"{row['id']}  {row['title']} ({row['period']}{count}; framework {row['framework']}; plugin {row['plugin']})")
+        where = f"framework {row['framework']}; plugin {row['plugin']}"
+        print(f"{row['id']}  {row['title']} ({row['period']}{count}; {where})")
     return 0
 
 

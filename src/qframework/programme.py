@@ -339,7 +339,9 @@ def check_roster(roster: Roster, programme: Programme) -> list[Violation]:
     known = {p.id for p in programme.participants}
     if known and roster.participant not in known:
         out.append(
-            Violation("participant", f"{roster.participant!r} is not a participant of {programme.id}", roster.participant)
+            Violation(
+                "participant", f"{roster.participant!r} is not a participant of {programme.id}", roster.participant
+            )
         )
     counts = roster.counts()
     roles = {q.role for q in programme.quotas}
@@ -398,7 +400,9 @@ def describe_programme(programme: Programme) -> str:
     lines += [f"{label}: {value}" for label, value in facts if value]
     lines.append("")
     lines.append(f"Regeln{prov(programme.rules_provenance)}")
-    lines.append("  Themen: " + ", ".join(t.label + (f" ({'/'.join(t.any_of)})" if t.any_of else "") for t in rules.topics))
+    lines.append(
+        "  Themen: " + ", ".join(t.label + (f" ({'/'.join(t.any_of)})" if t.any_of else "") for t in rules.topics)
+    )
     per = f"  {rules.topics_per_participant} Themen je Teilnehmer, davon {rules.required_count} verpflichtend"
     lines.append(per)
     if rules.mandatory_topics:

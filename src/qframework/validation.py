@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any, cast
 
 import attrs
 
@@ -22,6 +23,7 @@ from .errors import Problem, ValidationError, join_path
 
 __all__ = ["Checked", "deferred", "problems_of", "validate"]
 
+_LEAVES = (str, int, float, bool, type(None))
 _DEFERRED: ContextVar[bool] = ContextVar("qframework_deferred_validation", default=False)
 
 
@@ -71,6 +73,8 @@ def validate(obj: object, file: str | None = None) -> None:
 
 def _walk(obj: object, path: str, out: list[Problem]) -> None:
     if isinstance(obj, (tuple, list)):
+        if not obj or isinstance(obj[0], _LEAVES):
+            return  # a list of plain values holds nothing to check (and bulk data can be long)
         for i, item in enumerate(obj):
             _walk(item, f"{path}[{i}]", out)
         return
@@ -87,7 +91,7 @@ def _walk(obj: object, path: str, out: list[Problem]) -> None:
             # A field is already reported as missing or of the wrong type; its object cannot be
             # checked further, and one report per mistake is what the user wants.
             pass
-    for field in attrs.fields(type(obj)):
+    for field in attrs.fields(cast(Any, type(obj))):
         if not field.init:
             continue
         value = getattr(obj, field.name, None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from qframework_kqs import testat
 from qframework_kqs.testat import add_months
 

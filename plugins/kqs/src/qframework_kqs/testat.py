@@ -16,7 +16,7 @@ from datetime import date
 
 import attrs
 
-__all__ = ["VALIDITY_MONTHS", "SELF_REPORT_LEAD_MONTHS", "TestatCycle", "add_months", "testat_cycle"]
+__all__ = ["SELF_REPORT_LEAD_MONTHS", "VALIDITY_MONTHS", "TestatCycle", "add_months", "testat_cycle"]
 
 VALIDITY_MONTHS = 48
 SELF_REPORT_LEAD_MONTHS = 5
@@ -47,7 +47,7 @@ class TestatCycle:
 
 
 def testat_cycle(testat: date) -> TestatCycle:
-    """The follow-up workshop (mid-term), the self-report due date (≈ 5 months before expiry) and the expiry (4 years)."""
+    """The follow-up workshop (mid-term), the self-report due (≈ 5 months before expiry), the expiry (4 years)."""
     expires = add_months(testat, VALIDITY_MONTHS)
     return TestatCycle(
         testat=testat,
