@@ -91,6 +91,9 @@ def test_demo_validates_all_shipped_data(capsys: pytest.CaptureFixture[str]) -> 
     code, out, _ = run(capsys, "demo")
     assert code == 0, out
     assert "all shipped data is valid" in out
+    assert "nds-79a-modellprojekt-2016: meets its own rules" in out
+    assert "qdfh-2019: meets its own rules" in out
+    assert "all rules met" in out
 
 
 def test_python_dash_m_runs_the_cli() -> None:

@@ -648,6 +648,67 @@ def _add_programme_commands(sub: Any) -> None:
 COMMAND_GROUPS.append(_add_programme_commands)
 
 
+# Twelve made-up Kommunen with approximate coordinates of real district seats, for the demo.
+_DEMO_KOMMUNEN = (
+    ("flensburg", "Flensburg", (54.78, 9.44)),
+    ("kiel", "Kiel", (54.32, 10.13)),
+    ("luebeck", "Lübeck", (53.87, 10.69)),
+    ("schwerin", "Schwerin", (53.63, 11.41)),
+    ("muenchen", "München", (48.14, 11.58)),
+    ("augsburg", "Augsburg", (48.37, 10.90)),
+    ("rosenheim", "Rosenheim", (47.86, 12.12)),
+    ("regensburg", "Regensburg", (49.01, 12.10)),
+    ("koeln", "Köln", (50.94, 6.96)),
+    ("bonn", "Bonn", (50.74, 7.10)),
+    ("duesseldorf", "Düsseldorf", (51.23, 6.78)),
+    ("aachen", "Aachen", (50.78, 6.08)),
+)
+
+
+def _demo_programmes(registry: Any) -> None:
+    """Check every historical assignment, then plan a needs-based round end to end."""
+    from .assessment import priorities, score
+    from .assignment import Participant, check
+    from .template import sample_assessment
+
+    if not registry.programmes:
+        print("Programmes: none installed (skipped)\n")
+        return
+    print("Programmes and their historical assignments")
+    for programme in sorted(registry.programmes.values(), key=lambda p: p.id):
+        if programme.assignment is None:
+            verdict = "no historical assignment known"
+        else:
+            violations = programme.check()
+            verdict = "meets its own rules" if not violations else f"{len(violations)} violations"
+        print(f"  {programme.id}: {verdict}")
+    print()
+    if "qdfh-2019" not in registry.programmes:
+        return
+    programme = registry.programmes["qdfh-2019"]
+    framework = registry.framework(programme.framework, programme.framework_version)
+    print(f"Needs-based planning with the rules of {programme.id}: 12 Kommunen assess themselves,")
+    print("their weakest dimensions become their wishes, and the exact solver forms clusters.")
+    mandatory = set(programme.rules.mandatory_topics)
+    participants = []
+    for seed, (pid, name, location) in enumerate(_DEMO_KOMMUNEN, start=1):
+        card = score(sample_assessment(framework, subject=pid, subject_name=name, seed=seed), framework)
+        wishes = tuple(d.dimension for d in priorities(card, 4) if d.dimension not in mandatory)[:3]
+        participants.append(Participant(pid, name, location=location, preferences=wishes))
+    assignment = programme.plan(participants)
+    violations = check(assignment, participants, programme.rules)
+    titles = {d.id: d.title for d in framework.dimensions}
+    names = {p.id: p.name for p in participants}
+    for group in assignment.groups:
+        topics = " + ".join(titles.get(t, t) for t in group.topics)
+        print(f"  {group.id}: {', '.join(names[m] for m in group.members)}  →  {topics}")
+    print(f"  total preference rank {assignment.cost}; " + ("all rules met" if not violations else "RULES BROKEN"))
+    print()
+
+
+DEMO_STEPS.append(_demo_programmes)
+
+
 def _programme_cls() -> type[Any]:
     from .programme import Programme
 
