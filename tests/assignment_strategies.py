@@ -44,7 +44,7 @@ def instances(
     n = draw(st.integers(0, max_participants))
 
     def capacity() -> Bounds | None:
-        if not draw(st.booleans()):
+        if draw(st.integers(0, 2)) > 0:
             return None
         lo = draw(st.integers(0, 2))
         hi = draw(st.none() | st.integers(lo, max(lo, n)))
@@ -68,7 +68,7 @@ def instances(
         topics_per_participant=k,
         required_topics=draw(st.sampled_from([r, None])) if r == k else r,
         mandatory_topics=mandatory,
-        capacity=draw(st.sampled_from([Bounds(), Bounds(0, max(1, n // 2 + 1)), Bounds(1, None)])),
+        capacity=draw(st.sampled_from([Bounds(), Bounds(), Bounds(0, max(1, n // 2 + 1)), Bounds(1, None)])),
         groups=group_rules,
         distinct_required=draw(st.booleans()),
         allow_unassigned=draw(st.booleans()),
@@ -137,10 +137,7 @@ def topic_cost(person: Participant, topic: str, rules: AssignmentRules) -> int:
 def splittable(count: int, size: Bounds) -> bool:
     if count == 0:
         return True
-    for g in range(1, count + 1):
-        if g * size.min <= count and (size.max is None or count <= g * size.max):
-            return True
-    return False
+    return any(g * size.min <= count and (size.max is None or count <= g * size.max) for g in range(1, count + 1))
 
 
 def options(person: Participant, rules: AssignmentRules) -> list[Option]:
@@ -195,9 +192,8 @@ def feasible(choice: Sequence[Option | None], rules: AssignmentRules) -> bool:
     if rules.distinct_required:
         holders = Counter()
         for (req, _opt), v in bundles.items():
-            if size.max is not None and v > size.max:
-                if req - mandatory:
-                    return False  # two groups would share a required topic
+            if size.max is not None and v > size.max and req - mandatory:
+                return False  # two groups would share a required topic
             for t in req - mandatory:
                 holders.update(covers(rules, t) - mandatory)
         if any(v > 1 for v in holders.values()):
@@ -275,8 +271,11 @@ def hungarian_cost(people: Sequence[Participant], rules: AssignmentRules) -> int
     return round(total)
 
 
-def solution_cost(assignment_topics: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
-                  people: Sequence[Participant], rules: AssignmentRules) -> int:
+def solution_cost(
+    assignment_topics: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
+    people: Sequence[Participant],
+    rules: AssignmentRules,
+) -> int:
     """The objective of a given assignment, computed from the documentation's definition."""
     total = 0
     for p in people:
@@ -290,3 +289,97 @@ def solution_cost(assignment_topics: dict[str, tuple[tuple[str, ...], tuple[str,
 
 def as_math_inf(value: int | None) -> float:
     return math.inf if value is None else float(value)
+
+
+def milp_cost(people: Sequence[Participant], rules: AssignmentRules) -> int | None:
+    """Exact optimum without groups by a plain MILP written from the documentation: binary
+    ``y[p, t]`` (t required for p), ``z[p, t]`` (t optional for p), ``u[p]`` (p left out)."""
+    import numpy as np
+    from scipy.optimize import Bounds as VarBounds
+    from scipy.optimize import LinearConstraint, milp
+
+    assert rules.groups is None
+    ids = [t.id for t in rules.topics]
+    n, m = len(people), len(ids)
+    k, r = rules.topics_per_participant, required_count(rules)
+    mandatory = set(rules.mandatory_topics)
+    if n == 0:
+        return 0 if all(capacity(rules, t).min == 0 for t in ids) else None
+    size = 2 * n * m + n
+
+    def y(p: int, t: int) -> int:
+        return p * m + t
+
+    def z(p: int, t: int) -> int:
+        return n * m + p * m + t
+
+    def u(p: int) -> int:
+        return 2 * n * m + p
+
+    c = np.zeros(size)
+    upper = np.ones(size)
+    for p, person in enumerate(people):
+        allowed = set()
+        for o in options(person, rules):
+            allowed |= o[0] | o[1]
+        for t, tid in enumerate(ids):
+            c[y(p, t)] = c[z(p, t)] = topic_cost(person, tid, rules)
+            if tid not in allowed:
+                upper[y(p, t)] = upper[z(p, t)] = 0
+            if tid in mandatory:
+                upper[z(p, t)] = 0
+        c[u(p)] = unassigned_cost(rules)
+        if not rules.allow_unassigned:
+            upper[u(p)] = 0
+    rows: list[np.ndarray] = []
+    lo: list[float] = []
+    hi: list[float] = []
+
+    def add(coef: dict[int, float], low: float, high: float) -> None:
+        row = np.zeros(size)
+        for j, v in coef.items():
+            row[j] += v
+        rows.append(row)
+        lo.append(low)
+        hi.append(high)
+
+    for p in range(n):
+        add({**{y(p, t): 1.0 for t in range(m)}, u(p): float(r)}, r, r)
+        add({**{z(p, t): 1.0 for t in range(m)}, u(p): float(k - r)}, k - r, k - r)
+        for t, tid in enumerate(ids):
+            if tid in mandatory:
+                add({y(p, t): 1.0, u(p): 1.0}, 1, 1)
+        for base in ids:  # each plain topic at most once per participant, alternatives included
+            touching = [t for t, tid in enumerate(ids) if base in covers(rules, tid)]
+            coef: dict[int, float] = {}
+            for t in touching:
+                coef[y(p, t)] = coef.get(y(p, t), 0.0) + 1.0
+                coef[z(p, t)] = coef.get(z(p, t), 0.0) + 1.0
+            add(coef, 0, 1)
+    for t, tid in enumerate(ids):
+        cap = capacity(rules, tid)
+        add(
+            {**{y(p, t): 1.0 for p in range(n)}, **{z(p, t): 1.0 for p in range(n)}},
+            cap.min,
+            np.inf if cap.max is None else cap.max,
+        )
+    if rules.distinct_required:
+        for base in ids:
+            if base in mandatory:
+                continue
+            coef = {}
+            for t, tid in enumerate(ids):
+                if tid not in mandatory and base in covers(rules, tid):
+                    for p in range(n):
+                        coef[y(p, t)] = 1.0
+            add(coef, 0, 1)
+    res = milp(
+        c,
+        constraints=LinearConstraint(np.array(rows), lo, hi),
+        integrality=np.ones(size),
+        bounds=VarBounds(np.zeros(size), upper),
+    )
+    if res.status == 2:
+        return None
+    assert res.status == 0, res.message
+    return round(res.fun)

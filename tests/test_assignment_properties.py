@@ -16,18 +16,20 @@ from assignment_strategies import (
     covers,
     hungarian_cost,
     instances,
+    milp_cost,
     required_count,
     search_space,
     solution_cost,
     topic_cost,
+    unranked,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from qframework.assignment import Assignment, AssignmentRules, Participant, assign, check
 from qframework.errors import InfeasibleAssignment
 
-SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def solve_or_none(people: list[Participant], rules: AssignmentRules) -> Assignment | None:
@@ -38,7 +40,10 @@ def solve_or_none(people: list[Participant], rules: AssignmentRules) -> Assignme
         return None
 
 
-def topics_by_participant(a: Assignment, people: list[Participant]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+Topics = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def topics_by_participant(a: Assignment, people: list[Participant]) -> Topics:
     return {p.id: a.topics_of(p.id) for p in people}
 
 
@@ -109,6 +114,8 @@ def test_cost_equals_brute_force_optimum(instance: tuple[list[Participant], Assi
         people = people[:-1]
     expected = brute_force(people, rules)
     a = solve_or_none(people, rules)
+    event("feasible" if expected is not None else "infeasible")
+    event(f"groups: {rules.groups is not None}, topics each: {rules.topics_per_participant}")
     if expected is None:
         assert a is None
     else:
@@ -148,9 +155,9 @@ def test_no_two_participants_gain_by_swapping(instance: tuple[list[Participant],
         if not rules.objective.allow_unranked:
             swap_ok = swap_ok and tq in p.preferences and tp in q.preferences
         if swap_ok:
-            both_gain = topic_cost(p, tq, rules) < topic_cost(p, tp, rules) and topic_cost(
-                q, tp, rules
-            ) < topic_cost(q, tq, rules)
+            both_gain = topic_cost(p, tq, rules) < topic_cost(p, tp, rules) and topic_cost(q, tp, rules) < topic_cost(
+                q, tq, rules
+            )
             assert not both_gain, (p.id, q.id)
 
 
@@ -189,8 +196,13 @@ def test_only_infeasible_assignment_is_raised(instance: tuple[list[Participant],
         assign(people, rules)
     except InfeasibleAssignment as e:
         assert e.rule in {
-            "capacity", "mandatory", "topics-per-participant", "distinct-required", "group-size",
-            "exclusion", "rules",
+            "capacity",
+            "mandatory",
+            "topics-per-participant",
+            "distinct-required",
+            "group-size",
+            "exclusion",
+            "rules",
         }
         assert str(e).startswith(f"{e.rule}: ") and len(str(e)) > len(e.rule) + 5
 
@@ -207,3 +219,46 @@ def test_ties_go_to_the_smaller_id(n: int) -> None:
         a = assign(order, rules)
         assert a.topics_of("p0") == (("x",), ())
         assert all(a.topics_of(p.id) == (("y",), ()) for p in people[1:])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_participants=16, max_topics=6, groups=False))
+def test_cost_equals_plain_milp_optimum(instance: tuple[list[Participant], AssignmentRules]) -> None:
+    """Several topics each, required/optional, mandatory, distinct and alternatives, up to 16
+    participants: the cost equals a plain MILP written from the documentation (dense, one binary per
+    participant × topic × required/optional), and infeasibility agrees."""
+    people, rules = instance
+    expected = milp_cost(people, rules)
+    a = solve_or_none(people, rules)
+    event("feasible" if expected is not None else "infeasible")
+    if expected is None:
+        assert a is None
+    else:
+        assert a is not None
+        assert a.cost == expected
+
+
+@SETTINGS
+@given(instances(groups=False))
+def test_required_topics_are_the_better_ranked_ones(instance: tuple[list[Participant], AssignmentRules]) -> None:
+    """Rule: an ordered list ("the first two are worked on, the third if time allows") is honoured:
+    no participant has an optional topic it ranks better than one of its non-mandatory required
+    topics, unless distinct required topics forbid the swap (another participant requires it)."""
+    people, rules = instance
+    a = solve_or_none(people, rules)
+    if a is None:
+        return
+    got = topics_by_participant(a, people)
+    mandatory = set(rules.mandatory_topics)
+    for p in people:
+        req, opt = got[p.id]
+
+        def rank(t: str, p: Participant = p) -> int:
+            return p.rank(t) or unranked(rules)
+
+        for r_topic in set(req) - mandatory:
+            for o_topic in opt:
+                if rank(o_topic) >= rank(r_topic):
+                    continue
+                others = {b for q in people if q.id != p.id for t in got[q.id][0] for b in covers(rules, t)}
+                assert rules.distinct_required and covers(rules, o_topic) & others, (p.id, req, opt)

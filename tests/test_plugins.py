@@ -10,7 +10,17 @@ from typing import Any
 import pytest
 from test_io import VALID
 
-from qframework import Framework, NotFound, PluginError, hookimpl, loads_framework
+from qframework import (
+    AssignmentRules,
+    Framework,
+    NotFound,
+    PluginError,
+    Programme,
+    Provenance,
+    Topic,
+    hookimpl,
+    loads_framework,
+)
 from qframework.plugins import PluginInfo, PluginManager, load_registry, make_plugin_manager
 
 
@@ -184,3 +194,47 @@ def test_env_variable_restricts_which_plugins_load(site: Path, monkeypatch: pyte
     monkeypatch.setenv("QFRAMEWORK_PLUGINS", "")
     registry = load_registry(make_plugin_manager())
     assert not any(info for info in registry.plugins.values() if not info.builtin)
+
+
+# -- programmes and aggregations go through the same machinery -------------------------------------
+
+
+def programme(pid: str) -> Programme:
+    return Programme(
+        pid,
+        "Testprogramm",
+        "mini",
+        AssignmentRules((Topic("netzwerk"),)),
+        provenance=Provenance("authored", note="test"),
+        rules_provenance=Provenance("authored", note="test"),
+    )
+
+
+class ProgrammePlugin:
+    def __init__(self, *programmes: Programme) -> None:
+        self.programmes = programmes
+
+    @hookimpl
+    def qframework_programmes(self, register: Callable[[Programme], None]) -> None:
+        for p in self.programmes:
+            register(p)
+
+
+def test_programmes_are_registered_with_their_plugin() -> None:
+    registry = load_registry(manager(prog=ProgrammePlugin(programme("runde-1"), programme("runde-2"))))
+    assert sorted(registry.programmes) == ["runde-1", "runde-2"]
+    assert registry.registered_by("prog") == {"programmes": ["runde-1", "runde-2"]}
+    with pytest.raises(NotFound, match="unknown programme 'runde-3'"):
+        registry.programmes["runde-3"]
+
+
+def test_two_plugins_registering_one_programme_id_is_an_error_naming_both() -> None:
+    pm = manager(one=ProgrammePlugin(programme("same")), two=ProgrammePlugin(programme("same")))
+    with pytest.raises(PluginError, match=r"programme 'same' is registered by two plugins: one 0.1 and two 0.1"):
+        load_registry(pm)
+
+
+def test_builtin_aggregations_come_through_the_hook() -> None:
+    registry = load_registry(make_plugin_manager(entry_points=False))
+    assert {"mean", "median"} <= set(registry.aggregations)
+    assert registry.aggregations.providers["mean"].builtin

@@ -500,28 +500,29 @@ DEMO_STEPS.append(_assessment_demo)
 
 
 # --- assignment commands (issue 4) ---
+
+
+def _add_assignment_commands(sub: Any) -> None:
+    from .assignment.cli import add_arguments
+
+    add_arguments(sub)
+
+
+def _assignment_problem_cls() -> type[Any]:
+    from .assignment import AssignmentProblem
+
+    return AssignmentProblem
+
+
+COMMAND_GROUPS.append(_add_assignment_commands)
+DOCUMENT_KINDS.append(
+    ("assignment problem", lambda data: "rules" in data and "framework" not in data, _assignment_problem_cls)
+)
 # --- programme commands (issue 5) ---
 
 
 def _programme(programme_id: str) -> Any:
     return _registry().programmes[programme_id]
-
-
-def _print_assignment(assignment: Any) -> None:
-    if assignment.groups:
-        for group in assignment.groups:
-            topics = ", ".join(group.required) + (f" (optional: {', '.join(group.optional)})" if group.optional else "")
-            print(f"  {group.id}: {', '.join(group.members)}  →  {topics or 'no topics'}")
-    grouped = {m for g in assignment.groups for m in g.members}
-    for placement in assignment.placements:
-        if placement.participant in grouped or not placement.topics:
-            continue
-        topics = ", ".join(placement.required)
-        if placement.optional:
-            topics += f" (optional: {', '.join(placement.optional)})"
-        print(f"  {placement.participant}  →  {topics}")
-    if assignment.unassigned:
-        print(f"  without a place: {', '.join(assignment.unassigned)}")
 
 
 def cmd_programmes(args: argparse.Namespace) -> int:
@@ -591,8 +592,10 @@ def cmd_programme_plan(args: argparse.Namespace) -> int:
 
         _print_json(unstructure(assignment))
         return 0
-    print(f"{programme.title}: new assignment (total preference rank {assignment.cost})")
-    _print_assignment(assignment)
+    from .assignment.cli import format_assignment
+
+    print(f"{programme.title}: new assignment")
+    print(format_assignment(assignment))
     if args.explain:
         for pid in assignment.participant_ids:
             print()

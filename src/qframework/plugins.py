@@ -253,7 +253,7 @@ def _call_each(pm: PluginManager, hook_name: str, handle: Callable[[Any, PluginI
     """Call one hook plugin by plugin, so that one plugin's exception does not stop the rest."""
     caller = getattr(pm.hook, hook_name)
     kind = hook_name.removeprefix("qframework_")
-    for impl in reversed(caller.get_hookimpls()):  # registration order
+    for impl in caller.get_hookimpls():  # registration order (pluggy calls them in reverse)
         name = pm.get_name(impl.plugin) or repr(impl.plugin)
         info = pm.infos.get(name) or PluginInfo(name, None, getattr(impl.plugin, "__name__", name))
         expected: type[Any] | None = None

@@ -150,6 +150,24 @@ def test_sgb8_79a_facet(kqs: Framework) -> None:
     assert kqs.indicator("prozesse-gefaehrdungseinschaetzung").facets["sgb8-79a"] == ("gefaehrdungseinschaetzung",)
 
 
-def test_no_programme_yet() -> None:
-    # the § 79a model project programme comes in a later issue
-    assert not hasattr(qframework_kqs, "qframework_programmes")
+def test_plugin_registers_the_79a_model_project_and_its_follow_up() -> None:
+    pm = make_plugin_manager(entry_points=False)
+    pm.add_plugin(qframework_kqs, PluginInfo("kqs", None, "qframework_kqs"))
+    registry = load_registry(pm)
+    assert not registry.failures
+    assert sorted(registry.programmes) == ["nds-79a-modellprojekt-2016", "nds-79a-modellprojekt-2019"]
+    first, second = (registry.programmes[i] for i in sorted(registry.programmes))
+    assert [p.name for p in first.participants] == [
+        "Stadt Celle",
+        "Landkreis Gifhorn",
+        "Landkreis Rotenburg (Wümme)",
+        "Landkreis Nienburg (Weser)",
+    ]
+    assert second.follows == first.id and second.rules == first.rules
+    assert {p.name for p in second.participants} == {
+        "Stadt Osnabrück",
+        "Landkreis Oldenburg",
+        "Landkreis Helmstedt",
+        "Landkreis Schaumburg",
+        "Landkreis Hameln-Pyrmont",
+    }

@@ -71,9 +71,19 @@ def test_plugin_registers_the_framework_without_failures(registry) -> None:
     assert registry.framework(FRAMEWORK_ID, "2021").version == "2021"
 
 
-def test_plugin_registers_no_programmes_yet(registry) -> None:
-    # The Qualitätszirkel 2019 and Qualitätswerkstätten 2024 programmes come in a later issue.
-    assert len(registry.programmes) == 0
+def test_plugin_registers_the_qualitaetszirkel_and_werkstaetten(registry) -> None:
+    assert sorted(registry.programmes) == ["nds-qualitaetswerkstaetten-2024", "nds-qualitaetszirkel-2019"]
+    zirkel = registry.programmes["nds-qualitaetszirkel-2019"]
+    assert len(zirkel.rules.topics) == 3 and zirkel.rules.allow_unassigned
+    assert all(zirkel.rules.capacity_of(t).max == 15 for t in zirkel.rules.topic_ids)
+    werkstaetten = registry.programmes["nds-qualitaetswerkstaetten-2024"]
+    assert werkstaetten.participant_count == 5
+    assert [p.title for p in werkstaetten.phases] == [
+        "Auftrags- und Zielklärung",
+        "Workshop: Bestandsaufnahme und Entwicklungsbedarfe",
+        "Workshop: konkrete Maßnahmen",
+        "Evaluation",
+    ]
 
 
 def test_entry_point_is_installed() -> None:

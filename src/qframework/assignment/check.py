@@ -51,8 +51,13 @@ def check(assignment: Assignment, participants: Iterable[Participant], rules: As
         if pl.group is not None and pl.group not in group_ids:
             out.append(Violation("group", f"refers to unknown group {pl.group!r}", participant_id=pl.participant))
         elif pl.group is not None and membership.get(pl.participant) and pl.group not in membership[pl.participant]:
-            out.append(Violation("group", f"placed in group {pl.group!r} but listed as a member of "
-                                          f"{', '.join(membership[pl.participant])}", participant_id=pl.participant))
+            out.append(
+                Violation(
+                    "group",
+                    f"placed in group {pl.group!r} but listed as a member of {', '.join(membership[pl.participant])}",
+                    participant_id=pl.participant,
+                )
+            )
 
     # --- topic lists: each group's once, then each participant's own
     def check_topics(req: tuple[str, ...], opt: tuple[str, ...], *, pid: str | None, gid: str | None) -> None:
@@ -69,8 +74,11 @@ def check(assignment: Assignment, participants: Iterable[Participant], rules: As
             if n > 1 and b not in both:
                 out.append(Violation("duplicate", f"{b!r} is given {n} times through alternatives", topic=b, **where))
             elif n > 1 and b in both and Counter(both)[b] == 1:
-                out.append(Violation("duplicate", f"{b!r} is given together with an alternative containing it",
-                                     topic=b, **where))
+                out.append(
+                    Violation(
+                        "duplicate", f"{b!r} is given together with an alternative containing it", topic=b, **where
+                    )
+                )
         k, r = rules.topics_per_participant, rules.required_count
         if len(both) != k:
             out.append(Violation("topics-per-participant", f"{len(both)} topics instead of {k}", **where))
@@ -91,9 +99,14 @@ def check(assignment: Assignment, participants: Iterable[Participant], rules: As
         group = assignment.group_of(pl.participant)
         if group is not None and pl.participant in grouped_ids:
             if set(pl.required) != set(group.required) or set(pl.optional) != set(group.optional):
-                out.append(Violation("group-topics", f"has {', '.join(pl.topics)} but its group {group.id} has "
-                                                     f"{', '.join(group.topics)}", participant_id=pl.participant,
-                                     group_id=group.id))
+                out.append(
+                    Violation(
+                        "group-topics",
+                        f"has {', '.join(pl.topics)} but its group {group.id} has {', '.join(group.topics)}",
+                        participant_id=pl.participant,
+                        group_id=group.id,
+                    )
+                )
                 check_topics(pl.required, pl.optional, pid=pl.participant, gid=None)
         else:
             check_topics(pl.required, pl.optional, pid=pl.participant, gid=None)
@@ -108,8 +121,9 @@ def check(assignment: Assignment, participants: Iterable[Participant], rules: As
         if not (req or opt):
             if not rules.allow_unassigned:
                 why = "is listed as unassigned" if listed_out else "got no topics"
-                out.append(Violation("unassigned", f"{why}, but every participant must be assigned",
-                                     participant_id=pid))
+                out.append(
+                    Violation("unassigned", f"{why}, but every participant must be assigned", participant_id=pid)
+                )
             continue
         topics_of[pid] = (req, opt)
         person = people[pid]
@@ -120,7 +134,7 @@ def check(assignment: Assignment, participants: Iterable[Participant], rules: As
             if hit:
                 via = "" if hit == [t] else f" (through {', '.join(hit)})"
                 out.append(Violation("exclusion", f"got excluded topic {t!r}{via}", participant_id=pid, topic=t))
-            elif (not rules.objective.allow_unranked and t not in mandatory and person.rank(t) is None):
+            elif not rules.objective.allow_unranked and t not in mandatory and person.rank(t) is None:
                 out.append(Violation("unranked", f"got {t!r}, which it did not rank", participant_id=pid, topic=t))
         if rules.groups is not None and pid not in grouped_ids:
             out.append(Violation("group", "is in no group, but participants work in groups", participant_id=pid))
@@ -130,8 +144,9 @@ def check(assignment: Assignment, participants: Iterable[Participant], rules: As
         size = rules.groups.size
         for g in assignment.groups:
             if not size.holds(len(g.members)):
-                out.append(Violation("group-size", f"{len(g.members)} members, but groups must have {size}",
-                                     group_id=g.id))
+                out.append(
+                    Violation("group-size", f"{len(g.members)} members, but groups must have {size}", group_id=g.id)
+                )
 
     # --- capacity
     counts = Counter(t for req, opt in topics_of.values() for t in set(req + opt) if t in known_topics)

@@ -170,8 +170,10 @@ class Objective(Checked):
     - Mandatory topics cost nothing: every assigned participant takes them anyway.
     - ``unassigned_cost`` defaults to ``topics_per_participant × unranked_rank + 1``: leaving a
       participant out costs more than any single participant's worst assignment.
-    - ``tie_break = "id"``: among assignments of equal cost, the solver prefers the one that gives the
-      better ranks to participants with smaller ids (and then the topic earlier in id order).
+    - ``tie_break = "id"``: the result is deterministic and independent of input order; among
+      assignments of equal cost the solver prefers the one that gives the better ranks to
+      participants with smaller ids (then topics with smaller ids) — a preference it follows where
+      it finds it, not a proven secondary optimum (see docs/assignment.md).
     """
 
     minimise: Literal["rank-sum"] = "rank-sum"
@@ -268,7 +270,9 @@ class AssignmentRules(Checked):
         elif k > len(self.topics) > 0:
             yield Problem("topics_per_participant", f"must be ≤ the number of topics ({len(self.topics)}), got {k}")
         if self.required_topics is not None and not 0 <= self.required_topics <= k:
-            yield Problem("required_topics", f"must be between 0 and topics_per_participant ({k}), got {self.required_topics}")
+            yield Problem(
+                "required_topics", f"must be between 0 and topics_per_participant ({k}), got {self.required_topics}"
+            )
         for topic in _duplicates(self.mandatory_topics):
             yield Problem("mandatory_topics", f"lists {topic!r} more than once")
         for topic in self.mandatory_topics:
@@ -277,7 +281,8 @@ class AssignmentRules(Checked):
         if len(set(self.mandatory_topics)) > self.required_count:
             yield Problem(
                 "mandatory_topics",
-                f"{len(set(self.mandatory_topics))} mandatory topics, but only {self.required_count} required topics per participant",
+                f"{len(set(self.mandatory_topics))} mandatory topics, "
+                f"but only {self.required_count} required topics per participant",
             )
 
 

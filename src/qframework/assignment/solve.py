@@ -41,8 +41,9 @@ __all__ = ["assign"]
 
 # Above this many participant × bundle columns the grouped model is refused (it would not finish).
 MAX_COLUMNS = 3_000_000
-# Pairwise-swap improvement of the groups is run for bundles with at most this many participants.
-MAX_SWAP_MEMBERS = 400
+# Improving swaps between groups: at most this many passes, each group with its nearest groups.
+SWAP_PASSES = 30
+NEAR_GROUPS = 6
 
 
 @attrs.frozen
@@ -64,7 +65,8 @@ def assign(participants: Iterable[Participant], rules: AssignmentRules) -> Assig
     exactly, not approximately. Ties are broken deterministically by id: the program is built from
     participants and topics sorted by id, so the result does not depend on input order, and a
     secondary term smaller than one rank in total prefers the equally good assignment that gives
-    better ranks to participants with smaller ids (then topics with smaller ids). Groups are then
+    better ranks to participants with smaller ids (then topics with smaller ids) — a preference, not
+    a proven secondary optimum. Groups are then
     formed within each set of shared topics, regionally compact (a heuristic; it does not change the
     cost).
 
@@ -106,11 +108,7 @@ def _bundles(rules: AssignmentRules) -> list[tuple[tuple[str, ...], tuple[str, .
 def _allowed(person: Participant, topic: str, rules: AssignmentRules) -> bool:
     if rules.covers(topic) & set(person.exclusions):
         return False
-    return (
-        rules.objective.allow_unranked
-        or topic in rules.mandatory_topics
-        or person.rank(topic) is not None
-    )
+    return rules.objective.allow_unranked or topic in rules.mandatory_topics or person.rank(topic) is not None
 
 
 def _topic_cost(person: Participant, topic: str, rules: AssignmentRules) -> int:
@@ -174,16 +172,12 @@ class _Program:
         self.hi.append(hi)
 
 
-def _solve(
-    people: Sequence[Participant], rules: AssignmentRules
-) -> tuple[list[_Column], list[int]] | None:
+def _solve(people: Sequence[Participant], rules: AssignmentRules) -> tuple[list[_Column], list[int]] | None:
     """Solve stage 1; return the columns and the indices of the chosen ones, or ``None`` if infeasible."""
-    import numpy as np
 
     cols = _columns(people, rules)
     n = len(people)
     k, r = rules.topics_per_participant, rules.required_count
-    m_count = len(set(rules.mandatory_topics))
     grouped = rules.groups is not None
     unassigned = rules.allow_unassigned
     u0 = len(cols)  # unassigned variables u_p follow the columns
@@ -211,7 +205,7 @@ def _solve(
             continue
         for role, need in roles.items():
             ent = [(j, 1.0) for j in js if cols[j].role == role]
-            base.add(ent + [(u0 + p, float(need))] if unassigned else ent, need, need)
+            base.add([*ent, (u0 + p, float(need))] if unassigned else ent, need, need)
         for t in sorted(mandatory):
             ent = [(j, 1.0) for j in js if cols[j].topics == (t,) and cols[j].role in ("any", "req")]
             base.add(ent + u, 1, 1)
@@ -265,18 +259,27 @@ def _solve(
     bundle_cols: list[list[int]] = []
     if grouped:
         for j, c in enumerate(cols):
-            b = bundle_of.setdefault(c.topics, len(bundle_of))
-            if b == len(bundle_cols):
+            bi = bundle_of.setdefault(c.topics, len(bundle_of))
+            if bi == len(bundle_cols):
                 bundle_cols.append([])
-            bundle_cols[b].append(j)
+            bundle_cols[bi].append(j)
     assert rules.groups is not None or not grouped
     size = rules.groups.size if rules.groups is not None else Bounds(1, None)
     need_groups: set[int] = set(range(len(bundle_cols))) if rules.distinct_required else set()
 
     rounds = 0
     while True:
-        x = _run(base, cost, n_x, sorted(need_groups), bundle_cols, size,
-                 distinct_rows if grouped else [], tu and not need_groups, gap)
+        x = _run(
+            base,
+            cost,
+            n_x,
+            sorted(need_groups),
+            bundle_cols,
+            size,
+            distinct_rows if grouped else [],
+            tu and not need_groups,
+            gap,
+        )
         if x is None:
             return None
         chosen = [j for j in range(u0) if x[j] > 0.5]
@@ -284,11 +287,13 @@ def _solve(
             return cols, chosen
         counts: dict[int, int] = {}
         for j in chosen:
-            b = bundle_of[cols[j].topics]
-            counts[b] = counts.get(b, 0) + 1
-        bad = {b for b, cnt in counts.items() if not _splittable(cnt, size)}
+            bi = bundle_of[cols[j].topics]
+            counts[bi] = counts.get(bi, 0) + 1
+        bad = {bi for bi, cnt in counts.items() if not _splittable(cnt, size)}
         if not bad:
             return cols, chosen
+        if bad <= need_groups:  # cannot happen: the group counts are modelled exactly for these
+            raise QFrameworkError(f"internal error: group sizes of bundles {sorted(bad)} do not fit")
         rounds += 1
         # a few rounds of adding only the offending bundles; then all of them (many small bundles
         # would otherwise take one round each)
@@ -347,18 +352,19 @@ def _run(
 ) -> np.ndarray[Any, Any] | None:
     """Solve the program (plus group-count variables for ``group_bundles``); ``None`` if infeasible."""
     import numpy as np
-    from scipy import sparse
-    from scipy.optimize import Bounds as VarBounds
+    from scipy import sparse  # type: ignore[import-untyped]
+    from scipy.optimize import Bounds as VarBounds  # type: ignore[import-untyped]
     from scipy.optimize import LinearConstraint, linprog, milp
 
-    prog = _Program(n_x + len(group_bundles), list(base.rows), list(base.cols), list(base.vals),
-                    list(base.lo), list(base.hi))
+    prog = _Program(
+        n_x + len(group_bundles), list(base.rows), list(base.cols), list(base.vals), list(base.lo), list(base.hi)
+    )
     g_index = {b: n_x + i for i, b in enumerate(group_bundles)}
     for b, gj in g_index.items():
         ent = [(j, 1.0) for j in bundle_cols[b]]
         prog.add([*ent, (gj, -float(size.min))], 0, math.inf)
-        if size.max is not None:
-            prog.add([*ent, (gj, -float(size.max))], -math.inf, 0)
+        most = len(bundle_cols[b]) if size.max is None else size.max  # an unbounded group holds everyone
+        prog.add([*ent, (gj, -float(most))], -math.inf, 0)
     if distinct_rows:  # grouped: each non-mandatory required topic in at most one group
         bundle_of_col = {j: b for b, js in enumerate(bundle_cols) for j in js}
         for _t, js in distinct_rows:
@@ -449,17 +455,21 @@ def _precheck(people: Sequence[Participant], rules: AssignmentRules) -> None:
         if rules.distinct_required and r > len(mandatory):
             # every distinct required slot uses up at least one plain non-mandatory topic
             free = [
-                t.id for t in rules.topics
+                t.id
+                for t in rules.topics
                 if t.id not in mandatory and (not t.any_of or set(t.any_of) <= set(mandatory))
             ]
-            size = rules.groups.size if rules.groups is not None else Bounds(1, 1)
-            units = n if size.max is None and rules.groups is None else 1 if size.max is None else -(-n // size.max)
+            if rules.groups is None:
+                units = n
+            else:
+                most = rules.groups.size.max
+                units = 1 if most is None else -(-n // most)
             who = f"{n} participants" if rules.groups is None else f"at least {units} groups"
-            need = units * (r - len(mandatory))
-            if n and need > len(free):
+            slots = units * (r - len(mandatory))
+            if n and slots > len(free):
                 raise InfeasibleAssignment(
                     "distinct-required",
-                    f"{who} need {need} different required topics, but only {len(free)} topics exist",
+                    f"{who} need {slots} different required topics, but only {len(free)} topics exist",
                 )
         if rules.groups is not None:
             bundles = _bundles(rules)
@@ -486,30 +496,36 @@ def _diagnose(people: Sequence[Participant], rules: AssignmentRules) -> Infeasib
     relaxed_caps = tuple(attrs.evolve(t, capacity=Bounds(0, None)) for t in rules.topics)
     trials: list[tuple[str, AssignmentRules, str]] = []
     if rules.groups is not None:
-        trials.append((
-            "group-size",
-            attrs.evolve(rules, groups=attrs.evolve(rules.groups, size=Bounds(1, None))),
-            f"the participants of some topic cannot be split into groups of {rules.groups.size}",
-        ))
+        trials.append(
+            (
+                "group-size",
+                attrs.evolve(rules, groups=attrs.evolve(rules.groups, size=Bounds(1, None))),
+                f"the participants of some topic cannot be split into groups of {rules.groups.size}",
+            )
+        )
     if rules.distinct_required:
-        trials.append((
-            "distinct-required",
-            attrs.evolve(rules, distinct_required=False),
-            "the required topics cannot all be different across participants",
-        ))
-    mins = tuple(
-        attrs.evolve(t, capacity=attrs.evolve(rules.capacity_of(t.id), min=0)) for t in rules.topics
+        trials.append(
+            (
+                "distinct-required",
+                attrs.evolve(rules, distinct_required=False),
+                "the required topics cannot all be different across participants",
+            )
+        )
+    mins = tuple(attrs.evolve(t, capacity=attrs.evolve(rules.capacity_of(t.id), min=0)) for t in rules.topics)
+    trials.append(
+        (
+            "capacity",
+            attrs.evolve(rules, topics=mins, capacity=attrs.evolve(rules.capacity, min=0)),
+            "the topics' minimum capacities cannot all be reached",
+        )
     )
-    trials.append((
-        "capacity",
-        attrs.evolve(rules, topics=mins, capacity=attrs.evolve(rules.capacity, min=0)),
-        "the topics' minimum capacities cannot all be reached",
-    ))
-    trials.append((
-        "capacity",
-        attrs.evolve(rules, topics=relaxed_caps, capacity=Bounds(0, None)),
-        "the topics' capacities are too small for these participants",
-    ))
+    trials.append(
+        (
+            "capacity",
+            attrs.evolve(rules, topics=relaxed_caps, capacity=Bounds(0, None)),
+            "the topics' capacities are too small for these participants",
+        )
+    )
     for rule, relaxed, message in trials:
         try:
             if _solve(people, relaxed) is not None:
@@ -532,39 +548,45 @@ def _build(
         got.setdefault(cols[j].p, []).append(cols[j])
 
     def key(person: Participant) -> Any:
-        def k(t: str) -> tuple[int, int, int]:
+        def k(t: str) -> tuple[int, int, str]:
             m = mandatory.index(t) if t in mandatory else len(mandatory)
             rank = person.rank(t)
-            return (m, rank if rank is not None else rules.unranked_rank, order[t])
+            return (m, rank if rank is not None else rules.unranked_rank, t)
 
         return k
+
+    def shown(t: str) -> tuple[int, int]:  # a group's topics: mandatory first, then in rule order
+        return (mandatory.index(t) if t in mandatory else len(mandatory), order[t])
 
     topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for p, cs in got.items():
         person = people[p]
         if cs[0].role == "bundle":
-            req = set(cs[0].required)
-            opt = set(cs[0].topics) - req
+            req_set = set(cs[0].required)
+            opt_set = set(cs[0].topics) - req_set
         elif cs[0].role == "any":
             all_topics = sorted((c.topics[0] for c in cs), key=key(person))
-            req = set(all_topics[: rules.required_count])
-            opt = set(all_topics[rules.required_count :])
+            req_set = set(all_topics[: rules.required_count])
+            opt_set = set(all_topics[rules.required_count :])
         else:
-            req = {c.topics[0] for c in cs if c.role == "req"}
-            opt = {c.topics[0] for c in cs if c.role == "opt"}
-        topics_of[p] = (tuple(sorted(req, key=key(person))), tuple(sorted(opt, key=key(person))))
+            req_set = {c.topics[0] for c in cs if c.role == "req"}
+            opt_set = {c.topics[0] for c in cs if c.role == "opt"}
+        topics_of[p] = (tuple(sorted(req_set, key=key(person))), tuple(sorted(opt_set, key=key(person))))
+    if rules.groups is None and rules.distinct_required and rules.required_count < rules.topics_per_participant:
+        _required_get_better_ranks(people, rules, topics_of, key)
 
     groups: list[Group] = []
     group_of: dict[int, str] = {}
     if rules.groups is not None:
         by_bundle: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = {}
         for p, (req, opt) in topics_of.items():
-            canon = (tuple(sorted(req, key=order.__getitem__)), tuple(sorted(opt, key=order.__getitem__)))
+            canon = (tuple(sorted(req, key=shown)), tuple(sorted(opt, key=shown)))
             by_bundle.setdefault(canon, []).append(p)
         parts: list[tuple[tuple[tuple[str, ...], tuple[str, ...]], list[int]]] = []
-        for bundle in sorted(by_bundle, key=lambda b: [order[t] for t in b[0] + b[1]]):
-            for members in _form_groups(sorted(by_bundle[bundle]), people, rules.groups.size,
-                                        rules.groups.regional_weight):
+        for bundle in sorted(by_bundle, key=lambda b: [shown(t) for t in b[0] + b[1]]):
+            for members in _form_groups(
+                sorted(by_bundle[bundle]), people, rules.groups.size, rules.groups.regional_weight
+            ):
                 parts.append((bundle, members))
         for i, ((req, opt), members) in enumerate(parts, start=1):
             gid = f"group-{i}"
@@ -600,6 +622,61 @@ def _build(
     return Assignment(tuple(placements), tuple(groups), tuple(unassigned), total)
 
 
+def _required_get_better_ranks(
+    people: Sequence[Participant],
+    rules: AssignmentRules,
+    topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
+    key: Any,
+) -> None:
+    """Among equally cheap results, make each participant's required topics its better-ranked ones.
+
+    The rank sum does not see which of a participant's topics are required and which optional, but
+    an ordered list ("the first two are worked on, the third if time allows") does. Swapping a
+    required and a better-ranked optional topic of one participant keeps the cost and every
+    capacity; it is done, participant by participant in id order, wherever no other participant
+    requires the topic (distinct required topics). Each swap lowers the participant's required
+    rank sum, so the loop ends.
+    """
+    mandatory = set(rules.mandatory_topics)
+    held: dict[str, int] = {}
+    for req, _opt in topics_of.values():
+        for t in req:
+            for b in rules.covers(t):
+                held[b] = held.get(b, 0) + 1
+    changed = True
+    while changed:
+        changed = False
+        for p in sorted(topics_of, key=lambda q: people[q].id):
+            person = people[p]
+
+            def rank(t: str, person: Participant = person) -> int:
+                r = person.rank(t)
+                return rules.unranked_rank if r is None else r
+
+            req, opt = topics_of[p]
+            for worse in sorted((t for t in req if t not in mandatory), key=rank, reverse=True):
+                better = next(
+                    (
+                        o
+                        for o in sorted(opt, key=rank)
+                        if rank(o) < rank(worse)
+                        and all(held.get(b, 0) - (b in rules.covers(worse)) == 0 for b in rules.covers(o))
+                    ),
+                    None,
+                )
+                if better is None:
+                    continue
+                for b in rules.covers(worse):
+                    held[b] -= 1
+                for b in rules.covers(better):
+                    held[b] = held.get(b, 0) + 1
+                new_req = [t for t in req if t != worse] + [better]
+                new_opt = [t for t in opt if t != better] + [worse]
+                topics_of[p] = (tuple(sorted(new_req, key=key(person))), tuple(sorted(new_opt, key=key(person))))
+                changed = True
+                break
+
+
 def _label(rules: AssignmentRules, t: str) -> str:
     topic = rules.topic(t)
     name = f"{t} ({topic.title})" if topic.title and topic.title != t else t
@@ -628,9 +705,23 @@ def _notes(
             else:
                 why = f"not among your preferences (counts as rank {rules.unranked_rank})"
             notes.append(f"{_label(rules, t)}: {kind}, {why}.")
-    worst = max((person.rank(t) or rules.unranked_rank for t in req + opt if t not in rules.mandatory_topics),
-                default=0)
+    worst_required = max(
+        (person.rank(t) or rules.unranked_rank for t in req if t not in rules.mandatory_topics), default=0
+    )
     unit = group if group is not None else person.id
+    for t in opt:
+        rank = person.rank(t)
+        if rank is None or rank >= worst_required:
+            continue
+        others = [u for b in rules.covers(t) for u in required_by.get(b, []) if u != unit]
+        if rules.distinct_required and others:
+            notes.append(
+                f"{_label(rules, t)} (your rank {rank}) is only optional: required topics must be distinct "
+                f"and it is already required by {', '.join(dict.fromkeys(others))}."
+            )
+    worst = max(
+        (person.rank(t) or rules.unranked_rank for t in req + opt if t not in rules.mandatory_topics), default=0
+    )
     for t in person.preferences:
         rank = person.rank(t)
         assert rank is not None
@@ -651,7 +742,8 @@ def _notes(
         if group is not None:
             reasons.append("topics are chosen per group, and the group as a whole is better off without it")
         binding_min = [
-            g for g in req + opt
+            g
+            for g in req + opt
             if g not in rules.mandatory_topics and rules.capacity_of(g).min and counts[g] <= rules.capacity_of(g).min
         ]
         if binding_min and not reasons:
@@ -663,8 +755,11 @@ def _notes(
 
 
 def _notes_unassigned(person: Participant, rules: AssignmentRules, counts: dict[str, int]) -> tuple[str, ...]:
-    full = [t for t in rules.topic_ids
-            if (cap := rules.capacity_of(t)).max is not None and counts[t] >= cap.max and _allowed(person, t, rules)]
+    full = [
+        t
+        for t in rules.topic_ids
+        if (cap := rules.capacity_of(t)).max is not None and counts[t] >= cap.max and _allowed(person, t, rules)
+    ]
     notes = ["Not selected: participants may stay unassigned, and the places went where they cost less."]
     if full:
         notes.append(f"Full: {', '.join(f'{t} ({counts[t]} of {rules.capacity_of(t).max})' for t in full)}.")
@@ -674,15 +769,67 @@ def _notes_unassigned(person: Participant, rules: AssignmentRules, counts: dict[
 # --------------------------------------------------------------------------- groups
 
 
-def _distance(a: Participant, b: Participant, regional_weight: float) -> float:
-    d = 0.0 if a.region == b.region else regional_weight
-    if a.location is not None and b.location is not None:
-        (la1, lo1), (la2, lo2) = a.location, b.location
-        p1, p2 = math.radians(la1), math.radians(la2)
-        dp, dl = p2 - p1, math.radians(lo2 - lo1)
-        h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-        d += 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-    return d
+def _distances(people: Sequence[Participant], regional_weight: float) -> np.ndarray[Any, Any]:
+    """Pairwise distances: great-circle km (when both have a location) + ``regional_weight`` if regions differ."""
+    import numpy as np
+
+    regions = np.array([p.region for p in people], dtype=object)
+    out: np.ndarray[Any, Any] = np.where(regions[:, None] == regions[None, :], 0.0, regional_weight)
+    located = np.array([p.location is not None for p in people])
+    if located.any():
+        lat = np.radians(np.array([p.location[0] if p.location else 0.0 for p in people]))
+        lon = np.radians(np.array([p.location[1] if p.location else 0.0 for p in people]))
+        h = (
+            np.sin((lat[:, None] - lat[None, :]) / 2) ** 2
+            + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin((lon[:, None] - lon[None, :]) / 2) ** 2
+        )
+        km = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+        out = out + np.where(located[:, None] & located[None, :], km, 0.0)
+    return out
+
+
+def _improve_by_swaps(groups: list[list[int]], dist: np.ndarray[Any, Any]) -> None:
+    """Swap members between nearby groups while that lowers the sum of within-group distances.
+
+    Moving ``a`` (of group I) and ``b`` (of group J) changes the sum by
+    ``S_I(b) - S_I(a) + S_J(a) - S_J(b) - 2 d(a, b)``, where ``S_G(x)`` sums x's distances to G;
+    each pass applies, for every group and each of its nearest groups, the best negative swap.
+    """
+    import numpy as np
+
+    if len(groups) < 2:
+        return
+    members = np.zeros((len(groups), dist.shape[0]))
+    for _ in range(SWAP_PASSES):
+        for g, ms in enumerate(groups):
+            members[g] = 0.0
+            members[g, ms] = 1.0
+        to_group = dist @ members.T  # to_group[x, g] = S_g(x)
+        sizes = members.sum(axis=1)
+        mean = (members @ to_group) / np.outer(sizes, sizes)
+        near = np.argsort(mean, axis=1, kind="stable")[:, 1 : NEAR_GROUPS + 1]
+        improved = False
+        for gi in range(len(groups)):
+            for gj in near[gi]:
+                a_idx, b_idx = np.array(groups[gi]), np.array(groups[int(gj)])
+                s_i, s_j = to_group[:, gi], to_group[:, gj]
+                delta = (
+                    s_i[b_idx][None, :]
+                    - s_i[a_idx][:, None]
+                    + s_j[a_idx][:, None]
+                    - s_j[b_idx][None, :]
+                    - 2 * dist[np.ix_(a_idx, b_idx)]
+                )
+                best = int(np.argmin(delta))
+                if delta.flat[best] < -1e-9:
+                    a_pos, b_pos = divmod(best, len(b_idx))
+                    a, b = groups[gi][a_pos], groups[int(gj)][b_pos]
+                    groups[gi][a_pos], groups[int(gj)][b_pos] = b, a
+                    to_group[:, gi] += dist[:, b] - dist[:, a]
+                    to_group[:, gj] += dist[:, a] - dist[:, b]
+                    improved = True
+        if not improved:
+            return
 
 
 def _group_sizes(count: int, size: Bounds) -> list[int]:
@@ -702,7 +849,7 @@ def _form_groups(
     sizes = _group_sizes(count, size)
     if len(sizes) == 1:
         return [members]
-    dist = np.array([[_distance(people[a], people[b], regional_weight) for b in members] for a in members])
+    dist = _distances([people[m] for m in members], regional_weight)
     left = list(range(count))
     groups: list[list[int]] = []
     for s in sizes:
@@ -715,21 +862,6 @@ def _form_groups(
         groups.append(chosen)
         taken = set(chosen)
         left = [i for i in left if i not in taken]
-    if count <= MAX_SWAP_MEMBERS:
-        improved = True
-        passes = 0
-        while improved and passes < 50:
-            improved = False
-            passes += 1
-            for gi, gj in itertools.combinations(range(len(groups)), 2):
-                for a_pos, a in enumerate(groups[gi]):
-                    for b_pos, b in enumerate(groups[gj]):
-                        ga = [x for x in groups[gi] if x != a]
-                        gb = [x for x in groups[gj] if x != b]
-                        delta = (dist[b, ga].sum() + dist[a, gb].sum()) - (dist[a, ga].sum() + dist[b, gb].sum())
-                        if delta < -1e-9:
-                            groups[gi][a_pos], groups[gj][b_pos] = b, a
-                            a = b
-                            improved = True
+    _improve_by_swaps(groups, dist)
     out = [sorted(members[i] for i in g) for g in groups]
     return sorted(out)

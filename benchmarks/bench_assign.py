@@ -1,0 +1,137 @@
+"""Benchmark: qframework.assign against an independent exact solver and a greedy baseline.
+
+Instances: 600 and 5,000 Kommunen × 12 topics, every Kommune ranking all 12 topics (popularity
+skewed, so capacities bind), capacities summing to 110 % of the Kommunen. For each instance, in one
+run:
+
+- ``assign`` (HiGHS through scipy), without groups and with groups of 3–4;
+- an independent exact solver on the same instance: networkx min-cost flow (network simplex) when
+  networkx is importable, else the Hungarian method (scipy ``linear_sum_assignment``) on the
+  seat expansion;
+- a greedy serial dictatorship: in id order, every Kommune takes its best topic still open.
+
+It prints the cost gap (must be 0 against the exact solver) and time ratios. Run::
+
+    python benchmarks/bench_assign.py            # 600 and 5000
+    python benchmarks/bench_assign.py 600        # only 600
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from qframework.assignment import AssignmentRules, Bounds, GroupRules, Participant, Topic, assign, check
+
+TOPICS = [f"d{i:02d}" for i in range(1, 13)]
+
+
+def instance(n: int, seed: int = 2024) -> tuple[list[Participant], AssignmentRules]:
+    rnd = random.Random(seed)
+    weights = [1.0 / (i + 1) ** 0.7 for i in range(len(TOPICS))]  # some topics are far more popular
+    people = []
+    for i in range(n):
+        keys = {t: rnd.random() ** (1.0 / w) for t, w in zip(TOPICS, weights, strict=True)}
+        prefs = tuple(sorted(TOPICS, key=lambda t: -keys[t]))
+        people.append(
+            Participant(
+                f"k{i:05d}",
+                region=f"r{rnd.randrange(16)}",
+                location=(rnd.uniform(47.3, 55.0), rnd.uniform(6.0, 15.0)),
+                preferences=prefs,
+            )
+        )
+    total = math.ceil(n * 1.1)
+    caps = [total // len(TOPICS) + (1 if i < total % len(TOPICS) else 0) for i in range(len(TOPICS))]
+    rules = AssignmentRules(topics=tuple(Topic(t, capacity=Bounds(0, c)) for t, c in zip(TOPICS, caps, strict=True)))
+    return people, rules
+
+
+def exact_networkx(people: Sequence[Participant], rules: AssignmentRules) -> int:
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_node("source", demand=-len(people))
+    g.add_node("sink", demand=len(people))
+    for p in people:
+        g.add_edge("source", p.id, capacity=1, weight=0)
+        for rank, t in enumerate(p.preferences, start=1):
+            g.add_edge(p.id, "t:" + t, capacity=1, weight=rank)
+    for t in rules.topics:
+        assert t.capacity is not None and t.capacity.max is not None
+        g.add_edge("t:" + t.id, "sink", capacity=t.capacity.max, weight=0)
+    cost: int = nx.min_cost_flow_cost(g)
+    return cost
+
+
+def exact_hungarian(people: Sequence[Participant], rules: AssignmentRules) -> int:
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    seats = [t.id for t in rules.topics for _ in range(t.capacity.max if t.capacity and t.capacity.max else 0)]
+    cost = np.array([[p.preferences.index(s) + 1 for s in seats] for p in people], dtype=float)
+    rows, cols = linear_sum_assignment(cost)
+    return int(cost[rows, cols].sum())
+
+
+def greedy(people: Sequence[Participant], rules: AssignmentRules) -> int:
+    left = {t.id: (t.capacity.max if t.capacity and t.capacity.max is not None else len(people)) for t in rules.topics}
+    total = 0
+    for p in sorted(people, key=lambda p: p.id):
+        for rank, t in enumerate(p.preferences, start=1):
+            if left[t] > 0:
+                left[t] -= 1
+                total += rank
+                break
+    return total
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - start
+
+
+def run(n: int) -> None:
+    people, rules = instance(n)
+    grouped = AssignmentRules(topics=rules.topics, groups=GroupRules(size=Bounds(3, 4)))
+    try:
+        import networkx  # noqa: F401
+
+        exact_name, exact = "networkx min-cost flow", exact_networkx
+    except ImportError:
+        exact_name, exact = "Hungarian (scipy)", exact_hungarian
+    assign(people[:10], rules)  # warm up: the lazy scipy import is not part of the measurement
+
+    a, t_assign = timed(lambda: assign(people, rules))
+    ag, t_grouped = timed(lambda: assign(people, grouped))
+    ref, t_ref = timed(lambda: exact(people, rules))
+    base, t_greedy = timed(lambda: greedy(people, rules))
+    assert check(a, people, rules) == [] and check(ag, people, grouped) == []
+
+    print(f"\n{n} Kommunen × {len(TOPICS)} topics, capacity {sum(t.capacity.max for t in rules.topics)} places")  # type: ignore[union-attr,misc]
+    print(f"  {'method':<34}{'cost':>9}{'gap':>8}{'time':>10}{'ratio':>9}")
+    rows = [
+        ("qframework.assign", a.cost, t_assign),
+        ("qframework.assign, groups of 3–4", ag.cost, t_grouped),
+        (exact_name, ref, t_ref),
+        ("greedy serial dictatorship", base, t_greedy),
+    ]
+    for name, cost, secs in rows:
+        print(f"  {name:<34}{cost:>9}{cost - ref:>+8}{secs:>9.3f}s{secs / t_assign:>8.2f}×")
+    print(
+        f"  gap assign vs exact: {a.cost - ref} (must be 0); groups cost {ag.cost - a.cost} more than none; "
+        f"{len(ag.groups)} groups"
+    )
+    if a.cost != ref:
+        raise SystemExit(f"cost gap {a.cost - ref} against {exact_name}")
+
+
+if __name__ == "__main__":
+    sizes = [int(a) for a in sys.argv[1:]] or [600, 5000]
+    for size in sizes:
+        run(size)
