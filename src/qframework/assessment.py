@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import attrs
 
 from .errors import NotFound, PluginError, Problem, QFrameworkError, ValidationError, join_path
-from .model import Framework, Scale, is_slug
+from .model import Framework, Scale, slug_problems
 from .validation import Checked, deferred, problems_of
 
 if TYPE_CHECKING:
@@ -97,15 +97,6 @@ DEFAULT_DISAGREEMENT = 0.4
 # -- model -------------------------------------------------------------------------------------
 
 
-def _slug_problems(path: str, value: object, what: str = "id") -> Iterator[Problem]:
-    if not is_slug(value):
-        yield Problem(
-            path,
-            f"{what} must be a lower-case ASCII id such as 'netzwerk' or 'd3' "
-            f"(letters, digits, '-', '_', '.'), got {value!r}",
-        )
-
-
 @attrs.frozen
 class Subject(Checked):
     """What is assessed: a Kommune (Landkreis, kreisfreie Stadt) or an organisation, with a stable id."""
@@ -115,7 +106,7 @@ class Subject(Checked):
     region: str = ""
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug_problems("id", self.id)
+        yield from slug_problems("id", self.id)
 
 
 @attrs.frozen
@@ -127,7 +118,7 @@ class Rater(Checked):
     name: str = ""
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug_problems("id", self.id)
+        yield from slug_problems("id", self.id)
 
 
 @attrs.frozen
@@ -161,7 +152,7 @@ class Rating(Checked):
         if self.not_applicable is True and self.tier is not None:
             yield Problem("tier", "a not-applicable rating names no tier")
         if self.rater is not None:
-            yield from _slug_problems("rater", self.rater, "rater")
+            yield from slug_problems("rater", self.rater, "rater")
 
 
 @attrs.frozen
@@ -182,7 +173,7 @@ class Assessment(Checked):
     success_definition: str = ""
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug_problems("framework_id", self.framework_id, "framework id")
+        yield from slug_problems("framework_id", self.framework_id, "framework id")
         if not isinstance(self.framework_version, str) or not self.framework_version.strip():
             yield Problem("framework_version", "must not be empty")
         if not isinstance(self.period, str) or not self.period.strip():

@@ -37,6 +37,7 @@ __all__ = [
     "Text",
     "Tier",
     "is_slug",
+    "slug_problems",
 ]
 
 ProvenanceKind = Literal["quoted", "paraphrased", "inferred", "authored"]
@@ -50,11 +51,13 @@ def is_slug(value: object) -> bool:
     return isinstance(value, str) and bool(_SLUG.match(value))
 
 
-def _slug_problem(path: str, value: object) -> Iterator[Problem]:
+def slug_problems(path: str, value: object, what: str = "") -> Iterator[Problem]:
+    """The problem with an id that is not a slug, if any (shared by every model that has ids)."""
     if not is_slug(value):
         yield Problem(
             path,
-            f"must be a lower-case ASCII id such as 'netzwerk' or 'd3' (letters, digits, '-', '_', '.'), got {value!r}",
+            f"{what + ' ' if what else ''}must be a lower-case ASCII id such as 'netzwerk' or 'd3' "
+            f"(letters, digits, '-', '_', '.'), got {value!r}",
         )
 
 
@@ -99,7 +102,7 @@ class Source(Checked):
     note: str = ""
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug_problem("id", self.id)
+        yield from slug_problems("id", self.id)
         yield from _text_problem("title", self.title)
         if self.url and not re.match(r"^https?://", self.url):
             yield Problem("url", f"must start with http:// or https://, got {self.url!r}")
@@ -157,7 +160,7 @@ class Scale(Checked):
     translations: dict[str, Text] = attrs.field(factory=dict)
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug_problem("id", self.id)
+        yield from slug_problems("id", self.id)
         yield from _text_problem("title", self.title)
         yield from _translation_problems(self.translations)
         if len(self.levels) < 2:
@@ -206,7 +209,7 @@ class FacetValue(Checked):
     translations: dict[str, Text] = attrs.field(factory=dict)
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug_problem("id", self.id)
+        yield from slug_problems("id", self.id)
         yield from _text_problem("title", self.title)
         yield from _translation_problems(self.translations)
 
@@ -228,7 +231,7 @@ class Facet(Checked):
     translations: dict[str, Text] = attrs.field(factory=dict)
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug_problem("id", self.id)
+        yield from slug_problems("id", self.id)
         yield from _text_problem("title", self.title)
         if not self.values:
             yield Problem("values", "a facet needs at least one value")
@@ -257,7 +260,7 @@ class Tier(Checked):
     translations: dict[str, Text] = attrs.field(factory=dict)
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug_problem("id", self.id)
+        yield from slug_problems("id", self.id)
         yield from _text_problem("title", self.title)
         if self.provenance is None:
             yield Problem("provenance", "provenance missing: say where this tier's text comes from")
@@ -292,12 +295,12 @@ class Indicator(Checked):
     translations: dict[str, Text] = attrs.field(factory=dict)
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug_problem("id", self.id)
+        yield from slug_problems("id", self.id)
         yield from _text_problem("title", self.title)
         if isinstance(self.weight, bool) or not isinstance(self.weight, (int, float)) or not self.weight > 0:
             yield Problem("weight", f"must be > 0, got {self.weight!r}")
         if self.scale is not None and not is_slug(self.scale):
-            yield from _slug_problem("scale", self.scale)
+            yield from slug_problems("scale", self.scale)
         yield from _facet_problems(self.facets)
         for tier_id, where in _duplicates([t.id for t in self.tiers]).items():
             yield Problem(f"tiers[{where[1]}].id", f"duplicate tier {tier_id!r}")
@@ -320,7 +323,7 @@ class Dimension(Checked):
     translations: dict[str, Text] = attrs.field(factory=dict)
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug_problem("id", self.id)
+        yield from slug_problems("id", self.id)
         if isinstance(self.number, bool) or not isinstance(self.number, int) or self.number < 1:
             yield Problem("number", f"must be a whole number ≥ 1, got {self.number!r}")
         yield from _text_problem("title", self.title)
@@ -364,7 +367,7 @@ class Framework(Checked):
 
     # -- validation ------------------------------------------------------------------------
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug_problem("id", self.id)
+        yield from slug_problems("id", self.id)
         yield from _text_problem("version", self.version)
         yield from _text_problem("title", self.title)
         if self.provenance is None:

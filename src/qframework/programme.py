@@ -27,7 +27,7 @@ import attrs
 from .assignment import Assignment, AssignmentRules, Participant, Violation, assign, check
 from .errors import Problem
 from .io import load
-from .model import Provenance, Source, is_slug
+from .model import Provenance, Source, slug_problems
 from .validation import Checked
 
 __all__ = [
@@ -43,11 +43,6 @@ __all__ = [
     "load_participants",
     "load_programme",
 ]
-
-
-def _slug(path: str, value: object) -> Iterator[Problem]:
-    if not is_slug(value):
-        yield Problem(path, f"must be a lower-case ASCII id such as 'qdfh-2019', got {value!r}")
 
 
 def _nonempty(path: str, value: object) -> Iterator[Problem]:
@@ -76,7 +71,7 @@ class Phase(Checked):
     provenance: Provenance | None = None
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug("id", self.id)
+        yield from slug_problems("id", self.id)
         yield from _nonempty("title", self.title)
         yield from _dates(self.start, self.end)
         if self.months is not None and not self.months > 0:
@@ -105,7 +100,7 @@ class Event(Checked):
     provenance: Provenance | None = None
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug("id", self.id)
+        yield from slug_problems("id", self.id)
         yield from _nonempty("title", self.title)
         if self.count < 1:
             yield Problem("count", f"must be ≥ 1, got {self.count}")
@@ -127,7 +122,7 @@ class Quota(Checked):
     provenance: Provenance | None = None
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug("role", self.role)
+        yield from slug_problems("role", self.role)
         yield from _nonempty("title", self.title)
         if self.min < 0:
             yield Problem("min", f"must be ≥ 0, got {self.min}")
@@ -161,7 +156,7 @@ class Segment(Checked):
         return not self.participants
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug("id", self.id)
+        yield from slug_problems("id", self.id)
         yield from _nonempty("title", self.title)
         if self.provenance is None:
             yield Problem("provenance", "provenance missing: say where this segment comes from")
@@ -204,9 +199,9 @@ class Programme(Checked):
     assignment_provenance: Provenance | None = None
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug("id", self.id)
+        yield from slug_problems("id", self.id)
         yield from _nonempty("title", self.title)
-        yield from _slug("framework", self.framework)
+        yield from slug_problems("framework", self.framework)
         yield from _dates(self.start, self.end)
         if self.provenance is None:
             yield Problem("provenance", "provenance missing: say where this programme comes from")
@@ -307,7 +302,7 @@ class Delegate(Checked):
 
     def _problems(self) -> Iterator[Problem]:
         yield from _nonempty("id", self.id)
-        yield from _slug("role", self.role)
+        yield from slug_problems("role", self.role)
 
     def label(self, show_names: bool = False) -> str:
         return f"{self.id} ({self.name})" if show_names and self.name else self.id
@@ -322,7 +317,7 @@ class Roster(Checked):
     delegates: tuple[Delegate, ...] = ()
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _slug("programme", self.programme)
+        yield from slug_problems("programme", self.programme)
         yield from _nonempty("participant", self.participant)
         for i, did in _repeats([d.id for d in self.delegates]):
             yield Problem(f"delegates[{i}].id", f"duplicate delegate id {did!r}")
