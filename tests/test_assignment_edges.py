@@ -224,3 +224,13 @@ def test_grouping_distance_is_km_plus_regional_weight() -> None:
     d = _distances([hamburg, bremen, nowhere], 100.0)
     assert 93 < d[0, 1] - 100.0 < 97
     assert d[1, 2] == 0.0 and d[0, 2] == 100.0 and d[0, 0] == 0.0
+
+
+def test_without_scipy_assign_says_how_to_install_the_solver(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from qframework import AssignmentRules, Participant, QFrameworkError, Topic, assign
+
+    monkeypatch.setitem(sys.modules, "scipy.optimize", None)
+    with pytest.raises(QFrameworkError, match=r"pip install 'qframework\[solve\]'"):
+        assign([Participant("a")], AssignmentRules((Topic("t"),)))

@@ -164,7 +164,9 @@ def test_no_two_participants_gain_by_swapping(instance: tuple[list[Participant],
 @SETTINGS
 @given(instances(max_participants=9, max_topics=4), st.randoms(use_true_random=False))
 def test_input_order_changes_nothing(instance: tuple[list[Participant], AssignmentRules], rnd: random.Random) -> None:
-    """Shuffling the participants and the topics of the rules gives the identical assignment."""
+    """Shuffling the participants and the topics of the rules changes nothing: every participant gets
+    the same topics, each in the same role (required or optional; the order within a role may be
+    listed differently when the rules' topic order changes), the same groups form, the cost is equal."""
     people, rules = instance
     first = solve_or_none(people, rules)
     shuffled_people = list(people)

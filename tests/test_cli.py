@@ -102,3 +102,32 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("qframework ")
+
+
+def test_validate_with_an_unknown_kind_names_the_known_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "fw.toml"
+    path.write_text(VALID, encoding="utf-8")
+    code, out, _ = run(capsys, "validate", "--kind", "nosuch", str(path))
+    assert code == 1
+    assert (
+        out == f"{path}: unknown kind 'nosuch' (known: 'framework', 'assessment', 'assessments', "
+        "'assignment-problem', 'programme', 'roster')\n"
+    )
+
+
+def test_negative_counts_are_rejected_by_the_parser(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["score", "--priorities", "-1", "x.toml"])
+    assert info.value.code == 2
+    assert "--priorities: must be ≥ 0, got -1" in capsys.readouterr().err
+
+
+def test_template_refuses_a_format_that_contradicts_the_file_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "x.toml"
+    code, _, err = run(capsys, "template", "kqs", "--format", "json", "-o", str(target))
+    assert code == 1 and "does not fit the file name" in err
+    assert not target.exists()
+    code, _, err = run(capsys, "template", "kqs", "-o", str(tmp_path / "missing" / "x.toml"))
+    assert code == 1 and "cannot write" in err and "Traceback" not in err

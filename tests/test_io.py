@@ -12,7 +12,16 @@ from hypothesis import given, settings
 from strategies import frameworks
 
 import qframework.io as qio
-from qframework import Framework, ValidationError, dumps, load_framework, loads, loads_framework, save
+from qframework import (
+    Framework,
+    QFrameworkError,
+    ValidationError,
+    dumps,
+    load_framework,
+    loads,
+    loads_framework,
+    save,
+)
 
 VALID = textwrap.dedent(
     """\
@@ -231,7 +240,7 @@ def test_save_is_atomic_when_the_rename_fails(tmp_path: Path, monkeypatch: pytes
         raise OSError("simulated crash before the rename")
 
     monkeypatch.setattr(qio.os, "replace", crash)
-    with pytest.raises(OSError, match="simulated"):
+    with pytest.raises(QFrameworkError, match=r"cannot write .*fw.toml: simulated crash"):
         save(loads_framework(VALID), target)
     assert target.read_text(encoding="utf-8") == "previous content"
     assert os.listdir(tmp_path) == ["fw.toml"], "the temporary file must be cleaned up"
@@ -245,3 +254,33 @@ def test_save_writes_a_loadable_file_and_keeps_permissions(tmp_path: Path) -> No
     save(fw, target)
     assert load_framework(target) == fw
     assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_save_into_a_missing_folder_or_onto_a_folder_is_a_clear_error(tmp_path: Path) -> None:
+    fw = loads_framework(VALID)
+    with pytest.raises(QFrameworkError, match=r"cannot write .*nowhere/fw.toml: No such file or directory"):
+        save(fw, tmp_path / "nowhere" / "fw.toml")
+    (tmp_path / "folder.toml").mkdir()
+    with pytest.raises(QFrameworkError, match="it is a folder"):
+        save(fw, tmp_path / "folder.toml")
+
+
+def test_save_through_a_symbolic_link_writes_the_linked_file(tmp_path: Path) -> None:
+    fw = loads_framework(VALID)
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "fw.toml").write_text("old", encoding="utf-8")
+    link = tmp_path / "link.toml"
+    link.symlink_to(real / "fw.toml")
+    save(fw, link)
+    assert link.is_symlink()
+    assert load_framework(real / "fw.toml") == fw
+
+
+@pytest.mark.parametrize("location", ["[52.6]", "[52.6, 10.0, 99.0]", '"Hannover"'])
+def test_a_location_needs_exactly_two_numbers(location: str) -> None:
+    from qframework import Participant
+
+    with pytest.raises(ValidationError) as info:
+        loads(Participant, f'id = "a"\nlocation = {location}\n')
+    assert [p.path for p in info.value.problems] == ["location"]

@@ -38,6 +38,17 @@ def _print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+def _count(value: str) -> int:
+    """An argparse type: a whole number ≥ 0."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be ≥ 0, got {number}")
+    return number
+
+
 # -- foundation commands -----------------------------------------------------------------------
 
 
@@ -128,16 +139,20 @@ def cmd_show(args: argparse.Namespace) -> int:
         p = element.provenance
         if p is None:
             return ""
-        return f"  [{p.kind}{': ' + p.source if p.source else ''}]"
+        title_kind = f"; title {p.title_kind}" if p.title_kind and p.title_kind != p.kind else ""
+        return f"  [{p.kind}{title_kind}{': ' + p.source if p.source else ''}]"
 
     width = 100
     print(f"{title(fw)}  ({fw.id} {fw.version}){prov(fw)}")
     if fw.publisher:
         print(f"Herausgeber: {fw.publisher}")
     default_scale = fw.get_scale()
-    print(f"Skala: {default_scale.title} (" + ", ".join(f"{lv.value} {lv.label}" for lv in default_scale.levels) + ")")
+    for scale in fw.scales:
+        levels = ", ".join(f"{lv.value} {lv.label}" for lv in scale.levels)
+        default = " (default)" if scale.id == default_scale.id else ""
+        print(f"Skala {scale.id}{default}: {scale.title} ({levels}){prov(scale)}")
     for facet in fw.facets:
-        print(f"Facette {facet.title}: " + ", ".join(v.title for v in facet.values))
+        print(f"Facette {facet.title}: " + ", ".join(v.title for v in facet.values) + prov(facet))
     for dim in fw.dimensions:
         print()
         print(f"{dim.number}  {title(dim)}{prov(dim)}")
@@ -159,6 +174,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 print(
                     f"       · {tier.title}"
                     + (f": {tier.description}" if args.descriptions and tier.description else "")
+                    + prov(tier)
                 )
     return 0
 
@@ -193,6 +209,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 raise ValidationError([_problem("", "expected a table at the top level")], name)
             kind = args.kind
             candidates = [k for k in DOCUMENT_KINDS if (k[0] == kind if kind else k[1](data))]
+            if kind and not candidates:
+                known = ", ".join(repr(k[0]) for k in DOCUMENT_KINDS)
+                raise ValidationError([_problem("", f"unknown kind {kind!r} (known: {known})")], name)
             if not candidates:
                 known = ", ".join(k[0] for k in DOCUMENT_KINDS)
                 raise ValidationError(
@@ -339,6 +358,8 @@ def cmd_template(args: argparse.Namespace) -> int:
     from .template import assessment_template
 
     fmt = args.format or (format_for(args.output) if args.output else "toml")
+    if args.output and args.format and format_for(args.output) != args.format:
+        raise QFrameworkError(f"--format {args.format} does not fit the file name {args.output}")
     fw = _load_framework_arg(args.framework, args.version)
     text = assessment_template(
         fw, format=fmt, raters=args.rater or ("rater-1",), subject=args.subject, period=args.period
@@ -435,7 +456,7 @@ def _add_assessment_commands(sub: Any) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="assessment files (.toml, .json) or bulk JSON files")
     p.add_argument("--aggregation", default="mean", help="how raters combine per indicator (mean, median, plugins)")
     p.add_argument("--threshold", type=float, default=0.4, help="spread from which raters disagree (default 0.4)")
-    p.add_argument("--priorities", type=int, default=3, metavar="N", help="how many weakest dimensions to list")
+    p.add_argument("--priorities", type=_count, default=3, metavar="N", help="how many weakest dimensions to list")
     p.add_argument("--full", action="store_true", help="a full scorecard for every assessment of a bulk file")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_score)
@@ -516,7 +537,7 @@ def _assignment_problem_cls() -> type[Any]:
 
 COMMAND_GROUPS.append(_add_assignment_commands)
 DOCUMENT_KINDS.append(
-    ("assignment problem", lambda data: "rules" in data and "framework" not in data, _assignment_problem_cls)
+    ("assignment-problem", lambda data: "rules" in data and "framework" not in data, _assignment_problem_cls)
 )
 # --- programme commands (issue 5) ---
 

@@ -30,7 +30,7 @@ import cattrs
 import tomli_w
 from cattrs.preconf.tomllib import make_converter
 
-from .errors import Problem, ValidationError, join_path
+from .errors import Problem, QFrameworkError, ValidationError, join_path
 from .model import Framework
 from .validation import deferred, problems_of
 
@@ -202,6 +202,12 @@ class _Lenient:
             if not isinstance(data, list):
                 self.fail(path, f"expected a list, got {_describe(data)}")
                 return ()
+            if origin is tuple and args and (len(args) != 2 or args[1] is not Ellipsis):
+                # a fixed-size tuple such as a location (latitude, longitude)
+                if len(data) != len(args):
+                    self.fail(path, f"expected a list of {len(args)} values, got {len(data)}")
+                    return None
+                return tuple(self.value(v, a, f"{path}[{i}]") for i, (v, a) in enumerate(zip(data, args, strict=True)))
             items = [self.value(v, item_tp, f"{path}[{i}]") for i, v in enumerate(data)]
             return tuple(items) if origin is not list else items
         if origin in (dict, Mapping_abc, typing.Mapping):
@@ -370,9 +376,15 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str | Callable[[], 
     """
     content = data() if callable(data) else data
     payload = content.encode("utf-8") if isinstance(content, str) else content
-    target = Path(path)
+    # Write through a symbolic link to the file it points to, rather than replacing the link.
+    target = Path(os.path.realpath(path))
     folder = target.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    if target.is_dir():
+        raise QFrameworkError(f"cannot write {path}: it is a folder")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise QFrameworkError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -383,6 +395,9 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str | Callable[[], 
         else:
             os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise QFrameworkError(f"cannot write {path}: {exc.strerror or exc}") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

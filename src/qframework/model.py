@@ -20,7 +20,7 @@ from typing import Literal, get_args
 import attrs
 
 from .errors import NotFound, Problem
-from .validation import Checked
+from .validation import Checked, repeats
 
 __all__ = [
     "PROVENANCE_KINDS",
@@ -66,13 +66,6 @@ def _text_problem(path: str, value: object) -> Iterator[Problem]:
         yield Problem(path, "must not be empty")
 
 
-def _duplicates(ids: list[str]) -> dict[str, list[int]]:
-    seen: dict[str, list[int]] = {}
-    for i, value in enumerate(ids):
-        seen.setdefault(value, []).append(i)
-    return {k: v for k, v in seen.items() if len(v) > 1}
-
-
 @attrs.frozen
 class Text(Checked):
     """A title and description in one language other than the source language (German)."""
@@ -116,17 +109,26 @@ class Provenance(Checked):
     words), ``inferred`` (our reading; no source states it) or ``authored`` (written by this
     project because no source gives it). ``source`` is the id of one of the framework's
     :class:`Source` entries; quoted and paraphrased content must name one.
+
+    ``title_kind`` says how the title alone came about where it differs from the rest: a KQS area's
+    name is quoted from the source while its description is ours (``kind = "authored"``,
+    ``title_kind = "quoted"``).
     """
 
     kind: ProvenanceKind
     source: str | None = None
     note: str = ""
+    title_kind: ProvenanceKind | None = None
 
     def _problems(self) -> Iterator[Problem]:
         if self.kind not in PROVENANCE_KINDS:
             yield Problem("kind", f"must be one of {', '.join(PROVENANCE_KINDS)}, got {self.kind!r}")
         if self.kind in ("quoted", "paraphrased") and not self.source:
             yield Problem("source", f"{self.kind} content must name its source")
+        if self.title_kind is not None and self.title_kind not in PROVENANCE_KINDS:
+            yield Problem("title_kind", f"must be one of {', '.join(PROVENANCE_KINDS)}, got {self.title_kind!r}")
+        elif self.title_kind in ("quoted", "paraphrased") and not self.source:
+            yield Problem("source", f"a {self.title_kind} title must name its source")
         if self.kind == "authored" and self.source is None and not self.note.strip():
             yield Problem("note", "authored content needs a note saying why no source gives it")
 
@@ -235,8 +237,8 @@ class Facet(Checked):
         yield from _text_problem("title", self.title)
         if not self.values:
             yield Problem("values", "a facet needs at least one value")
-        for value_id, where in _duplicates([v.id for v in self.values]).items():
-            yield Problem(f"values[{where[1]}].id", f"duplicate facet value {value_id!r}")
+        for i, value_id in repeats([v.id for v in self.values]):
+            yield Problem(f"values[{i}].id", f"duplicate facet value {value_id!r}")
         if self.provenance is None:
             yield Problem("provenance", "provenance missing: say where this facet comes from")
         yield from _translation_problems(self.translations)
@@ -271,8 +273,8 @@ def _facet_problems(facets: Mapping[str, tuple[str, ...]]) -> Iterator[Problem]:
     for facet_id, values in facets.items():
         if not values:
             yield Problem(f"facets.{facet_id}", "list at least one value or leave the facet out")
-        for i, value_id in _duplicates(list(values)).items():
-            yield Problem(f"facets.{facet_id}[{i[1]}]", f"duplicate facet value {value_id!r}")
+        for i, value_id in repeats(list(values)):
+            yield Problem(f"facets.{facet_id}[{i}]", f"duplicate facet value {value_id!r}")
 
 
 @attrs.frozen
@@ -302,8 +304,8 @@ class Indicator(Checked):
         if self.scale is not None and not is_slug(self.scale):
             yield from slug_problems("scale", self.scale)
         yield from _facet_problems(self.facets)
-        for tier_id, where in _duplicates([t.id for t in self.tiers]).items():
-            yield Problem(f"tiers[{where[1]}].id", f"duplicate tier {tier_id!r}")
+        for i, tier_id in repeats([t.id for t in self.tiers]):
+            yield Problem(f"tiers[{i}].id", f"duplicate tier {tier_id!r}")
         if self.provenance is None:
             yield Problem("provenance", "provenance missing: say where this indicator comes from")
         yield from _translation_problems(self.translations)
@@ -377,18 +379,18 @@ class Framework(Checked):
             yield Problem("dimensions", "a framework needs at least one dimension")
 
         source_ids = {s.id for s in self.sources}
-        for source_id, where in _duplicates([s.id for s in self.sources]).items():
-            yield Problem(f"sources[{where[1]}].id", f"duplicate source id {source_id!r}")
+        for i, source_id in repeats([s.id for s in self.sources]):
+            yield Problem(f"sources[{i}].id", f"duplicate source id {source_id!r}")
 
         scale_ids = {s.id for s in self.scales}
-        for scale_id, where in _duplicates([s.id for s in self.scales]).items():
-            yield Problem(f"scales[{where[1]}].id", f"duplicate scale id {scale_id!r}")
+        for i, scale_id in repeats([s.id for s in self.scales]):
+            yield Problem(f"scales[{i}].id", f"duplicate scale id {scale_id!r}")
         if self.scale not in scale_ids:
             yield Problem("scale", _unknown("scale", self.scale, scale_ids))
 
         facets = {f.id: f for f in self.facets}
-        for facet_id, where in _duplicates([f.id for f in self.facets]).items():
-            yield Problem(f"facets[{where[1]}].id", f"duplicate facet id {facet_id!r}")
+        for i, facet_id in repeats([f.id for f in self.facets]):
+            yield Problem(f"facets[{i}].id", f"duplicate facet id {facet_id!r}")
 
         def refs(path: str, facet_map: Mapping[str, tuple[str, ...]]) -> Iterator[Problem]:
             for facet_id, values in facet_map.items():

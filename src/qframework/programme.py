@@ -28,7 +28,7 @@ from .assignment import Assignment, AssignmentRules, Participant, Violation, ass
 from .errors import Problem
 from .io import load
 from .model import Provenance, Source, slug_problems
-from .validation import Checked
+from .validation import Checked, repeats
 
 __all__ = [
     "Delegate",
@@ -221,13 +221,13 @@ class Programme(Checked):
                 )
         sources = {s.id for s in self.sources}
         for kind, items in (("phase", self.phases), ("event", self.events), ("segment", self.segments)):
-            for i, item_id in _repeats([x.id for x in items]):
+            for i, item_id in repeats([x.id for x in items]):
                 yield Problem(f"{kind}s[{i}].id", f"duplicate {kind} id {item_id!r}")
-        for i, role in _repeats([q.role for q in self.quotas]):
+        for i, role in repeats([q.role for q in self.quotas]):
             yield Problem(f"quotas[{i}].role", f"duplicate quota role {role!r}")
-        for i, pid in _repeats([p.id for p in self.participants]):
+        for i, pid in repeats([p.id for p in self.participants]):
             yield Problem(f"participants[{i}].id", f"duplicate participant id {pid!r}")
-        for i, sid in _repeats([s.id for s in self.sources]):
+        for i, sid in repeats([s.id for s in self.sources]):
             yield Problem(f"sources[{i}].id", f"duplicate source id {sid!r}")
 
         def ref(path: str, provenance: Provenance | None) -> Iterator[Problem]:
@@ -281,14 +281,6 @@ class Programme(Checked):
         return None
 
 
-def _repeats(values: list[str]) -> Iterator[tuple[int, str]]:
-    seen: set[str] = set()
-    for i, value in enumerate(values):
-        if value in seen:
-            yield i, value
-        seen.add(value)
-
-
 @attrs.frozen
 class Delegate(Checked):
     """One person a Kommune sends, under a pseudonymous id.
@@ -319,7 +311,7 @@ class Roster(Checked):
     def _problems(self) -> Iterator[Problem]:
         yield from slug_problems("programme", self.programme)
         yield from _nonempty("participant", self.participant)
-        for i, did in _repeats([d.id for d in self.delegates]):
+        for i, did in repeats([d.id for d in self.delegates]):
             yield Problem(f"delegates[{i}].id", f"duplicate delegate id {did!r}")
 
     def counts(self) -> Counter[str]:

@@ -12,7 +12,7 @@ yields :class:`~qframework.errors.Problem` objects with paths relative to the ob
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, cast
@@ -21,7 +21,7 @@ import attrs
 
 from .errors import Problem, ValidationError, join_path
 
-__all__ = ["Checked", "deferred", "problems_of", "validate"]
+__all__ = ["Checked", "deferred", "problems_of", "repeats", "validate"]
 
 _LEAVES = (str, int, float, bool, type(None))
 _DEFERRED: ContextVar[bool] = ContextVar("qframework_deferred_validation", default=False)
@@ -69,6 +69,15 @@ def validate(obj: object, file: str | None = None) -> None:
     found = problems_of(obj)
     if found:
         raise ValidationError(found, file)
+
+
+def repeats(values: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """``(index, value)`` for every occurrence of a value after its first: where to report duplicates."""
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            yield i, value
+        seen.add(value)
 
 
 def _walk(obj: object, path: str, out: list[Problem]) -> None:

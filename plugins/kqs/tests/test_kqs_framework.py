@@ -75,9 +75,10 @@ def test_twelve_areas_numbered_with_exact_titles(kqs: Framework) -> None:
     assert got == AREAS
 
 
-def test_eleven_areas_are_the_seed_names_and_quoted(kqs: Framework) -> None:
-    quoted = {d.title for d in kqs.dimensions if d.provenance.kind == "quoted"}
+def test_eleven_area_names_are_quoted_from_the_seed_and_their_descriptions_are_ours(kqs: Framework) -> None:
+    quoted = {d.title for d in kqs.dimensions if d.provenance.title_kind == "quoted"}
     assert quoted == NAMED_IN_SEED_003
+    assert {d.provenance.kind for d in kqs.dimensions if d.title in NAMED_IN_SEED_003} == {"authored"}
     for dim in kqs.dimensions:
         if dim.title in NAMED_IN_SEED_003:
             assert dim.provenance.source == "jin-2016-03"

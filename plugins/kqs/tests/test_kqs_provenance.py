@@ -59,7 +59,7 @@ def test_provenance_kinds_used(kqs: Framework) -> None:
     for where, prov in _elements(kqs):
         kinds[where.split()[0]].add(prov.kind)
     assert kinds["indicator"] == {"authored"}
-    assert kinds["dimension"] == {"quoted", "inferred"}
+    assert kinds["dimension"] == {"authored", "inferred"}  # names quoted (title_kind), descriptions ours
     assert kinds["scale"] == {"authored"}
     assert kinds["facet"] == {"paraphrased"}
 

@@ -73,7 +73,9 @@ class Participant(Checked):
             yield Problem("exclusions", f"lists {topic!r} more than once")
         for topic in sorted(set(self.preferences) & set(self.exclusions)):
             yield Problem("exclusions", f"{topic!r} is also ranked in preferences")
-        if self.location is not None:
+        if self.location is not None and len(self.location) != 2:
+            yield Problem("location", f"must be (latitude, longitude), got {len(self.location)} values")
+        elif self.location is not None:
             lat, lon = self.location
             if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
                 yield Problem("location", f"latitude must be between -90 and 90, got {lat}")

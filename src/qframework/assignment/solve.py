@@ -75,12 +75,27 @@ def assign(participants: Iterable[Participant], rules: AssignmentRules) -> Assig
     """
     people = tuple(sorted(participants, key=lambda p: p.id))
     AssignmentProblem(rules=rules, participants=people)  # validates cross references
+    _require_solver()
     _precheck(people, rules)
     solution = _solve(people, rules)
     if solution is None:
         raise _diagnose(people, rules)
     columns, chosen = solution
     return _build(people, rules, columns, chosen)
+
+
+def _require_solver() -> None:
+    """The exact solver is an optional extra; say how to get it instead of failing on an import."""
+    import importlib
+
+    try:
+        importlib.import_module("numpy")
+        importlib.import_module("scipy.optimize")
+    except ImportError as exc:
+        raise QFrameworkError(
+            f"assign() needs the exact solver (HiGHS through scipy), which is not installed ({exc.name}): "
+            "pip install 'qframework[solve]'"
+        ) from None
 
 
 # --------------------------------------------------------------------------- model
