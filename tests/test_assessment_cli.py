@@ -8,12 +8,14 @@ import re
 import runpy
 from pathlib import Path
 
+import attrs
 import pytest
 from assessment_fixtures import assessment, na, rate, registry_with, small_framework
 
 from qframework import cli
-from qframework.assessment import dumps_assessments, load_assessment, score
+from qframework.assessment import dumps_assessments, load_assessment, loads_assessment, loads_assessments, score
 from qframework.io import dumps
+from qframework.model import Provenance, Source
 from qframework.template import assessment_template, sample_assessment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +80,52 @@ def test_filled_json_template_loads(tmp_path: Path) -> None:
     path = tmp_path / "filled.json"
     path.write_text(json.dumps(doc))
     assert score(load_assessment(path, REG), REG).overall == pytest.approx(2 / 7)
+
+
+def test_template_says_where_the_content_comes_from() -> None:
+    """The shipped indicator texts are written by qframework, not by the NZFH: the template says so
+    in its header and marks every indicator (and dimension) with its provenance."""
+    from qframework.plugins import load_registry
+
+    fw = load_registry().framework("nzfh-qualitaetsrahmen")
+    text = assessment_template(fw)
+    head = text.split("framework_id =")[0]
+    assert "# Where this content comes from:" in head
+    assert "published by Nationales Zentrum Frühe Hilfen (NZFH) mit seinem Beirat" in head
+    assert "[paraphrased: NZFH: Qualitätsrahmen Frühe Hilfen – Hintergrund" in head
+    assert "not the publisher's own document" in head
+    assert "only texts marked [quoted: …] are the source's own words" in head
+    assert "#     nzfh-hintergrund: NZFH: Qualitätsrahmen Frühe Hilfen – Hintergrund" in head
+    assert "https://www.fruehehilfen.de/" in head
+    marks = re.findall(r"^#   provenance: (.*)$", text, flags=re.M)
+    assert len(marks) == len(list(fw.indicators())) == text.count("\n[[ratings]]\n")
+    assert set(marks) == {"[authored: von qframework formuliert]"}
+    assert "# 1 Grundidee  (grundidee)  [paraphrased: NZFH: Qualitätsrahmen Frühe Hilfen 2.0" in text
+    assert "; title quoted]" in text
+
+
+def test_template_marks_quoted_paraphrased_and_inferred_indicators() -> None:
+    src = Source("leitfaden", "Leitfaden 2020", "https://example.org/leitfaden")
+    kinds = [
+        Provenance("quoted", "leitfaden"),
+        Provenance("paraphrased", "leitfaden", title_kind="quoted"),
+        Provenance("inferred", note="our reading"),
+        Provenance("authored", "leitfaden"),
+    ]
+    dims = tuple(
+        attrs.evolve(d, indicators=tuple(attrs.evolve(i, provenance=kinds.pop(0)) for i in d.indicators))
+        for d in FW.dimensions
+    )
+    fw = attrs.evolve(FW, dimensions=dims, sources=(src,), publisher="")
+    text = assessment_template(fw)
+    assert re.findall(r"^#   provenance: (.*)$", text, flags=re.M) == [
+        "[quoted: Leitfaden 2020]",
+        "[paraphrased: Leitfaden 2020; title quoted]",
+        "[inferred: von qframework erschlossen]",
+        "[authored: von qframework formuliert; source: Leitfaden 2020]",
+    ]
+    assert "#   Framework: Testrahmen  [authored: von qframework formuliert]" in text
+    assert "#     leitfaden: Leitfaden 2020 https://example.org/leitfaden" in text
 
 
 def test_template_refuses_unknown_format() -> None:
@@ -159,6 +207,42 @@ def test_cli_compare(registry: object, tmp_path: Path, capsys: pytest.CaptureFix
     assert "+0.40" in capsys.readouterr().out
 
 
+def test_cli_compare_on_a_bulk_file_explains(
+    registry: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = worked(tmp_path)
+    bulk = tmp_path / "bulk.json"
+    bulk.write_text(dumps_assessments([sample_assessment(FW), sample_assessment(FW, period="2026")]))
+    assert cli.main(["compare", str(before), str(bulk)]) == 1
+    err = capsys.readouterr().err
+    assert "bulk file holding 2 assessments; compare and load_assessment() take one assessment per file" in err
+    assert "in Python: load_assessments()" in err
+
+
+def test_cli_score_and_validate_report_every_problem_of_a_rating_rated_twice(
+    registry: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    twice = dumps(assessment(rate("i1", 2, "a"), rate("i1", 3, "b"))).replace('rater = "b"', 'rater = "a"')
+    path = tmp_path / "twice.toml"
+    path.write_text(twice.replace("value = 3", "value = 7"))
+    bulk = tmp_path / "twice.json"
+    bulk.write_text(
+        dumps_assessments([assessment(rate("i1", 2, "a"), rate("i1", 3, "b"))])
+        .replace('"b"]', '"a"]')
+        .replace("3]", "7]")
+    )
+    expected = [
+        "ratings[1]: indicator 'i1' is rated twice by rater 'a' (first at ratings[0])",
+        "ratings[1].value: 7 is not a level of scale 'z6' (1–6; levels: 1, 2, 3, 4, 5, 6)",
+    ]
+    assert cli.main(["score", str(path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [f"{path}: {line}" for line in expected]
+    for command in ("score", "validate"):
+        assert cli.main([command, str(bulk)]) == 1
+        captured = capsys.readouterr()
+        assert (captured.err or captured.out).splitlines() == [f"{bulk}: assessments[0].{line}" for line in expected]
+
+
 def test_cli_validate_recognises_assessment_files(
     registry: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -208,3 +292,27 @@ def test_benchmark_script_runs_small(capsys: pytest.CaptureFixture[str]) -> None
     spec.loader.exec_module(bench)
     assert bench.main(["--kommunen", "3", "--years", "2", "--repeat", "1"]) == 0
     assert "ratio qframework / plain-dict" in capsys.readouterr().out
+
+
+# -- the examples in docs/assessment.md validate against the installed plugins ----------------
+
+
+def doc_examples(lang: str) -> list[str]:
+    text = (ROOT / "docs" / "assessment.md").read_text(encoding="utf-8")
+    return re.findall(rf"^```{lang}\n(.*?)^```", text, flags=re.M | re.S)
+
+
+def test_docs_assessment_examples_validate() -> None:
+    """Every TOML and JSON example of an assessment file in docs/assessment.md loads with every check
+    against the shipped frameworks (real indicator ids, levels of their scales)."""
+    from qframework.plugins import load_registry
+
+    registry = load_registry()
+    toml_examples, json_examples = doc_examples("toml"), doc_examples("json")
+    assert len(toml_examples) == 1 and len(json_examples) == 1
+    single = loads_assessment(toml_examples[0], "toml", registry=registry)
+    assert single.framework_id == "nzfh-qualitaetsrahmen"
+    many = loads_assessments(json_examples[0], registry=registry)
+    assert len(many) == 2
+    for a in (single, *many):
+        score(a, registry)

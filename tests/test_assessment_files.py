@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 from assessment_fixtures import assessment, na, rate, registry_with, small_framework
 
@@ -193,8 +194,10 @@ def test_missing_required_keys() -> None:
 
 
 def test_bulk_file_given_to_load_assessment() -> None:
-    assert problems('{"assessments": []}', "json") == [
-        "this is a bulk file with many assessments: use load_assessments()"
+    """The message fits both a CLI user (qframework compare) and a Python caller."""
+    assert problems('{"assessments": [{}, {}]}', "json") == [
+        "this is a bulk file holding 2 assessments; compare and load_assessment() take one assessment "
+        "per file (qframework score and validate read bulk files; in Python: load_assessments())"
     ]
 
 
@@ -263,7 +266,8 @@ def bulk(**overrides: object) -> dict[str, object]:
         "ratings": {"indicator": ["i1", "i1", "i2"], "rater": ["a", "b", "a"], "value": [1, 6, "n/a"]},
     }
     entry.update(overrides)
-    return {"framework_id": "test-rahmen", "framework_version": "1.0", "assessments": [entry, entry]}
+    second = dict(entry, period="2025")
+    return {"framework_id": "test-rahmen", "framework_version": "1.0", "assessments": [entry, second]}
 
 
 def bulk_problems(doc: object) -> list[str]:
@@ -276,7 +280,7 @@ def bulk_problems(doc: object) -> list[str]:
 def test_bulk_loads_and_scores() -> None:
     got = loads_assessments(json.dumps(bulk()), registry=REG)
     expected = assessment(rate("i1", 1, "a"), rate("i1", 6, "b"), na("i2", "a"), raters=("a", "b"))
-    assert got == [expected, expected]
+    assert got == [expected, attrs.evolve(expected, period="2025")]
     assert score(got[0], REG).overall == 0.5
 
 
@@ -385,3 +389,62 @@ def test_broken_rating_entries_do_not_hide_other_problems() -> None:
         "ratings[2]: indicator 'i1' is rated twice by rater 'z' (first at ratings[1])",
         "ratings[2].rater: unknown rater 'z' (known: a, b)",
     ]
+
+
+def test_framework_problem_of_a_rating_rated_twice_is_not_hidden() -> None:
+    """ "Rated twice" concerns the whole rating at ratings[1]; it must not hide that its value is not
+    a level. Only type and structure problems (a wrong type, a missing key) hide what lies below."""
+    text = HEADER + '[[ratings]]\nindicator = "i1"\nrater = "a"\nvalue = 2\n'
+    text += '[[ratings]]\nindicator = "i1"\nrater = "a"\nvalue = 7\n'
+    assert problems(text) == [
+        "ratings[1]: indicator 'i1' is rated twice by rater 'a' (first at ratings[0])",
+        "ratings[1].value: 7 is not a level of scale 'z6' (1–6; levels: 1, 2, 3, 4, 5, 6)",
+    ]
+    doc = bulk(ratings={"indicator": ["i1", "i1"], "rater": ["a", "a"], "value": [2, 7]})
+    assert bulk_problems(doc) == [
+        f"assessments[{i}].ratings[1]{suffix}"
+        for i in (0, 1)
+        for suffix in (
+            ": indicator 'i1' is rated twice by rater 'a' (first at ratings[0])",
+            ".value: 7 is not a level of scale 'z6' (1–6; levels: 1, 2, 3, 4, 5, 6)",
+        )
+    ]
+
+
+def test_type_problems_still_hide_their_follow_up_problems() -> None:
+    """A value of the wrong type is reported once, not again as 'no value' or 'not applicable'."""
+    doc = bulk(ratings={"indicator": ["i4", "i4"], "rater": ["a", "b"], "value": [1, "x"], "tier": [5, None]})
+    assert bulk_problems(doc) == [
+        f"assessments[{i}].ratings[{k}].{msg}"
+        for i in (0, 1)
+        for k, msg in (
+            (0, "tier: expected text, got 5 (whole number)"),
+            (1, "value: expected a level (whole number) or 'n/a', got 'x'"),
+        )
+    ]
+
+
+def test_bulk_known_rating_with_an_unknown_tier_is_refused() -> None:
+    doc = bulk(ratings={"indicator": ["i4", "i4"], "rater": ["a", "b"], "value": [1, 1], "tier": [None, "bogus"]})
+    assert bulk_problems(doc) == [
+        f"assessments[{i}].ratings[1].tier: unknown tier 'bogus' of indicator 'i4' (tiers: mehr, mindest)"
+        for i in (0, 1)
+    ]
+
+
+def test_bulk_same_subject_and_period_twice_is_refused() -> None:
+    """(subject id, period) identifies an assessment in a bulk file (Assessment.key)."""
+    doc = bulk()
+    entries = doc["assessments"]
+    entries.append(dict(entries[0]))  # type: ignore[attr-defined]
+    entries.append(dict(entries[1], subject={"id": "stadt-y"}))  # type: ignore[attr-defined]  # other subject: fine
+    entries.append(dict(entries[1], ratings={"indicator": ["i1"], "value": [9]}))  # type: ignore[attr-defined]
+    assert bulk_problems(doc) == [
+        "assessments[2]: subject 'kreis-x', period '2024' is assessed twice (first at assessments[0]); "
+        "a bulk file holds one assessment per subject and period",
+        "assessments[4]: subject 'kreis-x', period '2025' is assessed twice (first at assessments[1]); "
+        "a bulk file holds one assessment per subject and period",
+        "assessments[4].ratings[0].value: 9 is not a level of scale 'z6' (1–6; levels: 1, 2, 3, 4, 5, 6)",
+    ]
+    with pytest.raises(ValidationError, match=r"assessments\[1\]: subject 'kreis-x', period '2024' is assessed twice"):
+        loads_assessments(dumps_assessments([assessment(), assessment()]), check=False)

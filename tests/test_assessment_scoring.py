@@ -14,6 +14,7 @@ from assessment_fixtures import assessment, na, rate, registry_with, small_frame
 
 from qframework.assessment import (
     Aggregation,
+    check_assessment,
     compare,
     disagreements,
     format_scorecard,
@@ -102,6 +103,33 @@ def test_median_and_mean_differ_on_an_outlier() -> None:
 def test_several_raters_and_a_joint_rating() -> None:
     a = assessment(rate("i3", 6, None), rate("i3", 1, "a"))
     assert score(a, FW).indicator("i3").score == 0.5
+
+
+def test_joint_rating_is_not_counted_as_a_rater() -> None:
+    """Two declared raters plus the joint rating (rater None) are 3 ratings by 2 raters."""
+    a = assessment(rate("i3", 6, None), rate("i3", 1, "a"), rate("i1", 2, "b"), raters=("a", "b"))
+    card = score(a, FW)
+    assert (card.ratings, card.raters) == (3, 2)
+    assert "3 ratings by 2 rater(s)" in format_scorecard(card)
+    assert card.to_data()["raters"] == 2
+    assert score(assessment(rate("i3", 6, None)), FW).raters == 0
+
+
+def test_known_rating_with_an_unknown_tier_is_refused() -> None:
+    """The memo of ratings already found valid is keyed by (indicator, value, not_applicable); a
+    rating that repeats a memoised one but names a tier the indicator lacks must still be refused."""
+    fw = small_framework()  # a fresh plan
+    a = assessment(rate("i4", 1, "a"), rate("i4", 1, "b", tier="bogus"))
+    expected = ["ratings[1].tier: unknown tier 'bogus' of indicator 'i4' (tiers: mehr, mindest)"]
+    assert [str(p) for p in check_assessment(a, fw)] == expected
+    with pytest.raises(ValidationError) as info:
+        score(a, fw)
+    assert [str(p) for p in info.value.problems] == expected
+    # and when every (indicator, value, not_applicable) is memoised already
+    score(assessment(rate("i4", 1, "a"), rate("i1", 2, "a")), fw)
+    b = assessment(rate("i1", 2, "a", tier="mehr"))
+    with pytest.raises(ValidationError, match=r"ratings\[0\]\.tier: indicator 'i1' has no tiers"):
+        score(b, fw)
 
 
 def test_disagreements_flags_spread_and_disputed_applicability() -> None:

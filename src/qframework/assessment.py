@@ -254,7 +254,8 @@ class _Plan:
     ``known`` memoises the ``(indicator, value, not_applicable)`` keys already found valid against
     this framework, mapping each to its token ``(indicator position, value or None for
     not-applicable)``; keys are taken with :func:`operator.attrgetter`, so checking a rating that
-    repeats a known one costs one dict lookup at C speed.
+    repeats a known one costs one dict lookup at C speed. The key leaves out the tier: a known key
+    says nothing about a rating's tier, which is checked separately (:meth:`token`, :func:`_tiers_fit`).
     """
 
     MAX_KNOWN = 200_000
@@ -271,8 +272,7 @@ class _Plan:
             start = len(self.entries)
             for ind in dim.indicators:
                 scale = framework.scale_of(ind)
-                low, high = scale.minimum, scale.maximum
-                levels = {lv.value: (lv.value - low) / (high - low) for lv in scale.levels}
+                levels = {lv.value: scale.normalise(lv.value) for lv in scale.levels}
                 tiers = frozenset(t.id for t in ind.tiers)
                 self.info[ind.id] = _IndicatorPlan(len(self.entries), levels, scale.allow_not_applicable, tiers, scale)
                 self.entries.append((ind.id, dim.id, float(ind.weight)))
@@ -284,6 +284,8 @@ class _Plan:
         key = _KEY(r)
         hit = self.known.get(key)
         if hit is not None:
+            if r.tier is not None and r.tier not in self.info[r.indicator].tiers:
+                return None  # the memo key has no tier: a known (indicator, value) may name a wrong one
             return hit
         ip = self.info.get(r.indicator)
         if ip is None:
@@ -610,7 +612,7 @@ class Scorecard:
     coverage: float
     not_applicable: int
     ratings: int
-    raters: int
+    raters: int  # distinct raters; the joint rating (no rater) is not counted
     dimensions: tuple[DimensionScore, ...]
     indicators: tuple[IndicatorScore, ...]
     changes: VersionChanges | None = None
@@ -762,11 +764,18 @@ def score(
         rated_all / n if n else 0.0,
         n_na,
         len(assessment.ratings),
-        len(set(map(_RATER, ratings))),
+        _rater_count(ratings),
         tuple(dim_scores),
         tuple(ind_scores),
         changes,
     )
+
+
+def _rater_count(ratings: Sequence[Rating]) -> int:
+    """How many raters rated: distinct rater ids; the joint rating (rater ``None``) is no rater."""
+    raters = set(map(_RATER, ratings))
+    raters.discard(None)
+    return len(raters)
 
 
 def score_all(
@@ -891,17 +900,24 @@ def _framework_problems(built: Sequence[tuple[str, Assessment]], registry: Regis
     return out
 
 
-def _structure_all(data: Any) -> tuple[Assessment | None, list[Problem]]:
-    """Structure one assessment; on problems also build what can be built, for the framework checks."""
+def _structure_all(data: Any) -> tuple[Assessment | None, list[Problem], list[str]]:
+    """Structure one assessment; on problems also build what can be built, for the framework checks.
+
+    Returns the assessment (or what could be built of it), every problem, and the *broken* paths:
+    those of the type and structure problems (a wrong type, a missing key), whose values the lenient
+    build replaced. Framework problems below a broken path only repeat it; framework problems below
+    any other problem (e.g. "rated twice" at ``ratings[1]``) are problems of their own.
+    """
     from .io import _Lenient, structure
 
     try:
-        return structure(data, Assessment), []
+        return structure(data, Assessment), [], []
     except ValidationError as exc:
         problems = list(exc.problems)
+    structural: list[Problem] = []
     with deferred():
-        built = _Lenient([]).value(data, Assessment, "")
-    return (built if isinstance(built, Assessment) else None), problems
+        built = _Lenient(structural).value(data, Assessment, "")
+    return (built if isinstance(built, Assessment) else None), problems, [p.path for p in structural]
 
 
 def _under(path: str, prefixes: Iterable[str]) -> bool:
@@ -909,9 +925,8 @@ def _under(path: str, prefixes: Iterable[str]) -> bool:
 
 
 def _assessment_problems(data: Any, registry: Registry | None, check: bool) -> tuple[Assessment | None, list[Problem]]:
-    assessment, problems = _structure_all(data)
+    assessment, problems, broken = _structure_all(data)
     if check and assessment is not None:
-        broken = [p.path for p in problems]
         problems += [
             p for p in check_assessment(assessment, _registry_or_default(registry)) if not _under(p.path, broken)
         ]
@@ -935,7 +950,22 @@ def loads_assessment(
 
     data = parse(text, format=format, file=file)
     if isinstance(data, dict) and "assessments" in data:
-        raise ValidationError([Problem("", "this is a bulk file with many assessments: use load_assessments()")], file)
+        entries = data["assessments"]
+        held = (
+            f"{len(entries)} assessment{'s' if len(entries) != 1 else ''}"
+            if isinstance(entries, list)
+            else "assessments"
+        )
+        raise ValidationError(
+            [
+                Problem(
+                    "",
+                    f"this is a bulk file holding {held}; compare and load_assessment() take one assessment per "
+                    "file (qframework score and validate read bulk files; in Python: load_assessments())",
+                )
+            ],
+            file,
+        )
     assessment, problems = _assessment_problems(data, registry, check)
     if problems or assessment is None:
         raise ValidationError(problems or [Problem("", "not an assessment")], file)
@@ -1123,8 +1153,8 @@ def _simple(cls: type[Any], data: dict[str, Any], cache: dict[tuple[Any, ...], A
     return obj
 
 
-def _rows(cols: dict[str, Any], path: str, problems: list[Problem]) -> list[dict[str, Any]] | None:
-    """Turn columns into rating tables, reporting column-level problems."""
+def _rows(cols: dict[str, Any], path: str, problems: list[Problem], broken: list[str]) -> list[dict[str, Any]] | None:
+    """Turn columns into rating tables, reporting column-level problems (and the paths they break)."""
     ok = True
     for key in cols:
         if key not in _COLUMNS:
@@ -1170,6 +1200,7 @@ def _rows(cols: dict[str, Any], path: str, problems: list[Problem]) -> list[dict
                         )
                     )
                     row["not_applicable"] = True  # reported; keep the row buildable
+                    broken += [f"{path}[{k}].value", f"{path}[{k}].not_applicable"]
                 elif v is not None:
                     row["value"] = v
             elif v is not None:
@@ -1178,22 +1209,24 @@ def _rows(cols: dict[str, Any], path: str, problems: list[Problem]) -> list[dict
     return rows
 
 
-def _bulk_detailed(data: Any) -> tuple[list[tuple[str, Assessment]], list[Problem]]:
-    """The slow path: every structural problem of a bulk file, and the assessments that could be built.
+def _bulk_detailed(data: Any) -> tuple[list[tuple[str, Assessment]], list[Problem], list[str]]:
+    """The slow path: every structural problem of a bulk file, the assessments that could be built,
+    and the broken paths (type and structure problems; see :func:`_structure_all`).
 
     Entries the fast path accepts are taken as they are; the others are walked field by field.
     """
     problems: list[Problem] = []
     built: list[tuple[str, Assessment]] = []
+    broken: list[str] = []
     if not isinstance(data, dict):
-        return built, [Problem("", "expected a table with an 'assessments' list at the top level")]
+        return built, [Problem("", "expected a table with an 'assessments' list at the top level")], broken
     for key in data:
         if key not in _TOP_KEYS:
             problems.append(Problem(str(key), f"unknown key (expected one of: {', '.join(sorted(_TOP_KEYS))})"))
     entries = data.get("assessments")
     if not isinstance(entries, list):
         problems.append(Problem("assessments", "expected a list of assessments"))
-        return built, problems
+        return built, problems, broken
     fw_id, fw_version = data.get("framework_id"), data.get("framework_version")
     cache: dict[tuple[Any, ...], Any] = {}
     for i, entry in enumerate(entries):
@@ -1212,7 +1245,7 @@ def _bulk_detailed(data: Any) -> tuple[list[tuple[str, Assessment]], list[Proble
                 doc[key] = data[key]
         cols = doc.get("ratings", _NO_RATINGS)
         if isinstance(cols, dict):
-            rows = _rows(cols, f"{path}.ratings", problems)
+            rows = _rows(cols, f"{path}.ratings", problems, broken)
             if rows is None:
                 doc.pop("ratings", None)
             else:
@@ -1225,11 +1258,12 @@ def _bulk_detailed(data: Any) -> tuple[list[tuple[str, Assessment]], list[Proble
         else:
             problems.append(Problem(f"{path}.ratings", "expected a table of columns (indicator, rater, value, …)"))
             doc.pop("ratings", None)
-        assessment, found = _structure_all(doc)
+        assessment, found, found_broken = _structure_all(doc)
         problems.extend(Problem(join_path(path, p.path), p.message) for p in found)
+        broken.extend(join_path(path, b) for b in found_broken)
         if assessment is not None:
             built.append((path, assessment))
-    return built, problems
+    return built, problems, broken
 
 
 def loads_assessments(
@@ -1268,17 +1302,39 @@ def _bulk_from_data(data: Any, registry: Registry | None, check: bool) -> tuple[
             assessments = None  # the detailed path below says what is wrong
     if assessments is not None:
         built = [(f"assessments[{i}]", a) for i, a in enumerate(assessments)]
-        problems = _framework_problems(built, _registry_or_default(registry)) if check else []
+        problems = _duplicate_keys(built)
+        if check:
+            problems += _framework_problems(built, _registry_or_default(registry))
         return assessments, _sorted(problems)
-    built, problems = _bulk_detailed(data)
+    built, problems, broken = _bulk_detailed(data)
+    problems += _duplicate_keys(built)
     if check:
-        broken = [p.path for p in problems]
         problems += [
             p for p in _framework_problems(built, _registry_or_default(registry)) if not _under(p.path, broken)
         ]
     if not problems:  # pragma: no cover - the fast path rejects only data with problems
         problems = [Problem("", "the file could not be read as a bulk assessment file")]
     return None, _sorted(problems)
+
+
+def _duplicate_keys(built: Sequence[tuple[str, Assessment]]) -> list[Problem]:
+    """Entries of a bulk file that repeat the ``(subject id, period)`` of an earlier one (:attr:`Assessment.key`)."""
+    first: dict[tuple[str, str], str] = {}
+    out: list[Problem] = []
+    for path, a in built:
+        subject = a.subject
+        if not isinstance(subject, Subject) or type(subject.id) is not str or type(a.period) is not str:
+            continue  # reported as broken
+        where = first.setdefault((subject.id, a.period), path)
+        if where != path:
+            out.append(
+                Problem(
+                    path,
+                    f"subject {subject.id!r}, period {a.period!r} is assessed twice (first at {where}); "
+                    "a bulk file holds one assessment per subject and period",
+                )
+            )
+    return out
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

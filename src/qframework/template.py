@@ -1,7 +1,11 @@
 """Blank assessment templates a person can fill in: ``qframework template FRAMEWORK_ID``.
 
 The TOML template lists every indicator with its title, scale levels, whether not-applicable is
-allowed and its tiers, as comments above a ``[[ratings]]`` entry per rater. Filling in a template
+allowed and its tiers, as comments above a ``[[ratings]]`` entry per rater. Its header says where
+the framework's content comes from (publisher, provenance, sources), and every dimension and
+indicator is marked with the provenance of its text: most shipped indicator texts are written by
+qframework, not by the framework's publisher, and a filled-in template must not pass them off as
+the publisher's words. Filling in a template
 means writing ``value = <level>`` (or ``not_applicable = true``) into each entry, or deleting the
 entries not given; the filled file then loads with :func:`qframework.assessment.load_assessment`.
 A blank template does not load: every unfilled rating is reported as "no value".
@@ -14,7 +18,7 @@ import random
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .model import Framework, Indicator, Scale
+from .model import Framework, Indicator, Provenance, Scale
 
 if TYPE_CHECKING:
     from .assessment import Assessment
@@ -37,8 +41,49 @@ def _scale_line(scale: Scale) -> str:
     return f"Skala {scale.id}: {levels}{na}"
 
 
+#: How each provenance kind is explained where no source title follows it.
+_KIND_WORDS = {
+    "quoted": "wörtlich aus der Quelle",
+    "paraphrased": "sinngemäß nach der Quelle",
+    "inferred": "von qframework erschlossen",
+    "authored": "von qframework formuliert",
+}
+
+
+def _provenance_tag(framework: Framework, p: Provenance | None) -> str:
+    """``[authored: von qframework formuliert]``, ``[paraphrased: <source title>]``, …"""
+    if p is None:
+        return "[provenance not given]"
+    titles = {s.id: s.title for s in framework.sources}
+    source = _one_line(titles.get(p.source, p.source)) if p.source else ""
+    if p.kind in ("quoted", "paraphrased") and source:
+        text = f"{p.kind}: {source}"
+    else:
+        text = f"{p.kind}: {_KIND_WORDS.get(p.kind, p.kind)}" + (f"; source: {source}" if source else "")
+    if p.title_kind and p.title_kind != p.kind:
+        text += f"; title {p.title_kind}"
+    return f"[{text}]"
+
+
+def _provenance_header(framework: Framework) -> list[str]:
+    published = f", published by {_one_line(framework.publisher)}" if framework.publisher else ""
+    lines = [
+        "# Where this content comes from:",
+        f"#   Framework: {_one_line(framework.title)}{published}  {_provenance_tag(framework, framework.provenance)}",
+        "#   The dimension and indicator texts below are qframework's data, not the publisher's own document.",
+        "#   Each is marked with the provenance of its text; only texts marked [quoted: …] are the source's own words:",
+        "#     quoted = wörtlich aus der Quelle · paraphrased = Inhalt der Quelle in eigenen Worten ·",
+        "#     inferred = von qframework erschlossen · authored = von qframework formuliert, ohne Quellvorlage",
+        f"#   The framework with the provenance of every element: qframework show {framework.id}",
+    ]
+    if framework.sources:
+        lines.append("#   Sources:")
+        lines += [f"#     {s.id}: {_one_line(s.title)}" + (f" {s.url}" if s.url else "") for s in framework.sources]
+    return lines
+
+
 def _indicator_comment(framework: Framework, ind: Indicator) -> list[str]:
-    lines = [f"# {ind.id}: {_one_line(ind.title)}"]
+    lines = [f"# {ind.id}: {_one_line(ind.title)}", f"#   provenance: {_provenance_tag(framework, ind.provenance)}"]
     if ind.weight != 1.0:
         lines.append(f"#   weight {ind.weight:g}")
     lines.append(f"#   {_scale_line(framework.scale_of(ind))}")
@@ -68,6 +113,8 @@ def assessment_template(
         "#   value = <level of the scale>     or     not_applicable = true",
         '# Delete entries that are not rated. Optional per rating: evidence = "…", comment = "…".',
         "# Check the file with: qframework validate FILE    Score it with: qframework score FILE",
+        "#",
+        *_provenance_header(framework),
         "",
         f"framework_id = {_s(framework.id)}",
         f"framework_version = {_s(framework.version)}",
@@ -88,7 +135,8 @@ def assessment_template(
             "",
         ]
     for dim in framework.dimensions:
-        out += [f"# {'=' * 96}", f"# {dim.number} {_one_line(dim.title)}  ({dim.id})", f"# {'=' * 96}", ""]
+        heading = f"# {dim.number} {_one_line(dim.title)}  ({dim.id})  {_provenance_tag(framework, dim.provenance)}"
+        out += [f"# {'=' * 96}", heading, f"# {'=' * 96}", ""]
         for ind in dim.indicators:
             out += _indicator_comment(framework, ind)
             for rater in raters:
