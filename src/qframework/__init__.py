@@ -6,88 +6,178 @@ The public API is re-exported here; everything not in ``__all__`` is internal.
 
 from __future__ import annotations
 
-from .assessment import (
-    Aggregation,
-    Assessment,
-    Comparison,
-    DimensionChange,
-    DimensionScore,
-    IndicatorScore,
-    Rater,
-    Rating,
-    Scorecard,
-    Subject,
-    VersionChanges,
-    check_assessment,
-    compare,
-    disagreements,
-    dumps_assessments,
-    format_scorecard,
-    framework_changes,
-    load_assessment,
-    load_assessments,
-    loads_assessment,
-    loads_assessments,
-    priorities,
-    save_assessments,
-    score,
-    score_all,
-)
-from .assignment import (
-    Assignment,
-    AssignmentProblem,
-    AssignmentRules,
-    Bounds,
-    Group,
-    GroupRules,
-    Objective,
-    Participant,
-    Placement,
-    Topic,
-    Violation,
-    assign,
-    check,
-)
-from .errors import InfeasibleAssignment, NotFound, PluginError, Problem, QFrameworkError, ValidationError
-from .hookspecs import hookimpl
-from .io import (
-    dumps,
-    dumps_framework,
-    load,
-    load_framework,
-    loads,
-    loads_framework,
-    save,
-)
-from .model import (
-    Dimension,
-    Facet,
-    FacetValue,
-    Framework,
-    Indicator,
-    Level,
-    Provenance,
-    Scale,
-    Source,
-    Text,
-    Tier,
-)
-from .plugins import PluginFailure, PluginInfo, Registry, load_registry, make_plugin_manager
-from .programme import (
-    Delegate,
-    Event,
-    Phase,
-    Programme,
-    Quota,
-    Roster,
-    Segment,
-    check_roster,
-    describe_programme,
-    load_participants,
-    load_programme,
-)
-from .template import assessment_template
-from .validation import validate
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names for type checkers and IDEs; at run time they load on first use
+    from .aggregation import Aggregation
+    from .assessment import (
+        Assessment,
+        Comparison,
+        DimensionChange,
+        DimensionScore,
+        IndicatorScore,
+        Rater,
+        Rating,
+        Scorecard,
+        Subject,
+        VersionChanges,
+        check_assessment,
+        compare,
+        disagreements,
+        dumps_assessments,
+        format_scorecard,
+        framework_changes,
+        load_assessment,
+        load_assessments,
+        loads_assessment,
+        loads_assessments,
+        priorities,
+        save_assessments,
+        score,
+        score_all,
+    )
+    from .assignment import (
+        Assignment,
+        AssignmentProblem,
+        AssignmentRules,
+        Bounds,
+        Group,
+        GroupRules,
+        Objective,
+        Participant,
+        Placement,
+        Topic,
+        Violation,
+        assign,
+        check,
+    )
+    from .errors import InfeasibleAssignment, NotFound, PluginError, Problem, QFrameworkError, ValidationError
+    from .hookspecs import hookimpl
+    from .io import (
+        dumps,
+        dumps_framework,
+        load,
+        load_framework,
+        loads,
+        loads_framework,
+        save,
+    )
+    from .model import (
+        Dimension,
+        Facet,
+        FacetValue,
+        Framework,
+        Indicator,
+        Level,
+        Provenance,
+        Scale,
+        Source,
+        Text,
+        Tier,
+    )
+    from .plugins import PluginFailure, PluginInfo, Registry, load_registry, make_plugin_manager
+    from .programme import (
+        Delegate,
+        Event,
+        Phase,
+        Programme,
+        Quota,
+        Roster,
+        Segment,
+        check_roster,
+        describe_programme,
+        load_participants,
+        load_programme,
+    )
+    from .template import assessment_template
+    from .validation import validate
+
+# Where each public name lives. Importing qframework stays fast: a submodule (and the attrs
+# classes it defines) is imported the first time one of its names is used.
+_EXPORTS: dict[str, str] = {
+    "Aggregation": "aggregation",
+    "Assessment": "assessment",
+    "Assignment": "assignment",
+    "AssignmentProblem": "assignment",
+    "AssignmentRules": "assignment",
+    "Bounds": "assignment",
+    "Comparison": "assessment",
+    "Delegate": "programme",
+    "Dimension": "model",
+    "DimensionChange": "assessment",
+    "DimensionScore": "assessment",
+    "Event": "programme",
+    "Facet": "model",
+    "FacetValue": "model",
+    "Framework": "model",
+    "Group": "assignment",
+    "GroupRules": "assignment",
+    "Indicator": "model",
+    "IndicatorScore": "assessment",
+    "InfeasibleAssignment": "errors",
+    "Level": "model",
+    "NotFound": "errors",
+    "Objective": "assignment",
+    "Participant": "assignment",
+    "Phase": "programme",
+    "Placement": "assignment",
+    "PluginError": "errors",
+    "PluginFailure": "plugins",
+    "PluginInfo": "plugins",
+    "Problem": "errors",
+    "Programme": "programme",
+    "Provenance": "model",
+    "QFrameworkError": "errors",
+    "Quota": "programme",
+    "Rater": "assessment",
+    "Rating": "assessment",
+    "Registry": "plugins",
+    "Roster": "programme",
+    "Scale": "model",
+    "Scorecard": "assessment",
+    "Segment": "programme",
+    "Source": "model",
+    "Subject": "assessment",
+    "Text": "model",
+    "Tier": "model",
+    "Topic": "assignment",
+    "ValidationError": "errors",
+    "VersionChanges": "assessment",
+    "Violation": "assignment",
+    "assessment_template": "template",
+    "assign": "assignment",
+    "check": "assignment",
+    "check_assessment": "assessment",
+    "check_roster": "programme",
+    "compare": "assessment",
+    "describe_programme": "programme",
+    "disagreements": "assessment",
+    "dumps": "io",
+    "dumps_assessments": "assessment",
+    "dumps_framework": "io",
+    "format_scorecard": "assessment",
+    "framework_changes": "assessment",
+    "hookimpl": "hookspecs",
+    "load": "io",
+    "load_assessment": "assessment",
+    "load_assessments": "assessment",
+    "load_framework": "io",
+    "load_participants": "programme",
+    "load_programme": "programme",
+    "load_registry": "plugins",
+    "loads": "io",
+    "loads_assessment": "assessment",
+    "loads_assessments": "assessment",
+    "loads_framework": "io",
+    "make_plugin_manager": "plugins",
+    "priorities": "assessment",
+    "save": "io",
+    "save_assessments": "assessment",
+    "score": "assessment",
+    "score_all": "assessment",
+    "validate": "validation",
+}
 
 __version__ = "0.1.0"
 
@@ -175,3 +265,16 @@ __all__ = [
     "score_all",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qframework' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -9,10 +9,29 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from .assessment import Aggregation
+import attrs
+
 from .hookspecs import hookimpl
 
-__all__ = ["MEAN", "MEDIAN", "qframework_aggregations"]
+__all__ = ["MEAN", "MEDIAN", "Aggregation", "qframework_aggregations"]
+
+
+@attrs.frozen
+class Aggregation:
+    """How the ratings of several raters combine into one indicator score.
+
+    ``function`` receives the normalised values (each in 0..1) of one indicator's applicable
+    ratings, **sorted ascending** and never empty, and returns a value in 0..1. Register more
+    through the ``qframework_aggregations(register)`` hook.
+    """
+
+    id: str
+    title: str
+    function: Callable[[Sequence[float]], float] = attrs.field(eq=False)
+    description: str = ""
+
+    def __call__(self, values: Sequence[float]) -> float:
+        return self.function(values)
 
 
 def mean(values: Sequence[float]) -> float:

@@ -38,7 +38,7 @@ import gc
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
 from pathlib import Path
@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
+from .aggregation import Aggregation
 from .errors import NotFound, PluginError, Problem, QFrameworkError, ValidationError, join_path
 from .model import Framework, Scale, slug_problems
 from .validation import Checked, deferred, problems_of
@@ -216,24 +217,6 @@ class Assessment(Checked):
     def key(self) -> tuple[str, str]:
         """``(subject id, period)``: what identifies an assessment within a bulk file."""
         return (self.subject.id, self.period)
-
-
-@attrs.frozen
-class Aggregation:
-    """How the ratings of several raters combine into one indicator score.
-
-    ``function`` receives the normalised values (each in 0..1) of one indicator's applicable
-    ratings, **sorted ascending** and never empty, and returns a value in 0..1. Register more
-    through the ``qframework_aggregations(register)`` hook.
-    """
-
-    id: str
-    title: str
-    function: Callable[[Sequence[float]], float] = attrs.field(eq=False)
-    description: str = ""
-
-    def __call__(self, values: Sequence[float]) -> float:
-        return self.function(values)
 
 
 # -- framework checks --------------------------------------------------------------------------

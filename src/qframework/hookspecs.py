@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pluggy
 
 if TYPE_CHECKING:
-    from .assessment import Aggregation
+    from .aggregation import Aggregation
     from .model import Framework
     from .programme import Programme
 

@@ -26,7 +26,7 @@ from .hookspecs import PROJECT_NAME
 from .model import Framework
 
 if TYPE_CHECKING:
-    from .assessment import Aggregation
+    from .aggregation import Aggregation
     from .programme import Programme
 
 __all__ = [
@@ -244,7 +244,7 @@ def _expect(kind: str) -> type[Any]:
         from .programme import Programme
 
         return Programme
-    from .assessment import Aggregation
+    from .aggregation import Aggregation
 
     return Aggregation
 
