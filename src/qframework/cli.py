@@ -66,7 +66,8 @@ def cmd_plugins(args: argparse.Namespace) -> int:
             }
         )
     if args.json:
-        _print_json({"plugins": rows, "failures": [attrs_asdict(f) for f in registry.failures]})
+        failures = [{"plugin": f.plugin, "message": f.message} for f in registry.failures]
+        _print_json({"plugins": rows, "failures": failures})
         return 0
     for row in rows:
         label = f"{row['name']} {row['version']}" if row["version"] else f"{row['name']} (built in)"
@@ -76,12 +77,6 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     for failure in registry.failures:
         print(f"FAILED {failure.plugin}: {failure.message}")
     return 1 if registry.failures else 0
-
-
-def attrs_asdict(obj: Any) -> dict[str, Any]:
-    import attrs
-
-    return attrs.asdict(obj)
 
 
 def cmd_frameworks(args: argparse.Namespace) -> int:

@@ -38,7 +38,6 @@ __all__ = [
     "Format",
     "atomic_write",
     "converter",
-    "dump_bytes",
     "dumps",
     "dumps_framework",
     "format_for",
@@ -361,10 +360,6 @@ def dumps(obj: Any, *, format: Format = "toml") -> str:
     if format == "json":
         return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
     raise ValueError(f"format must be 'toml' or 'json', got {format!r}")
-
-
-def dump_bytes(obj: Any, *, format: Format = "toml") -> bytes:
-    return dumps(obj, format=format).encode("utf-8")
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes | str | Callable[[], bytes | str]) -> None:
