@@ -422,7 +422,7 @@ def _run(
         constraints=LinearConstraint(a, lo, hi),
         integrality=np.ones(n_vars),
         bounds=VarBounds(np.zeros(n_vars), upper),
-        options={"mip_rel_gap": gap},
+        options={"mip_rel_gap": gap, "presolve": False},
     )
     if res.status == 2:
         return None
