@@ -12,8 +12,10 @@ import attrs
 import pytest
 from assessment_fixtures import assessment, na, rate, registry_with, small_framework
 
+import qframework.plugins
 from qframework import cli
 from qframework.assessment import dumps_assessments, load_assessment, loads_assessment, loads_assessments, score
+from qframework.cli import assessment as cli_assessment
 from qframework.io import dumps
 from qframework.model import Provenance, Source
 from qframework.template import assessment_template, sample_assessment
@@ -25,7 +27,7 @@ REG = registry_with(FW)
 
 @pytest.fixture
 def registry(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(cli, "_registry", lambda: REG)
+    monkeypatch.setattr(qframework.plugins, "load_registry", lambda *a, **k: REG)
     monkeypatch.setattr("qframework.assessment._VALIDATION_REGISTRY", [REG])
     return REG
 
@@ -261,10 +263,10 @@ def test_cli_validate_recognises_assessment_files(
 
 
 def test_demo_step(capsys: pytest.CaptureFixture[str]) -> None:
-    cli._assessment_demo(REG)
+    cli_assessment._assessment_demo(REG)
     out = capsys.readouterr().out
     assert "Self-assessment (generated: 1 Kommune, 3 raters) against test-rahmen 1.0" in out
-    cli._assessment_demo(registry_with())
+    cli_assessment._assessment_demo(registry_with())
     assert "skipped: no framework installed" in capsys.readouterr().out
 
 

@@ -22,7 +22,7 @@ from qframework.assignment import (
     assign,
     check,
 )
-from qframework.assignment.cli import add_arguments, run_assign, run_check
+from qframework.cli.assignment import add_arguments, run_assign, run_check
 from qframework.errors import InfeasibleAssignment, NotFound, ValidationError
 
 ROOT = Path(__file__).resolve().parents[1]

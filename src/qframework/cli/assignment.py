@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .result import Assignment
+from ._registries import COMMAND_GROUPS, DOCUMENT_KINDS
+
+if TYPE_CHECKING:
+    from ..assignment import Assignment
 
 __all__ = ["add_arguments", "format_assignment", "run_assign", "run_check"]
 
@@ -50,9 +53,9 @@ def format_assignment(assignment: Assignment) -> str:
 
 def run_assign(args: argparse.Namespace) -> int:
     """``qframework assign FILE [--json] [--explain]``: print an optimal assignment; exit 0."""
+    from ..assignment.rules import AssignmentProblem
+    from ..assignment.solve import assign
     from ..io import load, unstructure
-    from .rules import AssignmentProblem
-    from .solve import assign
 
     problem = load(AssignmentProblem, args.file)
     assignment = assign(problem.participants, problem.rules)
@@ -69,9 +72,9 @@ def run_assign(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """``qframework check FILE [--json]``: print every violation; exit 0 if none, 1 otherwise."""
+    from ..assignment.check import check
+    from ..assignment.rules import AssignmentProblem
     from ..io import load
-    from .check import check
-    from .rules import AssignmentProblem
 
     problem = load(AssignmentProblem, args.file)
     if problem.assignment is None:
@@ -101,3 +104,15 @@ def run_check(args: argparse.Namespace) -> int:
         if not violations:
             print(f"{args.file}: the assignment meets every rule")
     return 1 if violations else 0
+
+
+def _assignment_problem_cls() -> type[Any]:
+    from ..assignment import AssignmentProblem
+
+    return AssignmentProblem
+
+
+COMMAND_GROUPS.append(add_arguments)
+DOCUMENT_KINDS.append(
+    ("assignment-problem", lambda data: "rules" in data and "framework" not in data, _assignment_problem_cls)
+)

@@ -1,0 +1,215 @@
+"""Programme commands: ``programmes`` and ``programme show|check|plan|roster``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ._common import COMMAND_GROUPS, DEMO_STEPS, DOCUMENT_KINDS, _print_json, _registry, _warn_failures
+
+
+def _programme(programme_id: str) -> Any:
+    return _registry().programmes[programme_id]
+
+
+def cmd_programmes(args: argparse.Namespace) -> int:
+    registry = _registry()
+    _warn_failures(registry)
+    rows = [
+        {
+            "id": p.id,
+            "title": p.title,
+            "framework": p.framework,
+            "period": p.period,
+            "participants": p.participant_count,
+            "plugin": registry.programmes.providers[p.id].name,
+        }
+        for p in sorted(registry.programmes.values(), key=lambda p: p.id)
+    ]
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        count = f", {row['participants']} Kommunen" if row["participants"] else ""
+        where = f"framework {row['framework']}; plugin {row['plugin']}"
+        print(f"{row['id']}  {row['title']} ({row['period']}{count}; {where})")
+    return 0
+
+
+def cmd_programme_show(args: argparse.Namespace) -> int:
+    programme = _programme(args.programme)
+    if args.json:
+        from ..io import unstructure
+
+        _print_json(unstructure(programme))
+        return 0
+    from ..programme import describe_programme
+
+    print(describe_programme(programme))
+    return 0
+
+
+def cmd_programme_check(args: argparse.Namespace) -> int:
+    from ..assignment import Assignment
+    from ..io import load
+
+    programme = _programme(args.programme)
+    assignment = load(Assignment, args.assignment) if args.assignment else programme.assignment
+    if assignment is None:
+        print(f"{programme.id} has no historical assignment; pass one with --assignment FILE")
+        return 1
+    violations = programme.check(assignment)
+    for violation in violations:
+        print(violation)
+    if not violations:
+        print(f"{programme.id}: the assignment meets every rule of the programme")
+    return 1 if violations else 0
+
+
+def cmd_programme_plan(args: argparse.Namespace) -> int:
+    programme = _programme(args.programme)
+    participants = None
+    if args.participants:
+        from ..programme import load_participants
+
+        participants = load_participants(args.participants)
+    assignment = programme.plan(participants)
+    if args.json:
+        from ..io import unstructure
+
+        _print_json(unstructure(assignment))
+        return 0
+    from .assignment import format_assignment
+
+    print(f"{programme.title}: new assignment")
+    print(format_assignment(assignment))
+    if args.explain:
+        for pid in assignment.participant_ids:
+            print()
+            print(assignment.explain(pid))
+    return 0
+
+
+def cmd_programme_roster(args: argparse.Namespace) -> int:
+    from ..io import load
+    from ..programme import Roster, check_roster
+
+    failed = 0
+    registry = _registry()
+    for name in args.files:
+        roster = load(Roster, name)
+        programme = registry.programmes[roster.programme]
+        violations = check_roster(roster, programme)
+        people = ", ".join(f"{d.label(args.show_names)} [{d.role}]" for d in roster.delegates)
+        print(f"{name}: {roster.participant} in {programme.id}: {len(roster.delegates)} delegates ({people})")
+        for violation in violations:
+            print(f"{name}: {violation}")
+        failed += bool(violations)
+    return 1 if failed else 0
+
+
+def _add_programme_commands(sub: Any) -> None:
+    p = sub.add_parser("programmes", help="list the installed quality-development programmes")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_programmes)
+
+    prog = sub.add_parser("programme", help="show, check or re-plan one programme")
+    psub = prog.add_subparsers(dest="programme_command", metavar="ACTION", required=True)
+    p = psub.add_parser("show", help="the programme's facts, rules, phases, quotas and known assignment")
+    p.add_argument("programme", metavar="ID")
+    p.add_argument("--json", action="store_true", help="the programme as JSON data")
+    p.set_defaults(handler=cmd_programme_show)
+    p = psub.add_parser("check", help="check the historical assignment (or --assignment FILE) against the rules")
+    p.add_argument("programme", metavar="ID")
+    p.add_argument("--assignment", metavar="FILE", help="an assignment file (TOML/JSON) instead of the historical one")
+    p.set_defaults(handler=cmd_programme_check)
+    p = psub.add_parser("plan", help="compute a new optimal assignment under the programme's rules")
+    p.add_argument("programme", metavar="ID")
+    p.add_argument("--participants", metavar="FILE", help="a file with [[participants]] (default: the programme's own)")
+    p.add_argument("--explain", action="store_true", help="explain every participant's result")
+    p.add_argument("--json", action="store_true", help="the assignment as JSON data")
+    p.set_defaults(handler=cmd_programme_plan)
+    p = psub.add_parser("roster", help="check delegation rosters against the programme's quotas")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--show-names", action="store_true", help="print delegates' names (personal data)")
+    p.set_defaults(handler=cmd_programme_roster)
+
+
+COMMAND_GROUPS.append(_add_programme_commands)
+
+
+# Twelve made-up Kommunen with approximate coordinates of real district seats, for the demo.
+_DEMO_KOMMUNEN = (
+    ("flensburg", "Flensburg", (54.78, 9.44)),
+    ("kiel", "Kiel", (54.32, 10.13)),
+    ("luebeck", "Lübeck", (53.87, 10.69)),
+    ("schwerin", "Schwerin", (53.63, 11.41)),
+    ("muenchen", "München", (48.14, 11.58)),
+    ("augsburg", "Augsburg", (48.37, 10.90)),
+    ("rosenheim", "Rosenheim", (47.86, 12.12)),
+    ("regensburg", "Regensburg", (49.01, 12.10)),
+    ("koeln", "Köln", (50.94, 6.96)),
+    ("bonn", "Bonn", (50.74, 7.10)),
+    ("duesseldorf", "Düsseldorf", (51.23, 6.78)),
+    ("aachen", "Aachen", (50.78, 6.08)),
+)
+
+
+def _demo_programmes(registry: Any) -> None:
+    """Check every historical assignment, then plan a needs-based round end to end."""
+    from ..assessment import priorities, score
+    from ..assignment import Participant, check
+    from ..template import sample_assessment
+
+    if not registry.programmes:
+        print("Programmes: none installed (skipped)\n")
+        return
+    print("Programmes and their historical assignments")
+    for programme in sorted(registry.programmes.values(), key=lambda p: p.id):
+        if programme.assignment is None:
+            verdict = "no historical assignment known"
+        else:
+            violations = programme.check()
+            verdict = "meets its own rules" if not violations else f"{len(violations)} violations"
+        print(f"  {programme.id}: {verdict}")
+    print()
+    if "qdfh-2019" not in registry.programmes:
+        return
+    programme = registry.programmes["qdfh-2019"]
+    framework = registry.framework(programme.framework, programme.framework_version)
+    print(f"Needs-based planning with the rules of {programme.id}: 12 Kommunen assess themselves,")
+    print("their weakest dimensions become their wishes, and the exact solver forms clusters.")
+    mandatory = set(programme.rules.mandatory_topics)
+    participants = []
+    for seed, (pid, name, location) in enumerate(_DEMO_KOMMUNEN, start=1):
+        card = score(sample_assessment(framework, subject=pid, subject_name=name, seed=seed), framework)
+        wishes = tuple(d.dimension for d in priorities(card, 4) if d.dimension not in mandatory)[:3]
+        participants.append(Participant(pid, name, location=location, preferences=wishes))
+    assignment = programme.plan(participants)
+    violations = check(assignment, participants, programme.rules)
+    titles = {d.id: d.title for d in framework.dimensions}
+    names = {p.id: p.name for p in participants}
+    for group in assignment.groups:
+        topics = " + ".join(titles.get(t, t) for t in group.topics)
+        print(f"  {group.id}: {', '.join(names[m] for m in group.members)}  →  {topics}")
+    print(f"  total preference rank {assignment.cost}; " + ("all rules met" if not violations else "RULES BROKEN"))
+    print()
+
+
+DEMO_STEPS.append(_demo_programmes)
+
+
+def _programme_cls() -> type[Any]:
+    from ..programme import Programme
+
+    return Programme
+
+
+def _roster_cls() -> type[Any]:
+    from ..programme import Roster
+
+    return Roster
+
+
+DOCUMENT_KINDS.append(("programme", lambda data: "rules" in data and "framework" in data, _programme_cls))
+DOCUMENT_KINDS.append(("roster", lambda data: "delegates" in data, _roster_cls))
