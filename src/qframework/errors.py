@@ -81,7 +81,49 @@ class InfeasibleAssignment(QFrameworkError):
 
 
 class NotFound(QFrameworkError, LookupError):
-    """A framework, programme, crosswalk, indicator or participant id is not known."""
+    """A framework, programme, crosswalk, indicator or participant id is not known.
+
+    Every lookup by id (``framework.dimension(id)``, ``registry.frameworks[id]``,
+    ``rules.topic(id)``, …) raises this, built by :meth:`unknown`, so the message always names the
+    known ids and suggests the closest one.
+    """
+
+    def __init__(self, message: str, *, kind: str = "", key: object = None, known: tuple[str, ...] = ()) -> None:
+        self.kind = kind
+        self.key = key
+        self.known = known
+        super().__init__(message)
+
+    def __str__(self) -> str:  # LookupError would quote the message like a key
+        return str(self.args[0]) if self.args else ""
+
+    @classmethod
+    def unknown(cls, kind: str, key: object, known: Iterable[str]) -> NotFound:
+        """``unknown dimension 'netzwek' (did you mean 'netzwerk'? known: grundidee, netzwerk, …)``."""
+        import difflib
+
+        names = tuple(sorted(str(k) for k in known))
+        hint = difflib.get_close_matches(str(key), names, n=1) if isinstance(key, str) else []
+        shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
+        parts = [f"did you mean {hint[0]!r}?"] if hint else []
+        parts.append(f"known: {shown}" if names else f"no {kind} is known")
+        return cls(f"unknown {kind} {key!r} ({' '.join(parts)})", kind=kind, key=key, known=names)
+
+
+def describe_type(value: object) -> str:
+    """How a problem message names a value's type: ``expected text, got int`` reads ``got whole number``."""
+    if isinstance(value, bool):
+        return "true or false"
+    kinds = {str: "text", int: "a whole number", float: "a number", dict: "a table", list: "a list", tuple: "a list"}
+    for tp, word in kinds.items():
+        if isinstance(value, tp):
+            return word
+    return type(value).__name__
+
+
+def type_problem(path: str, value: object, expected: str) -> Problem:
+    """``Problem(path, "expected text, got a whole number")`` — the one wording for a wrong type."""
+    return Problem(path, f"expected {expected}, got {describe_type(value)}")
 
 
 def join_path(prefix: str, path: str) -> str:
