@@ -1,0 +1,182 @@
+"""One language per output: the CLI's and the text reports' labels in German or English.
+
+Messages are written in English in the source and translated through the standard :mod:`gettext`
+machinery, with message catalogues shipped in the package (``qframework/locale/<lang>/LC_MESSAGES/
+qframework.mo``), so a third language is a catalogue, not a code change. Framework *content*
+(titles, descriptions) is not translated here: it comes from the framework's own ``translations``.
+
+The language is chosen as command-line tools choose it: an explicit ``--lang``, else the first
+of ``LANGUAGE`` (a colon-separated list), ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that names a
+language qframework has a catalogue for, else English.
+
+Catalogue maintenance (needs Babel, in the ``dev`` extra)::
+
+    python -m qframework.i18n extract   # source strings -> locale/qframework.pot, merged into every .po
+    python -m qframework.i18n compile   # every .po -> .mo (the .mo files are committed)
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+__all__ = [
+    "DOMAIN",
+    "LANGUAGES",
+    "active_language",
+    "detect_language",
+    "gettext_",
+    "language",
+    "ngettext",
+    "pick",
+    "translation",
+]
+
+DOMAIN = "qframework"
+#: The languages qframework has labels in; English is the source language of the messages.
+LANGUAGES: tuple[str, ...] = ("en", "de")
+_LOCALE_DIR = Path(__file__).parent / "locale"
+_ENV_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+_cache: dict[str, gettext.NullTranslations] = {}
+_current: ContextVar[str] = ContextVar("qframework_language", default="en")
+
+
+def _normalise(value: str) -> str | None:
+    """``de_DE.UTF-8`` → ``de``; ``C``/``POSIX``/empty → None."""
+    code = value.strip().split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+    return code if code and code not in ("c", "posix") else None
+
+
+def detect_language(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """The language to print in: ``explicit`` if given, else the locale environment, else English.
+
+    An explicit language qframework has no catalogue for raises :class:`ValueError` (the CLI turns it
+    into a usage error); a locale naming an unknown language is skipped, as gettext does.
+    """
+    if explicit is not None:
+        code = _normalise(explicit)
+        if code not in LANGUAGES:
+            raise ValueError(f"unknown language {explicit!r} (known: {', '.join(LANGUAGES)})")
+        return code
+    env = os.environ if environ is None else environ
+    for var in _ENV_VARS:
+        raw = env.get(var, "")
+        if not raw:
+            continue
+        for part in raw.split(":") if var == "LANGUAGE" else [raw]:
+            code = _normalise(part)
+            if code in LANGUAGES:
+                return code
+        if var != "LANGUAGE":
+            # LC_ALL overrides LC_MESSAGES overrides LANG: the first one that is set decides.
+            break
+    return "en"
+
+
+def translation(lang: str) -> gettext.NullTranslations:
+    """The message catalogue for ``lang`` (English: the identity)."""
+    if lang not in _cache:
+        if lang == "en":
+            _cache[lang] = gettext.NullTranslations()
+        else:
+            _cache[lang] = gettext.translation(DOMAIN, localedir=_LOCALE_DIR, languages=[lang], fallback=True)
+    return _cache[lang]
+
+
+def active_language() -> str:
+    """The language messages are rendered in right now (``en`` unless :func:`language` set another)."""
+    return _current.get()
+
+
+@contextmanager
+def language(lang: str) -> Iterator[str]:
+    """Render messages in ``lang`` inside the ``with`` block (per thread and task, via a ContextVar)."""
+    token = _current.set(lang)
+    try:
+        yield lang
+    finally:
+        _current.reset(token)
+
+
+def gettext_(message: str) -> str:
+    """``message`` in the active language."""
+    return translation(_current.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form for ``n`` in the active language: ``1 Thema``, ``2 Themen``."""
+    return translation(_current.get()).ngettext(singular, plural, n)
+
+
+def pick(texts: Mapping[str, str], default: str) -> str:
+    """Framework content in the active language where a translation exists, else the source text."""
+    return texts.get(_current.get(), default)
+
+
+# -- catalogue maintenance (Babel; development only) ---------------------------------------------
+
+
+def _extract() -> None:  # pragma: no cover - a maintainer's command, exercised by test_i18n
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po, write_po
+
+    root = Path(__file__).parent
+    template = Catalog(project="qframework", domain=DOMAIN)
+    keywords = {"_": None, "gettext_": None, "ngettext": (1, 2)}
+    for filename, lineno, message, comments, _context in extract_from_dir(
+        str(root), method_map=[("**.py", "python")], keywords=keywords
+    ):
+        template.add(message, locations=[(filename, lineno)], auto_comments=comments)
+    _LOCALE_DIR.mkdir(exist_ok=True)
+    with (_LOCALE_DIR / f"{DOMAIN}.pot").open("wb") as fh:
+        write_po(fh, template, omit_header=False, sort_output=True)
+    for lang in LANGUAGES:
+        if lang == "en":
+            continue
+        po_path = _LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        po_path.parent.mkdir(parents=True, exist_ok=True)
+        if po_path.exists():
+            with po_path.open("rb") as fh:
+                catalog = read_po(fh, locale=lang)
+            catalog.update(template, no_fuzzy_matching=True)
+        else:
+            catalog = Catalog(locale=lang, domain=DOMAIN, project="qframework")
+            catalog.update(template, no_fuzzy_matching=True)
+        with po_path.open("wb") as fh:
+            write_po(fh, catalog, sort_output=True, ignore_obsolete=True, width=100)
+
+
+def compiled(lang: str) -> bytes:  # pragma: no cover - exercised by test_i18n
+    """The ``.mo`` bytes compiled from ``lang``'s ``.po`` (development only: needs Babel)."""
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    po_path = _LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+def _compile() -> None:  # pragma: no cover - a maintainer's command
+    for lang in LANGUAGES:
+        if lang != "en":
+            (_LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").write_bytes(compiled(lang))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    commands = {"extract": _extract, "compile": _compile}
+    if len(sys.argv) != 2 or sys.argv[1] not in commands:
+        sys.exit("usage: python -m qframework.i18n extract|compile")
+    commands[sys.argv[1]]()
