@@ -22,7 +22,7 @@ AREAS = [
     (5, "evaluation", "Evaluation", "Evaluation"),
     (6, "fuehrung", "Führung", "Leadership"),
     (7, "personal", "Personal", "Human resources"),
-    (8, "controlling", "Controlling", "Controlling"),
+    (8, "controlling", "Controlling", "Management control"),
     (9, "kundenkommunikation", "Kundenkommunikation", "Customer communication"),
     (10, "strategie", "Strategie", "Strategy"),
     (11, "kooperationen", "Kooperationen", "Cooperation"),
