@@ -4,14 +4,16 @@ what the loader refuses for structural reasons (wrong type, unknown key, missing
 from __future__ import annotations
 
 import copy
+import enum
 import json
 import re
 import tomllib
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import attrs
 import jsonschema
 import pytest
 from assessment_fixtures import assessment, na, rate, registry_with, small_framework
@@ -22,6 +24,7 @@ from qframework.assignment import AssignmentProblem, Participant, assign, check
 from qframework.cli import main
 from qframework.cli._registries import DOCUMENT_KINDS
 from qframework.errors import NotFound, ValidationError
+from qframework.frozen import FrozenMap
 from qframework.hookspecs import hookimpl
 from qframework.model import Framework
 from qframework.plugins import PluginInfo, load_registry, make_plugin_manager
@@ -181,8 +184,6 @@ def _violations() -> list[Any]:
 
 def attrs_evolve_first_placement(result: Any) -> Any:
     """The assignment with its first participant's topics taken away: a rule is broken."""
-    import attrs
-
     first = attrs.evolve(result.placements[0], required=(), optional=())
     return attrs.evolve(result, placements=(first, *result.placements[1:]), groups=())
 
@@ -380,11 +381,57 @@ def test_an_unknown_kind_exits_2_naming_the_known_kinds(capsys: pytest.CaptureFi
 
 
 def test_schema_for_refuses_a_type_it_cannot_describe() -> None:
-    import attrs
-
     @attrs.frozen
     class Odd:
         when: complex
 
     with pytest.raises(TypeError, match="SCHEMA_OVERRIDES"):
         schema_for(Odd)
+
+
+class Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@attrs.frozen
+class _Every:
+    """Every kind of field the walk knows."""
+
+    name: str
+    labels: FrozenMap[str, int]
+    tags: dict[str, tuple[str, ...]]
+    colour: Colour
+    kind: Literal["a", "b"]
+    point: tuple[float, float]
+    counts: tuple[int, ...] = ()
+    day: date | None = None
+    _cache: dict[str, int] = attrs.field(init=False, factory=dict, eq=False)
+
+
+def test_schema_for_describes_mappings_enums_literals_tuples_and_optional_dates() -> None:
+    schema = schema_for(_Every)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    props = schema["$defs"]["Every"]["properties"]
+    assert props["labels"] == {"type": "object", "additionalProperties": {"type": "integer"}}
+    assert props["tags"]["additionalProperties"] == {"type": "array", "items": {"type": "string"}}
+    assert props["colour"]["enum"] == ["red", "blue"]
+    assert props["kind"] == {"enum": ["a", "b"]}
+    assert props["point"]["prefixItems"] == [{"type": "number"}, {"type": "number"}]
+    assert props["point"]["minItems"] == props["point"]["maxItems"] == 2
+    assert set(props) == {"name", "labels", "tags", "colour", "kind", "point", "counts", "day"}
+    assert schema["$defs"]["Every"]["required"] == ["name", "labels", "tags", "colour", "kind", "point"]
+    check = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    good = {"name": "x", "labels": {"a": 1}, "tags": {}, "colour": "red", "kind": "a", "point": [1, 2.5]}
+    assert list(check.iter_errors(good)) == []
+    assert list(check.iter_errors({**good, "day": "2024-02-29", "counts": [1, 2]})) == []
+    for bad in (
+        {**good, "labels": {"a": "1"}},
+        {**good, "colour": "green"},
+        {**good, "point": [1, 2, 3]},
+        {**good, "point": [1, True]},
+        {**good, "counts": [1.5]},
+        {**good, "day": "2023-02-29"},
+        {**good, "cache": {}},
+    ):
+        assert list(check.iter_errors(bad)) != [], bad
