@@ -90,6 +90,7 @@ if TYPE_CHECKING:  # the names for type checkers and IDEs; at run time they load
         load_participants,
         load_programme,
     )
+    from .schema import kind_schema, schema_for
     from .template import assessment_template
     from .validation import validate
 
@@ -159,6 +160,7 @@ _EXPORTS: dict[str, str] = {
     "format_scorecard": "assessment",
     "framework_changes": "assessment",
     "hookimpl": "hookspecs",
+    "kind_schema": "schema",
     "load": "io",
     "load_assessment": "assessment",
     "load_assessments": "assessment",
@@ -174,6 +176,7 @@ _EXPORTS: dict[str, str] = {
     "priorities": "assessment",
     "save": "io",
     "save_assessments": "assessment",
+    "schema_for": "schema",
     "score": "assessment",
     "score_all": "assessment",
     "validate": "validation",
@@ -246,6 +249,7 @@ __all__ = [
     "format_scorecard",
     "framework_changes",
     "hookimpl",
+    "kind_schema",
     "load",
     "load_assessment",
     "load_assessments",
@@ -261,6 +265,7 @@ __all__ = [
     "priorities",
     "save",
     "save_assessments",
+    "schema_for",
     "score",
     "score_all",
     "validate",

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import QFrameworkError, ValidationError
-from . import assessment, assignment, demo, frameworks, programme  # noqa: F401  (they register themselves)
+from . import assessment, assignment, demo, frameworks, programme, schema  # noqa: F401  (they register themselves)
 from ._common import COMMAND_GROUPS, Handler
 from .demo import cmd_demo
 from .frameworks import cmd_frameworks, cmd_plugins, cmd_show, cmd_validate
