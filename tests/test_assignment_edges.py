@@ -216,7 +216,7 @@ def test_tutorial_runs() -> None:
 def test_grouping_distance_is_km_plus_regional_weight() -> None:
     """The grouping distance is the great-circle distance in km plus regional_weight for a different
     region (Hamburg–Bremen is about 95 km)."""
-    from qframework.assignment.solve import _distances
+    from qframework.assignment.grouping import _distances
 
     hamburg = Participant("hh", region="Hamburg", location=(53.5511, 9.9937))
     bremen = Participant("hb", region="Bremen", location=(53.0793, 8.8017))
