@@ -148,7 +148,8 @@ def _build(
         req, opt = topics_of[p]
         total += sum(topic_cost(person, t, rules) for t in req + opt)
         notes = reasons_for(person, rules, req, opt, counts, required_by, group_of.get(p))
-        placements.append(Placement(person.id, req, opt, group_of.get(p), notes))
+        ranks = tuple(person.rank(t) or 0 for t in req + opt)
+        placements.append(Placement(person.id, req, opt, group_of.get(p), notes, ranks))
     return Assignment(tuple(placements), tuple(groups), tuple(unassigned), total)
 
 
