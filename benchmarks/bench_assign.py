@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from qframework.assignment import AssignmentRules, Bounds, GroupRules, Participant, Topic, assign, check
+from qframework.assignment import AssignmentRules, Bounds, GroupRules, Participant, Topic, assign, check_assignment
 
 TOPICS = [f"d{i:02d}" for i in range(1, 13)]
 
@@ -111,7 +111,7 @@ def run(n: int) -> None:
     ag, t_grouped = timed(lambda: assign(people, grouped))
     ref, t_ref = timed(lambda: exact(people, rules))
     base, t_greedy = timed(lambda: greedy(people, rules))
-    assert check(a, people, rules) == [] and check(ag, people, grouped) == []
+    assert check_assignment(a, people, rules) == [] and check_assignment(ag, people, grouped) == []
 
     print(f"\n{n} Kommunen × {len(TOPICS)} topics, capacity {sum(t.capacity.max for t in rules.topics)} places")  # type: ignore[union-attr,misc]
     print(f"  {'method':<34}{'cost':>9}{'gap':>8}{'time':>10}{'ratio':>9}")

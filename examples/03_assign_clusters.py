@@ -17,7 +17,7 @@ from qframework.assignment import (
     Participant,
     Topic,
     assign,
-    check,
+    check_assignment,
 )
 
 DIMENSIONS = {
@@ -64,10 +64,10 @@ def clusters() -> None:
         print(f"{group.id}: {', '.join(group.members)}")
         print(f"    required: {topics}")
         print(f"    optional: {optional}")
-    assert check(result, KOMMUNEN, RULES) == []  # any assignment can be checked, also a historical one
+    assert check_assignment(result, KOMMUNEN, RULES) == []  # any assignment can be checked, also a historical one
     print()
     for kommune in ("bremen", "augsburg"):
-        print(result.explain(kommune))
+        print(result.explain(kommune).text)
         print()
 
 
@@ -103,7 +103,7 @@ def kqs_areas() -> None:
     for p in result.placements:
         print(f"  {p.participant}: required {', '.join(p.required)}; if time allows {', '.join(p.optional)}")
     print()
-    print(result.explain("gifhorn"))
+    print(result.explain("gifhorn").text)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ print(
     f"\nassign() from the needs: total preference rank {planned.cost}; "
     f"{'identical to' if same else 'different from'} the historical distribution"
 )
-print(planned.explain("rotenburg-wuemme"))
+print(planned.explain("rotenburg-wuemme").text)
 
 # 3. Break the broad spread on purpose: Gifhorn also takes Evaluation, which Celle already has.
 import attrs  # noqa: E402 - shown here because this is where the tutorial needs it

@@ -37,4 +37,4 @@ print(f"  without a place: {len(assignment.unassigned)}")
 
 for pid in ("kommune-01", "kommune-02", assignment.unassigned[0] if assignment.unassigned else "kommune-03"):
     print()
-    print(assignment.explain(pid))
+    print(assignment.explain(pid).text)

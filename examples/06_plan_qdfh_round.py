@@ -34,7 +34,7 @@ kommunen = [
 ]
 
 assignment = programme.plan(kommunen)
-violations = qframework.check(assignment, kommunen, rules)
+violations = qframework.check_assignment(assignment, kommunen, rules)
 print(f"{programme.title}: {len(kommunen)} Kommunen, total preference rank {assignment.cost}")
 names = {k.id: k.name for k in kommunen}
 for group in assignment.groups:
@@ -45,4 +45,4 @@ print("rules met" if not violations else f"{len(violations)} violations")
 # regionally compact as possible. Düsseldorf, Lübeck and Regensburg all put "Planung" first, so they
 # share a cluster although they are far apart; raising the regional weight does not override wishes.
 print()
-print(assignment.explain("schwerin"))
+print(assignment.explain("schwerin").text)

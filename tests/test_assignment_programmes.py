@@ -15,7 +15,7 @@ from qframework.assignment import (
     Participant,
     Placement,
     assign,
-    check,
+    check_assignment,
 )
 from qframework.errors import InfeasibleAssignment, ValidationError
 from qframework.io import dumps, loads
@@ -142,7 +142,7 @@ def test_kqs_model_project() -> None:
     """KQS: 3 ordered areas each, the first 2 required and all 8 required areas different, the
     alternative slot 'Leitbild oder Führung' reserving both of its areas."""
     problem, a = solve(KQS_TOML)
-    assert check(a, problem.participants, problem.rules) == []
+    assert check_assignment(a, problem.participants, problem.rules) == []
     required = [t for p in a.placements for t in p.required]
     assert len(required) == 8
     reserved = [b for t in required for b in problem.rules.covers(t)]
@@ -154,7 +154,7 @@ def test_kqs_model_project() -> None:
     # celle and gifhorn both want Schlüsselprozesse first: a tie on cost broken by id (celle < gifhorn)
     assert "schluesselprozesse" in a.topics_of("celle")[0]
     assert "schluesselprozesse" not in a.topics_of("gifhorn")[0]
-    text = a.explain("gifhorn")
+    text = a.explain("gifhorn").text
     assert "required topics must be distinct" in text and "celle" in text
 
 
@@ -162,11 +162,11 @@ def test_qdfh_clusters() -> None:
     """QDFH: 23 Kommunen in clusters of 3–4, each with dimension 3 plus one chosen required and one
     optional dimension, shared by the cluster; clusters are regional where the topics allow."""
     problem, a = solve(qdfh_toml())
-    assert check(a, problem.participants, problem.rules) == []
+    assert check_assignment(a, problem.participants, problem.rules) == []
     assert sum(len(g.members) for g in a.groups) == 23
     assert all(3 <= len(g.members) <= 4 for g in a.groups)
     assert all(g.required[0] == "3" for g in a.groups)
-    text = a.explain("k00")
+    text = a.explain("k00").text
     assert "mandatory" in text and "Group" in text
 
 
@@ -199,7 +199,7 @@ def test_qdfh_regional_grouping_within_a_topic() -> None:
 def test_qualitaetszirkel() -> None:
     """Lower Saxony: three circles by topic, 10–16 Kommunen each, only from expressions of interest."""
     problem, a = solve(zirkel_toml())
-    assert check(a, problem.participants, problem.rules) == []
+    assert check_assignment(a, problem.participants, problem.rules) == []
     assert len(a.groups) == 3 and {g.required for g in a.groups} == {("fachkraefte",), ("familien",), ("netzwerk",)}
     for p in problem.participants:
         assert a.topics_of(p.id)[0][0] in p.preferences
@@ -208,11 +208,11 @@ def test_qualitaetszirkel() -> None:
 def test_qualitaetswerkstaetten_selection() -> None:
     """Werkstätten: 5 of 11 applicants get a place (ties by id), nobody gets a place it excluded."""
     problem, a = solve(werkstatt_toml())
-    assert check(a, problem.participants, problem.rules) == []
+    assert check_assignment(a, problem.participants, problem.rules) == []
     placed = [p.participant for p in a.placements if p.topics]
     assert placed == [f"bewerbung-{i:02d}" for i in range(5)]
     assert "ohne-interesse" in a.unassigned
-    assert "Not selected" in a.explain("bewerbung-07")
+    assert "Not selected" in a.explain("bewerbung-07").text
 
 
 def test_assignment_round_trips_through_toml() -> None:
@@ -277,7 +277,7 @@ def test_historical_assignments_are_valid() -> None:
     for text in (KQS_HISTORICAL, QDFH_HISTORICAL):
         problem = loads(AssignmentProblem, text)
         assert problem.assignment is not None
-        assert check(problem.assignment, problem.participants, problem.rules) == []
+        assert check_assignment(problem.assignment, problem.participants, problem.rules) == []
 
 
 def test_broken_kqs_copy_reports_exactly_the_area_given_twice() -> None:
@@ -287,7 +287,7 @@ def test_broken_kqs_copy_reports_exactly_the_area_given_twice() -> None:
         KQS_HISTORICAL.replace('"bedarfserschliessung", "evaluation"]', '"bedarfserschliessung", "personal"]'),
     )
     assert problem.assignment is not None
-    found = check(problem.assignment, problem.participants, problem.rules)
+    found = check_assignment(problem.assignment, problem.participants, problem.rules)
     assert [(v.rule, v.topic) for v in found] == [("distinct-required", "personal")]
     assert "gifhorn" in found[0].message and "rotenburg" in found[0].message
 
@@ -302,7 +302,7 @@ def test_broken_qdfh_copy_reports_exactly_the_group_of_five_and_the_missing_dime
     )
     problem = loads(AssignmentProblem, broken)
     assert problem.assignment is not None
-    found = check(problem.assignment, problem.participants, problem.rules)
+    found = check_assignment(problem.assignment, problem.participants, problem.rules)
     assert sorted((v.rule, v.group_id, v.topic) for v in found) == [
         ("group-size", "nord-1", None),
         ("group-size", "nord-2", None),  # 2 members left: the move also broke the second cluster
@@ -319,12 +319,12 @@ def test_broken_qdfh_copy_with_a_sixth_member_added() -> None:
     broken = broken.replace('id = "kiel"', 'id = "kiel"\n[[participants]]\nid = "kiel-neu"')
     problem = loads(AssignmentProblem, broken)
     assert problem.assignment is not None
-    found = check(problem.assignment, problem.participants, problem.rules)
+    found = check_assignment(problem.assignment, problem.participants, problem.rules)
     assert [(v.rule, v.group_id) for v in found] == [("group-size", "nord-1")]
 
 
 def test_check_reports_unknown_and_missing_participants_and_exclusions() -> None:
-    """check() names unknown participants and topics, participants left out, and excluded topics."""
+    """check_assignment() names unknown participants and topics, participants left out, and excluded topics."""
     problem = loads(AssignmentProblem, KQS_TOML)
     rules = attrs.evolve(problem.rules, distinct_required=False)
     people = [*problem.participants, Participant("osnabrueck", exclusions=("personal",))]
@@ -337,7 +337,7 @@ def test_check_reports_unknown_and_missing_participants_and_exclusions() -> None
         ),
         groups=(Group("g", ("leitbild",), (), ("celle",)),),
     )
-    rules_found = sorted((v.rule, v.participant_id, v.topic) for v in check(a, people, rules))
+    rules_found = sorted((v.rule, v.participant_id, v.topic) for v in check_assignment(a, people, rules))
     assert ("unknown-participant", "hameln", None) in rules_found
     assert ("unknown-topic", "gifhorn", "nope") in rules_found
     assert ("unassigned", "rotenburg", None) in rules_found
@@ -403,7 +403,7 @@ def test_infeasible_programme_names_rule_and_numbers() -> None:
         mandatory_topics=(),
     )
     rules = attrs.evolve(rules, topics=rules.topics[:9])
-    assert check(assign(problem.participants[:18], rules), problem.participants[:18], rules) == []
+    assert check_assignment(assign(problem.participants[:18], rules), problem.participants[:18], rules) == []
     with pytest.raises(InfeasibleAssignment) as err:
         assign(problem.participants, rules)
     assert err.value.rule == "capacity" and "23 participants" in str(err.value) and "18" in str(err.value)

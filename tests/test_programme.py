@@ -15,7 +15,7 @@ from qframework import (
     Programme,
     Roster,
     ValidationError,
-    check,
+    check_assignment,
     check_roster,
     dumps,
     load_programme,
@@ -105,7 +105,7 @@ def test_historical_qdfh_cluster_passes_and_broken_copies_fail_exactly(registry)
     # Programme.check() uses the programme's participants; Kiel is not among them, so add it.
     kiel = Participant("kiel", "Landeshauptstadt Kiel", preferences=("netzwerk",))
     five = attrs.evolve(cluster, members=(*cluster.members, "kiel"))
-    violations = check(
+    violations = check_assignment(
         attrs.evolve(programme.assignment, groups=(five,)), (*programme.participants, kiel), programme.rules
     )
     assert [(v.rule, v.group_id) for v in violations] == [("group-size", "cluster-familie")]
@@ -121,7 +121,7 @@ def test_all_three_mistakes_together_are_all_reported(registry) -> None:  # type
     qdfh = registry.programmes["qdfh-2019"]
     cluster = qdfh.assignment.groups[0]
     broken_cluster = Group(cluster.id, ("zusammenarbeit-mit-der-familie", "planung"), (), (*cluster.members, "kiel"))
-    qdfh_violations = check(
+    qdfh_violations = check_assignment(
         attrs.evolve(qdfh.assignment, groups=(broken_cluster,)), (*qdfh.participants, Participant("kiel")), qdfh.rules
     )
     assert sorted(v.rule for v in qdfh_violations) == ["group-size", "mandatory"]

@@ -20,7 +20,7 @@ from assessment_fixtures import assessment, na, rate, registry_with, small_frame
 
 from qframework import io
 from qframework.assessment import compare, disagreements, loads_assessments, priorities, score, version_changes
-from qframework.assignment import AssignmentProblem, Participant, assign, check
+from qframework.assignment import AssignmentProblem, Participant, assign, check_assignment
 from qframework.cli import main
 from qframework.cli._registries import DOCUMENT_KINDS
 from qframework.errors import NotFound, ValidationError
@@ -179,12 +179,12 @@ def _violations() -> list[Any]:
     broken = attrs_evolve_first_placement(result)
     programme = next(iter(load_registry().programmes.values()))
     roster = Roster(programme.id, "nobody")
-    return check(broken, people, rules) + check_roster(roster, programme)
+    return check_assignment(broken, people, rules) + check_roster(roster, programme)
 
 
 def attrs_evolve_first_placement(result: Any) -> Any:
     """The assignment with its first participant's topics taken away: a rule is broken."""
-    first = attrs.evolve(result.placements[0], required=(), optional=())
+    first = attrs.evolve(result.placements[0], required=(), optional=(), ranks=())
     return attrs.evolve(result, placements=(first, *result.placements[1:]), groups=())
 
 
@@ -197,6 +197,7 @@ RESULT_SAMPLES: dict[str, Callable[[], list[Any]]] = {
     "version-changes": lambda: [version_changes(small_framework("1.0"), small_framework("2.0", extra_indicator=True))],
     "assignment": lambda: [_assignment()[0]],
     "violation": _violations,
+    "explanation": lambda: [_assignment()[0].explain(p) for p in _assignment()[0].participant_ids],
     "plugin-failure": lambda: [_plugin_failure()],
     "plugin-info": lambda: list(load_registry().plugins.values()),
 }

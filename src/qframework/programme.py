@@ -8,7 +8,8 @@ known from sources and, where one is known, the historical assignment. Every fac
 :class:`~qframework.model.Provenance`, exactly as framework content does.
 
 A planner starts a new round from a programme (:meth:`Programme.plan`); a researcher checks a
-historical round against its own rules (:meth:`Programme.check`). Delegations are
+historical round against its own rules (:meth:`Programme.check`, through
+:func:`~qframework.assignment.check_assignment`). Delegations are
 :class:`Roster` files validated against the quotas; people appear under pseudonymous ids and their
 names are never printed unless asked for.
 """
@@ -20,15 +21,20 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date
 from importlib.resources.abc import Traversable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import attrs
 
-from .assignment import Assignment, AssignmentRules, Participant, Violation, assign, check
-from .errors import Problem
-from .io import load
+from .assignment import Assignment, AssignmentRules, Participant, Violation, assign, check_assignment
+from .errors import NotFound, Problem, ValidationError, type_problem
+from .io import Format, load, loads
 from .model import Provenance, Source, slug_problems
 from .validation import Checked, repeats
+
+if TYPE_CHECKING:
+    from .plugins import Registry
+
+_T = TypeVar("_T")
 
 __all__ = [
     "Delegate",
@@ -39,15 +45,37 @@ __all__ = [
     "Roster",
     "Segment",
     "check_roster",
-    "describe_programme",
     "load_participants",
     "load_programme",
+    "load_roster",
+    "loads_participants",
+    "loads_programme",
+    "loads_roster",
 ]
 
 
 def _nonempty(path: str, value: object) -> Iterator[Problem]:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
+        yield type_problem(path, value, "text")
+    elif not value.strip():
         yield Problem(path, "must not be empty")
+
+
+def _slug(path: str, value: object) -> Iterator[Problem]:
+    """A wrong type says so ("expected text, got a whole number") before the id rules are checked."""
+    if not isinstance(value, str):
+        yield type_problem(path, value, "text")
+    else:
+        yield from slug_problems(path, value)
+
+
+def _find(kind: str, key: str, items: Iterable[_T], id_of: str = "id") -> _T:
+    """The item whose ``id_of`` attribute is ``key``; :class:`NotFound` naming the known ones otherwise."""
+    pool = tuple(items)
+    for item in pool:
+        if getattr(item, id_of) == key:
+            return item
+    raise NotFound.unknown(kind, key, (getattr(item, id_of) for item in pool))
 
 
 def _dates(start: date | None, end: date | None) -> Iterator[Problem]:
@@ -71,7 +99,7 @@ class Phase(Checked):
     provenance: Provenance | None = None
 
     def _problems(self) -> Iterator[Problem]:
-        yield from slug_problems("id", self.id)
+        yield from _slug("id", self.id)
         yield from _nonempty("title", self.title)
         yield from _dates(self.start, self.end)
         if self.months is not None and not self.months > 0:
@@ -100,7 +128,7 @@ class Event(Checked):
     provenance: Provenance | None = None
 
     def _problems(self) -> Iterator[Problem]:
-        yield from slug_problems("id", self.id)
+        yield from _slug("id", self.id)
         yield from _nonempty("title", self.title)
         if self.count < 1:
             yield Problem("count", f"must be ≥ 1, got {self.count}")
@@ -122,7 +150,7 @@ class Quota(Checked):
     provenance: Provenance | None = None
 
     def _problems(self) -> Iterator[Problem]:
-        yield from slug_problems("role", self.role)
+        yield from _slug("role", self.role)
         yield from _nonempty("title", self.title)
         if self.min < 0:
             yield Problem("min", f"must be ≥ 0, got {self.min}")
@@ -156,7 +184,7 @@ class Segment(Checked):
         return not self.participants
 
     def _problems(self) -> Iterator[Problem]:
-        yield from slug_problems("id", self.id)
+        yield from _slug("id", self.id)
         yield from _nonempty("title", self.title)
         if self.provenance is None:
             yield Problem("provenance", "provenance missing: say where this segment comes from")
@@ -199,9 +227,9 @@ class Programme(Checked):
     assignment_provenance: Provenance | None = None
 
     def _problems(self) -> Iterator[Problem]:
-        yield from slug_problems("id", self.id)
+        yield from _slug("id", self.id)
         yield from _nonempty("title", self.title)
-        yield from slug_problems("framework", self.framework)
+        yield from _slug("framework", self.framework)
         yield from _dates(self.start, self.end)
         if self.provenance is None:
             yield Problem("provenance", "provenance missing: say where this programme comes from")
@@ -268,17 +296,36 @@ class Programme(Checked):
         if target is None:
             return []
         participants = self.participants or tuple(Participant(pid) for pid in target.participant_ids)
-        return check(target, participants, self.rules)
+        return check_assignment(target, participants, self.rules)
 
     def plan(self, participants: Iterable[Participant] | None = None) -> Assignment:
         """A new optimal assignment under the programme's rules (its own participants by default)."""
         return assign(tuple(self.participants if participants is None else participants), self.rules)
 
-    def quota(self, role: str) -> Quota | None:
-        for q in self.quotas:
-            if q.role == role:
-                return q
-        return None
+    # -- lookups by id: one verb per kind, NotFound naming the known ids --------------------
+    def quota(self, role: str) -> Quota:
+        """The delegation quota for ``role``."""
+        return _find("quota role", role, self.quotas, "role")
+
+    def phase(self, phase_id: str) -> Phase:
+        """The phase with this id."""
+        return _find("phase", phase_id, self.phases)
+
+    def event(self, event_id: str) -> Event:
+        """The event with this id."""
+        return _find("event", event_id, self.events)
+
+    def segment(self, segment_id: str) -> Segment:
+        """The segment (field of work) with this id."""
+        return _find("segment", segment_id, self.segments)
+
+    def participant(self, participant_id: str) -> Participant:
+        """The listed participant with this id."""
+        return _find("participant", participant_id, self.participants)
+
+    def source(self, source_id: str) -> Source:
+        """The declared source with this id."""
+        return _find("source", source_id, self.sources)
 
 
 @attrs.frozen
@@ -294,7 +341,7 @@ class Delegate(Checked):
 
     def _problems(self) -> Iterator[Problem]:
         yield from _nonempty("id", self.id)
-        yield from slug_problems("role", self.role)
+        yield from _slug("role", self.role)
 
     def label(self, show_names: bool = False) -> str:
         return f"{self.id} ({self.name})" if show_names and self.name else self.id
@@ -309,7 +356,7 @@ class Roster(Checked):
     delegates: tuple[Delegate, ...] = ()
 
     def _problems(self) -> Iterator[Problem]:
-        yield from slug_problems("programme", self.programme)
+        yield from _slug("programme", self.programme)
         yield from _nonempty("participant", self.participant)
         for i, did in repeats([d.id for d in self.delegates]):
             yield Problem(f"delegates[{i}].id", f"duplicate delegate id {did!r}")
@@ -349,9 +396,40 @@ def check_roster(roster: Roster, programme: Programme) -> list[Violation]:
     return out
 
 
-def load_programme(path: str | os.PathLike[str] | Traversable) -> Programme:
-    """Load and validate a programme file (``.toml`` or ``.json``)."""
-    return load(Programme, path)
+# -- loaders: load_X(path, *, registry=None) and loads_X(text, *, format="toml", registry=None, file=None)
+
+
+def _against_registry(programme: Programme, registry: Registry | None, file: str | None) -> Programme:
+    """With a registry, the programme's framework (and version) must be installed."""
+    if registry is not None:
+        try:
+            registry.framework(programme.framework, programme.framework_version)
+        except NotFound as exc:
+            raise ValidationError([Problem("framework", str(exc))], file) from None
+    return programme
+
+
+def _roster_against_registry(roster: Roster, registry: Registry | None, file: str | None) -> Roster:
+    """With a registry, the roster's programme must be installed."""
+    if registry is not None and roster.programme not in registry.programmes:
+        known = tuple(registry.programmes)
+        raise ValidationError([Problem("programme", str(NotFound.unknown("programme", roster.programme, known)))], file)
+    return roster
+
+
+def load_programme(path: str | os.PathLike[str] | Traversable, *, registry: Registry | None = None) -> Programme:
+    """Load and validate a programme file (``.toml`` or ``.json``).
+
+    With ``registry``, the programme's framework (and version) must be installed in it.
+    """
+    return _against_registry(load(Programme, path), registry, str(path))
+
+
+def loads_programme(
+    text: str | bytes, *, format: Format = "toml", registry: Registry | None = None, file: str | None = None
+) -> Programme:
+    """Parse and validate a programme from text (see :func:`load_programme`)."""
+    return _against_registry(loads(Programme, text, format=format, file=file), registry, file)
 
 
 @attrs.frozen
@@ -359,89 +437,30 @@ class _ParticipantList:
     participants: tuple[Participant, ...] = ()
 
 
-def load_participants(path: str | os.PathLike[str]) -> tuple[Participant, ...]:
-    """Participants from a file with ``[[participants]]`` tables (for re-planning a programme)."""
+def load_participants(
+    path: str | os.PathLike[str] | Traversable, *, registry: Registry | None = None
+) -> tuple[Participant, ...]:
+    """Participants from a file with ``[[participants]]`` tables (for re-planning a programme).
+
+    ``registry`` is accepted so that every loader reads alike; a participants list refers to nothing in it.
+    """
     return load(_ParticipantList, path).participants
 
 
-def describe_programme(programme: Programme) -> str:
-    """A readable overview: facts with their provenance, rules, phases, events, quotas, known assignment."""
+def loads_participants(
+    text: str | bytes, *, format: Format = "toml", registry: Registry | None = None, file: str | None = None
+) -> tuple[Participant, ...]:
+    """Participants from text with ``[[participants]]`` tables (see :func:`load_participants`)."""
+    return loads(_ParticipantList, text, format=format, file=file).participants
 
-    def prov(p: Provenance | None) -> str:
-        return f"  [{p.kind}{': ' + p.source if p.source else ''}]" if p else ""
 
-    rules = programme.rules
-    lines = [f"{programme.title}  ({programme.id}){prov(programme.provenance)}"]
-    if programme.description:
-        lines.append(programme.description)
-    framework = programme.framework + (f" {programme.framework_version}" if programme.framework_version else "")
-    facts = [
-        ("Zeitraum", programme.period),
-        ("Rahmen", framework),
-        ("Träger", programme.organiser),
-        ("Prozessbegleitung", ", ".join(programme.process_support)),
-        ("Evaluation", programme.evaluation),
-        ("Folgt auf", programme.follows or ""),
-        ("Teilnehmende Kommunen", str(programme.participant_count or "")),
-    ]
-    lines += [f"{label}: {value}" for label, value in facts if value]
-    lines.append("")
-    lines.append(f"Regeln{prov(programme.rules_provenance)}")
-    lines.append(
-        "  Themen: " + ", ".join(t.label + (f" ({'/'.join(t.any_of)})" if t.any_of else "") for t in rules.topics)
-    )
-    per = f"  {rules.topics_per_participant} Themen je Teilnehmer, davon {rules.required_count} verpflichtend"
-    lines.append(per)
-    if rules.mandatory_topics:
-        lines.append(f"  für alle: {', '.join(rules.mandatory_topics)}")
-    if rules.groups is not None:
-        lines.append(f"  Gruppen: {rules.groups.size} Mitglieder")
-    if rules.distinct_required:
-        lines.append("  verpflichtende Themen sind über alle Teilnehmenden verschieden (breite Streuung)")
-    if rules.allow_unassigned:
-        lines.append("  Auswahl: nicht alle Bewerbungen erhalten einen Platz")
-    if programme.phases:
-        lines.append("")
-        lines.append("Phasen")
-        for i, phase in enumerate(programme.phases, 1):
-            when = " – ".join(str(d) for d in (phase.start, phase.end) if d)
-            months = f", ~{phase.months:g} Monate" if phase.months else ""
-            lines.append(f"  {i}. {phase.title}{' (' + when + ')' if when else ''}{months}{prov(phase.provenance)}")
-    if programme.events:
-        lines.append("")
-        lines.append("Veranstaltungen")
-        for event in programme.events:
-            count = f"{'bis zu ' if event.count_is_maximum else ''}{event.count}× " if event.count > 1 else ""
-            per_label = {"programme": "", "group": " je Gruppe", "participant": " je Kommune"}[event.per]
-            when = f" am {event.date}" if event.date else ""
-            lines.append(f"  {count}{event.title}{per_label}{when}{prov(event.provenance)}")
-    if programme.quotas:
-        lines.append("")
-        lines.append("Delegation je Kommune")
-        for quota in programme.quotas:
-            lines.append(f"  {quota.title}: {quota.bounds()}{prov(quota.provenance)}")
-    if programme.segments:
-        lines.append("")
-        lines.append("Arbeitsfelder")
-        for segment in programme.segments:
-            who = "alle" if segment.common else ", ".join(segment.participants)
-            lines.append(f"  {segment.title}: {who}{prov(segment.provenance)}")
-    if programme.participants:
-        lines.append("")
-        lines.append(f"Bekannte Teilnehmende{prov(programme.participants_provenance)}")
-        for p in programme.participants:
-            extra = f" ({p.region})" if p.region else ""
-            lines.append(f"  {p.id}: {p.name or p.id}{extra}")
-    if programme.assignment is not None:
-        lines.append("")
-        lines.append(f"Historische Zuordnung{prov(programme.assignment_provenance)}")
-        a = programme.assignment
-        for group in a.groups:
-            lines.append(f"  {group.id}: {', '.join(group.members)} → {', '.join(group.topics)}")
-        grouped = {m for g in a.groups for m in g.members}
-        for placement in a.placements:
-            if placement.participant in grouped and not placement.topics:
-                continue
-            opt = f"; optional: {', '.join(placement.optional)}" if placement.optional else ""
-            lines.append(f"  {placement.participant}: {', '.join(placement.required)}{opt}")
-    return "\n".join(lines)
+def load_roster(path: str | os.PathLike[str] | Traversable, *, registry: Registry | None = None) -> Roster:
+    """Load and validate a delegation roster; with ``registry``, its programme must be installed."""
+    return _roster_against_registry(load(Roster, path), registry, str(path))
+
+
+def loads_roster(
+    text: str | bytes, *, format: Format = "toml", registry: Registry | None = None, file: str | None = None
+) -> Roster:
+    """Parse and validate a delegation roster from text (see :func:`load_roster`)."""
+    return _roster_against_registry(loads(Roster, text, format=format, file=file), registry, file)

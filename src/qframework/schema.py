@@ -72,6 +72,7 @@ SCHEMA_KINDS: dict[str, tuple[Literal["document", "result"], str]] = {
     "version-changes": ("result", "qframework.assessment:VersionChanges"),
     "assignment": ("result", "qframework.assignment:Assignment"),
     "violation": ("result", "qframework.assignment:Violation"),
+    "explanation": ("result", "qframework.assignment:Explanation"),
     "plugin-failure": ("result", "qframework.plugins:PluginFailure"),
     "plugin-info": ("result", "qframework.plugins:PluginInfo"),
 }

@@ -8,7 +8,11 @@ types in by hand for a historical distribution (then usually without ``cost`` an
 - ``unassigned`` lists participants deliberately left out (a selection).
 
 It is validated only for well-formed ids; whether it obeys a programme's rules is the job of
-:func:`~qframework.assignment.check`, which reports every :class:`Violation`.
+:func:`~qframework.assignment.check_assignment`, which reports every :class:`Violation`.
+
+Every class here is frozen, hashable plain data that round-trips through :mod:`qframework.io`
+(``loads(T, dumps(x, format=f), format=f) == x`` for JSON and TOML). :meth:`Assignment.explain`
+returns an :class:`Explanation`, built on demand from the placement the solver stored.
 """
 
 from __future__ import annotations
@@ -17,17 +21,27 @@ from collections.abc import Iterator
 
 import attrs
 
-from ..errors import NotFound, Problem
+from ..errors import NotFound, Problem, type_problem
 from ..validation import Checked
 
-__all__ = ["Assignment", "Group", "Placement", "Violation"]
+__all__ = ["Assignment", "Explanation", "Group", "Placement", "TopicResult", "Violation"]
+
+
+def text_problems(path: str, value: object, *, required: bool = True) -> Iterator[Problem]:
+    """``expected text, got …`` for a non-string, ``must not be empty`` for a blank required one."""
+    if not isinstance(value, str):
+        yield type_problem(path, value, "text")
+    elif required and not value.strip():
+        yield Problem(path, "must not be empty")
 
 
 @attrs.frozen
 class Placement(Checked):
     """What one participant got: required topics (in order), optional ones, its group.
 
-    ``notes`` are the solver's reasons, in words (empty for an assignment typed in by hand).
+    ``notes`` are the solver's reasons, in words; ``ranks`` the preference rank of each topic
+    (required, then optional; 0: not among the participant's preferences). Both are empty for an
+    assignment typed in by hand.
     """
 
     participant: str
@@ -35,6 +49,7 @@ class Placement(Checked):
     optional: tuple[str, ...] = ()
     group: str | None = None
     notes: tuple[str, ...] = ()
+    ranks: tuple[int, ...] = ()
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -42,8 +57,12 @@ class Placement(Checked):
         return self.required + self.optional
 
     def _problems(self) -> Iterator[Problem]:
-        if not self.participant.strip():
-            yield Problem("participant", "must not be empty")
+        yield from text_problems("participant", self.participant)
+        if self.ranks and len(self.ranks) != len(self.required) + len(self.optional):
+            yield Problem("ranks", f"{len(self.ranks)} ranks for {len(self.required) + len(self.optional)} topics")
+        for rank in self.ranks:
+            if rank < 0:
+                yield Problem("ranks", f"must be ≥ 0, got {rank}")
 
 
 @attrs.frozen
@@ -61,12 +80,11 @@ class Group(Checked):
         return self.required + self.optional
 
     def _problems(self) -> Iterator[Problem]:
-        if not self.id.strip():
-            yield Problem("id", "must not be empty")
+        yield from text_problems("id", self.id)
 
 
 @attrs.frozen
-class Violation:
+class Violation(Checked):
     """One way in which an assignment breaks a rule; ``rule`` is the rule's short name."""
 
     rule: str
@@ -81,6 +99,61 @@ class Violation:
         where += [f"topic {self.topic}"] if self.topic is not None else []
         return f"{self.rule} ({', '.join(where)}): {self.message}" if where else f"{self.rule}: {self.message}"
 
+    def _problems(self) -> Iterator[Problem]:
+        yield from text_problems("rule", self.rule)
+        yield from text_problems("message", self.message)
+
+
+@attrs.frozen
+class TopicResult:
+    """One topic a participant got: required or optional, and its preference rank.
+
+    ``rank`` is 1 for a first choice; ``None`` when the topic is not among the participant's
+    preferences (a mandatory topic, an unranked one) or the assignment does not record ranks.
+    """
+
+    topic: str
+    required: bool
+    rank: int | None = None
+
+
+@attrs.frozen
+class Explanation:
+    """Why a participant got what it got, as data: its topics with ranks, its group, the reasons.
+
+    ``reasons`` are the solver's notes (what bound the result: a full capacity, distinct required
+    topics, the group's choice …); empty with ``computed = False`` for an assignment typed in by
+    hand. :attr:`text` words it all; it is rendered when asked for, not stored.
+    """
+
+    participant: str
+    placed: bool
+    topics: tuple[TopicResult, ...] = ()
+    group: str | None = None
+    group_members: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    computed: bool = True
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The required topics, in order."""
+        return tuple(t.topic for t in self.topics if t.required)
+
+    @property
+    def optional(self) -> tuple[str, ...]:
+        """The optional topics ("if time allows"), in order."""
+        return tuple(t.topic for t in self.topics if not t.required)
+
+    @property
+    def text(self) -> str:
+        """The explanation in words, one line per fact."""
+        from ..report.text import format_explanation
+
+        return format_explanation(self)
+
+    def __str__(self) -> str:
+        return self.text
+
 
 @attrs.frozen
 class Assignment(Checked):
@@ -91,19 +164,35 @@ class Assignment(Checked):
     unassigned: tuple[str, ...] = ()
     cost: int | None = None
 
-    def placement(self, participant_id: str) -> Placement | None:
-        """The participant's own placement, if the assignment lists one."""
+    def placement(self, participant_id: str) -> Placement:
+        """The participant's own placement (:class:`NotFound` if the assignment lists none)."""
+        own = self._own(participant_id)
+        if own is None:
+            raise NotFound.unknown("placement", participant_id, (p.participant for p in self.placements))
+        return own
+
+    def group(self, group_id: str) -> Group:
+        """The group with this id (:class:`NotFound` if there is none)."""
+        for g in self.groups:
+            if g.id == group_id:
+                return g
+        raise NotFound.unknown("group", group_id, (g.id for g in self.groups))
+
+    def _own(self, participant_id: str) -> Placement | None:
         for p in self.placements:
             if p.participant == participant_id:
                 return p
         return None
 
     def group_of(self, participant_id: str) -> Group | None:
-        """The group the participant is a member of (by the group's members or the placement)."""
+        """The group the participant is a member of (by the group's members or the placement).
+
+        ``None`` means the participant works without a group, which is an answer, not a failed lookup.
+        """
         for g in self.groups:
             if participant_id in g.members:
                 return g
-        own = self.placement(participant_id)
+        own = self._own(participant_id)
         if own is not None and own.group is not None:
             for g in self.groups:
                 if g.id == own.group:
@@ -112,7 +201,7 @@ class Assignment(Checked):
 
     def topics_of(self, participant_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """``(required, optional)`` topics of the participant; empty if it got none."""
-        own = self.placement(participant_id)
+        own = self._own(participant_id)
         if own is not None and own.topics:
             return own.required, own.optional
         group = self.group_of(participant_id)
@@ -133,30 +222,35 @@ class Assignment(Checked):
             seen.setdefault(u)
         return tuple(seen)
 
-    def explain(self, participant_id: str) -> str:
-        """In words: what the participant got, at which preference rank, and what bound the result."""
+    def explain(self, participant_id: str) -> Explanation:
+        """What the participant got, at which preference rank, and what bound the result.
+
+        Raises :class:`NotFound` for a participant the assignment does not mention.
+        """
         if participant_id not in self.participant_ids:
-            raise NotFound(f"participant {participant_id!r} is not in this assignment")
-        own = self.placement(participant_id)
-        notes = own.notes if own is not None else ()
+            raise NotFound.unknown("participant", participant_id, self.participant_ids)
+        own = self._own(participant_id)
         required, optional = self.topics_of(participant_id)
-        lines: list[str] = []
-        if participant_id in self.unassigned or not (required or optional):
-            lines.append(f"{participant_id} got no place.")
-        else:
-            parts = [f"required: {', '.join(required)}" if required else "no required topic"]
-            if optional:
-                parts.append(f"optional (if time allows): {', '.join(optional)}")
-            lines.append(f"{participant_id} got {'; '.join(parts)}.")
-            group = self.group_of(participant_id)
-            if group is not None:
-                others = [m for m in group.members if m != participant_id]
-                with_whom = f" with {', '.join(others)}" if others else " alone"
-                lines.append(f"Group {group.id}{with_whom}; the group shares its topics.")
-        lines.extend(notes)
-        if not notes:
-            lines.append("(No solver notes: this assignment was not computed by assign().)")
-        return "\n".join(lines)
+        placed = participant_id not in self.unassigned and bool(required or optional)
+        if not placed:
+            required, optional = (), ()
+        ranks: dict[str, int] = {}
+        if own is not None and own.ranks and own.topics == required + optional:
+            ranks = dict(zip(own.topics, own.ranks, strict=True))
+        topics = tuple(
+            TopicResult(t, i < len(required), ranks.get(t) or None) for i, t in enumerate(required + optional)
+        )
+        group = self.group_of(participant_id) if placed else None
+        notes = own.notes if own is not None else ()
+        return Explanation(
+            participant=participant_id,
+            placed=placed,
+            topics=topics,
+            group=group.id if group is not None else None,
+            group_members=tuple(m for m in group.members if m != participant_id) if group is not None else (),
+            reasons=notes,
+            computed=bool(notes),
+        )
 
     def _problems(self) -> Iterator[Problem]:
         return iter(())

@@ -22,9 +22,9 @@ from typing import Literal
 
 import attrs
 
-from ..errors import Problem
+from ..errors import NotFound, Problem
 from ..validation import Checked
-from .result import Assignment
+from .result import Assignment, text_problems
 
 __all__ = [
     "AssignmentProblem",
@@ -65,8 +65,9 @@ class Participant(Checked):
             return None
 
     def _problems(self) -> Iterator[Problem]:
-        if not self.id.strip():
-            yield Problem("id", "must not be empty")
+        yield from text_problems("id", self.id)
+        yield from text_problems("name", self.name, required=False)
+        yield from text_problems("region", self.region, required=False)
         for topic in _duplicates(self.preferences):
             yield Problem("preferences", f"ranks {topic!r} more than once")
         for topic in _duplicates(self.exclusions):
@@ -130,8 +131,8 @@ class Topic(Checked):
         return self.title or self.id
 
     def _problems(self) -> Iterator[Problem]:
-        if not self.id.strip():
-            yield Problem("id", "must not be empty")
+        yield from text_problems("id", self.id)
+        yield from text_problems("title", self.title, required=False)
         if len(self.any_of) == 1:
             yield Problem("any_of", f"an alternative needs at least 2 topics, got only {self.any_of[0]!r}")
         if self.id in self.any_of:
@@ -226,11 +227,11 @@ class AssignmentRules(Checked):
         return tuple(t.id for t in self.topics)
 
     def topic(self, topic_id: str) -> Topic:
-        """The topic with this id (``KeyError`` if unknown)."""
+        """The topic with this id (:class:`~qframework.errors.NotFound` naming the known ids if unknown)."""
         for t in self.topics:
             if t.id == topic_id:
                 return t
-        raise KeyError(topic_id)
+        raise NotFound.unknown("topic", topic_id, self.topic_ids)
 
     def capacity_of(self, topic_id: str) -> Bounds:
         """The capacity bounds that apply to ``topic_id``."""

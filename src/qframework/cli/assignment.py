@@ -8,15 +8,12 @@
 from __future__ import annotations
 
 import argparse
-import json
-from typing import TYPE_CHECKING, Any
+import sys
+from typing import Any
 
 from ._registries import COMMAND_GROUPS, DOCUMENT_KINDS
 
-if TYPE_CHECKING:
-    from ..assignment import Assignment
-
-__all__ = ["add_arguments", "format_assignment", "run_assign", "run_check"]
+__all__ = ["add_arguments", "run_assign", "run_check"]
 
 
 def add_arguments(subparsers: Any) -> None:
@@ -32,72 +29,39 @@ def add_arguments(subparsers: Any) -> None:
     p.set_defaults(handler=run_check)
 
 
-def format_assignment(assignment: Assignment) -> str:
-    """Groups with their topics and members, then participants without a group, as text."""
-    lines = []
-    for g in assignment.groups:
-        topics = ", ".join(g.required) + (f" (optional: {', '.join(g.optional)})" if g.optional else "")
-        lines.append(f"{g.id}: {topics or 'no topics'}  ←  {', '.join(g.members)}")
-    grouped = {m for g in assignment.groups for m in g.members}
-    for p in assignment.placements:
-        if p.participant in grouped or not p.topics:
-            continue
-        topics = ", ".join(p.required) + (f" (optional: {', '.join(p.optional)})" if p.optional else "")
-        lines.append(f"{p.participant}: {topics}")
-    if assignment.unassigned:
-        lines.append(f"without a place: {', '.join(assignment.unassigned)}")
-    if assignment.cost is not None:
-        lines.append(f"total preference rank: {assignment.cost}")
-    return "\n".join(lines)
-
-
 def run_assign(args: argparse.Namespace) -> int:
     """``qframework assign FILE [--json] [--explain]``: print an optimal assignment; exit 0."""
-    from ..assignment.rules import AssignmentProblem
+    from ..assignment.files import load_assignment_problem
     from ..assignment.solve import assign
-    from ..io import load, unstructure
+    from ..io import dumps
+    from ..report.text import format_assignment
 
-    problem = load(AssignmentProblem, args.file)
+    problem = load_assignment_problem(args.file)
     assignment = assign(problem.participants, problem.rules)
     if getattr(args, "json", False):
-        print(json.dumps(unstructure(assignment), ensure_ascii=False, indent=2))
+        sys.stdout.write(dumps(assignment, format="json"))
         return 0
     print(format_assignment(assignment))
     if getattr(args, "explain", False):
         for pid in assignment.participant_ids:
             print()
-            print(assignment.explain(pid))
+            print(assignment.explain(pid).text)
     return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
     """``qframework check FILE [--json]``: print every violation; exit 0 if none, 1 otherwise."""
-    from ..assignment.check import check
-    from ..assignment.rules import AssignmentProblem
-    from ..io import load
+    from ..assignment.checking import check_assignment
+    from ..assignment.files import load_assignment_problem
+    from ..io import dumps
 
-    problem = load(AssignmentProblem, args.file)
+    problem = load_assignment_problem(args.file)
     if problem.assignment is None:
         print(f"{args.file}: no [assignment] to check")
         return 2
-    violations = check(problem.assignment, problem.participants, problem.rules)
+    violations = check_assignment(problem.assignment, problem.participants, problem.rules)
     if getattr(args, "json", False):
-        print(
-            json.dumps(
-                [
-                    {
-                        "rule": v.rule,
-                        "message": v.message,
-                        "participant": v.participant_id,
-                        "group": v.group_id,
-                        "topic": v.topic,
-                    }
-                    for v in violations
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        sys.stdout.write(dumps(tuple(violations), format="json"))
     else:
         for v in violations:
             print(v)

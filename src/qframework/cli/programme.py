@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from ._common import COMMAND_GROUPS, DEMO_STEPS, DOCUMENT_KINDS, _print_json, _registry, _warn_failures
@@ -39,11 +40,11 @@ def cmd_programmes(args: argparse.Namespace) -> int:
 def cmd_programme_show(args: argparse.Namespace) -> int:
     programme = _programme(args.programme)
     if args.json:
-        from ..io import unstructure
+        from ..io import dumps
 
-        _print_json(unstructure(programme))
+        sys.stdout.write(dumps(programme, format="json"))
         return 0
-    from ..programme import describe_programme
+    from ..report.text import describe_programme
 
     print(describe_programme(programme))
     return 0
@@ -51,7 +52,7 @@ def cmd_programme_show(args: argparse.Namespace) -> int:
 
 def cmd_programme_check(args: argparse.Namespace) -> int:
     from ..assignment import Assignment
-    from ..io import load
+    from ..io import dumps, load
 
     programme = _programme(args.programme)
     assignment = load(Assignment, args.assignment) if args.assignment else programme.assignment
@@ -59,6 +60,9 @@ def cmd_programme_check(args: argparse.Namespace) -> int:
         print(f"{programme.id} has no historical assignment; pass one with --assignment FILE")
         return 1
     violations = programme.check(assignment)
+    if getattr(args, "json", False):
+        sys.stdout.write(dumps(tuple(violations), format="json"))
+        return 1 if violations else 0
     for violation in violations:
         print(violation)
     if not violations:
@@ -75,29 +79,28 @@ def cmd_programme_plan(args: argparse.Namespace) -> int:
         participants = load_participants(args.participants)
     assignment = programme.plan(participants)
     if args.json:
-        from ..io import unstructure
+        from ..io import dumps
 
-        _print_json(unstructure(assignment))
+        sys.stdout.write(dumps(assignment, format="json"))
         return 0
-    from .assignment import format_assignment
+    from ..report.text import format_assignment
 
     print(f"{programme.title}: new assignment")
     print(format_assignment(assignment))
     if args.explain:
         for pid in assignment.participant_ids:
             print()
-            print(assignment.explain(pid))
+            print(assignment.explain(pid).text)
     return 0
 
 
 def cmd_programme_roster(args: argparse.Namespace) -> int:
-    from ..io import load
-    from ..programme import Roster, check_roster
+    from ..programme import check_roster, load_roster
 
     failed = 0
     registry = _registry()
     for name in args.files:
-        roster = load(Roster, name)
+        roster = load_roster(name, registry=registry)
         programme = registry.programmes[roster.programme]
         violations = check_roster(roster, programme)
         people = ", ".join(f"{d.label(args.show_names)} [{d.role}]" for d in roster.delegates)
@@ -122,6 +125,7 @@ def _add_programme_commands(sub: Any) -> None:
     p = psub.add_parser("check", help="check the historical assignment (or --assignment FILE) against the rules")
     p.add_argument("programme", metavar="ID")
     p.add_argument("--assignment", metavar="FILE", help="an assignment file (TOML/JSON) instead of the historical one")
+    p.add_argument("--json", action="store_true", help="the violations as JSON data")
     p.set_defaults(handler=cmd_programme_check)
     p = psub.add_parser("plan", help="compute a new optimal assignment under the programme's rules")
     p.add_argument("programme", metavar="ID")
@@ -158,7 +162,7 @@ _DEMO_KOMMUNEN = (
 def _demo_programmes(registry: Any) -> None:
     """Check every historical assignment, then plan a needs-based round end to end."""
     from ..assessment import priorities, score
-    from ..assignment import Participant, check
+    from ..assignment import Participant, check_assignment
     from ..template import sample_assessment
 
     if not registry.programmes:
@@ -186,7 +190,7 @@ def _demo_programmes(registry: Any) -> None:
         wishes = tuple(d.dimension for d in priorities(card, 4) if d.dimension not in mandatory)[:3]
         participants.append(Participant(pid, name, location=location, preferences=wishes))
     assignment = programme.plan(participants)
-    violations = check(assignment, participants, programme.rules)
+    violations = check_assignment(assignment, participants, programme.rules)
     titles = {d.id: d.title for d in framework.dimensions}
     names = {p.id: p.name for p in participants}
     for group in assignment.groups:

@@ -1,6 +1,6 @@
 """Check any assignment against the rules — a computed one or a historical one typed in by hand.
 
-:func:`check` reports every :class:`~qframework.assignment.result.Violation`, each naming its rule
+:func:`check_assignment` reports every :class:`~qframework.assignment.result.Violation`, each naming its rule
 with the same short names :class:`~qframework.errors.InfeasibleAssignment` uses:
 
 ``unknown-participant``, ``unknown-topic``, ``duplicate``, ``unassigned``, ``topics-per-participant``,
@@ -13,16 +13,27 @@ mistake in a cluster's topics is reported once.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from collections.abc import Iterable
 
 from .result import Assignment, Violation
 from .rules import AssignmentRules, Participant
 
-__all__ = ["check"]
+__all__ = ["check", "check_assignment"]
 
 
 def check(assignment: Assignment, participants: Iterable[Participant], rules: AssignmentRules) -> list[Violation]:
+    """Deprecated alias of :func:`check_assignment`, kept for one release; emits ``DeprecationWarning``."""
+    warnings.warn(
+        "qframework.check() is deprecated; use qframework.check_assignment()", DeprecationWarning, stacklevel=2
+    )
+    return check_assignment(assignment, participants, rules)
+
+
+def check_assignment(
+    assignment: Assignment, participants: Iterable[Participant], rules: AssignmentRules
+) -> list[Violation]:
     """Every way in which ``assignment`` breaks ``rules`` for ``participants``; empty means valid."""
     people = {p.id: p for p in participants}
     known_topics = set(rules.topic_ids)

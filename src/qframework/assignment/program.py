@@ -1,0 +1,292 @@
+"""Stage 1, the program: decision variables, constraint rows and costs built from the rules.
+
+Without groups the decision variables are participant × topic (× required/optional when
+``distinct_required`` makes the difference matter); with groups they are participant × *bundle*,
+a bundle being the full set of topics a group shares. :func:`solve_topics` builds the rows once and
+re-solves (through :mod:`.highs`) while adding integer group counts for bundles whose participant
+count cannot be split into groups of the allowed sizes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..errors import QFrameworkError
+from .highs import run
+from .rules import AssignmentRules, Bounds, Participant
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# Above this many participant × bundle columns the grouped model is refused (it would not finish).
+MAX_COLUMNS = 3_000_000
+
+
+@attrs.frozen
+class Column:
+    """One decision variable: participant ``p`` takes ``topics`` (as ``role``)."""
+
+    p: int
+    topics: tuple[str, ...]  # a single topic, or a bundle's required + optional topics
+    required: tuple[str, ...]
+    role: str  # "any" | "req" | "opt" | "bundle"
+    cost: int
+
+
+def topic_bundles(rules: AssignmentRules) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Every (required, optional) topic set a group may share, in canonical order."""
+    topics = sorted(rules.topic_ids)
+    mandatory = tuple(sorted(set(rules.mandatory_topics)))
+    free = [t for t in topics if t not in mandatory]
+    k, r = rules.topics_per_participant, rules.required_count
+    out = []
+    for chosen_req in itertools.combinations(free, r - len(mandatory)):
+        rest = [t for t in free if t not in chosen_req]
+        for chosen_opt in itertools.combinations(rest, k - r):
+            req = tuple(sorted(mandatory + chosen_req))
+            both = req + chosen_opt
+            covered = [c for t in both for c in rules.covers(t)]
+            if len(covered) != len(set(covered)):
+                continue  # an alternative together with one of its own topics
+            out.append((req, tuple(chosen_opt)))
+    return out
+
+
+def allowed(person: Participant, topic: str, rules: AssignmentRules) -> bool:
+    if rules.covers(topic) & set(person.exclusions):
+        return False
+    return rules.objective.allow_unranked or topic in rules.mandatory_topics or person.rank(topic) is not None
+
+
+def topic_cost(person: Participant, topic: str, rules: AssignmentRules) -> int:
+    if topic in rules.mandatory_topics:
+        return 0
+    rank = person.rank(topic)
+    return rules.unranked_rank if rank is None else rank
+
+
+def columns(people: Sequence[Participant], rules: AssignmentRules) -> list[Column]:
+    cols: list[Column] = []
+    topics = sorted(rules.topic_ids)
+    mandatory = set(rules.mandatory_topics)
+    if rules.groups is not None:
+        bundles = topic_bundles(rules)
+        if len(bundles) * len(people) > MAX_COLUMNS:
+            raise QFrameworkError(
+                f"{len(bundles)} possible topic combinations per group × {len(people)} participants "
+                "is too large to solve exactly; reduce topics_per_participant or the number of topics"
+            )
+        for p, person in enumerate(people):
+            for req, opt in bundles:
+                both = req + opt
+                if all(allowed(person, t, rules) for t in both):
+                    cost = sum(topic_cost(person, t, rules) for t in both)
+                    cols.append(Column(p, both, req, "bundle", cost))
+        return cols
+    split = rules.distinct_required and rules.required_count < rules.topics_per_participant
+    for p, person in enumerate(people):
+        for t in topics:
+            if not allowed(person, t, rules):
+                continue
+            cost = topic_cost(person, t, rules)
+            if not split:
+                cols.append(Column(p, (t,), (t,), "any", cost))
+                continue
+            cols.append(Column(p, (t,), (t,), "req", cost))
+            if t not in mandatory:
+                cols.append(Column(p, (t,), (), "opt", cost))
+    return cols
+
+
+@attrs.define
+class Program:
+    """A sparse integer program ``min c·x  s.t.  lo ≤ A x ≤ hi``, built row by row."""
+
+    n_vars: int
+    rows: list[int] = attrs.field(factory=list)
+    cols: list[int] = attrs.field(factory=list)
+    vals: list[float] = attrs.field(factory=list)
+    lo: list[float] = attrs.field(factory=list)
+    hi: list[float] = attrs.field(factory=list)
+
+    def add(self, entries: Iterable[tuple[int, float]], lo: float, hi: float) -> None:
+        r = len(self.lo)
+        for j, v in entries:
+            self.rows.append(r)
+            self.cols.append(j)
+            self.vals.append(v)
+        self.lo.append(lo)
+        self.hi.append(hi)
+
+
+def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple[list[Column], list[int]] | None:
+    """Solve stage 1; return the columns and the indices of the chosen ones, or ``None`` if infeasible."""
+
+    cols = columns(people, rules)
+    n = len(people)
+    k, r = rules.topics_per_participant, rules.required_count
+    grouped = rules.groups is not None
+    unassigned = rules.allow_unassigned
+    u0 = len(cols)  # unassigned variables u_p follow the columns
+    n_x = u0 + (n if unassigned else 0)
+
+    if n_x == 0:  # nobody to place, or nobody can take anything
+        feasible = n == 0 and all(rules.capacity_of(t).min == 0 for t in rules.topic_ids)
+        return (cols, []) if feasible else None
+
+    by_person: list[list[int]] = [[] for _ in range(n)]
+    for j, c in enumerate(cols):
+        by_person[c.p].append(j)
+
+    base = Program(n_x)
+    mandatory = set(rules.mandatory_topics)
+    split = not grouped and rules.distinct_required and r < k
+    roles = {"req": r, "opt": k - r} if split else {"any": k}
+    # a bipartite b-matching (totally unimodular) has an integral LP: no MILP needed
+    tu = (k == 1 or not grouped) and not rules.distinct_required and not mandatory and (k == 1 or not unassigned)
+    for p in range(n):
+        u = [(u0 + p, 1.0)] if unassigned else []
+        js = by_person[p]
+        if grouped:
+            base.add([(j, 1.0) for j in js] + u, 1, 1)
+            continue
+        for role, need in roles.items():
+            ent = [(j, 1.0) for j in js if cols[j].role == role]
+            base.add([*ent, (u0 + p, float(need))] if unassigned else ent, need, need)
+        for t in sorted(mandatory):
+            ent = [(j, 1.0) for j in js if cols[j].topics == (t,) and cols[j].role in ("any", "req")]
+            base.add(ent + u, 1, 1)
+        # a participant takes each base topic at most once (an alternative touches several)
+        touching: dict[str, list[int]] = {}
+        for j in js:
+            for b in rules.covers(cols[j].topics[0]):
+                touching.setdefault(b, []).append(j)
+        for b in sorted(touching):
+            if len(touching[b]) > 1:
+                base.add([(j, 1.0) for j in touching[b]], 0, 1)
+                tu = False
+    # capacity per topic
+    holders: dict[str, list[int]] = {t: [] for t in rules.topic_ids}
+    for j, c in enumerate(cols):
+        for t in c.topics:
+            holders[t].append(j)
+    for t in sorted(rules.topic_ids):
+        cap = rules.capacity_of(t)
+        if cap.min > 0 or cap.max is not None:
+            base.add([(j, 1.0) for j in holders[t]], cap.min, math.inf if cap.max is None else cap.max)
+
+    # distinct required topics (mandatory topics exempt)
+    distinct_rows: list[tuple[str, list[int]]] = []
+    if rules.distinct_required:
+        tu = False
+        req_holders: dict[str, list[int]] = {}
+        for j, c in enumerate(cols):
+            if c.role == "opt":
+                continue
+            for t in c.required:
+                if t in mandatory:
+                    continue
+                for b in rules.covers(t):
+                    if b not in mandatory:
+                        req_holders.setdefault(b, []).append(j)
+        distinct_rows = sorted(req_holders.items())
+        if not grouped:
+            for _b, js in distinct_rows:
+                base.add([(j, 1.0) for j in js], 0, 1)
+
+    cost = costs(cols, people, rules, u0, n_x)
+    # The tie-breaking term sums to < 1/4 and primary costs are integers, so stopping the MILP once
+    # it is provably within 1/4 of the optimum keeps the primary cost exactly optimal while sparing
+    # the solver from proving the order among near-ties.
+    largest = float(cost.max(initial=0.0)) if (cost > 0).any() else 1.0  # the largest positive cost
+    gap = 0.2 / max(1.0, n * k * largest)
+
+    # group counts: bundles that need an integer group-count variable
+    bundle_of: dict[tuple[str, ...], int] = {}
+    bundle_cols: list[list[int]] = []
+    if grouped:
+        for j, c in enumerate(cols):
+            bi = bundle_of.setdefault(c.topics, len(bundle_of))
+            if bi == len(bundle_cols):
+                bundle_cols.append([])
+            bundle_cols[bi].append(j)
+    assert rules.groups is not None or not grouped
+    size = rules.groups.size if rules.groups is not None else Bounds(1, None)
+    need_groups: set[int] = set(range(len(bundle_cols))) if rules.distinct_required else set()
+
+    rounds = 0
+    while True:
+        x = run(
+            base,
+            cost,
+            n_x,
+            sorted(need_groups),
+            bundle_cols,
+            size,
+            distinct_rows if grouped else [],
+            tu and not need_groups,
+            gap,
+        )
+        if x is None:
+            return None
+        chosen = [j for j in range(u0) if x[j] > 0.5]
+        if not grouped:
+            return cols, chosen
+        counts: dict[int, int] = {}
+        for j in chosen:
+            bi = bundle_of[cols[j].topics]
+            counts[bi] = counts.get(bi, 0) + 1
+        bad = {bi for bi, cnt in counts.items() if not splittable(cnt, size)}
+        if not bad:
+            return cols, chosen
+        if bad <= need_groups:  # cannot happen: the group counts are modelled exactly for these
+            raise QFrameworkError(f"internal error: group sizes of bundles {sorted(bad)} do not fit")
+        rounds += 1
+        # a few rounds of adding only the offending bundles; then all of them (many small bundles
+        # would otherwise take one round each)
+        need_groups |= bad if rounds < 3 else set(range(len(bundle_cols)))
+
+
+def costs(
+    cols: Sequence[Column], people: Sequence[Participant], rules: AssignmentRules, u0: int, n_x: int
+) -> np.ndarray[Any, Any]:
+    """Primary integer costs plus a tie-breaking term that sums to less than 1/4 in total."""
+    import numpy as np
+
+    n = len(people)
+    per_person: dict[int, int] = {}
+    for c in cols:
+        per_person[c.p] = per_person.get(c.p, 0) + 1
+    width = max(per_person.values(), default=0) + 2
+    primary = np.zeros(n_x)
+    tie = np.zeros(n_x)
+    index_in_person: dict[int, int] = {}
+    for j, c in enumerate(cols):
+        i = index_in_person.get(c.p, 0)
+        index_in_person[c.p] = i + 1
+        primary[j] = c.cost
+        tie[j] = (n - c.p) * c.cost * width + i
+    for p in range(n_x - u0):
+        primary[u0 + p] = rules.unassigned_cost
+        tie[u0 + p] = (n - p) * rules.unassigned_cost * width + width - 1
+    # every participant picks at most topics_per_participant columns (or its unassigned variable)
+    # (``initial``: the empty case without a branch, and a call numpy 2.4 and 2.5 stubs both accept)
+    worst = rules.topics_per_participant * float(tie.max(initial=0.0))
+    scale = 1.0 / (4.0 * (n * worst + 1.0))
+    out: np.ndarray[Any, Any] = primary + tie * scale
+    return out
+
+
+def splittable(count: int, size: Bounds) -> bool:
+    """Whether ``count`` participants can be split into groups whose sizes lie within ``size``."""
+    if count == 0:
+        return True
+    if size.max is None:
+        return count >= size.min
+    g = -(-count // size.max)  # fewest groups
+    return g * size.min <= count
