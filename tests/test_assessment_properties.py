@@ -95,7 +95,7 @@ def test_normalisation_stays_in_unit_interval(fw: Framework, data: st.DataObject
                 k = data.draw(st.integers(0, len(levels) - 1))
             ratings.append(Rating(ind.id, levels[k].value, rater="koordination"))
         a = Assessment(fw.id, fw.version, Subject("kreis-x"), "2024", tuple(ratings), raters)
-        cards.append((score(a, fw, aggregation), ratings))
+        cards.append((score(a, fw, aggregation=aggregation), ratings))
     for card, ratings in cards:
         for item, rating in zip(card.indicators, ratings, strict=True):
             scale = fw.scale_of(fw.indicator(rating.indicator))
@@ -115,7 +115,7 @@ def test_normalisation_stays_in_unit_interval(fw: Framework, data: st.DataObject
 def test_all_scores_stay_in_unit_interval(pair: tuple[Framework, Assessment], aggregation: str) -> None:
     """Indicator, dimension and overall scores, spreads and coverage all lie in 0..1."""
     fw, a = pair
-    card = score(a, fw, aggregation)
+    card = score(a, fw, aggregation=aggregation)
     assert all(in_unit(i.score) and in_unit(i.spread) for i in card.indicators)
     assert all(in_unit(d.score) and in_unit(d.spread) and 0 <= d.coverage <= 1 for d in card.dimensions)
     assert in_unit(card.overall) and 0 <= card.coverage <= 1
@@ -181,7 +181,7 @@ def test_score_is_invariant_to_order_of_ratings_and_raters(
     rnd.shuffle(ratings)  # type: ignore[attr-defined]
     rnd.shuffle(raters)  # type: ignore[attr-defined]
     shuffled = attrs.evolve(a, ratings=tuple(ratings), raters=tuple(raters))
-    assert score(shuffled, fw, aggregation) == score(a, fw, aggregation)
+    assert score(shuffled, fw, aggregation=aggregation) == score(a, fw, aggregation=aggregation)
 
 
 @settings(max_examples=50, deadline=None)  # heavy strategies; no timing in tests

@@ -21,12 +21,12 @@ if TYPE_CHECKING:  # the names for type checkers and IDEs; at run time they load
         Rating,
         Scorecard,
         Subject,
+        TierCount,
         VersionChanges,
         check_assessment,
         compare,
         disagreements,
         dumps_assessments,
-        format_scorecard,
         framework_changes,
         load_assessment,
         load_assessments,
@@ -90,6 +90,7 @@ if TYPE_CHECKING:  # the names for type checkers and IDEs; at run time they load
         load_participants,
         load_programme,
     )
+    from .report.text import format_comparison, format_scorecard
     from .template import assessment_template
     from .validation import validate
 
@@ -141,6 +142,7 @@ _EXPORTS: dict[str, str] = {
     "Subject": "assessment",
     "Text": "model",
     "Tier": "model",
+    "TierCount": "assessment",
     "Topic": "assignment",
     "ValidationError": "errors",
     "VersionChanges": "assessment",
@@ -156,7 +158,8 @@ _EXPORTS: dict[str, str] = {
     "dumps": "io",
     "dumps_assessments": "assessment",
     "dumps_framework": "io",
-    "format_scorecard": "assessment",
+    "format_comparison": "report.text",
+    "format_scorecard": "report.text",
     "framework_changes": "assessment",
     "hookimpl": "hookspecs",
     "load": "io",
@@ -227,6 +230,7 @@ __all__ = [
     "Subject",
     "Text",
     "Tier",
+    "TierCount",
     "Topic",
     "ValidationError",
     "VersionChanges",
@@ -243,6 +247,7 @@ __all__ = [
     "dumps",
     "dumps_assessments",
     "dumps_framework",
+    "format_comparison",
     "format_scorecard",
     "framework_changes",
     "hookimpl",

@@ -1,0 +1,1 @@
+"""Plain-text reports (:mod:`qframework.report.text`): rendering of result values for people."""
