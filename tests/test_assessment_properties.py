@@ -13,7 +13,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import frameworks, texts
+from strategies import framework_and_assessment, frameworks
 
 from qframework.assessment import (
     Assessment,
@@ -26,51 +26,6 @@ from qframework.assessment import (
 )
 from qframework.io import dumps, loads
 from qframework.model import Framework
-
-RATER_IDS = ["koordination", "hebamme", "eltern", "jugendamt"]
-
-
-@st.composite
-def assessments(draw: st.DrawFn, framework: Framework, allow_na: bool = True) -> Assessment:
-    """A valid assessment of ``framework``: random raters, a random subset of indicators rated."""
-    raters = draw(st.lists(st.sampled_from(RATER_IDS), min_size=1, max_size=4, unique=True))
-    ratings: list[Rating] = []
-    for ind in framework.indicators():
-        scale = framework.scale_of(ind)
-        for rater in raters:
-            kind = draw(st.sampled_from(["skip", "value", "value", "na"] if allow_na else ["skip", "value"]))
-            if kind == "skip" or (kind == "na" and not scale.allow_not_applicable):
-                continue
-            if kind == "na":
-                ratings.append(Rating(ind.id, not_applicable=True, rater=rater))
-                continue
-            tier = draw(st.one_of(st.none(), st.sampled_from([t.id for t in ind.tiers]))) if ind.tiers else None
-            ratings.append(
-                Rating(
-                    ind.id,
-                    draw(st.sampled_from([lv.value for lv in scale.levels])),
-                    rater=rater,
-                    tier=tier,
-                    evidence=draw(st.one_of(st.just(""), texts)),
-                    comment=draw(st.one_of(st.just(""), texts)),
-                )
-            )
-    return Assessment(
-        framework.id,
-        framework.version,
-        Subject(draw(st.sampled_from(["kreis-x", "stadt-y"])), draw(st.one_of(st.just(""), texts))),
-        draw(st.sampled_from(["2024", "2025-H1"])),
-        tuple(ratings),
-        tuple(Rater(r, draw(st.one_of(st.just(""), texts))) for r in raters),
-        notes=draw(st.one_of(st.just(""), texts)),
-        success_definition=draw(st.one_of(st.just(""), texts)),
-    )
-
-
-@st.composite
-def framework_and_assessment(draw: st.DrawFn, allow_na: bool = True) -> tuple[Framework, Assessment]:
-    fw = draw(frameworks())
-    return fw, draw(assessments(fw, allow_na))
 
 
 def in_unit(x: float | None) -> bool:

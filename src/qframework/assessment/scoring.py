@@ -94,7 +94,7 @@ class TierCount:
     count: int
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen
 class IndicatorScore:
     """One indicator's result: the aggregated score and how far the raters agree.
 
@@ -122,7 +122,7 @@ class IndicatorScore:
         return bool(self.values) and self.not_applicable > 0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(slots=False)  # a frozen dict-backed init is twice as fast as slots: 9 per scored assessment
 class DimensionScore:
     """One dimension's result. ``weight`` is the summed weight of its rated indicators (``W_d``).
 
@@ -134,9 +134,9 @@ class DimensionScore:
     number: int
     title: str
     indicators: int
-    rated: int = 0
-    not_applicable: int = 0
-    weight: float = 0.0
+    rated: int
+    not_applicable: int
+    weight: float
     score: float | None = None
     spread: float | None = None
 
@@ -145,7 +145,7 @@ class DimensionScore:
         return self.rated / self.indicators if self.indicators else 0.0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(slots=False)  # built once per assessment: the faster dict-backed init (see DimensionScore)
 class Scorecard:
     """The result of :func:`score`: per indicator, per dimension and overall, plus coverage.
 
@@ -162,10 +162,10 @@ class Scorecard:
     coverage: float
     ratings: int
     raters: int
-    not_applicable: int = 0
+    not_applicable: int
+    dimensions: tuple[DimensionScore, ...]
+    indicators: tuple[IndicatorScore, ...]
     overall: float | None = None
-    dimensions: tuple[DimensionScore, ...] = ()
-    indicators: tuple[IndicatorScore, ...] = ()
     changes: VersionChanges | None = None
 
     def dimension(self, dimension_id: str) -> DimensionScore:
@@ -299,6 +299,7 @@ def score(
     n_na = 0
     entries = plan.entries
     levels_of = plan.levels
+    tiered = tiers.__contains__ if tiers else None
     for dim, (start, stop) in zip(fw.dimensions, plan.dim_ranges, strict=True):
         w_sum = 0.0
         ws_sum = 0.0
@@ -306,32 +307,35 @@ def score(
         d_na = 0
         spreads: list[float] = []
         for pos in range(start, stop):
-            ind_id, dim_id, weight = entries[pos]
             raw = buckets[pos]
             na = 0
             if None in raw:
                 na = raw.count(None)
                 d_na += na
-            bucket: list[int] = [v for v in raw if v is not None] if na else raw  # type: ignore[assignment]
-            if not bucket:
+                raw = [v for v in raw if v is not None]
+            if not raw:
                 unrated = memo_get((pos, na))
                 if unrated is None:
-                    unrated = memo[(pos, na)] = IndicatorScore(
-                        indicator=ind_id, dimension=dim_id, weight=weight, not_applicable=na
-                    )
+                    ind_id, dim_id, weight = entries[pos]
+                    unrated = memo[(pos, na)] = IndicatorScore(ind_id, dim_id, weight, None, (), na)
                 ind_scores.append(unrated)
                 continue
-            bucket.sort()
-            key = (pos, na, *bucket)
-            item = memo_get(key) if pos not in tiers else None
-            if item is None:
-                item = _indicator_score(entries[pos], levels_of[pos], bucket, na, agg, tiers.get(pos))
-                if pos not in tiers:
-                    memo[key] = item
+            values: list[int] = raw  # type: ignore[assignment]  # no None left
+            values.sort()
+            key = (pos, na, *values)
+            if tiered is not None and tiered(pos):
+                item = _indicator_score(entries[pos], levels_of[pos], values, na, agg, tiers[pos])
+            else:
+                hit = memo_get(key)
+                if hit is None:
+                    hit = memo[key] = _indicator_score(entries[pos], levels_of[pos], values, na, agg, None)
+                item = hit
             ind_scores.append(item)
-            if item.spread is not None:
-                spreads.append(item.spread)
+            spread = item.spread
+            if spread is not None:
+                spreads.append(spread)
             rated += 1
+            weight = item.weight
             w_sum += weight
             ws_sum += weight * item.score  # type: ignore[operator]
         n_na += d_na
@@ -342,15 +346,15 @@ def score(
         rated_all += rated
         dim_scores.append(
             DimensionScore(
-                dimension=dim.id,
-                number=dim.number,
-                title=dim.title,
-                score=d_score,
-                weight=w_sum,
-                indicators=stop - start,
-                rated=rated,
-                not_applicable=d_na,
-                spread=sum(spreads) / len(spreads) if spreads else None,
+                dim.id,
+                dim.number,
+                dim.title,
+                stop - start,
+                rated,
+                d_na,
+                w_sum,
+                d_score,
+                sum(spreads) / len(spreads) if spreads else None,
             )
         )
     overall = total_ws / total_w if rated_all else None
