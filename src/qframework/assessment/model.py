@@ -110,7 +110,10 @@ class Assessment(Checked):
     success_definition: str = ""
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _id_problems("framework_id", self.framework_id, "framework id")
+        if type(self.framework_id) is str:
+            yield from slug_problems("framework_id", self.framework_id, "framework id")
+        else:
+            yield type_problem("framework_id", self.framework_id, "text")
         if not isinstance(self.framework_version, str):
             yield type_problem("framework_version", self.framework_version, "text")
         elif not self.framework_version.strip():
@@ -119,9 +122,10 @@ class Assessment(Checked):
             yield type_problem("period", self.period, "text (e.g. '2024' or '2024-H1')")
         elif not self.period.strip():
             yield Problem("period", "must not be empty (e.g. '2024' or '2024-H1')")
-        if not isinstance(self.subject, Subject):
+        if type(self.subject) is not Subject and not isinstance(self.subject, Subject):
             yield type_problem("subject", self.subject, "a Subject")
-        yield from _text_problems(self, "notes", "success_definition")
+        if type(self.notes) is not str or type(self.success_definition) is not str:
+            yield from _text_problems(self, "notes", "success_definition")
         rater_ids = [r.id for r in self.raters]
         declared = set(rater_ids)
         if len(declared) != len(rater_ids):
