@@ -26,12 +26,12 @@ from qframework.assessment import (
     Subject,
     compare,
     disagreements,
-    format_scorecard,
     priorities,
     score,
 )
 from qframework.model import Dimension, Framework, Indicator, Level, Provenance, Scale
 from qframework.plugins import load_registry
+from qframework.report.text import format_scorecard
 
 RATERS = (
     Rater("koordination", "Netzwerkkoordination Frühe Hilfen"),

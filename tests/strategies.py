@@ -1,12 +1,29 @@
-"""Hypothesis strategies for valid frameworks, shared by the model and io tests."""
+"""Hypothesis strategies shared by the tests: valid frameworks, assessments of them, and the
+scoring results (built by the real ``score()`` and ``compare()``, and constructed directly)."""
 
 from __future__ import annotations
 
 import string
 
+import attrs
 from hypothesis import strategies as st
 
 from qframework import Dimension, Facet, FacetValue, Framework, Indicator, Level, Provenance, Scale, Source, Text, Tier
+from qframework.assessment import (
+    Assessment,
+    Comparison,
+    DimensionChange,
+    DimensionScore,
+    IndicatorScore,
+    Rater,
+    Rating,
+    Scorecard,
+    Subject,
+    TierCount,
+    VersionChanges,
+    compare,
+    score,
+)
 
 slugs = st.from_regex(r"[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,5})?", fullmatch=True)
 # Real framework text: German letters, punctuation, newlines, quotes and TOML-hostile characters.
@@ -120,3 +137,129 @@ def frameworks(draw: st.DrawFn) -> Framework:
         facets=tuple(facet_list),
         translations=draw(translations),
     )
+
+
+# -- assessments and their results -------------------------------------------------------------
+
+RATER_IDS = ["koordination", "hebamme", "eltern", "jugendamt"]
+
+
+@st.composite
+def assessments(draw: st.DrawFn, framework: Framework, allow_na: bool = True) -> Assessment:
+    """A valid assessment of ``framework``: random raters, a random subset of indicators rated."""
+    raters = draw(st.lists(st.sampled_from(RATER_IDS), min_size=1, max_size=4, unique=True))
+    ratings: list[Rating] = []
+    for ind in framework.indicators():
+        scale = framework.scale_of(ind)
+        for rater in raters:
+            kind = draw(st.sampled_from(["skip", "value", "value", "na"] if allow_na else ["skip", "value"]))
+            if kind == "skip" or (kind == "na" and not scale.allow_not_applicable):
+                continue
+            if kind == "na":
+                ratings.append(Rating(ind.id, not_applicable=True, rater=rater))
+                continue
+            tier = draw(st.one_of(st.none(), st.sampled_from([t.id for t in ind.tiers]))) if ind.tiers else None
+            ratings.append(
+                Rating(
+                    ind.id,
+                    draw(st.sampled_from([lv.value for lv in scale.levels])),
+                    rater=rater,
+                    tier=tier,
+                    evidence=draw(st.one_of(st.just(""), texts)),
+                    comment=draw(st.one_of(st.just(""), texts)),
+                )
+            )
+    return Assessment(
+        framework.id,
+        framework.version,
+        Subject(draw(st.sampled_from(["kreis-x", "stadt-y"])), draw(st.one_of(st.just(""), texts))),
+        draw(st.sampled_from(["2024", "2025-H1"])),
+        tuple(ratings),
+        tuple(Rater(r, draw(st.one_of(st.just(""), texts))) for r in raters),
+        notes=draw(st.one_of(st.just(""), texts)),
+        success_definition=draw(st.one_of(st.just(""), texts)),
+    )
+
+
+@st.composite
+def framework_and_assessment(draw: st.DrawFn, allow_na: bool = True) -> tuple[Framework, Assessment]:
+    fw = draw(frameworks())
+    return fw, draw(assessments(fw, allow_na))
+
+
+@st.composite
+def scored(draw: st.DrawFn) -> Scorecard:
+    """A scorecard from the real ``score()`` of a generated assessment of a generated framework."""
+    fw, a = draw(framework_and_assessment())
+    return score(a, fw, aggregation=draw(st.sampled_from(["mean", "median"])))
+
+
+@st.composite
+def compared(draw: st.DrawFn) -> Comparison:
+    """A comparison from the real ``compare()``: one subject, one framework, two periods in order."""
+    fw = draw(frameworks())
+    first, second = draw(assessments(fw)), draw(assessments(fw))
+    second = attrs.evolve(second, subject=first.subject)
+    first, second = attrs.evolve(first, period="2024"), attrs.evolve(second, period="2025")
+    return compare(score(first, fw), score(second, fw))
+
+
+unit = st.one_of(st.none(), st.floats(0.0, 1.0))
+weights = st.floats(0.01, 100.0)
+tier_counts = st.lists(st.builds(TierCount, slugs, st.integers(1, 9)), max_size=2).map(tuple)
+indicator_scores = st.builds(
+    IndicatorScore,
+    indicator=slugs,
+    dimension=slugs,
+    weight=weights,
+    score=unit,
+    values=st.lists(st.integers(-5, 10), max_size=4).map(lambda v: tuple(sorted(v))),
+    not_applicable=st.integers(0, 3),
+    spread=unit,
+    tiers=tier_counts,
+)
+dimension_scores = st.builds(
+    DimensionScore,
+    dimension=slugs,
+    number=st.integers(1, 99),
+    title=texts,
+    indicators=st.integers(0, 9),
+    rated=st.integers(0, 9),
+    not_applicable=st.integers(0, 9),
+    weight=st.floats(0.0, 100.0),
+    score=unit,
+    spread=unit,
+)
+version_changes = st.builds(
+    VersionChanges,
+    framework_id=slugs,
+    from_version=st.sampled_from(["1.0", "2024"]),
+    to_version=st.sampled_from(["2.0", "2025"]),
+    added=st.lists(slugs, max_size=3).map(tuple),
+    removed=st.lists(slugs, max_size=3).map(tuple),
+    moved=st.lists(slugs, max_size=3).map(tuple),
+)
+built_scorecards = st.builds(
+    Scorecard,
+    framework_id=slugs,
+    framework_version=st.sampled_from(["1.0", "2.0"]),
+    subject=st.builds(Subject, slugs, optional_texts, optional_texts),
+    period=st.sampled_from(["2024", "2025-H1"]),
+    aggregation=st.sampled_from(["mean", "median"]),
+    coverage=st.floats(0.0, 1.0),
+    ratings=st.integers(0, 500),
+    raters=st.integers(0, 9),
+    not_applicable=st.integers(0, 50),
+    overall=unit,
+    dimensions=st.lists(dimension_scores, max_size=3).map(tuple),
+    indicators=st.lists(indicator_scores, max_size=3).map(tuple),
+    changes=st.one_of(st.none(), version_changes),
+)
+dimension_changes = st.builds(DimensionChange, dimension=slugs, title=texts, before=unit, after=unit, delta=unit)
+built_comparisons = st.builds(
+    Comparison,
+    before=built_scorecards,
+    after=built_scorecards,
+    dimensions=st.lists(dimension_changes, max_size=3).map(tuple),
+    overall_delta=st.one_of(st.none(), st.floats(-1.0, 1.0)),
+)

@@ -13,8 +13,16 @@ import pytest
 from assessment_fixtures import assessment, na, rate, registry_with, small_framework
 
 import qframework.plugins
-from qframework import cli
-from qframework.assessment import dumps_assessments, load_assessment, loads_assessment, loads_assessments, score
+from qframework import cli, io
+from qframework.assessment import (
+    Comparison,
+    Scorecard,
+    dumps_assessments,
+    load_assessment,
+    loads_assessment,
+    loads_assessments,
+    score,
+)
 from qframework.cli import assessment as cli_assessment
 from qframework.io import dumps
 from qframework.model import Provenance, Source
@@ -28,7 +36,7 @@ REG = registry_with(FW)
 @pytest.fixture
 def registry(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(qframework.plugins, "load_registry", lambda *a, **k: REG)
-    monkeypatch.setattr("qframework.assessment._VALIDATION_REGISTRY", [REG])
+    monkeypatch.setattr("qframework.assessment.files._VALIDATION_REGISTRY", [REG])
     return REG
 
 
@@ -56,7 +64,7 @@ def test_blank_template_reports_every_unfilled_rating(registry: object, tmp_path
     from qframework.errors import ValidationError
 
     with pytest.raises(ValidationError) as info:
-        load_assessment(path, REG)
+        load_assessment(path, registry=REG)
     assert len(info.value.problems) == 8
     assert all(p.message.startswith("no value") for p in info.value.problems)
 
@@ -66,7 +74,7 @@ def test_filled_toml_template_loads_and_scores(tmp_path: Path) -> None:
     d1 = (1·0 + 3·1/3) / 4 = 0.25, d2 = (2·0 + 1·1) / 3 = 1/3, overall = (4·0.25 + 3·1/3) / 7 = 2/7."""
     path = tmp_path / "filled.toml"
     path.write_text(fill(assessment_template(FW, raters=("a", "b"), subject="stadt-y", period="2025-H1"), 1))
-    a = load_assessment(path, REG)
+    a = load_assessment(path, registry=REG)
     assert (a.subject.id, a.period, len(a.ratings)) == ("stadt-y", "2025-H1", 8)
     card = score(a, REG)
     assert card.dimension("d1").score == pytest.approx(0.25)
@@ -81,7 +89,7 @@ def test_filled_json_template_loads(tmp_path: Path) -> None:
         r["value"] = 1
     path = tmp_path / "filled.json"
     path.write_text(json.dumps(doc))
-    assert score(load_assessment(path, REG), REG).overall == pytest.approx(2 / 7)
+    assert score(load_assessment(path, registry=REG), REG).overall == pytest.approx(2 / 7)
 
 
 def test_template_says_where_the_content_comes_from() -> None:
@@ -171,8 +179,13 @@ def test_cli_score_text_and_json(registry: object, tmp_path: Path, capsys: pytes
     assert cli.main(["score", str(path), "--json", "--aggregation", "median"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data[0]["file"] == str(path)
-    assert data[0]["overall"] == pytest.approx(0.65)
-    assert data[0]["aggregation"] == "median"
+    assert data[0]["scorecard"]["overall"] == pytest.approx(0.65)
+    assert data[0]["scorecard"]["aggregation"] == "median"
+    assert [d["indicator"] for d in data[0]["disagreements"]] == ["i1", "i2"]
+    # the same text the converter writes: the scorecard reads back as the object
+    assert io.structure(data[0]["scorecard"], Scorecard) == score(
+        load_assessment(path, registry=REG), REG, aggregation="median"
+    )
 
 
 def test_cli_score_reports_problems_without_traceback(
@@ -203,8 +216,11 @@ def test_cli_compare(registry: object, tmp_path: Path, capsys: pytest.CaptureFix
     after = tmp_path / "after.toml"
     after.write_text(dumps(assessment(rate("i1", 6, "a"), rate("i1", 6, "b"), rate("i3", 4, "c"))))
     assert cli.main(["compare", str(before), str(after), "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    text = capsys.readouterr().out
+    data = json.loads(text)
     assert [round(d["delta"], 3) for d in data["dimensions"]] == [0.125, 0.4]
+    assert data["overall_delta"] == pytest.approx(io.loads(Comparison, text, format="json").overall_delta)
+    assert data["before"]["period"] == "2024"
     assert cli.main(["compare", str(before), str(after)]) == 0
     assert "+0.40" in capsys.readouterr().out
 
@@ -312,7 +328,7 @@ def test_docs_assessment_examples_validate() -> None:
     registry = load_registry()
     toml_examples, json_examples = doc_examples("toml"), doc_examples("json")
     assert len(toml_examples) == 1 and len(json_examples) == 1
-    single = loads_assessment(toml_examples[0], "toml", registry=registry)
+    single = loads_assessment(toml_examples[0], format="toml", registry=registry)
     assert single.framework_id == "nzfh-qualitaetsrahmen"
     many = loads_assessments(json_examples[0], registry=registry)
     assert len(many) == 2

@@ -46,7 +46,7 @@ id = "b"
 
 def problems(text: str, fmt: str = "toml", registry=REG) -> list[str]:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError) as info:
-        loads_assessment(text, fmt, registry=registry, file="k.toml")  # type: ignore[arg-type]
+        loads_assessment(text, format=fmt, registry=registry, file="k.toml")  # type: ignore[arg-type]
     assert info.value.file == "k.toml"
     return [str(p) for p in info.value.problems]
 
@@ -179,9 +179,9 @@ def test_check_against_a_framework_object() -> None:
 def test_toml_syntax_error_and_unreadable_file(tmp_path: Path) -> None:
     assert problems("period = \n")[0].startswith("TOML syntax error")
     with pytest.raises(ValidationError, match="cannot read file"):
-        load_assessment(tmp_path / "missing.toml", REG)
+        load_assessment(tmp_path / "missing.toml", registry=REG)
     with pytest.raises(ValidationError, match="cannot tell the format"):
-        load_assessment(tmp_path / "k.txt", REG)
+        load_assessment(tmp_path / "k.txt", registry=REG)
 
 
 def test_missing_required_keys() -> None:
@@ -219,7 +219,7 @@ def test_load_save_round_trip_on_disk(tmp_path: Path) -> None:
     for suffix in ("toml", "json"):
         path = tmp_path / f"k.{suffix}"
         path.write_text(dumps(a, format=suffix))  # type: ignore[arg-type]
-        assert load_assessment(path, REG) == a
+        assert load_assessment(path, registry=REG) == a
 
 
 # -- framework versions ------------------------------------------------------------------------
@@ -298,7 +298,7 @@ def test_bulk_round_trip_with_every_field(tmp_path: Path) -> None:
     b = assessment(rate("i3", 2, None), version="1.0")
     path = tmp_path / "bulk.json"
     save_assessments([a, b], path)
-    assert load_assessments(path, REG) == [a, b]
+    assert load_assessments(path, registry=REG) == [a, b]
 
 
 def test_bulk_entry_overrides_framework_version() -> None:

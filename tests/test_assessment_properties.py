@@ -13,7 +13,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import frameworks, texts
+from strategies import framework_and_assessment, frameworks
 
 from qframework.assessment import (
     Assessment,
@@ -26,51 +26,6 @@ from qframework.assessment import (
 )
 from qframework.io import dumps, loads
 from qframework.model import Framework
-
-RATER_IDS = ["koordination", "hebamme", "eltern", "jugendamt"]
-
-
-@st.composite
-def assessments(draw: st.DrawFn, framework: Framework, allow_na: bool = True) -> Assessment:
-    """A valid assessment of ``framework``: random raters, a random subset of indicators rated."""
-    raters = draw(st.lists(st.sampled_from(RATER_IDS), min_size=1, max_size=4, unique=True))
-    ratings: list[Rating] = []
-    for ind in framework.indicators():
-        scale = framework.scale_of(ind)
-        for rater in raters:
-            kind = draw(st.sampled_from(["skip", "value", "value", "na"] if allow_na else ["skip", "value"]))
-            if kind == "skip" or (kind == "na" and not scale.allow_not_applicable):
-                continue
-            if kind == "na":
-                ratings.append(Rating(ind.id, not_applicable=True, rater=rater))
-                continue
-            tier = draw(st.one_of(st.none(), st.sampled_from([t.id for t in ind.tiers]))) if ind.tiers else None
-            ratings.append(
-                Rating(
-                    ind.id,
-                    draw(st.sampled_from([lv.value for lv in scale.levels])),
-                    rater=rater,
-                    tier=tier,
-                    evidence=draw(st.one_of(st.just(""), texts)),
-                    comment=draw(st.one_of(st.just(""), texts)),
-                )
-            )
-    return Assessment(
-        framework.id,
-        framework.version,
-        Subject(draw(st.sampled_from(["kreis-x", "stadt-y"])), draw(st.one_of(st.just(""), texts))),
-        draw(st.sampled_from(["2024", "2025-H1"])),
-        tuple(ratings),
-        tuple(Rater(r, draw(st.one_of(st.just(""), texts))) for r in raters),
-        notes=draw(st.one_of(st.just(""), texts)),
-        success_definition=draw(st.one_of(st.just(""), texts)),
-    )
-
-
-@st.composite
-def framework_and_assessment(draw: st.DrawFn, allow_na: bool = True) -> tuple[Framework, Assessment]:
-    fw = draw(frameworks())
-    return fw, draw(assessments(fw, allow_na))
 
 
 def in_unit(x: float | None) -> bool:
@@ -95,7 +50,7 @@ def test_normalisation_stays_in_unit_interval(fw: Framework, data: st.DataObject
                 k = data.draw(st.integers(0, len(levels) - 1))
             ratings.append(Rating(ind.id, levels[k].value, rater="koordination"))
         a = Assessment(fw.id, fw.version, Subject("kreis-x"), "2024", tuple(ratings), raters)
-        cards.append((score(a, fw, aggregation), ratings))
+        cards.append((score(a, fw, aggregation=aggregation), ratings))
     for card, ratings in cards:
         for item, rating in zip(card.indicators, ratings, strict=True):
             scale = fw.scale_of(fw.indicator(rating.indicator))
@@ -115,7 +70,7 @@ def test_normalisation_stays_in_unit_interval(fw: Framework, data: st.DataObject
 def test_all_scores_stay_in_unit_interval(pair: tuple[Framework, Assessment], aggregation: str) -> None:
     """Indicator, dimension and overall scores, spreads and coverage all lie in 0..1."""
     fw, a = pair
-    card = score(a, fw, aggregation)
+    card = score(a, fw, aggregation=aggregation)
     assert all(in_unit(i.score) and in_unit(i.spread) for i in card.indicators)
     assert all(in_unit(d.score) and in_unit(d.spread) and 0 <= d.coverage <= 1 for d in card.dimensions)
     assert in_unit(card.overall) and 0 <= card.coverage <= 1
@@ -181,7 +136,7 @@ def test_score_is_invariant_to_order_of_ratings_and_raters(
     rnd.shuffle(ratings)  # type: ignore[attr-defined]
     rnd.shuffle(raters)  # type: ignore[attr-defined]
     shuffled = attrs.evolve(a, ratings=tuple(ratings), raters=tuple(raters))
-    assert score(shuffled, fw, aggregation) == score(a, fw, aggregation)
+    assert score(shuffled, fw, aggregation=aggregation) == score(a, fw, aggregation=aggregation)
 
 
 @settings(max_examples=50, deadline=None)  # heavy strategies; no timing in tests

@@ -12,12 +12,13 @@ from collections.abc import Callable, Sequence
 import pytest
 from assessment_fixtures import assessment, na, rate, registry_with, small_framework
 
+from qframework import io
 from qframework.assessment import (
     Aggregation,
+    TierCount,
     check_assessment,
     compare,
     disagreements,
-    format_scorecard,
     priorities,
     score,
     score_all,
@@ -25,6 +26,7 @@ from qframework.assessment import (
 from qframework.errors import NotFound, PluginError, QFrameworkError, ValidationError
 from qframework.hookspecs import hookimpl
 from qframework.plugins import PluginInfo, load_registry, make_plugin_manager
+from qframework.report.text import format_scorecard
 
 FW = small_framework()
 
@@ -87,7 +89,7 @@ def test_nothing_rated() -> None:
     card = score(assessment(), FW)
     assert card.overall is None
     assert card.coverage == 0.0
-    assert priorities(card) == []
+    assert priorities(card) == ()
 
 
 def test_median_and_mean_differ_on_an_outlier() -> None:
@@ -111,7 +113,7 @@ def test_joint_rating_is_not_counted_as_a_rater() -> None:
     card = score(a, FW)
     assert (card.ratings, card.raters) == (3, 2)
     assert "3 ratings by 2 rater(s)" in format_scorecard(card)
-    assert card.to_data()["raters"] == 2
+    assert io.unstructure(card)["raters"] == 2
     assert score(assessment(rate("i3", 6, None)), FW).raters == 0
 
 
@@ -139,7 +141,7 @@ def test_disagreements_flags_spread_and_disputed_applicability() -> None:
     two = score(assessment(rate("i3", 2, "a"), rate("i3", 4, "b")), FW)
     one = score(assessment(rate("i3", 2, "a"), rate("i3", 3, "b")), FW)
     assert [i.indicator for i in disagreements(two)] == ["i3"]
-    assert disagreements(one) == []
+    assert disagreements(one) == ()
     assert [i.indicator for i in disagreements(one, threshold=0.2)] == ["i3"]
 
 
@@ -170,7 +172,7 @@ def test_compare_progress() -> None:
     assert d2.before == pytest.approx(0.2) and d2.after == pytest.approx(0.6) and d2.delta == pytest.approx(0.4)
     assert result.overall_delta == pytest.approx(after.overall - 0.65)  # type: ignore[operator]
     assert [d.dimension for d in result.improved] == ["d1", "d2"]
-    assert result.declined == []
+    assert result.declined == ()
 
 
 def test_compare_refuses_different_frameworks() -> None:
@@ -198,7 +200,7 @@ def test_tiers_are_counted_not_scored() -> None:
         rate("i4", 1, "a", tier="mehr"), rate("i4", 1, "b", tier="mindest"), rate("i4", 0, "c", tier="mindest")
     )
     item = score(a, FW).indicator("i4")
-    assert item.tiers == (("mehr", 1), ("mindest", 2))
+    assert item.tiers == (TierCount("mehr", 1), TierCount("mindest", 2))
     assert item.score == pytest.approx(2 / 3)
 
 
@@ -247,15 +249,14 @@ def test_score_against_wrong_framework_version() -> None:
         score(worked_example(), small_framework("2.0"))
 
 
-def test_scorecard_to_data_is_json_and_complete() -> None:
-    data = score(worked_example(), FW).to_data()
-    text = json.dumps(data)
-    back = json.loads(text)
+def test_scorecard_plain_data_is_json_with_named_fields() -> None:
+    """json.dumps(io.unstructure(card)) works and reads by name; unscored parts are left out, not null."""
+    back = json.loads(json.dumps(io.unstructure(score(worked_example(), FW))))
     assert back["overall"] == pytest.approx(0.65)
-    assert back["disagreements"] == ["i1", "i2"]
-    assert back["indicators"][3]["score"] is None
-    assert back["dimensions"][1]["coverage"] == 0.5
-    assert back["subject"] == {"id": "kreis-x", "name": "Kreis X", "region": ""}
+    assert back["indicators"][3] == {"indicator": "i4", "dimension": "d2", "weight": 1.0}
+    assert back["indicators"][0]["values"] == [1, 6]
+    assert (back["dimensions"][1]["rated"], back["dimensions"][1]["indicators"]) == (1, 2)
+    assert back["subject"] == {"id": "kreis-x", "name": "Kreis X"}
 
 
 def test_format_scorecard_mentions_everything() -> None:

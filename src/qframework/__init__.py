@@ -21,12 +21,12 @@ if TYPE_CHECKING:  # the names for type checkers and IDEs; at run time they load
         Rating,
         Scorecard,
         Subject,
+        TierCount,
         VersionChanges,
         check_assessment,
         compare,
         disagreements,
         dumps_assessments,
-        format_scorecard,
         framework_changes,
         load_assessment,
         load_assessments,
@@ -97,7 +97,7 @@ if TYPE_CHECKING:  # the names for type checkers and IDEs; at run time they load
         loads_programme,
         loads_roster,
     )
-    from .report.text import describe_programme
+    from .report.text import describe_programme, format_comparison, format_scorecard
     from .schema import kind_schema, schema_for
     from .template import assessment_template
     from .validation import validate
@@ -151,6 +151,7 @@ _EXPORTS: dict[str, str] = {
     "Subject": "assessment",
     "Text": "model",
     "Tier": "model",
+    "TierCount": "assessment",
     "Topic": "assignment",
     "TopicResult": "assignment",
     "ValidationError": "errors",
@@ -168,7 +169,8 @@ _EXPORTS: dict[str, str] = {
     "dumps": "io",
     "dumps_assessments": "assessment",
     "dumps_framework": "io",
-    "format_scorecard": "assessment",
+    "format_comparison": "report.text",
+    "format_scorecard": "report.text",
     "framework_changes": "assessment",
     "hookimpl": "hookspecs",
     "kind_schema": "schema",
@@ -248,6 +250,7 @@ __all__ = [
     "Subject",
     "Text",
     "Tier",
+    "TierCount",
     "Topic",
     "TopicResult",
     "ValidationError",
@@ -266,6 +269,7 @@ __all__ = [
     "dumps",
     "dumps_assessments",
     "dumps_framework",
+    "format_comparison",
     "format_scorecard",
     "framework_changes",
     "hookimpl",

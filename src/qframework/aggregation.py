@@ -1,19 +1,21 @@
-"""Built-in aggregations (``mean``, ``median``), registered through the same hook as any plugin's.
+"""Aggregations: how several raters' values combine into one indicator score; ``mean`` and ``median``.
 
 An aggregation combines the normalised values (0..1, sorted ascending, never empty) of one
-indicator's applicable ratings into the indicator's score.
+indicator's applicable ratings into the indicator's score. The two built-in ones are registered
+through the ``qframework_aggregations`` hook like any plugin's (:mod:`qframework.builtins.aggregations`);
+scoring also resolves their ids directly, so ``score(..., aggregation="median")`` loads no plugin.
+This module imports nothing of the plugin machinery.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 
 import attrs
 
-from .hookspecs import hookimpl
-
-__all__ = ["MEAN", "MEDIAN", "Aggregation", "qframework_aggregations"]
+__all__ = ["BUILTIN_AGGREGATIONS", "MEAN", "MEDIAN", "Aggregation"]
 
 
 @attrs.frozen
@@ -62,8 +64,5 @@ MEDIAN = Aggregation(
 )
 
 
-@hookimpl
-def qframework_aggregations(register: Callable[[Aggregation], None]) -> None:
-    """Register ``mean`` and ``median``."""
-    register(MEAN)
-    register(MEDIAN)
+#: The built-in aggregations by id: what scoring resolves without a registry.
+BUILTIN_AGGREGATIONS: Mapping[str, Aggregation] = MappingProxyType({MEAN.id: MEAN, MEDIAN.id: MEDIAN})

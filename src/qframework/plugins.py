@@ -45,7 +45,7 @@ ENTRY_POINT_GROUP = "qframework"
 ENV_VAR = "QFRAMEWORK_PLUGINS"
 
 #: Modules of qframework itself that are registered as plugins, before any entry point.
-BUILTIN_PLUGINS: tuple[str, ...] = ("qframework.aggregation",)
+BUILTIN_PLUGINS: tuple[str, ...] = ("qframework.builtins.aggregations",)
 
 T = TypeVar("T")
 

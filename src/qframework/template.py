@@ -18,6 +18,7 @@ import random
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .io import dumps
 from .model import Framework, Indicator, Provenance, Scale
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ def _json_template(framework: Framework, raters: Sequence[str], subject: str, pe
         "raters": [{"id": r, "role": ""} for r in raters],
         "ratings": [{"indicator": ind.id, "rater": r, "value": None} for ind in framework.indicators() for r in raters],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return dumps(doc, format="json")  # the one writer; a template is not yet an Assessment (values are null)
 
 
 def sample_assessment(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import QFrameworkError, ValidationError
-from ._common import COMMAND_GROUPS, DEMO_STEPS, DOCUMENT_KINDS, _count, _print_json, _registry, _warn_failures
+from ._common import COMMAND_GROUPS, DEMO_STEPS, DOCUMENT_KINDS, _count, _registry, _warn_failures
 from .frameworks import _load_framework_arg
 
 
@@ -23,9 +23,9 @@ def _load_assessment_files(names: Sequence[str], registry: Any) -> tuple[list[tu
     for name in names:
         try:
             if format_for(name) == "json" and _is_bulk(name):
-                out += [(name, a) for a in load_assessments(name, registry)]
+                out += [(name, a) for a in load_assessments(name, registry=registry)]
             else:
-                out.append((name, load_assessment(name, registry)))
+                out.append((name, load_assessment(name, registry=registry)))
         except ValidationError as exc:
             problems += exc.with_file(exc.file or name).lines()
     return out, problems
@@ -60,7 +60,9 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from ..assessment import format_scorecard, score
+    from ..assessment import disagreements, score
+    from ..io import dumps
+    from ..report.text import format_scorecard
 
     registry = _registry()
     _warn_failures(registry)
@@ -69,9 +71,13 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     if problems:
         return 1
-    cards = [(name, score(a, registry, args.aggregation, registry)) for name, a in items]
+    cards = [(name, score(a, registry, aggregation=args.aggregation, registry=registry)) for name, a in items]
     if args.json:
-        _print_json([{"file": name, **card.to_data(args.threshold)} for name, card in cards])
+        results = [
+            {"file": name, "scorecard": card, "disagreements": disagreements(card, args.threshold)}
+            for name, card in cards
+        ]
+        sys.stdout.write(dumps(results, format="json"))
         return 0
     if len(cards) > 20 and not args.full:
         print(f"{len(cards)} assessments; one line each (--full for every scorecard)")
@@ -95,34 +101,18 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from ..assessment import compare, load_assessment, score
+    from ..io import dumps
+    from ..report.text import format_comparison
 
     registry = _registry()
     _warn_failures(registry)
-    before = score(load_assessment(args.before, registry), registry, args.aggregation, registry)
-    after = score(load_assessment(args.after, registry), registry, args.aggregation, registry)
+    before = score(load_assessment(args.before, registry=registry), registry, aggregation=args.aggregation)
+    after = score(load_assessment(args.after, registry=registry), registry, aggregation=args.aggregation)
     result = compare(before, after)
     if args.json:
-        _print_json(
-            {
-                "before": {"subject": before.subject.id, "period": before.period, "overall": before.overall},
-                "after": {"subject": after.subject.id, "period": after.period, "overall": after.overall},
-                "overall_delta": result.overall_delta,
-                "dimensions": [
-                    {"dimension": d.dimension, "before": d.before, "after": d.after, "delta": d.delta}
-                    for d in result.dimensions
-                ],
-            }
-        )
-        return 0
-
-    def fmt(x: float | None, sign: bool = False) -> str:
-        return "   –  " if x is None else (f"{x:+6.2f}" if sign else f"{x:6.2f}")
-
-    print(f"{before.subject.id} {before.period} → {after.subject.id} {after.period} ({after.framework_id})")
-    print(f"  {'dimension':<50} {'before':>6} {'after':>6} {'change':>6}")
-    for d in result.dimensions:
-        print(f"  {d.title[:50]:<50} {fmt(d.before)} {fmt(d.after)} {fmt(d.delta, True)}")
-    print(f"  {'overall':<50} {fmt(before.overall)} {fmt(after.overall)} {fmt(result.overall_delta, True)}")
+        sys.stdout.write(dumps(result, format="json"))
+    else:
+        print(format_comparison(result))
     return 0
 
 

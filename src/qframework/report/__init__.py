@@ -1,1 +1,1 @@
-"""Human-readable output: every text a command prints is rendered here, from plain-data results."""
+"""Reports for people, rendered from plain-data results: :mod:`qframework.report.text` for the command line."""

@@ -1,0 +1,410 @@
+"""The columnar bulk JSON codec: many Kommunen and periods in one file, read fast, checked fully.
+
+Fast path: columns are type-checked at C speed and identical ratings are built once and shared
+(ratings are immutable). Only when something is wrong is the file walked again in detail, so that
+every problem is reported with its path (``assessments[3].ratings[12].value``), the same path a
+TOML file of one assessment uses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..errors import Problem, ValidationError, join_path
+from ..io import atomic_write, parse, unstructure
+from ..validation import Checked
+from .files import (
+    _framework_problems,
+    _registry_or_default,
+    _sorted,
+    _structure_all,
+    _under,
+    _validation_registry,
+    read_bytes,
+)
+from .model import NOT_APPLICABLE, Assessment, Rater, Rating, Subject
+from .scoring import _gc_paused
+
+if TYPE_CHECKING:
+    from ..plugins import Registry
+
+__all__ = ["AssessmentBatch", "dumps_assessments", "load_assessments", "loads_assessments", "save_assessments"]
+
+# Layout:
+#
+# {"framework_id": "...", "framework_version": "...",
+#  "assessments": [{"subject": {...}, "period": "2024", "raters": [...],
+#                   "ratings": {"indicator": [...], "rater": [...], "value": [4, "n/a", ...],
+#                               "tier": [...], "evidence": [...], "comment": [...]}}]}
+#
+# Rating k of an assessment is the k-th entry of every column; problems are reported at
+# ``assessments[i].ratings[k].<field>``, the same path a TOML file uses.
+
+_COLUMNS = ("indicator", "rater", "value", "tier", "evidence", "comment")
+_COLUMN_SET = frozenset(_COLUMNS)
+_NO_RATINGS: dict[str, list[Any]] = {"indicator": [], "value": []}
+_ENTRY_KEYS = frozenset(
+    ("framework_id", "framework_version", "subject", "period", "raters", "ratings", "notes", "success_definition")
+)
+_TOP_KEYS = frozenset(("framework_id", "framework_version", "assessments"))
+
+
+@attrs.frozen
+class AssessmentBatch(Checked):
+    """The raw shape of a bulk JSON file, for ``qframework validate`` (structural checks only).
+
+    Use :func:`load_assessments` to get :class:`Assessment` objects.
+    """
+
+    assessments: list[Any]
+    framework_id: str | None = None
+    framework_version: str | None = None
+
+    def _problems(self) -> Iterator[Problem]:
+        data: dict[str, Any] = {"assessments": self.assessments}
+        if self.framework_id is not None:
+            data["framework_id"] = self.framework_id
+        if self.framework_version is not None:
+            data["framework_version"] = self.framework_version
+        _, problems = _bulk_from_data(data, _validation_registry(), check=True)
+        yield from problems
+
+
+class _Reject(Exception):
+    """The fast path met something it does not handle; the detailed path will explain."""
+
+
+def _fast_entry(entry: Any, fw_id: Any, fw_version: Any, cache: dict[tuple[Any, ...], Rating]) -> Assessment:
+    if type(entry) is not dict or not entry.keys() <= _ENTRY_KEYS:
+        raise _Reject
+    cols = entry.get("ratings", _NO_RATINGS)
+    if type(cols) is not dict or not cols.keys() <= _COLUMN_SET or "indicator" not in cols or "value" not in cols:
+        raise _Reject
+    indicators = cols["indicator"]
+    values = cols["value"]
+    raters = cols.get("rater")
+    n = len(indicators) if type(indicators) is list else -1
+    if n < 0 or type(values) is not list or len(values) != n:
+        raise _Reject
+    if raters is None:
+        raters = [None] * n
+    elif type(raters) is not list or len(raters) != n:
+        raise _Reject
+    # A C-speed type check: true/false and 1.0 would otherwise hit the cache as the equal ints.
+    # Indicator and rater ids need none: a new key builds (and so validates) a Rating, and no
+    # other JSON value equals a string.
+    if not set(map(type, values)) <= {int, str}:
+        raise _Reject
+    extra = [c for c in ("tier", "evidence", "comment") if c in cols]
+    ratings: list[Rating]
+    if not extra:
+        keys = list(zip(indicators, values, raters, strict=True))
+        found = list(map(cache.get, keys))
+        if not all(found):  # C speed; `None in found` would call Rating.__eq__ per item
+            for k, r in enumerate(found):
+                if r is None:
+                    r = cache.get(keys[k])
+                    if r is None:
+                        r = cache[keys[k]] = _new_rating(*keys[k])
+                    found[k] = r
+        ratings = found  # type: ignore[assignment]
+    else:
+        columns = [cols[c] for c in extra]
+        if any(type(c) is not list or len(c) != n for c in columns):
+            raise _Reject
+        ratings = []
+        for k in range(n):
+            fields = {c: col[k] for c, col in zip(extra, columns, strict=True) if col[k] is not None}
+            if any(type(v) is not str for v in fields.values()):
+                raise _Reject
+            ratings.append(_new_rating(indicators[k], values[k], raters[k], **fields))
+    subject = entry.get("subject")
+    rater_list = entry.get("raters", [])
+    if type(subject) is not dict or type(rater_list) is not list:
+        raise _Reject
+    try:
+        return Assessment(
+            framework_id=entry.get("framework_id", fw_id),
+            framework_version=entry.get("framework_version", fw_version),
+            subject=_simple(Subject, subject, cache),
+            period=entry["period"],
+            ratings=tuple(ratings),
+            raters=tuple(_simple(Rater, r, cache) for r in rater_list),
+            notes=entry.get("notes", ""),
+            success_definition=entry.get("success_definition", ""),
+        )
+    except (ValidationError, KeyError, TypeError) as exc:
+        raise _Reject from exc
+
+
+def _new_rating(indicator: str, value: int | str, rater: str | None, **extra: str) -> Rating:
+    if type(value) is str:
+        if value != NOT_APPLICABLE:
+            raise _Reject
+        return Rating(indicator, None, True, rater, **extra)  # validates itself; raises on problems
+    return Rating(indicator, value, False, rater, **extra)  # type: ignore[arg-type]
+
+
+_FIELD_NAMES: dict[type[Any], frozenset[str]] = {}
+
+
+def _simple(cls: type[Any], data: dict[str, Any], cache: dict[tuple[Any, ...], Any]) -> Any:
+    """Build a flat all-text attrs class (Subject, Rater) from a dict, or reject; shares equal ones."""
+    key = (cls, *data.items())
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in attrs.fields(cls))
+    if not data.keys() <= names or not all(type(v) is str for v in data.values()):
+        raise _Reject
+    obj = cache[key] = cls(**data)
+    return obj
+
+
+def _rows(cols: dict[str, Any], path: str, problems: list[Problem], broken: list[str]) -> list[dict[str, Any]] | None:
+    """Turn columns into rating tables, reporting column-level problems (and the paths they break)."""
+    ok = True
+    for key in cols:
+        if key not in _COLUMNS:
+            problems.append(
+                Problem(join_path(path, str(key)), f"unknown column (expected one of: {', '.join(_COLUMNS)})")
+            )
+            ok = False
+    if "indicator" not in cols:
+        problems.append(Problem(join_path(path, "indicator"), "missing required column"))
+        ok = False
+    if "value" not in cols:
+        problems.append(Problem(join_path(path, "value"), "missing required column"))
+        ok = False
+    lengths: dict[str, int] = {}
+    for key in _COLUMNS:
+        if key in cols:
+            if not isinstance(cols[key], list):
+                problems.append(
+                    Problem(join_path(path, key), f"a column must be a list, got {type(cols[key]).__name__}")
+                )
+                ok = False
+            else:
+                lengths[key] = len(cols[key])
+    if len(set(lengths.values())) > 1:
+        shown = ", ".join(f"{k} {v}" for k, v in lengths.items())
+        problems.append(Problem(path, f"columns differ in length ({shown}); every column needs one entry per rating"))
+        ok = False
+    if not ok:
+        return None
+    n = lengths.get("indicator", 0)
+    rows: list[dict[str, Any]] = []
+    for k in range(n):
+        row: dict[str, Any] = {}
+        for key in lengths:
+            v = cols[key][k]
+            if key == "value":
+                if v == NOT_APPLICABLE and isinstance(v, str):
+                    row["not_applicable"] = True
+                elif isinstance(v, str):
+                    problems.append(
+                        Problem(
+                            f"{path}[{k}].value", f"expected a level (whole number) or {NOT_APPLICABLE!r}, got {v!r}"
+                        )
+                    )
+                    row["not_applicable"] = True  # reported; keep the row buildable
+                    broken += [f"{path}[{k}].value", f"{path}[{k}].not_applicable"]
+                elif v is not None:
+                    row["value"] = v
+            elif v is not None:
+                row[key] = v
+        rows.append(row)
+    return rows
+
+
+def _bulk_detailed(data: Any) -> tuple[list[tuple[str, Assessment]], list[Problem], list[str]]:
+    """The slow path: every structural problem of a bulk file, the assessments that could be built,
+    and the broken paths (type and structure problems; see :func:`_structure_all`).
+
+    Entries the fast path accepts are taken as they are; the others are walked field by field.
+    """
+    problems: list[Problem] = []
+    built: list[tuple[str, Assessment]] = []
+    broken: list[str] = []
+    if not isinstance(data, dict):
+        return built, [Problem("", "expected a table with an 'assessments' list at the top level")], broken
+    for key in data:
+        if key not in _TOP_KEYS:
+            problems.append(Problem(str(key), f"unknown key (expected one of: {', '.join(sorted(_TOP_KEYS))})"))
+    entries = data.get("assessments")
+    if not isinstance(entries, list):
+        problems.append(Problem("assessments", "expected a list of assessments"))
+        return built, problems, broken
+    fw_id, fw_version = data.get("framework_id"), data.get("framework_version")
+    cache: dict[tuple[Any, ...], Any] = {}
+    for i, entry in enumerate(entries):
+        path = f"assessments[{i}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(path, "expected a table"))
+            continue
+        try:  # most entries of a file with a mistake are fine: keep them on the fast path
+            built.append((path, _fast_entry(entry, fw_id, fw_version, cache)))
+            continue
+        except (_Reject, ValidationError, TypeError, KeyError, AttributeError):
+            pass
+        doc = dict(entry)
+        for key in ("framework_id", "framework_version"):
+            if key not in doc and key in data:
+                doc[key] = data[key]
+        cols = doc.get("ratings", _NO_RATINGS)
+        if isinstance(cols, dict):
+            rows = _rows(cols, f"{path}.ratings", problems, broken)
+            if rows is None:
+                doc.pop("ratings", None)
+            else:
+                doc["ratings"] = rows
+        elif isinstance(cols, list):
+            problems.append(
+                Problem(f"{path}.ratings", "expected a table of columns (indicator, rater, value, …), got a list")
+            )
+            doc.pop("ratings", None)
+        else:
+            problems.append(Problem(f"{path}.ratings", "expected a table of columns (indicator, rater, value, …)"))
+            doc.pop("ratings", None)
+        assessment, found, found_broken = _structure_all(doc)
+        problems.extend(Problem(join_path(path, p.path), p.message) for p in found)
+        broken.extend(join_path(path, b) for b in found_broken)
+        if assessment is not None:
+            built.append((path, assessment))
+    return built, problems, broken
+
+
+def loads_assessments(
+    text: str | bytes, *, registry: Registry | None = None, file: str | None = None, check: bool = True
+) -> list[Assessment]:
+    """Parse and validate a bulk JSON file of many assessments (see the module notes for the layout).
+
+    Fast path: columns are type-checked at C speed and identical ratings are built once and shared
+    (ratings are immutable). Only when something is wrong is the file walked again in detail, so
+    that every problem is reported with its path (``assessments[3].ratings[12].value``).
+    With ``check`` every assessment is also checked against the installed framework version it names.
+    """
+    with _gc_paused():
+        return _loads_assessments(text, registry, file, check)
+
+
+def _loads_assessments(text: str | bytes, registry: Registry | None, file: str | None, check: bool) -> list[Assessment]:
+    data = parse(text, format="json", file=file)
+    assessments, problems = _bulk_from_data(data, registry, check)
+    if problems or assessments is None:
+        raise ValidationError(problems, file)
+    return assessments
+
+
+def _bulk_from_data(data: Any, registry: Registry | None, check: bool) -> tuple[list[Assessment] | None, list[Problem]]:
+    """Fast path first; the detailed walk only when it rejects the data."""
+    assessments: list[Assessment] | None = None
+    if type(data) is dict and data.keys() <= _TOP_KEYS and type(data.get("assessments")) is list:
+        fw_id, fw_version = data.get("framework_id"), data.get("framework_version")
+        cache: dict[tuple[Any, ...], Any] = {}
+        try:
+            assessments = [_fast_entry(e, fw_id, fw_version, cache) for e in data["assessments"]]
+        except (_Reject, ValidationError, TypeError, KeyError, AttributeError):
+            assessments = None  # the detailed path below says what is wrong
+    if assessments is not None:
+        built = [(f"assessments[{i}]", a) for i, a in enumerate(assessments)]
+        problems = _duplicate_keys(built)
+        if check:
+            problems += _framework_problems(built, _registry_or_default(registry))
+        return assessments, _sorted(problems)
+    built, problems, broken = _bulk_detailed(data)
+    problems += _duplicate_keys(built)
+    if check:
+        problems += [
+            p for p in _framework_problems(built, _registry_or_default(registry)) if not _under(p.path, broken)
+        ]
+    if not problems:  # pragma: no cover - the fast path rejects only data with problems
+        problems = [Problem("", "the file could not be read as a bulk assessment file")]
+    return None, _sorted(problems)
+
+
+def _duplicate_keys(built: Sequence[tuple[str, Assessment]]) -> list[Problem]:
+    """Entries of a bulk file that repeat the ``(subject id, period)`` of an earlier one (:attr:`Assessment.key`)."""
+    first: dict[tuple[str, str], str] = {}
+    out: list[Problem] = []
+    for path, a in built:
+        subject = a.subject
+        if not isinstance(subject, Subject) or type(subject.id) is not str or type(a.period) is not str:
+            continue  # reported as broken
+        where = first.setdefault((subject.id, a.period), path)
+        if where != path:
+            out.append(
+                Problem(
+                    path,
+                    f"subject {subject.id!r}, period {a.period!r} is assessed twice (first at {where}); "
+                    "a bulk file holds one assessment per subject and period",
+                )
+            )
+    return out
+
+
+def load_assessments(
+    path: str | os.PathLike[str], *, registry: Registry | None = None, check: bool = True
+) -> list[Assessment]:
+    """Read a bulk JSON file (many Kommunen and periods) and validate it completely."""
+    return loads_assessments(read_bytes(path), registry=registry, file=str(path), check=check)
+
+
+def _entry_data(a: Assessment, fw_id: str, fw_version: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if a.framework_id != fw_id:
+        out["framework_id"] = a.framework_id
+    if a.framework_version != fw_version:
+        out["framework_version"] = a.framework_version
+    out["subject"] = unstructure(a.subject)
+    out["period"] = a.period
+    if a.raters:
+        out["raters"] = unstructure(a.raters)
+    cols: dict[str, list[Any]] = {
+        "indicator": [r.indicator for r in a.ratings],
+        "value": [NOT_APPLICABLE if r.not_applicable else r.value for r in a.ratings],
+    }
+    if any(r.rater is not None for r in a.ratings):
+        cols["rater"] = [r.rater for r in a.ratings]
+    for key in ("tier", "evidence", "comment"):
+        column = [getattr(r, key) or None for r in a.ratings]
+        if any(v is not None for v in column):
+            cols[key] = column
+    out["ratings"] = cols
+    if a.notes:
+        out["notes"] = a.notes
+    if a.success_definition:
+        out["success_definition"] = a.success_definition
+    return out
+
+
+def dumps_assessments(assessments: Sequence[Assessment], *, indent: int | None = None) -> str:
+    """Write many assessments as one bulk JSON text (columnar ratings); lossless.
+
+    Subjects and raters go through the one converter; the rating columns are this codec's own
+    layout. Compact by default (a bulk file holds hundreds of thousands of ratings).
+    """
+    if assessments:
+        fw_id, fw_version = assessments[0].framework_id, assessments[0].framework_version
+    else:
+        fw_id, fw_version = "", ""
+    doc: dict[str, Any] = {}
+    if assessments:
+        doc["framework_id"] = fw_id
+        doc["framework_version"] = fw_version
+    doc["assessments"] = [_entry_data(a, fw_id, fw_version) for a in assessments]
+    return json.dumps(doc, ensure_ascii=False, indent=indent) + "\n"
+
+
+def save_assessments(
+    assessments: Sequence[Assessment], path: str | os.PathLike[str], *, indent: int | None = None
+) -> None:
+    """Write a bulk JSON file atomically (through :func:`qframework.io.atomic_write`)."""
+    atomic_write(path, lambda: dumps_assessments(assessments, indent=indent))

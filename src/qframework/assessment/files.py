@@ -1,0 +1,163 @@
+"""One assessment per file (TOML or JSON): loading with every problem at once, and ``validate``.
+
+Reading goes through :mod:`qframework.io` (``parse``, ``structure``, the one converter); with
+``check`` (the default) the assessment is also checked against the framework version it names,
+taken from the caller's ``registry`` or, when none is given, from the installed plugins.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..errors import Problem, ValidationError, join_path
+from ..io import Format, _Lenient, format_for, parse, structure
+from ..validation import deferred
+from .fit import check_assessment
+from .model import Assessment
+
+if TYPE_CHECKING:
+    from ..plugins import Registry
+
+__all__ = ["AssessmentFile", "load_assessment", "loads_assessment"]
+
+
+def _registry_or_default(registry: Registry | None) -> Registry:
+    """The caller's registry, else the installed plugins: the loaders' documented default for ``check``."""
+    if registry is not None:
+        return registry
+    from ..plugins import load_registry
+
+    return load_registry()
+
+
+def _framework_problems(built: Sequence[tuple[str, Assessment]], registry: Registry) -> list[Problem]:
+    """:func:`check_assessment` for each ``(path prefix, assessment)``, paths prefixed."""
+    out: list[Problem] = []
+    for prefix, a in built:
+        out.extend(Problem(join_path(prefix, p.path), p.message) for p in check_assessment(a, registry))
+    return out
+
+
+def _structure_all(data: Any) -> tuple[Assessment | None, list[Problem], list[str]]:
+    """Structure one assessment; on problems also build what can be built, for the framework checks.
+
+    Returns the assessment (or what could be built of it), every problem, and the *broken* paths:
+    those of the type and structure problems (a wrong type, a missing key), whose values the lenient
+    build replaced. Framework problems below a broken path only repeat it; framework problems below
+    any other problem (e.g. "rated twice" at ``ratings[1]``) are problems of their own.
+    """
+    try:
+        return structure(data, Assessment), [], []
+    except ValidationError as exc:
+        problems = list(exc.problems)
+    structural: list[Problem] = []
+    with deferred():
+        built = _Lenient(structural).value(data, Assessment, "")
+    return (built if isinstance(built, Assessment) else None), problems, [p.path for p in structural]
+
+
+def _under(path: str, prefixes: Iterable[str]) -> bool:
+    return any(path == p or path.startswith((p + ".", p + "[")) for p in prefixes if p)
+
+
+def _assessment_problems(data: Any, registry: Registry | None, check: bool) -> tuple[Assessment | None, list[Problem]]:
+    assessment, problems, broken = _structure_all(data)
+    if check and assessment is not None:
+        problems += [
+            p for p in check_assessment(assessment, _registry_or_default(registry)) if not _under(p.path, broken)
+        ]
+    return assessment, _sorted(problems)
+
+
+def loads_assessment(
+    text: str | bytes,
+    *,
+    format: Format = "toml",
+    registry: Registry | None = None,
+    file: str | None = None,
+    check: bool = True,
+) -> Assessment:
+    """Parse and validate one assessment from TOML or JSON text.
+
+    With ``check`` (the default) it is also checked against the framework version it names, taken
+    from ``registry`` (default: the installed plugins); all problems are raised together.
+    """
+    data = parse(text, format=format, file=file)
+    if isinstance(data, dict) and "assessments" in data:
+        entries = data["assessments"]
+        held = (
+            f"{len(entries)} assessment{'s' if len(entries) != 1 else ''}"
+            if isinstance(entries, list)
+            else "assessments"
+        )
+        raise ValidationError(
+            [
+                Problem(
+                    "",
+                    f"this is a bulk file holding {held}; compare and load_assessment() take one assessment per "
+                    "file (qframework score and validate read bulk files; in Python: load_assessments())",
+                )
+            ],
+            file,
+        )
+    assessment, problems = _assessment_problems(data, registry, check)
+    if problems or assessment is None:
+        raise ValidationError(problems or [Problem("", "not an assessment")], file)
+    return assessment
+
+
+def load_assessment(
+    path: str | os.PathLike[str], *, registry: Registry | None = None, check: bool = True
+) -> Assessment:
+    """Read one assessment (``.toml`` or ``.json``) and validate it completely.
+
+    Structural problems and framework problems (unknown indicators, values outside the scale,
+    framework version not installed, …) are raised together, each with its path. An assessment
+    made against an older installed framework version loads; :func:`framework_changes` (and the
+    scorecard's ``changes``) say what changed since.
+    """
+    name = str(path)
+    fmt = format_for(name)
+    return loads_assessment(read_bytes(path), format=fmt, registry=registry, file=name, check=check)
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """A file's bytes; an unreadable file is a :class:`ValidationError` naming it (as in :mod:`qframework.io`)."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], str(path)) from None
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    def key(p: Problem) -> list[tuple[int, int | str]]:
+        parts = re.split(r"[.\[\]]+", p.path)
+        return [(0, int(x)) if x.isdigit() else (1, x) for x in parts if x]
+
+    return sorted(problems, key=key)
+
+
+_VALIDATION_REGISTRY: list[Registry] = []
+
+
+def _validation_registry() -> Registry:
+    """The installed plugins, loaded once, for files checked through the generic validator."""
+    if not _VALIDATION_REGISTRY:
+        _VALIDATION_REGISTRY.append(_registry_or_default(None))
+    return _VALIDATION_REGISTRY[0]
+
+
+@attrs.frozen
+class AssessmentFile(Assessment):
+    """One assessment as ``qframework validate`` sees it: the structural checks plus
+    :func:`check_assessment` against the installed plugins. Use :func:`load_assessment` in code."""
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from Assessment._problems(self)
+        yield from check_assessment(self, _validation_registry())

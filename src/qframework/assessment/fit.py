@@ -1,0 +1,283 @@
+"""Does an assessment fit its framework? Checks that need the framework, and version changes.
+
+:func:`check_assessment` lists every problem with its path (unknown indicators, values outside the
+scale, not-applicable where the scale forbids it, unknown tiers); :func:`version_changes` and
+:func:`framework_changes` say what changed between the version an assessment names and a newer one.
+The per-framework plan (:class:`_Plan`) is what keeps scoring and bulk checking fast: every rating
+that repeats a known ``(indicator, value, not_applicable)`` is checked by one dict lookup.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from operator import attrgetter
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ..errors import NotFound, Problem
+from ..model import Framework, Scale
+from .model import Assessment, Rating
+
+if TYPE_CHECKING:
+    from ..aggregation import Aggregation
+    from ..plugins import Registry
+    from .scoring import IndicatorScore
+
+__all__ = ["VersionChanges", "check_assessment", "framework_changes", "version_changes"]
+
+
+@attrs.frozen
+class _IndicatorPlan:
+    position: int
+    levels: dict[int, float]
+    allow_na: bool
+    tiers: frozenset[str]
+    scale: Scale
+
+
+class _Plan:
+    """Everything scoring needs about a framework, computed once per framework object.
+
+    ``known`` memoises the ``(indicator, value, not_applicable)`` keys already found valid against
+    this framework, mapping each to its token ``(indicator position, value or None for
+    not-applicable)``; keys are taken with :func:`operator.attrgetter`, so checking a rating that
+    repeats a known one costs one dict lookup at C speed. The key leaves out the tier: a known key
+    says nothing about a rating's tier, which is checked separately (:meth:`token`, :func:`_tiers_fit`).
+    """
+
+    MAX_KNOWN = 200_000
+
+    def __init__(self, framework: Framework) -> None:
+        self.framework = framework
+        self.info: dict[str, _IndicatorPlan] = {}
+        self.entries: list[tuple[str, str, float]] = []  # (indicator id, dimension id, weight)
+        self.dim_ranges: list[tuple[int, int]] = []
+        self.levels: list[dict[int, float]] = []  # normalised value of each level, by position
+        self._memos: dict[int, tuple[Aggregation, dict[tuple[int, ...], IndicatorScore]]] = {}
+        self.known: dict[tuple[str, int | None, bool], tuple[int, int | None]] = {}
+        for dim in framework.dimensions:
+            start = len(self.entries)
+            for ind in dim.indicators:
+                scale = framework.scale_of(ind)
+                levels = {lv.value: scale.normalise(lv.value) for lv in scale.levels}
+                tiers = frozenset(t.id for t in ind.tiers)
+                self.info[ind.id] = _IndicatorPlan(len(self.entries), levels, scale.allow_not_applicable, tiers, scale)
+                self.entries.append((ind.id, dim.id, float(ind.weight)))
+                self.levels.append(levels)
+            self.dim_ranges.append((start, len(self.entries)))
+
+    def token(self, r: Rating) -> tuple[int, int | None] | None:
+        """The rating's token if it fits the framework (and remember it), else ``None``."""
+        key = _KEY(r)
+        hit = self.known.get(key)
+        if hit is not None:
+            if r.tier is not None and r.tier not in self.info[r.indicator].tiers:
+                return None  # the memo key has no tier: a known (indicator, value) may name a wrong one
+            return hit
+        ip = self.info.get(r.indicator)
+        if ip is None:
+            return None
+        if r.not_applicable is True:
+            if not ip.allow_na or r.value is not None:
+                return None
+            token: tuple[int, int | None] = (ip.position, None)
+        else:
+            if type(r.value) is not int or r.value not in ip.levels:
+                return None
+            token = (ip.position, r.value)
+        if r.tier is not None and r.tier not in ip.tiers:
+            return None
+        if len(self.known) >= self.MAX_KNOWN:
+            self.known.clear()
+        self.known[key] = token
+        return token
+
+    def memo(self, agg: Aggregation) -> dict[tuple[int, ...], IndicatorScore]:
+        """Indicator results by ``(position, n/a count, *sorted values)`` for one aggregation.
+
+        Aggregations are pure functions of the values, and a handful of raters on a few levels
+        give few distinct combinations, so a bulk file computes each combination once.
+        """
+        hit = self._memos.get(id(agg))
+        if hit is None or hit[0] is not agg or len(hit[1]) > self.MAX_KNOWN:
+            hit = self._memos[id(agg)] = (agg, {})
+        return hit[1]
+
+    def fits(self, ratings: Sequence[Rating]) -> bool:
+        """True if every rating fits the framework (fast when they are known already)."""
+        if all(map(self.known.__contains__, map(_KEY, ratings))) and _tiers_fit(self, ratings):
+            return True
+        return all(self.token(r) is not None for r in ratings)
+
+
+_KEY = attrgetter("indicator", "value", "not_applicable")
+_TIER = attrgetter("tier")
+
+
+def _tiers_fit(plan: _Plan, ratings: Sequence[Rating]) -> bool:
+    """Tiers are rare: checked only when a rating names one."""
+    if set(map(_TIER, ratings)) == {None} or not ratings:
+        return True
+    info = plan.info
+    return all(r.tier is None or (r.indicator in info and r.tier in info[r.indicator].tiers) for r in ratings)
+
+
+_PLANS: dict[int, tuple[Framework, _Plan]] = {}
+
+
+def _plan(framework: Framework) -> _Plan:
+    hit = _PLANS.get(id(framework))
+    if hit is not None and hit[0] is framework:
+        return hit[1]
+    plan = _Plan(framework)
+    if len(_PLANS) > 64:
+        _PLANS.clear()
+    _PLANS[id(framework)] = (framework, plan)
+    return plan
+
+
+def _scale_text(scale: Scale) -> str:
+    return f"{scale.minimum}–{scale.maximum}"
+
+
+def _resolve_framework(assessment: Assessment, source: Framework | Registry) -> tuple[Framework | None, list[Problem]]:
+    if isinstance(source, Framework):
+        problems = []
+        if assessment.framework_id != source.id:
+            problems.append(
+                Problem(
+                    "framework_id", f"the assessment is for framework {assessment.framework_id!r}, not {source.id!r}"
+                )
+            )
+        elif assessment.framework_version != source.version:
+            problems.append(
+                Problem(
+                    "framework_version",
+                    f"the assessment was made against version {assessment.framework_version!r}, "
+                    f"this is version {source.version!r}; score it against the version it names",
+                )
+            )
+        return (None, problems) if problems else (source, [])
+    if assessment.framework_id not in source.frameworks:
+        known = ", ".join(sorted(source.frameworks)) or "none installed"
+        return None, [
+            Problem("framework_id", f"framework {assessment.framework_id!r} is not installed (installed: {known})")
+        ]
+    try:
+        return source.framework(assessment.framework_id, assessment.framework_version), []
+    except NotFound as exc:
+        return None, [Problem("framework_version", str(exc))]
+
+
+def check_assessment(assessment: Assessment, framework: Framework | Registry) -> list[Problem]:
+    """Every problem of ``assessment`` that needs the framework to see, with paths.
+
+    ``framework`` is a :class:`~qframework.model.Framework` (it must be the id and version the
+    assessment names) or a :class:`~qframework.plugins.Registry` (the version the assessment names
+    must be installed; older versions are fine). Checks: the framework (version) exists, every
+    rating names a known indicator, values are levels of the indicator's scale, not-applicable is
+    allowed by the scale, tiers are tiers of the indicator.
+    """
+    if not isinstance(assessment.framework_id, str) or not isinstance(assessment.framework_version, str):
+        return []  # reported by the structural checks; nothing to look up
+    fw, problems = _resolve_framework(assessment, framework)
+    if fw is None:
+        return problems
+    plan = _plan(fw)
+    ratings = assessment.ratings if isinstance(assessment.ratings, tuple) else ()
+    try:
+        if plan.fits(ratings):
+            return problems
+    except (AttributeError, TypeError):  # a broken rating (None) from a lenient load
+        pass
+    info = plan.info
+    for i, r in enumerate(ratings):
+        if not isinstance(r, Rating) or not isinstance(r.indicator, str):
+            continue  # already reported as broken
+        ip = info.get(r.indicator)
+        if ip is None:
+            close = difflib.get_close_matches(r.indicator, list(info), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f" (list them: qframework show {fw.id})"
+            problems.append(
+                Problem(f"ratings[{i}].indicator", f"unknown indicator {r.indicator!r} in {fw.id} {fw.version}{hint}")
+            )
+            continue
+        if r.not_applicable is True:
+            if not ip.allow_na:
+                problems.append(
+                    Problem(
+                        f"ratings[{i}].not_applicable",
+                        f"scale {ip.scale.id!r} of indicator {r.indicator!r} does not allow not-applicable",
+                    )
+                )
+        elif type(r.value) is int and r.value not in ip.levels:
+            levels = ", ".join(str(v) for v in ip.levels)
+            problems.append(
+                Problem(
+                    f"ratings[{i}].value",
+                    f"{r.value!r} is not a level of scale {ip.scale.id!r} ({_scale_text(ip.scale)}; levels: {levels})",
+                )
+            )
+        if r.tier is not None and r.tier not in ip.tiers:
+            if ip.tiers:
+                problems.append(
+                    Problem(
+                        f"ratings[{i}].tier",
+                        f"unknown tier {r.tier!r} of indicator {r.indicator!r} (tiers: {', '.join(sorted(ip.tiers))})",
+                    )
+                )
+            else:
+                problems.append(Problem(f"ratings[{i}].tier", f"indicator {r.indicator!r} has no tiers"))
+    return problems
+
+
+@attrs.frozen
+class VersionChanges:
+    """What changed between the framework version an assessment names and a newer one."""
+
+    framework_id: str
+    from_version: str
+    to_version: str
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    moved: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        parts = [f"made against {self.framework_id} {self.from_version}; installed newest is {self.to_version}"]
+        if self.added:
+            parts.append(f"{len(self.added)} indicator(s) added: {', '.join(self.added)}")
+        if self.removed:
+            parts.append(f"{len(self.removed)} removed: {', '.join(self.removed)}")
+        if self.moved:
+            parts.append(f"{len(self.moved)} moved to another dimension: {', '.join(self.moved)}")
+        if not (self.added or self.removed or self.moved):
+            parts.append("same indicators")
+        return "; ".join(parts)
+
+
+def version_changes(old: Framework, new: Framework) -> VersionChanges:
+    """Indicators added, removed and moved between two versions of one framework."""
+    before = {ind.id: old.dimension_of(ind.id).id for ind in old.indicators()}
+    after = {ind.id: new.dimension_of(ind.id).id for ind in new.indicators()}
+    return VersionChanges(
+        new.id,
+        old.version,
+        new.version,
+        tuple(i for i in after if i not in before),
+        tuple(i for i in before if i not in after),
+        tuple(i for i in after if i in before and before[i] != after[i]),
+    )
+
+
+def framework_changes(assessment: Assessment, registry: Registry) -> VersionChanges | None:
+    """What changed since the version ``assessment`` was made against; ``None`` if it is the newest."""
+    try:
+        newest = registry.framework(assessment.framework_id)
+        old = registry.framework(assessment.framework_id, assessment.framework_version)
+    except NotFound:
+        return None
+    if old is newest or old.version == newest.version:
+        return None
+    return version_changes(old, newest)

@@ -1,0 +1,185 @@
+"""The values of a self-assessment: who is assessed, who rates, the ratings, the assessment.
+
+One :class:`Assessment` rates one subject (a Kommune) in one period against one framework version;
+several raters per indicator are allowed and not-applicable is explicit (``not_applicable = true``
+and no ``value``), never zero. Every value checks itself on construction; the checks that need
+the framework live in :mod:`qframework.assessment.fit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from operator import attrgetter
+
+import attrs
+
+from ..errors import Problem, type_problem
+from ..model import slug_problems
+from ..validation import Checked
+
+__all__ = ["DEFAULT_DISAGREEMENT", "NOT_APPLICABLE", "Assessment", "Rater", "Rating", "Subject"]
+
+#: How a not-applicable rating is written in the ``value`` column of a bulk JSON file.
+NOT_APPLICABLE = "n/a"
+
+#: Default threshold for :func:`disagreements`: a spread of 0.4 is two steps on a 6-level scale.
+DEFAULT_DISAGREEMENT = 0.4
+
+
+@attrs.frozen
+class Subject(Checked):
+    """What is assessed: a Kommune (Landkreis, kreisfreie Stadt) or an organisation, with a stable id."""
+
+    id: str
+    name: str = ""
+    region: str = ""
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _id_problems("id", self.id)
+        yield from _text_problems(self, "name", "region")
+
+
+@attrs.frozen
+class Rater(Checked):
+    """One actor who rates, e.g. the Netzwerkkoordination, a Familienhebamme, a parent representative."""
+
+    id: str
+    role: str = ""
+    name: str = ""
+
+    def _problems(self) -> Iterator[Problem]:
+        yield from _id_problems("id", self.id)
+        yield from _text_problems(self, "role", "name")
+
+
+@attrs.frozen
+class Rating(Checked):
+    """One rater's judgement of one indicator.
+
+    Exactly one of ``value`` (a level of the indicator's scale) and ``not_applicable = true`` is
+    given; TOML has no null, so an absent ``value`` is how "no value" is written. ``rater`` names
+    one of the assessment's :class:`Rater` entries (``None``: the assessment's joint rating).
+    ``tier`` records which tier of a two-step standard (e.g. *Mindestvoraussetzungen*, *das Mehr*)
+    the rater finds reached; it is reported, not scored.
+    """
+
+    indicator: str
+    value: int | None = None
+    not_applicable: bool = False
+    rater: str | None = None
+    tier: str | None = None
+    evidence: str = ""
+    comment: str = ""
+
+    def _problems(self) -> Iterator[Problem]:
+        if not isinstance(self.indicator, str):
+            yield type_problem("indicator", self.indicator, "text (an indicator id)")
+        elif not self.indicator:
+            yield Problem("indicator", "must name an indicator id, got ''")
+        if self.value is not None and (isinstance(self.value, bool) or not isinstance(self.value, int)):
+            yield Problem("value", f"must be a whole number (a level of the scale), got {self.value!r}")
+        if self.value is None and not self.not_applicable:
+            yield Problem("value", "no value: give a level of the scale (value = …) or set not_applicable = true")
+        elif self.value is not None and self.not_applicable is True:
+            yield Problem("not_applicable", "a rating is either a value or not_applicable = true, not both")
+        if self.not_applicable is True and self.tier is not None:
+            yield Problem("tier", "a not-applicable rating names no tier")
+        if self.rater is not None:
+            yield from _id_problems("rater", self.rater, "rater")
+        if self.tier is not None and not isinstance(self.tier, str):
+            yield type_problem("tier", self.tier, "text")
+        if type(self.evidence) is not str or type(self.comment) is not str:
+            yield from _text_problems(self, "evidence", "comment")
+
+
+@attrs.frozen
+class Assessment(Checked):
+    """One self-assessment of one subject (Kommune) in one period against one framework version.
+
+    ``success_definition`` holds the organisation's own "Definition gelungener …" text that
+    KQS-style frameworks ask for before rating. One rater may rate an indicator only once.
+    """
+
+    framework_id: str
+    framework_version: str
+    subject: Subject
+    period: str
+    ratings: tuple[Rating, ...] = ()
+    raters: tuple[Rater, ...] = ()
+    notes: str = ""
+    success_definition: str = ""
+
+    def _problems(self) -> Iterator[Problem]:
+        if type(self.framework_id) is str:
+            yield from slug_problems("framework_id", self.framework_id, "framework id")
+        else:
+            yield type_problem("framework_id", self.framework_id, "text")
+        if not isinstance(self.framework_version, str):
+            yield type_problem("framework_version", self.framework_version, "text")
+        elif not self.framework_version.strip():
+            yield Problem("framework_version", "must not be empty")
+        if not isinstance(self.period, str):
+            yield type_problem("period", self.period, "text (e.g. '2024' or '2024-H1')")
+        elif not self.period.strip():
+            yield Problem("period", "must not be empty (e.g. '2024' or '2024-H1')")
+        if type(self.subject) is not Subject and not isinstance(self.subject, Subject):
+            yield type_problem("subject", self.subject, "a Subject")
+        if type(self.notes) is not str or type(self.success_definition) is not str:
+            yield from _text_problems(self, "notes", "success_definition")
+        rater_ids = [r.id for r in self.raters]
+        declared = set(rater_ids)
+        if len(declared) != len(rater_ids):
+            seen: set[str] = set()
+            for i, rid in enumerate(rater_ids):
+                if rid in seen:
+                    yield Problem(f"raters[{i}].id", f"duplicate rater {rid!r}")
+                seen.add(rid)
+        ratings = self.ratings
+        pairs: list[tuple[str, str | None] | None]
+        try:
+            pairs = list(map(_PAIR, ratings))
+            used = set(map(_RATER, ratings))
+            used.discard(None)
+            if len(set(pairs)) == len(pairs) and used <= declared:
+                return  # the common case, checked at C speed
+        except (AttributeError, TypeError):  # a broken rating from a lenient load (reported there)
+            pairs = [(r.indicator, r.rater) if isinstance(r, Rating) else None for r in ratings]
+        first: dict[tuple[str, str | None], int] = {}
+        for i, pair in enumerate(pairs):
+            if pair is None:
+                continue
+            indicator, rater = pair
+            if rater is not None and rater not in declared:
+                known = ", ".join(sorted(declared)) if declared else "none declared; add [[raters]] entries"
+                yield Problem(f"ratings[{i}].rater", f"unknown rater {rater!r} (known: {known})")
+            where = first.setdefault((indicator, rater), i)
+            if where != i:
+                who = f"rater {rater!r}" if rater is not None else "the joint rating (no rater)"
+                yield Problem(
+                    f"ratings[{i}]",
+                    f"indicator {indicator!r} is rated twice by {who} (first at ratings[{where}])",
+                )
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(subject id, period)``: what identifies an assessment within a bulk file."""
+        return (self.subject.id, self.period)
+
+
+_RATER = attrgetter("rater")
+_PAIR = attrgetter("indicator", "rater")
+
+
+def _id_problems(path: str, value: object, what: str = "") -> Iterator[Problem]:
+    """A wrong type says so ("expected text, got a whole number"); a wrong text says what an id looks like."""
+    if not isinstance(value, str):
+        yield type_problem(path, value, "text")
+    else:
+        yield from slug_problems(path, value, what)
+
+
+def _text_problems(obj: object, *names: str) -> Iterator[Problem]:
+    for name in names:
+        value = getattr(obj, name)
+        if not isinstance(value, str):
+            yield type_problem(name, value, "text")
