@@ -383,3 +383,44 @@ def milp_cost(people: Sequence[Participant], rules: AssignmentRules) -> int | No
         return None
     assert res.status == 0, res.message
     return round(res.fun)
+
+
+@st.composite
+def grouped_minimum_instances(
+    draw: st.DrawFn, *, max_participants: int = 6
+) -> tuple[list[Participant], AssignmentRules]:
+    """The family of issue 18, where HiGHS' MILP presolve returned a suboptimal point as optimal.
+
+    Every instance has all of: groups of one or two, a minimum capacity of one or two on each plain
+    topic, a mandatory topic (minimum 0), an alternative slot covering the two plain topics, two topics
+    each of which one required (so everyone assigned requires the mandatory topic), distinct required
+    topics, leaving out allowed and unranked topics allowed. Participants (4 to ``max_participants``),
+    their preferences and exclusions and the minimums vary. Kept this narrow on purpose: with
+    presolve on, it fails within 200 examples on nearly every seed (see
+    ``benchmarks/measure_property_power.py``); small enough for ``brute_force``.
+    """
+    n = draw(st.integers(4, max_participants))
+    topics = [Topic(t, title=t.upper(), capacity=Bounds(draw(st.integers(1, 2)), None)) for t in ("a", "b")]
+    topics += [Topic("c", title="C", capacity=Bounds(0, None)), Topic("alt", title="A or B", any_of=("a", "b"))]
+    all_ids = [t.id for t in topics]
+    rules = AssignmentRules(
+        topics=tuple(topics),
+        topics_per_participant=2,
+        required_topics=1,
+        mandatory_topics=("c",),
+        groups=GroupRules(size=Bounds(1, 2), regional_weight=0.0),
+        distinct_required=True,
+        allow_unassigned=True,
+        objective=Objective(allow_unranked=True),
+    )
+    people = []
+    for i in range(n):
+        prefs = draw(st.lists(st.sampled_from(all_ids), unique=True, max_size=3))
+        rest = [t for t in all_ids if t not in prefs]
+        excl = draw(st.lists(st.sampled_from(rest), unique=True, max_size=1)) if rest else []
+        people.append(
+            Participant(
+                f"k{i:02d}", name=f"Kommune {i}", region="Nord", preferences=tuple(prefs), exclusions=tuple(excl)
+            )
+        )
+    return people, rules
