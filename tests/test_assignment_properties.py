@@ -35,7 +35,7 @@ from qframework.assignment import (
     Participant,
     Topic,
     assign,
-    check,
+    check_assignment,
 )
 from qframework.errors import InfeasibleAssignment
 
@@ -147,7 +147,7 @@ def test_results_obey_every_rule(instance: tuple[list[Participant], AssignmentRu
     a = solve_or_none(people, rules)
     if a is None:
         return
-    assert check(a, people, rules) == []
+    assert check_assignment(a, people, rules) == []
     assert_rules_hold(a, people, rules)
     assert a.cost == solution_cost(topics_by_participant(a, people), people, rules)
 
@@ -178,7 +178,7 @@ def test_issue_18_instance_has_optimum_27() -> None:
     people, rules = issue_18()
     assert brute_force(people, rules) == 27
     a = assign(people, rules)
-    assert check(a, people, rules) == []
+    assert check_assignment(a, people, rules) == []
     assert a.cost == 27
 
 
@@ -199,7 +199,7 @@ def test_grouped_minimum_instances_reach_the_brute_force_optimum(
         assert a is None
     else:
         assert a is not None, "solver said infeasible, brute force found an assignment"
-        assert check(a, people, rules) == []
+        assert check_assignment(a, people, rules) == []
         assert a.cost == expected
 
 

@@ -126,6 +126,7 @@ class Program:
 
 def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple[list[Column], list[int]] | None:
     """Solve stage 1; return the columns and the indices of the chosen ones, or ``None`` if infeasible."""
+    import numpy as np
 
     cols = columns(people, rules)
     n = len(people)
@@ -203,7 +204,7 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
     # The tie-breaking term sums to < 1/4 and primary costs are integers, so stopping the MILP once
     # it is provably within 1/4 of the optimum keeps the primary cost exactly optimal while sparing
     # the solver from proving the order among near-ties.
-    largest = float(cost.max(initial=0.0)) if (cost > 0).any() else 1.0  # the largest positive cost
+    largest = float(np.max(cost)) if (cost > 0).any() else 1.0  # the largest positive cost
     gap = 0.2 / max(1.0, n * k * largest)
 
     # group counts: bundles that need an integer group-count variable
@@ -275,8 +276,8 @@ def costs(
         primary[u0 + p] = rules.unassigned_cost
         tie[u0 + p] = (n - p) * rules.unassigned_cost * width + width - 1
     # every participant picks at most topics_per_participant columns (or its unassigned variable)
-    # (``initial``: the empty case without a branch, and a call numpy 2.4 and 2.5 stubs both accept)
-    worst = rules.topics_per_participant * float(tie.max(initial=0.0))
+    # (``np.max``, not ``tie.max()``: the one spelling numpy 2.4 and 2.5 stubs both accept)
+    worst = rules.topics_per_participant * (float(np.max(tie)) if len(tie) else 0.0)
     scale = 1.0 / (4.0 * (n * worst + 1.0))
     out: np.ndarray[Any, Any] = primary + tie * scale
     return out
