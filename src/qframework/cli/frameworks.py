@@ -106,7 +106,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"{title(fw)}  ({fw.id} {fw.version}){prov(fw)}")
     if fw.publisher:
         print(f"Herausgeber: {fw.publisher}")
-    default_scale = fw.get_scale()
+    default_scale = fw.scale()
     for scale in fw.scales:
         levels = ", ".join(f"{lv.value} {lv.label}" for lv in scale.levels)
         default = " (default)" if scale.id == default_scale.id else ""
