@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 COMMANDS: dict[str, list[str]] = {
     "baseline (import attrs, cattrs, pluggy)": [sys.executable, "-c", "import attrs, cattrs, pluggy"],
@@ -33,7 +34,7 @@ COMMANDS: dict[str, list[str]] = {
 
 
 _ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-_ENV["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(), "qframework-bench-pycache")
+_ENV["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "qframework-bench-pycache")
 
 
 def cpu_seconds(command: list[str]) -> float:

@@ -16,11 +16,11 @@ its folder), which spares start-up the scan of every installed distribution's me
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import sys
-from pathlib import Path
 from typing import Any, TypeVar
 
 __all__ = ["ENV_VAR", "cache_dir", "get", "lookup", "put", "store"]
@@ -35,14 +35,22 @@ def enabled() -> bool:
     return os.environ.get(ENV_VAR, "") in ("", "0")
 
 
-def cache_dir() -> Path:
-    """Where entries live; ``QFRAMEWORK_CACHE_DIR`` overrides the user cache directory."""
+def cache_dir() -> str:
+    """Where entries live; ``QFRAMEWORK_CACHE_DIR`` overrides the user cache directory.
+
+    On Linux the XDG rule is applied here, exactly as ``platformdirs`` does it: importing
+    platformdirs costs about as much as the whole cached start-up it serves.
+    """
     override = os.environ.get("QFRAMEWORK_CACHE_DIR")
     if override:
-        return Path(override)
+        return override
+    if sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_CACHE_HOME", "")
+        base = base if base.strip() else os.path.expanduser("~/.cache")
+        return os.path.join(base, "qframework", "validated")
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("qframework")) / "validated"
+    return os.path.join(platformdirs.user_cache_dir("qframework"), "validated")
 
 
 def _fingerprint() -> str:
@@ -50,10 +58,14 @@ def _fingerprint() -> str:
     global _FINGERPRINT
     if _FINGERPRINT is None:
         digest = hashlib.sha256(sys.version.encode())
-        package = Path(__file__).parent
-        for path in sorted(package.rglob("*.py")):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+        package = os.path.dirname(os.path.abspath(__file__))
+        for folder, subfolders, names in os.walk(package):
+            subfolders.sort()
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    digest.update(os.path.relpath(os.path.join(folder, name), package).encode())
+                    with open(os.path.join(folder, name), "rb") as handle:
+                        digest.update(handle.read())
         _FINGERPRINT = digest.hexdigest()
     return _FINGERPRINT
 
@@ -72,7 +84,8 @@ def lookup(parts: tuple[bytes, ...]) -> Any:
         return None
     key = _key(parts)
     try:
-        blob = (cache_dir() / key).read_bytes()
+        with open(os.path.join(cache_dir(), key), "rb") as handle:
+            blob = handle.read()
     except OSError:
         return None
     head = _MAGIC + key.encode() + b"\n"
@@ -91,7 +104,7 @@ def store(parts: tuple[bytes, ...], obj: object) -> None:
     key = _key(parts)
     folder = cache_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
         payload = _MAGIC + key.encode() + b"\n" + pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
         import tempfile
 
@@ -99,9 +112,10 @@ def store(parts: tuple[bytes, ...], obj: object) -> None:
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
-            os.replace(tmp, folder / key)
+            os.replace(tmp, os.path.join(folder, key))
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
             raise
     except Exception:
         return

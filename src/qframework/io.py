@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union, get_args, get_origin
 
 import attrs
@@ -176,13 +175,17 @@ def _make_converter() -> cattrs.Converter:
 
     # Fields whose file key differs from their Python name (metadata "key").
     def structure_renamed(cls: Any) -> Any:
-        renames = {f.name: override(rename=f.metadata["key"]) for f in attrs.fields(cls) if "key" in f.metadata}
+        renames: dict[str, Any] = {
+            f.name: override(rename=f.metadata["key"]) for f in attrs.fields(cls) if "key" in f.metadata
+        }
         return make_dict_structure_fn(
             cls, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=False, **renames
         )
 
     def unstructure_renamed(cls: Any) -> Any:
-        renames = {f.name: override(rename=f.metadata["key"]) for f in attrs.fields(cls) if "key" in f.metadata}
+        renames: dict[str, Any] = {
+            f.name: override(rename=f.metadata["key"]) for f in attrs.fields(cls) if "key" in f.metadata
+        }
         return make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **renames)
 
     conv.register_structure_hook_factory(_renamed, structure_renamed)
@@ -297,11 +300,11 @@ class _Lenient:
             if not isinstance(data, dict):
                 self.fail(path, f"expected a table, got {_describe(data)}")
                 return FrozenMap() if origin is FrozenMap else {}
-            items = {
+            table = {
                 self.leaf(k, key_tp, join_path(path, str(k))): self.value(v, val_tp, join_path(path, str(k)))
                 for k, v in data.items()
             }
-            return FrozenMap(items) if origin is FrozenMap or tp is FrozenMap else items
+            return FrozenMap(table) if origin is FrozenMap or tp is FrozenMap else table
         if origin is Literal:
             allowed = get_args(tp)
             if data not in allowed:
@@ -371,7 +374,7 @@ def _field_types(cls: type[Any]) -> dict[str, Any]:
 
 def format_for(path: str | os.PathLike[str]) -> Format:
     """The file format a path's suffix stands for."""
-    suffix = Path(path).suffix.lower()
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
     if suffix == ".toml":
         return "toml"
     if suffix == ".json":
@@ -423,7 +426,11 @@ def load(cls: type[T], path: str | os.PathLike[str] | Traversable, *, format: Fo
     name = str(path)
     fmt = format or format_for(name)
     try:
-        raw = Path(path).read_bytes() if isinstance(path, (str, os.PathLike)) else path.read_bytes()
+        if isinstance(path, (str, os.PathLike)):
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        else:
+            raw = path.read_bytes()
     except OSError as exc:
         raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], name) from None
     if not _CACHING.get():
@@ -488,6 +495,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str | Callable[[], 
     """
     content = data() if callable(data) else data
     payload = content.encode("utf-8") if isinstance(content, str) else content
+    from pathlib import Path
+
     # Write through a symbolic link to the file it points to, rather than replacing the link.
     target = Path(os.path.realpath(path))
     folder = target.parent

@@ -90,14 +90,6 @@ def _facet_map(value: Any) -> Any:
     return FrozenMap((k, tuple(v) if isinstance(v, list) else v) for k, v in value.items())
 
 
-def _translations() -> Any:
-    return attrs.field(factory=FrozenMap, converter=_frozen_map)
-
-
-def _facets() -> Any:
-    return attrs.field(factory=FrozenMap, converter=_facet_map)
-
-
 @attrs.frozen
 class Text(Checked):
     """A title and description in one language other than the source language (German)."""
@@ -178,7 +170,7 @@ class Level(Checked):
     value: int
     label: str
     description: str = ""
-    translations: FrozenMap[str, Text] = _translations()
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         if isinstance(self.value, bool) or not isinstance(self.value, int):
@@ -198,7 +190,7 @@ class Scale(Checked):
     allow_not_applicable: bool = True
     description: str = ""
     provenance: Provenance | None = None
-    translations: FrozenMap[str, Text] = _translations()
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         yield from slug_problems("id", self.id)
@@ -234,9 +226,8 @@ class Scale(Checked):
             if level.value == value:
                 return level
         known = tuple(str(level.value) for level in self.levels)
-        raise NotFound(
-            f"scale {self.id!r} has no level {value!r} (known: {', '.join(known)})", kind="level", key=value, known=known
-        )
+        message = f"scale {self.id!r} has no level {value!r} (known: {', '.join(known)})"
+        raise NotFound(message, kind="level", key=value, known=known)
 
     def normalise(self, value: float) -> float:
         """Map a level value (or a mean of level values) to 0..1."""
@@ -251,7 +242,7 @@ class FacetValue(Checked):
     id: str
     title: str
     description: str = ""
-    translations: FrozenMap[str, Text] = _translations()
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         yield from slug_problems("id", self.id)
@@ -274,7 +265,7 @@ class Facet(Checked):
     multiple: bool = True
     description: str = ""
     provenance: Provenance | None = None
-    translations: FrozenMap[str, Text] = _translations()
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         yield from slug_problems("id", self.id)
@@ -304,7 +295,7 @@ class Tier(Checked):
     title: str
     description: str = ""
     provenance: Provenance | None = None
-    translations: FrozenMap[str, Text] = _translations()
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         yield from slug_problems("id", self.id)
@@ -340,10 +331,10 @@ class Indicator(Checked):
     description: str = ""
     scale: str | None = None
     weight: float = 1.0
-    facets: FrozenMap[str, tuple[str, ...]] = _facets()
+    facets: FrozenMap[str, tuple[str, ...]] = attrs.field(factory=FrozenMap, converter=_facet_map)
     tiers: tuple[Tier, ...] = ()
     provenance: Provenance | None = None
-    translations: FrozenMap[str, Text] = _translations()
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         yield from slug_problems("id", self.id)
@@ -370,9 +361,9 @@ class Dimension(Checked):
     title: str
     indicators: tuple[Indicator, ...]
     description: str = ""
-    facets: FrozenMap[str, tuple[str, ...]] = _facets()
+    facets: FrozenMap[str, tuple[str, ...]] = attrs.field(factory=FrozenMap, converter=_facet_map)
     provenance: Provenance | None = None
-    translations: FrozenMap[str, Text] = _translations()
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         yield from slug_problems("id", self.id)
@@ -410,7 +401,7 @@ class Framework(Checked):
     sources: tuple[Source, ...] = ()
     provenance: Provenance | None = None
     facets: tuple[Facet, ...] = ()
-    translations: FrozenMap[str, Text] = _translations()
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
     _index: dict[str, tuple[Dimension, Indicator]] = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:

@@ -40,10 +40,21 @@ def _command(argv: Sequence[str]) -> str | None:
     return next((arg for arg in argv if not arg.startswith("-")), None)
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: reads the installed version only when asked (the metadata costs start-up time)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from .. import __version__
+
+        print(f"qframework {__version__}")
+        parser.exit()
+
+
 def build_parser(*, features: bool = True) -> argparse.ArgumentParser:
     """The argument parser; ``features=False`` leaves out the domain modules' sub-commands."""
-    from .. import __version__
-
     if features:
         load_feature_modules()
 
@@ -51,7 +62,7 @@ def build_parser(*, features: bool = True) -> argparse.ArgumentParser:
         prog="qframework",
         description="Quality frameworks, assessments and assignment rules for Frühe Hilfen and Jugendhilfe.",
     )
-    parser.add_argument("--version", action="version", version=f"qframework {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("plugins", help="list installed plugins and what each registered")
