@@ -127,7 +127,7 @@ def frameworks(draw: st.DrawFn) -> Framework:
         id=draw(slugs),
         version=draw(st.sampled_from(["1.0", "2.0", "2024", "2"])),
         title=draw(texts),
-        scale=draw(st.sampled_from(scale_ids)),
+        default_scale=draw(st.sampled_from(scale_ids)),
         scales=scale_list,
         dimensions=tuple(dims),
         publisher=draw(optional_texts),

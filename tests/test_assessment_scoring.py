@@ -287,7 +287,7 @@ def test_aggregation_plugin_registered_on_a_fresh_manager() -> None:
     pm = make_plugin_manager(entry_points=False)
     pm.add_plugin(TrimmedMeanPlugin(), PluginInfo("trimmed", "0.1", __name__))
     reg = load_registry(pm)
-    assert reg.failures == []
+    assert reg.failures == ()
     assert reg.aggregations.providers["trimmed-mean"].name == "trimmed"
     assert reg.aggregations.providers["mean"].builtin
     # 1, 2, 6 -> 0.0, 0.2, 1.0; trimmed to 0.2

@@ -85,7 +85,7 @@ def test_single_valued_facet_rejects_two_values() -> None:
     ind = Indicator("x", "X", facets={"ebene": ("a", "b")}, provenance=AUTHORED)
     with pytest.raises(ValidationError) as info:
         type(fw)(
-            id=fw.id, version=fw.version, title=fw.title, scale=fw.scale, scales=fw.scales,
+            id=fw.id, version=fw.version, title=fw.title, default_scale=fw.default_scale, scales=fw.scales,
             dimensions=(type(dim)(dim.id, dim.number, dim.title, (ind,), provenance=dim.provenance),),
             sources=fw.sources, provenance=fw.provenance, facets=(facet,),
         )  # fmt: skip
@@ -98,7 +98,7 @@ def test_lookups_by_id() -> None:
     assert fw.dimension_of("steuerungsgruppe").id == "netzwerk"
     assert fw.dimension("netzwerk").number == 3
     assert [i.id for i in fw.indicators()] == ["steuerungsgruppe"]
-    assert fw.get_facet("ebene").value_ids() == {"strategisch", "operativ"}
+    assert fw.facet("ebene").value_ids() == {"strategisch", "operativ"}
     assert fw.source("brief").title == "Domain brief"
     assert fw.key == ("mini", "1.0")
     with pytest.raises(NotFound, match=r"unknown indicator 'nope' \(known: steuerungsgruppe\)"):

@@ -66,7 +66,7 @@ def test_registry_collects_frameworks_with_their_plugin() -> None:
     assert sorted(registry.frameworks) == ["a", "b"]
     assert registry.frameworks.providers["a"].name == "good"
     assert registry.registered_by("good") == {"frameworks": ["a 1.0", "b 1.0"]}
-    assert registry.failures == []
+    assert registry.failures == ()
 
 
 def test_two_plugins_registering_one_id_is_an_error_naming_both() -> None:

@@ -44,3 +44,46 @@ def test_import_loads_no_submodule_and_no_solver() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_all_and_the_export_table_agree_in_both_directions() -> None:
+    """Rule: every name in ``__all__`` resolves, and every public attribute of the package is in ``__all__``."""
+    import types
+
+    for name in qframework.__all__:
+        getattr(qframework, name)
+    public = {
+        name
+        for name in dir(qframework)
+        if not name.startswith("_") and not isinstance(getattr(qframework, name), types.ModuleType)
+    }
+    assert public <= set(qframework.__all__), public - set(qframework.__all__)
+    assert set(qframework.__all__) == set(qframework._EXPORTS) | {"__version__"}
+
+
+def test_version_comes_from_the_installed_metadata() -> None:
+    from importlib import metadata
+
+    assert qframework.__version__ == metadata.version("qframework")
+
+
+def test_the_command_line_version_is_the_installed_one(capsys: pytest.CaptureFixture[str]) -> None:
+    from qframework.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"qframework {qframework.__version__}"
+
+
+def test_listing_frameworks_does_not_import_the_domain_modules() -> None:
+    """``qframework frameworks`` starts without the assessment, assignment and programme commands."""
+    code = (
+        "import sys\n"
+        "from qframework.cli import main\n"
+        "main(['frameworks'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('qframework.cli.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = out.strip().splitlines()[-1]
+    assert loaded == str([f"qframework.cli.{m}" for m in ("_common", "_registries", "demo", "frameworks")])

@@ -21,7 +21,7 @@ from assessment_fixtures import assessment, na, rate, registry_with, small_frame
 from qframework import io
 from qframework.assessment import compare, disagreements, loads_assessments, priorities, score, version_changes
 from qframework.assignment import AssignmentProblem, Participant, assign, check_assignment
-from qframework.cli import main
+from qframework.cli import load_feature_modules, main
 from qframework.cli._registries import DOCUMENT_KINDS
 from qframework.errors import NotFound, ValidationError
 from qframework.frozen import FrozenMap
@@ -55,9 +55,12 @@ def as_json(data: Any) -> Any:
     return json.loads(json.dumps(data, default=lambda v: v.isoformat() if isinstance(v, date) else str(v)))
 
 
+load_feature_modules()  # the document kinds register themselves with their command modules
+
+
 def kind_of(data: dict[str, Any]) -> tuple[str, type[Any]]:
     """The document kind ``qframework validate`` would read this as."""
-    found = [(name, cls()) for name, detect, cls in DOCUMENT_KINDS if detect(data)]
+    found = [(name, cls()) for name, (detect, cls) in DOCUMENT_KINDS.items() if detect(data)]
     assert len(found) == 1, f"cannot tell the kind: {[n for n, _ in found]}"
     return found[0]
 
@@ -122,7 +125,7 @@ def doc_blocks() -> Iterator[tuple[str, str, str]]:
 DOC_DOCUMENTS = []
 for _name, _lang, _text in doc_blocks():
     _data = tomllib.loads(_text) if _lang == "toml" else json.loads(_text)
-    if any(detect(_data) for _, detect, _ in DOCUMENT_KINDS):
+    if any(detect(_data) for detect, _cls in DOCUMENT_KINDS.values()):
         DOC_DOCUMENTS.append(pytest.param(_data, id=_name))
 
 
@@ -272,7 +275,7 @@ def test_a_broken_document_is_refused_by_the_loader_and_the_schema(
 ) -> None:
     assert errors(kind, doc) == []  # the unbroken document is fine
     broken = _changed(doc, path, value)
-    cls = {name: cls for name, _, cls in DOCUMENT_KINDS}[kind]()
+    cls = DOCUMENT_KINDS[kind][1]()
     with pytest.raises(ValidationError):
         io.structure(broken, cls)
     assert errors(kind, broken) != []

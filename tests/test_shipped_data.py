@@ -43,7 +43,7 @@ def programme_elements(p: Programme) -> Iterator[tuple[str, Provenance | None]]:
 def test_the_three_frameworks_and_five_programmes_are_installed() -> None:
     assert set(REGISTRY.frameworks) == {"nzfh-qualitaetsrahmen", "kqs", "nds-qualitaetsstandards-fh"}
     assert len(REGISTRY.programmes) == 5
-    assert REGISTRY.failures == []
+    assert REGISTRY.failures == ()
 
 
 @pytest.mark.parametrize("framework_id", sorted(REGISTRY.frameworks))

@@ -1,15 +1,15 @@
 """qframework: one tested domain layer for quality development in German Frühe Hilfen and
 Kinder- und Jugendhilfe.
 
-The public API is re-exported here; everything not in ``__all__`` is internal.
+The public API is re-exported here; everything not in ``__all__`` is internal. ``__all__`` is
+derived from the ``_EXPORTS`` table (where each name lives), so the two cannot disagree; every
+other module-level name here is private (underscore), so ``dir(qframework)`` shows only the API.
 """
 
-from __future__ import annotations
+import importlib as _importlib
+import typing as _typing
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # the names for type checkers and IDEs; at run time they load on first use
+if _typing.TYPE_CHECKING:  # the names for type checkers and IDEs; at run time they load on first use
     from .aggregation import Aggregation
     from .assessment import (
         Assessment,
@@ -57,6 +57,7 @@ if TYPE_CHECKING:  # the names for type checkers and IDEs; at run time they load
         loads_assignment_problem,
     )
     from .errors import InfeasibleAssignment, NotFound, PluginError, Problem, QFrameworkError, ValidationError
+    from .frozen import FrozenMap
     from .hookspecs import hookimpl
     from .io import (
         dumps,
@@ -80,7 +81,7 @@ if TYPE_CHECKING:  # the names for type checkers and IDEs; at run time they load
         Text,
         Tier,
     )
-    from .plugins import PluginFailure, PluginInfo, Registry, load_registry, make_plugin_manager
+    from .plugins import PluginFailure, PluginInfo, Registered, Registry, load_registry, make_plugin_manager
     from .programme import (
         Delegate,
         Event,
@@ -102,6 +103,8 @@ if TYPE_CHECKING:  # the names for type checkers and IDEs; at run time they load
     from .template import assessment_template
     from .validation import validate
 
+    __version__: str
+
 # Where each public name lives. Importing qframework stays fast: a submodule (and the attrs
 # classes it defines) is imported the first time one of its names is used.
 _EXPORTS: dict[str, str] = {
@@ -121,6 +124,7 @@ _EXPORTS: dict[str, str] = {
     "Facet": "model",
     "FacetValue": "model",
     "Framework": "model",
+    "FrozenMap": "frozen",
     "Group": "assignment",
     "GroupRules": "assignment",
     "Indicator": "model",
@@ -142,6 +146,7 @@ _EXPORTS: dict[str, str] = {
     "Quota": "programme",
     "Rater": "assessment",
     "Rating": "assessment",
+    "Registered": "plugins",
     "Registry": "plugins",
     "Roster": "programme",
     "Scale": "model",
@@ -201,112 +206,28 @@ _EXPORTS: dict[str, str] = {
     "validate": "validation",
 }
 
-__version__ = "0.1.0"
-
-__all__ = [
-    "Aggregation",
-    "Assessment",
-    "Assignment",
-    "AssignmentProblem",
-    "AssignmentRules",
-    "Bounds",
-    "Comparison",
-    "Delegate",
-    "Dimension",
-    "DimensionChange",
-    "DimensionScore",
-    "Event",
-    "Explanation",
-    "Facet",
-    "FacetValue",
-    "Framework",
-    "Group",
-    "GroupRules",
-    "Indicator",
-    "IndicatorScore",
-    "InfeasibleAssignment",
-    "Level",
-    "NotFound",
-    "Objective",
-    "Participant",
-    "Phase",
-    "Placement",
-    "PluginError",
-    "PluginFailure",
-    "PluginInfo",
-    "Problem",
-    "Programme",
-    "Provenance",
-    "QFrameworkError",
-    "Quota",
-    "Rater",
-    "Rating",
-    "Registry",
-    "Roster",
-    "Scale",
-    "Scorecard",
-    "Segment",
-    "Source",
-    "Subject",
-    "Text",
-    "Tier",
-    "TierCount",
-    "Topic",
-    "TopicResult",
-    "ValidationError",
-    "VersionChanges",
-    "Violation",
-    "__version__",
-    "assessment_template",
-    "assign",
-    "check",
-    "check_assessment",
-    "check_assignment",
-    "check_roster",
-    "compare",
-    "describe_programme",
-    "disagreements",
-    "dumps",
-    "dumps_assessments",
-    "dumps_framework",
-    "format_comparison",
-    "format_scorecard",
-    "framework_changes",
-    "hookimpl",
-    "kind_schema",
-    "load",
-    "load_assessment",
-    "load_assessments",
-    "load_assignment_problem",
-    "load_framework",
-    "load_participants",
-    "load_programme",
-    "load_registry",
-    "load_roster",
-    "loads",
-    "loads_assessment",
-    "loads_assessments",
-    "loads_assignment_problem",
-    "loads_framework",
-    "loads_participants",
-    "loads_programme",
-    "loads_roster",
-    "make_plugin_manager",
-    "priorities",
-    "save",
-    "save_assessments",
-    "schema_for",
-    "score",
-    "score_all",
-    "validate",
-]
+__all__ = sorted([*_EXPORTS, "__version__"])
 
 
-def __getattr__(name: str) -> Any:
+def _version() -> str:
+    """The installed distribution's version; ``0+unknown`` when running from a source tree."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("qframework")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def __getattr__(name: str) -> _typing.Any:
+    if name == "__version__":  # read from the installed metadata on first use: it costs start-up time
+        value: _typing.Any = _version()
+        globals()[name] = value
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'qframework' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(_importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
 

@@ -80,8 +80,11 @@ class InfeasibleAssignment(QFrameworkError):
         super().__init__(f"{rule}: {message}")
 
 
-class NotFound(QFrameworkError, LookupError):
+class NotFound(QFrameworkError, KeyError):
     """A framework, programme, crosswalk, indicator or participant id is not known.
+
+    A :class:`KeyError` too, so that the ``Mapping`` mixins (``get``, ``in``) of read-only
+    collections work with lookups that raise it; its message is not quoted like a bare key's.
 
     Every lookup by id (``framework.dimension(id)``, ``registry.frameworks[id]``,
     ``rules.topic(id)``, …) raises this, built by :meth:`unknown`, so the message always names the
@@ -94,7 +97,7 @@ class NotFound(QFrameworkError, LookupError):
         self.known = known
         super().__init__(message)
 
-    def __str__(self) -> str:  # LookupError would quote the message like a key
+    def __str__(self) -> str:  # KeyError would quote the message like a key
         return str(self.args[0]) if self.args else ""
 
     @classmethod

@@ -11,26 +11,28 @@ including the semantic ones of the parts that could be built. Saving is atomic.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import tempfile
-import tomllib
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from enum import Enum
-from importlib.resources.abc import Traversable
-from pathlib import Path
-from typing import Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union, get_args, get_origin
 
 import attrs
-import cattrs
-import tomli_w
-from cattrs.preconf.tomllib import make_converter
+
+# json, tomllib, tomli_w, tempfile and cattrs load on first use: start-up of the command line
+# (and of every tool that imports qframework) should not pay for what a cached registry skips.
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    import cattrs
 
 from .errors import Problem, QFrameworkError, ValidationError, join_path
+from .frozen import FrozenMap
 from .model import Framework
 from .validation import deferred, problems_of
 
@@ -41,6 +43,7 @@ __all__ = [
     "dumps",
     "dumps_framework",
     "format_for",
+    "get_converter",
     "load",
     "load_framework",
     "loads",
@@ -117,19 +120,102 @@ def _strict_date(value: Any, _: Any) -> date:
     raise _WrongType(f"expected a date (YYYY-MM-DD), got {_describe(value)}")
 
 
+def _is_frozen_map(tp: Any) -> bool:
+    return tp is FrozenMap or get_origin(tp) is FrozenMap
+
+
+def _map_args(tp: Any) -> tuple[Any, Any]:
+    args = get_args(tp)
+    return (args[0], args[1]) if len(args) == 2 else (str, Any)
+
+
+def file_key(field: attrs.Attribute[Any]) -> str:
+    """The key a field has in files: ``metadata={"key": ...}`` where it differs from the Python name.
+
+    ``Framework.default_scale`` is ``scale`` in files (``Framework.scale()`` is the lookup).
+    """
+    key = field.metadata.get("key")
+    return str(key) if key else field.alias or field.name
+
+
+def _renamed(cls: Any) -> bool:
+    return isinstance(cls, type) and attrs.has(cls) and any("key" in f.metadata for f in attrs.fields(cls))
+
+
 def _make_converter() -> cattrs.Converter:
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+    from cattrs.preconf.tomllib import make_converter
+
     conv = make_converter(forbid_extra_keys=True, omit_if_default=True, detailed_validation=False)
     conv.register_structure_hook(str, _strict_str)
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(float, _strict_float)
     conv.register_structure_hook(bool, _strict_bool)
     conv.register_structure_hook(date, _strict_date)
+
+    # FrozenMap is an ordinary table (TOML) or object (JSON) in files.
+    def structure_map_factory(tp: Any) -> Callable[[Any, Any], Any]:
+        key_tp, value_tp = _map_args(tp)
+        inner = conv.get_structure_hook(dict[key_tp, value_tp])  # type: ignore[valid-type]
+
+        def structure_map(value: Any, _: Any) -> FrozenMap[Any, Any]:
+            if not isinstance(value, dict):
+                raise _WrongType(f"expected a table, got {_describe(value)}")
+            return FrozenMap(inner(value, dict))
+
+        return structure_map
+
+    def unstructure_map_factory(tp: Any) -> Callable[[Any], Any]:
+        key_tp, value_tp = _map_args(tp)
+        inner = conv.get_unstructure_hook(dict[key_tp, value_tp])  # type: ignore[valid-type]
+        return lambda value: inner(dict(value))
+
+    conv.register_structure_hook_factory(_is_frozen_map, structure_map_factory)
+    conv.register_unstructure_hook_factory(_is_frozen_map, unstructure_map_factory)
+
+    # Fields whose file key differs from their Python name (metadata "key").
+    def structure_renamed(cls: Any) -> Any:
+        renames: dict[str, Any] = {
+            f.name: override(rename=f.metadata["key"]) for f in attrs.fields(cls) if "key" in f.metadata
+        }
+        return make_dict_structure_fn(
+            cls, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=False, **renames
+        )
+
+    def unstructure_renamed(cls: Any) -> Any:
+        renames: dict[str, Any] = {
+            f.name: override(rename=f.metadata["key"]) for f in attrs.fields(cls) if "key" in f.metadata
+        }
+        return make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **renames)
+
+    conv.register_structure_hook_factory(_renamed, structure_renamed)
+    conv.register_unstructure_hook_factory(_renamed, unstructure_renamed)
     return conv
 
 
-#: The converter every qframework file goes through. Plugins and tools that need to turn a
-#: qframework object into plain data should use it (or :func:`unstructure`) rather than their own.
-converter: cattrs.Converter = _make_converter()
+_CONVERTER: cattrs.Converter | None = None
+
+
+def get_converter() -> cattrs.Converter:
+    """The converter every qframework file goes through (``qframework.io.converter``), built on first use.
+
+    Plugins and tools that need to turn a qframework object into plain data should use it (or
+    :func:`unstructure`) rather than their own.
+    """
+    global _CONVERTER
+    if _CONVERTER is None:
+        _CONVERTER = _make_converter()
+    return _CONVERTER
+
+
+if TYPE_CHECKING:
+    converter: cattrs.Converter
+
+
+def __getattr__(name: str) -> Any:
+    if name == "converter":
+        return get_converter()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # -- structure ---------------------------------------------------------------------------------
@@ -142,7 +228,7 @@ def structure(data: Any, cls: type[T], *, file: str | None = None) -> T:
     """
     try:
         with deferred():
-            obj = converter.structure(data, cls)
+            obj = get_converter().structure(data, cls)
     except Exception:
         problems: list[Problem] = []
         with deferred():
@@ -209,15 +295,16 @@ class _Lenient:
                 return tuple(self.value(v, a, f"{path}[{i}]") for i, (v, a) in enumerate(zip(data, args, strict=True)))
             items = [self.value(v, item_tp, f"{path}[{i}]") for i, v in enumerate(data)]
             return tuple(items) if origin is not list else items
-        if origin in (dict, Mapping_abc, typing.Mapping):
-            key_tp, val_tp = get_args(tp) or (str, Any)
+        if origin in (dict, Mapping_abc, typing.Mapping, FrozenMap) or tp is FrozenMap:
+            key_tp, val_tp = _map_args(tp)
             if not isinstance(data, dict):
                 self.fail(path, f"expected a table, got {_describe(data)}")
-                return {}
-            return {
+                return FrozenMap() if origin is FrozenMap else {}
+            table = {
                 self.leaf(k, key_tp, join_path(path, str(k))): self.value(v, val_tp, join_path(path, str(k)))
                 for k, v in data.items()
             }
+            return FrozenMap(table) if origin is FrozenMap or tp is FrozenMap else table
         if origin is Literal:
             allowed = get_args(tp)
             if data not in allowed:
@@ -228,7 +315,7 @@ class _Lenient:
 
     def leaf(self, data: Any, tp: Any, path: str) -> Any:
         try:
-            return converter.structure(data, tp)
+            return get_converter().structure(data, tp)
         except _WrongType as exc:
             self.fail(path, str(exc))
         except Exception as exc:
@@ -249,14 +336,15 @@ class _Lenient:
         for field in attrs.fields(cls):
             if not field.init:
                 continue
-            key = field.alias or field.name
+            key = file_key(field)
+            arg = field.alias or field.name
             known.add(key)
             fpath = join_path(path, key)
             if key in data:
-                kwargs[key] = self.value(data[key], hints[field.name], fpath)
+                kwargs[arg] = self.value(data[key], hints[field.name], fpath)
             elif field.default is attrs.NOTHING:
                 self.fail(fpath, "missing required key")
-                kwargs[key] = None
+                kwargs[arg] = None
         for key in data:
             if key not in known:
                 self.fail(join_path(path, str(key)), f"unknown key (expected one of: {', '.join(sorted(known))})")
@@ -286,7 +374,7 @@ def _field_types(cls: type[Any]) -> dict[str, Any]:
 
 def format_for(path: str | os.PathLike[str]) -> Format:
     """The file format a path's suffix stands for."""
-    suffix = Path(path).suffix.lower()
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
     if suffix == ".toml":
         return "toml"
     if suffix == ".json":
@@ -304,11 +392,15 @@ def parse(text: str | bytes, *, format: Format = "toml", file: str | None = None
         except UnicodeDecodeError as exc:
             raise ValidationError([Problem("", f"not UTF-8 text (byte {exc.start})")], file) from None
     if format == "toml":
+        import tomllib
+
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ValidationError([Problem("", f"TOML syntax error: {exc}")], file) from None
     if format == "json":
+        import json
+
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
@@ -327,15 +419,43 @@ def load(cls: type[T], path: str | os.PathLike[str] | Traversable, *, format: Fo
     """Read, parse and validate a file; the format follows the suffix unless given.
 
     ``path`` may also be a :class:`importlib.resources.abc.Traversable`, which is how plugins
-    load the data files inside their package.
+    load the data files inside their package. While plugins register their data (inside
+    :func:`caching_loads`), a file whose content was validated before comes from the
+    validated-data cache (see :mod:`qframework._cache`).
     """
     name = str(path)
     fmt = format or format_for(name)
     try:
-        raw = path.read_bytes() if isinstance(path, Traversable) else Path(path).read_bytes()
+        if isinstance(path, (str, os.PathLike)):
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        else:
+            raw = path.read_bytes()
     except OSError as exc:
         raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], name) from None
-    return loads(cls, raw, format=fmt, file=name)
+    if not _CACHING.get():
+        return loads(cls, raw, format=fmt, file=name)
+    from . import _cache
+
+    cached = _cache.get(cls, raw, fmt)
+    if cached is not None:
+        return cached
+    obj = loads(cls, raw, format=fmt, file=name)
+    _cache.put(cls, raw, fmt, obj)
+    return obj
+
+
+_CACHING: ContextVar[bool] = ContextVar("qframework_caching_loads", default=False)
+
+
+@contextmanager
+def caching_loads() -> Iterator[None]:
+    """Let :func:`load` use the validated-data cache (the registry turns it on for plugin data)."""
+    token = _CACHING.set(True)
+    try:
+        yield
+    finally:
+        _CACHING.reset(token)
 
 
 # -- unstructure / dump / save -----------------------------------------------------------------
@@ -343,7 +463,7 @@ def load(cls: type[T], path: str | os.PathLike[str] | Traversable, *, format: Fo
 
 def unstructure(obj: Any) -> Any:
     """Plain data (dicts, lists, str, numbers, dates) for any qframework object."""
-    return converter.unstructure(obj)
+    return get_converter().unstructure(obj)
 
 
 def _json_default(value: Any) -> Any:
@@ -356,8 +476,12 @@ def dumps(obj: Any, *, format: Format = "toml") -> str:
     """Serialise a qframework object as TOML or JSON text (lossless: ``loads(dumps(x)) == x``)."""
     data = unstructure(obj)
     if format == "toml":
+        import tomli_w
+
         return tomli_w.dumps(data, multiline_strings=True)
     if format == "json":
+        import json
+
         return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
     raise ValueError(f"format must be 'toml' or 'json', got {format!r}")
 
@@ -371,11 +495,15 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str | Callable[[], 
     """
     content = data() if callable(data) else data
     payload = content.encode("utf-8") if isinstance(content, str) else content
+    from pathlib import Path
+
     # Write through a symbolic link to the file it points to, rather than replacing the link.
     target = Path(os.path.realpath(path))
     folder = target.parent
     if target.is_dir():
         raise QFrameworkError(f"cannot write {path}: it is a folder")
+    import tempfile
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -419,16 +547,19 @@ def save(obj: Any, path: str | os.PathLike[str], *, format: Format | None = None
 # -- frameworks --------------------------------------------------------------------------------
 
 
-def load_framework(path: str | os.PathLike[str] | Traversable) -> Framework:
-    """Load and validate a framework file (``.toml`` or ``.json``)."""
+def load_framework(path: str | os.PathLike[str] | Traversable, *, registry: object = None) -> Framework:
+    """Load and validate a framework file (``.toml`` or ``.json``).
+
+    ``registry`` is accepted (and unused) so that every ``load_X`` has the same signature.
+    """
     return load(Framework, path)
 
 
-def loads_framework(text: str | bytes, format: Format = "toml", *, file: str | None = None) -> Framework:
+def loads_framework(text: str | bytes, *, format: Format = "toml", file: str | None = None) -> Framework:
     """Parse and validate a framework from text."""
     return loads(Framework, text, format=format, file=file)
 
 
-def dumps_framework(framework: Framework, format: Format = "toml") -> str:
+def dumps_framework(framework: Framework, *, format: Format = "toml") -> str:
     """Serialise a framework as TOML or JSON."""
     return dumps(framework, format=format)

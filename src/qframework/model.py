@@ -14,12 +14,14 @@ them with validation deferred and then reports every problem of a file at once (
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from typing import Literal, get_args
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Literal, TypeVar, get_args
 
 import attrs
 
-from .errors import NotFound, Problem
+from .errors import NotFound, Problem, type_problem
+from .frozen import FrozenMap
 from .validation import Checked, repeats
 
 __all__ = [
@@ -62,8 +64,30 @@ def slug_problems(path: str, value: object, what: str = "") -> Iterator[Problem]
 
 
 def _text_problem(path: str, value: object) -> Iterator[Problem]:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
+        yield type_problem(path, value, "text")
+    elif not value.strip():
         yield Problem(path, "must not be empty")
+
+
+def _optional_text_problem(path: str, value: object) -> Iterator[Problem]:
+    if not isinstance(value, str):
+        yield type_problem(path, value, "text")
+
+
+def _frozen_map(value: Any) -> Any:
+    """Converter: a plain dict (or any mapping) becomes a :class:`FrozenMap`; other values pass
+    through unchanged so that validation can report them."""
+    if isinstance(value, FrozenMap) or not isinstance(value, Mapping):
+        return value
+    return FrozenMap(value)
+
+
+def _facet_map(value: Any) -> Any:
+    """Converter for ``facets``: a mapping of facet id to a tuple of value ids (lists become tuples)."""
+    if not isinstance(value, Mapping):
+        return value
+    return FrozenMap((k, tuple(v) if isinstance(v, list) else v) for k, v in value.items())
 
 
 @attrs.frozen
@@ -75,9 +99,13 @@ class Text(Checked):
 
     def _problems(self) -> Iterator[Problem]:
         yield from _text_problem("title", self.title)
+        yield from _optional_text_problem("description", self.description)
 
 
 def _translation_problems(translations: Mapping[str, Text]) -> Iterator[Problem]:
+    if not isinstance(translations, Mapping):
+        yield type_problem("translations", translations, "a table")
+        return
     for lang in translations:
         if not re.match(r"^[a-z]{2}(-[A-Z]{2})?$", lang):
             yield Problem(f"translations.{lang}", "language must be a code such as 'en' or 'en-GB'")
@@ -97,7 +125,9 @@ class Source(Checked):
     def _problems(self) -> Iterator[Problem]:
         yield from slug_problems("id", self.id)
         yield from _text_problem("title", self.title)
-        if self.url and not re.match(r"^https?://", self.url):
+        yield from _optional_text_problem("url", self.url)
+        yield from _optional_text_problem("note", self.note)
+        if isinstance(self.url, str) and self.url and not re.match(r"^https?://", self.url):
             yield Problem("url", f"must start with http:// or https://, got {self.url!r}")
 
 
@@ -140,12 +170,13 @@ class Level(Checked):
     value: int
     label: str
     description: str = ""
-    translations: dict[str, Text] = attrs.field(factory=dict)
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         if isinstance(self.value, bool) or not isinstance(self.value, int):
             yield Problem("value", f"must be a whole number, got {self.value!r}")
         yield from _text_problem("label", self.label)
+        yield from _optional_text_problem("description", self.description)
         yield from _translation_problems(self.translations)
 
 
@@ -159,11 +190,12 @@ class Scale(Checked):
     allow_not_applicable: bool = True
     description: str = ""
     provenance: Provenance | None = None
-    translations: dict[str, Text] = attrs.field(factory=dict)
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         yield from slug_problems("id", self.id)
         yield from _text_problem("title", self.title)
+        yield from _optional_text_problem("description", self.description)
         yield from _translation_problems(self.translations)
         if len(self.levels) < 2:
             yield Problem("levels", f"a scale needs at least 2 levels, got {len(self.levels)}")
@@ -193,7 +225,9 @@ class Scale(Checked):
         for level in self.levels:
             if level.value == value:
                 return level
-        raise NotFound(f"scale {self.id!r} has no level {value!r}")
+        known = tuple(str(level.value) for level in self.levels)
+        message = f"scale {self.id!r} has no level {value!r} (known: {', '.join(known)})"
+        raise NotFound(message, kind="level", key=value, known=known)
 
     def normalise(self, value: float) -> float:
         """Map a level value (or a mean of level values) to 0..1."""
@@ -208,11 +242,12 @@ class FacetValue(Checked):
     id: str
     title: str
     description: str = ""
-    translations: dict[str, Text] = attrs.field(factory=dict)
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         yield from slug_problems("id", self.id)
         yield from _text_problem("title", self.title)
+        yield from _optional_text_problem("description", self.description)
         yield from _translation_problems(self.translations)
 
 
@@ -230,11 +265,12 @@ class Facet(Checked):
     multiple: bool = True
     description: str = ""
     provenance: Provenance | None = None
-    translations: dict[str, Text] = attrs.field(factory=dict)
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         yield from slug_problems("id", self.id)
         yield from _text_problem("title", self.title)
+        yield from _optional_text_problem("description", self.description)
         if not self.values:
             yield Problem("values", "a facet needs at least one value")
         for i, value_id in repeats([v.id for v in self.values]):
@@ -259,17 +295,21 @@ class Tier(Checked):
     title: str
     description: str = ""
     provenance: Provenance | None = None
-    translations: dict[str, Text] = attrs.field(factory=dict)
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         yield from slug_problems("id", self.id)
         yield from _text_problem("title", self.title)
+        yield from _optional_text_problem("description", self.description)
         if self.provenance is None:
             yield Problem("provenance", "provenance missing: say where this tier's text comes from")
         yield from _translation_problems(self.translations)
 
 
 def _facet_problems(facets: Mapping[str, tuple[str, ...]]) -> Iterator[Problem]:
+    if not isinstance(facets, Mapping):
+        yield type_problem("facets", facets, "a table")
+        return
     for facet_id, values in facets.items():
         if not values:
             yield Problem(f"facets.{facet_id}", "list at least one value or leave the facet out")
@@ -291,14 +331,15 @@ class Indicator(Checked):
     description: str = ""
     scale: str | None = None
     weight: float = 1.0
-    facets: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    facets: FrozenMap[str, tuple[str, ...]] = attrs.field(factory=FrozenMap, converter=_facet_map)
     tiers: tuple[Tier, ...] = ()
     provenance: Provenance | None = None
-    translations: dict[str, Text] = attrs.field(factory=dict)
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         yield from slug_problems("id", self.id)
         yield from _text_problem("title", self.title)
+        yield from _optional_text_problem("description", self.description)
         if isinstance(self.weight, bool) or not isinstance(self.weight, (int, float)) or not self.weight > 0:
             yield Problem("weight", f"must be > 0, got {self.weight!r}")
         if self.scale is not None and not is_slug(self.scale):
@@ -320,15 +361,16 @@ class Dimension(Checked):
     title: str
     indicators: tuple[Indicator, ...]
     description: str = ""
-    facets: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    facets: FrozenMap[str, tuple[str, ...]] = attrs.field(factory=FrozenMap, converter=_facet_map)
     provenance: Provenance | None = None
-    translations: dict[str, Text] = attrs.field(factory=dict)
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         yield from slug_problems("id", self.id)
         if isinstance(self.number, bool) or not isinstance(self.number, int) or self.number < 1:
             yield Problem("number", f"must be a whole number ≥ 1, got {self.number!r}")
         yield from _text_problem("title", self.title)
+        yield from _optional_text_problem("description", self.description)
         if not self.indicators:
             yield Problem("indicators", "a dimension needs at least one indicator")
         yield from _facet_problems(self.facets)
@@ -337,18 +379,21 @@ class Dimension(Checked):
         yield from _translation_problems(self.translations)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Framework(Checked):
     """A published (or locally agreed) quality framework.
 
-    ``scale`` is the id of the default scale among ``scales``. Dimension and indicator ids are
-    unique within the framework, so ratings and crosswalks can name an indicator by its id alone.
+    ``default_scale`` is the id of the default scale among ``scales`` (the key ``scale`` in files).
+    Dimension and indicator ids are unique within the framework, so ratings and crosswalks can name
+    an indicator by its id alone. Every lookup by id (:meth:`dimension`, :meth:`indicator`,
+    :meth:`dimension_of`, :meth:`scale`, :meth:`facet`, :meth:`source`) raises
+    :class:`~qframework.errors.NotFound` naming the known ids.
     """
 
     id: str
     version: str
     title: str
-    scale: str
+    default_scale: str = attrs.field(metadata={"key": "scale"})
     scales: tuple[Scale, ...]
     dimensions: tuple[Dimension, ...]
     publisher: str = ""
@@ -356,8 +401,8 @@ class Framework(Checked):
     sources: tuple[Source, ...] = ()
     provenance: Provenance | None = None
     facets: tuple[Facet, ...] = ()
-    translations: dict[str, Text] = attrs.field(factory=dict)
-    _index: dict[str, tuple[Dimension, Indicator]] = attrs.field(init=False, repr=False, eq=False)
+    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
+    _index: dict[str, tuple[Dimension, Indicator]] = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         index: dict[str, tuple[Dimension, Indicator]] = {}
@@ -372,6 +417,7 @@ class Framework(Checked):
         yield from slug_problems("id", self.id)
         yield from _text_problem("version", self.version)
         yield from _text_problem("title", self.title)
+        yield from _optional_text_problem("description", self.description)
         if self.provenance is None:
             yield Problem("provenance", "provenance missing: say where this framework comes from")
         yield from _translation_problems(self.translations)
@@ -385,8 +431,8 @@ class Framework(Checked):
         scale_ids = {s.id for s in self.scales}
         for i, scale_id in repeats([s.id for s in self.scales]):
             yield Problem(f"scales[{i}].id", f"duplicate scale id {scale_id!r}")
-        if self.scale not in scale_ids:
-            yield Problem("scale", _unknown("scale", self.scale, scale_ids))
+        if self.default_scale not in scale_ids:
+            yield Problem("scale", _unknown("scale", self.default_scale, scale_ids))
 
         facets = {f.id: f for f in self.facets}
         for i, facet_id in repeats([f.id for f in self.facets]):
@@ -461,52 +507,68 @@ class Framework(Checked):
         return (self.id, self.version)
 
     def dimension(self, dimension_id: str) -> Dimension:
+        """The dimension with ``dimension_id``."""
         for dim in self.dimensions:
             if dim.id == dimension_id:
                 return dim
-        raise NotFound(_unknown("dimension", dimension_id, [d.id for d in self.dimensions]))
+        raise NotFound.unknown("dimension", dimension_id, [d.id for d in self.dimensions])
 
     def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with ``indicator_id``, in whichever dimension it is."""
         try:
             return self._index[indicator_id][1]
         except KeyError:
-            raise NotFound(_unknown("indicator", indicator_id, self._index)) from None
+            raise NotFound.unknown("indicator", indicator_id, self._index) from None
 
     def dimension_of(self, indicator_id: str) -> Dimension:
+        """The dimension that holds the indicator ``indicator_id``."""
         try:
             return self._index[indicator_id][0]
         except KeyError:
-            raise NotFound(_unknown("indicator", indicator_id, self._index)) from None
+            raise NotFound.unknown("indicator", indicator_id, self._index) from None
 
     def indicators(self) -> Iterator[Indicator]:
         """Every indicator, in dimension order."""
         for dim in self.dimensions:
             yield from dim.indicators
 
-    def get_scale(self, scale_id: str | None = None) -> Scale:
-        """The scale with ``scale_id``, or the default scale."""
-        wanted = self.scale if scale_id is None else scale_id
-        for scale in self.scales:
-            if scale.id == wanted:
-                return scale
-        raise NotFound(_unknown("scale", wanted, [s.id for s in self.scales]))
+    def scale(self, scale_id: str | None = None) -> Scale:
+        """The scale with ``scale_id``, or the default scale when ``scale_id`` is None."""
+        wanted = self.default_scale if scale_id is None else scale_id
+        return _find("scale", wanted, self.scales)
 
     def scale_of(self, indicator: Indicator | str) -> Scale:
         """The scale an indicator is rated on."""
         ind = self.indicator(indicator) if isinstance(indicator, str) else indicator
-        return self.get_scale(ind.scale)
+        return self.scale(ind.scale)
 
-    def get_facet(self, facet_id: str) -> Facet:
-        for facet in self.facets:
-            if facet.id == facet_id:
-                return facet
-        raise NotFound(_unknown("facet", facet_id, [f.id for f in self.facets]))
+    def facet(self, facet_id: str) -> Facet:
+        """The facet with ``facet_id``."""
+        return _find("facet", facet_id, self.facets)
 
     def source(self, source_id: str) -> Source:
-        for source in self.sources:
-            if source.id == source_id:
-                return source
-        raise NotFound(_unknown("source", source_id, [s.id for s in self.sources]))
+        """The source with ``source_id``."""
+        return _find("source", source_id, self.sources)
+
+    def get_scale(self, scale_id: str | None = None) -> Scale:
+        """Deprecated: use :meth:`scale`."""
+        warnings.warn("Framework.get_scale() is deprecated; use Framework.scale()", DeprecationWarning, stacklevel=2)
+        return self.scale(scale_id)
+
+    def get_facet(self, facet_id: str) -> Facet:
+        """Deprecated: use :meth:`facet`."""
+        warnings.warn("Framework.get_facet() is deprecated; use Framework.facet()", DeprecationWarning, stacklevel=2)
+        return self.facet(facet_id)
+
+
+_E = TypeVar("_E", Scale, Facet, Source)
+
+
+def _find(kind: str, wanted: str, elements: Iterable[_E]) -> _E:
+    for element in elements:
+        if element.id == wanted:
+            return element
+    raise NotFound.unknown(kind, wanted, [e.id for e in elements])
 
 
 def _unknown(what: str, value: object, known: object) -> str:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
-from importlib import metadata
+import sys
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
@@ -22,6 +23,7 @@ import pluggy
 
 from . import hookspecs
 from .errors import NotFound, PluginError, ValidationError
+from .frozen import FrozenMap
 from .hookspecs import PROJECT_NAME
 from .model import Framework
 
@@ -36,6 +38,7 @@ __all__ = [
     "PluginFailure",
     "PluginInfo",
     "PluginManager",
+    "Registered",
     "Registry",
     "load_registry",
     "make_plugin_manager",
@@ -135,55 +138,130 @@ def make_plugin_manager(*, entry_points: bool = True, builtins: bool = True) -> 
 def _load_entry_points(pm: PluginManager) -> None:
     allowed = _allowed_names()
     found: set[str] = set()
-    for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        found.add(ep.name)
-        if allowed is not None and ep.name not in allowed:
+    for name, value, version in _entry_points():
+        found.add(name)
+        if allowed is not None and name not in allowed:
             continue
-        if ep.name in pm.infos:
-            pm.failures.append(PluginFailure(ep.name, "two installed plugins use this name; the second is ignored"))
+        if name in pm.infos:
+            pm.failures.append(PluginFailure(name, "two installed plugins use this name; the second is ignored"))
             continue
-        version = ep.dist.version if ep.dist is not None else None
         try:
-            plugin = ep.load()
+            plugin = _load_entry_point(value)
         except Exception as exc:
-            pm.failures.append(PluginFailure(ep.name, f"cannot be imported: {type(exc).__name__}: {exc}"))
+            pm.failures.append(PluginFailure(name, f"cannot be imported: {type(exc).__name__}: {exc}"))
             continue
-        pm.add_plugin(plugin, PluginInfo(ep.name, version, ep.value))
+        pm.add_plugin(plugin, PluginInfo(name, version, value))
     if allowed is not None:
         for name in sorted(allowed - found):
             pm.failures.append(PluginFailure(name, f"named in {ENV_VAR} but not installed"))
+
+
+def _path_stamps() -> tuple[tuple[str, int], ...]:
+    """The import path with each folder's modification time: installing a distribution changes it."""
+    stamps = []
+    for entry in sys.path:
+        try:
+            stamps.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            stamps.append((entry, 0))
+    return tuple(stamps)
+
+
+def _entry_points() -> list[tuple[str, str, str | None]]:
+    """``(name, value, distribution version)`` of every entry point in the group, by name.
+
+    Scanning every installed distribution's metadata costs more than the rest of start-up; the
+    result is kept in the cache (:mod:`qframework._cache`) under the import path and its folders'
+    modification times.
+    """
+    from . import _cache
+
+    key = (b"entry-points", ENTRY_POINT_GROUP.encode(), repr(_path_stamps()).encode())
+    cached = _cache.lookup(key)
+    if isinstance(cached, list):
+        return cached
+    from importlib import metadata
+
+    found = [
+        (ep.name, ep.value, ep.dist.version if ep.dist is not None else None)
+        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+    ]
+    _cache.store(key, found)
+    return found
+
+
+_ENTRY_POINT_VALUE = re.compile(r"^(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
+
+
+def _load_entry_point(value: str) -> object:
+    """What ``importlib.metadata.EntryPoint.load`` returns for ``module:attr``, without importing it."""
+    match = _ENTRY_POINT_VALUE.match(value)
+    if match is None:
+        raise ValueError(f"malformed entry point {value!r}")
+    obj: object = importlib.import_module(match.group("module"))
+    for part in (match.group("attr") or "").split("."):
+        if part:
+            obj = getattr(obj, part)
+    return obj
 
 
 def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", version))
 
 
-@attrs.define
-class Registered(Generic[T]):
-    """Objects of one kind by id, each with the plugin that registered it."""
+class Registered(Mapping[str, T]):
+    """Objects of one kind by id: a read-only mapping; :meth:`provider` says which plugin registered one.
 
-    kind: str
-    items: dict[str, T] = attrs.field(factory=dict)
-    providers: dict[str, PluginInfo] = attrs.field(factory=dict)
+    ``registry.frameworks["kqs"]`` raises :class:`~qframework.errors.NotFound` (naming the known
+    ids) for an unknown id; ``get``, ``in``, ``keys``, ``items``, ``values`` and ``len`` work as on
+    any mapping. Nothing in it can be changed: a registry is shared by every caller in a process.
+    """
+
+    __slots__ = ("_items", "_providers", "kind")
+
+    def __init__(
+        self, kind: str, items: Mapping[str, T] | None = None, providers: Mapping[str, PluginInfo] | None = None
+    ) -> None:
+        self.kind = kind
+        self._items: FrozenMap[str, T] = FrozenMap(items or {})
+        self._providers: FrozenMap[str, PluginInfo] = FrozenMap(providers or {})
 
     def __getitem__(self, key: str) -> T:
         try:
-            return self.items[key]
+            return self._items[key]
         except KeyError:
-            known = ", ".join(sorted(self.items)) or "none installed"
-            raise NotFound(f"unknown {self.kind} {key!r} (known: {known})") from None
+            raise NotFound.unknown(self.kind, key, self._items) from None
 
     def __contains__(self, key: object) -> bool:
-        return key in self.items
+        return key in self._items
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.items)
+        return iter(self._items)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self._items)
 
-    def values(self) -> Iterable[T]:
-        return self.items.values()
+    def __repr__(self) -> str:
+        return f"Registered({self.kind!r}, {sorted(self._items)!r})"
+
+    def provider(self, key: str) -> PluginInfo:
+        """The plugin that registered ``key``."""
+        self[key]  # raises NotFound for an unknown id
+        return self._providers[key]
+
+    @property
+    def providers(self) -> FrozenMap[str, PluginInfo]:
+        """The plugin of every id (read-only)."""
+        return self._providers
+
+
+class _Collecting(Generic[T]):
+    """What :func:`load_registry` fills while the hooks run; frozen into a :class:`Registered` at the end."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.items: dict[str, T] = {}
+        self.providers: dict[str, PluginInfo] = {}
 
     def add(self, key: str, obj: T, info: PluginInfo) -> None:
         if key in self.items and self.providers[key].name != info.name:
@@ -194,21 +272,25 @@ class Registered(Generic[T]):
         self.items[key] = obj
         self.providers[key] = info
 
+    def freeze(self) -> Registered[T]:
+        return Registered(self.kind, self.items, self.providers)
 
-@attrs.define
+
+@attrs.frozen(eq=False)
 class Registry:
-    """Everything the installed plugins registered.
+    """Everything the installed plugins registered; read-only, and shared (see :func:`load_registry`).
 
     ``frameworks`` holds the newest version of each framework id; ``framework_versions`` every
-    version a plugin ships, by ``(id, version)``.
+    version a plugin ships, by ``(id, version)``. Two registries are equal only if they are the
+    same object.
     """
 
     frameworks: Registered[Framework] = attrs.field(factory=lambda: Registered("framework"))
-    framework_versions: dict[tuple[str, str], Framework] = attrs.field(factory=dict)
+    framework_versions: FrozenMap[tuple[str, str], Framework] = attrs.field(factory=FrozenMap)
     programmes: Registered[Programme] = attrs.field(factory=lambda: Registered("programme"))
     aggregations: Registered[Aggregation] = attrs.field(factory=lambda: Registered("aggregation"))
-    plugins: dict[str, PluginInfo] = attrs.field(factory=dict)
-    failures: list[PluginFailure] = attrs.field(factory=list)
+    plugins: FrozenMap[str, PluginInfo] = attrs.field(factory=FrozenMap)
+    failures: tuple[PluginFailure, ...] = ()
 
     def framework(self, framework_id: str, version: str | None = None) -> Framework:
         """A framework by id, in the newest version or in the one asked for."""
@@ -218,16 +300,21 @@ class Registry:
             return self.framework_versions[(framework_id, version)]
         except KeyError:
             have = sorted(v for (i, v) in self.framework_versions if i == framework_id)
+            if not have:
+                raise NotFound.unknown("framework", framework_id, self.frameworks) from None
             raise NotFound(
-                f"framework {framework_id!r} version {version!r} is not installed"
-                + (f" (installed: {', '.join(have)})" if have else "")
+                f"framework {framework_id!r} version {version!r} is not installed (installed: {', '.join(have)})",
+                kind="framework version",
+                key=version,
+                known=tuple(have),
             ) from None
 
     def registered_by(self, plugin: str) -> dict[str, list[str]]:
         """What one plugin registered, by kind."""
         out: dict[str, list[str]] = {}
-        for (fid, version), _ in sorted(self.framework_versions.items()):
-            if self.frameworks.providers.get(fid) and self.frameworks.providers[fid].name == plugin:
+        for fid, version in sorted(self.framework_versions):
+            info = self.frameworks.providers.get(fid)
+            if info is not None and info.name == plugin:
                 out.setdefault("frameworks", []).append(f"{fid} {version}")
         for kind, reg in (("programmes", self.programmes), ("aggregations", self.aggregations)):
             ids = [key for key, info in reg.providers.items() if info.name == plugin]
@@ -280,29 +367,69 @@ def _id(obj: Any) -> str:
     return str(obj.id)
 
 
-def load_registry(pm: PluginManager | None = None) -> Registry:
+_CACHE: dict[object, Registry] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _installation_key() -> object:
+    """What decides which plugins load: ``QFRAMEWORK_PLUGINS`` and the import path's folders.
+
+    Installing or removing a distribution changes its site-packages folder (and so the folder's
+    modification time), which is cheaper to check than scanning every distribution's entry points.
+    """
+    return (os.environ.get(ENV_VAR), _path_stamps())
+
+
+def load_registry(pm: PluginManager | None = None, *, refresh: bool = False) -> Registry:
     """Call every plugin's hooks and collect what they register.
 
-    Raises :class:`PluginError` when two plugins register the same id. Plugins that fail are
-    listed in ``Registry.failures`` and left out.
+    Without ``pm`` the registry of the installed plugins is built once per process and returned
+    again (the same object) while the installed plugins and ``QFRAMEWORK_PLUGINS`` stay the same;
+    ``refresh=True`` rebuilds it. A registry built from an explicitly passed plugin manager is
+    never cached. Raises :class:`PluginError` when two plugins register the same id. Plugins that
+    fail are listed in ``Registry.failures`` and left out.
     """
-    pm = pm if pm is not None else make_plugin_manager()
-    registry = Registry(plugins=dict(pm.infos))
+    if pm is not None:
+        return _build_registry(pm)
+    key = _installation_key()
+    with _CACHE_LOCK:
+        cached = None if refresh else _CACHE.get(key)
+        if cached is None:
+            cached = _build_registry(make_plugin_manager())
+            _CACHE.clear()
+            _CACHE[key] = cached
+        return cached
+
+
+def _build_registry(pm: PluginManager) -> Registry:
+    frameworks: _Collecting[Framework] = _Collecting("framework")
+    programmes: _Collecting[Programme] = _Collecting("programme")
+    aggregations: _Collecting[Aggregation] = _Collecting("aggregation")
+    versions: dict[tuple[str, str], Framework] = {}
 
     def add_framework(obj: object, info: PluginInfo) -> None:
         assert isinstance(obj, Framework)
-        owner = registry.frameworks.providers.get(obj.id)
+        owner = frameworks.providers.get(obj.id)
         if owner is not None and owner.name != info.name:
-            registry.frameworks.add(obj.id, obj, info)  # raises, naming both plugins
-        if obj.key in registry.framework_versions:
+            frameworks.add(obj.id, obj, info)  # raises, naming both plugins
+        if obj.key in versions:
             raise PluginError(f"plugin {info} registers framework {obj.id!r} version {obj.version!r} twice")
-        registry.framework_versions[obj.key] = obj
-        current = registry.frameworks.items.get(obj.id)
+        versions[obj.key] = obj
+        current = frameworks.items.get(obj.id)
         if current is None or _version_key(obj.version) > _version_key(current.version):
-            registry.frameworks.add(obj.id, obj, info)
+            frameworks.add(obj.id, obj, info)
 
-    _call_each(pm, "qframework_frameworks", add_framework)
-    _call_each(pm, "qframework_aggregations", lambda obj, info: registry.aggregations.add(_id(obj), obj, info))
-    _call_each(pm, "qframework_programmes", lambda obj, info: registry.programmes.add(_id(obj), obj, info))
-    registry.failures = list(pm.failures)
-    return registry
+    from .io import caching_loads
+
+    with caching_loads():
+        _call_each(pm, "qframework_frameworks", add_framework)
+        _call_each(pm, "qframework_aggregations", lambda obj, info: aggregations.add(_id(obj), obj, info))
+        _call_each(pm, "qframework_programmes", lambda obj, info: programmes.add(_id(obj), obj, info))
+    return Registry(
+        frameworks=frameworks.freeze(),
+        framework_versions=FrozenMap(versions),
+        programmes=programmes.freeze(),
+        aggregations=aggregations.freeze(),
+        plugins=FrozenMap(pm.infos),
+        failures=tuple(pm.failures),
+    )

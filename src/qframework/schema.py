@@ -33,6 +33,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 import attrs
 
+from .io import file_key
+
 __all__ = [
     "DRAFT",
     "SCHEMA_KINDS",
@@ -223,8 +225,8 @@ class _Builder:
                 if default is not _NO_DEFAULT:
                     prop = {**prop, "default": default}
             else:
-                required.append(field.name)
-            properties[field.name] = prop
+                required.append(file_key(field))
+            properties[file_key(field)] = prop
         out: dict[str, Any] = {"title": _title(cls), "type": "object"}
         doc = _class_doc(cls)
         if doc:

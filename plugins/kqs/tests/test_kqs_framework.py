@@ -123,7 +123,7 @@ def test_requirements_are_authored_and_phrased_like_the_model_family(kqs: Framew
 
 
 def test_scale_is_authored_self_assessment(kqs: Framework) -> None:
-    scale = kqs.get_scale()
+    scale = kqs.scale()
     assert scale.id == "kqs-selbstbewertung"
     assert [(lv.value, lv.label) for lv in scale.levels] == [
         (0, "nicht beschrieben"),
@@ -137,7 +137,7 @@ def test_scale_is_authored_self_assessment(kqs: Framework) -> None:
 
 
 def test_sgb8_79a_facet(kqs: Framework) -> None:
-    facet = kqs.get_facet("sgb8-79a")
+    facet = kqs.facet("sgb8-79a")
     assert [(v.id, v.title) for v in facet.values] == SGB8_79A
     assert facet.multiple
     assert facet.provenance.kind == "paraphrased" and facet.provenance.source == "sgb8-79a-text"

@@ -66,7 +66,7 @@ def all_elements(fw: Framework):
 
 
 def test_plugin_registers_the_framework_without_failures(registry) -> None:
-    assert registry.failures == []
+    assert registry.failures == ()
     assert list(registry.frameworks) == [FRAMEWORK_ID]
     assert registry.framework(FRAMEWORK_ID, "2021").version == "2021"
 
@@ -147,7 +147,7 @@ def test_version_string_is_declared_ours(fw: Framework) -> None:
 
 
 def test_tier_aware_scale(fw: Framework) -> None:
-    scale = fw.scales[[s.id for s in fw.scales].index(fw.scale)]
+    scale = fw.scales[[s.id for s in fw.scales].index(fw.default_scale)]
     assert [(lv.value, lv.label) for lv in scale.levels] == [
         (0, "nicht erfüllt"),
         (1, "Mindestvoraussetzungen erfüllt"),

@@ -185,7 +185,7 @@ def test_gegenstand_comes_from_grundlagen(framework: Framework) -> None:
 
 
 def test_default_scale_is_six_point_agreement(framework: Framework) -> None:
-    assert framework.scale == "zustimmung-6"
+    assert framework.default_scale == "zustimmung-6"
     scale = next(s for s in framework.scales if s.id == "zustimmung-6")
     assert [level.value for level in scale.levels] == [1, 2, 3, 4, 5, 6]
     assert scale.level(1).label == "stimme gar nicht zu"
@@ -204,7 +204,7 @@ def test_default_scale_marks_unknown_labels(framework: Framework) -> None:
 
 
 def test_second_scale_is_authored(framework: Framework) -> None:
-    others = [s for s in framework.scales if s.id != framework.scale]
+    others = [s for s in framework.scales if s.id != framework.default_scale]
     assert others
     for scale in others:
         assert scale.provenance.kind == "authored"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
 import textwrap
-from pathlib import Path
 from typing import Any
 
 from ..errors import ValidationError
@@ -75,7 +75,7 @@ def _load_framework_arg(value: str, version: str | None = None) -> Any:
     """A framework given as an installed id or as a file path."""
     from ..io import load_framework
 
-    if value.endswith((".toml", ".json")) or Path(value).exists():
+    if value.endswith((".toml", ".json")) or os.path.exists(value):
         return load_framework(value)
     return _registry().framework(value, version)
 
@@ -106,7 +106,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"{title(fw)}  ({fw.id} {fw.version}){prov(fw)}")
     if fw.publisher:
         print(f"Herausgeber: {fw.publisher}")
-    default_scale = fw.get_scale()
+    default_scale = fw.scale()
     for scale in fw.scales:
         levels = ", ".join(f"{lv.value} {lv.label}" for lv in scale.levels)
         default = " (default)" if scale.id == default_scale.id else ""
@@ -145,7 +145,7 @@ def _framework_cls() -> type[Any]:
     return Framework
 
 
-DOCUMENT_KINDS.append(("framework", lambda data: "dimensions" in data, _framework_cls))
+DOCUMENT_KINDS.register("framework", lambda data: "dimensions" in data, _framework_cls)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -156,23 +156,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
         try:
             fmt = format_for(name)
             try:
-                raw = Path(name).read_bytes()
+                with open(name, "rb") as handle:
+                    raw = handle.read()
             except OSError as exc:
                 raise ValidationError([_problem("", f"cannot read file: {exc.strerror or exc}")], name) from None
             data = parse(raw, format=fmt, file=name)
             if not isinstance(data, dict):
                 raise ValidationError([_problem("", "expected a table at the top level")], name)
             kind = args.kind
-            candidates = [k for k in DOCUMENT_KINDS if (k[0] == kind if kind else k[1](data))]
-            if kind and not candidates:
-                known = ", ".join(repr(k[0]) for k in DOCUMENT_KINDS)
+            if kind and kind not in DOCUMENT_KINDS:
+                known = ", ".join(repr(k) for k in DOCUMENT_KINDS)
                 raise ValidationError([_problem("", f"unknown kind {kind!r} (known: {known})")], name)
+            candidates = [kind] if kind else DOCUMENT_KINDS.detect(data)
             if not candidates:
-                known = ", ".join(k[0] for k in DOCUMENT_KINDS)
+                known = ", ".join(DOCUMENT_KINDS)
                 raise ValidationError(
                     [_problem("", f"cannot tell what kind of file this is; pass --kind ({known})")], name
                 )
-            label, _, cls_factory = candidates[0]
+            label = candidates[0]
+            _, cls_factory = DOCUMENT_KINDS[label]
             structure(data, cls_factory(), file=name)
             if not args.quiet:
                 print(f"{name}: valid {label}")

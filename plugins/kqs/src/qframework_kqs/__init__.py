@@ -9,22 +9,22 @@ sources; the numbering, the requirement texts and the rating scale were written 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from importlib.resources import files
 
 from qframework import Framework, Programme, hookimpl, load_framework, load_programme
 
-DATA = files(__name__) / "data"
+DATA = os.path.join(os.path.dirname(__file__), "data")  # not importlib.resources: faster start-up
 
 
 @hookimpl
 def qframework_frameworks(register: Callable[[Framework], None]) -> None:
     """KQS, Modellversion 2."""
-    register(load_framework(DATA / "kqs-modellversion-2.toml"))
+    register(load_framework(os.path.join(DATA, "kqs-modellversion-2.toml")))
 
 
 @hookimpl
 def qframework_programmes(register: Callable[[Programme], None]) -> None:
     """Lower Saxony's § 79a model project (2016) and its 2019 follow-up."""
-    register(load_programme(DATA / "nds-79a-modellprojekt-2016.toml"))
-    register(load_programme(DATA / "nds-79a-modellprojekt-2019.toml"))
+    register(load_programme(os.path.join(DATA, "nds-79a-modellprojekt-2016.toml")))
+    register(load_programme(os.path.join(DATA, "nds-79a-modellprojekt-2019.toml")))

@@ -8,22 +8,22 @@ handbook's 25 standards are not known to this project (see the README and the da
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from importlib.resources import files
 
 from qframework import Framework, Programme, hookimpl, load_framework, load_programme
 
-DATA = files(__name__) / "data"
+DATA = os.path.join(os.path.dirname(__file__), "data")  # not importlib.resources: faster start-up
 
 
 @hookimpl
 def qframework_frameworks(register: Callable[[Framework], None]) -> None:
     """The Qualitätsstandards Frühe Hilfen Niedersachsen (three topics, two-tier standards)."""
-    register(load_framework(DATA / "nds-qualitaetsstandards-fh.toml"))
+    register(load_framework(os.path.join(DATA, "nds-qualitaetsstandards-fh.toml")))
 
 
 @hookimpl
 def qframework_programmes(register: Callable[[Programme], None]) -> None:
     """The Qualitätszirkel 2019–2021 and the Qualitätswerkstätten 2024."""
-    register(load_programme(DATA / "nds-qualitaetszirkel-2019.toml"))
-    register(load_programme(DATA / "nds-qualitaetswerkstaetten-2024.toml"))
+    register(load_programme(os.path.join(DATA, "nds-qualitaetszirkel-2019.toml")))
+    register(load_programme(os.path.join(DATA, "nds-qualitaetswerkstaetten-2024.toml")))
