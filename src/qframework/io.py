@@ -478,12 +478,36 @@ def dumps(obj: Any, *, format: Format = "toml") -> str:
     if format == "toml":
         import tomli_w
 
+        if not isinstance(data, dict):
+            raise QFrameworkError(
+                f"TOML cannot hold {type(obj).__name__} at the top level (a TOML document is a table); use JSON"
+            )
+        missing = _none_path(data, "")
+        if missing is not None:
+            raise QFrameworkError(f"TOML has no empty value, but {missing or 'the value'} is None; use JSON")
         return tomli_w.dumps(data, multiline_strings=True)
     if format == "json":
         import json
 
         return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
     raise ValueError(f"format must be 'toml' or 'json', got {format!r}")
+
+
+def _none_path(data: Any, path: str) -> str | None:
+    """The path of the first ``None`` in plain data (TOML cannot write one), or ``None``."""
+    if data is None:
+        return path
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found = _none_path(value, join_path(path, str(key)))
+            if found is not None:
+                return found
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found = _none_path(value, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes | str | Callable[[], bytes | str]) -> None:
