@@ -35,11 +35,13 @@ from .hookspecs import PROJECT_NAME
 from .model import Framework
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from .aggregation import Aggregation
     from .io import Format
     from .programme import Programme
 
-    DataPath = str | os.PathLike[str]
+    DataPath = str | os.PathLike[str] | Traversable
 
 __all__ = [
     "BUILTIN_PLUGINS",
@@ -337,11 +339,14 @@ def _programme_file(path: DataPath) -> Programme | _Deferred:
     from . import _cache
     from .io import format_for
 
-    file = os.fspath(path)
+    file = str(path)
     fmt = format_for(file)
     try:
-        with open(file, "rb") as handle:
-            raw = handle.read()
+        if isinstance(path, (str, os.PathLike)):
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        else:
+            raw = path.read_bytes()
     except OSError as exc:
         raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], file) from None
     known = _cache.lookup(_id_parts(raw, fmt))
@@ -439,6 +444,11 @@ def _expect(kind: str) -> type[Any]:
     return Aggregation
 
 
+def _is_data_path(obj: object) -> bool:
+    """A file path, or an :class:`importlib.resources.abc.Traversable` (a file inside a package)."""
+    return isinstance(obj, (str, os.PathLike)) or callable(getattr(obj, "read_bytes", None))
+
+
 #: The kinds a plugin may register by a data file's path, and how each file is read.
 _FILE_LOADERS: dict[str, Callable[[DataPath], object]] = {
     "frameworks": _framework_file,
@@ -457,8 +467,8 @@ def _call_each(pm: PluginManager, hook_name: str, handle: Callable[[Any, PluginI
 
         def register(obj: object, _info: PluginInfo = info) -> None:
             nonlocal expected
-            if isinstance(obj, (str, os.PathLike)) and kind in _FILE_LOADERS:
-                obj = _FILE_LOADERS[kind](obj)
+            if kind in _FILE_LOADERS and _is_data_path(obj):
+                obj = _FILE_LOADERS[kind](cast("DataPath", obj))
                 if isinstance(obj, _Deferred):
                     handle(obj, _info)
                     return
