@@ -238,3 +238,24 @@ def test_builtin_aggregations_come_through_the_hook() -> None:
     registry = load_registry(make_plugin_manager(entry_points=False))
     assert {"mean", "median"} <= set(registry.aggregations)
     assert registry.aggregations.providers["mean"].builtin
+
+
+def test_a_framework_file_registered_by_path_is_loaded_and_validated(tmp_path: Path) -> None:
+    good = tmp_path / "mini.toml"
+    good.write_text(VALID, encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(VALID.replace('scale = "vier"', 'scale = "fuenf"'), encoding="utf-8")
+
+    class PathPlugin:
+        def __init__(self, path: object) -> None:
+            self.path = path
+
+        @hookimpl
+        def qframework_frameworks(self, register: Callable[[Any], None]) -> None:
+            register(self.path)
+
+    registry = load_registry(manager(text=PathPlugin(str(good)), broken=PathPlugin(bad)))
+    assert registry.frameworks["mini"] == loads_framework(VALID)
+    assert registry.frameworks.provider("mini").name == "text"
+    assert [f.plugin for f in registry.failures] == ["broken"]
+    assert "unknown scale 'fuenf'" in registry.failures[0].message

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import os
 import pickle
+import subprocess
+import sys
+import textwrap
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from test_io import VALID
 
-from qframework import Framework, NotFound, loads_framework
+from qframework import Framework, NotFound, PluginError, Programme, Registry, hookimpl, load_programme, loads_framework
 from qframework import _cache as cache
 from qframework.cli._registries import DocumentKinds
 from qframework.io import caching_loads, load
-from qframework.plugins import PluginInfo, Registered, load_registry, make_plugin_manager
+from qframework.plugins import PluginInfo, PluginManager, Registered, load_registry, make_plugin_manager
 
 
 @pytest.fixture
@@ -175,6 +178,181 @@ def test_concurrent_writers_leave_one_complete_entry(cache_dir: Path) -> None:
     assert all(found == value for found in seen)
     assert [p.name for p in cache_dir.iterdir() if p.name.endswith(".tmp")] == []
     assert len(os.listdir(cache_dir)) == 1
+
+
+# -- data files registered by path --------------------------------------------------------------
+
+PROGRAMME = """\
+id = "runde-1"
+title = "Testprogramm"
+framework = "mini"
+
+[rules]
+topics = [
+    { id = "netzwerk" },
+]
+
+[provenance]
+kind = "authored"
+note = "test"
+
+[rules_provenance]
+kind = "authored"
+note = "test"
+"""
+
+
+class FilePlugin:
+    """A plugin registering programme files by path, as the shipped plugins do."""
+
+    def __init__(self, *paths: Path) -> None:
+        self.paths = paths
+
+    @hookimpl
+    def qframework_programmes(self, register: Callable[[Path], None]) -> None:
+        for path in self.paths:
+            register(path)
+
+
+def _manager(**plugins: object) -> PluginManager:
+    pm = make_plugin_manager(entry_points=False)
+    for name, plugin in plugins.items():
+        pm.add_plugin(plugin, PluginInfo(name, "0.1", f"tests.{name}"))
+    return pm
+
+
+def test_a_programme_file_validated_before_is_listed_at_once_and_built_on_access(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    path = _write(tmp_path / "runde.toml", PROGRAMME)
+    for _ in range(2):  # the first build validates the file, the second finds its id in the cache
+        registry = load_registry(_manager(files=FilePlugin(path)))
+        assert registry.failures == ()
+        assert list(registry.programmes) == ["runde-1"]
+        assert registry.registered_by("files") == {"programmes": ["runde-1"]}
+        programme = registry.programmes["runde-1"]
+        assert isinstance(programme, Programme)
+        assert programme == load_programme(path)
+        assert registry.programmes["runde-1"] is programme  # built once
+        assert dict(registry.programmes.items()) == {"runde-1": programme}
+
+
+def test_the_id_recorded_for_a_file_is_used_only_for_the_same_bytes(tmp_path: Path, cache_dir: Path) -> None:
+    path = _write(tmp_path / "runde.toml", PROGRAMME)
+    load_registry(_manager(files=FilePlugin(path)))
+    _write(path, PROGRAMME.replace('id = "runde-1"', 'id = "runde-2"'))
+    registry = load_registry(_manager(files=FilePlugin(path)))
+    assert list(registry.programmes) == ["runde-2"]
+    assert registry.programmes["runde-2"].id == "runde-2"
+
+
+def test_a_deferred_programme_is_built_from_the_bytes_its_id_was_recorded_for(tmp_path: Path, cache_dir: Path) -> None:
+    path = _write(tmp_path / "runde.toml", PROGRAMME)
+    load_registry(_manager(files=FilePlugin(path)))
+    registry = load_registry(_manager(files=FilePlugin(path)))
+    path.unlink()  # gone before first access: the registry still holds what it listed
+    for entry in cache_dir.iterdir():
+        entry.unlink()
+    assert registry.programmes["runde-1"].title == "Testprogramm"
+
+
+def test_an_invalid_programme_file_is_named_every_time_and_the_others_load(tmp_path: Path, cache_dir: Path) -> None:
+    good = _write(tmp_path / "good.toml", PROGRAMME)
+    bad = _write(tmp_path / "bad.toml", PROGRAMME.replace('id = "runde-1"', 'id = "Runde 1"'))
+    for _ in range(2):
+        registry = load_registry(_manager(broken=FilePlugin(bad), fine=FilePlugin(good)))
+        assert [f.plugin for f in registry.failures] == ["broken"]
+        assert "bad.toml: id" in registry.failures[0].message
+        assert list(registry.programmes) == ["runde-1"]
+
+
+def test_a_missing_programme_file_is_a_named_failure(tmp_path: Path, cache_dir: Path) -> None:
+    registry = load_registry(_manager(missing=FilePlugin(tmp_path / "nope.toml")))
+    assert [f.plugin for f in registry.failures] == ["missing"]
+    assert "cannot read file" in registry.failures[0].message
+
+
+def test_two_plugins_registering_one_programme_file_id_is_an_error(tmp_path: Path, cache_dir: Path) -> None:
+    one = _write(tmp_path / "one.toml", PROGRAMME)
+    two = _write(tmp_path / "two.toml", PROGRAMME)
+    load_registry(_manager(one=FilePlugin(one)))  # warm: the second build defers both
+    for _ in range(2):
+        with pytest.raises(PluginError, match="programme 'runde-1' is registered by two plugins"):
+            load_registry(_manager(one=FilePlugin(one), two=FilePlugin(two)))
+
+
+def test_unusable_cache_entries_fall_back_to_loading(tmp_path: Path, cache_dir: Path) -> None:
+    path = _write(tmp_path / "runde.toml", PROGRAMME)
+    load_registry(_manager(files=FilePlugin(path)))
+    for entry in cache_dir.iterdir():
+        entry.write_bytes(b"qframework-cache-1\nnot-the-key\n" + pickle.dumps("runde-9"))
+    registry = load_registry(_manager(files=FilePlugin(path)))
+    assert list(registry.programmes) == ["runde-1"]
+    assert registry.programmes["runde-1"] == load_programme(path)
+
+
+def test_first_access_from_many_threads_builds_one_object(tmp_path: Path, cache_dir: Path) -> None:
+    path = _write(tmp_path / "runde.toml", PROGRAMME)
+    load_registry(_manager(files=FilePlugin(path)))
+    registry = load_registry(_manager(files=FilePlugin(path)))
+    seen: list[Programme] = []
+    threads = [threading.Thread(target=lambda: seen.append(registry.programmes["runde-1"])) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 8 and all(p is seen[0] for p in seen)
+
+
+def _snapshot(registry: Registry) -> dict[str, object]:
+    """Everything a caller can read from a registry, objects included."""
+    return {
+        "frameworks": dict(registry.frameworks.items()),
+        "framework providers": dict(registry.frameworks.providers),
+        "framework versions": dict(registry.framework_versions),
+        "programmes": dict(registry.programmes.items()),
+        "programme providers": dict(registry.programmes.providers),
+        "aggregations": sorted(registry.aggregations),
+        "plugins": dict(registry.plugins),
+        "failures": registry.failures,
+        "registered": {name: registry.registered_by(name) for name in registry.plugins},
+    }
+
+
+def test_the_installed_registry_is_the_same_with_and_without_the_cache(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("QFRAMEWORK_PLUGINS", raising=False)
+    cold = _snapshot(load_registry(make_plugin_manager()))  # fills the cache
+    warm = _snapshot(load_registry(make_plugin_manager()))  # frameworks unpickled, programmes deferred
+    monkeypatch.setenv("QFRAMEWORK_NO_CACHE", "1")
+    uncached = _snapshot(load_registry(make_plugin_manager()))
+    assert warm == cold == uncached
+    assert len(uncached["programmes"]) == 5  # type: ignore[arg-type]
+    assert uncached["failures"] == ()
+
+
+def test_listing_the_installed_plugins_does_not_build_programmes(cache_dir: Path) -> None:
+    """What keeps start-up fast: with a warm cache, plugins and frameworks need no programme module."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from qframework import load_registry
+        registry = load_registry()
+        listed = (sorted(registry.frameworks), [registry.registered_by(p) for p in registry.plugins])
+        print("qframework.programme" in sys.modules, "qframework.assignment" in sys.modules)
+        registry.programmes["qdfh-2019"]
+        print("qframework.programme" in sys.modules)
+        """
+    )
+    env = {**os.environ, "QFRAMEWORK_CACHE_DIR": str(cache_dir)}
+    env.pop("QFRAMEWORK_PLUGINS", None)
+    env.pop("QFRAMEWORK_NO_CACHE", None)
+    run = [sys.executable, "-c", script]
+    cold = subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout.split()
+    warm = subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert cold == ["True", "True", "True"]  # first start: every file is validated
+    assert warm == ["False", "False", "True"]
 
 
 # -- document kinds ----------------------------------------------------------------------------

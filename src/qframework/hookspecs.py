@@ -7,11 +7,15 @@ found through the entry-point group ``qframework``::
     my_framework = "my_package.plugin"
 
 Each hook receives a ``register`` callback; call it once per object you contribute. The core
-decides what to do with duplicates and failures, so a plugin stays declarative.
+decides what to do with duplicates and failures, so a plugin stays declarative. Frameworks and
+programmes may also be registered by the path of their data file (``register(path)``): the core
+loads and validates it, and builds a programme whose file it validated before only when it is
+first used, which keeps ``qframework plugins`` and every tool's start-up fast.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -42,13 +46,13 @@ def hookimpl(func: _F) -> _F:
 
 
 @hookspec
-def qframework_frameworks(register: Callable[[Framework], None]) -> None:
-    """Register quality frameworks: call ``register(framework)`` for each :class:`~qframework.Framework`."""
+def qframework_frameworks(register: Callable[[Framework | str | os.PathLike[str]], None]) -> None:
+    """Register quality frameworks: call ``register`` with each :class:`~qframework.Framework` or its file's path."""
 
 
 @hookspec
-def qframework_programmes(register: Callable[[Programme], None]) -> None:
-    """Register quality-development programmes: call ``register(programme)`` for each :class:`~qframework.Programme`."""
+def qframework_programmes(register: Callable[[Programme | str | os.PathLike[str]], None]) -> None:
+    """Register programmes: call ``register`` with each :class:`~qframework.Programme` or its file's path."""
 
 
 @hookspec

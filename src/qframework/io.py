@@ -18,15 +18,15 @@ import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union, get_args, get_origin
 
 import attrs
 
-# json, tomllib, tomli_w, tempfile and cattrs load on first use: start-up of the command line
-# (and of every tool that imports qframework) should not pay for what a cached registry skips.
+# datetime, json, tomllib, tomli_w, tempfile and cattrs load on first use: start-up of the command
+# line (and of every tool that imports qframework) should not pay for what a cached registry skips.
 if TYPE_CHECKING:
+    from datetime import date
     from importlib.resources.abc import Traversable
 
     import cattrs
@@ -57,16 +57,22 @@ __all__ = [
 T = TypeVar("T")
 Format = Literal["toml", "json"]
 
-_TYPE_WORDS = {
-    str: "text",
-    int: "a whole number",
-    float: "a number",
-    bool: "true or false",
-    dict: "a table",
-    list: "a list",
-    date: "a date (YYYY-MM-DD)",
-    datetime: "a date and time",
-}
+
+def _type_word(tp: Any) -> str:
+    """How a problem names a type: "a whole number" rather than ``int``."""
+    from datetime import date, datetime
+
+    words = {
+        str: "text",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        dict: "a table",
+        list: "a list",
+        date: "a date (YYYY-MM-DD)",
+        datetime: "a date and time",
+    }
+    return words.get(tp, getattr(tp, "__name__", str(tp)))
 
 
 def _describe(value: object) -> str:
@@ -108,6 +114,8 @@ def _strict_bool(value: Any, _: Any) -> bool:
 
 
 def _strict_date(value: Any, _: Any) -> date:
+    from datetime import date, datetime
+
     if isinstance(value, datetime):
         raise _WrongType(f"expected a date (YYYY-MM-DD), got {_describe(value)}")
     if isinstance(value, date):
@@ -151,6 +159,8 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(float, _strict_float)
     conv.register_structure_hook(bool, _strict_bool)
+    from datetime import date
+
     conv.register_structure_hook(date, _strict_date)
 
     # FrozenMap is an ordinary table (TOML) or object (JSON) in files.
@@ -323,7 +333,7 @@ class _Lenient:
                 allowed = ", ".join(str(m.value) for m in tp)
                 self.fail(path, f"must be one of {allowed}, got {_describe(data)}")
             else:
-                self.fail(path, f"expected {_TYPE_WORDS.get(tp, getattr(tp, '__name__', str(tp)))}: {exc}")
+                self.fail(path, f"expected {_type_word(tp)}: {exc}")
         return None
 
     def attrs_class(self, data: Any, cls: type[Any], path: str) -> Any:
@@ -467,6 +477,8 @@ def unstructure(obj: Any) -> Any:
 
 
 def _json_default(value: Any) -> Any:
+    from datetime import date, datetime
+
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")

@@ -6,6 +6,13 @@ A plugin that fails to import, has a misspelt hook or raises inside a hook is re
 :class:`PluginFailure` under its name; the others still load. :func:`load_registry` calls the
 hooks and returns a :class:`Registry` of everything registered, by id, with the plugin that
 supplied each object.
+
+A plugin may register a data file by its path instead of an object. A framework file is loaded
+at once (``plugins`` lists framework versions); a programme file whose exact bytes were validated
+before is registered under the id the validated-data cache recorded for them, and built on first
+access (``registry.programmes[id]``): listing plugins and frameworks then never imports the
+programme and assignment modules. A programme file not seen before is loaded at once, so an
+invalid one is named in ``Registry.failures`` exactly as an invalid object would be.
 """
 
 from __future__ import annotations
@@ -16,20 +23,25 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import attrs
 import pluggy
 
 from . import hookspecs
-from .errors import NotFound, PluginError, ValidationError
+from .errors import NotFound, PluginError, Problem, ValidationError
 from .frozen import FrozenMap
 from .hookspecs import PROJECT_NAME
 from .model import Framework
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from .aggregation import Aggregation
+    from .io import Format
     from .programme import Programme
+
+    DataPath = str | os.PathLike[str] | Traversable
 
 __all__ = [
     "BUILTIN_PLUGINS",
@@ -217,20 +229,42 @@ class Registered(Mapping[str, T]):
     any mapping. Nothing in it can be changed: a registry is shared by every caller in a process.
     """
 
-    __slots__ = ("_items", "_providers", "kind")
+    __slots__ = ("_built", "_items", "_providers", "kind")
 
     def __init__(
-        self, kind: str, items: Mapping[str, T] | None = None, providers: Mapping[str, PluginInfo] | None = None
+        self,
+        kind: str,
+        items: Mapping[str, T | _Deferred] | None = None,
+        providers: Mapping[str, PluginInfo] | None = None,
     ) -> None:
         self.kind = kind
-        self._items: FrozenMap[str, T] = FrozenMap(items or {})
+        self._items: FrozenMap[str, T | _Deferred] = FrozenMap(items or {})
         self._providers: FrozenMap[str, PluginInfo] = FrozenMap(providers or {})
+        self._built: dict[str, T] = {}  # deferred entries, once built
 
     def __getitem__(self, key: str) -> T:
         try:
-            return self._items[key]
+            value = self._items[key]
         except KeyError:
             raise NotFound.unknown(self.kind, key, self._items) from None
+        if isinstance(value, _Deferred):
+            return self._build(key, value)
+        return value
+
+    def _build(self, key: str, deferred: _Deferred) -> T:
+        """Build a deferred entry once (under a lock: a registry is shared between threads)."""
+        with _BUILD_LOCK:
+            built = self._built.get(key)
+            if built is None:
+                try:
+                    built = cast(T, deferred.build())
+                except ValidationError as exc:
+                    raise PluginError(
+                        f"plugin {self._providers[key]} shipped invalid data for {self.kind} {key!r}:\n"
+                        + "\n".join(exc.lines())
+                    ) from None
+                self._built[key] = built
+            return built
 
     def __contains__(self, key: object) -> bool:
         return key in self._items
@@ -255,15 +289,89 @@ class Registered(Mapping[str, T]):
         return self._providers
 
 
+_BUILD_LOCK = threading.RLock()
+
+
+class _Deferred:
+    """A programme file registered under the id the cache recorded for its bytes; built on first access.
+
+    The bytes are kept, so the object built later is made from exactly the bytes whose id was
+    recorded, whatever happens to the file meanwhile.
+    """
+
+    __slots__ = ("file", "fmt", "id", "raw")
+
+    def __init__(self, id: str, raw: bytes, fmt: str, file: str) -> None:
+        self.id = id
+        self.raw = raw
+        self.fmt = fmt
+        self.file = file
+
+    def __repr__(self) -> str:
+        return f"<deferred programme {self.id!r} from {self.file}>"
+
+    def build(self) -> Programme:
+        programme = _programme_from_bytes(self.raw, self.fmt, self.file)
+        if programme.id != self.id:  # cannot happen while the cache key covers the bytes and the code
+            raise PluginError(f"{self.file}: the cache recorded programme {self.id!r}, the file holds {programme.id!r}")
+        return programme
+
+
+def _id_parts(raw: bytes, fmt: str) -> tuple[bytes, ...]:
+    """Cache key of the id a programme file's exact bytes define (written only after they validated)."""
+    return (b"programme-id", fmt.encode(), raw)
+
+
+def _programme_from_bytes(raw: bytes, fmt: str, file: str) -> Programme:
+    from . import _cache
+    from .io import loads
+    from .programme import Programme
+
+    programme = _cache.get(Programme, raw, fmt)
+    if programme is None:
+        programme = loads(Programme, raw, format=cast("Format", fmt), file=file)
+        _cache.put(Programme, raw, fmt, programme)
+    return programme
+
+
+def _programme_file(path: DataPath) -> Programme | _Deferred:
+    """A programme file: deferred when the cache knows its bytes' id, else loaded (and validated) now."""
+    from . import _cache
+    from .io import format_for
+
+    file = str(path)
+    fmt = format_for(file)
+    try:
+        if isinstance(path, (str, os.PathLike)):
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        else:
+            raw = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], file) from None
+    known = _cache.lookup(_id_parts(raw, fmt))
+    if isinstance(known, str):
+        return _Deferred(known, raw, fmt, file)
+    programme = _programme_from_bytes(raw, fmt, file)
+    _cache.store(_id_parts(raw, fmt), programme.id)
+    return programme
+
+
+def _framework_file(path: DataPath) -> Framework:
+    from .io import load
+
+    return load(Framework, path)
+
+
 class _Collecting(Generic[T]):
     """What :func:`load_registry` fills while the hooks run; frozen into a :class:`Registered` at the end."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
-        self.items: dict[str, T] = {}
+        self.items: dict[str, T | _Deferred] = {}
         self.providers: dict[str, PluginInfo] = {}
 
-    def add(self, key: str, obj: T, info: PluginInfo) -> None:
+    def add(self, key: str, obj: T | _Deferred, info: PluginInfo) -> None:
         if key in self.items and self.providers[key].name != info.name:
             raise PluginError(
                 f"{self.kind} {key!r} is registered by two plugins: {self.providers[key]} and {info}; "
@@ -336,6 +444,18 @@ def _expect(kind: str) -> type[Any]:
     return Aggregation
 
 
+def _is_data_path(obj: object) -> bool:
+    """A file path, or an :class:`importlib.resources.abc.Traversable` (a file inside a package)."""
+    return isinstance(obj, (str, os.PathLike)) or callable(getattr(obj, "read_bytes", None))
+
+
+#: The kinds a plugin may register by a data file's path, and how each file is read.
+_FILE_LOADERS: dict[str, Callable[[DataPath], object]] = {
+    "frameworks": _framework_file,
+    "programmes": _programme_file,
+}
+
+
 def _call_each(pm: PluginManager, hook_name: str, handle: Callable[[Any, PluginInfo], None]) -> None:
     """Call one hook plugin by plugin, so that one plugin's exception does not stop the rest."""
     caller = getattr(pm.hook, hook_name)
@@ -347,6 +467,11 @@ def _call_each(pm: PluginManager, hook_name: str, handle: Callable[[Any, PluginI
 
         def register(obj: object, _info: PluginInfo = info) -> None:
             nonlocal expected
+            if kind in _FILE_LOADERS and _is_data_path(obj):
+                obj = _FILE_LOADERS[kind](cast("DataPath", obj))
+                if isinstance(obj, _Deferred):
+                    handle(obj, _info)
+                    return
             expected = expected or _expect(kind)
             if not isinstance(obj, expected):
                 raise TypeError(f"{hook_name} registered {type(obj).__name__}, expected {expected.__name__}")
@@ -416,6 +541,7 @@ def _build_registry(pm: PluginManager) -> Registry:
             raise PluginError(f"plugin {info} registers framework {obj.id!r} version {obj.version!r} twice")
         versions[obj.key] = obj
         current = frameworks.items.get(obj.id)
+        assert current is None or isinstance(current, Framework)  # frameworks are never deferred
         if current is None or _version_key(obj.version) > _version_key(current.version):
             frameworks.add(obj.id, obj, info)
 

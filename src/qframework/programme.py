@@ -20,7 +20,6 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date
-from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 import attrs
@@ -32,6 +31,8 @@ from .model import Provenance, Source, slug_problems
 from .validation import Checked, repeats
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable  # annotations only: the import pulls in pathlib and tempfile
+
     from .plugins import Registry
 
 _T = TypeVar("_T")

@@ -12,19 +12,22 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from qframework import Framework, Programme, hookimpl, load_framework, load_programme
+from qframework import hookimpl
 
 DATA = os.path.join(os.path.dirname(__file__), "data")  # not importlib.resources: faster start-up
 
+# Files are registered by path: the registry validates them (through the validated-data cache)
+# and builds a programme only when it is used, so listing plugins stays fast.
+
 
 @hookimpl
-def qframework_frameworks(register: Callable[[Framework], None]) -> None:
+def qframework_frameworks(register: Callable[[str], None]) -> None:
     """KQS, Modellversion 2."""
-    register(load_framework(os.path.join(DATA, "kqs-modellversion-2.toml")))
+    register(os.path.join(DATA, "kqs-modellversion-2.toml"))
 
 
 @hookimpl
-def qframework_programmes(register: Callable[[Programme], None]) -> None:
+def qframework_programmes(register: Callable[[str], None]) -> None:
     """Lower Saxony's § 79a model project (2016) and its 2019 follow-up."""
-    register(load_programme(os.path.join(DATA, "nds-79a-modellprojekt-2016.toml")))
-    register(load_programme(os.path.join(DATA, "nds-79a-modellprojekt-2019.toml")))
+    register(os.path.join(DATA, "nds-79a-modellprojekt-2016.toml"))
+    register(os.path.join(DATA, "nds-79a-modellprojekt-2019.toml"))

@@ -11,19 +11,22 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from qframework import Framework, Programme, hookimpl, load_framework, load_programme
+from qframework import hookimpl
 
 DATA = os.path.join(os.path.dirname(__file__), "data")  # not importlib.resources: faster start-up
 
+# Files are registered by path: the registry validates them (through the validated-data cache)
+# and builds a programme only when it is used, so listing plugins stays fast.
+
 
 @hookimpl
-def qframework_frameworks(register: Callable[[Framework], None]) -> None:
+def qframework_frameworks(register: Callable[[str], None]) -> None:
     """The Qualitätsstandards Frühe Hilfen Niedersachsen (three topics, two-tier standards)."""
-    register(load_framework(os.path.join(DATA, "nds-qualitaetsstandards-fh.toml")))
+    register(os.path.join(DATA, "nds-qualitaetsstandards-fh.toml"))
 
 
 @hookimpl
-def qframework_programmes(register: Callable[[Programme], None]) -> None:
+def qframework_programmes(register: Callable[[str], None]) -> None:
     """The Qualitätszirkel 2019–2021 and the Qualitätswerkstätten 2024."""
-    register(load_programme(os.path.join(DATA, "nds-qualitaetszirkel-2019.toml")))
-    register(load_programme(os.path.join(DATA, "nds-qualitaetswerkstaetten-2024.toml")))
+    register(os.path.join(DATA, "nds-qualitaetszirkel-2019.toml"))
+    register(os.path.join(DATA, "nds-qualitaetswerkstaetten-2024.toml"))

@@ -9,18 +9,21 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from qframework import Framework, Programme, hookimpl, load_framework, load_programme
+from qframework import hookimpl
 
 DATA = os.path.join(os.path.dirname(__file__), "data")  # not importlib.resources: faster start-up
 
+# Files are registered by path: the registry validates them (through the validated-data cache)
+# and builds a programme only when it is used, so listing plugins stays fast.
+
 
 @hookimpl
-def qframework_frameworks(register: Callable[[Framework], None]) -> None:
+def qframework_frameworks(register: Callable[[str], None]) -> None:
     """The Qualitätsrahmen Frühe Hilfen 2.0."""
-    register(load_framework(os.path.join(DATA, "qualitaetsrahmen-fh-2.0.toml")))
+    register(os.path.join(DATA, "qualitaetsrahmen-fh-2.0.toml"))
 
 
 @hookimpl
-def qframework_programmes(register: Callable[[Programme], None]) -> None:
+def qframework_programmes(register: Callable[[str], None]) -> None:
     """The Qualitätsdialoge Frühe Hilfen 2019–2021."""
-    register(load_programme(os.path.join(DATA, "qdfh-2019.toml")))
+    register(os.path.join(DATA, "qdfh-2019.toml"))
