@@ -58,15 +58,20 @@ def test_template_lists_every_indicator_with_title_and_levels() -> None:
     assert text.count("# value =") == 8
 
 
-def test_blank_template_reports_every_unfilled_rating(registry: object, tmp_path: Path) -> None:
+def test_blank_template_loads_unrated_and_complete_reports_every_unfilled_rating(
+    registry: object, tmp_path: Path
+) -> None:
     path = tmp_path / "blank.toml"
     path.write_text(assessment_template(FW, raters=("a", "b")))
     from qframework.errors import ValidationError
 
+    blank = load_assessment(path, registry=REG)
+    assert blank.unrated == tuple(range(8))
+    assert not any(r.rated for r in blank.ratings)
     with pytest.raises(ValidationError) as info:
-        load_assessment(path, registry=REG)
-    assert len(info.value.problems) == 8
-    assert all(p.message.startswith("no value") for p in info.value.problems)
+        load_assessment(path, registry=REG, complete=True)
+    assert [p.path for p in info.value.problems] == [f"ratings[{i}].value" for i in range(8)]
+    assert all(p.message.startswith("not yet rated") for p in info.value.problems)
 
 
 def test_filled_toml_template_loads_and_scores(tmp_path: Path) -> None:
