@@ -59,8 +59,11 @@ def small_framework(version: str = "1.0", *, extra_indicator: bool = False, drop
     )
 
 
-def registry_with(*frameworks: Framework, aggregations: tuple[Aggregation, ...] = ()) -> Registry:
-    """A registry built through the real hooks on a fresh plugin manager (built-ins included)."""
+def registry_with(
+    *frameworks: Framework, aggregations: tuple[Aggregation, ...] = (), plugin: str = "test-plugin"
+) -> Registry:
+    """A registry built through the real hooks on a fresh plugin manager (built-ins included);
+    ``plugin`` is the name the frameworks are registered under."""
 
     class _Plugin:
         @staticmethod
@@ -76,7 +79,7 @@ def registry_with(*frameworks: Framework, aggregations: tuple[Aggregation, ...] 
                 register(agg)
 
     pm = make_plugin_manager(entry_points=False)
-    pm.add_plugin(_Plugin(), PluginInfo("test-plugin", None, __name__))
+    pm.add_plugin(_Plugin(), PluginInfo(plugin, None, __name__))
     return load_registry(pm)
 
 

@@ -58,15 +58,20 @@ def test_template_lists_every_indicator_with_title_and_levels() -> None:
     assert text.count("# value =") == 8
 
 
-def test_blank_template_reports_every_unfilled_rating(registry: object, tmp_path: Path) -> None:
+def test_blank_template_loads_unrated_and_complete_reports_every_unfilled_rating(
+    registry: object, tmp_path: Path
+) -> None:
     path = tmp_path / "blank.toml"
     path.write_text(assessment_template(FW, raters=("a", "b")))
     from qframework.errors import ValidationError
 
+    blank = load_assessment(path, registry=REG)
+    assert blank.unrated == tuple(range(8))
+    assert not any(r.rated for r in blank.ratings)
     with pytest.raises(ValidationError) as info:
-        load_assessment(path, registry=REG)
-    assert len(info.value.problems) == 8
-    assert all(p.message.startswith("no value") for p in info.value.problems)
+        load_assessment(path, registry=REG, complete=True)
+    assert [p.path for p in info.value.problems] == [f"ratings[{i}].value" for i in range(8)]
+    assert all(p.message.startswith("not yet rated") for p in info.value.problems)
 
 
 def test_filled_toml_template_loads_and_scores(tmp_path: Path) -> None:
@@ -93,23 +98,23 @@ def test_filled_json_template_loads(tmp_path: Path) -> None:
 
 
 def test_template_says_where_the_content_comes_from() -> None:
-    """The shipped indicator texts are written by qframework, not by the NZFH: the template says so
+    """The shipped indicator texts are written by the plugin, not by the NZFH: the template says so
     in its header and marks every indicator (and dimension) with its provenance."""
     from qframework.plugins import load_registry
 
     fw = load_registry().framework("nzfh-qualitaetsrahmen")
-    text = assessment_template(fw)
+    text = assessment_template(fw, plugin="qualitaetsrahmen_fh")
     head = text.split("framework_id =")[0]
     assert "# Where this content comes from:" in head
     assert "published by Nationales Zentrum Frühe Hilfen (NZFH) mit seinem Beirat" in head
     assert "[paraphrased: NZFH: Qualitätsrahmen Frühe Hilfen – Hintergrund" in head
-    assert "not the publisher's own document" in head
+    assert "are data supplied by the plugin qualitaetsrahmen_fh, not the publisher's own document" in head
     assert "only texts marked [quoted: …] are the source's own words" in head
     assert "#     nzfh-hintergrund: NZFH: Qualitätsrahmen Frühe Hilfen – Hintergrund" in head
     assert "https://www.fruehehilfen.de/" in head
     marks = re.findall(r"^#   provenance: (.*)$", text, flags=re.M)
     assert len(marks) == len(list(fw.indicators())) == text.count("\n[[ratings]]\n")
-    assert set(marks) == {"[authored: von qframework formuliert]"}
+    assert set(marks) == {"[authored: written by the plugin qualitaetsrahmen_fh]"}
     assert "# 1 Grundidee  (grundidee)  [paraphrased: NZFH: Qualitätsrahmen Frühe Hilfen 2.0" in text
     assert "; title quoted]" in text
 
@@ -131,10 +136,12 @@ def test_template_marks_quoted_paraphrased_and_inferred_indicators() -> None:
     assert re.findall(r"^#   provenance: (.*)$", text, flags=re.M) == [
         "[quoted: Leitfaden 2020]",
         "[paraphrased: Leitfaden 2020; title quoted]",
-        "[inferred: von qframework erschlossen]",
-        "[authored: von qframework formuliert; source: Leitfaden 2020]",
+        "[inferred: inferred by the authors of this framework data]",
+        "[authored: written by the authors of this framework data; source: Leitfaden 2020]",
     ]
-    assert "#   Framework: Testrahmen  [authored: von qframework formuliert]" in text
+    assert "#     note: our reading" in text
+    assert "#   Framework: Testrahmen  [authored: written by the authors of this framework data]" in text
+    assert "are the data of this framework file, not the publisher's own document" in text
     assert "#     leitfaden: Leitfaden 2020 https://example.org/leitfaden" in text
 
 
@@ -156,7 +163,9 @@ def test_cli_template_to_file(registry: object, tmp_path: Path, capsys: pytest.C
     out = tmp_path / "t.toml"
     assert cli.main(["template", "test-rahmen", "--rater", "a", "--rater", "b", "-o", str(out)]) == 0
     assert "4 indicators × 2 rater(s)" in capsys.readouterr().out
-    assert out.read_text() == assessment_template(FW, raters=("a", "b"), subject="kommune", period="2025")
+    expected = assessment_template(FW, raters=("a", "b"), subject="kommune", period="2025", plugin="test-plugin")
+    assert out.read_text() == expected
+    assert "[authored: written by the plugin test-plugin]" in expected
     assert cli.main(["template", "test-rahmen", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["framework_id"] == "test-rahmen"
     assert cli.main(["template", "kein-rahmen"]) == 1

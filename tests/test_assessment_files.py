@@ -23,6 +23,7 @@ from qframework.assessment import (
     loads_assessments,
     save_assessments,
     score,
+    unrated_problems,
     version_changes,
 )
 from qframework.errors import ValidationError
@@ -44,9 +45,9 @@ id = "b"
 """
 
 
-def problems(text: str, fmt: str = "toml", registry=REG) -> list[str]:  # type: ignore[no-untyped-def]
+def problems(text: str, fmt: str = "toml", registry=REG, complete: bool = False) -> list[str]:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError) as info:
-        loads_assessment(text, format=fmt, registry=registry, file="k.toml")  # type: ignore[arg-type]
+        loads_assessment(text, format=fmt, registry=registry, file="k.toml", complete=complete)  # type: ignore[arg-type]
     assert info.value.file == "k.toml"
     return [str(p) for p in info.value.problems]
 
@@ -54,9 +55,16 @@ def problems(text: str, fmt: str = "toml", registry=REG) -> list[str]:  # type: 
 # -- the model checks itself -------------------------------------------------------------------
 
 
-def test_rating_needs_a_value_or_not_applicable() -> None:
-    with pytest.raises(ValidationError, match=r"value: no value: give a level of the scale"):
-        Rating("i1")
+def test_a_rating_with_neither_value_nor_not_applicable_is_not_yet_rated() -> None:
+    blank = Rating("i1")
+    assert (blank.value, blank.not_applicable, blank.rated) == (None, False, False)
+    assert Rating("i1", 3).rated and Rating("i1", not_applicable=True).rated
+    a = assessment(rate("i1", 3, "a"), Rating("i1", rater="b"), na("i2", "a"), Rating("i3", rater="a"))
+    assert a.unrated == (1, 3)
+    assert [str(p) for p in unrated_problems(a)] == [
+        "ratings[1].value: not yet rated: give a level of the scale (value = …) or set not_applicable = true",
+        "ratings[3].value: not yet rated: give a level of the scale (value = …) or set not_applicable = true",
+    ]
 
 
 def test_rating_is_not_both_value_and_not_applicable() -> None:
@@ -143,19 +151,21 @@ tier = "mehr"
 colour = "blue"
 """
     )
-    assert problems(text) == [
+    expected = [
         "ratings[0].value: 7 is not a level of scale 'z6' (1–6; levels: 1, 2, 3, 4, 5, 6)",
         "ratings[1]: indicator 'i1' is rated twice by rater 'a' (first at ratings[0])",
         "ratings[2].indicator: unknown indicator 'i11' in test-rahmen 1.0; did you mean 'i1'?",
         "ratings[2].rater: unknown rater 'c' (known: a, b)",
         "ratings[2].value: expected a whole number, got 'viel' (text)",
-        "ratings[3].value: no value: give a level of the scale (value = …) or set not_applicable = true",
+        "ratings[3].value: not yet rated: give a level of the scale (value = …) or set not_applicable = true",
         "ratings[4].not_applicable: scale 'ja-nein' of indicator 'i4' does not allow not-applicable",
         "ratings[5].tier: unknown tier 'maximal' of indicator 'i4' (tiers: mehr, mindest)",
         "ratings[6].colour: unknown key "
         "(expected one of: comment, evidence, indicator, not_applicable, rater, tier, value)",
         "ratings[6].tier: indicator 'i3' has no tiers",
     ]
+    assert problems(text, complete=True) == expected  # the blank ratings[3] is an error only when complete
+    assert problems(text) == expected[:5] + expected[6:]
 
 
 def test_framework_not_installed() -> None:
@@ -201,7 +211,7 @@ def test_bulk_file_given_to_load_assessment() -> None:
     ]
 
 
-def test_json_single_file_with_null_value() -> None:
+def test_json_single_file_with_null_value_is_not_yet_rated() -> None:
     doc = {
         "framework_id": "test-rahmen",
         "framework_version": "1.0",
@@ -209,8 +219,10 @@ def test_json_single_file_with_null_value() -> None:
         "period": "2024",
         "ratings": [{"indicator": "i1", "value": None}],
     }
-    assert problems(json.dumps(doc), "json") == [
-        "ratings[0].value: no value: give a level of the scale (value = …) or set not_applicable = true"
+    loaded = loads_assessment(json.dumps(doc), format="json", registry=REG)
+    assert loaded.ratings == (Rating("i1"),)
+    assert problems(json.dumps(doc), "json", complete=True) == [
+        "ratings[0].value: not yet rated: give a level of the scale (value = …) or set not_applicable = true"
     ]
 
 
@@ -360,11 +372,34 @@ def test_bulk_missing_columns_and_json_syntax() -> None:
     assert bulk_problems([1]) == ["expected a table with an 'assessments' list at the top level"]
 
 
-def test_bulk_null_value_is_no_value() -> None:
-    doc = bulk(ratings={"indicator": ["i1"], "value": [None]})
-    assert bulk_problems(doc)[0] == (
-        "assessments[0].ratings[0].value: no value: give a level of the scale (value = …) or set not_applicable = true"
-    )
+def test_bulk_null_value_is_not_yet_rated_and_round_trips() -> None:
+    doc = bulk(ratings={"indicator": ["i1", "i1"], "rater": ["a", "b"], "value": [None, 2]})
+    got = loads_assessments(json.dumps(doc), registry=REG)
+    assert got[0].ratings == (Rating("i1", rater="a"), Rating("i1", 2, rater="b"))
+    assert got[0].unrated == (0,)
+    assert loads_assessments(dumps_assessments(got), registry=REG) == got
+    with pytest.raises(ValidationError) as info:
+        loads_assessments(json.dumps(doc), registry=REG, complete=True)
+    assert [str(p) for p in info.value.problems] == [
+        f"assessments[{i}].ratings[0].value: not yet rated: give a level of the scale (value = …) "
+        "or set not_applicable = true"
+        for i in (0, 1)
+    ]
+
+
+def test_bulk_complete_reports_blanks_together_with_other_problems() -> None:
+    """The detailed path (a broken entry) still reports blanks of every entry when complete."""
+    doc = bulk(ratings={"indicator": ["i1", "i2"], "rater": ["a", "a"], "value": [None, "drei"]})
+    with pytest.raises(ValidationError) as info:
+        loads_assessments(json.dumps(doc), registry=REG, complete=True)
+    assert [p.path for p in info.value.problems] == [
+        "assessments[0].ratings[0].value",
+        "assessments[0].ratings[1].value",
+        "assessments[1].ratings[0].value",
+        "assessments[1].ratings[1].value",
+    ]
+    assert "not yet rated" in info.value.problems[0].message
+    assert "expected a level" in info.value.problems[1].message
 
 
 def test_bulk_float_that_equals_a_level_is_still_refused() -> None:

@@ -360,13 +360,13 @@ def _bulk_assessments_schema() -> dict[str, Any]:
     text_or_null = {"type": ["string", "null"]}
     properties["ratings"] = {
         "description": "The ratings as columns of equal length (one entry per rating); "
-        f"a value is a level of the scale or {NOT_APPLICABLE!r} (not applicable).",
+        f"a value is a level of the scale, {NOT_APPLICABLE!r} (not applicable) or null (not yet rated).",
         "type": "object",
         "properties": {
             "indicator": {"type": "array", "items": {"type": "string"}},
             "value": {
                 "type": "array",
-                "items": {"anyOf": [{"type": "integer"}, {"const": NOT_APPLICABLE}]},
+                "items": {"anyOf": [{"type": "integer"}, {"const": NOT_APPLICABLE}, {"type": "null"}]},
             },
             "rater": {"type": "array", "items": text_or_null},
             "tier": {"type": "array", "items": text_or_null},

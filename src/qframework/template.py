@@ -2,19 +2,21 @@
 
 The TOML template lists every indicator with its title, scale levels, whether not-applicable is
 allowed and its tiers, as comments above a ``[[ratings]]`` entry per rater. Its header says where
-the framework's content comes from (publisher, provenance, sources), and every dimension and
-indicator is marked with the provenance of its text: most shipped indicator texts are written by
-qframework, not by the framework's publisher, and a filled-in template must not pass them off as
-the publisher's words. Filling in a template
-means writing ``value = <level>`` (or ``not_applicable = true``) into each entry, or deleting the
-entries not given; the filled file then loads with :func:`qframework.assessment.load_assessment`.
-A blank template does not load: every unfilled rating is reported as "no value".
+the framework's content comes from (publisher, provenance, sources, and the plugin that supplied
+the data), and every dimension and indicator is marked with the provenance of its own text: its
+kind, who wrote it (the supplying plugin, not "qframework": a third-party plugin's author writes
+its texts) and its note. A filled-in template must not pass written texts off as the publisher's
+words. Filling in a template means writing ``value = <level>`` (or ``not_applicable = true``) into
+each entry, over weeks if need be: an entry left blank is *not yet rated*, and the file loads and
+scores at any stage (blanks count against coverage); ``complete=True`` / ``--complete`` demand
+every entry.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -42,17 +44,17 @@ def _scale_line(scale: Scale) -> str:
     return f"Skala {scale.id}: {levels}{na}"
 
 
-#: How each provenance kind is explained where no source title follows it.
-_KIND_WORDS = {
-    "quoted": "wörtlich aus der Quelle",
-    "paraphrased": "sinngemäß nach der Quelle",
-    "inferred": "von qframework erschlossen",
-    "authored": "von qframework formuliert",
-}
+def _supplier(plugin: str | None) -> str:
+    """Who wrote the data's own texts: the supplying plugin, else the framework data's authors."""
+    return f"the plugin {plugin}" if plugin else "the authors of this framework data"
 
 
-def _provenance_tag(framework: Framework, p: Provenance | None) -> str:
-    """``[authored: von qframework formuliert]``, ``[paraphrased: <source title>]``, …"""
+def _provenance_tag(framework: Framework, p: Provenance | None, plugin: str | None = None) -> str:
+    """``[authored: written by the plugin kqs]``, ``[paraphrased: <source title>]``, …
+
+    Quoted and paraphrased texts name their source; inferred and authored ones name who wrote
+    them, the supplying plugin (``plugin``), since the framework data is that plugin's work.
+    """
     if p is None:
         return "[provenance not given]"
     titles = {s.id: s.title for s in framework.sources}
@@ -60,22 +62,35 @@ def _provenance_tag(framework: Framework, p: Provenance | None) -> str:
     if p.kind in ("quoted", "paraphrased") and source:
         text = f"{p.kind}: {source}"
     else:
-        text = f"{p.kind}: {_KIND_WORDS.get(p.kind, p.kind)}" + (f"; source: {source}" if source else "")
+        verb = "inferred by" if p.kind == "inferred" else "written by" if p.kind == "authored" else "from"
+        text = f"{p.kind}: {verb} {_supplier(plugin)}" + (f"; source: {source}" if source else "")
     if p.title_kind and p.title_kind != p.kind:
         text += f"; title {p.title_kind}"
     return f"[{text}]"
 
 
-def _provenance_header(framework: Framework) -> list[str]:
+def _note_lines(p: Provenance | None, indent: str) -> list[str]:
+    """The provenance note, wrapped as comment lines (empty without a note)."""
+    if p is None or not p.note.strip():
+        return []
+    return textwrap.wrap(
+        _one_line(p.note), 100, initial_indent=f"#{indent}note: ", subsequent_indent=f"#{indent}      "
+    )
+
+
+def _provenance_header(framework: Framework, plugin: str | None) -> list[str]:
     published = f", published by {_one_line(framework.publisher)}" if framework.publisher else ""
+    tag = _provenance_tag(framework, framework.provenance, plugin)
+    whose = f"data supplied by the plugin {plugin}" if plugin else "the data of this framework file"
     lines = [
         "# Where this content comes from:",
-        f"#   Framework: {_one_line(framework.title)}{published}  {_provenance_tag(framework, framework.provenance)}",
-        "#   The dimension and indicator texts below are qframework's data, not the publisher's own document.",
+        f"#   Framework: {_one_line(framework.title)}{published}  {tag}",
+        *_note_lines(framework.provenance, "     "),
+        f"#   The dimension and indicator texts below are {whose}, not the publisher's own document.",
         "#   Each is marked with the provenance of its text; only texts marked [quoted: …] are the source's own words:",
-        "#     quoted = wörtlich aus der Quelle · paraphrased = Inhalt der Quelle in eigenen Worten ·",
-        "#     inferred = von qframework erschlossen · authored = von qframework formuliert, ohne Quellvorlage",
-        f"#   The framework with the provenance of every element: qframework show {framework.id}",
+        "#     quoted = the source's own words · paraphrased = the source's content in other words ·",
+        "#     inferred = a reading no source states · authored = written without a source text",
+        f"#   The framework with the provenance of every element: qframework show -d {framework.id}",
     ]
     if framework.sources:
         lines.append("#   Sources:")
@@ -83,8 +98,12 @@ def _provenance_header(framework: Framework) -> list[str]:
     return lines
 
 
-def _indicator_comment(framework: Framework, ind: Indicator) -> list[str]:
-    lines = [f"# {ind.id}: {_one_line(ind.title)}", f"#   provenance: {_provenance_tag(framework, ind.provenance)}"]
+def _indicator_comment(framework: Framework, ind: Indicator, plugin: str | None) -> list[str]:
+    lines = [
+        f"# {ind.id}: {_one_line(ind.title)}",
+        f"#   provenance: {_provenance_tag(framework, ind.provenance, plugin)}",
+        *_note_lines(ind.provenance, "     "),
+    ]
     if ind.weight != 1.0:
         lines.append(f"#   weight {ind.weight:g}")
     lines.append(f"#   {_scale_line(framework.scale_of(ind))}")
@@ -101,8 +120,14 @@ def assessment_template(
     raters: Sequence[str] = ("rater-1",),
     subject: str = "kommune",
     period: str = "2025",
+    plugin: str | None = None,
 ) -> str:
-    """A blank assessment of ``framework`` with one rating entry per indicator and rater."""
+    """A blank assessment of ``framework`` with one rating entry per indicator and rater.
+
+    ``plugin`` names the plugin that supplied the framework (``registry.frameworks.provider(id).name``):
+    texts its data marks as authored or inferred are labelled as written by that plugin. Without it
+    (a framework read from a file) they are labelled as written by the framework data's authors.
+    """
     if format == "json":
         return _json_template(framework, raters, subject, period)
     if format != "toml":
@@ -112,10 +137,12 @@ def assessment_template(
         "#",
         "# Fill in the subject, period and raters, then in every [[ratings]] entry write either",
         "#   value = <level of the scale>     or     not_applicable = true",
-        '# Delete entries that are not rated. Optional per rating: evidence = "…", comment = "…".',
+        '# Optional per rating: evidence = "…", comment = "…". An entry left blank is not yet rated:',
+        "# the file can be checked and scored at any stage (blanks count against coverage), and",
+        "# --complete demands every entry once the assessment is finished.",
         "# Check the file with: qframework validate FILE    Score it with: qframework score FILE",
         "#",
-        *_provenance_header(framework),
+        *_provenance_header(framework, plugin),
         "",
         f"framework_id = {_s(framework.id)}",
         f"framework_version = {_s(framework.version)}",
@@ -136,17 +163,18 @@ def assessment_template(
             "",
         ]
     for dim in framework.dimensions:
-        heading = f"# {dim.number} {_one_line(dim.title)}  ({dim.id})  {_provenance_tag(framework, dim.provenance)}"
-        out += [f"# {'=' * 96}", heading, f"# {'=' * 96}", ""]
+        tag = _provenance_tag(framework, dim.provenance, plugin)
+        heading = f"# {dim.number} {_one_line(dim.title)}  ({dim.id})  {tag}"
+        out += [f"# {'=' * 96}", heading, *_note_lines(dim.provenance, "   "), f"# {'=' * 96}", ""]
         for ind in dim.indicators:
-            out += _indicator_comment(framework, ind)
+            out += _indicator_comment(framework, ind, plugin)
             for rater in raters:
                 out += ["[[ratings]]", f"indicator = {_s(ind.id)}", f"rater = {_s(rater)}", "# value =", ""]
     return "\n".join(out)
 
 
 def _json_template(framework: Framework, raters: Sequence[str], subject: str, period: str) -> str:
-    """JSON has no comments: the same entries, with ``"value": null`` to fill in."""
+    """JSON has no comments: the same entries, with ``"value": null`` (not yet rated) to fill in."""
     doc: dict[str, Any] = {
         "framework_id": framework.id,
         "framework_version": framework.version,

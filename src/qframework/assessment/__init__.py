@@ -4,6 +4,9 @@ Frühe-Hilfen practice rates a Kommune in three steps: *collect* ratings from se
 *discuss* where their ratings disagree, then *prioritise*. The package carries all three:
 
 - :mod:`.model`: the values (:class:`Assessment`, :class:`Rating`, :class:`Rater`, :class:`Subject`);
+  a rating entry with neither a value nor not-applicable is *not yet rated* (a template being
+  filled in); it scores nothing and counts against coverage, and ``complete=True`` (loaders,
+  :func:`score`) or :func:`unrated_problems` make blanks errors;
 - :mod:`.fit`: what needs the framework (:func:`check_assessment`, :func:`version_changes`);
 - :mod:`.scoring`: :func:`score` → :class:`Scorecard`, :func:`disagreements`, :func:`priorities`,
   :func:`compare`; every result a frozen value that round-trips through :mod:`qframework.io`;
@@ -19,7 +22,7 @@ from ..aggregation import Aggregation
 from .bulk import AssessmentBatch, dumps_assessments, load_assessments, loads_assessments, save_assessments
 from .files import AssessmentFile, load_assessment, loads_assessment
 from .fit import VersionChanges, check_assessment, framework_changes, version_changes
-from .model import DEFAULT_DISAGREEMENT, NOT_APPLICABLE, Assessment, Rater, Rating, Subject
+from .model import DEFAULT_DISAGREEMENT, NOT_APPLICABLE, Assessment, Rater, Rating, Subject, unrated_problems
 from .scoring import (
     Comparison,
     DimensionChange,
@@ -66,5 +69,6 @@ __all__ = [
     "save_assessments",
     "score",
     "score_all",
+    "unrated_problems",
     "version_changes",
 ]

@@ -19,11 +19,13 @@ from ..errors import Problem, ValidationError, join_path
 from ..io import atomic_write, parse, unstructure
 from ..validation import Checked
 from .files import (
+    VALIDATE_COMPLETE,
     _framework_problems,
     _registry_or_default,
     _sorted,
     _structure_all,
     _under,
+    _unrated_problems,
     _validation_registry,
     read_bytes,
 )
@@ -39,11 +41,12 @@ __all__ = ["AssessmentBatch", "dumps_assessments", "load_assessments", "loads_as
 #
 # {"framework_id": "...", "framework_version": "...",
 #  "assessments": [{"subject": {...}, "period": "2024", "raters": [...],
-#                   "ratings": {"indicator": [...], "rater": [...], "value": [4, "n/a", ...],
+#                   "ratings": {"indicator": [...], "rater": [...], "value": [4, "n/a", null, ...],
 #                               "tier": [...], "evidence": [...], "comment": [...]}}]}
 #
 # Rating k of an assessment is the k-th entry of every column; problems are reported at
-# ``assessments[i].ratings[k].<field>``, the same path a TOML file uses.
+# ``assessments[i].ratings[k].<field>``, the same path a TOML file uses. A ``null`` value is an
+# entry not yet rated (as an absent ``value`` in TOML).
 
 _COLUMNS = ("indicator", "rater", "value", "tier", "evidence", "comment")
 _COLUMN_SET = frozenset(_COLUMNS)
@@ -71,7 +74,7 @@ class AssessmentBatch(Checked):
             data["framework_id"] = self.framework_id
         if self.framework_version is not None:
             data["framework_version"] = self.framework_version
-        _, problems = _bulk_from_data(data, _validation_registry(), check=True)
+        _, problems = _bulk_from_data(data, _validation_registry(), check=True, complete=VALIDATE_COMPLETE.get())
         yield from problems
 
 
@@ -98,7 +101,7 @@ def _fast_entry(entry: Any, fw_id: Any, fw_version: Any, cache: dict[tuple[Any, 
     # A C-speed type check: true/false and 1.0 would otherwise hit the cache as the equal ints.
     # Indicator and rater ids need none: a new key builds (and so validates) a Rating, and no
     # other JSON value equals a string.
-    if not set(map(type, values)) <= {int, str}:
+    if not set(map(type, values)) <= _VALUE_TYPES:
         raise _Reject
     extra = [c for c in ("tier", "evidence", "comment") if c in cols]
     ratings: list[Rating]
@@ -142,7 +145,10 @@ def _fast_entry(entry: Any, fw_id: Any, fw_version: Any, cache: dict[tuple[Any, 
         raise _Reject from exc
 
 
-def _new_rating(indicator: str, value: int | str, rater: str | None, **extra: str) -> Rating:
+_VALUE_TYPES = frozenset((int, str, type(None)))  # a level, "n/a", or null: not yet rated
+
+
+def _new_rating(indicator: str, value: int | str | None, rater: str | None, **extra: str) -> Rating:
     if type(value) is str:
         if value != NOT_APPLICABLE:
             raise _Reject
@@ -282,7 +288,12 @@ def _bulk_detailed(data: Any) -> tuple[list[tuple[str, Assessment]], list[Proble
 
 
 def loads_assessments(
-    text: str | bytes, *, registry: Registry | None = None, file: str | None = None, check: bool = True
+    text: str | bytes,
+    *,
+    registry: Registry | None = None,
+    file: str | None = None,
+    check: bool = True,
+    complete: bool = False,
 ) -> list[Assessment]:
     """Parse and validate a bulk JSON file of many assessments (see the module notes for the layout).
 
@@ -290,20 +301,25 @@ def loads_assessments(
     (ratings are immutable). Only when something is wrong is the file walked again in detail, so
     that every problem is reported with its path (``assessments[3].ratings[12].value``).
     With ``check`` every assessment is also checked against the installed framework version it names.
+    A ``null`` value is an entry not yet rated; ``complete=True`` refuses each one.
     """
     with _gc_paused():
-        return _loads_assessments(text, registry, file, check)
+        return _loads_assessments(text, registry, file, check, complete)
 
 
-def _loads_assessments(text: str | bytes, registry: Registry | None, file: str | None, check: bool) -> list[Assessment]:
+def _loads_assessments(
+    text: str | bytes, registry: Registry | None, file: str | None, check: bool, complete: bool
+) -> list[Assessment]:
     data = parse(text, format="json", file=file)
-    assessments, problems = _bulk_from_data(data, registry, check)
+    assessments, problems = _bulk_from_data(data, registry, check, complete)
     if problems or assessments is None:
         raise ValidationError(problems, file)
     return assessments
 
 
-def _bulk_from_data(data: Any, registry: Registry | None, check: bool) -> tuple[list[Assessment] | None, list[Problem]]:
+def _bulk_from_data(
+    data: Any, registry: Registry | None, check: bool, complete: bool = False
+) -> tuple[list[Assessment] | None, list[Problem]]:
     """Fast path first; the detailed walk only when it rejects the data."""
     assessments: list[Assessment] | None = None
     if type(data) is dict and data.keys() <= _TOP_KEYS and type(data.get("assessments")) is list:
@@ -318,6 +334,8 @@ def _bulk_from_data(data: Any, registry: Registry | None, check: bool) -> tuple[
         problems = _duplicate_keys(built)
         if check:
             problems += _framework_problems(built, _registry_or_default(registry))
+        if complete:
+            problems += _unrated_problems(built)
         return assessments, _sorted(problems)
     built, problems, broken = _bulk_detailed(data)
     problems += _duplicate_keys(built)
@@ -325,6 +343,8 @@ def _bulk_from_data(data: Any, registry: Registry | None, check: bool) -> tuple[
         problems += [
             p for p in _framework_problems(built, _registry_or_default(registry)) if not _under(p.path, broken)
         ]
+    if complete:
+        problems += _unrated_problems(built, broken)
     if not problems:  # pragma: no cover - the fast path rejects only data with problems
         problems = [Problem("", "the file could not be read as a bulk assessment file")]
     return None, _sorted(problems)
@@ -351,10 +371,13 @@ def _duplicate_keys(built: Sequence[tuple[str, Assessment]]) -> list[Problem]:
 
 
 def load_assessments(
-    path: str | os.PathLike[str], *, registry: Registry | None = None, check: bool = True
+    path: str | os.PathLike[str], *, registry: Registry | None = None, check: bool = True, complete: bool = False
 ) -> list[Assessment]:
-    """Read a bulk JSON file (many Kommunen and periods) and validate it completely."""
-    return loads_assessments(read_bytes(path), registry=registry, file=str(path), check=check)
+    """Read a bulk JSON file (many Kommunen and periods) and validate it completely.
+
+    ``null`` values are entries not yet rated; ``complete=True`` refuses each one.
+    """
+    return loads_assessments(read_bytes(path), registry=registry, file=str(path), check=check, complete=complete)
 
 
 def _entry_data(a: Assessment, fw_id: str, fw_version: str) -> dict[str, Any]:

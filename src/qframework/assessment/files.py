@@ -2,7 +2,8 @@
 
 Reading goes through :mod:`qframework.io` (``parse``, ``structure``, the one converter); with
 ``check`` (the default) the assessment is also checked against the framework version it names,
-taken from the caller's ``registry`` or, when none is given, from the installed plugins.
+taken from the caller's ``registry`` or, when none is given, from the installed plugins. Entries
+not yet rated load (a template is filled in over weeks); with ``complete=True`` each is a problem.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +21,7 @@ from ..errors import Problem, ValidationError, join_path
 from ..io import Format, _Lenient, format_for, parse, structure
 from ..validation import deferred
 from .fit import check_assessment
-from .model import Assessment
+from .model import Assessment, unrated_problems
 
 if TYPE_CHECKING:
     from ..plugins import Registry
@@ -66,12 +68,27 @@ def _under(path: str, prefixes: Iterable[str]) -> bool:
     return any(path == p or path.startswith((p + ".", p + "[")) for p in prefixes if p)
 
 
-def _assessment_problems(data: Any, registry: Registry | None, check: bool) -> tuple[Assessment | None, list[Problem]]:
+def _unrated_problems(built: Sequence[tuple[str, Assessment]], broken: Sequence[str] = ()) -> list[Problem]:
+    """:func:`unrated_problems` for each ``(path prefix, assessment)``, paths prefixed, broken paths left out."""
+    out: list[Problem] = []
+    for prefix, a in built:
+        for p in unrated_problems(a):
+            path = join_path(prefix, p.path)
+            if not _under(path, broken):
+                out.append(Problem(path, p.message))
+    return out
+
+
+def _assessment_problems(
+    data: Any, registry: Registry | None, check: bool, complete: bool = False
+) -> tuple[Assessment | None, list[Problem]]:
     assessment, problems, broken = _structure_all(data)
     if check and assessment is not None:
         problems += [
             p for p in check_assessment(assessment, _registry_or_default(registry)) if not _under(p.path, broken)
         ]
+    if complete and assessment is not None:
+        problems += _unrated_problems([("", assessment)], broken)
     return assessment, _sorted(problems)
 
 
@@ -82,11 +99,13 @@ def loads_assessment(
     registry: Registry | None = None,
     file: str | None = None,
     check: bool = True,
+    complete: bool = False,
 ) -> Assessment:
     """Parse and validate one assessment from TOML or JSON text.
 
     With ``check`` (the default) it is also checked against the framework version it names, taken
-    from ``registry`` (default: the installed plugins); all problems are raised together.
+    from ``registry`` (default: the installed plugins); all problems are raised together. Entries
+    not yet rated (no value, not not-applicable) load as such; ``complete=True`` refuses them.
     """
     data = parse(text, format=format, file=file)
     if isinstance(data, dict) and "assessments" in data:
@@ -106,25 +125,27 @@ def loads_assessment(
             ],
             file,
         )
-    assessment, problems = _assessment_problems(data, registry, check)
+    assessment, problems = _assessment_problems(data, registry, check, complete)
     if problems or assessment is None:
         raise ValidationError(problems or [Problem("", "not an assessment")], file)
     return assessment
 
 
 def load_assessment(
-    path: str | os.PathLike[str], *, registry: Registry | None = None, check: bool = True
+    path: str | os.PathLike[str], *, registry: Registry | None = None, check: bool = True, complete: bool = False
 ) -> Assessment:
     """Read one assessment (``.toml`` or ``.json``) and validate it completely.
 
     Structural problems and framework problems (unknown indicators, values outside the scale,
     framework version not installed, …) are raised together, each with its path. An assessment
     made against an older installed framework version loads; :func:`framework_changes` (and the
-    scorecard's ``changes``) say what changed since.
+    scorecard's ``changes``) say what changed since. A template filled in part-way loads: its
+    blank entries are *not yet rated* (:attr:`Assessment.unrated`); with ``complete=True`` each
+    blank is a problem (``ratings[i].value: not yet rated: …``).
     """
     name = str(path)
     fmt = format_for(name)
-    return loads_assessment(read_bytes(path), format=fmt, registry=registry, file=name, check=check)
+    return loads_assessment(read_bytes(path), format=fmt, registry=registry, file=name, check=check, complete=complete)
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
@@ -145,6 +166,9 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 _VALIDATION_REGISTRY: list[Registry] = []
 
+#: Whether files checked through the generic validator must be complete (``validate --complete``).
+VALIDATE_COMPLETE: ContextVar[bool] = ContextVar("qframework_validate_complete", default=False)
+
 
 def _validation_registry() -> Registry:
     """The installed plugins, loaded once, for files checked through the generic validator."""
@@ -156,8 +180,11 @@ def _validation_registry() -> Registry:
 @attrs.frozen
 class AssessmentFile(Assessment):
     """One assessment as ``qframework validate`` sees it: the structural checks plus
-    :func:`check_assessment` against the installed plugins. Use :func:`load_assessment` in code."""
+    :func:`check_assessment` against the installed plugins, and under ``validate --complete``
+    (:data:`VALIDATE_COMPLETE`) one problem per entry not yet rated. Use :func:`load_assessment` in code."""
 
     def _problems(self) -> Iterator[Problem]:
         yield from Assessment._problems(self)
         yield from check_assessment(self, _validation_registry())
+        if VALIDATE_COMPLETE.get():
+            yield from unrated_problems(self)

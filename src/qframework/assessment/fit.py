@@ -42,9 +42,11 @@ class _Plan:
 
     ``known`` memoises the ``(indicator, value, not_applicable)`` keys already found valid against
     this framework, mapping each to its token ``(indicator position, value or None for
-    not-applicable)``; keys are taken with :func:`operator.attrgetter`, so checking a rating that
-    repeats a known one costs one dict lookup at C speed. The key leaves out the tier: a known key
-    says nothing about a rating's tier, which is checked separately (:meth:`token`, :func:`_tiers_fit`).
+    not-applicable)``; an entry not yet rated has the token ``(blank, None)``, the position one past
+    the last indicator, so scoring drops it into a bucket no dimension reads. Keys are taken with
+    :func:`operator.attrgetter`, so checking a rating that repeats a known one costs one dict
+    lookup at C speed. The key leaves out the tier: a known key says nothing about a rating's
+    tier, which is checked separately (:meth:`token`, :func:`_tiers_fit`).
     """
 
     MAX_KNOWN = 200_000
@@ -67,6 +69,8 @@ class _Plan:
                 self.entries.append((ind.id, dim.id, float(ind.weight)))
                 self.levels.append(levels)
             self.dim_ranges.append((start, len(self.entries)))
+        #: The token position of entries not yet rated: past every indicator.
+        self.blank = len(self.entries)
 
     def token(self, r: Rating) -> tuple[int, int | None] | None:
         """The rating's token if it fits the framework (and remember it), else ``None``."""
@@ -83,6 +87,8 @@ class _Plan:
             if not ip.allow_na or r.value is not None:
                 return None
             token: tuple[int, int | None] = (ip.position, None)
+        elif r.value is None:  # not yet rated: fits any indicator, scores nothing
+            token = (self.blank, None)
         else:
             if type(r.value) is not int or r.value not in ip.levels:
                 return None
@@ -178,7 +184,8 @@ def check_assessment(assessment: Assessment, framework: Framework | Registry) ->
     assessment names) or a :class:`~qframework.plugins.Registry` (the version the assessment names
     must be installed; older versions are fine). Checks: the framework (version) exists, every
     rating names a known indicator, values are levels of the indicator's scale, not-applicable is
-    allowed by the scale, tiers are tiers of the indicator.
+    allowed by the scale, tiers are tiers of the indicator. Entries not yet rated are no problem
+    here (see :func:`~qframework.assessment.unrated_problems`).
     """
     if not isinstance(assessment.framework_id, str) or not isinstance(assessment.framework_version, str):
         return []  # reported by the structural checks; nothing to look up

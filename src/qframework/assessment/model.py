@@ -2,8 +2,10 @@
 
 One :class:`Assessment` rates one subject (a Kommune) in one period against one framework version;
 several raters per indicator are allowed and not-applicable is explicit (``not_applicable = true``
-and no ``value``), never zero. Every value checks itself on construction; the checks that need
-the framework live in :mod:`qframework.assessment.fit`.
+and no ``value``), never zero. A rating entry with neither is *not yet rated*: a template is filled
+in over weeks and scored at every stage (blanks count against coverage); :func:`unrated_problems`
+turns the blanks into problems where an assessment must be complete. Every value checks itself on
+construction; the checks that need the framework live in :mod:`qframework.assessment.fit`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from ..errors import Problem, type_problem
 from ..model import slug_problems
 from ..validation import Checked
 
-__all__ = ["DEFAULT_DISAGREEMENT", "NOT_APPLICABLE", "Assessment", "Rater", "Rating", "Subject"]
+__all__ = ["DEFAULT_DISAGREEMENT", "NOT_APPLICABLE", "Assessment", "Rater", "Rating", "Subject", "unrated_problems"]
 
 #: How a not-applicable rating is written in the ``value`` column of a bulk JSON file.
 NOT_APPLICABLE = "n/a"
@@ -56,8 +58,10 @@ class Rater(Checked):
 class Rating(Checked):
     """One rater's judgement of one indicator.
 
-    Exactly one of ``value`` (a level of the indicator's scale) and ``not_applicable = true`` is
-    given; TOML has no null, so an absent ``value`` is how "no value" is written. ``rater`` names
+    At most one of ``value`` (a level of the indicator's scale) and ``not_applicable = true`` is
+    given; with neither (``value = None``, ``not_applicable = False``) the entry is *not yet rated*
+    (:attr:`rated` is false): a blank line of a template that is still being filled in. TOML has no
+    null, so an absent ``value`` is how a blank is written. ``rater`` names
     one of the assessment's :class:`Rater` entries (``None``: the assessment's joint rating).
     ``tier`` records which tier of a two-step standard (e.g. *Mindestvoraussetzungen*, *das Mehr*)
     the rater finds reached; it is reported, not scored.
@@ -78,9 +82,7 @@ class Rating(Checked):
             yield Problem("indicator", "must name an indicator id, got ''")
         if self.value is not None and (isinstance(self.value, bool) or not isinstance(self.value, int)):
             yield Problem("value", f"must be a whole number (a level of the scale), got {self.value!r}")
-        if self.value is None and not self.not_applicable:
-            yield Problem("value", "no value: give a level of the scale (value = …) or set not_applicable = true")
-        elif self.value is not None and self.not_applicable is True:
+        if self.value is not None and self.not_applicable is True:
             yield Problem("not_applicable", "a rating is either a value or not_applicable = true, not both")
         if self.not_applicable is True and self.tier is not None:
             yield Problem("tier", "a not-applicable rating names no tier")
@@ -90,6 +92,11 @@ class Rating(Checked):
             yield type_problem("tier", self.tier, "text")
         if type(self.evidence) is not str or type(self.comment) is not str:
             yield from _text_problems(self, "evidence", "comment")
+
+    @property
+    def rated(self) -> bool:
+        """Whether the entry says something: a value, or not applicable. ``False``: not yet rated."""
+        return self.value is not None or self.not_applicable is True
 
 
 @attrs.frozen
@@ -161,9 +168,32 @@ class Assessment(Checked):
                 )
 
     @property
+    def unrated(self) -> tuple[int, ...]:
+        """Positions in ``ratings`` of the entries not yet rated (no value, not not-applicable)."""
+        return tuple(
+            i
+            for i, r in enumerate(self.ratings)
+            if isinstance(r, Rating) and r.value is None and r.not_applicable is not True
+        )
+
+    @property
     def key(self) -> tuple[str, str]:
         """``(subject id, period)``: what identifies an assessment within a bulk file."""
         return (self.subject.id, self.period)
+
+
+#: Why a blank entry is a problem where the assessment must be complete (``complete=True``, ``--complete``).
+UNRATED_MESSAGE = "not yet rated: give a level of the scale (value = …) or set not_applicable = true"
+
+
+def unrated_problems(assessment: Assessment) -> list[Problem]:
+    """One problem per rating entry not yet rated, at ``ratings[i].value``.
+
+    A blank is fine while a template is being filled in (``score`` counts it against coverage);
+    ``complete=True`` in the loaders and :func:`~qframework.assessment.score`, and ``--complete``
+    on the command line, make these problems errors.
+    """
+    return [Problem(f"ratings[{i}].value", UNRATED_MESSAGE) for i in assessment.unrated]
 
 
 _RATER = attrgetter("rater")

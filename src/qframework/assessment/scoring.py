@@ -13,7 +13,8 @@ The rules (see ``docs/assessment.md``):
   weights of its rated indicators ``W_d``: ``sum(W_d * S_d) / sum(W_d)`` (which equals the weighted
   mean over all rated indicators);
 * **coverage** = share of indicators with at least one applicable rating (per dimension, overall);
-  not-applicable ratings are counted separately.
+  not-applicable ratings are counted separately, and entries not yet rated (no value, not
+  not-applicable) score nothing: they count against coverage and are counted in ``unrated``.
 
 Every result is a frozen, hashable attrs value that goes through the one converter
 (:mod:`qframework.io`): ``io.loads(Scorecard, io.dumps(card, format="json"), format="json") == card``.
@@ -35,7 +36,7 @@ from ..errors import NotFound, PluginError, Problem, QFrameworkError, Validation
 from ..model import Framework
 from ..validation import problems_of
 from .fit import _KEY, _TIER, VersionChanges, _plan, _resolve_framework, _tiers_fit, check_assessment, framework_changes
-from .model import _RATER, DEFAULT_DISAGREEMENT, Assessment, Rating, Subject
+from .model import _RATER, DEFAULT_DISAGREEMENT, Assessment, Rating, Subject, unrated_problems
 
 if TYPE_CHECKING:
     from ..plugins import Registry
@@ -149,9 +150,10 @@ class DimensionScore:
 class Scorecard:
     """The result of :func:`score`: per indicator, per dimension and overall, plus coverage.
 
-    ``raters`` counts distinct raters (the joint rating, without a rater, is none); ``changes``
-    says what changed since the framework version the assessment was made against, when the
-    scoring registry has a newer one.
+    ``ratings`` counts the entries that say something (a value or not applicable), ``unrated``
+    the entries not yet rated; ``raters`` counts distinct raters of the former (the joint rating,
+    without a rater, is none). ``changes`` says what changed since the framework version the
+    assessment was made against, when the scoring registry has a newer one.
     """
 
     framework_id: str
@@ -167,6 +169,12 @@ class Scorecard:
     indicators: tuple[IndicatorScore, ...]
     overall: float | None = None
     changes: VersionChanges | None = None
+    unrated: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """Every rating entry is rated (a value or not applicable); says nothing about coverage."""
+        return self.unrated == 0
 
     def dimension(self, dimension_id: str) -> DimensionScore:
         """The result of one dimension; :class:`NotFound` (with the known ids) otherwise."""
@@ -254,8 +262,12 @@ def score(
     *,
     aggregation: str | Aggregation = "mean",
     registry: Registry | None = None,
+    complete: bool = False,
 ) -> Scorecard:
     """Score ``assessment``; raises :class:`ValidationError` if it does not fit the framework.
+
+    Entries not yet rated count against coverage (``Scorecard.unrated`` says how many); with
+    ``complete=True`` they are refused instead, one problem each (:func:`unrated_problems`).
 
     ``framework`` is the framework (id and version as the assessment names them) or a registry to
     take that version from (it then also serves as ``registry``). ``aggregation`` is an
@@ -269,6 +281,8 @@ def score(
     fw, problems = _resolve_framework(assessment, framework)
     if fw is None:
         raise ValidationError(problems)
+    if complete and assessment.unrated:
+        raise ValidationError(unrated_problems(assessment))
     plan = _plan(fw)
     info = plan.info
     n = len(plan.entries)
@@ -279,13 +293,13 @@ def score(
         tokens = [plan.token(r) for r in ratings]
         if None in tokens:
             raise _invalid(assessment, fw)
-    buckets: list[list[int | None]] = [[] for _ in range(n)]
+    buckets: list[list[int | None]] = [[] for _ in range(n + 1)]  # the last: entries not yet rated
     for pos, value in tokens:  # type: ignore[misc]  # no None left
         buckets[pos].append(value)
     tiers: dict[int, dict[str, int]] = {}
     if set(map(_TIER, ratings)) != {None}:
         for r in ratings:
-            if r.tier is not None:
+            if r.tier is not None and r.value is not None:  # an entry not yet rated names nothing yet
                 counts = tiers.setdefault(info[r.indicator].position, {})
                 counts[r.tier] = counts.get(r.tier, 0) + 1
 
@@ -359,6 +373,8 @@ def score(
         )
     overall = total_ws / total_w if rated_all else None
     changes = framework_changes(assessment, registry) if registry is not None else None
+    n_blank = len(buckets[n])
+    given = [r for r in ratings if r.value is not None or r.not_applicable is True] if n_blank else ratings
     return Scorecard(
         framework_id=fw.id,
         framework_version=fw.version,
@@ -368,11 +384,12 @@ def score(
         overall=overall,
         coverage=rated_all / n if n else 0.0,
         not_applicable=n_na,
-        ratings=len(assessment.ratings),
-        raters=_rater_count(ratings),
+        ratings=len(given),
+        raters=_rater_count(given),
         dimensions=tuple(dim_scores),
         indicators=tuple(ind_scores),
         changes=changes,
+        unrated=n_blank,
     )
 
 
@@ -406,13 +423,14 @@ def score_all(
     *,
     aggregation: str | Aggregation = "mean",
     registry: Registry | None = None,
+    complete: bool = False,
 ) -> list[Scorecard]:
     """:func:`score` for many assessments (e.g. a bulk file), in order."""
     if registry is None and not isinstance(framework, Framework):
         registry = framework
     agg = resolve_aggregation(aggregation, registry)
     with _gc_paused():
-        return [score(a, framework, aggregation=agg, registry=registry) for a in assessments]
+        return [score(a, framework, aggregation=agg, registry=registry, complete=complete) for a in assessments]
 
 
 def disagreements(scorecard: Scorecard, threshold: float = DEFAULT_DISAGREEMENT) -> tuple[IndicatorScore, ...]:

@@ -1,4 +1,8 @@
-"""Assessment commands: ``template``, ``score``, ``compare``."""
+"""Assessment commands: ``template``, ``score``, ``compare``; ``validate --complete`` and its notices.
+
+A rating entry left blank is *not yet rated*: ``score`` scores what is rated and shows coverage,
+``validate`` reports blanks as notices; ``--complete`` on either makes every blank an error.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import QFrameworkError, ValidationError
-from ._common import COMMAND_GROUPS, DEMO_STEPS, DOCUMENT_KINDS, _count, _registry, _warn_failures
+from ._common import COMMAND_GROUPS, DEMO_STEPS, DOCUMENT_KINDS, Handler, _count, _registry, _warn_failures
 from .frameworks import _load_framework_arg
 
 
-def _load_assessment_files(names: Sequence[str], registry: Any) -> tuple[list[tuple[str, Any]], list[str]]:
-    """Every assessment in the given files (single TOML/JSON or bulk JSON), and every problem line."""
+def _load_assessment_files(
+    names: Sequence[str], registry: Any, complete: bool = False
+) -> tuple[list[tuple[str, Any]], list[str]]:
+    """Every assessment in the given files (single TOML/JSON or bulk JSON), and every problem line.
+
+    With ``complete`` an entry not yet rated is a problem."""
     from ..assessment import load_assessment, load_assessments
     from ..io import format_for
 
@@ -23,9 +31,9 @@ def _load_assessment_files(names: Sequence[str], registry: Any) -> tuple[list[tu
     for name in names:
         try:
             if format_for(name) == "json" and _is_bulk(name):
-                out += [(name, a) for a in load_assessments(name, registry=registry)]
+                out += [(name, a) for a in load_assessments(name, registry=registry, complete=complete)]
             else:
-                out.append((name, load_assessment(name, registry=registry)))
+                out.append((name, load_assessment(name, registry=registry, complete=complete)))
         except ValidationError as exc:
             problems += exc.with_file(exc.file or name).lines()
     return out, problems
@@ -40,6 +48,18 @@ def _is_bulk(name: str) -> bool:
     return b'"assessments"' in head
 
 
+def _supplying_plugin(fw: Any) -> str | None:
+    """The name of the plugin that registered ``fw``; ``None`` for a framework read from a file."""
+    from ..errors import NotFound
+
+    registry = _registry()
+    try:
+        installed = registry.framework(fw.id, fw.version)
+    except NotFound:
+        return None
+    return str(registry.frameworks.provider(fw.id).name) if installed is fw else None
+
+
 def cmd_template(args: argparse.Namespace) -> int:
     from ..io import atomic_write, format_for
     from ..template import assessment_template
@@ -49,7 +69,12 @@ def cmd_template(args: argparse.Namespace) -> int:
         raise QFrameworkError(f"--format {args.format} does not fit the file name {args.output}")
     fw = _load_framework_arg(args.framework, args.version)
     text = assessment_template(
-        fw, format=fmt, raters=args.rater or ("rater-1",), subject=args.subject, period=args.period
+        fw,
+        format=fmt,
+        raters=args.rater or ("rater-1",),
+        subject=args.subject,
+        period=args.period,
+        plugin=_supplying_plugin(fw),
     )
     if args.output:
         atomic_write(args.output, text)
@@ -66,7 +91,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     registry = _registry()
     _warn_failures(registry)
-    items, problems = _load_assessment_files(args.files, registry)
+    items, problems = _load_assessment_files(args.files, registry, args.complete)
     for line in problems:
         print(line, file=sys.stderr)
     if problems:
@@ -90,12 +115,20 @@ def cmd_score(args: argparse.Namespace) -> int:
                 f"  {card.subject.id:<28} {card.period:<10} {overall:>7} {card.coverage:>8.0%}  "
                 + (f"{weakest.number} {weakest.title}" if weakest else "–")
             )
+        pending = sum(1 for _, card in cards if card.unrated)
+        if pending:
+            print(f"{pending} of {len(cards)} assessments have entries not yet rated (--complete demands every entry)")
         return 0
     for i, (name, card) in enumerate(cards):
         if i:
             print("\n" + "-" * 100 + "\n")
         print(f"{name}:")
         print(format_scorecard(card, threshold=args.threshold, priorities_n=args.priorities))
+        if card.unrated:
+            print(
+                f"\nnot yet rated: {card.unrated} of {card.unrated + card.ratings} rating entries; they count "
+                "against coverage (--complete demands every entry)"
+            )
     return 0
 
 
@@ -135,6 +168,7 @@ def _add_assessment_commands(sub: Any) -> None:
     p.add_argument("--threshold", type=float, default=0.4, help="spread from which raters disagree (default 0.4)")
     p.add_argument("--priorities", type=_count, default=3, metavar="N", help="how many weakest dimensions to list")
     p.add_argument("--full", action="store_true", help="a full scorecard for every assessment of a bulk file")
+    p.add_argument("--complete", action="store_true", help="refuse entries not yet rated (a finished assessment)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_score)
 
@@ -144,6 +178,64 @@ def _add_assessment_commands(sub: Any) -> None:
     p.add_argument("--aggregation", default="mean")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_compare)
+
+    validate = sub.choices.get("validate")  # the core command: assessments add --complete and notices
+    if validate is not None:
+        validate.add_argument(
+            "--complete", action="store_true", help="assessments: every rating entry must be rated (blanks are errors)"
+        )
+        validate.set_defaults(handler=_validate_with_notices(validate.get_default("handler")))
+
+
+def _validate_with_notices(validate: Handler) -> Handler:
+    """``validate`` file by file; under ``--complete`` blanks are errors, otherwise notices after a valid file."""
+
+    def cmd_validate(args: argparse.Namespace) -> int:
+        from ..assessment.files import VALIDATE_COMPLETE
+
+        failed = 0
+        for name in args.files:
+            token = VALIDATE_COMPLETE.set(bool(args.complete))
+            try:
+                code = validate(argparse.Namespace(**{**vars(args), "files": [name]}))
+            finally:
+                VALIDATE_COMPLETE.reset(token)
+            failed |= code
+            if code == 0 and not args.complete and not args.quiet:
+                for line in _unrated_notices(name, args.kind):
+                    print(line)
+        return 1 if failed else 0
+
+    return cmd_validate
+
+
+def _unrated_notices(name: str, kind: str | None) -> list[str]:
+    """``file: ratings[i].value: notice: not yet rated`` for each blank of a valid assessment file."""
+    from ..assessment import loads_assessment, loads_assessments
+    from ..assessment.files import read_bytes
+    from ..io import format_for, parse
+
+    try:
+        raw = read_bytes(name)
+        fmt = format_for(name)
+        data = parse(raw, format=fmt, file=name)
+        kinds = [kind] if kind else DOCUMENT_KINDS.detect(data) if isinstance(data, dict) else []
+        if kinds[:1] == ["assessment"]:
+            found = [("", loads_assessment(raw, format=fmt, file=name, check=False))]
+        elif kinds[:1] == ["assessments"]:
+            found = [(f"assessments[{i}].", a) for i, a in enumerate(loads_assessments(raw, file=name, check=False))]
+        else:
+            return []
+    except QFrameworkError:  # reported by validate itself
+        return []
+    lines = [f"{name}: {prefix}ratings[{i}].value: notice: not yet rated" for prefix, a in found for i in a.unrated]
+    total = sum(len(a.ratings) for _, a in found)
+    if lines:
+        lines.append(
+            f"{name}: notice: {len(lines)} of {total} rating entries not yet rated; they count against coverage "
+            "(validate --complete demands every entry)"
+        )
+    return lines
 
 
 COMMAND_GROUPS.append(_add_assessment_commands)

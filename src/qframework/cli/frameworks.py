@@ -102,8 +102,16 @@ def cmd_show(args: argparse.Namespace) -> int:
         title_kind = f"; title {p.title_kind}" if p.title_kind and p.title_kind != p.kind else ""
         return f"  [{p.kind}{title_kind}{': ' + p.source if p.source else ''}]"
 
+    def note(element: Any, indent: str) -> None:
+        """With -d: the provenance note, which says what the source gives and what is our reading."""
+        p = element.provenance
+        if args.descriptions and p is not None and p.note.strip():
+            text = "provenance: " + " ".join(p.note.split())
+            print(textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent + "  "))
+
     width = 100
     print(f"{title(fw)}  ({fw.id} {fw.version}){prov(fw)}")
+    note(fw, "")
     if fw.publisher:
         print(f"Herausgeber: {fw.publisher}")
     default_scale = fw.scale()
@@ -118,6 +126,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"{dim.number}  {title(dim)}{prov(dim)}")
         if args.descriptions and dim.description:
             print(textwrap.fill(dim.description, width, initial_indent="   ", subsequent_indent="   "))
+        note(dim, "   ")
         for ind in dim.indicators:
             extras = []
             if ind.weight != 1.0:
@@ -130,6 +139,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             print(f"   - {ind.id}: {title(ind)}{suffix}{prov(ind)}")
             if args.descriptions and ind.description:
                 print(textwrap.fill(ind.description, width, initial_indent="       ", subsequent_indent="       "))
+            note(ind, "       ")
             for tier in ind.tiers:
                 print(
                     f"       · {tier.title}"
