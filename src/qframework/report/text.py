@@ -13,7 +13,6 @@ Nothing here imports the scoring or solver modules at start-up: ``qframework plu
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -153,6 +152,8 @@ def format_framework(
         return text
 
     def wrap(text: str, indent: str) -> str:
+        import textwrap
+
         return textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent)
 
     fw = framework
