@@ -22,6 +22,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
 # The shared strategies module sits next to the tests.
@@ -30,3 +31,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.register_profile("long", max_examples=20 * settings.default.max_examples, print_blob=True)
 settings.load_profile(os.environ.get("QFRAMEWORK_HYPOTHESIS", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _english_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts without a locale, so the CLI prints English unless a test passes --lang."""
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)

@@ -162,7 +162,7 @@ def test_sample_assessment_is_valid_and_deterministic() -> None:
 def test_cli_template_to_file(registry: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "t.toml"
     assert cli.main(["template", "test-rahmen", "--rater", "a", "--rater", "b", "-o", str(out)]) == 0
-    assert "4 indicators × 2 rater(s)" in capsys.readouterr().out
+    assert "4 indicators × 2 raters" in capsys.readouterr().out
     expected = assessment_template(FW, raters=("a", "b"), subject="kommune", period="2025", plugin="test-plugin")
     assert out.read_text() == expected
     assert "[authored: written by the plugin test-plugin]" in expected

@@ -112,7 +112,7 @@ def test_joint_rating_is_not_counted_as_a_rater() -> None:
     a = assessment(rate("i3", 6, None), rate("i3", 1, "a"), rate("i1", 2, "b"), raters=("a", "b"))
     card = score(a, FW)
     assert (card.ratings, card.raters) == (3, 2)
-    assert "3 ratings by 2 rater(s)" in format_scorecard(card)
+    assert "3 ratings by 2 raters" in format_scorecard(card)
     assert io.unstructure(card)["raters"] == 2
     assert score(assessment(rate("i3", 6, None)), FW).raters == 0
 

@@ -6,11 +6,19 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_io import BROKEN, EXPECTED_BROKEN, VALID
 
+from qframework import io
 from qframework.cli import main
+from qframework.frozen import FrozenMap
+from qframework.model import FrameworkSummary
+from qframework.plugins import PluginReport, PluginSummary, load_registry
+from qframework.programme import ProgrammeSummary
 
 SHIPPED = {"nzfh-qualitaetsrahmen", "kqs", "nds-qualitaetsstandards-fh"}
 
@@ -131,3 +139,66 @@ def test_template_refuses_a_format_that_contradicts_the_file_name(
     assert not target.exists()
     code, _, err = run(capsys, "template", "kqs", "-o", str(tmp_path / "missing" / "x.toml"))
     assert code == 1 and "cannot write" in err and "Traceback" not in err
+
+
+# -- listing results: plain data through the one converter ----------------------------------------
+
+
+def test_listing_json_reads_back_as_the_result_types(capsys: pytest.CaptureFixture[str]) -> None:
+    """plugins/frameworks/programmes --json are io.dumps of attrs results: io.loads gives them back."""
+    registry = load_registry()
+    for argv, cls, expected in (
+        (["plugins", "--json"], PluginReport, PluginReport.of(registry)),
+        (
+            ["frameworks", "--json"],
+            tuple[FrameworkSummary, ...],
+            tuple(
+                FrameworkSummary.of(registry.frameworks[f], registry.frameworks.providers[f].name)
+                for f in sorted(registry.frameworks)
+            ),
+        ),
+        (
+            ["programmes", "--json"],
+            tuple[ProgrammeSummary, ...],
+            tuple(
+                ProgrammeSummary.of(p, registry.programmes.providers[p.id].name)
+                for p in sorted(registry.programmes.values(), key=lambda p: p.id)
+            ),
+        ),
+    ):
+        code, out, _ = run(capsys, "--lang", "de", *argv)
+        assert code == 0
+        assert io.loads(cls, out, format="json") == expected
+
+
+@given(
+    st.builds(
+        PluginReport,
+        plugins=st.lists(
+            st.builds(
+                PluginSummary,
+                name=st.text(min_size=1),
+                version=st.none() | st.text(),
+                module=st.text(),
+                builtin=st.booleans(),
+                registered=st.dictionaries(st.text(), st.lists(st.text()).map(tuple)).map(FrozenMap),
+            ),
+            max_size=3,
+        ).map(tuple),
+    ),
+    st.builds(
+        FrameworkSummary,
+        titles=st.dictionaries(st.text(), st.text()),
+        dimensions=st.integers(0, 99),
+        indicators=st.integers(0, 999),
+    ),
+    st.builds(
+        ProgrammeSummary,
+        participants=st.none() | st.integers(1, 99),
+    ),
+)
+def test_listing_results_round_trip_as_json(report: Any, framework: Any, programme: Any) -> None:
+    """Rule: every listing result reads back equal from its JSON (loads(T, dumps(x)) == x) and is hashable."""
+    for value in (report, framework, programme):
+        assert io.loads(type(value), io.dumps(value, format="json"), format="json") == value
+        assert hash(value) == hash(value)

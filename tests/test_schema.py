@@ -26,9 +26,9 @@ from qframework.cli._registries import DOCUMENT_KINDS
 from qframework.errors import NotFound, ValidationError
 from qframework.frozen import FrozenMap
 from qframework.hookspecs import hookimpl
-from qframework.model import Framework
-from qframework.plugins import PluginInfo, load_registry, make_plugin_manager
-from qframework.programme import Roster, check_roster
+from qframework.model import Framework, FrameworkSummary
+from qframework.plugins import PluginInfo, PluginReport, load_registry, make_plugin_manager
+from qframework.programme import ProgrammeSummary, Roster, check_roster
 from qframework.schema import SCHEMA_KINDS, kind_schema, schema_for
 from qframework.validation import deferred
 
@@ -203,6 +203,10 @@ RESULT_SAMPLES: dict[str, Callable[[], list[Any]]] = {
     "explanation": lambda: [_assignment()[0].explain(p) for p in _assignment()[0].participant_ids],
     "plugin-failure": lambda: [_plugin_failure()],
     "plugin-info": lambda: list(load_registry().plugins.values()),
+    "plugin-summary": lambda: list(PluginReport.of(load_registry()).plugins),
+    "plugin-report": lambda: [PluginReport.of(load_registry()), PluginReport(failures=(_plugin_failure(),))],
+    "framework-summary": lambda: [FrameworkSummary.of(fw, "p") for fw in load_registry().frameworks.values()],
+    "programme-summary": lambda: [ProgrammeSummary.of(p, "p") for p in load_registry().programmes.values()],
 }
 
 

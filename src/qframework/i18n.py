@@ -22,7 +22,6 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from pathlib import Path
 
 __all__ = [
     "DOMAIN",
@@ -39,7 +38,8 @@ __all__ = [
 DOMAIN = "qframework"
 #: The languages qframework has labels in; English is the source language of the messages.
 LANGUAGES: tuple[str, ...] = ("en", "de")
-_LOCALE_DIR = Path(__file__).parent / "locale"
+# os.path, not pathlib: this module is on the start-up path of every command.
+_LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 _ENV_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 _cache: dict[str, gettext.NullTranslations] = {}
@@ -122,24 +122,27 @@ def pick(texts: Mapping[str, str], default: str) -> str:
 
 
 def _extract() -> None:  # pragma: no cover - a maintainer's command, exercised by test_i18n
+    from pathlib import Path
+
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
     from babel.messages.pofile import read_po, write_po
 
     root = Path(__file__).parent
+    locale_dir = Path(_LOCALE_DIR)
     template = Catalog(project="qframework", domain=DOMAIN)
     keywords = {"_": None, "gettext_": None, "ngettext": (1, 2)}
     for filename, lineno, message, comments, _context in extract_from_dir(
         str(root), method_map=[("**.py", "python")], keywords=keywords
     ):
         template.add(message, locations=[(filename, lineno)], auto_comments=comments)
-    _LOCALE_DIR.mkdir(exist_ok=True)
-    with (_LOCALE_DIR / f"{DOMAIN}.pot").open("wb") as fh:
+    locale_dir.mkdir(exist_ok=True)
+    with (locale_dir / f"{DOMAIN}.pot").open("wb") as fh:
         write_po(fh, template, omit_header=False, sort_output=True)
     for lang in LANGUAGES:
         if lang == "en":
             continue
-        po_path = _LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        po_path = locale_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
         po_path.parent.mkdir(parents=True, exist_ok=True)
         if po_path.exists():
             with po_path.open("rb") as fh:
@@ -155,11 +158,12 @@ def _extract() -> None:  # pragma: no cover - a maintainer's command, exercised 
 def compiled(lang: str) -> bytes:  # pragma: no cover - exercised by test_i18n
     """The ``.mo`` bytes compiled from ``lang``'s ``.po`` (development only: needs Babel)."""
     import io
+    from pathlib import Path
 
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    po_path = _LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    po_path = Path(_LOCALE_DIR) / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     with po_path.open("rb") as fh:
         catalog = read_po(fh, locale=lang)
     out = io.BytesIO()
@@ -168,9 +172,11 @@ def compiled(lang: str) -> bytes:  # pragma: no cover - exercised by test_i18n
 
 
 def _compile() -> None:  # pragma: no cover - a maintainer's command
+    from pathlib import Path
+
     for lang in LANGUAGES:
         if lang != "en":
-            (_LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").write_bytes(compiled(lang))
+            (Path(_LOCALE_DIR) / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").write_bytes(compiled(lang))
 
 
 if __name__ == "__main__":  # pragma: no cover

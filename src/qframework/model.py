@@ -30,6 +30,7 @@ __all__ = [
     "Facet",
     "FacetValue",
     "Framework",
+    "FrameworkSummary",
     "Indicator",
     "Level",
     "Provenance",
@@ -575,3 +576,33 @@ def _unknown(what: str, value: object, known: object) -> str:
     names = sorted(str(k) for k in known)  # type: ignore[attr-defined]
     shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
     return f"unknown {what} {value!r}" + (f" (known: {shown})" if names else "")
+
+
+@attrs.frozen
+class FrameworkSummary:
+    """One installed framework in a listing (``qframework frameworks``): what a picker or index page needs.
+
+    ``title`` is the German source title; ``titles`` holds the title in every language the
+    framework translates it into.
+    """
+
+    id: str
+    version: str
+    title: str
+    dimensions: int
+    indicators: int
+    plugin: str
+    titles: FrozenMap[str, str] = attrs.field(factory=FrozenMap, converter=_frozen_map)
+
+    @classmethod
+    def of(cls, framework: Framework, plugin: str) -> FrameworkSummary:
+        """The summary of ``framework`` as supplied by ``plugin``."""
+        return cls(
+            id=framework.id,
+            version=framework.version,
+            title=framework.title,
+            dimensions=len(framework.dimensions),
+            indicators=sum(len(d.indicators) for d in framework.dimensions),
+            plugin=plugin,
+            titles=FrozenMap({lang: text.title for lang, text in framework.translations.items()}),
+        )

@@ -50,6 +50,8 @@ __all__ = [
     "PluginFailure",
     "PluginInfo",
     "PluginManager",
+    "PluginReport",
+    "PluginSummary",
     "Registered",
     "Registry",
     "load_registry",
@@ -559,3 +561,37 @@ def _build_registry(pm: PluginManager) -> Registry:
         plugins=FrozenMap(pm.infos),
         failures=tuple(pm.failures),
     )
+
+
+@attrs.frozen
+class PluginSummary:
+    """One loaded plugin and what it registered, by kind (``qframework plugins``)."""
+
+    name: str
+    version: str | None
+    module: str
+    builtin: bool = False
+    registered: FrozenMap[str, tuple[str, ...]] = attrs.field(factory=FrozenMap)
+
+
+@attrs.frozen
+class PluginReport:
+    """Every loaded plugin and every plugin that failed: ``qframework plugins --json``."""
+
+    plugins: tuple[PluginSummary, ...] = ()
+    failures: tuple[PluginFailure, ...] = ()
+
+    @classmethod
+    def of(cls, registry: Registry) -> PluginReport:
+        """The report on ``registry``'s plugins, by name."""
+        plugins = tuple(
+            PluginSummary(
+                name=name,
+                version=info.version,
+                module=info.module,
+                builtin=info.builtin,
+                registered=FrozenMap({k: tuple(v) for k, v in registry.registered_by(name).items()}),
+            )
+            for name, info in sorted(registry.plugins.items())
+        )
+        return cls(plugins=plugins, failures=tuple(registry.failures))

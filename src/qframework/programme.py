@@ -42,6 +42,7 @@ __all__ = [
     "Event",
     "Phase",
     "Programme",
+    "ProgrammeSummary",
     "Quota",
     "Roster",
     "Segment",
@@ -465,3 +466,27 @@ def loads_roster(
 ) -> Roster:
     """Parse and validate a delegation roster from text (see :func:`load_roster`)."""
     return _roster_against_registry(loads(Roster, text, format=format, file=file), registry, file)
+
+
+@attrs.frozen
+class ProgrammeSummary:
+    """One installed programme in a listing (``qframework programmes``)."""
+
+    id: str
+    title: str
+    framework: str
+    period: str
+    participants: int | None
+    plugin: str
+
+    @classmethod
+    def of(cls, programme: Programme, plugin: str) -> ProgrammeSummary:
+        """The summary of ``programme`` as supplied by ``plugin``."""
+        return cls(
+            id=programme.id,
+            title=programme.title,
+            framework=programme.framework,
+            period=programme.period,
+            participants=programme.participant_count,
+            plugin=plugin,
+        )

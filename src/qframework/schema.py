@@ -77,6 +77,10 @@ SCHEMA_KINDS: dict[str, tuple[Literal["document", "result"], str]] = {
     "explanation": ("result", "qframework.assignment:Explanation"),
     "plugin-failure": ("result", "qframework.plugins:PluginFailure"),
     "plugin-info": ("result", "qframework.plugins:PluginInfo"),
+    "plugin-summary": ("result", "qframework.plugins:PluginSummary"),
+    "plugin-report": ("result", "qframework.plugins:PluginReport"),
+    "framework-summary": ("result", "qframework.model:FrameworkSummary"),
+    "programme-summary": ("result", "qframework.programme:ProgrammeSummary"),
 }
 
 _DATE: dict[str, Any] = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..i18n import gettext_ as _
+from ..i18n import ngettext
 from .program import allowed
 from .rules import AssignmentRules, Participant
 
@@ -10,7 +12,7 @@ def _label(rules: AssignmentRules, t: str) -> str:
     topic = rules.topic(t)
     name = f"{t} ({topic.title})" if topic.title and topic.title != t else t
     if topic.any_of:
-        name += f" [one of {', '.join(topic.any_of)}]"
+        name += _(" [one of {topics}]").format(topics=", ".join(topic.any_of))
     return name
 
 
@@ -24,16 +26,16 @@ def reasons_for(
     group: str | None,
 ) -> tuple[str, ...]:
     notes = []
-    for kind, ts in (("required", req), ("optional", opt)):
+    for kind, ts in ((_("required"), req), (_("optional"), opt)):
         for t in ts:
             rank = person.rank(t)
             if t in rules.mandatory_topics:
-                why = "mandatory for every participant"
+                why = _("mandatory for every participant")
             elif rank is not None:
-                why = f"your preference rank {rank}"
+                why = _("your preference rank {rank}").format(rank=rank)
             else:
-                why = f"not among your preferences (counts as rank {rules.unranked_rank})"
-            notes.append(f"{_label(rules, t)}: {kind}, {why}.")
+                why = _("not among your preferences (counts as rank {rank})").format(rank=rules.unranked_rank)
+            notes.append(_("{topic}: {kind}, {why}.").format(topic=_label(rules, t), kind=kind, why=why))
     worst_required = max(
         (person.rank(t) or rules.unranked_rank for t in req if t not in rules.mandatory_topics), default=0
     )
@@ -45,8 +47,10 @@ def reasons_for(
         others = [u for b in rules.covers(t) for u in required_by.get(b, []) if u != unit]
         if rules.distinct_required and others:
             notes.append(
-                f"{_label(rules, t)} (your rank {rank}) is only optional: required topics must be distinct "
-                f"and it is already required by {', '.join(dict.fromkeys(others))}."
+                _(
+                    "{topic} (your rank {rank}) is only optional: required topics must be distinct "
+                    "and it is already required by {others}."
+                ).format(topic=_label(rules, t), rank=rank, others=", ".join(dict.fromkeys(others)))
             )
     worst = max(
         (person.rank(t) or rules.unranked_rank for t in req + opt if t not in rules.mandatory_topics), default=0
@@ -59,27 +63,39 @@ def reasons_for(
         reasons = []
         cap = rules.capacity_of(t)
         if cap.max is not None and counts[t] >= cap.max:
-            reasons.append(f"its capacity is full ({counts[t]} of {cap.max})")
+            reasons.append(_("its capacity is full ({count} of {max})").format(count=counts[t], max=cap.max))
         others = [u for b in rules.covers(t) for u in required_by.get(b, []) if u != unit]
         if rules.distinct_required and others:
             reasons.append(
-                f"required topics must be distinct and it is already required by {', '.join(dict.fromkeys(others))}"
+                _("required topics must be distinct and it is already required by {others}").format(
+                    others=", ".join(dict.fromkeys(others))
+                )
             )
         overlap = [g for g in req + opt if g != t and rules.covers(g) & rules.covers(t)]
         if overlap:
-            reasons.append(f"you already have {', '.join(overlap)}, which overlaps it")
+            reasons.append(_("you already have {topics}, which overlaps it").format(topics=", ".join(overlap)))
         if group is not None:
-            reasons.append("topics are chosen per group, and the group as a whole is better off without it")
+            reasons.append(_("topics are chosen per group, and the group as a whole is better off without it"))
         binding_min = [
             g
             for g in req + opt
             if g not in rules.mandatory_topics and rules.capacity_of(g).min and counts[g] <= rules.capacity_of(g).min
         ]
         if binding_min and not reasons:
-            reasons.append(f"{', '.join(binding_min)} needs its minimum number of participants")
+            reasons.append(
+                ngettext(
+                    "{topics} needs its minimum number of participants",
+                    "{topics} need their minimum numbers of participants",
+                    len(binding_min),
+                ).format(topics=", ".join(binding_min))
+            )
         if not reasons:
-            reasons.append("giving it to you would raise the total rank cost for the others by more")
-        notes.append(f"Not {_label(rules, t)} (your rank {rank}): {'; '.join(reasons)}.")
+            reasons.append(_("giving it to you would raise the total rank cost for the others by more"))
+        notes.append(
+            _("Not {topic} (your rank {rank}): {reasons}.").format(
+                topic=_label(rules, t), rank=rank, reasons="; ".join(reasons)
+            )
+        )
     return tuple(notes)
 
 
@@ -89,7 +105,10 @@ def reasons_unassigned(person: Participant, rules: AssignmentRules, counts: dict
         for t in rules.topic_ids
         if (cap := rules.capacity_of(t)).max is not None and counts[t] >= cap.max and allowed(person, t, rules)
     ]
-    notes = ["Not selected: participants may stay unassigned, and the places went where they cost less."]
+    notes = [_("Not selected: participants may stay unassigned, and the places went where they cost less.")]
     if full:
-        notes.append(f"Full: {', '.join(f'{t} ({counts[t]} of {rules.capacity_of(t).max})' for t in full)}.")
+        places = ", ".join(
+            _("{topic} ({count} of {max})").format(topic=t, count=counts[t], max=rules.capacity_of(t).max) for t in full
+        )
+        notes.append(_("Full: {topics}.").format(topics=places))
     return tuple(notes)

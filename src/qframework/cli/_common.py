@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any, TextIO
 
+from ..i18n import gettext_ as _
 from ._registries import COMMAND_GROUPS, DEMO_STEPS, DOCUMENT_KINDS, Handler
 
 __all__ = ["COMMAND_GROUPS", "DEMO_STEPS", "DOCUMENT_KINDS", "Handler"]
@@ -20,12 +20,17 @@ def _registry() -> Any:
 
 def _warn_failures(registry: Any, out: TextIO | None = None) -> None:
     for failure in registry.failures:
-        print(f"warning: {failure}", file=out or sys.stderr)
+        print(
+            _("warning: plugin {plugin}: {message}").format(plugin=failure.plugin, message=failure.message),
+            file=out or sys.stderr,
+        )
 
 
 def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
+    """``--json`` output: ``data`` (attrs values, tuples, dicts of them) through the one converter."""
+    from ..io import dumps
+
+    sys.stdout.write(dumps(data, format="json"))
 
 
 def _count(value: str) -> int:
@@ -33,9 +38,9 @@ def _count(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+        raise argparse.ArgumentTypeError(_("expected a whole number, got {value}").format(value=repr(value))) from None
     if number < 0:
-        raise argparse.ArgumentTypeError(f"must be ≥ 0, got {number}")
+        raise argparse.ArgumentTypeError(_("must be ≥ 0, got {number}").format(number=number))
     return number
 
 

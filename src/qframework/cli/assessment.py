@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import QFrameworkError, ValidationError
+from ..i18n import gettext_ as _
 from ._common import COMMAND_GROUPS, DEMO_STEPS, DOCUMENT_KINDS, Handler, _count, _registry, _warn_failures
 from .frameworks import _load_framework_arg
 
@@ -62,11 +63,14 @@ def _supplying_plugin(fw: Any) -> str | None:
 
 def cmd_template(args: argparse.Namespace) -> int:
     from ..io import atomic_write, format_for
+    from ..report.text import format_template_written
     from ..template import assessment_template
 
     fmt = args.format or (format_for(args.output) if args.output else "toml")
     if args.output and args.format and format_for(args.output) != args.format:
-        raise QFrameworkError(f"--format {args.format} does not fit the file name {args.output}")
+        raise QFrameworkError(
+            _("--format {format} does not fit the file name {file}").format(format=args.format, file=args.output)
+        )
     fw = _load_framework_arg(args.framework, args.version)
     text = assessment_template(
         fw,
@@ -78,7 +82,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     )
     if args.output:
         atomic_write(args.output, text)
-        print(f"wrote {args.output}: {sum(1 for _ in fw.indicators())} indicators × {len(args.rater or [1])} rater(s)")
+        print(format_template_written(args.output, sum(1 for _i in fw.indicators()), len(args.rater or [1])))
     else:
         sys.stdout.write(text)
     return 0
@@ -87,7 +91,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from ..assessment import disagreements, score
     from ..io import dumps
-    from ..report.text import format_scorecard
+    from ..report.text import format_pending, format_score_table, format_scorecard
 
     registry = _registry()
     _warn_failures(registry)
@@ -104,32 +108,37 @@ def cmd_score(args: argparse.Namespace) -> int:
         ]
         sys.stdout.write(dumps(results, format="json"))
         return 0
+    titles = _dimension_titles(registry, [card for _name, card in cards])
     if len(cards) > 20 and not args.full:
-        print(f"{len(cards)} assessments; one line each (--full for every scorecard)")
-        print(f"  {'subject':<28} {'period':<10} {'overall':>7} {'coverage':>8}  weakest dimension")
-        for _, card in cards:
-            scored = [d for d in card.dimensions if d.score is not None]
-            weakest = min(scored, key=lambda d: (d.score, d.number)) if scored else None
-            overall = "–" if card.overall is None else f"{card.overall:.2f}"
-            print(
-                f"  {card.subject.id:<28} {card.period:<10} {overall:>7} {card.coverage:>8.0%}  "
-                + (f"{weakest.number} {weakest.title}" if weakest else "–")
-            )
-        pending = sum(1 for _, card in cards if card.unrated)
+        print(format_score_table([card for _name, card in cards], titles=titles))
+        pending = format_pending([card for _name, card in cards])
         if pending:
-            print(f"{pending} of {len(cards)} assessments have entries not yet rated (--complete demands every entry)")
+            print(pending)
         return 0
     for i, (name, card) in enumerate(cards):
         if i:
             print("\n" + "-" * 100 + "\n")
         print(f"{name}:")
-        print(format_scorecard(card, threshold=args.threshold, priorities_n=args.priorities))
+        print(format_scorecard(card, threshold=args.threshold, priorities_n=args.priorities, titles=titles))
         if card.unrated:
-            print(
-                f"\nnot yet rated: {card.unrated} of {card.unrated + card.ratings} rating entries; they count "
-                "against coverage (--complete demands every entry)"
-            )
+            print()
+            print(format_pending([card]))
     return 0
+
+
+def _dimension_titles(registry: Any, cards: Sequence[Any]) -> dict[str, str]:
+    """Dimension id → title in the active language, from the installed frameworks the cards were scored on.
+
+    Empty where the framework is not installed (the scorecards' own, German, titles are shown).
+    """
+    from ..report.text import content
+
+    titles: dict[str, str] = {}
+    for fid, version in {(c.framework_id, c.framework_version) for c in cards}:
+        fw = registry.framework_versions.get((fid, version))
+        if fw is not None:
+            titles.update({d.id: content(d) for d in fw.dimensions})
+    return titles
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -145,38 +154,42 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(dumps(result, format="json"))
     else:
-        print(format_comparison(result))
+        print(format_comparison(result, titles=_dimension_titles(registry, [before, after])))
     return 0
 
 
 def _add_assessment_commands(sub: Any) -> None:
-    p = sub.add_parser("template", help="write a blank, commented assessment of a framework to fill in")
-    p.add_argument("framework", metavar="FRAMEWORK_ID", help="an installed framework id or a framework file")
-    p.add_argument("--version", dest="version", default=None, help="a specific installed version")
-    p.add_argument("--format", choices=("toml", "json"), default=None, help="default: from -o's suffix, else toml")
-    p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE instead of standard output")
+    p = sub.add_parser("template", help=_("write a blank, commented assessment of a framework to fill in"))
+    p.add_argument("framework", metavar="FRAMEWORK_ID", help=_("an installed framework id or a framework file"))
+    p.add_argument("--version", dest="version", default=None, help=_("a specific installed version"))
+    p.add_argument("--format", choices=("toml", "json"), default=None, help=_("default: from -o's suffix, else toml"))
+    p.add_argument("-o", "--output", default=None, metavar="FILE", help=_("write to FILE instead of standard output"))
     p.add_argument(
-        "--rater", action="append", default=None, metavar="ID", help="a rater id (repeat for several; default rater-1)"
+        "--rater",
+        action="append",
+        default=None,
+        metavar="ID",
+        help=_("a rater id (repeat for several; default rater-1)"),
     )
-    p.add_argument("--subject", default="kommune", help="the subject (Kommune) id to put in")
-    p.add_argument("--period", default="2025", help="the period to put in")
+    p.add_argument("--subject", default="kommune", help=_("the subject (Kommune) id to put in"))
+    p.add_argument("--period", default="2025", help=_("the period to put in"))
     p.set_defaults(handler=cmd_template)
 
-    p = sub.add_parser("score", help="score assessment files: per dimension and overall, coverage, disagreements")
-    p.add_argument("files", nargs="+", metavar="FILE", help="assessment files (.toml, .json) or bulk JSON files")
-    p.add_argument("--aggregation", default="mean", help="how raters combine per indicator (mean, median, plugins)")
-    p.add_argument("--threshold", type=float, default=0.4, help="spread from which raters disagree (default 0.4)")
-    p.add_argument("--priorities", type=_count, default=3, metavar="N", help="how many weakest dimensions to list")
-    p.add_argument("--full", action="store_true", help="a full scorecard for every assessment of a bulk file")
-    p.add_argument("--complete", action="store_true", help="refuse entries not yet rated (a finished assessment)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = sub.add_parser("score", help=_("score assessment files: per dimension and overall, coverage, disagreements"))
+    p.add_argument("files", nargs="+", metavar="FILE", help=_("assessment files (.toml, .json) or bulk JSON files"))
+    p.add_argument("--aggregation", default="mean", help=_("how raters combine per indicator (mean, median, plugins)"))
+    p.add_argument("--threshold", type=float, default=0.4, help=_("spread from which raters disagree (default 0.4)"))
+    p.add_argument("--priorities", type=_count, default=3, metavar="N", help=_("how many weakest dimensions to list"))
+    p.add_argument("--full", action="store_true", help=_("a full scorecard for every assessment of a bulk file"))
+    p.add_argument("--complete", action="store_true", help=_("refuse entries not yet rated (a finished assessment)"))
+    p.add_argument("--json", action="store_true", help=_("machine-readable output"))
     p.set_defaults(handler=cmd_score)
 
-    p = sub.add_parser("compare", help="progress between two assessments of one framework (before, after)")
+    p = sub.add_parser("compare", help=_("progress between two assessments of one framework (before, after)"))
     p.add_argument("before", metavar="BEFORE")
     p.add_argument("after", metavar="AFTER")
     p.add_argument("--aggregation", default="mean")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--json", action="store_true", help=_("machine-readable output"))
     p.set_defaults(handler=cmd_compare)
 
     validate = sub.choices.get("validate")  # the core command: assessments add --complete and notices
@@ -266,23 +279,17 @@ DOCUMENT_KINDS.append(("assessments", lambda data: "assessments" in data, _asses
 def _assessment_demo(registry: Any) -> None:
     """Score a generated self-assessment (three raters) against an installed framework."""
     from ..assessment import disagreements, priorities, score
+    from ..report.text import format_demo_assessment
     from ..template import sample_assessment
 
     preferred = [fid for fid in ("nzfh-qualitaetsrahmen",) if fid in registry.frameworks]
     ids = preferred or sorted(registry.frameworks)
     if not ids:
-        print("self-assessment demo skipped: no framework installed\n")
+        print(format_demo_assessment(None, None, (), ()) + "\n")
         return
     fw = registry.frameworks[ids[0]]
     card = score(sample_assessment(fw), fw, registry=registry)
-    weakest = ", ".join(f"{d.number} {d.title} ({d.score:.2f})" for d in priorities(card, 3) if d.score is not None)
-    overall = "–" if card.overall is None else f"{card.overall:.2f}"
-    print(f"Self-assessment (generated: 1 Kommune, 3 raters) against {fw.id} {fw.version}")
-    print(
-        f"  {card.ratings} ratings, {card.not_applicable} not applicable; overall {overall}, "
-        f"coverage {card.coverage:.0%}"
-    )
-    print(f"  {len(disagreements(card))} indicators to discuss (raters disagree); priorities: {weakest}")
+    print(format_demo_assessment(fw, card, disagreements(card), priorities(card, 3)))
     print()
 
 

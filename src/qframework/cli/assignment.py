@@ -8,9 +8,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
+from ..i18n import gettext_ as _
+from ._common import _print_json
 from ._registries import COMMAND_GROUPS, DOCUMENT_KINDS
 
 __all__ = ["add_arguments", "run_assign", "run_check"]
@@ -18,14 +19,14 @@ __all__ = ["add_arguments", "run_assign", "run_check"]
 
 def add_arguments(subparsers: Any) -> None:
     """Add the ``assign`` and ``check`` sub-commands to an argparse ``subparsers`` object."""
-    p = subparsers.add_parser("assign", help="assign participants to topics and groups, optimally")
-    p.add_argument("file", help="TOML or JSON file with [rules] and [[participants]]")
-    p.add_argument("--json", action="store_true", help="print the assignment as JSON")
-    p.add_argument("--explain", action="store_true", help="explain every participant's result")
+    p = subparsers.add_parser("assign", help=_("assign participants to topics and groups, optimally"))
+    p.add_argument("file", help=_("TOML or JSON file with [rules] and [[participants]]"))
+    p.add_argument("--json", action="store_true", help=_("print the assignment as JSON"))
+    p.add_argument("--explain", action="store_true", help=_("explain every participant's result"))
     p.set_defaults(handler=run_assign)
-    p = subparsers.add_parser("check", help="check the [assignment] in a file against its rules")
-    p.add_argument("file", help="TOML or JSON file with [rules], [[participants]] and [assignment]")
-    p.add_argument("--json", action="store_true", help="print the violations as JSON")
+    p = subparsers.add_parser("check", help=_("check the [assignment] in a file against its rules"))
+    p.add_argument("file", help=_("TOML or JSON file with [rules], [[participants]] and [assignment]"))
+    p.add_argument("--json", action="store_true", help=_("print the violations as JSON"))
     p.set_defaults(handler=run_check)
 
 
@@ -33,13 +34,12 @@ def run_assign(args: argparse.Namespace) -> int:
     """``qframework assign FILE [--json] [--explain]``: print an optimal assignment; exit 0."""
     from ..assignment.files import load_assignment_problem
     from ..assignment.solve import assign
-    from ..io import dumps
     from ..report.text import format_assignment
 
     problem = load_assignment_problem(args.file)
     assignment = assign(problem.participants, problem.rules)
     if getattr(args, "json", False):
-        sys.stdout.write(dumps(assignment, format="json"))
+        _print_json(assignment)
         return 0
     print(format_assignment(assignment))
     if getattr(args, "explain", False):
@@ -53,20 +53,17 @@ def run_check(args: argparse.Namespace) -> int:
     """``qframework check FILE [--json]``: print every violation; exit 0 if none, 1 otherwise."""
     from ..assignment.checking import check_assignment
     from ..assignment.files import load_assignment_problem
-    from ..io import dumps
+    from ..report.text import format_check, format_no_assignment
 
     problem = load_assignment_problem(args.file)
     if problem.assignment is None:
-        print(f"{args.file}: no [assignment] to check")
+        print(format_no_assignment(args.file))
         return 2
     violations = check_assignment(problem.assignment, problem.participants, problem.rules)
     if getattr(args, "json", False):
-        sys.stdout.write(dumps(tuple(violations), format="json"))
+        _print_json(tuple(violations))
     else:
-        for v in violations:
-            print(v)
-        if not violations:
-            print(f"{args.file}: the assignment meets every rule")
+        print(format_check(violations, args.file))
     return 1 if violations else 0
 
 

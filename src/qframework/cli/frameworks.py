@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import textwrap
 from typing import Any
 
 from ..errors import ValidationError
+from ..i18n import gettext_ as _
 from ._common import (
     DOCUMENT_KINDS,
     _print_json,
@@ -18,56 +18,32 @@ from ._common import (
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:
+    from ..plugins import PluginReport
+    from ..report.text import format_plugins
+
     registry = _registry()
-    rows = []
-    for name, info in sorted(registry.plugins.items()):
-        rows.append(
-            {
-                "name": name,
-                "version": info.version,
-                "module": info.module,
-                "builtin": info.builtin,
-                "registered": registry.registered_by(name),
-            }
-        )
+    report = PluginReport.of(registry)
     if args.json:
-        failures = [{"plugin": f.plugin, "message": f.message} for f in registry.failures]
-        _print_json({"plugins": rows, "failures": failures})
+        _print_json(report)
         return 0
-    for row in rows:
-        label = f"{row['name']} {row['version']}" if row["version"] else f"{row['name']} (built in)"
-        print(label)
-        for kind, ids in row["registered"].items():
-            print(f"  {kind}: {', '.join(ids)}")
-    for failure in registry.failures:
-        print(f"FAILED {failure.plugin}: {failure.message}")
+    print(format_plugins(report))
     return 1 if registry.failures else 0
 
 
 def cmd_frameworks(args: argparse.Namespace) -> int:
+    from ..model import FrameworkSummary
+    from ..report.text import format_frameworks
+
     registry = _registry()
     _warn_failures(registry)
-    rows = []
-    for fid in sorted(registry.frameworks):
-        fw = registry.frameworks[fid]
-        rows.append(
-            {
-                "id": fw.id,
-                "version": fw.version,
-                "title": fw.title,
-                "dimensions": len(fw.dimensions),
-                "indicators": sum(len(d.indicators) for d in fw.dimensions),
-                "plugin": registry.frameworks.providers[fid].name,
-            }
-        )
+    summaries = tuple(
+        FrameworkSummary.of(registry.frameworks[fid], registry.frameworks.providers[fid].name)
+        for fid in sorted(registry.frameworks)
+    )
     if args.json:
-        _print_json(rows)
+        _print_json(summaries)
         return 0
-    for row in rows:
-        print(
-            f"{row['id']} {row['version']}  {row['title']}  "
-            f"({row['dimensions']} dimensions, {row['indicators']} indicators; plugin {row['plugin']})"
-        )
+    print(format_frameworks(summaries))
     return 0
 
 
@@ -83,69 +59,11 @@ def _load_framework_arg(value: str, version: str | None = None) -> Any:
 def cmd_show(args: argparse.Namespace) -> int:
     fw = _load_framework_arg(args.framework, args.version)
     if args.json:
-        from ..io import unstructure
-
-        _print_json(unstructure(fw))
+        _print_json(fw)
         return 0
-    lang = args.lang
+    from ..report.text import format_framework
 
-    def title(element: Any) -> str:
-        text = str(element.title)
-        if lang and lang in getattr(element, "translations", {}):
-            text += f" / {element.translations[lang].title}"
-        return text
-
-    def prov(element: Any) -> str:
-        p = element.provenance
-        if p is None:
-            return ""
-        title_kind = f"; title {p.title_kind}" if p.title_kind and p.title_kind != p.kind else ""
-        return f"  [{p.kind}{title_kind}{': ' + p.source if p.source else ''}]"
-
-    def note(element: Any, indent: str) -> None:
-        """With -d: the provenance note, which says what the source gives and what is our reading."""
-        p = element.provenance
-        if args.descriptions and p is not None and p.note.strip():
-            text = "provenance: " + " ".join(p.note.split())
-            print(textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent + "  "))
-
-    width = 100
-    print(f"{title(fw)}  ({fw.id} {fw.version}){prov(fw)}")
-    note(fw, "")
-    if fw.publisher:
-        print(f"Herausgeber: {fw.publisher}")
-    default_scale = fw.scale()
-    for scale in fw.scales:
-        levels = ", ".join(f"{lv.value} {lv.label}" for lv in scale.levels)
-        default = " (default)" if scale.id == default_scale.id else ""
-        print(f"Skala {scale.id}{default}: {scale.title} ({levels}){prov(scale)}")
-    for facet in fw.facets:
-        print(f"Facette {facet.title}: " + ", ".join(v.title for v in facet.values) + prov(facet))
-    for dim in fw.dimensions:
-        print()
-        print(f"{dim.number}  {title(dim)}{prov(dim)}")
-        if args.descriptions and dim.description:
-            print(textwrap.fill(dim.description, width, initial_indent="   ", subsequent_indent="   "))
-        note(dim, "   ")
-        for ind in dim.indicators:
-            extras = []
-            if ind.weight != 1.0:
-                extras.append(f"weight {ind.weight:g}")
-            if ind.scale:
-                extras.append(f"scale {ind.scale}")
-            for facet_id, values in ind.facets.items():
-                extras.append(f"{facet_id}={'/'.join(values)}")
-            suffix = f"  ({'; '.join(extras)})" if extras else ""
-            print(f"   - {ind.id}: {title(ind)}{suffix}{prov(ind)}")
-            if args.descriptions and ind.description:
-                print(textwrap.fill(ind.description, width, initial_indent="       ", subsequent_indent="       "))
-            note(ind, "       ")
-            for tier in ind.tiers:
-                print(
-                    f"       · {tier.title}"
-                    + (f": {tier.description}" if args.descriptions and tier.description else "")
-                    + prov(tier)
-                )
+    print(format_framework(fw, descriptions=args.descriptions, also=args.also))
     return 0
 
 
@@ -160,6 +78,7 @@ DOCUMENT_KINDS.register("framework", lambda data: "dimensions" in data, _framewo
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from ..io import format_for, parse, structure
+    from ..report.text import format_valid
 
     failed = 0
     for name in args.files:
@@ -169,25 +88,32 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 with open(name, "rb") as handle:
                     raw = handle.read()
             except OSError as exc:
-                raise ValidationError([_problem("", f"cannot read file: {exc.strerror or exc}")], name) from None
+                reason = _("cannot read file: {reason}").format(reason=exc.strerror or exc)
+                raise ValidationError([_problem("", reason)], name) from None
             data = parse(raw, format=fmt, file=name)
             if not isinstance(data, dict):
-                raise ValidationError([_problem("", "expected a table at the top level")], name)
+                raise ValidationError([_problem("", _("expected a table at the top level"))], name)
             kind = args.kind
             if kind and kind not in DOCUMENT_KINDS:
                 known = ", ".join(repr(k) for k in DOCUMENT_KINDS)
-                raise ValidationError([_problem("", f"unknown kind {kind!r} (known: {known})")], name)
+                message = _("unknown kind {kind} (known: {known})").format(kind=repr(kind), known=known)
+                raise ValidationError([_problem("", message)], name)
             candidates = [kind] if kind else DOCUMENT_KINDS.detect(data)
             if not candidates:
                 known = ", ".join(DOCUMENT_KINDS)
                 raise ValidationError(
-                    [_problem("", f"cannot tell what kind of file this is; pass --kind ({known})")], name
+                    [
+                        _problem(
+                            "", _("cannot tell what kind of file this is; pass --kind ({known})").format(known=known)
+                        )
+                    ],
+                    name,
                 )
             label = candidates[0]
-            _, cls_factory = DOCUMENT_KINDS[label]
+            cls_factory = DOCUMENT_KINDS[label][1]
             structure(data, cls_factory(), file=name)
             if not args.quiet:
-                print(f"{name}: valid {label}")
+                print(format_valid(name, label))
         except ValidationError as exc:
             failed += 1
             for line in exc.with_file(exc.file or name).lines():

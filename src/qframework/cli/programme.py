@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
+from ..i18n import gettext_ as _
 from ._common import COMMAND_GROUPS, DEMO_STEPS, DOCUMENT_KINDS, _print_json, _registry, _warn_failures
 
 
@@ -14,35 +14,26 @@ def _programme(programme_id: str) -> Any:
 
 
 def cmd_programmes(args: argparse.Namespace) -> int:
+    from ..programme import ProgrammeSummary
+    from ..report.text import format_programmes
+
     registry = _registry()
     _warn_failures(registry)
-    rows = [
-        {
-            "id": p.id,
-            "title": p.title,
-            "framework": p.framework,
-            "period": p.period,
-            "participants": p.participant_count,
-            "plugin": registry.programmes.providers[p.id].name,
-        }
+    summaries = tuple(
+        ProgrammeSummary.of(p, registry.programmes.providers[p.id].name)
         for p in sorted(registry.programmes.values(), key=lambda p: p.id)
-    ]
+    )
     if args.json:
-        _print_json(rows)
+        _print_json(summaries)
         return 0
-    for row in rows:
-        count = f", {row['participants']} Kommunen" if row["participants"] else ""
-        where = f"framework {row['framework']}; plugin {row['plugin']}"
-        print(f"{row['id']}  {row['title']} ({row['period']}{count}; {where})")
+    print(format_programmes(summaries))
     return 0
 
 
 def cmd_programme_show(args: argparse.Namespace) -> int:
     programme = _programme(args.programme)
     if args.json:
-        from ..io import dumps
-
-        sys.stdout.write(dumps(programme, format="json"))
+        _print_json(programme)
         return 0
     from ..report.text import describe_programme
 
@@ -52,21 +43,19 @@ def cmd_programme_show(args: argparse.Namespace) -> int:
 
 def cmd_programme_check(args: argparse.Namespace) -> int:
     from ..assignment import Assignment
-    from ..io import dumps, load
+    from ..io import load
+    from ..report.text import format_check, format_no_historical_assignment
 
     programme = _programme(args.programme)
     assignment = load(Assignment, args.assignment) if args.assignment else programme.assignment
     if assignment is None:
-        print(f"{programme.id} has no historical assignment; pass one with --assignment FILE")
+        print(format_no_historical_assignment(programme.id))
         return 1
     violations = programme.check(assignment)
     if getattr(args, "json", False):
-        sys.stdout.write(dumps(tuple(violations), format="json"))
-        return 1 if violations else 0
-    for violation in violations:
-        print(violation)
-    if not violations:
-        print(f"{programme.id}: the assignment meets every rule of the programme")
+        _print_json(tuple(violations))
+    else:
+        print(format_check(violations, programme.id, programme=True))
     return 1 if violations else 0
 
 
@@ -79,14 +68,11 @@ def cmd_programme_plan(args: argparse.Namespace) -> int:
         participants = load_participants(args.participants)
     assignment = programme.plan(participants)
     if args.json:
-        from ..io import dumps
-
-        sys.stdout.write(dumps(assignment, format="json"))
+        _print_json(assignment)
         return 0
-    from ..report.text import format_assignment
+    from ..report.text import format_plan
 
-    print(f"{programme.title}: new assignment")
-    print(format_assignment(assignment))
+    print(format_plan(programme, assignment))
     if args.explain:
         for pid in assignment.participant_ids:
             print()
@@ -96,6 +82,7 @@ def cmd_programme_plan(args: argparse.Namespace) -> int:
 
 def cmd_programme_roster(args: argparse.Namespace) -> int:
     from ..programme import check_roster, load_roster
+    from ..report.text import format_roster
 
     failed = 0
     registry = _registry()
@@ -103,39 +90,40 @@ def cmd_programme_roster(args: argparse.Namespace) -> int:
         roster = load_roster(name, registry=registry)
         programme = registry.programmes[roster.programme]
         violations = check_roster(roster, programme)
-        people = ", ".join(f"{d.label(args.show_names)} [{d.role}]" for d in roster.delegates)
-        print(f"{name}: {roster.participant} in {programme.id}: {len(roster.delegates)} delegates ({people})")
-        for violation in violations:
-            print(f"{name}: {violation}")
+        print(format_roster(name, roster, programme, violations, show_names=args.show_names))
         failed += bool(violations)
     return 1 if failed else 0
 
 
 def _add_programme_commands(sub: Any) -> None:
-    p = sub.add_parser("programmes", help="list the installed quality-development programmes")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = sub.add_parser("programmes", help=_("list the installed quality-development programmes"))
+    p.add_argument("--json", action="store_true", help=_("machine-readable output"))
     p.set_defaults(handler=cmd_programmes)
 
-    prog = sub.add_parser("programme", help="show, check or re-plan one programme")
+    prog = sub.add_parser("programme", help=_("show, check or re-plan one programme"))
     psub = prog.add_subparsers(dest="programme_command", metavar="ACTION", required=True)
-    p = psub.add_parser("show", help="the programme's facts, rules, phases, quotas and known assignment")
+    p = psub.add_parser("show", help=_("the programme's facts, rules, phases, quotas and known assignment"))
     p.add_argument("programme", metavar="ID")
-    p.add_argument("--json", action="store_true", help="the programme as JSON data")
+    p.add_argument("--json", action="store_true", help=_("the programme as JSON data"))
     p.set_defaults(handler=cmd_programme_show)
-    p = psub.add_parser("check", help="check the historical assignment (or --assignment FILE) against the rules")
+    p = psub.add_parser("check", help=_("check the historical assignment (or --assignment FILE) against the rules"))
     p.add_argument("programme", metavar="ID")
-    p.add_argument("--assignment", metavar="FILE", help="an assignment file (TOML/JSON) instead of the historical one")
-    p.add_argument("--json", action="store_true", help="the violations as JSON data")
+    p.add_argument(
+        "--assignment", metavar="FILE", help=_("an assignment file (TOML/JSON) instead of the historical one")
+    )
+    p.add_argument("--json", action="store_true", help=_("the violations as JSON data"))
     p.set_defaults(handler=cmd_programme_check)
-    p = psub.add_parser("plan", help="compute a new optimal assignment under the programme's rules")
+    p = psub.add_parser("plan", help=_("compute a new optimal assignment under the programme's rules"))
     p.add_argument("programme", metavar="ID")
-    p.add_argument("--participants", metavar="FILE", help="a file with [[participants]] (default: the programme's own)")
-    p.add_argument("--explain", action="store_true", help="explain every participant's result")
-    p.add_argument("--json", action="store_true", help="the assignment as JSON data")
+    p.add_argument(
+        "--participants", metavar="FILE", help=_("a file with [[participants]] (default: the programme's own)")
+    )
+    p.add_argument("--explain", action="store_true", help=_("explain every participant's result"))
+    p.add_argument("--json", action="store_true", help=_("the assignment as JSON data"))
     p.set_defaults(handler=cmd_programme_plan)
-    p = psub.add_parser("roster", help="check delegation rosters against the programme's quotas")
+    p = psub.add_parser("roster", help=_("check delegation rosters against the programme's quotas"))
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--show-names", action="store_true", help="print delegates' names (personal data)")
+    p.add_argument("--show-names", action="store_true", help=_("print delegates' names (personal data)"))
     p.set_defaults(handler=cmd_programme_roster)
 
 
@@ -163,26 +151,19 @@ def _demo_programmes(registry: Any) -> None:
     """Check every historical assignment, then plan a needs-based round end to end."""
     from ..assessment import priorities, score
     from ..assignment import Participant, check_assignment
+    from ..report.text import content, format_demo_historical, format_demo_planning
     from ..template import sample_assessment
 
-    if not registry.programmes:
-        print("Programmes: none installed (skipped)\n")
-        return
-    print("Programmes and their historical assignments")
-    for programme in sorted(registry.programmes.values(), key=lambda p: p.id):
-        if programme.assignment is None:
-            verdict = "no historical assignment known"
-        else:
-            violations = programme.check()
-            verdict = "meets its own rules" if not violations else f"{len(violations)} violations"
-        print(f"  {programme.id}: {verdict}")
+    verdicts = [
+        (p.id, None if p.assignment is None else len(p.check()))
+        for p in sorted(registry.programmes.values(), key=lambda p: p.id)
+    ]
+    print(format_demo_historical(verdicts))
     print()
     if "qdfh-2019" not in registry.programmes:
         return
     programme = registry.programmes["qdfh-2019"]
     framework = registry.framework(programme.framework, programme.framework_version)
-    print(f"Needs-based planning with the rules of {programme.id}: 12 Kommunen assess themselves,")
-    print("their weakest dimensions become their wishes, and the exact solver forms clusters.")
     mandatory = set(programme.rules.mandatory_topics)
     participants = []
     for seed, (pid, name, location) in enumerate(_DEMO_KOMMUNEN, start=1):
@@ -191,12 +172,13 @@ def _demo_programmes(registry: Any) -> None:
         participants.append(Participant(pid, name, location=location, preferences=wishes))
     assignment = programme.plan(participants)
     violations = check_assignment(assignment, participants, programme.rules)
-    titles = {d.id: d.title for d in framework.dimensions}
+    titles = {d.id: content(d) for d in framework.dimensions}
     names = {p.id: p.name for p in participants}
-    for group in assignment.groups:
-        topics = " + ".join(titles.get(t, t) for t in group.topics)
-        print(f"  {group.id}: {', '.join(names[m] for m in group.members)}  →  {topics}")
-    print(f"  total preference rank {assignment.cost}; " + ("all rules met" if not violations else "RULES BROKEN"))
+    groups = [
+        (group.id, [names[m] for m in group.members], [titles.get(t, t) for t in group.topics])
+        for group in assignment.groups
+    ]
+    print(format_demo_planning(programme.id, len(participants), groups, assignment.cost, len(violations)))
     print()
 
 

@@ -1,28 +1,226 @@
 """Text output: what the command line prints, rendered from plain-data results.
 
 Each section belongs to one domain and renders result values (never computes them), so the text and
-``--json`` always say the same thing; this is the one place that words them.
+``--json`` always say the same thing; this is the one place that words them. Every label goes
+through :mod:`qframework.i18n` (English message ids, translated by the shipped catalogues), so one
+output is in one language: the one active when the function is called (see
+:func:`qframework.i18n.language`). Framework content is shown in that language where the framework
+translates it, else in German, its source language.
+
+Nothing here imports the scoring or solver modules at start-up: ``qframework plugins`` and
+``frameworks`` render through this module too.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from ..assessment.model import DEFAULT_DISAGREEMENT
-from ..assessment.scoring import Comparison, Scorecard, disagreements, priorities
+from ..i18n import active_language, ngettext
+from ..i18n import gettext_ as _
 
 if TYPE_CHECKING:
-    from ..assignment import Assignment, Explanation
-    from ..model import Provenance
-    from ..programme import Programme
+    from ..assessment.scoring import Comparison, Scorecard
+    from ..assignment import Assignment, Explanation, Violation
+    from ..model import Framework, FrameworkSummary, Provenance
+    from ..plugins import PluginFailure, PluginReport, PluginSummary
+    from ..programme import Programme, ProgrammeSummary, Roster
 
 __all__ = [
+    "content",
     "describe_programme",
     "format_assignment",
+    "format_check",
     "format_comparison",
     "format_explanation",
+    "format_framework",
+    "format_frameworks",
+    "format_plugins",
+    "format_programmes",
+    "format_roster",
+    "format_schema_kinds",
+    "format_score_table",
     "format_scorecard",
+    "format_valid",
+    "format_violation",
+    "provenance_kind",
 ]
+
+#: The spread from which raters disagree, as in :data:`qframework.assessment.model.DEFAULT_DISAGREEMENT`
+#: (repeated here so that this module loads without the assessment package).
+DEFAULT_DISAGREEMENT = 0.4
+
+
+# -- shared ------------------------------------------------------------------------------------
+
+
+def content(element: Any, field: str = "title", lang: str | None = None) -> str:
+    """An element's ``title`` (or ``description``, ``label``) in ``lang`` (default: the active language).
+
+    The framework's own translation where it has one, else the German source text.
+    """
+    translations = getattr(element, "translations", None) or {}
+    text = translations.get(lang or active_language())
+    translated = getattr(text, "title" if field == "label" else field, "") if text is not None else ""
+    return str(translated or getattr(element, field))
+
+
+def provenance_kind(kind: str) -> str:
+    """A provenance kind (``quoted``, ``paraphrased``, ``inferred``, ``authored``) in the active language."""
+    words = {
+        "quoted": _("quoted"),
+        "paraphrased": _("paraphrased"),
+        "inferred": _("inferred"),
+        "authored": _("authored"),
+        "missing": _("missing"),
+    }
+    return words.get(kind, kind)
+
+
+def _prov(p: Provenance | None, *, with_title: bool = False) -> str:
+    if p is None:
+        return ""
+    title_kind = ""
+    if with_title and p.title_kind and p.title_kind != p.kind:
+        title_kind = _("; title {kind}").format(kind=provenance_kind(p.title_kind))
+    source = ": " + p.source if p.source else ""
+    return f"  [{provenance_kind(p.kind)}{title_kind}{source}]"
+
+
+def _header(*columns: tuple[str, int, str]) -> str:
+    """A table's header line: ``(label, width, alignment)`` per column, two spaces in front."""
+    return "  " + " ".join(f"{label:{align}{width}}" for label, width, align in columns)
+
+
+def _join(items: Iterable[str]) -> str:
+    return ", ".join(items)
+
+
+# -- plugins and frameworks ------------------------------------------------------------------------
+
+
+def _kind_label(kind: str) -> str:
+    words = {"frameworks": _("frameworks"), "programmes": _("programmes"), "aggregations": _("aggregations")}
+    return words.get(kind, kind)
+
+
+def _plugin_label(plugin: PluginSummary) -> str:
+    return f"{plugin.name} {plugin.version}" if plugin.version else _("{name} (built in)").format(name=plugin.name)
+
+
+def format_failure(failure: PluginFailure) -> str:
+    """A plugin that could not be used, and why (the reason is the plugin's own message)."""
+    return _("FAILED {plugin}: {message}").format(plugin=failure.plugin, message=failure.message)
+
+
+def format_plugins(report: PluginReport) -> str:
+    """``qframework plugins``: each plugin with what it registered, then the failures."""
+    lines: list[str] = []
+    for plugin in report.plugins:
+        lines.append(_plugin_label(plugin))
+        lines += [f"  {_kind_label(kind)}: {_join(ids)}" for kind, ids in plugin.registered.items()]
+    lines += [format_failure(f) for f in report.failures]
+    return "\n".join(lines)
+
+
+def format_frameworks(summaries: Sequence[FrameworkSummary]) -> str:
+    """``qframework frameworks``: one line per installed framework."""
+    lines = []
+    for s in summaries:
+        size = _("{dimensions}, {indicators}; plugin {plugin}").format(
+            dimensions=ngettext("{n} dimension", "{n} dimensions", s.dimensions).format(n=s.dimensions),
+            indicators=ngettext("{n} indicator", "{n} indicators", s.indicators).format(n=s.indicators),
+            plugin=s.plugin,
+        )
+        title = s.titles.get(active_language(), s.title)
+        lines.append(f"{s.id} {s.version}  {title}  ({size})")
+    return "\n".join(lines)
+
+
+def format_framework(
+    framework: Framework, *, descriptions: bool = False, also: str | None = None, width: int = 100
+) -> str:
+    """``qframework show``: the framework as a tree of dimensions, indicators and tiers.
+
+    ``also`` adds each title in a second language (``Titel / title``) where the framework has it.
+    """
+
+    def title(element: Any) -> str:
+        text = content(element)
+        if also and also != active_language() and also in getattr(element, "translations", {}):
+            text += f" / {content(element, lang=also)}"
+        return text
+
+    def wrap(text: str, indent: str, more: str = "") -> str:
+        import textwrap
+
+        return textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent + more)
+
+    def note(element: Any, indent: str) -> list[str]:
+        """With descriptions: the provenance note, which says what the source gives and what is our reading."""
+        p = element.provenance
+        if not descriptions or p is None or not p.note.strip():
+            return []
+        return [wrap(_("provenance: {note}").format(note=" ".join(p.note.split())), indent, "  ")]
+
+    fw = framework
+    lines = [f"{title(fw)}  ({fw.id} {fw.version}){_prov(fw.provenance, with_title=True)}"]
+    lines += note(fw, "")
+    if fw.publisher:
+        lines.append(_("Publisher: {publisher}").format(publisher=fw.publisher))
+    default_scale = fw.scale()
+    for scale in fw.scales:
+        levels = _join(f"{lv.value} {content(lv, 'label')}" for lv in scale.levels)
+        default = _(" (default)") if scale.id == default_scale.id else ""
+        lines.append(
+            _("Scale {id}{default}: {title} ({levels})").format(
+                id=scale.id, default=default, title=content(scale), levels=levels
+            )
+            + _prov(scale.provenance, with_title=True)
+        )
+    for facet in fw.facets:
+        values = _join(content(v) for v in facet.values)
+        lines.append(
+            _("Facet {title}: {values}").format(title=content(facet), values=values)
+            + _prov(facet.provenance, with_title=True)
+        )
+    for dim in fw.dimensions:
+        lines += ["", f"{dim.number}  {title(dim)}{_prov(dim.provenance, with_title=True)}"]
+        if descriptions and dim.description:
+            lines.append(wrap(content(dim, "description"), "   "))
+        lines += note(dim, "   ")
+        for ind in dim.indicators:
+            extras = []
+            if ind.weight != 1.0:
+                extras.append(_("weight {weight}").format(weight=f"{ind.weight:g}"))
+            if ind.scale:
+                extras.append(_("scale {scale}").format(scale=ind.scale))
+            extras += [f"{facet_id}={'/'.join(values)}" for facet_id, values in ind.facets.items()]
+            suffix = f"  ({'; '.join(extras)})" if extras else ""
+            lines.append(f"   - {ind.id}: {title(ind)}{suffix}{_prov(ind.provenance, with_title=True)}")
+            if descriptions and ind.description:
+                lines.append(wrap(content(ind, "description"), "       "))
+            lines += note(ind, "       ")
+            for tier in ind.tiers:
+                text = content(tier, "description") if descriptions and tier.description else ""
+                lines.append(
+                    f"       · {content(tier)}"
+                    + (f": {text}" if text else "")
+                    + _prov(tier.provenance, with_title=True)
+                )
+    return "\n".join(lines)
+
+
+def format_valid(file: str, kind: str) -> str:
+    """``validate``'s line for a valid file; ``kind`` is the document kind's id."""
+    return _("{file}: valid {kind}").format(file=file, kind=kind)
+
+
+def format_schema_kinds(kinds: Mapping[str, str]) -> str:
+    """``schema --list``: each kind and whether it is a document or a result."""
+    roles = {"document": _("document"), "result": _("result")}
+    width = max(map(len, kinds), default=0)
+    return "\n".join(f"{kind:<{width}}  {roles.get(role, role)}" for kind, role in kinds.items())
 
 
 # -- assessments -------------------------------------------------------------------------------
@@ -32,46 +230,135 @@ def _pct(x: float | None) -> str:
     return "  –  " if x is None else f"{x:5.2f}"
 
 
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_template_written(file: str, indicators: int, raters: int) -> str:
+    """``template -o FILE``: what was written."""
+    return _("wrote {file}: {indicators} × {raters}").format(
+        file=file,
+        indicators=ngettext("{n} indicator", "{n} indicators", indicators).format(n=indicators),
+        raters=ngettext("{n} rater", "{n} raters", raters).format(n=raters),
+    )
+
+
 def format_scorecard(
-    scorecard: Scorecard, *, threshold: float = DEFAULT_DISAGREEMENT, priorities_n: int = 3, width: int = 100
+    scorecard: Scorecard,
+    *,
+    threshold: float = DEFAULT_DISAGREEMENT,
+    priorities_n: int = 3,
+    width: int = 100,
+    titles: Mapping[str, str] | None = None,
 ) -> str:
-    """The scorecard as text: overall, per dimension, disagreements worth discussing, priorities."""
+    """The scorecard as text: overall, per dimension, disagreements worth discussing, priorities.
+
+    ``titles`` (dimension id → title) shows the dimensions in another language than the scorecard's.
+    """
+    from ..assessment.scoring import disagreements, priorities
+
+    titles = titles or {}
+    dimension, score, rated_, na, spread = _("dimension"), _("score"), _("rated"), _("n/a"), _("spread")
     c = scorecard
     rated = sum(d.rated for d in c.dimensions)
     total = sum(d.indicators for d in c.dimensions)
     name = f"{c.subject.name} ({c.subject.id})" if c.subject.name else c.subject.id
     lines = [
-        f"{name}, {c.period} — {c.framework_id} {c.framework_version}, aggregation {c.aggregation}",
-        f"overall {_pct(c.overall).strip()}   coverage {rated}/{total} indicators ({c.coverage:.0%})   "
-        f"{c.ratings} ratings by {c.raters} rater(s), {c.not_applicable} not applicable",
+        _("{name}, {period} — {framework} {version}, aggregation {aggregation}").format(
+            name=name, period=c.period, framework=c.framework_id, version=c.framework_version, aggregation=c.aggregation
+        ),
+        _("overall {overall}   coverage {rated}/{total} ({share})   {ratings} {raters}, {na} not applicable").format(
+            overall=_pct(c.overall).strip(),
+            rated=rated,
+            total=ngettext("{n} indicator", "{n} indicators", total).format(n=total),
+            share=f"{c.coverage:.0%}",
+            ratings=ngettext("{n} rating", "{n} ratings", c.ratings).format(n=c.ratings),
+            raters=ngettext("by {n} rater", "by {n} raters", c.raters).format(n=c.raters),
+            na=c.not_applicable,
+        ),
         "",
-        f"  {'#':>2}  {'dimension':<48} {'score':>5}  {'rated':>7}  {'n/a':>3}  {'spread':>6}",
+        f"  {'#':>2}  {dimension:<48} {score:>5}  {rated_:>7}  {na:>3}  {spread:>6}",
     ]
     for d in c.dimensions:
-        title = d.title if len(d.title) <= 48 else d.title[:47] + "…"
+        title = _clip(titles.get(d.dimension, d.title), 48)
         lines.append(
             f"  {d.number:>2}  {title:<48} {_pct(d.score)}  {d.rated:>3}/{d.indicators:<3}  {d.not_applicable:>3}  "
             f"{_pct(d.spread)}"
         )
     flagged = disagreements(c, threshold)
-    lines += ["", f"disagreements (spread ≥ {threshold:g} or applicability disputed): {len(flagged)}"]
+    lines += [
+        "",
+        _("disagreements (spread ≥ {threshold} or applicability disputed): {count}").format(
+            threshold=f"{threshold:g}", count=len(flagged)
+        ),
+    ]
     for item in flagged:
-        values = ", ".join(str(v) for v in item.values) or "–"
-        extra = f", {item.not_applicable} n/a" if item.not_applicable else ""
-        why = [f"spread {item.spread:.2f}"] if item.spread is not None and item.spread >= threshold - 1e-12 else []
+        values = _join(str(v) for v in item.values) or "–"
+        extra = _(", {n} n/a").format(n=item.not_applicable) if item.not_applicable else ""
+        why = []
+        if item.spread is not None and item.spread >= threshold - 1e-12:
+            why.append(_("spread {spread}").format(spread=f"{item.spread:.2f}"))
         if item.applicability_disputed:
-            why.append("applicability disputed")
-        lines.append(f"  {item.indicator:<44} values {values}{extra}  ({'; '.join(why)})")
+            why.append(_("applicability disputed"))
+        lines.append(
+            _("  {indicator} values {values}{extra}  ({why})").format(
+                indicator=f"{item.indicator:<44}", values=values, extra=extra, why="; ".join(why)
+            )
+        )
     top = priorities(c, priorities_n)
-    lines += ["", "priorities (weakest dimensions first):"]
-    lines += [f"  {d.number:>2}  {d.title}  {d.score:.2f}" for d in top if d.score is not None] or ["  none rated"]
+    lines += ["", _("priorities (weakest dimensions first):")]
+    lines += [
+        f"  {d.number:>2}  {titles.get(d.dimension, d.title)}  {d.score:.2f}" for d in top if d.score is not None
+    ] or ["  " + _("none rated")]
     if c.changes is not None:
-        lines += ["", f"note: {c.changes}"]
-    return "\n".join(line[:width] if len(line) > width and not line.startswith("note") else line for line in lines)
+        lines += ["", _("note: {changes}").format(changes=c.changes)]
+    note = _("note: {changes}").split("{", 1)[0]
+    return "\n".join(line[:width] if len(line) > width and not line.startswith(note) else line for line in lines)
 
 
-def format_comparison(comparison: Comparison) -> str:
+def format_pending(cards: Sequence[Scorecard]) -> str:
+    """How much of the given scorecards is not yet rated ("" if nothing): a half-filled template scores too."""
+    pending = [c for c in cards if c.unrated]
+    if not pending:
+        return ""
+    if len(cards) == 1:
+        card = pending[0]
+        return _(
+            "not yet rated: {unrated} of {total} rating entries; they count against coverage "
+            "(--complete demands every entry)"
+        ).format(unrated=card.unrated, total=card.unrated + card.ratings)
+    return ngettext(
+        "{n} of {total} assessment has entries not yet rated (--complete demands every entry)",
+        "{n} of {total} assessments have entries not yet rated (--complete demands every entry)",
+        len(pending),
+    ).format(n=len(pending), total=len(cards))
+
+
+def format_score_table(cards: Sequence[Scorecard], *, titles: Mapping[str, str] | None = None) -> str:
+    """Many scorecards (a bulk file), one line each: subject, period, overall, coverage, weakest dimension."""
+    titles = titles or {}
+    lines = [
+        ngettext(
+            "{n} assessment; one line each (--full for every scorecard)",
+            "{n} assessments; one line each (--full for every scorecard)",
+            len(cards),
+        ).format(n=len(cards)),
+        _header((_("subject"), 28, "<"), (_("period"), 10, "<"), (_("overall"), 7, ">"), (_("coverage"), 8, ">"))
+        + "  "
+        + _("weakest dimension"),
+    ]
+    for card in cards:
+        scored = [d for d in card.dimensions if d.score is not None]
+        weakest = min(scored, key=lambda d: (d.score, d.number)) if scored else None
+        overall = "–" if card.overall is None else f"{card.overall:.2f}"
+        where = f"{weakest.number} {titles.get(weakest.dimension, weakest.title)}" if weakest else "–"
+        lines.append(f"  {card.subject.id:<28} {card.period:<10} {overall:>7} {card.coverage:>8.0%}  {where}")
+    return "\n".join(lines)
+
+
+def format_comparison(comparison: Comparison, *, titles: Mapping[str, str] | None = None) -> str:
     """The compare table: each dimension's score before and after and the change, then overall."""
+    titles = titles or {}
 
     def fmt(x: float | None, sign: bool = False) -> str:
         return "   –  " if x is None else (f"{x:+6.2f}" if sign else f"{x:6.2f}")
@@ -79,64 +366,162 @@ def format_comparison(comparison: Comparison) -> str:
     before, after = comparison.before, comparison.after
     lines = [
         f"{before.subject.id} {before.period} → {after.subject.id} {after.period} ({after.framework_id})",
-        f"  {'dimension':<50} {'before':>6} {'after':>6} {'change':>6}",
+        _header((_("dimension"), 50, "<"), (_("before"), 6, ">"), (_("after"), 6, ">"), (_("change"), 6, ">")),
     ]
     lines += [
-        f"  {d.title[:50]:<50} {fmt(d.before)} {fmt(d.after)} {fmt(d.delta, True)}" for d in comparison.dimensions
+        f"  {titles.get(d.dimension, d.title)[:50]:<50} {fmt(d.before)} {fmt(d.after)} {fmt(d.delta, True)}"
+        for d in comparison.dimensions
     ]
-    lines.append(f"  {'overall':<50} {fmt(before.overall)} {fmt(after.overall)} {fmt(comparison.overall_delta, True)}")
+    lines.append(
+        _header((_("overall"), 50, "<"))
+        + f" {fmt(before.overall)} {fmt(after.overall)} {fmt(comparison.overall_delta, True)}"
+    )
     return "\n".join(lines)
 
 
-# -- assignment and programmes
+# -- assignment and programmes ------------------------------------------------------------------
+
+
+def _topics(required: Sequence[str], optional: Sequence[str]) -> str:
+    text = _join(required)
+    if optional:
+        text += _(" (optional: {topics})").format(topics=_join(optional))
+    return text
 
 
 def format_assignment(assignment: Assignment) -> str:
     """Groups with their topics and members, then participants without a group, as text."""
     lines = []
     for g in assignment.groups:
-        topics = ", ".join(g.required) + (f" (optional: {', '.join(g.optional)})" if g.optional else "")
-        lines.append(f"{g.id}: {topics or 'no topics'}  ←  {', '.join(g.members)}")
+        topics = _topics(g.required, g.optional)
+        topics = topics or _("no topics")
+        lines.append(f"{g.id}: {topics}  ←  {_join(g.members)}")
     grouped = {m for g in assignment.groups for m in g.members}
     for p in assignment.placements:
         if p.participant in grouped or not p.topics:
             continue
-        topics = ", ".join(p.required) + (f" (optional: {', '.join(p.optional)})" if p.optional else "")
-        lines.append(f"{p.participant}: {topics}")
+        lines.append(f"{p.participant}: {_topics(p.required, p.optional)}")
     if assignment.unassigned:
-        lines.append(f"without a place: {', '.join(assignment.unassigned)}")
+        lines.append(_("without a place: {ids}").format(ids=_join(assignment.unassigned)))
     if assignment.cost is not None:
-        lines.append(f"total preference rank: {assignment.cost}")
+        lines.append(_("total preference rank: {cost}").format(cost=assignment.cost))
     return "\n".join(lines)
 
 
 def format_explanation(explanation: Explanation) -> str:
-    """An :class:`~qframework.assignment.Explanation` in words: what the participant got, its group, the reasons."""
+    """An :class:`~qframework.assignment.Explanation` in words: what the participant got, its group, the reasons.
+
+    The reasons are the solver's notes, worded in the language that was active when it ran.
+    """
     pid = explanation.participant
     lines: list[str] = []
     if not explanation.placed:
-        lines.append(f"{pid} got no place.")
+        lines.append(_("{participant} got no place.").format(participant=pid))
     else:
         required, optional = explanation.required, explanation.optional
-        parts = [f"required: {', '.join(required)}" if required else "no required topic"]
+        parts = [_("required: {topics}").format(topics=_join(required)) if required else _("no required topic")]
         if optional:
-            parts.append(f"optional (if time allows): {', '.join(optional)}")
-        lines.append(f"{pid} got {'; '.join(parts)}.")
+            parts.append(_("optional (if time allows): {topics}").format(topics=_join(optional)))
+        lines.append(_("{participant} got {topics}.").format(participant=pid, topics="; ".join(parts)))
         if explanation.group is not None:
             others = explanation.group_members
-            with_whom = f" with {', '.join(others)}" if others else " alone"
-            lines.append(f"Group {explanation.group}{with_whom}; the group shares its topics.")
+            if others:
+                line = _("Group {group} with {members}; the group shares its topics.")
+            else:
+                line = _("Group {group} alone; the group shares its topics.")
+            lines.append(line.format(group=explanation.group, members=_join(others)))
     lines.extend(explanation.reasons)
     if not explanation.computed:
-        lines.append("(No solver notes: this assignment was not computed by assign().)")
+        lines.append(_("(No solver notes: this assignment was not computed by assign().)"))
     return "\n".join(lines)
+
+
+def format_violation(violation: Violation) -> str:
+    """One broken rule: the rule, where, and the checker's message."""
+    where = []
+    if violation.participant_id is not None:
+        where.append(_("participant {id}").format(id=violation.participant_id))
+    if violation.group_id is not None:
+        where.append(_("group {id}").format(id=violation.group_id))
+    if violation.topic is not None:
+        where.append(_("topic {id}").format(id=violation.topic))
+    head = f"{violation.rule} ({_join(where)})" if where else violation.rule
+    return f"{head}: {violation.message}"
+
+
+def format_check(violations: Sequence[Violation], subject: str, *, programme: bool = False) -> str:
+    """``check`` / ``programme check``: every violation, or that the assignment meets every rule."""
+    if violations:
+        return "\n".join(format_violation(v) for v in violations)
+    if programme:
+        return _("{subject}: the assignment meets every rule of the programme").format(subject=subject)
+    return _("{subject}: the assignment meets every rule").format(subject=subject)
+
+
+def format_no_assignment(file: str) -> str:
+    """``check`` on a file without an ``[assignment]``."""
+    return _("{file}: no [assignment] to check").format(file=file)
+
+
+def format_no_historical_assignment(programme: str) -> str:
+    """``programme check`` on a programme without a known assignment."""
+    return _("{programme} has no historical assignment; pass one with --assignment FILE").format(programme=programme)
+
+
+def format_plan(programme: Programme, assignment: Assignment) -> str:
+    """``programme plan``: the new assignment under the programme's rules."""
+    return _("{title}: new assignment").format(title=programme.title) + "\n" + format_assignment(assignment)
+
+
+def format_programmes(summaries: Sequence[ProgrammeSummary]) -> str:
+    """``qframework programmes``: one line per installed programme."""
+    lines = []
+    for s in summaries:
+        n = s.participants
+        count = ", " + ngettext("{n} Kommune", "{n} Kommunen", n).format(n=n) if n else ""
+        where = _("framework {framework}; plugin {plugin}").format(framework=s.framework, plugin=s.plugin)
+        lines.append(f"{s.id}  {s.title} ({s.period}{count}; {where})")
+    return "\n".join(lines)
+
+
+def format_roster(
+    file: str, roster: Roster, programme: Programme, violations: Sequence[Any], *, show_names: bool = False
+) -> str:
+    """``programme roster``: the delegation, then every quota it breaks."""
+    people = _join(f"{d.label(show_names)} [{d.role}]" for d in roster.delegates)
+    n = len(roster.delegates)
+    lines = [
+        _("{file}: {participant} in {programme}: {delegates} ({people})").format(
+            file=file,
+            participant=roster.participant,
+            programme=programme.id,
+            delegates=ngettext("{n} delegate", "{n} delegates", n).format(n=n),
+            people=people,
+        )
+    ]
+    lines += [f"{file}: {v}" for v in violations]
+    return "\n".join(lines)
+
+
+def _bounds(low: int, high: int | None) -> str:
+    if high is None:
+        return _("at least {n}").format(n=low)
+    return f"{low}–{high}" if low != high else str(low)
+
+
+def _count_range(value: Any) -> tuple[str, int]:
+    """A count or a range of counts (``.min``/``.max``) as text, and the number its noun agrees with."""
+    if isinstance(value, int):
+        return str(value), value
+    low, high = value.min, value.max
+    return _bounds(low, high), (high if high is not None else max(low, 2))
 
 
 def describe_programme(programme: Programme) -> str:
     """A readable overview: facts with their provenance, rules, phases, events, quotas, known assignment."""
 
     def prov(p: Provenance | None) -> str:
-        return f"  [{p.kind}{': ' + p.source if p.source else ''}]" if p else ""
+        return _prov(p)
 
     rules = programme.rules
     lines = [f"{programme.title}  ({programme.id}){prov(programme.provenance)}"]
@@ -144,72 +529,195 @@ def describe_programme(programme: Programme) -> str:
         lines.append(programme.description)
     framework = programme.framework + (f" {programme.framework_version}" if programme.framework_version else "")
     facts = [
-        ("Zeitraum", programme.period),
-        ("Rahmen", framework),
-        ("Träger", programme.organiser),
-        ("Prozessbegleitung", ", ".join(programme.process_support)),
-        ("Evaluation", programme.evaluation),
-        ("Folgt auf", programme.follows or ""),
-        ("Teilnehmende Kommunen", str(programme.participant_count or "")),
+        (_("Period"), programme.period),
+        (_("Framework"), framework),
+        (_("Organiser"), programme.organiser),
+        (_("Process support"), _join(programme.process_support)),
+        (_("Evaluation"), programme.evaluation),
+        (_("Follows"), programme.follows or ""),
+        (_("Participating Kommunen"), str(programme.participant_count or "")),
     ]
     lines += [f"{label}: {value}" for label, value in facts if value]
     lines.append("")
-    lines.append(f"Regeln{prov(programme.rules_provenance)}")
+    lines.append(_("Rules") + prov(programme.rules_provenance))
     lines.append(
-        "  Themen: " + ", ".join(t.label + (f" ({'/'.join(t.any_of)})" if t.any_of else "") for t in rules.topics)
+        "  "
+        + _("Topics: {topics}").format(
+            topics=_join(t.label + (f" ({'/'.join(t.any_of)})" if t.any_of else "") for t in rules.topics)
+        )
     )
-    per = f"  {rules.topics_per_participant} Themen je Teilnehmer, davon {rules.required_count} verpflichtend"
-    lines.append(per)
+    per_text, per_n = _count_range(rules.topics_per_participant)
+    lines.append(
+        "  "
+        + ngettext(
+            "{n} topic per participant, {required} of them mandatory",
+            "{n} topics per participant, {required} of them mandatory",
+            per_n,
+        ).format(n=per_text, required=rules.required_count)
+    )
     if rules.mandatory_topics:
-        lines.append(f"  für alle: {', '.join(rules.mandatory_topics)}")
+        lines.append("  " + _("for everyone: {topics}").format(topics=_join(rules.mandatory_topics)))
     if rules.groups is not None:
-        lines.append(f"  Gruppen: {rules.groups.size} Mitglieder")
+        size_text, size_n = _count_range(rules.groups.size)
+        lines.append("  " + ngettext("groups of {n} member", "groups of {n} members", size_n).format(n=size_text))
     if rules.distinct_required:
-        lines.append("  verpflichtende Themen sind über alle Teilnehmenden verschieden (breite Streuung)")
+        lines.append("  " + _("required topics differ between all participants (a broad spread)"))
     if rules.allow_unassigned:
-        lines.append("  Auswahl: nicht alle Bewerbungen erhalten einen Platz")
+        lines.append("  " + _("selection: not every application gets a place"))
     if programme.phases:
-        lines.append("")
-        lines.append("Phasen")
+        lines += ["", _("Phases")]
         for i, phase in enumerate(programme.phases, 1):
             when = " – ".join(str(d) for d in (phase.start, phase.end) if d)
-            months = f", ~{phase.months:g} Monate" if phase.months else ""
+            months = ", ~" + _("{n} months").format(n=f"{phase.months:g}") if phase.months else ""
             lines.append(f"  {i}. {phase.title}{' (' + when + ')' if when else ''}{months}{prov(phase.provenance)}")
     if programme.events:
-        lines.append("")
-        lines.append("Veranstaltungen")
+        lines += ["", _("Events")]
         for event in programme.events:
-            count = f"{'bis zu ' if event.count_is_maximum else ''}{event.count}× " if event.count > 1 else ""
-            per_label = {"programme": "", "group": " je Gruppe", "participant": " je Kommune"}[event.per]
-            when = f" am {event.date}" if event.date else ""
+            count = ""
+            if event.count > 1:
+                count = (_("up to {n}× ") if event.count_is_maximum else "{n}× ").format(n=event.count)
+            per_label = {"programme": "", "group": _(" per group"), "participant": _(" per Kommune")}[event.per]
+            when = _(" on {date}").format(date=event.date) if event.date else ""
             lines.append(f"  {count}{event.title}{per_label}{when}{prov(event.provenance)}")
     if programme.quotas:
-        lines.append("")
-        lines.append("Delegation je Kommune")
+        lines += ["", _("Delegation per Kommune")]
         for quota in programme.quotas:
-            lines.append(f"  {quota.title}: {quota.bounds()}{prov(quota.provenance)}")
+            lines.append(f"  {quota.title}: {_bounds(quota.min, quota.max)}{prov(quota.provenance)}")
     if programme.segments:
-        lines.append("")
-        lines.append("Arbeitsfelder")
+        lines += ["", _("Fields of work")]
         for segment in programme.segments:
-            who = "alle" if segment.common else ", ".join(segment.participants)
+            who = _("all") if segment.common else _join(segment.participants)
             lines.append(f"  {segment.title}: {who}{prov(segment.provenance)}")
     if programme.participants:
-        lines.append("")
-        lines.append(f"Bekannte Teilnehmende{prov(programme.participants_provenance)}")
+        lines += ["", _("Known participants") + prov(programme.participants_provenance)]
         for p in programme.participants:
             extra = f" ({p.region})" if p.region else ""
             lines.append(f"  {p.id}: {p.name or p.id}{extra}")
     if programme.assignment is not None:
-        lines.append("")
-        lines.append(f"Historische Zuordnung{prov(programme.assignment_provenance)}")
+        lines += ["", _("Historical assignment") + prov(programme.assignment_provenance)]
         a = programme.assignment
         for group in a.groups:
-            lines.append(f"  {group.id}: {', '.join(group.members)} → {', '.join(group.topics)}")
+            lines.append(f"  {group.id}: {_join(group.members)} → {_join(group.topics)}")
         grouped = {m for g in a.groups for m in g.members}
         for placement in a.placements:
             if placement.participant in grouped and not placement.topics:
                 continue
-            opt = f"; optional: {', '.join(placement.optional)}" if placement.optional else ""
-            lines.append(f"  {placement.participant}: {', '.join(placement.required)}{opt}")
+            opt = _("; optional: {topics}").format(topics=_join(placement.optional)) if placement.optional else ""
+            lines.append(f"  {placement.participant}: {_join(placement.required)}{opt}")
     return "\n".join(lines)
+
+
+# -- the demo ------------------------------------------------------------------------------------
+
+
+def format_demo_plugins(report: PluginReport) -> str:
+    """The demo's first part: the installed plugins and what each registered."""
+    lines = [_("qframework demo: the installed plugins and the data they ship"), ""]
+    for plugin in report.plugins:
+        what = "; ".join(f"{_kind_label(kind)}: {_join(ids)}" for kind, ids in plugin.registered.items())
+        label = f"{plugin.name} {plugin.version}" if plugin.version else plugin.name
+        lines.append("  " + _("plugin {plugin}: {what}").format(plugin=label, what=what or _("nothing registered")))
+    lines += ["  " + format_failure(f) for f in report.failures]
+    return "\n".join(lines)
+
+
+def format_demo_framework(framework: Framework, problems: int, provenance: Mapping[str, int]) -> str:
+    """One shipped framework in the demo: size, provenance of its indicators, dimensions, validity."""
+    fw = framework
+    n_dim, n_ind = len(fw.dimensions), sum(provenance.values())
+    kinds = _join(f"{provenance_kind(k)} {v}" for k, v in sorted(provenance.items()))
+    lines = [
+        f"{content(fw)} ({fw.id} {fw.version})",
+        "  "
+        + _("{dimensions}, {indicators}; provenance of indicators: {kinds}").format(
+            dimensions=ngettext("{n} dimension", "{n} dimensions", n_dim).format(n=n_dim),
+            indicators=ngettext("{n} indicator", "{n} indicators", n_ind).format(n=n_ind),
+            kinds=kinds,
+        ),
+    ]
+    lines += [f"    {dim.number:>2} {content(dim)} ({len(dim.indicators)})" for dim in fw.dimensions]
+    verdict = _("valid") if not problems else ngettext("{n} problem", "{n} problems", problems).format(n=problems)
+    lines.append("  " + verdict)
+    return "\n".join(lines)
+
+
+def format_demo_assessment(
+    framework: Framework | None, scorecard: Scorecard | None, flagged: Sequence[Any], top: Sequence[Any]
+) -> str:
+    """The demo's self-assessment: a generated assessment scored against an installed framework."""
+    if framework is None or scorecard is None:
+        return _("self-assessment demo skipped: no framework installed")
+    titles = {d.id: content(d) for d in framework.dimensions}
+    card = scorecard
+    weakest = _join(
+        f"{d.number} {titles.get(d.dimension, d.title)} ({d.score:.2f})" for d in top if d.score is not None
+    )
+    overall = "–" if card.overall is None else f"{card.overall:.2f}"
+    return "\n".join(
+        [
+            _("Self-assessment (generated: 1 Kommune, 3 raters) against {framework} {version}").format(
+                framework=framework.id, version=framework.version
+            ),
+            "  "
+            + _("{ratings}, {na} not applicable; overall {overall}, coverage {coverage}").format(
+                ratings=ngettext("{n} rating", "{n} ratings", card.ratings).format(n=card.ratings),
+                na=card.not_applicable,
+                overall=overall,
+                coverage=f"{card.coverage:.0%}",
+            ),
+            "  "
+            + ngettext(
+                "{n} indicator to discuss (raters disagree); priorities: {weakest}",
+                "{n} indicators to discuss (raters disagree); priorities: {weakest}",
+                len(flagged),
+            ).format(n=len(flagged), weakest=weakest),
+        ]
+    )
+
+
+def format_demo_historical(verdicts: Sequence[tuple[str, int | None]]) -> str:
+    """Each installed programme and whether its historical assignment meets its rules.
+
+    ``verdicts``: (programme id, number of violations or None when no assignment is known).
+    """
+    if not verdicts:
+        return _("Programmes: none installed (skipped)")
+    lines = [_("Programmes and their historical assignments")]
+    for pid, broken in verdicts:
+        if broken is None:
+            verdict = _("no historical assignment known")
+        elif not broken:
+            verdict = _("meets its own rules")
+        else:
+            verdict = ngettext("{n} violation", "{n} violations", broken).format(n=broken)
+        lines.append(f"  {pid}: {verdict}")
+    return "\n".join(lines)
+
+
+def format_demo_planning(
+    programme: str,
+    kommunen: int,
+    groups: Sequence[tuple[str, Sequence[str], Sequence[str]]],
+    cost: int | None,
+    broken: int,
+) -> str:
+    """The demo's needs-based planning round: the clusters formed and whether every rule holds.
+
+    ``groups``: (group id, member names, topic titles).
+    """
+    lines = [
+        _("Needs-based planning with the rules of {programme}: {n} Kommunen assess themselves,").format(
+            programme=programme, n=kommunen
+        ),
+        _("their weakest dimensions become their wishes, and the exact solver forms clusters."),
+    ]
+    lines += [f"  {gid}: {_join(names)}  →  {' + '.join(topics)}" for gid, names, topics in groups]
+    verdict = _("all rules met") if not broken else _("RULES BROKEN")
+    lines.append("  " + _("total preference rank {cost}; {verdict}").format(cost=cost, verdict=verdict))
+    return "\n".join(lines)
+
+
+def format_demo_end(seconds: float, ok: bool) -> str:
+    """The demo's last line."""
+    verdict = _("all shipped data is valid") if ok else _("PROBLEMS FOUND")
+    return _("demo finished in {seconds} s: {verdict}").format(seconds=f"{seconds:.2f}", verdict=verdict)
