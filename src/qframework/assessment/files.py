@@ -115,7 +115,7 @@ def loads_assessment(
 def load_assessment(
     path: str | os.PathLike[str], *, registry: Registry | None = None, check: bool = True
 ) -> Assessment:
-    """Read one assessment (``.toml`` or ``.json``) and validate it completely.
+    """Read one assessment (``.toml``, ``.json`` or a filled-in ``.xlsx`` workbook) and validate it completely.
 
     Structural problems and framework problems (unknown indicators, values outside the scale,
     framework version not installed, …) are raised together, each with its path. An assessment
@@ -123,6 +123,10 @@ def load_assessment(
     scorecard's ``changes``) say what changed since.
     """
     name = str(path)
+    if name.lower().endswith(".xlsx"):  # a filled-in workbook from ``qframework template ID --format xlsx``
+        from ..excel import load_assessment_xlsx
+
+        return load_assessment_xlsx(path, registry=registry, check=check)
     fmt = format_for(name)
     return loads_assessment(read_bytes(path), format=fmt, registry=registry, file=name, check=check)
 
