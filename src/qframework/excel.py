@@ -524,7 +524,8 @@ class _Reader:
         last = FIRST_ROW + len(indicators) - 1
         bound = last + EXTRA_ROWS
         declared = ws.max_row
-        if isinstance(declared, int) and declared > bound:
+        too_long = isinstance(declared, int) and declared > bound
+        if too_long:
             self.problem(
                 f"{sheet}!A{last + 1}",
                 f"the sheet reaches row {declared:,}; the template ends at row {last} (delete what is below)",
@@ -543,10 +544,10 @@ class _Reader:
                 continue
             answers = {field: self._text(cells.get(col), f"{sheet}!{col}{r}") for col, field in ANSWER_COLUMNS.items()}
             ind_id = self._text(cells.get("A"), f"{sheet}!A{r}")
-            if r > last:
-                if ind_id is not None or any(v is not None for v in answers.values()):
-                    self.problem(f"{sheet}!A{r}", "content below the indicators; the template ends at row " + str(last))
-                continue
+            if r > last and (ind_id is not None or any(v is not None for v in answers.values())):
+                if not too_long:  # one problem per sheet says it all
+                    self.problem(f"{sheet}!A{r}", f"content below the indicators; the template ends at row {last}")
+                break
             if not any(v is not None for v in answers.values()):
                 continue
             ind = by_id.get(ind_id or "")
