@@ -37,6 +37,7 @@ if _typing.TYPE_CHECKING:  # the names for type checkers and IDEs; at run time t
         score,
         score_all,
     )
+    from .assessment.combine import combine_assessments
     from .assignment import (
         Assignment,
         AssignmentProblem,
@@ -57,6 +58,7 @@ if _typing.TYPE_CHECKING:  # the names for type checkers and IDEs; at run time t
         loads_assignment_problem,
     )
     from .errors import InfeasibleAssignment, NotFound, PluginError, Problem, QFrameworkError, ValidationError
+    from .excel import assessment_workbook, load_assessment_xlsx
     from .frozen import FrozenMap
     from .hookspecs import hookimpl
     from .io import (
@@ -178,11 +180,13 @@ _EXPORTS: dict[str, str] = {
     "VersionChanges": "assessment",
     "Violation": "assignment",
     "assessment_template": "template",
+    "assessment_workbook": "excel",
     "assign": "assignment",
     "check": "assignment",
     "check_assignment": "assignment",
     "check_assessment": "assessment",
     "check_roster": "programme",
+    "combine_assessments": "assessment.combine",
     "compare": "assessment",
     "describe_programme": "report.text",
     "disagreements": "assessment",
@@ -196,6 +200,7 @@ _EXPORTS: dict[str, str] = {
     "kind_schema": "schema",
     "load": "io",
     "load_assessment": "assessment",
+    "load_assessment_xlsx": "excel",
     "load_assessments": "assessment",
     "load_assignment_problem": "assignment",
     "load_framework": "io",

@@ -134,7 +134,7 @@ def loads_assessment(
 def load_assessment(
     path: str | os.PathLike[str], *, registry: Registry | None = None, check: bool = True, complete: bool = False
 ) -> Assessment:
-    """Read one assessment (``.toml`` or ``.json``) and validate it completely.
+    """Read one assessment (``.toml``, ``.json`` or a filled-in ``.xlsx`` workbook) and validate it completely.
 
     Structural problems and framework problems (unknown indicators, values outside the scale,
     framework version not installed, …) are raised together, each with its path. An assessment
@@ -144,6 +144,10 @@ def load_assessment(
     blank is a problem (``ratings[i].value: not yet rated: …``).
     """
     name = str(path)
+    if name.lower().endswith(".xlsx"):  # a filled-in workbook from ``qframework template ID --format xlsx``
+        from ..excel import load_assessment_xlsx
+
+        return load_assessment_xlsx(path, registry=registry, check=check)
     fmt = format_for(name)
     return loads_assessment(read_bytes(path), format=fmt, registry=registry, file=name, check=check, complete=complete)
 

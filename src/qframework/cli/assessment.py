@@ -31,7 +31,7 @@ def _load_assessment_files(
     problems: list[str] = []
     for name in names:
         try:
-            if format_for(name) == "json" and _is_bulk(name):
+            if name.lower().endswith(".json") and format_for(name) == "json" and _is_bulk(name):
                 out += [(name, a) for a in load_assessments(name, registry=registry, complete=complete)]
             else:
                 out.append((name, load_assessment(name, registry=registry, complete=complete)))
@@ -66,6 +66,10 @@ def cmd_template(args: argparse.Namespace) -> int:
     from ..report.text import format_template_written
     from ..template import assessment_template
 
+    if args.format == "xlsx" or (args.output or "").lower().endswith(".xlsx"):
+        from .excel import write_template
+
+        return write_template(args)
     fmt = args.format or (format_for(args.output) if args.output else "toml")
     if args.output and args.format and format_for(args.output) != args.format:
         raise QFrameworkError(
@@ -100,7 +104,17 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     if problems:
         return 1
+    if args.combine:
+        from .excel import combine_items
+
+        items = combine_items(items)
     cards = [(name, score(a, registry, aggregation=args.aggregation, registry=registry)) for name, a in items]
+    from .excel import table_format
+
+    if table_format(args):
+        from .excel import write_scores
+
+        return write_scores(args, [card for _, card in cards], registry)
     if args.json:
         results = [
             {"file": name, "scorecard": card, "disagreements": disagreements(card, args.threshold)}
@@ -151,6 +165,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     before = score(load_assessment(args.before, registry=registry), registry, aggregation=args.aggregation)
     after = score(load_assessment(args.after, registry=registry), registry, aggregation=args.aggregation)
     result = compare(before, after)
+    from .excel import table_format
+
+    if table_format(args):
+        from .excel import write_comparison
+
+        return write_comparison(args, result)
     if args.json:
         sys.stdout.write(dumps(result, format="json"))
     else:
@@ -162,7 +182,9 @@ def _add_assessment_commands(sub: Any) -> None:
     p = sub.add_parser("template", help=_("write a blank, commented assessment of a framework to fill in"))
     p.add_argument("framework", metavar="FRAMEWORK_ID", help=_("an installed framework id or a framework file"))
     p.add_argument("--version", dest="version", default=None, help=_("a specific installed version"))
-    p.add_argument("--format", choices=("toml", "json"), default=None, help=_("default: from -o's suffix, else toml"))
+    p.add_argument(
+        "--format", choices=("toml", "json", "xlsx"), default=None, help=_("default: from -o's suffix, else toml")
+    )
     p.add_argument("-o", "--output", default=None, metavar="FILE", help=_("write to FILE instead of standard output"))
     p.add_argument(
         "--rater",
@@ -176,13 +198,18 @@ def _add_assessment_commands(sub: Any) -> None:
     p.set_defaults(handler=cmd_template)
 
     p = sub.add_parser("score", help=_("score assessment files: per dimension and overall, coverage, disagreements"))
-    p.add_argument("files", nargs="+", metavar="FILE", help=_("assessment files (.toml, .json) or bulk JSON files"))
+    p.add_argument(
+        "files", nargs="+", metavar="FILE", help=_("assessment files (.toml, .json, .xlsx) or bulk JSON files")
+    )
     p.add_argument("--aggregation", default="mean", help=_("how raters combine per indicator (mean, median, plugins)"))
     p.add_argument("--threshold", type=float, default=0.4, help=_("spread from which raters disagree (default 0.4)"))
     p.add_argument("--priorities", type=_count, default=3, metavar="N", help=_("how many weakest dimensions to list"))
     p.add_argument("--full", action="store_true", help=_("a full scorecard for every assessment of a bulk file"))
     p.add_argument("--complete", action="store_true", help=_("refuse entries not yet rated (a finished assessment)"))
     p.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    p.add_argument("--combine", action="store_true", help=_("join the files of one subject and period (one per rater)"))
+    p.add_argument("--format", choices=("csv", "xlsx"), default=None, help=_("a table for Excel (csv: German Excel)"))
+    p.add_argument("-o", "--output", default=None, metavar="FILE", help=_("write the table to FILE"))
     p.set_defaults(handler=cmd_score)
 
     p = sub.add_parser("compare", help=_("progress between two assessments of one framework (before, after)"))
@@ -190,6 +217,8 @@ def _add_assessment_commands(sub: Any) -> None:
     p.add_argument("after", metavar="AFTER")
     p.add_argument("--aggregation", default="mean")
     p.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    p.add_argument("--format", choices=("csv", "xlsx"), default=None, help=_("a table for Excel (csv: German Excel)"))
+    p.add_argument("-o", "--output", default=None, metavar="FILE", help=_("write the table to FILE"))
     p.set_defaults(handler=cmd_compare)
 
     validate = sub.choices.get("validate")  # the core command: assessments add --complete and notices

@@ -1,0 +1,121 @@
+"""Score and comparison tables as CSV for German Excel and as xlsx; no formula injection.
+
+Expected numbers are worked out by hand from the test framework (``assessment_fixtures``): i1 and
+i3 on z6 (1..6), i2 on s4 (0..3), i4 on ja-nein (0..1); d1 = (1·s(i1) + 3·s(i2)) / 4.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from assessment_fixtures import assessment, rate, registry_with, small_framework
+
+import qframework.plugins
+from qframework import cli
+from qframework.assessment import Assessment, Subject, compare, score
+from qframework.io import dumps
+from qframework.report.tables import comparison_table, scorecard_tables, to_csv, to_xlsx
+
+FW = small_framework()
+REG = registry_with(FW)
+
+# i1 = 6 → 1.0, i2 = 1 → 1/3: d1 = (1 + 3·1/3) / 4 = 0.5; i3 = 2 → 0.2, i4 = 1 → 1.0: d2 = (2·0.2 + 1) / 3
+BEFORE = assessment(rate("i1", 6, "a"), rate("i2", 1, "a"), rate("i3", 2, "a"), rate("i4", 1, "a"))
+# i1 = 4 → 0.6, i2 = 3 → 1.0: d1 = 0.9; i3 = 6 → 1.0, i4 = 1 → 1.0: d2 = 1.0
+AFTER = assessment(rate("i1", 4, "a"), rate("i2", 3, "a"), rate("i3", 6, "a"), rate("i4", 1, "a"))
+
+
+def rows(text: str) -> list[list[str]]:
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def test_scores_as_csv_for_german_excel() -> None:
+    dims, _ = scorecard_tables([score(BEFORE, FW)], FW)
+    text = to_csv(dims)
+    assert "\r\n" in text and text.encode("utf-8").startswith(b"\xef\xbb\xbf")
+    table = rows(text)
+    assert table[0][:3] == ["Kommune (ID)", "Kommune", "Zeitraum"]
+    col = {name: i for i, name in enumerate(table[0])}
+    d1, d2, overall = table[1], table[2], table[3]
+    assert (d1[col["Dimension"]], d1[col["Wert (0–1)"]], d1[col["Stufe"]]) == ("Netzwerk", "0,500", "Stufe 4")
+    assert d2[col["Wert (0–1)"]] == "0,467"  # (0.4 + 1) / 3
+    assert overall[col["Dimension"]] == "Gesamt" and overall[col["Abdeckung"]] == "1,000"
+    assert overall[col["Bewertet"]] == "4"
+
+
+def test_comparison_as_csv() -> None:
+    table = rows(to_csv(comparison_table(compare(score(BEFORE, FW), score(AFTER, FW)))))
+    assert table[0] == ["Dimension-ID", "Dimension", "Vorher (2024)", "Nachher (2024)", "Veränderung"]
+    assert table[1] == ["d1", "Netzwerk", "0,500", "0,900", "0,400"]
+    assert table[2] == ["d2", "Planung", "0,467", "1,000", "0,533"]
+    assert table[3][1] == "Gesamt"
+
+
+HOSTILE = ('=HYPERLINK("http://evil","klick")', "+49 30 1234", "-1+2", "@SUM(A1:A9)", "Kreis <b>X</b>")
+
+
+def hostile_card(name: str) -> object:
+    a = AFTER
+    return score(
+        Assessment(a.framework_id, a.framework_version, Subject("kreis-x", name), a.period, a.ratings, a.raters), FW
+    )
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_csv_cells_from_user_data_never_start_a_formula(name: str) -> None:
+    dims, _ = scorecard_tables([hostile_card(name)], FW)  # type: ignore[list-item]
+    (cell,) = {row[1] for row in rows(to_csv(dims))[1:]}
+    assert cell == (name if name[0] not in "=+-@" else "'" + name)
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_xlsx_cells_from_user_data_are_text_not_formulas(name: str, tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(to_xlsx(scorecard_tables([hostile_card(name)], FW)))  # type: ignore[list-item]
+    ws = openpyxl.load_workbook(path)["Dimensionen"]
+    assert ws["B2"].value == name and ws["B2"].data_type == "s"
+    assert isinstance(ws["I2"].value, float)  # scores stay numbers Excel can compute with
+    assert ws["I2"].value == pytest.approx(0.9)
+
+
+def test_xlsx_export_holds_dimension_and_indicator_sheets(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(to_xlsx(scorecard_tables([score(BEFORE, FW), score(AFTER, FW)], FW)))
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Dimensionen", "Indikatoren"]
+    assert wb["Dimensionen"].max_row == 1 + 2 * 3  # two dimensions and an overall row per assessment
+    ind = wb["Indikatoren"]
+    assert [c.value for c in ind[2]][3:7] == ["i1", "Steuerungsgruppe", 1.0, "6"]
+
+
+@pytest.fixture
+def registry(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(qframework.plugins, "load_registry", lambda *a, **k: REG)
+    monkeypatch.setattr("qframework.assessment.files._VALIDATION_REGISTRY", [REG])
+    return REG
+
+
+def test_cli_score_and_compare_write_csv_and_xlsx(
+    registry: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before, after = tmp_path / "2024.toml", tmp_path / "2025.toml"
+    before.write_text(dumps(BEFORE))
+    after.write_text(dumps(AFTER))
+    assert cli.main(["score", str(before), "--format", "csv"]) == 0
+    assert rows(capsys.readouterr().out)[1][7] == "Netzwerk"
+    out = tmp_path / "scores.csv"
+    assert cli.main(["score", str(before), str(after), "-o", str(out)]) == 0  # the format from the suffix
+    assert len(rows(out.read_text(encoding="utf-8"))) == 1 + 2 * 3
+    xlsx = tmp_path / "vergleich.xlsx"
+    assert cli.main(["compare", str(before), str(after), "--format", "xlsx", "-o", str(xlsx)]) == 0
+    ws = openpyxl.load_workbook(xlsx)["Vergleich"]
+    assert [c.value for c in ws[2]] == ["d1", "Netzwerk", 0.5, 0.9, pytest.approx(0.4)]
+    assert cli.main(["compare", str(before), str(after), "--format", "xlsx"]) == 1
+    assert "-o FILE.xlsx" in capsys.readouterr().err
+    assert cli.main(["score", str(before), "-o", str(tmp_path / "x.txt")]) == 1
+    assert "name a .csv or .xlsx file" in capsys.readouterr().err
