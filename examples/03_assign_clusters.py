@@ -10,6 +10,7 @@ Run:  python examples/03_assign_clusters.py
 
 from __future__ import annotations
 
+import qframework
 from qframework.assignment import (
     AssignmentRules,
     Bounds,
@@ -20,37 +21,42 @@ from qframework.assignment import (
     check_assignment,
 )
 
-DIMENSIONS = {
-    "1": "Grundidee",
-    "2": "Zielbestimmung",
-    "3": "Netzwerk",
-    "4": "Planung",
-    "5": "Politisch-strukturelle Verankerung",
-    "6": "Qualifizierung und interprofessionelles Lernen",
-    "7": "Zusammenarbeit mit der Familie",
-    "8": "Qualität von Angeboten",
-    "9": "Dokumentation und Evaluation",
-}
+# The topics are the framework's own dimensions, by their ids (`qframework show nzfh-qualitaetsrahmen`).
+registry = qframework.load_registry()
+RAHMEN = registry.frameworks["nzfh-qualitaetsrahmen"]
+DIMENSIONS = {d.id: f"{d.number} {d.title}" for d in RAHMEN.dimensions}
+
+FAMILIE = "zusammenarbeit-mit-der-familie"  # dimension 7
+ANGEBOTE = "qualitaet-von-angeboten"  # 8
+VERANKERUNG = "politisch-strukturelle-verankerung"  # 5
+DOKU = "dokumentation-und-evaluation"  # 9
 
 # Ten Kommunen (invented wishes; real names only for a sense of place), ranked dimensions best first.
 KOMMUNEN = [
-    Participant("bremen", "Bremen", "Nord", (53.08, 8.80), ("7", "8", "5")),
-    Participant("bremerhaven", "Bremerhaven", "Nord", (53.55, 8.58), ("7", "5", "8")),
-    Participant("rendsburg-eckernfoerde", "Kreis Rendsburg-Eckernförde", "Nord", (54.31, 9.66), ("7", "4")),
-    Participant("rotenburg", "Landkreis Rotenburg (Wümme)", "Nord", (53.11, 9.40), ("7", "8", "9")),
-    Participant("muenchen", "München", "Süd", (48.14, 11.58), ("6", "4", "9")),
-    Participant("augsburg", "Augsburg", "Süd", (48.37, 10.90), ("4", "6")),
-    Participant("ulm", "Ulm", "Süd", (48.40, 9.99), ("6", "9", "4")),
-    Participant("dresden", "Dresden", "Ost", (51.05, 13.74), ("9", "6", "2")),
-    Participant("leipzig", "Leipzig", "Ost", (51.34, 12.37), ("2", "9")),
-    Participant("chemnitz", "Chemnitz", "Ost", (50.83, 12.92), ("9", "2", "6"), exclusions=("1",)),
+    Participant("bremen", "Bremen", "Nord", (53.08, 8.80), (FAMILIE, ANGEBOTE, VERANKERUNG)),
+    Participant("bremerhaven", "Bremerhaven", "Nord", (53.55, 8.58), (FAMILIE, VERANKERUNG, ANGEBOTE)),
+    Participant("rendsburg-eckernfoerde", "Kreis Rendsburg-Eckernförde", "Nord", (54.31, 9.66), (FAMILIE, "planung")),
+    Participant("rotenburg", "Landkreis Rotenburg (Wümme)", "Nord", (53.11, 9.40), (FAMILIE, ANGEBOTE, DOKU)),
+    Participant("muenchen", "München", "Süd", (48.14, 11.58), ("qualifizierung", "planung", DOKU)),
+    Participant("augsburg", "Augsburg", "Süd", (48.37, 10.90), ("planung", "qualifizierung")),
+    Participant("ulm", "Ulm", "Süd", (48.40, 9.99), ("qualifizierung", DOKU, "planung")),
+    Participant("dresden", "Dresden", "Ost", (51.05, 13.74), (DOKU, "qualifizierung", "zielbestimmung")),
+    Participant("leipzig", "Leipzig", "Ost", (51.34, 12.37), ("zielbestimmung", DOKU)),
+    Participant(
+        "chemnitz",
+        "Chemnitz",
+        "Ost",
+        (50.83, 12.92),
+        (DOKU, "zielbestimmung", "qualifizierung"),
+        exclusions=("grundidee",),
+    ),
 ]
 
 RULES = AssignmentRules(
     topics=tuple(Topic(i, title) for i, title in DIMENSIONS.items()),
     topics_per_participant=3,  # dimension 3 + one chosen (required) + one chosen (optional)
     required_topics=2,
-    mandatory_topics=("3",),
+    mandatory_topics=("netzwerk",),
     groups=GroupRules(size=Bounds(3, 4), regional_weight=100.0),
 )
 
@@ -59,8 +65,8 @@ def clusters() -> None:
     result = assign(KOMMUNEN, RULES)
     print(f"Qualitätsdialoge: {len(result.groups)} clusters, total preference rank {result.cost}\n")
     for group in result.groups:
-        topics = ", ".join(f"{t} {DIMENSIONS[t]}" for t in group.required)
-        optional = ", ".join(f"{t} {DIMENSIONS[t]}" for t in group.optional)
+        topics = ", ".join(DIMENSIONS[t] for t in group.required)
+        optional = ", ".join(DIMENSIONS[t] for t in group.optional)
         print(f"{group.id}: {', '.join(group.members)}")
         print(f"    required: {topics}")
         print(f"    optional: {optional}")
@@ -72,20 +78,10 @@ def clusters() -> None:
 
 
 def kqs_areas() -> None:
-    areas = [
-        "leitbild",
-        "bedarfserschliessung",
-        "schluesselprozesse",
-        "evaluation",
-        "fuehrung",
-        "personal",
-        "kundenkommunikation",
-        "strategie",
-        "kooperationen",
-    ]
+    kqs = registry.frameworks["kqs"]  # its twelve Qualitätsbereiche, by id
     rules = AssignmentRules(
         topics=(
-            *(Topic(a) for a in areas),
+            *(Topic(area.id, area.title) for area in kqs.dimensions),
             Topic("leitbild-oder-fuehrung", "Leitbild oder Führung", any_of=("leitbild", "fuehrung")),
         ),
         topics_per_participant=3,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import enum
+import importlib
 import json
 import re
 import tomllib
@@ -34,8 +35,16 @@ from qframework.validation import deferred
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_FILES = sorted(ROOT.glob("plugins/*/src/*/data/*.toml")) + sorted(
-    p for folder in ("examples", "docs") for p in (ROOT / folder).rglob("*") if p.suffix in (".toml", ".json")
+    p
+    for folder in ("examples", "docs")
+    for p in (ROOT / folder).rglob("*")
+    if p.suffix in (".toml", ".json") and p.name != "pyproject.toml"  # the example plugin's packaging
 )
+# Files the CLI reads through an option that names their kind instead of detecting it.
+KIND_BY_OPTION = {
+    "docs/examples/interest.toml": "participants",  # programme plan --participants
+    "docs/examples/my-clusters.toml": "assignment",  # programme check --assignment
+}
 DOC_KINDS = [k for k, (role, _) in SCHEMA_KINDS.items() if role == "document"]
 RESULT_KINDS = [k for k, (role, _) in SCHEMA_KINDS.items() if role == "result"]
 
@@ -105,14 +114,23 @@ def test_the_schema_is_a_fresh_copy_each_time() -> None:
 @pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_shipped_data_file_validates_as_written_and_as_loaded(path: Path) -> None:
     raw = tomllib.loads(path.read_text("utf-8")) if path.suffix == ".toml" else json.loads(path.read_text("utf-8"))
-    kind, cls = kind_of(raw)
+    kind = KIND_BY_OPTION.get(path.relative_to(ROOT).as_posix())
+    if kind:
+        module, _, name = SCHEMA_KINDS[kind][1].partition(":")
+        cls = getattr(importlib.import_module(module), name)
+    else:
+        kind, cls = kind_of(raw)
     assert errors(kind, as_json(raw)) == []
     if kind != "assessments":
         assert errors(kind, as_json(io.unstructure(io.load(cls, path)))) == []
 
 
 def test_the_shipped_data_covers_frameworks_and_programmes() -> None:
-    kinds = {kind_of(tomllib.loads(p.read_text("utf-8")))[0] for p in DATA_FILES if p.suffix == ".toml"}
+    kinds = {
+        kind_of(tomllib.loads(p.read_text("utf-8")))[0]
+        for p in DATA_FILES
+        if p.suffix == ".toml" and p.relative_to(ROOT).as_posix() not in KIND_BY_OPTION
+    }
     assert {"framework", "programme"} <= kinds
 
 
@@ -158,11 +176,10 @@ def _scorecards() -> tuple[Any, Any]:
 
 
 def _assignment() -> tuple[Any, Any]:
-    text = (ROOT / "docs" / "assignment.md").read_text("utf-8")
-    rules_toml = re.findall(r"^```toml\n(.*?)^```", text, re.M | re.S)[0]
-    problem = io.loads(AssignmentProblem, rules_toml)
-    people = [Participant(f"k{i}", location=(50.0 + i / 10, 8.0), preferences=("3", "5", "1")) for i in range(8)]
-    return assign(people, problem.rules), (people, problem.rules)
+    rules = load_registry().programmes["qdfh-2019"].rules  # clusters with a mandatory dimension
+    wishes = ("netzwerk", "politisch-strukturelle-verankerung", "grundidee")
+    people = [Participant(f"k{i}", location=(50.0 + i / 10, 8.0), preferences=wishes) for i in range(8)]
+    return assign(people, rules), (people, rules)
 
 
 class _Raising:

@@ -442,7 +442,8 @@ def load(cls: type[T], path: str | os.PathLike[str] | Traversable, *, format: Fo
         else:
             raw = path.read_bytes()
     except OSError as exc:
-        raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], name) from None
+        # ``from exc`` keeps the OSError as the cause: a plugin failure says "cannot read data file".
+        raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], name) from exc
     if not _CACHING.get():
         return loads(cls, raw, format=fmt, file=name)
     from . import _cache

@@ -485,7 +485,9 @@ def _call_each(pm: PluginManager, hook_name: str, handle: Callable[[Any, PluginI
         except PluginError:
             raise
         except ValidationError as exc:
-            pm.failures.append(PluginFailure(name, f"{hook_name} shipped invalid data:\n" + "\n".join(exc.lines())))
+            # A file missing from the package (left out of the wheel) is not invalid data.
+            what = "cannot read data file" if isinstance(exc.__cause__, OSError) else "shipped invalid data"
+            pm.failures.append(PluginFailure(name, f"{hook_name} {what}:\n" + "\n".join(exc.lines())))
         except Exception as exc:
             pm.failures.append(PluginFailure(name, f"{hook_name} failed: {type(exc).__name__}: {exc}"))
 
