@@ -33,6 +33,7 @@ from qframework.assignment import (
     Assignment,
     AssignmentRules,
     Bounds,
+    Group,
     GroupRules,
     Participant,
     Topic,
@@ -403,3 +404,43 @@ def test_nobody_gets_more_topics_than_it_wants(instance: tuple[list[Participant]
     for g in a.groups:
         members = [p for p in people if p.id in g.members]
         assert len(g.topics) <= min(wants(p, rules) for p in members)
+
+
+def lone_group_ranking_y_first() -> tuple[list[Participant], AssignmentRules]:
+    """One group of two that ranks ``y`` before ``x``; the program lists the split "x required" first."""
+    rules = AssignmentRules(
+        topics=(Topic("x"), Topic("y"), Topic("z")),
+        topics_per_participant=2,
+        required_topics=1,
+        distinct_required=True,
+        groups=GroupRules(size=Bounds(2, 2)),
+    )
+    return [Participant(f"n{i}", preferences=("y", "x", "z")) for i in (1, 2)], rules
+
+
+@SETTINGS
+@given(instances(groups=True, ranges=True) | instances(groups=True))
+@example(lone_group_ranking_y_first())
+def test_group_required_topics_are_the_better_ranked_ones(
+    instance: tuple[list[Participant], AssignmentRules],
+) -> None:
+    """Rule: inside groups, which topics are required follows the members' ranks, as without groups:
+    no group has an optional topic its members rank better in sum (an unranked topic counting
+    ``unranked_rank``) than one of its non-mandatory required topics, unless distinct required
+    topics forbid the swap (another group requires it)."""
+    people, rules = instance
+    a = solve_or_none(people, rules)
+    if a is None:
+        return
+    mandatory = set(rules.mandatory_topics)
+    by_id = {p.id: p for p in people}
+    for g in a.groups:
+
+        def rank(t: str, g: Group = g) -> int:
+            return sum(by_id[m].rank(t) or unranked(rules) for m in g.members)
+
+        others = {b for h in a.groups if h.id != g.id for t in h.required for b in covers(rules, t)}
+        for r_topic in set(g.required) - mandatory:
+            for o_topic in g.optional:
+                if rank(o_topic) < rank(r_topic):
+                    assert rules.distinct_required and covers(rules, o_topic) & others, (g, r_topic, o_topic)

@@ -22,7 +22,7 @@ from typing import Literal
 
 import attrs
 
-from ..errors import NotFound, Problem
+from ..errors import NotFound, Problem, type_problem
 from ..validation import Checked
 from .result import Assignment, text_problems
 
@@ -325,26 +325,32 @@ class AssignmentRules(Checked):
                     yield Problem(f"topics[{i}].any_of", f"unknown topic {member!r}")
                 elif any(o.id == member and o.any_of for o in self.topics):
                     yield Problem(f"topics[{i}].any_of", f"{member!r} is itself an alternative")
-        exact = not isinstance(self.topics_per_participant, Bounds)
-        fewest, most = self.topic_count.min, self.topic_count.max
-        at_min = "topics_per_participant" if exact else "topics_per_participant.min"
-        at_max = "topics_per_participant" if exact else "topics_per_participant.max"
-        if fewest < 1:
-            yield Problem(at_min, f"must be ≥ 1, got {fewest}")
-        elif fewest > len(self.topics) > 0:
-            yield Problem(at_min, f"must be ≤ the number of topics ({len(self.topics)}), got {fewest}")
-        if most is not None and most > len(self.topics) > 0 and most > fewest:
-            yield Problem(at_max, f"must be ≤ the number of topics ({len(self.topics)}), got {most}")
-        k = self.topic_count if not exact else self.topics_per_participant
-        if self.required_topics is not None and not 0 <= self.required_topics <= fewest:
-            limit = f"topics_per_participant ({k})" if exact else f"the minimum of topics_per_participant ({fewest})"
-            yield Problem("required_topics", f"must be between 0 and {limit}, got {self.required_topics}")
+        k = self.topics_per_participant
+        exact = not isinstance(k, Bounds)
+        counted = not exact or (isinstance(k, int) and not isinstance(k, bool))
+        if not counted:
+            yield type_problem("topics_per_participant", k, "a whole number or a table { min, max }")
+        else:
+            fewest, most = self.topic_count.min, self.topic_count.max
+            at_min = "topics_per_participant" if exact else "topics_per_participant.min"
+            at_max = "topics_per_participant" if exact else "topics_per_participant.max"
+            if fewest < 1:
+                yield Problem(at_min, f"must be ≥ 1, got {fewest}")
+            elif fewest > len(self.topics) > 0:
+                yield Problem(at_min, f"must be ≤ the number of topics ({len(self.topics)}), got {fewest}")
+            if most is not None and most > len(self.topics) > 0 and most > fewest:
+                yield Problem(at_max, f"must be ≤ the number of topics ({len(self.topics)}), got {most}")
+            if self.required_topics is not None and not 0 <= self.required_topics <= fewest:
+                limit = (
+                    f"topics_per_participant ({k})" if exact else f"the minimum of topics_per_participant ({fewest})"
+                )
+                yield Problem("required_topics", f"must be between 0 and {limit}, got {self.required_topics}")
         for topic in _duplicates(self.mandatory_topics):
             yield Problem("mandatory_topics", f"lists {topic!r} more than once")
         for topic in self.mandatory_topics:
             if topic not in known:
                 yield Problem("mandatory_topics", f"unknown topic {topic!r}")
-        if len(set(self.mandatory_topics)) > self.required_count:
+        if counted and len(set(self.mandatory_topics)) > self.required_count:
             yield Problem(
                 "mandatory_topics",
                 f"{len(set(self.mandatory_topics))} mandatory topics, "
@@ -373,7 +379,10 @@ class AssignmentProblem(Checked):
             for topic in p.exclusions:
                 if topic not in known:
                     yield Problem(f"participants[{i}].exclusions", f"unknown topic {topic!r}")
-            if p.wants is not None and p.wants >= 1 and not self.rules.topic_count.holds(p.wants):
+            count = self.rules.topic_count
+            sane = type(count.min) is int and count.min >= 1 and (count.max is None or type(count.max) is int)
+            sane = sane and (count.max is None or count.max >= count.min)
+            if p.wants is not None and p.wants >= 1 and sane and not count.holds(p.wants):
                 yield Problem(
                     f"participants[{i}].wants",
                     f"must lie within topics_per_participant ({self.rules.topic_count}), got {p.wants}",
