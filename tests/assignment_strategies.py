@@ -32,9 +32,12 @@ def instances(
     groups: bool | None = None,
     single: bool = False,
     alternatives: bool = True,
+    ranges: bool = False,
 ) -> tuple[list[Participant], AssignmentRules]:
-    """A random instance. ``groups``: force groups on/off (None: either). ``single``: 1 topic each."""
-    n_topics = draw(st.integers(1, max_topics))
+    """A random instance. ``groups``: force groups on/off (None: either). ``single``: 1 topic each.
+    ``ranges``: ``topics_per_participant`` is a range ``Bounds(lo, hi)`` and participants may say
+    how many topics they want (``wants``), and ``missing_cost`` is sometimes set."""
+    n_topics = draw(st.integers(2 if ranges else 1, max_topics))
     names = draw(st.permutations(["a", "b", "c", "d", "e", "f", "g", "h"][:n_topics]))
     use_alt = alternatives and not single and n_topics >= 3 and draw(st.booleans())
     topic_ids = list(names)
@@ -54,7 +57,8 @@ def instances(
     if use_alt:
         topics.append(Topic("alt", "A or B", capacity=capacity(), any_of=alt_members))
     all_ids = [t.id for t in topics]
-    k = 1 if single else draw(st.integers(1, min(3, n_topics)))
+    k = 1 if single else draw(st.integers(1, min(3, n_topics - 1 if ranges else n_topics)))
+    most = draw(st.integers(k + 1, min(k + 2, n_topics))) if ranges else k  # a true range
     r = draw(st.integers(0, k))
     mandatory = tuple(draw(st.lists(st.sampled_from(topic_ids), max_size=min(r, 1), unique=True)))
     use_groups = draw(st.booleans()) if groups is None else groups
@@ -65,14 +69,17 @@ def instances(
         group_rules = GroupRules(size=Bounds(lo, hi), regional_weight=draw(st.sampled_from([0.0, 100.0])))
     rules = AssignmentRules(
         topics=tuple(topics),
-        topics_per_participant=k,
+        topics_per_participant=Bounds(k, most) if ranges else k,
         required_topics=draw(st.sampled_from([r, None])) if r == k else r,
         mandatory_topics=mandatory,
         capacity=draw(st.sampled_from([Bounds(), Bounds(), Bounds(0, max(1, n // 2 + 1)), Bounds(1, None)])),
         groups=group_rules,
         distinct_required=draw(st.booleans()),
         allow_unassigned=draw(st.booleans()),
-        objective=Objective(allow_unranked=draw(st.booleans())),
+        objective=Objective(
+            allow_unranked=draw(st.booleans()),
+            missing_cost=draw(st.sampled_from([None, None, 0, 1])) if ranges else None,
+        ),
     )
     people = []
     regions = ["Nord", "Süd", "Ost"]
@@ -90,6 +97,7 @@ def instances(
                 location=location,
                 preferences=tuple(prefs),
                 exclusions=tuple(excl),
+                wants=draw(st.none() | st.integers(k, most)) if ranges else None,
             )
         )
     return people, rules
@@ -112,8 +120,24 @@ def capacity(rules: AssignmentRules, topic: str) -> Bounds:
     raise KeyError(topic)
 
 
-def required_count(rules: AssignmentRules) -> int:
-    return rules.topics_per_participant if rules.required_topics is None else rules.required_topics
+def count_range(rules: AssignmentRules) -> tuple[int, int]:
+    """(fewest, most) topics per assigned participant: an int is exact, Bounds a range."""
+    k = rules.topics_per_participant
+    if isinstance(k, int):
+        return k, k
+    return k.min, len(rules.topics) if k.max is None else k.max
+
+
+def wants(person: Participant, rules: AssignmentRules) -> int:
+    """How many topics the participant asks for: its ``wants``, by default the minimum."""
+    return count_range(rules)[0] if person.wants is None else person.wants
+
+
+def required_count(rules: AssignmentRules, count: int | None = None) -> int:
+    """Required topics of a participant with ``count`` topics (default: the minimum count)."""
+    if rules.required_topics is not None:
+        return rules.required_topics
+    return count_range(rules)[0] if count is None else count
 
 
 def unranked(rules: AssignmentRules) -> int:
@@ -121,9 +145,19 @@ def unranked(rules: AssignmentRules) -> int:
     return len(rules.topics) + 1 if u is None else u
 
 
+def missing_cost(rules: AssignmentRules) -> int:
+    """The documented cost of a wanted topic not given: ``missing_cost``, default ``unranked + 1``."""
+    c = rules.objective.missing_cost
+    return unranked(rules) + 1 if c is None else c
+
+
 def unassigned_cost(rules: AssignmentRules) -> int:
+    """One more than the worst single assignment: every topic unranked, or the fewest topics and the rest missing."""
     c = rules.objective.unassigned_cost
-    return rules.topics_per_participant * unranked(rules) + 1 if c is None else c
+    if c is not None:
+        return c
+    lo, hi = count_range(rules)
+    return max(hi * unranked(rules), lo * unranked(rules) + (hi - lo) * missing_cost(rules)) + 1
 
 
 def topic_cost(person: Participant, topic: str, rules: AssignmentRules) -> int:
@@ -141,27 +175,35 @@ def splittable(count: int, size: Bounds) -> bool:
 
 
 def options(person: Participant, rules: AssignmentRules) -> list[Option]:
-    """Every (required, optional) topic choice the rules allow this participant, with its cost."""
+    """Every (required, optional) topic choice the rules allow this participant, with its cost.
+
+    With a range, the participant takes between the minimum and what it wants; each wanted topic
+    it does not take costs ``missing_cost``.
+    """
     ids = [t.id for t in rules.topics]
-    k, r = rules.topics_per_participant, required_count(rules)
+    lo, _hi = count_range(rules)
+    w = wants(person, rules)
     out: list[Option] = []
-    for req in itertools.combinations(ids, r):
-        if not set(rules.mandatory_topics) <= set(req):
-            continue
-        for opt in itertools.combinations([t for t in ids if t not in req], k - r):
-            chosen = req + opt
-            seen: list[str] = []
-            for t in chosen:
-                seen.extend(covers(rules, t))
-            if len(seen) != len(set(seen)):
+    for k in range(lo, w + 1):
+        r = required_count(rules, k)
+        for req in itertools.combinations(ids, r):
+            if not set(rules.mandatory_topics) <= set(req):
                 continue
-            if set(seen) & set(person.exclusions):
-                continue
-            if not rules.objective.allow_unranked and any(
-                t not in person.preferences and t not in rules.mandatory_topics for t in chosen
-            ):
-                continue
-            out.append((frozenset(req), frozenset(opt), sum(topic_cost(person, t, rules) for t in chosen)))
+            for opt in itertools.combinations([t for t in ids if t not in req], k - r):
+                chosen = req + opt
+                seen: list[str] = []
+                for t in chosen:
+                    seen.extend(covers(rules, t))
+                if len(seen) != len(set(seen)):
+                    continue
+                if set(seen) & set(person.exclusions):
+                    continue
+                if not rules.objective.allow_unranked and any(
+                    t not in person.preferences and t not in rules.mandatory_topics for t in chosen
+                ):
+                    continue
+                cost = sum(topic_cost(person, t, rules) for t in chosen) + missing_cost(rules) * (w - k)
+                out.append((frozenset(req), frozenset(opt), cost))
     return out
 
 
@@ -284,6 +326,7 @@ def solution_cost(
             total += unassigned_cost(rules)
         else:
             total += sum(topic_cost(p, t, rules) for t in req + opt)
+            total += missing_cost(rules) * (wants(p, rules) - len(req + opt))
     return total
 
 

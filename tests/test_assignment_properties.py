@@ -13,6 +13,7 @@ import pytest
 from assignment_strategies import (
     brute_force,
     capacity,
+    count_range,
     covers,
     grouped_minimum_instances,
     hungarian_cost,
@@ -23,6 +24,7 @@ from assignment_strategies import (
     solution_cost,
     topic_cost,
     unranked,
+    wants,
 )
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
@@ -31,6 +33,7 @@ from qframework.assignment import (
     Assignment,
     AssignmentRules,
     Bounds,
+    Group,
     GroupRules,
     Participant,
     Topic,
@@ -98,7 +101,7 @@ def topics_by_participant(a: Assignment, people: list[Participant]) -> Topics:
 def assert_rules_hold(a: Assignment, people: list[Participant], rules: AssignmentRules) -> None:
     """The rules, checked directly (not through check())."""
     mandatory = set(rules.mandatory_topics)
-    k, r = rules.topics_per_participant, required_count(rules)
+    fewest, _most = count_range(rules)
     got = topics_by_participant(a, people)
     counts: Counter[str] = Counter()
     for p in people:
@@ -107,7 +110,8 @@ def assert_rules_hold(a: Assignment, people: list[Participant], rules: Assignmen
             assert rules.allow_unassigned, f"{p.id} unassigned"
             assert p.id in a.unassigned
             continue
-        assert len(req) + len(opt) == k and len(req) == r
+        k = len(req) + len(opt)
+        assert fewest <= k <= wants(p, rules) and len(req) == required_count(rules, k)
         assert len(set(req + opt)) == k
         assert mandatory <= set(req)
         touched = [b for t in req + opt for b in covers(rules, t)]
@@ -344,3 +348,99 @@ def test_required_topics_are_the_better_ranked_ones(instance: tuple[list[Partici
                     continue
                 others = {b for q in people if q.id != p.id for t in got[q.id][0] for b in covers(rules, t)}
                 assert rules.distinct_required and covers(rules, o_topic) & others, (p.id, req, opt)
+
+
+# --------------------------------------------------------------------------- topics_per_participant as a range
+
+
+@SETTINGS
+@given(instances(ranges=True))
+def test_range_results_obey_every_rule(instance: tuple[list[Participant], AssignmentRules]) -> None:
+    """Rule: with ``topics_per_participant`` a range, every result passes check_assignment() and,
+    checked directly, gives each assigned participant between the range's minimum and what it
+    wants, the required count for that number, and every other rule; the reported cost is the
+    documented objective (ranks plus ``missing_cost`` per wanted topic not given) recomputed by hand."""
+    people, rules = instance
+    a = solve_or_none(people, rules)
+    if a is None:
+        return
+    assert check_assignment(a, people, rules) == []
+    assert_rules_hold(a, people, rules)
+    assert a.cost == solution_cost(topics_by_participant(a, people), people, rules)
+
+
+@SETTINGS
+@given(instances(max_participants=6, max_topics=4, ranges=True))
+def test_range_cost_equals_brute_force_optimum(instance: tuple[list[Participant], AssignmentRules]) -> None:
+    """Rule: with a range (and ``wants``, groups, alternatives, distinct required topics …), the cost is
+    the optimum found by trying every assignment of every allowed count, and InfeasibleAssignment is
+    raised exactly when no assignment meets the rules."""
+    people, rules = instance
+    while search_space(people, rules) > 20_000:
+        people = people[:-1]
+    expected = brute_force(people, rules)
+    a = solve_or_none(people, rules)
+    event("feasible" if expected is not None else "infeasible")
+    event(f"groups: {rules.groups is not None}, topics each: {rules.topics_per_participant}")
+    if expected is None:
+        assert a is None
+    else:
+        assert a is not None, "solver said infeasible, brute force found an assignment"
+        assert a.cost == expected
+
+
+@SETTINGS
+@given(instances(max_participants=9, max_topics=5, ranges=True))
+def test_nobody_gets_more_topics_than_it_wants(instance: tuple[list[Participant], AssignmentRules]) -> None:
+    """Rule: a participant never gets more topics than it wants (``wants``, by default the range's
+    minimum) — also in a group, whose count is bounded by every member's wants."""
+    people, rules = instance
+    a = solve_or_none(people, rules)
+    if a is None:
+        return
+    for p in people:
+        req, opt = a.topics_of(p.id)
+        assert len(req) + len(opt) <= wants(p, rules), (p.id, p.wants, req, opt)
+    for g in a.groups:
+        members = [p for p in people if p.id in g.members]
+        assert len(g.topics) <= min(wants(p, rules) for p in members)
+
+
+def lone_group_ranking_y_first() -> tuple[list[Participant], AssignmentRules]:
+    """One group of two that ranks ``y`` before ``x``; the program lists the split "x required" first."""
+    rules = AssignmentRules(
+        topics=(Topic("x"), Topic("y"), Topic("z")),
+        topics_per_participant=2,
+        required_topics=1,
+        distinct_required=True,
+        groups=GroupRules(size=Bounds(2, 2)),
+    )
+    return [Participant(f"n{i}", preferences=("y", "x", "z")) for i in (1, 2)], rules
+
+
+@SETTINGS
+@given(instances(groups=True, ranges=True) | instances(groups=True))
+@example(lone_group_ranking_y_first())
+def test_group_required_topics_are_the_better_ranked_ones(
+    instance: tuple[list[Participant], AssignmentRules],
+) -> None:
+    """Rule: inside groups, which topics are required follows the members' ranks, as without groups:
+    no group has an optional topic its members rank better in sum (an unranked topic counting
+    ``unranked_rank``) than one of its non-mandatory required topics, unless distinct required
+    topics forbid the swap (another group requires it)."""
+    people, rules = instance
+    a = solve_or_none(people, rules)
+    if a is None:
+        return
+    mandatory = set(rules.mandatory_topics)
+    by_id = {p.id: p for p in people}
+    for g in a.groups:
+
+        def rank(t: str, g: Group = g) -> int:
+            return sum(by_id[m].rank(t) or unranked(rules) for m in g.members)
+
+        others = {b for h in a.groups if h.id != g.id for t in h.required for b in covers(rules, t)}
+        for r_topic in set(g.required) - mandatory:
+            for o_topic in g.optional:
+                if rank(o_topic) < rank(r_topic):
+                    assert rules.distinct_required and covers(rules, o_topic) & others, (g, r_topic, o_topic)

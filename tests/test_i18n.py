@@ -128,8 +128,8 @@ def test_every_translation_keeps_the_placeholders() -> None:
     ("singular", "plural", "one", "two"),
     [
         (
-            "{n} topic per participant, {required} of them mandatory",
-            "{n} topics per participant, {required} of them mandatory",
+            "{n} topic per participant, {required} of them required",
+            "{n} topics per participant, {required} of them required",
             "1 Thema",
             "2 Themen",
         ),

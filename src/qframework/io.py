@@ -288,6 +288,11 @@ class _Lenient:
             rest = [a for a in args if a is not type(None)]
             if len(rest) == 1:
                 return self.value(data, rest[0], path)
+            # a value or a table (``int | Bounds``): a table is the class, anything else the value
+            tables = [a for a in rest if isinstance(a, type) and attrs.has(a)]
+            if len(tables) == 1 and len(rest) == 2:
+                other = next(a for a in rest if a is not tables[0])
+                return self.value(data, tables[0] if isinstance(data, dict) else other, path)
             return self.leaf(data, tp, path)
         if isinstance(tp, type) and attrs.has(tp):
             return self.attrs_class(data, tp, path)

@@ -3,9 +3,9 @@
 :func:`check_assignment` reports every :class:`~qframework.assignment.result.Violation`, each naming its rule
 with the same short names :class:`~qframework.errors.InfeasibleAssignment` uses:
 
-``unknown-participant``, ``unknown-topic``, ``duplicate``, ``unassigned``, ``topics-per-participant``,
-``required-topics``, ``mandatory``, ``exclusion``, ``unranked``, ``capacity``, ``group``,
-``group-size``, ``group-topics``, ``distinct-required``.
+``unknown-participant``, ``unknown-topic``, ``duplicate``, ``unassigned``, ``topics-per-participant``
+(also: more topics than the participant ``wants``), ``required-topics``, ``mandatory``, ``exclusion``,
+``unranked``, ``capacity``, ``group``, ``group-size``, ``group-topics``, ``distinct-required``.
 
 Topics a group shares are checked once for the group (``group_id`` set), not once per member, so a
 mistake in a cluster's topics is reported once.
@@ -90,10 +90,15 @@ def check_assignment(
                         "duplicate", f"{b!r} is given together with an alternative containing it", topic=b, **where
                     )
                 )
-        k, r = rules.topics_per_participant, rules.required_count
-        if len(both) != k:
-            out.append(Violation("topics-per-participant", f"{len(both)} topics instead of {k}", **where))
-        elif len(req) != r:
+        count = rules.topic_count
+        if not count.holds(len(both)):
+            if count.max == count.min:
+                message = f"{len(both)} topics instead of {count.min}"
+            else:
+                message = f"{len(both)} topics, but topics_per_participant is {count}"
+            out.append(Violation("topics-per-participant", message, **where))
+        elif len(req) != rules.required_for(len(both)):
+            r = rules.required_for(len(both))
             out.append(Violation("required-topics", f"{len(req)} required topics instead of {r}", **where))
         for t in mandatory:
             if t in opt:
@@ -138,6 +143,17 @@ def check_assignment(
             continue
         topics_of[pid] = (req, opt)
         person = people[pid]
+        wants = rules.wants_of(person)
+        if len(req + opt) > wants and rules.topic_count.holds(len(req + opt)):
+            group = assignment.group_of(pid)
+            via = f" (its group {group.id} has {len(req + opt)})" if group is not None and pid in grouped_ids else ""
+            out.append(
+                Violation(
+                    "topics-per-participant",
+                    f"{len(req + opt)} topics, but it wants {wants}{via}",
+                    participant_id=pid,
+                )
+            )
         for t in req + opt:
             if t not in known_topics:
                 continue

@@ -14,7 +14,7 @@ from .rules import AssignmentRules, Bounds, Participant
 def precheck(people: Sequence[Participant], rules: AssignmentRules) -> None:
     """Raise :class:`InfeasibleAssignment` for the failures that can be named with plain numbers."""
     n = len(people)
-    k, r = rules.topics_per_participant, rules.required_count
+    k, r = rules.fewest_topics, rules.required_count
     mandatory = sorted(set(rules.mandatory_topics))
     if not rules.allow_unassigned:
         for person in people:
@@ -29,7 +29,7 @@ def precheck(people: Sequence[Participant], rules: AssignmentRules) -> None:
                 raise InfeasibleAssignment(
                     "topics-per-participant",
                     f"participant {person.id} can take only {len(usable)} topic{'s' if len(usable) != 1 else ''} "
-                    f"({why}), but needs {k}",
+                    f"({why}), but needs {'at least ' if rules.most_topics > k else ''}{k}",
                 )
         caps = [rules.capacity_of(t).max for t in rules.topic_ids]
         if all(c is not None for c in caps):
@@ -65,7 +65,11 @@ def precheck(people: Sequence[Participant], rules: AssignmentRules) -> None:
         if rules.groups is not None:
             bundles = topic_bundles(rules)
             for person in people:
-                if not any(all(allowed(person, t, rules) for t in req + opt) for req, opt in bundles):
+                wants = rules.wants_of(person)
+                if not any(
+                    len(req + opt) <= wants and all(allowed(person, t, rules) for t in req + opt)
+                    for req, opt in bundles
+                ):
                     raise InfeasibleAssignment(
                         "exclusion", f"participant {person.id} excludes a topic of every possible topic combination"
                     )
@@ -74,11 +78,13 @@ def precheck(people: Sequence[Participant], rules: AssignmentRules) -> None:
                 "group-size", f"{n} participants cannot be split into groups of {rules.groups.size}"
             )
     mins = sum(rules.capacity_of(t).min for t in rules.topic_ids)
-    if mins > n * k:
+    places = sum(rules.wants_of(person) for person in people)
+    if mins > places:
+        exact = len({rules.wants_of(person) for person in people}) <= 1
+        w = rules.wants_of(people[0]) if people else rules.fewest_topics
+        given = f"{n} participants × {w} topic{'s' if w != 1 else ''}" if exact else f"{n} participants' wants"
         raise InfeasibleAssignment(
-            "capacity",
-            f"the topics' minimum capacities need {mins} places, but {n} participants × {k} "
-            f"topic{'s' if k != 1 else ''} give only {n * k}",
+            "capacity", f"the topics' minimum capacities need {mins} places, but {given} give only {places}"
         )
 
 

@@ -1,10 +1,14 @@
 """Stage 1, the program: decision variables, constraint rows and costs built from the rules.
 
 Without groups the decision variables are participant × topic (× required/optional when
-``distinct_required`` makes the difference matter); with groups they are participant × *bundle*,
-a bundle being the full set of topics a group shares. :func:`solve_topics` builds the rows once and
-re-solves (through :mod:`.highs`) while adding integer group counts for bundles whose participant
-count cannot be split into groups of the allowed sizes.
+``distinct_required`` makes the difference matter), plus, when ``topics_per_participant`` is a
+range, one "missing" variable per topic a participant wants beyond the minimum (it costs
+``missing_cost`` and stands in for a wanted topic not given); with groups they are participant ×
+*bundle*, a bundle being the full set of topics a group shares (of any allowed count; a participant
+only takes bundles no larger than it wants, and pays ``missing_cost`` per wanted topic a bundle
+lacks). :func:`solve_topics` builds the rows once and re-solves (through :mod:`.highs`) while
+adding integer group counts for bundles whose participant count cannot be split into groups of the
+allowed sizes.
 """
 
 from __future__ import annotations
@@ -32,28 +36,49 @@ class Column:
     """One decision variable: participant ``p`` takes ``topics`` (as ``role``)."""
 
     p: int
-    topics: tuple[str, ...]  # a single topic, or a bundle's required + optional topics
+    topics: tuple[str, ...]  # a single topic, a bundle's required + optional topics, or () if missing
     required: tuple[str, ...]
     role: str  # "any" | "req" | "opt" | "bundle"
     cost: int
 
+    @property
+    def missing(self) -> bool:
+        """A stand-in for a wanted topic the participant does not get."""
+        return not self.topics
+
+
+def split_roles(rules: AssignmentRules) -> bool:
+    """Whether columns without groups say required or optional (distinct required topics need it)."""
+    return (
+        rules.groups is None
+        and rules.distinct_required
+        and rules.required_topics is not None
+        and rules.required_topics < rules.most_topics
+    )
+
 
 def topic_bundles(rules: AssignmentRules) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Every (required, optional) topic set a group may share, in canonical order."""
+    """Every (required, optional) topic set a group may share, of every allowed count, in canonical order.
+
+    Without ``distinct_required`` the split into required and optional does not matter to the
+    program (it is decided afterwards by the members' ranks), so each topic set appears once, all
+    required; with it, every split is a bundle of its own.
+    """
     topics = sorted(rules.topic_ids)
     mandatory = tuple(sorted(set(rules.mandatory_topics)))
     free = [t for t in topics if t not in mandatory]
-    k, r = rules.topics_per_participant, rules.required_count
     out = []
-    for chosen_req in itertools.combinations(free, r - len(mandatory)):
-        rest = [t for t in free if t not in chosen_req]
-        for chosen_opt in itertools.combinations(rest, k - r):
-            req = tuple(sorted(mandatory + chosen_req))
-            both = req + chosen_opt
-            covered = [c for t in both for c in rules.covers(t)]
-            if len(covered) != len(set(covered)):
-                continue  # an alternative together with one of its own topics
-            out.append((req, tuple(chosen_opt)))
+    for k in range(rules.fewest_topics, rules.most_topics + 1):
+        r = rules.required_for(k) if rules.distinct_required else k
+        for chosen_req in itertools.combinations(free, r - len(mandatory)):
+            rest = [t for t in free if t not in chosen_req]
+            for chosen_opt in itertools.combinations(rest, k - r):
+                req = tuple(sorted(mandatory + chosen_req))
+                both = req + chosen_opt
+                covered = [c for t in both for c in rules.covers(t)]
+                if len(covered) != len(set(covered)):
+                    continue  # an alternative together with one of its own topics
+                out.append((req, tuple(chosen_opt)))
     return out
 
 
@@ -82,14 +107,17 @@ def columns(people: Sequence[Participant], rules: AssignmentRules) -> list[Colum
                 "is too large to solve exactly; reduce topics_per_participant or the number of topics"
             )
         for p, person in enumerate(people):
+            wants = rules.wants_of(person)
             for req, opt in bundles:
                 both = req + opt
-                if all(allowed(person, t, rules) for t in both):
-                    cost = sum(topic_cost(person, t, rules) for t in both)
+                if len(both) <= wants and all(allowed(person, t, rules) for t in both):
+                    cost = sum(topic_cost(person, t, rules) for t in both) + rules.missing_cost * (wants - len(both))
                     cols.append(Column(p, both, req, "bundle", cost))
         return cols
-    split = rules.distinct_required and rules.required_count < rules.topics_per_participant
+    split = split_roles(rules)
     for p, person in enumerate(people):
+        for _ in range(rules.wants_of(person) - rules.fewest_topics):
+            cols.append(Column(p, (), (), "opt" if split else "any", rules.missing_cost))
         for t in topics:
             if not allowed(person, t, rules):
                 continue
@@ -130,7 +158,7 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
 
     cols = columns(people, rules)
     n = len(people)
-    k, r = rules.topics_per_participant, rules.required_count
+    k, r = rules.most_topics, rules.required_count
     grouped = rules.groups is not None
     unassigned = rules.allow_unassigned
     u0 = len(cols)  # unassigned variables u_p follow the columns
@@ -146,8 +174,7 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
 
     base = Program(n_x)
     mandatory = set(rules.mandatory_topics)
-    split = not grouped and rules.distinct_required and r < k
-    roles = {"req": r, "opt": k - r} if split else {"any": k}
+    split = split_roles(rules)
     # a bipartite b-matching (totally unimodular) has an integral LP: no MILP needed
     tu = (k == 1 or not grouped) and not rules.distinct_required and not mandatory and (k == 1 or not unassigned)
     for p in range(n):
@@ -156,6 +183,8 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
         if grouped:
             base.add([(j, 1.0) for j in js] + u, 1, 1)
             continue
+        wants = rules.wants_of(people[p])
+        roles = {"req": r, "opt": wants - r} if split else {"any": wants}
         for role, need in roles.items():
             ent = [(j, 1.0) for j in js if cols[j].role == role]
             base.add([*ent, (u0 + p, float(need))] if unassigned else ent, need, need)
@@ -165,6 +194,8 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
         # a participant takes each base topic at most once (an alternative touches several)
         touching: dict[str, list[int]] = {}
         for j in js:
+            if cols[j].missing:
+                continue
             for b in rules.covers(cols[j].topics[0]):
                 touching.setdefault(b, []).append(j)
         for b in sorted(touching):
@@ -277,7 +308,7 @@ def costs(
         tie[u0 + p] = (n - p) * rules.unassigned_cost * width + width - 1
     # every participant picks at most topics_per_participant columns (or its unassigned variable)
     # (``np.max``, not ``tie.max()``: the one spelling numpy 2.4 and 2.5 stubs both accept)
-    worst = rules.topics_per_participant * (float(np.max(tie)) if len(tie) else 0.0)
+    worst = rules.most_topics * (float(np.max(tie)) if len(tie) else 0.0)
     scale = 1.0 / (4.0 * (n * worst + 1.0))
     out: np.ndarray[Any, Any] = primary + tie * scale
     return out

@@ -22,7 +22,7 @@ from typing import Literal
 
 import attrs
 
-from ..errors import NotFound, Problem
+from ..errors import NotFound, Problem, type_problem
 from ..validation import Checked
 from .result import Assignment, text_problems
 
@@ -47,7 +47,10 @@ class Participant(Checked):
 
     ``preferences`` ranks topic ids, best first: the first has rank 1. ``exclusions`` are topics the
     participant must never get. ``location`` is ``(latitude, longitude)`` in degrees and, like
-    ``region``, is only used to make groups regionally compact.
+    ``region``, is only used to make groups regionally compact. ``wants`` is how many topics the
+    participant asks for when the rules allow a range (``topics_per_participant = {min = 2, max =
+    3}``); it must lie within that range, and ``None`` means the minimum. It never gets more; how
+    fewer are weighed is stated in :class:`Objective`.
     """
 
     id: str
@@ -56,6 +59,7 @@ class Participant(Checked):
     location: tuple[float, float] | None = None
     preferences: tuple[str, ...] = ()
     exclusions: tuple[str, ...] = ()
+    wants: int | None = None
 
     def rank(self, topic: str) -> int | None:
         """The 1-based rank of ``topic`` in the preferences, or ``None`` if it is not ranked."""
@@ -82,6 +86,8 @@ class Participant(Checked):
                 yield Problem("location", f"latitude must be between -90 and 90, got {lat}")
             if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
                 yield Problem("location", f"longitude must be between -180 and 180, got {lon}")
+        if self.wants is not None and self.wants < 1:
+            yield Problem("wants", f"must be ≥ 1, got {self.wants}")
 
 
 @attrs.frozen
@@ -166,13 +172,24 @@ class Objective(Checked):
 
     ``minimise = "rank-sum"`` (the only objective so far): the sum, over assigned participants and
     their non-mandatory topics, of the topic's preference rank (1 = first choice); plus
+    ``missing_cost`` per topic an assigned participant wanted but did not get; plus
     ``unassigned_cost`` per participant left out (only possible with ``allow_unassigned``).
 
     - A topic the participant did not rank costs ``unranked_rank`` (default: number of topics + 1,
       worse than any ranked topic); with ``allow_unranked = false`` it is not given at all.
     - Mandatory topics cost nothing: every assigned participant takes them anyway.
-    - ``unassigned_cost`` defaults to ``topics_per_participant × unranked_rank + 1``: leaving a
-      participant out costs more than any single participant's worst assignment.
+    - How many topics: with ``topics_per_participant = {min, max}`` an assigned participant gets
+      between ``min`` and ``wants`` topics (``wants`` defaults to ``min``), never more than it wants.
+      Each wanted topic it does not get costs ``missing_cost`` (default ``unranked_rank + 1``, more
+      than any topic costs), so it gets what it wants unless capacities, exclusions, distinct
+      required topics or its group forbid it; ``missing_cost = 0`` makes every topic beyond ``min``
+      a pure extra that is only given when it costs nothing. With an exact count nothing is missing.
+    - Groups share one set of topics, so a group's members get the same number: at most the
+      smallest ``wants`` among them; a member that wanted more pays ``missing_cost`` per topic it
+      lacks. The solver therefore prefers groups of members who want the same number.
+    - ``unassigned_cost`` defaults to one more than any single participant's worst assignment:
+      ``k × unranked_rank + 1`` for an exact count ``k``; ``max × unranked_rank + (max − min) + 1``
+      for a range with the default ``missing_cost``.
     - ``tie_break = "id"``: the result is deterministic and independent of input order; among
       assignments of equal cost the solver prefers the one that gives the better ranks to
       participants with smaller ids (then topics with smaller ids) — a preference it follows where
@@ -184,10 +201,13 @@ class Objective(Checked):
     allow_unranked: bool = True
     unassigned_cost: int | None = None
     tie_break: Literal["id"] = "id"
+    missing_cost: int | None = None
 
     def _problems(self) -> Iterator[Problem]:
         if self.unranked_rank is not None and self.unranked_rank < 1:
             yield Problem("unranked_rank", f"must be ≥ 1, got {self.unranked_rank}")
+        if self.missing_cost is not None and self.missing_cost < 0:
+            yield Problem("missing_cost", f"must be ≥ 0, got {self.missing_cost}")
         if self.unassigned_cost is not None and self.unassigned_cost < 0:
             yield Problem("unassigned_cost", f"must be ≥ 0, got {self.unassigned_cost}")
 
@@ -196,8 +216,10 @@ class Objective(Checked):
 class AssignmentRules(Checked):
     """The rules of one programme's assignment.
 
-    Each assigned participant gets exactly ``topics_per_participant`` different topics; the first
-    ``required_topics`` of them (default: all) are required, the rest optional ("if time allows").
+    Each assigned participant gets ``topics_per_participant`` different topics: a whole number means
+    exactly that many, a :class:`Bounds` a range (how many inside it: ``Participant.wants`` and
+    :class:`Objective`). The first ``required_topics`` of them (default: all) are required, the
+    rest optional ("if time allows"); ``required_topics`` must not exceed the range's minimum.
     ``mandatory_topics`` are required for every assigned participant (and so for every group).
     ``capacity`` is the default number of participants per topic, overridden by ``Topic.capacity``.
     With ``groups``, participants are partitioned into groups whose members share all topics.
@@ -207,7 +229,7 @@ class AssignmentRules(Checked):
     """
 
     topics: tuple[Topic, ...]
-    topics_per_participant: int = 1
+    topics_per_participant: int | Bounds = 1
     required_topics: int | None = None
     mandatory_topics: tuple[str, ...] = ()
     capacity: Bounds = Bounds()
@@ -217,9 +239,41 @@ class AssignmentRules(Checked):
     objective: Objective = Objective()
 
     @property
+    def topic_count(self) -> Bounds:
+        """``topics_per_participant`` as bounds (an exact count ``k`` is ``Bounds(k, k)``)."""
+        k = self.topics_per_participant
+        return k if isinstance(k, Bounds) else Bounds(k, k)
+
+    @property
+    def fewest_topics(self) -> int:
+        """The fewest topics an assigned participant gets (the range's minimum)."""
+        return self.topic_count.min
+
+    @property
+    def most_topics(self) -> int:
+        """The most topics an assigned participant may get (the range's maximum, at most the number of topics)."""
+        most = self.topic_count.max
+        return len(self.topics) if most is None else most
+
+    def required_for(self, count: int) -> int:
+        """How many of a participant's ``count`` topics are required (``required_topics``, default all)."""
+        return count if self.required_topics is None else self.required_topics
+
+    @property
     def required_count(self) -> int:
-        """How many of each participant's topics are required."""
-        return self.topics_per_participant if self.required_topics is None else self.required_topics
+        """How many of each participant's topics are required; with ``required_topics`` unset (all)
+        and a range, this is the minimum — use :meth:`required_for` for a given count."""
+        return self.required_for(self.fewest_topics)
+
+    def wants_of(self, person: Participant) -> int:
+        """How many topics ``person`` asks for: ``person.wants``, or the range's minimum."""
+        return self.fewest_topics if person.wants is None else person.wants
+
+    @property
+    def missing_cost(self) -> int:
+        """The cost of one wanted topic a participant does not get."""
+        c = self.objective.missing_cost
+        return self.unranked_rank + 1 if c is None else c
 
     @property
     def topic_ids(self) -> tuple[str, ...]:
@@ -252,7 +306,11 @@ class AssignmentRules(Checked):
     def unassigned_cost(self) -> int:
         """The cost of leaving one participant unassigned."""
         c = self.objective.unassigned_cost
-        return self.topics_per_participant * self.unranked_rank + 1 if c is None else c
+        if c is not None:
+            return c
+        most, fewest = self.most_topics, self.fewest_topics
+        u = self.unranked_rank
+        return max(most * u, fewest * u + (most - fewest) * self.missing_cost) + 1
 
     def _problems(self) -> Iterator[Problem]:
         ids = tuple(t.id for t in self.topics)
@@ -268,20 +326,31 @@ class AssignmentRules(Checked):
                 elif any(o.id == member and o.any_of for o in self.topics):
                     yield Problem(f"topics[{i}].any_of", f"{member!r} is itself an alternative")
         k = self.topics_per_participant
-        if k < 1:
-            yield Problem("topics_per_participant", f"must be ≥ 1, got {k}")
-        elif k > len(self.topics) > 0:
-            yield Problem("topics_per_participant", f"must be ≤ the number of topics ({len(self.topics)}), got {k}")
-        if self.required_topics is not None and not 0 <= self.required_topics <= k:
-            yield Problem(
-                "required_topics", f"must be between 0 and topics_per_participant ({k}), got {self.required_topics}"
-            )
+        exact = not isinstance(k, Bounds)
+        counted = not exact or (isinstance(k, int) and not isinstance(k, bool))
+        if not counted:
+            yield type_problem("topics_per_participant", k, "a whole number or a table { min, max }")
+        else:
+            fewest, most = self.topic_count.min, self.topic_count.max
+            at_min = "topics_per_participant" if exact else "topics_per_participant.min"
+            at_max = "topics_per_participant" if exact else "topics_per_participant.max"
+            if fewest < 1:
+                yield Problem(at_min, f"must be ≥ 1, got {fewest}")
+            elif fewest > len(self.topics) > 0:
+                yield Problem(at_min, f"must be ≤ the number of topics ({len(self.topics)}), got {fewest}")
+            if most is not None and most > len(self.topics) > 0 and most > fewest:
+                yield Problem(at_max, f"must be ≤ the number of topics ({len(self.topics)}), got {most}")
+            if self.required_topics is not None and not 0 <= self.required_topics <= fewest:
+                limit = (
+                    f"topics_per_participant ({k})" if exact else f"the minimum of topics_per_participant ({fewest})"
+                )
+                yield Problem("required_topics", f"must be between 0 and {limit}, got {self.required_topics}")
         for topic in _duplicates(self.mandatory_topics):
             yield Problem("mandatory_topics", f"lists {topic!r} more than once")
         for topic in self.mandatory_topics:
             if topic not in known:
                 yield Problem("mandatory_topics", f"unknown topic {topic!r}")
-        if len(set(self.mandatory_topics)) > self.required_count:
+        if counted and len(set(self.mandatory_topics)) > self.required_count:
             yield Problem(
                 "mandatory_topics",
                 f"{len(set(self.mandatory_topics))} mandatory topics, "
@@ -310,3 +379,11 @@ class AssignmentProblem(Checked):
             for topic in p.exclusions:
                 if topic not in known:
                     yield Problem(f"participants[{i}].exclusions", f"unknown topic {topic!r}")
+            count = self.rules.topic_count
+            sane = type(count.min) is int and count.min >= 1 and (count.max is None or type(count.max) is int)
+            sane = sane and (count.max is None or count.max >= count.min)
+            if p.wants is not None and p.wants >= 1 and sane and not count.holds(p.wants):
+                yield Problem(
+                    f"participants[{i}].wants",
+                    f"must lie within topics_per_participant ({self.rules.topic_count}), got {p.wants}",
+                )

@@ -27,13 +27,13 @@ each participant's result, :mod:`.grouping` forms the groups. This module puts t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .diagnose import diagnose, precheck
 from .grouping import form_groups
 from .highs import require_solver
-from .program import Column, solve_topics, topic_cost
+from .program import Column, solve_topics, split_roles, topic_cost
 from .reasons import reasons_for, reasons_unassigned
 from .result import Assignment, Group, Placement
 from .rules import AssignmentProblem, AssignmentRules, Participant
@@ -75,7 +75,8 @@ def _build(
     order = {t: i for i, t in enumerate(rules.topic_ids)}
     got: dict[int, list[Column]] = {}
     for j in chosen:
-        got.setdefault(cols[j].p, []).append(cols[j])
+        if not cols[j].missing:
+            got.setdefault(cols[j].p, []).append(cols[j])
 
     def key(person: Participant) -> Any:
         def k(t: str) -> tuple[int, int, str]:
@@ -96,14 +97,16 @@ def _build(
             opt_set = set(cs[0].topics) - req_set
         elif cs[0].role == "any":
             all_topics = sorted((c.topics[0] for c in cs), key=key(person))
-            req_set = set(all_topics[: rules.required_count])
-            opt_set = set(all_topics[rules.required_count :])
+            r = rules.required_for(len(all_topics))
+            req_set = set(all_topics[:r])
+            opt_set = set(all_topics[r:])
         else:
             req_set = {c.topics[0] for c in cs if c.role == "req"}
             opt_set = {c.topics[0] for c in cs if c.role == "opt"}
         topics_of[p] = (tuple(sorted(req_set, key=key(person))), tuple(sorted(opt_set, key=key(person))))
-    if rules.groups is None and rules.distinct_required and rules.required_count < rules.topics_per_participant:
-        _required_get_better_ranks(people, rules, topics_of, key)
+    if split_roles(rules):
+        units = {p: [p] for p in topics_of}
+        _required_get_better_ranks(people, rules, units, topics_of, lambda u: key(people[u]))
 
     groups: list[Group] = []
     group_of: dict[int, str] = {}
@@ -117,12 +120,19 @@ def _build(
             for members in form_groups(
                 sorted(by_bundle[bundle]), people, rules.groups.size, rules.groups.regional_weight
             ):
-                parts.append((bundle, members))
-        for i, ((req, opt), members) in enumerate(parts, start=1):
-            gid = f"group-{i}"
+                parts.append((_split_by_rank(bundle, members, people, rules, shown), members))
+        by_unit = {i: members for i, (_bundle, members) in enumerate(parts)}
+        unit_topics = {i: bundle for i, (bundle, _members) in enumerate(parts)}
+        if rules.distinct_required:
+            _required_get_better_ranks(people, rules, by_unit, unit_topics, lambda _u: shown)
+        for i, members in by_unit.items():
+            gid = f"group-{i + 1}"
+            req, opt = unit_topics[i]
             groups.append(Group(gid, req, opt, tuple(people[m].id for m in members)))
             for m in members:
                 group_of[m] = gid
+                person = people[m]
+                topics_of[m] = (tuple(sorted(req, key=key(person))), tuple(sorted(opt, key=key(person))))
 
     counts: dict[str, int] = {t: 0 for t in rules.topic_ids}
     for req, opt in topics_of.values():
@@ -147,26 +157,59 @@ def _build(
             continue
         req, opt = topics_of[p]
         total += sum(topic_cost(person, t, rules) for t in req + opt)
+        total += rules.missing_cost * (rules.wants_of(person) - len(req + opt))
         notes = reasons_for(person, rules, req, opt, counts, required_by, group_of.get(p))
         ranks = tuple(person.rank(t) or 0 for t in req + opt)
         placements.append(Placement(person.id, req, opt, group_of.get(p), notes, ranks))
     return Assignment(tuple(placements), tuple(groups), tuple(unassigned), total)
 
 
+def _group_rank(members: Sequence[int], people: Sequence[Participant], rules: AssignmentRules, t: str) -> int:
+    """A topic's rank for a set of members: the sum of their ranks (an unranked topic counts ``unranked_rank``)."""
+    return sum(people[m].rank(t) or rules.unranked_rank for m in members)
+
+
+def _split_by_rank(
+    bundle: tuple[tuple[str, ...], tuple[str, ...]],
+    members: Sequence[int],
+    people: Sequence[Participant],
+    rules: AssignmentRules,
+    shown: Any,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A group's required topics: mandatory ones, then its members' best-ranked (by summed rank).
+
+    Without ``distinct_required`` which topics are required changes neither cost nor capacities,
+    so the group's ordered wishes decide; with it, the solver's split stands and is improved by
+    :func:`_required_get_better_ranks` where other groups allow.
+    """
+    req, opt = bundle
+    if rules.distinct_required:
+        return bundle
+    mandatory = [t for t in rules.mandatory_topics if t in req + opt]
+    free = sorted(
+        (t for t in req + opt if t not in mandatory), key=lambda t: (_group_rank(members, people, rules, t), shown(t))
+    )
+    r = rules.required_for(len(req + opt))
+    ordered = list(dict.fromkeys(mandatory)) + free
+    return tuple(sorted(ordered[:r], key=shown)), tuple(sorted(ordered[r:], key=shown))
+
+
 def _required_get_better_ranks(
     people: Sequence[Participant],
     rules: AssignmentRules,
+    units: dict[int, list[int]],
     topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
-    key: Any,
+    order_of: Callable[[int], Callable[[str], Any]],
 ) -> None:
-    """Among equally cheap results, make each participant's required topics its better-ranked ones.
+    """Among equally cheap results, make each unit's required topics its better-ranked ones.
 
-    The rank sum does not see which of a participant's topics are required and which optional, but
-    an ordered list ("the first two are worked on, the third if time allows") does. Swapping a
-    required and a better-ranked optional topic of one participant keeps the cost and every
-    capacity; it is done, participant by participant in id order, wherever no other participant
-    requires the topic (distinct required topics). Each swap lowers the participant's required
-    rank sum, so the loop ends.
+    A unit is a participant working alone or a group (``units`` maps it to its members; a group
+    ranks a topic by its members' summed ranks). The rank sum does not see which of a unit's topics
+    are required and which optional, but an ordered list ("the first two are worked on, the third
+    if time allows") does. Swapping a required and a better-ranked optional topic of one unit keeps
+    the cost and every capacity; it is done, unit by unit in order of their first member's id,
+    wherever no other unit requires the topic (distinct required topics). Each swap lowers the
+    unit's required rank sum, so the loop ends. ``order_of(unit)`` orders a unit's topics for display.
     """
     mandatory = set(rules.mandatory_topics)
     held: dict[str, int] = {}
@@ -177,14 +220,14 @@ def _required_get_better_ranks(
     changed = True
     while changed:
         changed = False
-        for p in sorted(topics_of, key=lambda q: people[q].id):
-            person = people[p]
+        for u in sorted(topics_of, key=lambda q: min(people[m].id for m in units[q])):
+            members = units[u]
 
-            def rank(t: str, person: Participant = person) -> int:
-                r = person.rank(t)
-                return rules.unranked_rank if r is None else r
+            def rank(t: str, members: list[int] = members) -> int:
+                return _group_rank(members, people, rules, t)
 
-            req, opt = topics_of[p]
+            order = order_of(u)
+            req, opt = topics_of[u]
             for worse in sorted((t for t in req if t not in mandatory), key=rank, reverse=True):
                 better = next(
                     (
@@ -203,6 +246,6 @@ def _required_get_better_ranks(
                     held[b] = held.get(b, 0) + 1
                 new_req = [t for t in req if t != worse] + [better]
                 new_opt = [t for t in opt if t != better] + [worse]
-                topics_of[p] = (tuple(sorted(new_req, key=key(person))), tuple(sorted(new_opt, key=key(person))))
+                topics_of[u] = (tuple(sorted(new_req, key=order)), tuple(sorted(new_opt, key=order)))
                 changed = True
                 break

@@ -547,14 +547,19 @@ def describe_programme(programme: Programme) -> str:
         )
     )
     per_text, per_n = _count_range(rules.topics_per_participant)
-    lines.append(
-        "  "
-        + ngettext(
-            "{n} topic per participant, {required} of them mandatory",
-            "{n} topics per participant, {required} of them mandatory",
+    if rules.required_topics is None:  # every topic a participant takes is required
+        per_line = ngettext(
+            "{n} topic per participant, all of them required",
+            "{n} topics per participant, all of them required",
             per_n,
-        ).format(n=per_text, required=rules.required_count)
-    )
+        ).format(n=per_text)
+    else:
+        per_line = ngettext(
+            "{n} topic per participant, {required} of them required",
+            "{n} topics per participant, {required} of them required",
+            per_n,
+        ).format(n=per_text, required=rules.required_topics)
+    lines.append("  " + per_line)
     if rules.mandatory_topics:
         lines.append("  " + _("for everyone: {topics}").format(topics=_join(rules.mandatory_topics)))
     if rules.groups is not None:
