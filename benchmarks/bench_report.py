@@ -37,9 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     framework = build_framework()
     registry = make_registry(framework)
     assessments = loads_assessments(generate(framework, args.kommunen, args.years), registry=registry)
-    print(
-        f"{len(assessments)} assessments ({args.kommunen} Kommunen × {args.years} years); Python {sys.version.split()[0]}"
-    )
+    shape = f"{args.kommunen} Kommunen × {args.years} years"
+    print(f"{len(assessments)} assessments ({shape}); Python {sys.version.split()[0]}")
 
     w_score, t_score, cards = best_of(args.repeat, lambda: score_all(assessments, registry))
     render_report(CohortReport(tuple(cards), framework), format="html")  # load the templates once
