@@ -344,3 +344,14 @@ def test_cli_programme_report_draws_the_map(tmp_path: Path) -> None:
     assert main(["report", "programme", "qdfh-2019", "-o", str(out)]) == 0
     html = out.read_text(encoding="utf-8")
     assert 'class="chart map"' in html and html.count('<circle class="place"') == 4
+
+
+def test_demo_writes_its_report_folder_and_says_where(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "demo-report"
+    assert main(["demo", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert f"report folder: {out.resolve()}" in printed
+    names = sorted(p.name for p in out.iterdir())
+    kinds = ("assessment", "assignment", "cohort", "progress")
+    assert names == sorted(f"{kind}.{suffix}" for kind in kinds for suffix in ("html", "md"))
+    assert "Netzwerk" in (out / "assessment.html").read_text(encoding="utf-8")
