@@ -335,3 +335,25 @@ def test_without_openpyxl_the_message_says_what_to_install(monkeypatch: pytest.M
         loads_assessment_xlsx(data, registry=REG)
     with pytest.raises(QFrameworkError, match=r"pip install 'qframework\[excel\]'"):
         assessment_workbook(FW)
+
+
+@pytest.mark.parametrize("framework_id", ["nzfh-qualitaetsrahmen", "kqs", "nds-qualitaetsstandards-fh"])
+def test_a_workbook_filled_from_an_assessment_reads_back_as_that_raters_ratings(framework_id: str) -> None:
+    """The demo's filled example: what a rater entered (levels, n/a, evidence, comment) is what loads back."""
+    from qframework import load_registry
+    from qframework.template import sample_assessment
+
+    real = load_registry()
+    fw = real.frameworks[framework_id]
+    sample = sample_assessment(fw)
+    rater = sample.raters[0].id
+    data = assessment_workbook(fw, rater=rater, filled=sample)
+    back = loads_assessment_xlsx(data, registry=real)
+    expected = {
+        r.indicator: (r.value, r.not_applicable, r.evidence, r.comment, r.tier)
+        for r in sample.ratings
+        if r.rater == rater and r.rated
+    }
+    got = {r.indicator: (r.value, r.not_applicable, r.evidence, r.comment, r.tier) for r in back.ratings if r.rated}
+    assert expected and got == expected
+    assert (back.subject.id, back.period) == (sample.subject.id, sample.period)

@@ -111,6 +111,8 @@ if _typing.TYPE_CHECKING:  # the names for type checkers and IDEs; at run time t
         loads_programme,
         loads_roster,
     )
+    from .report.data import AssessmentReport, AssignmentReport, CohortReport, ProgressReport
+    from .report.render import render_report
     from .report.text import describe_programme, format_comparison, format_scorecard
     from .schema import kind_schema, schema_for
     from .template import assessment_template
@@ -123,10 +125,13 @@ if _typing.TYPE_CHECKING:  # the names for type checkers and IDEs; at run time t
 _EXPORTS: dict[str, str] = {
     "Aggregation": "aggregation",
     "Assessment": "assessment",
+    "AssessmentReport": "report.data",
     "Assignment": "assignment",
     "AssignmentProblem": "assignment",
+    "AssignmentReport": "report.data",
     "AssignmentRules": "assignment",
     "Bounds": "assignment",
+    "CohortReport": "report.data",
     "Comparison": "assessment",
     "Delegate": "programme",
     "Dimension": "model",
@@ -158,6 +163,7 @@ _EXPORTS: dict[str, str] = {
     "Problem": "errors",
     "Programme": "programme",
     "ProgrammeSummary": "programme",
+    "ProgressReport": "report.data",
     "Provenance": "model",
     "QFrameworkError": "errors",
     "Quota": "programme",
@@ -218,6 +224,7 @@ _EXPORTS: dict[str, str] = {
     "loads_roster": "programme",
     "make_plugin_manager": "plugins",
     "priorities": "assessment",
+    "render_report": "report.render",
     "save": "io",
     "save_assessments": "assessment",
     "schema_for": "schema",

@@ -182,8 +182,20 @@ def assessment_workbook(
     rater: str = "rater-1",
     subject: str = "kommune",
     period: str = "2025",
+    filled: Assessment | None = None,
 ) -> bytes:
-    """A blank workbook (xlsx bytes) in which one rater rates ``framework``; see the module docstring."""
+    """A workbook (xlsx bytes) in which one rater rates ``framework``; see the module docstring.
+
+    Blank unless ``filled`` is given: then ``rater``'s ratings (or the joint ones) from that assessment
+    are entered as a person would enter them (level labels, "nicht zutreffend", evidence, comment) —
+    the demo's filled example, and a way to hand a rater last period's answers to revise.
+    """
+    given: dict[str, Any] = {}
+    if filled is not None:
+        subject, period = filled.subject.id, filled.period
+        for r in filled.ratings:
+            if r.rater in (rater, None) and r.rated:
+                given.setdefault(r.indicator, r)
     openpyxl = _openpyxl()
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -272,6 +284,14 @@ def assessment_workbook(
                 cell.protection = unlocked
                 cell.fill = answer_fill
                 cell.alignment = wrap
+            if ind.id in given:
+                rating = given[ind.id]
+                label = {v: lab for lab, v in _level_labels(scale)}.get(rating.value, "")
+                _put(ws, f"C{row}", NOT_APPLICABLE_LABEL if rating.not_applicable else label)
+                _put(ws, f"D{row}", rating.evidence)
+                _put(ws, f"E{row}", rating.comment)
+                if rating.tier and ind.tiers:
+                    _put(ws, f"F{row}", {t.id: _one_line(t.title) for t in ind.tiers}.get(rating.tier, ""))
             levels = " · ".join(f"{lv.value} = {_one_line(lv.label)}" for lv in scale.levels)
             _put(ws, f"G{row}", levels).alignment = wrap
             _put(ws, f"H{row}", _provenance_text(framework, ind.provenance)).alignment = wrap
@@ -302,11 +322,14 @@ def save_assessment_workbook(
     rater: str = "rater-1",
     subject: str = "kommune",
     period: str = "2025",
+    filled: Assessment | None = None,
 ) -> None:
     """Write :func:`assessment_workbook` to ``path`` (atomically)."""
     from .io import atomic_write
 
-    atomic_write(path, lambda: assessment_workbook(framework, rater=rater, subject=subject, period=period))
+    atomic_write(
+        path, lambda: assessment_workbook(framework, rater=rater, subject=subject, period=period, filled=filled)
+    )
 
 
 # -- reading ------------------------------------------------------------------------------------

@@ -1,0 +1,270 @@
+"""``qframework report KIND …``: HTML or Markdown reports, and the demo's report folder.
+
+Kinds: ``assessment`` (one assessment file, or one ``--subject``/``--period`` of a bulk file),
+``progress`` (several periods of one Kommune), ``cohort`` (a bulk file: the distribution across
+Kommunen), ``assignment`` (an assignment-problem file; solved when it holds no ``[assignment]``)
+and ``programme`` (an installed programme's assignment, planned when none is known).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from ..errors import QFrameworkError
+from ..i18n import active_language, ngettext
+from ..i18n import gettext_ as _
+from ._common import COMMAND_GROUPS, DEMO_STEPS, _registry, _warn_failures
+
+KINDS = ("assessment", "progress", "cohort", "assignment", "programme")
+
+# Where the demo writes its report folder; set by the demo's --out (see _add_report_commands).
+_demo_out: ContextVar[str | None] = ContextVar("qframework_demo_out", default=None)
+
+
+class _FileProblems(QFrameworkError):
+    """The files did not load: one ``file: path: message`` line per problem, printed as they are."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(f"{len(lines)} problems")
+        self.lines = lines
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    if args.output and Path(args.output).suffix.lower() in (".md", ".markdown"):
+        return "markdown"
+    return "html"
+
+
+def _assessments(args: argparse.Namespace, registry: Any) -> list[Any]:
+    from .assessment import _load_assessment_files
+
+    if not args.files:
+        raise QFrameworkError(f"report {args.kind} needs one or more assessment files")
+    items, problems = _load_assessment_files(args.files, registry)
+    if problems:
+        raise _FileProblems(problems)
+    found = [a for _, a in items]
+    if args.subject is not None:
+        found = [a for a in found if a.subject.id == args.subject]
+        if not found:
+            from ..errors import NotFound
+
+            raise NotFound.unknown("subject", args.subject, sorted({a.subject.id for _, a in items}))
+    return found
+
+
+def _report(args: argparse.Namespace) -> Any:
+    from ..report.data import AssessmentReport, CohortReport, ProgressReport
+
+    if args.kind in ("assignment", "programme"):
+        return _assignment_report(args)
+    registry = _registry()
+    _warn_failures(registry)
+    from ..assessment import score
+
+    found = _assessments(args, registry)
+    if args.kind == "assessment":
+        if args.period is not None:
+            found = [a for a in found if a.period == args.period]
+        if len(found) != 1:
+            keys = ", ".join(f"{s} {p}" for s, p in sorted(a.key for a in found)[:6])
+            raise QFrameworkError(
+                f"report assessment needs exactly one assessment, the files hold {len(found)}"
+                + (f" ({keys}{', …' if len(found) > 6 else ''}); choose with --subject and --period" if found else "")
+            )
+        a = found[0]
+        card = score(a, registry, aggregation=args.aggregation, registry=registry)
+        fw = registry.framework(card.framework_id, card.framework_version)
+        return AssessmentReport(card, fw, a, threshold=args.threshold, priorities=args.priorities)
+    from ..assessment import score_all
+
+    cards = score_all(found, registry, aggregation=args.aggregation)
+    if not cards:
+        raise QFrameworkError("the files hold no assessment")
+    fw = registry.framework(cards[-1].framework_id, max(c.framework_version for c in cards))
+    if args.kind == "progress":
+        return ProgressReport(tuple(cards), fw)
+    return CohortReport(tuple(cards), fw, period=args.period, names=args.names, highlight=args.highlight)
+
+
+def _assignment_report(args: argparse.Namespace) -> Any:
+    from ..report.data import AssignmentReport
+
+    if args.kind == "programme":
+        if len(args.files) != 1:
+            raise QFrameworkError("report programme needs one installed programme id")
+        programme = _registry().programmes[args.files[0]]
+        assignment = programme.assignment if programme.assignment is not None else programme.plan()
+        participants = programme.participants or ()
+        return AssignmentReport(assignment, participants, programme.rules, title=programme.title)
+    if len(args.files) != 1:
+        raise QFrameworkError("report assignment needs one file with [rules] and [[participants]]")
+    from ..assignment.files import load_assignment_problem
+
+    problem = load_assignment_problem(args.files[0])
+    assignment = problem.assignment
+    if assignment is None:
+        from ..assignment.solve import assign
+
+        assignment = assign(problem.participants, problem.rules)
+    return AssignmentReport(assignment, problem.participants, problem.rules, title=problem.title)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ..io import atomic_write
+    from ..report.render import render_report
+
+    fmt = _format(args)
+    try:
+        report = _report(args)
+    except _FileProblems as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        return 1
+    lang = active_language()
+    text = render_report(report, format=fmt, lang=lang, templates=args.templates)  # type: ignore[arg-type]
+    if args.output:
+        atomic_write(args.output, text)
+        print(
+            _("wrote {file} ({kind} report, {format}, {lang})").format(
+                file=args.output, kind=args.kind, format=fmt, lang=lang
+            )
+        )
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _add_report_commands(sub: Any) -> None:
+    p = sub.add_parser(
+        "report", help=_("an HTML or Markdown report: assessment, progress, cohort, assignment or programme")
+    )
+    p.add_argument("kind", choices=KINDS, help=_("what the report is about"))
+    p.add_argument(
+        "files", nargs="*", metavar="FILE_OR_ID", help=_("assessment or bulk files; an assignment file; a programme id")
+    )
+    p.add_argument(
+        "--format", choices=("html", "markdown"), default=None, help=_("default: from -o's suffix, else html")
+    )
+    p.add_argument("-o", "--output", default=None, metavar="FILE", help=_("write to FILE instead of standard output"))
+    p.add_argument(
+        "--templates", default=None, metavar="DIR", help=_("a directory whose templates override the shipped")
+    )
+    p.add_argument("--subject", default=None, metavar="ID", help=_("only this Kommune's assessments"))
+    p.add_argument("--period", default=None, help=_("assessment: the period to report; cohort: default the latest"))
+    p.add_argument("--names", action="store_true", help=_("cohort: name the Kommunen (not shown by default)"))
+    p.add_argument("--highlight", default=None, metavar="ID", help=_("cohort: mark this Kommune in the distribution"))
+    p.add_argument("--aggregation", default="mean", help=_("how raters combine per indicator (mean, median, plugins)"))
+    p.add_argument("--threshold", type=float, default=0.4, help=_("spread from which raters disagree (default 0.4)"))
+    p.add_argument("--priorities", type=int, default=3, metavar="N", help=_("how many weakest dimensions to list"))
+    p.set_defaults(handler=cmd_report)
+
+    demo = sub.choices.get("demo")
+    if demo is not None:  # the demo writes its report folder where --out says
+        demo.add_argument("--out", default=None, metavar="DIR", help=_("where to write the demo's report folder"))
+        inner = demo.get_default("handler")
+
+        def run_demo(args: argparse.Namespace) -> int:
+            token = _demo_out.set(args.out)
+            try:
+                return int(inner(args))
+            finally:
+                _demo_out.reset(token)
+
+        demo.set_defaults(handler=run_demo)
+
+
+COMMAND_GROUPS.append(_add_report_commands)
+
+
+def write_demo_reports(registry: Any, out: str | Path) -> list[Path]:
+    """The demo's report folder: assessment, progress, cohort and assignment, each as HTML and Markdown."""
+    from ..assessment import priorities, score
+    from ..assignment import Participant
+    from ..io import atomic_write
+    from ..report.data import AssessmentReport, AssignmentReport, CohortReport, ProgressReport
+    from ..report.render import render_report
+    from ..template import sample_assessment
+    from .programme import _DEMO_KOMMUNEN
+
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    fw = registry.frameworks["nzfh-qualitaetsrahmen"]
+    reports: dict[str, Any] = {}
+    sample = sample_assessment(fw)
+    reports["assessment"] = AssessmentReport(score(sample, fw), fw, sample)
+    years = [sample_assessment(fw, period=str(2022 + i), seed=10 + i) for i in range(4)]
+    reports["progress"] = ProgressReport(tuple(score(a, fw) for a in years), fw)
+    cards = [
+        score(sample_assessment(fw, subject=pid, subject_name=name, seed=seed), fw)
+        for seed, (pid, name, _location) in enumerate(_DEMO_KOMMUNEN, start=1)
+    ]
+    reports["cohort"] = CohortReport(tuple(cards), fw, highlight=_DEMO_KOMMUNEN[0][0])
+    if "qdfh-2019" in registry.programmes:
+        programme = registry.programmes["qdfh-2019"]
+        mandatory = set(programme.rules.mandatory_topics)
+        people = []
+        for card, (pid, name, location) in zip(cards, _DEMO_KOMMUNEN, strict=True):
+            wishes = tuple(d.dimension for d in priorities(card, 4) if d.dimension not in mandatory)[:3]
+            people.append(Participant(pid, name, location=location, preferences=wishes))
+        rules = programme.rules
+        reports["assignment"] = AssignmentReport(programme.plan(people), tuple(people), rules, title=programme.title)
+    written = []
+    for kind, report in reports.items():
+        for fmt, suffix in (("html", "html"), ("markdown", "md")):
+            path = folder / f"{kind}.{suffix}"
+            text = render_report(report, format=fmt, lang=active_language())  # type: ignore[arg-type]
+            atomic_write(path, text)
+            written.append(path)
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:  # the Excel files need the excel extra; the reports stand without them
+        return written
+    from ..excel import save_assessment_workbook
+
+    rater = sample.raters[0].id
+    blank, example = folder / "vorlage.xlsx", folder / f"beispiel-{rater}.xlsx"
+    save_assessment_workbook(fw, blank, rater=rater, subject=sample.subject.id, period=sample.period)
+    save_assessment_workbook(fw, example, rater=rater, filled=sample)
+    return [*written, blank, example]
+
+
+def _report_demo(registry: Any) -> None:
+    """Write the demo's results as a report folder and say where."""
+    if "nzfh-qualitaetsrahmen" not in registry.frameworks:
+        print("Reports: skipped (the Qualitätsrahmen plugin is not installed)\n")
+        return
+    try:
+        import jinja2  # noqa: F401
+    except ImportError:
+        print("Reports: skipped (pip install 'qframework[report]')\n")
+        return
+    out = _demo_out.get() or tempfile.mkdtemp(prefix="qframework-demo-report-")
+    written = write_demo_reports(registry, out)
+    print(
+        ngettext(
+            "Reports: {n} file (assessment, progress, cohort, assignment as HTML and Markdown; Excel template and "
+            "filled example)",
+            "Reports: {n} files (assessment, progress, cohort, assignment as HTML and Markdown; Excel template and "
+            "filled example)",
+            len(written),
+        ).format(n=len(written))
+    )
+    print("  " + _("report folder: {folder}").format(folder=Path(out).resolve()))
+    print(
+        "  "
+        + _("open {file} in a browser; print it for the committee (A4)").format(
+            file=Path(out).resolve() / "assessment.html"
+        )
+    )
+    print()
+
+
+DEMO_STEPS.append(_report_demo)
