@@ -191,6 +191,16 @@ def attrs_evolve_first_placement(result: Any) -> Any:
     return attrs.evolve(result, placements=(first, *result.placements[1:]), groups=())
 
 
+def _translation_reports() -> list[Any]:
+    from qframework.crosswalk import translate
+    from qframework.template import sample_assessment
+
+    registry = load_registry()
+    crosswalk = registry.crosswalks["nzfh-nds"]
+    framework = registry.framework(crosswalk.source.framework, crosswalk.source.version)
+    return [translate(sample_assessment(framework, seed=3), crosswalk, registry=registry).report]
+
+
 RESULT_SAMPLES: dict[str, Callable[[], list[Any]]] = {
     "scorecard": lambda: list(_scorecards()),
     "indicator-score": lambda: [*_scorecards()[0].indicators, *disagreements(_scorecards()[0], 0.0)],
@@ -203,6 +213,7 @@ RESULT_SAMPLES: dict[str, Callable[[], list[Any]]] = {
     "explanation": lambda: [_assignment()[0].explain(p) for p in _assignment()[0].participant_ids],
     "plugin-failure": lambda: [_plugin_failure()],
     "plugin-info": lambda: list(load_registry().plugins.values()),
+    "translation-report": _translation_reports,
 }
 
 

@@ -56,6 +56,15 @@ if _typing.TYPE_CHECKING:  # the names for type checkers and IDEs; at run time t
         load_assignment_problem,
         loads_assignment_problem,
     )
+    from .crosswalk import (
+        Crosswalk,
+        CrosswalkEntry,
+        TranslationReport,
+        check_crosswalk,
+        load_crosswalk,
+        loads_crosswalk,
+        translate,
+    )
     from .errors import InfeasibleAssignment, NotFound, PluginError, Problem, QFrameworkError, ValidationError
     from .frozen import FrozenMap
     from .hookspecs import hookimpl
@@ -115,6 +124,8 @@ _EXPORTS: dict[str, str] = {
     "AssignmentRules": "assignment",
     "Bounds": "assignment",
     "Comparison": "assessment",
+    "Crosswalk": "crosswalk",
+    "CrosswalkEntry": "crosswalk",
     "Delegate": "programme",
     "Dimension": "model",
     "DimensionChange": "assessment",
@@ -158,6 +169,7 @@ _EXPORTS: dict[str, str] = {
     "Tier": "model",
     "TierCount": "assessment",
     "Topic": "assignment",
+    "TranslationReport": "crosswalk",
     "TopicResult": "assignment",
     "ValidationError": "errors",
     "VersionChanges": "assessment",
@@ -167,6 +179,7 @@ _EXPORTS: dict[str, str] = {
     "check": "assignment",
     "check_assignment": "assignment",
     "check_assessment": "assessment",
+    "check_crosswalk": "crosswalk",
     "check_roster": "programme",
     "compare": "assessment",
     "describe_programme": "report.text",
@@ -183,6 +196,7 @@ _EXPORTS: dict[str, str] = {
     "load_assessment": "assessment",
     "load_assessments": "assessment",
     "load_assignment_problem": "assignment",
+    "load_crosswalk": "crosswalk",
     "load_framework": "io",
     "load_participants": "programme",
     "load_programme": "programme",
@@ -192,6 +206,7 @@ _EXPORTS: dict[str, str] = {
     "loads_assessment": "assessment",
     "loads_assessments": "assessment",
     "loads_assignment_problem": "assignment",
+    "loads_crosswalk": "crosswalk",
     "loads_framework": "io",
     "loads_participants": "programme",
     "loads_programme": "programme",
@@ -203,6 +218,7 @@ _EXPORTS: dict[str, str] = {
     "schema_for": "schema",
     "score": "assessment",
     "score_all": "assessment",
+    "translate": "crosswalk",
     "validate": "validation",
 }
 

@@ -19,6 +19,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from .aggregation import Aggregation
+    from .crosswalk import Crosswalk
     from .model import Framework
     from .programme import Programme
 
@@ -54,3 +55,8 @@ def qframework_programmes(register: Callable[[Programme], None]) -> None:
 @hookspec
 def qframework_aggregations(register: Callable[[Aggregation], None]) -> None:
     """Register scoring methods: call ``register(aggregation)`` for each :class:`~qframework.Aggregation`."""
+
+
+@hookspec
+def qframework_crosswalks(register: Callable[[Crosswalk], None]) -> None:
+    """Register crosswalks between frameworks: call ``register(crosswalk)`` for each :class:`~qframework.Crosswalk`."""

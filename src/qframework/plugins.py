@@ -29,6 +29,7 @@ from .model import Framework
 
 if TYPE_CHECKING:
     from .aggregation import Aggregation
+    from .crosswalk import Crosswalk
     from .programme import Programme
 
 __all__ = [
@@ -289,6 +290,7 @@ class Registry:
     framework_versions: FrozenMap[tuple[str, str], Framework] = attrs.field(factory=FrozenMap)
     programmes: Registered[Programme] = attrs.field(factory=lambda: Registered("programme"))
     aggregations: Registered[Aggregation] = attrs.field(factory=lambda: Registered("aggregation"))
+    crosswalks: Registered[Crosswalk] = attrs.field(factory=lambda: Registered("crosswalk"))
     plugins: FrozenMap[str, PluginInfo] = attrs.field(factory=FrozenMap)
     failures: tuple[PluginFailure, ...] = ()
 
@@ -316,7 +318,11 @@ class Registry:
             info = self.frameworks.providers.get(fid)
             if info is not None and info.name == plugin:
                 out.setdefault("frameworks", []).append(f"{fid} {version}")
-        for kind, reg in (("programmes", self.programmes), ("aggregations", self.aggregations)):
+        for kind, reg in (
+            ("programmes", self.programmes),
+            ("aggregations", self.aggregations),
+            ("crosswalks", self.crosswalks),
+        ):
             ids = [key for key, info in reg.providers.items() if info.name == plugin]
             if ids:
                 out[kind] = sorted(ids)
@@ -331,6 +337,10 @@ def _expect(kind: str) -> type[Any]:
         from .programme import Programme
 
         return Programme
+    if kind == "crosswalks":
+        from .crosswalk import Crosswalk
+
+        return Crosswalk
     from .aggregation import Aggregation
 
     return Aggregation
@@ -405,6 +415,7 @@ def _build_registry(pm: PluginManager) -> Registry:
     frameworks: _Collecting[Framework] = _Collecting("framework")
     programmes: _Collecting[Programme] = _Collecting("programme")
     aggregations: _Collecting[Aggregation] = _Collecting("aggregation")
+    crosswalks: _Collecting[Crosswalk] = _Collecting("crosswalk")
     versions: dict[tuple[str, str], Framework] = {}
 
     def add_framework(obj: object, info: PluginInfo) -> None:
@@ -425,11 +436,13 @@ def _build_registry(pm: PluginManager) -> Registry:
         _call_each(pm, "qframework_frameworks", add_framework)
         _call_each(pm, "qframework_aggregations", lambda obj, info: aggregations.add(_id(obj), obj, info))
         _call_each(pm, "qframework_programmes", lambda obj, info: programmes.add(_id(obj), obj, info))
+        _call_each(pm, "qframework_crosswalks", lambda obj, info: crosswalks.add(_id(obj), obj, info))
     return Registry(
         frameworks=frameworks.freeze(),
         framework_versions=FrozenMap(versions),
         programmes=programmes.freeze(),
         aggregations=aggregations.freeze(),
+        crosswalks=crosswalks.freeze(),
         plugins=FrozenMap(pm.infos),
         failures=tuple(pm.failures),
     )

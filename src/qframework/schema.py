@@ -65,6 +65,7 @@ SCHEMA_KINDS: dict[str, tuple[Literal["document", "result"], str]] = {
     "programme": ("document", "qframework.programme:Programme"),
     "roster": ("document", "qframework.programme:Roster"),
     "participants": ("document", "qframework.programme:_ParticipantList"),
+    "crosswalk": ("document", "qframework.crosswalk:Crosswalk"),
     # results
     "scorecard": ("result", "qframework.assessment:Scorecard"),
     "indicator-score": ("result", "qframework.assessment:IndicatorScore"),
@@ -77,6 +78,7 @@ SCHEMA_KINDS: dict[str, tuple[Literal["document", "result"], str]] = {
     "explanation": ("result", "qframework.assignment:Explanation"),
     "plugin-failure": ("result", "qframework.plugins:PluginFailure"),
     "plugin-info": ("result", "qframework.plugins:PluginInfo"),
+    "translation-report": ("result", "qframework.crosswalk:TranslationReport"),
 }
 
 _DATE: dict[str, Any] = {

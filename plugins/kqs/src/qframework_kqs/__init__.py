@@ -12,15 +12,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from qframework import Framework, Programme, hookimpl, load_framework, load_programme
+from qframework import Crosswalk, Framework, Programme, hookimpl, load_crosswalk, load_framework, load_programme
 
 DATA = os.path.join(os.path.dirname(__file__), "data")  # not importlib.resources: faster start-up
 
 
 @hookimpl
 def qframework_frameworks(register: Callable[[Framework], None]) -> None:
-    """KQS, Modellversion 2."""
+    """KQS, Modellversion 2, and the four § 79a SGB VIII fields (the target of the KQS crosswalk)."""
     register(load_framework(os.path.join(DATA, "kqs-modellversion-2.toml")))
+    register(load_framework(os.path.join(DATA, "sgb8-79a.toml")))
 
 
 @hookimpl
@@ -28,3 +29,10 @@ def qframework_programmes(register: Callable[[Programme], None]) -> None:
     """Lower Saxony's § 79a model project (2016) and its 2019 follow-up."""
     register(load_programme(os.path.join(DATA, "nds-79a-modellprojekt-2016.toml")))
     register(load_programme(os.path.join(DATA, "nds-79a-modellprojekt-2019.toml")))
+
+
+@hookimpl
+def qframework_crosswalks(register: Callable[[Crosswalk], None]) -> None:
+    """KQS areas → the four § 79a SGB VIII fields; Qualitätsrahmen Frühe Hilfen → KQS where they meet."""
+    register(load_crosswalk(os.path.join(DATA, "crosswalk-kqs-sgb8-79a.toml")))
+    register(load_crosswalk(os.path.join(DATA, "crosswalk-nzfh-kqs.toml")))

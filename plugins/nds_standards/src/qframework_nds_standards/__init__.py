@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from qframework import Framework, Programme, hookimpl, load_framework, load_programme
+from qframework import Crosswalk, Framework, Programme, hookimpl, load_crosswalk, load_framework, load_programme
 
 DATA = os.path.join(os.path.dirname(__file__), "data")  # not importlib.resources: faster start-up
 
@@ -27,3 +27,9 @@ def qframework_programmes(register: Callable[[Programme], None]) -> None:
     """The Qualitätszirkel 2019–2021 and the Qualitätswerkstätten 2024."""
     register(load_programme(os.path.join(DATA, "nds-qualitaetszirkel-2019.toml")))
     register(load_programme(os.path.join(DATA, "nds-qualitaetswerkstaetten-2024.toml")))
+
+
+@hookimpl
+def qframework_crosswalks(register: Callable[[Crosswalk], None]) -> None:
+    """Qualitätsrahmen Frühe Hilfen (NZFH) → the Land's Qualitätsstandards, standard by standard."""
+    register(load_crosswalk(os.path.join(DATA, "crosswalk-nzfh-nds.toml")))
