@@ -18,6 +18,7 @@ EXPECTED = {
     "04_kqs_model_project.py": "identical to the historical distribution",
     "05_qualitaetszirkel_round.py": "Total preference rank:",
     "06_plan_qdfh_round.py": "rules met",
+    "08_crosswalk.py": "Lost on the way:",
 }
 
 
