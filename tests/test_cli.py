@@ -20,7 +20,7 @@ from qframework.model import FrameworkSummary
 from qframework.plugins import PluginReport, PluginSummary, load_registry
 from qframework.programme import ProgrammeSummary
 
-SHIPPED = {"nzfh-qualitaetsrahmen", "kqs", "nds-qualitaetsstandards-fh"}
+SHIPPED = {"nzfh-qualitaetsrahmen", "kqs", "nds-qualitaetsstandards-fh", "sgb8-79a"}
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -119,7 +119,7 @@ def test_validate_with_an_unknown_kind_names_the_known_ones(tmp_path: Path, caps
     assert code == 1
     assert (
         out == f"{path}: unknown kind 'nosuch' (known: 'framework', 'assessment', 'assessments', "
-        "'assignment-problem', 'programme', 'roster')\n"
+        "'assignment-problem', 'crosswalk', 'programme', 'roster')\n"
     )
 
 

@@ -19,6 +19,7 @@ EXPECTED = {
     "05_qualitaetszirkel_round.py": "Total preference rank:",
     "06_plan_qdfh_round.py": "rules met",
     "07_report.py": "Reports written to",
+    "08_crosswalk.py": "Lost on the way:",
 }
 
 

@@ -34,10 +34,10 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
 
 def test_registered_objects_are_a_read_only_mapping() -> None:
     frameworks = load_registry().frameworks
-    assert sorted(frameworks.keys()) == ["kqs", "nds-qualitaetsstandards-fh", "nzfh-qualitaetsrahmen"]
+    assert sorted(frameworks.keys()) == ["kqs", "nds-qualitaetsstandards-fh", "nzfh-qualitaetsrahmen", "sgb8-79a"]
     assert dict(frameworks.items())["kqs"] is frameworks["kqs"]
     assert [fw.id for fw in frameworks.values()] == list(frameworks)
-    assert len(frameworks) == 3 and "kqs" in frameworks
+    assert len(frameworks) == 4 and "kqs" in frameworks
     assert frameworks.get("kqs") is frameworks["kqs"]
     with pytest.raises(NotFound, match=r"unknown framework 'kq' \(did you mean 'kqs'\?"):
         frameworks["kq"]
@@ -82,7 +82,7 @@ def test_changing_which_plugins_load_rebuilds(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("QFRAMEWORK_PLUGINS", "kqs")
     only_kqs = load_registry()
     assert only_kqs is not everything
-    assert list(only_kqs.frameworks) == ["kqs"]
+    assert list(only_kqs.frameworks) == ["kqs", "sgb8-79a"]
     monkeypatch.delenv("QFRAMEWORK_PLUGINS")
     assert sorted(load_registry().frameworks) == sorted(everything.frameworks)
 

@@ -208,6 +208,16 @@ def attrs_evolve_first_placement(result: Any) -> Any:
     return attrs.evolve(result, placements=(first, *result.placements[1:]), groups=())
 
 
+def _translation_reports() -> list[Any]:
+    from qframework.crosswalk import translate
+    from qframework.template import sample_assessment
+
+    registry = load_registry()
+    crosswalk = registry.crosswalks["nzfh-nds"]
+    framework = registry.framework(crosswalk.source.framework, crosswalk.source.version)
+    return [translate(sample_assessment(framework, seed=3), crosswalk, registry=registry).report]
+
+
 RESULT_SAMPLES: dict[str, Callable[[], list[Any]]] = {
     "scorecard": lambda: list(_scorecards()),
     "indicator-score": lambda: [*_scorecards()[0].indicators, *disagreements(_scorecards()[0], 0.0)],
@@ -224,6 +234,7 @@ RESULT_SAMPLES: dict[str, Callable[[], list[Any]]] = {
     "plugin-report": lambda: [PluginReport.of(load_registry()), PluginReport(failures=(_plugin_failure(),))],
     "framework-summary": lambda: [FrameworkSummary.of(fw, "p") for fw in load_registry().frameworks.values()],
     "programme-summary": lambda: [ProgrammeSummary.of(p, "p") for p in load_registry().programmes.values()],
+    "translation-report": _translation_reports,
 }
 
 

@@ -57,6 +57,15 @@ if _typing.TYPE_CHECKING:  # the names for type checkers and IDEs; at run time t
         load_assignment_problem,
         loads_assignment_problem,
     )
+    from .crosswalk import (
+        Crosswalk,
+        CrosswalkEntry,
+        TranslationReport,
+        check_crosswalk,
+        load_crosswalk,
+        loads_crosswalk,
+        translate,
+    )
     from .errors import InfeasibleAssignment, NotFound, PluginError, Problem, QFrameworkError, ValidationError
     from .excel import assessment_workbook, load_assessment_xlsx
     from .frozen import FrozenMap
@@ -133,6 +142,8 @@ _EXPORTS: dict[str, str] = {
     "Bounds": "assignment",
     "CohortReport": "report.data",
     "Comparison": "assessment",
+    "Crosswalk": "crosswalk",
+    "CrosswalkEntry": "crosswalk",
     "Delegate": "programme",
     "Dimension": "model",
     "DimensionChange": "assessment",
@@ -181,6 +192,7 @@ _EXPORTS: dict[str, str] = {
     "Tier": "model",
     "TierCount": "assessment",
     "Topic": "assignment",
+    "TranslationReport": "crosswalk",
     "TopicResult": "assignment",
     "ValidationError": "errors",
     "VersionChanges": "assessment",
@@ -191,6 +203,7 @@ _EXPORTS: dict[str, str] = {
     "check": "assignment",
     "check_assignment": "assignment",
     "check_assessment": "assessment",
+    "check_crosswalk": "crosswalk",
     "check_roster": "programme",
     "combine_assessments": "assessment.combine",
     "compare": "assessment",
@@ -209,6 +222,7 @@ _EXPORTS: dict[str, str] = {
     "load_assessment_xlsx": "excel",
     "load_assessments": "assessment",
     "load_assignment_problem": "assignment",
+    "load_crosswalk": "crosswalk",
     "load_framework": "io",
     "load_participants": "programme",
     "load_programme": "programme",
@@ -218,6 +232,7 @@ _EXPORTS: dict[str, str] = {
     "loads_assessment": "assessment",
     "loads_assessments": "assessment",
     "loads_assignment_problem": "assignment",
+    "loads_crosswalk": "crosswalk",
     "loads_framework": "io",
     "loads_participants": "programme",
     "loads_programme": "programme",
@@ -230,6 +245,7 @@ _EXPORTS: dict[str, str] = {
     "schema_for": "schema",
     "score": "assessment",
     "score_all": "assessment",
+    "translate": "crosswalk",
     "validate": "validation",
 }
 

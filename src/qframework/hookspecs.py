@@ -23,6 +23,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from .aggregation import Aggregation
+    from .crosswalk import Crosswalk
     from .model import Framework
     from .programme import Programme
 
@@ -58,3 +59,8 @@ def qframework_programmes(register: Callable[[Programme | str | os.PathLike[str]
 @hookspec
 def qframework_aggregations(register: Callable[[Aggregation], None]) -> None:
     """Register scoring methods: call ``register(aggregation)`` for each :class:`~qframework.Aggregation`."""
+
+
+@hookspec
+def qframework_crosswalks(register: Callable[[Crosswalk | str | os.PathLike[str]], None]) -> None:
+    """Register crosswalks: call ``register`` with each :class:`~qframework.Crosswalk` or its file's path."""

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
     from .aggregation import Aggregation
+    from .crosswalk import Crosswalk
     from .io import Format
     from .programme import Programme
 
@@ -295,68 +296,73 @@ _BUILD_LOCK = threading.RLock()
 
 
 class _Deferred:
-    """A programme file registered under the id the cache recorded for its bytes; built on first access.
+    """A programme or crosswalk file registered under the id the cache recorded for its bytes; built on first access.
 
     The bytes are kept, so the object built later is made from exactly the bytes whose id was
     recorded, whatever happens to the file meanwhile.
     """
 
-    __slots__ = ("file", "fmt", "id", "raw")
+    __slots__ = ("file", "fmt", "id", "kind", "raw")
 
-    def __init__(self, id: str, raw: bytes, fmt: str, file: str) -> None:
+    def __init__(self, kind: str, id: str, raw: bytes, fmt: str, file: str) -> None:
+        self.kind = kind
         self.id = id
         self.raw = raw
         self.fmt = fmt
         self.file = file
 
     def __repr__(self) -> str:
-        return f"<deferred programme {self.id!r} from {self.file}>"
+        return f"<deferred {self.kind} {self.id!r} from {self.file}>"
 
-    def build(self) -> Programme:
-        programme = _programme_from_bytes(self.raw, self.fmt, self.file)
-        if programme.id != self.id:  # cannot happen while the cache key covers the bytes and the code
-            raise PluginError(f"{self.file}: the cache recorded programme {self.id!r}, the file holds {programme.id!r}")
-        return programme
-
-
-def _id_parts(raw: bytes, fmt: str) -> tuple[bytes, ...]:
-    """Cache key of the id a programme file's exact bytes define (written only after they validated)."""
-    return (b"programme-id", fmt.encode(), raw)
+    def build(self) -> Any:
+        obj = _object_from_bytes(self.kind, self.raw, self.fmt, self.file)
+        if obj.id != self.id:  # cannot happen while the cache key covers the bytes and the code
+            raise PluginError(f"{self.file}: the cache recorded {self.kind} {self.id!r}, the file holds {obj.id!r}")
+        return obj
 
 
-def _programme_from_bytes(raw: bytes, fmt: str, file: str) -> Programme:
+def _id_parts(kind: str, raw: bytes, fmt: str) -> tuple[bytes, ...]:
+    """Cache key of the id a file's exact bytes define (written only after they validated)."""
+    return (f"{kind}-id".encode(), fmt.encode(), raw)
+
+
+def _object_from_bytes(kind: str, raw: bytes, fmt: str, file: str) -> Any:
     from . import _cache
     from .io import loads
-    from .programme import Programme
 
-    programme = _cache.get(Programme, raw, fmt)
-    if programme is None:
-        programme = loads(Programme, raw, format=cast("Format", fmt), file=file)
-        _cache.put(Programme, raw, fmt, programme)
-    return programme
+    cls = _expect(kind + "s")
+    obj = _cache.get(cls, raw, fmt)
+    if obj is None:
+        obj = loads(cls, raw, format=cast("Format", fmt), file=file)
+        _cache.put(cls, raw, fmt, obj)
+    return obj
 
 
-def _programme_file(path: DataPath) -> Programme | _Deferred:
-    """A programme file: deferred when the cache knows its bytes' id, else loaded (and validated) now."""
-    from . import _cache
-    from .io import format_for
+def _lazy_file(kind: str) -> Callable[[DataPath], object]:
+    """How a programme or crosswalk file is read: deferred when the cache knows its bytes' id, else now."""
 
-    file = str(path)
-    fmt = format_for(file)
-    try:
-        if isinstance(path, (str, os.PathLike)):
-            with open(path, "rb") as handle:
-                raw = handle.read()
-        else:
-            raw = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], file) from None
-    known = _cache.lookup(_id_parts(raw, fmt))
-    if isinstance(known, str):
-        return _Deferred(known, raw, fmt, file)
-    programme = _programme_from_bytes(raw, fmt, file)
-    _cache.store(_id_parts(raw, fmt), programme.id)
-    return programme
+    def read(path: DataPath) -> object:
+        from . import _cache
+        from .io import format_for
+
+        file = str(path)
+        fmt = format_for(file)
+        try:
+            if isinstance(path, (str, os.PathLike)):
+                with open(path, "rb") as handle:
+                    raw = handle.read()
+            else:
+                raw = path.read_bytes()
+        except OSError as exc:
+            raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], file) from None
+        known = _cache.lookup(_id_parts(kind, raw, fmt))
+        if isinstance(known, str):
+            return _Deferred(kind, known, raw, fmt, file)
+        obj = _object_from_bytes(kind, raw, fmt, file)
+        _cache.store(_id_parts(kind, raw, fmt), obj.id)
+        return obj
+
+    return read
 
 
 def _framework_file(path: DataPath) -> Framework:
@@ -399,6 +405,7 @@ class Registry:
     framework_versions: FrozenMap[tuple[str, str], Framework] = attrs.field(factory=FrozenMap)
     programmes: Registered[Programme] = attrs.field(factory=lambda: Registered("programme"))
     aggregations: Registered[Aggregation] = attrs.field(factory=lambda: Registered("aggregation"))
+    crosswalks: Registered[Crosswalk] = attrs.field(factory=lambda: Registered("crosswalk"))
     plugins: FrozenMap[str, PluginInfo] = attrs.field(factory=FrozenMap)
     failures: tuple[PluginFailure, ...] = ()
 
@@ -426,7 +433,11 @@ class Registry:
             info = self.frameworks.providers.get(fid)
             if info is not None and info.name == plugin:
                 out.setdefault("frameworks", []).append(f"{fid} {version}")
-        for kind, reg in (("programmes", self.programmes), ("aggregations", self.aggregations)):
+        for kind, reg in (
+            ("programmes", self.programmes),
+            ("aggregations", self.aggregations),
+            ("crosswalks", self.crosswalks),
+        ):
             ids = [key for key, info in reg.providers.items() if info.name == plugin]
             if ids:
                 out[kind] = sorted(ids)
@@ -441,6 +452,10 @@ def _expect(kind: str) -> type[Any]:
         from .programme import Programme
 
         return Programme
+    if kind == "crosswalks":
+        from .crosswalk import Crosswalk
+
+        return Crosswalk
     from .aggregation import Aggregation
 
     return Aggregation
@@ -454,7 +469,8 @@ def _is_data_path(obj: object) -> bool:
 #: The kinds a plugin may register by a data file's path, and how each file is read.
 _FILE_LOADERS: dict[str, Callable[[DataPath], object]] = {
     "frameworks": _framework_file,
-    "programmes": _programme_file,
+    "programmes": _lazy_file("programme"),
+    "crosswalks": _lazy_file("crosswalk"),
 }
 
 
@@ -534,6 +550,7 @@ def _build_registry(pm: PluginManager) -> Registry:
     frameworks: _Collecting[Framework] = _Collecting("framework")
     programmes: _Collecting[Programme] = _Collecting("programme")
     aggregations: _Collecting[Aggregation] = _Collecting("aggregation")
+    crosswalks: _Collecting[Crosswalk] = _Collecting("crosswalk")
     versions: dict[tuple[str, str], Framework] = {}
 
     def add_framework(obj: object, info: PluginInfo) -> None:
@@ -555,11 +572,13 @@ def _build_registry(pm: PluginManager) -> Registry:
         _call_each(pm, "qframework_frameworks", add_framework)
         _call_each(pm, "qframework_aggregations", lambda obj, info: aggregations.add(_id(obj), obj, info))
         _call_each(pm, "qframework_programmes", lambda obj, info: programmes.add(_id(obj), obj, info))
+        _call_each(pm, "qframework_crosswalks", lambda obj, info: crosswalks.add(_id(obj), obj, info))
     return Registry(
         frameworks=frameworks.freeze(),
         framework_versions=FrozenMap(versions),
         programmes=programmes.freeze(),
         aggregations=aggregations.freeze(),
+        crosswalks=crosswalks.freeze(),
         plugins=FrozenMap(pm.infos),
         failures=tuple(pm.failures),
     )

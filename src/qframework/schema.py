@@ -65,6 +65,7 @@ SCHEMA_KINDS: dict[str, tuple[Literal["document", "result"], str]] = {
     "programme": ("document", "qframework.programme:Programme"),
     "roster": ("document", "qframework.programme:Roster"),
     "participants": ("document", "qframework.programme:_ParticipantList"),
+    "crosswalk": ("document", "qframework.crosswalk:Crosswalk"),
     # results
     "scorecard": ("result", "qframework.assessment:Scorecard"),
     "indicator-score": ("result", "qframework.assessment:IndicatorScore"),
@@ -81,6 +82,7 @@ SCHEMA_KINDS: dict[str, tuple[Literal["document", "result"], str]] = {
     "plugin-report": ("result", "qframework.plugins:PluginReport"),
     "framework-summary": ("result", "qframework.model:FrameworkSummary"),
     "programme-summary": ("result", "qframework.programme:ProgrammeSummary"),
+    "translation-report": ("result", "qframework.crosswalk:TranslationReport"),
 }
 
 _DATE: dict[str, Any] = {

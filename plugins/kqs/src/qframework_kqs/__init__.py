@@ -22,8 +22,9 @@ DATA = os.path.join(os.path.dirname(__file__), "data")  # not importlib.resource
 
 @hookimpl
 def qframework_frameworks(register: Callable[[str], None]) -> None:
-    """KQS, Modellversion 2."""
+    """KQS, Modellversion 2, and the four § 79a SGB VIII fields (the target of the KQS crosswalk)."""
     register(os.path.join(DATA, "kqs-modellversion-2.toml"))
+    register(os.path.join(DATA, "sgb8-79a.toml"))
 
 
 @hookimpl
@@ -31,3 +32,10 @@ def qframework_programmes(register: Callable[[str], None]) -> None:
     """Lower Saxony's § 79a model project (2016) and its 2019 follow-up."""
     register(os.path.join(DATA, "nds-79a-modellprojekt-2016.toml"))
     register(os.path.join(DATA, "nds-79a-modellprojekt-2019.toml"))
+
+
+@hookimpl
+def qframework_crosswalks(register: Callable[[str], None]) -> None:
+    """KQS areas → the four § 79a SGB VIII fields; Qualitätsrahmen Frühe Hilfen → KQS where they meet."""
+    register(os.path.join(DATA, "crosswalk-kqs-sgb8-79a.toml"))
+    register(os.path.join(DATA, "crosswalk-nzfh-kqs.toml"))

@@ -30,3 +30,9 @@ def qframework_programmes(register: Callable[[str], None]) -> None:
     """The Qualitätszirkel 2019–2021 and the Qualitätswerkstätten 2024."""
     register(os.path.join(DATA, "nds-qualitaetszirkel-2019.toml"))
     register(os.path.join(DATA, "nds-qualitaetswerkstaetten-2024.toml"))
+
+
+@hookimpl
+def qframework_crosswalks(register: Callable[[str], None]) -> None:
+    """Qualitätsrahmen Frühe Hilfen (NZFH) → the Land's Qualitätsstandards, standard by standard."""
+    register(os.path.join(DATA, "crosswalk-nzfh-nds.toml"))
