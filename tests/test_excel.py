@@ -357,3 +357,14 @@ def test_a_workbook_filled_from_an_assessment_reads_back_as_that_raters_ratings(
     got = {r.indicator: (r.value, r.not_applicable, r.evidence, r.comment, r.tier) for r in back.ratings if r.rated}
     assert expected and got == expected
     assert (back.subject.id, back.period) == (sample.subject.id, sample.period)
+
+
+def test_the_workbook_names_the_supplying_plugin_as_the_author_of_its_texts(tmp_path: Path) -> None:
+    """Issue 9, part 3, in the workbook too: authored/inferred texts are the plugin's, never "von qframework"."""
+    out = tmp_path / "kqs.xlsx"
+    assert cli.main(["template", "kqs", "-o", str(out)]) == 0
+    wb = openpyxl.load_workbook(out, read_only=True)
+    texts = [str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert not [t for t in texts if "von qframework" in t]
+    assert any("Daten des Plugins kqs" in t for t in texts)
+    assert any(t.startswith("authored: formuliert vom Plugin kqs") for t in texts)

@@ -97,9 +97,14 @@ _FILLER_WORDS = frozenset(
 _PROVENANCE_WORDS = {
     "quoted": "wörtlich aus der Quelle",
     "paraphrased": "sinngemäß nach der Quelle",
-    "inferred": "von qframework erschlossen",
-    "authored": "von qframework formuliert",
+    "inferred": "erschlossen {who}",
+    "authored": "formuliert {who}",
 }
+
+
+def _supplier(plugin: str | None) -> str:
+    """Who wrote the data's own texts: the supplying plugin (not "qframework"), else the data's authors."""
+    return f"vom Plugin {plugin}" if plugin else "von den Autor:innen dieser Rahmendaten"
 
 
 def _openpyxl() -> Any:
@@ -124,12 +129,12 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _provenance_text(framework: Framework, p: Provenance | None) -> str:
+def _provenance_text(framework: Framework, p: Provenance | None, plugin: str | None = None) -> str:
     if p is None:
         return "Herkunft nicht angegeben"
     titles = {s.id: s.title for s in framework.sources}
     source = _one_line(titles.get(p.source, p.source)) if p.source else ""
-    text = f"{p.kind}: {_PROVENANCE_WORDS.get(p.kind, p.kind)}"
+    text = f"{p.kind}: {_PROVENANCE_WORDS.get(p.kind, p.kind).format(who=_supplier(plugin))}"
     return text + (f" ({source})" if source else "")
 
 
@@ -183,6 +188,7 @@ def assessment_workbook(
     subject: str = "kommune",
     period: str = "2025",
     filled: Assessment | None = None,
+    plugin: str | None = None,
 ) -> bytes:
     """A workbook (xlsx bytes) in which one rater rates ``framework``; see the module docstring.
 
@@ -231,11 +237,13 @@ def assessment_workbook(
         "3. Speichern Sie die Datei und prüfen Sie sie mit: qframework score DATEI.xlsx",
         "   Mehrere Bewerter:innen: qframework score a.xlsx b.xlsx --combine",
         "",
-        "Herkunft der Texte: Die Texte der Dimensionen und Indikatoren sind Daten von qframework, nicht das",
+        "Herkunft der Texte: Die Texte der Dimensionen und Indikatoren sind "
+        + (f"Daten des Plugins {plugin}" if plugin else "Daten dieser Rahmendatei")
+        + ", nicht das",
         "Dokument des Herausgebers. Jede Zeile nennt die Herkunft ihres Textes; nur 'quoted' ist Wortlaut der Quelle.",
         f"Rahmenwerk: {_one_line(framework.title)}"
         + (f", herausgegeben von {_one_line(framework.publisher)}" if framework.publisher else "")
-        + f" [{_provenance_text(framework, framework.provenance)}]",
+        + f" [{_provenance_text(framework, framework.provenance, plugin)}]",
     ]
     text += [f"Quelle {s.id}: {_one_line(s.title)}" + (f" {s.url}" if s.url else "") for s in framework.sources]
     for i, line in enumerate(text):
@@ -270,7 +278,7 @@ def assessment_workbook(
     for dim, name in zip(framework.dimensions, sheet_names(framework), strict=True):
         ws = wb.create_sheet(name)
         _put(ws, "A1", f"{dim.number} {_one_line(dim.title)}").font = Font(bold=True, size=13)
-        _put(ws, "A2", f"Herkunft: {_provenance_text(framework, dim.provenance)}")
+        _put(ws, "A2", f"Herkunft: {_provenance_text(framework, dim.provenance, plugin)}")
         _put(ws, "A3", "Bewertung in Spalte C aus der Liste wählen; Nachweise, Kommentar und Stufe sind freiwillig.")
         for col, header in enumerate(HEADERS, start=1):
             _put(ws, f"{openpyxl.utils.get_column_letter(col)}{HEADER_ROW}", header).font = bold
@@ -294,7 +302,7 @@ def assessment_workbook(
                     _put(ws, f"F{row}", {t.id: _one_line(t.title) for t in ind.tiers}.get(rating.tier, ""))
             levels = " · ".join(f"{lv.value} = {_one_line(lv.label)}" for lv in scale.levels)
             _put(ws, f"G{row}", levels).alignment = wrap
-            _put(ws, f"H{row}", _provenance_text(framework, ind.provenance)).alignment = wrap
+            _put(ws, f"H{row}", _provenance_text(framework, ind.provenance, plugin)).alignment = wrap
             by_list.setdefault(f"scale:{scale.id}", []).append(f"C{row}")
             if ind.tiers:
                 by_list.setdefault(f"tiers:{ind.id}", []).append(f"F{row}")
@@ -323,12 +331,16 @@ def save_assessment_workbook(
     subject: str = "kommune",
     period: str = "2025",
     filled: Assessment | None = None,
+    plugin: str | None = None,
 ) -> None:
     """Write :func:`assessment_workbook` to ``path`` (atomically)."""
     from .io import atomic_write
 
     atomic_write(
-        path, lambda: assessment_workbook(framework, rater=rater, subject=subject, period=period, filled=filled)
+        path,
+        lambda: assessment_workbook(
+            framework, rater=rater, subject=subject, period=period, filled=filled, plugin=plugin
+        ),
     )
 
 

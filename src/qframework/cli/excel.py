@@ -34,7 +34,11 @@ def write_template(args: argparse.Namespace) -> int:
             "then combine them with: qframework score a.xlsx b.xlsx --combine"
         )
     fw = _load_framework_arg(args.framework, args.version)
-    save_assessment_workbook(fw, args.output, rater=raters[0], subject=args.subject, period=args.period)
+    from .assessment import _supplying_plugin
+
+    save_assessment_workbook(
+        fw, args.output, rater=raters[0], subject=args.subject, period=args.period, plugin=_supplying_plugin(fw)
+    )
     count = sum(1 for _ in fw.indicators())
     print(
         _("wrote {file}: {sheets}, {indicators}, rater {rater}").format(

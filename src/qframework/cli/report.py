@@ -230,9 +230,10 @@ def write_demo_reports(registry: Any, out: str | Path) -> list[Path]:
     from ..excel import save_assessment_workbook
 
     rater = sample.raters[0].id
+    plugin = registry.frameworks.provider(fw.id).name
     blank, example = folder / "vorlage.xlsx", folder / f"beispiel-{rater}.xlsx"
-    save_assessment_workbook(fw, blank, rater=rater, subject=sample.subject.id, period=sample.period)
-    save_assessment_workbook(fw, example, rater=rater, filled=sample)
+    save_assessment_workbook(fw, blank, rater=rater, subject=sample.subject.id, period=sample.period, plugin=plugin)
+    save_assessment_workbook(fw, example, rater=rater, filled=sample, plugin=plugin)
     return [*written, blank, example]
 
 
