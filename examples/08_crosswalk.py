@@ -9,7 +9,13 @@ guessed, what was lost, and which standards still need a rating of their own.
 1. look at the crosswalk (every relation has a one-sentence rationale, none from a publisher);
 2. translate the assessment: ratings per rater, rescaled from 6 agreement levels to 3;
 3. read the loss report;
-4. score the translated assessment against the Land's standards.
+4. score the translated assessment against the Land's standards;
+5. write the report for the Werkstatt: it opens with a notice that the assessment was translated,
+   from which framework, by which crosswalk, and what was lost.
+
+The same from the command line (the loss report as the CLI prints it, the assessment, the report)::
+
+    qframework crosswalk translate nzfh-2025.toml nzfh-nds -o nds-2025.toml --report nds-2025.html
 
 Needs the plugins qframework-qualitaetsrahmen-fh and qframework-nds-standards. The assessment is
 made up (seeded). Run: ``python examples/08_crosswalk.py``.
@@ -17,9 +23,15 @@ made up (seeded). Run: ``python examples/08_crosswalk.py``.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from qframework.assessment import score
 from qframework.crosswalk import translate
 from qframework.plugins import load_registry
+from qframework.report.data import AssessmentReport
+from qframework.report.render import render_report
+from qframework.report.text import format_translation
 from qframework.template import sample_assessment
 
 registry = load_registry()
@@ -56,6 +68,9 @@ print(f"  {len(report.guessed)} of {len(report.carried)} carried ratings are gue
 print("  standards no relation reaches (rate them in the Werkstatt):")
 for indicator_id in report.unmapped_targets:
     print(f"    - {titles[indicator_id]}")
+print()
+print("The same, as `qframework crosswalk translate` prints it:")
+print(format_translation(report))
 
 # 4. Score against the Land's standards
 card = score(result.assessment, registry)
@@ -64,3 +79,9 @@ print(f"{target.title}: overall {card.overall:.2f} (a first estimate from transl
 for dim in card.dimensions:
     shown = "not scored" if dim.score is None else f"{dim.score:.2f}"
     print(f"  {dim.title}: {shown}")
+
+# 5. The report for the Werkstatt, with the translation notice before the scores
+out = Path(tempfile.mkdtemp(prefix="qframework-crosswalk-")) / "nds-2025.html"
+out.write_text(render_report(AssessmentReport(card, target, result.assessment, translation=report)), encoding="utf-8")
+print()
+print(f"Report with the translation notice: {out}")

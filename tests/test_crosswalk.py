@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from assessment_fixtures import PROV, assessment, na, rate, small_framework
 
 from qframework import io
+from qframework.assessment import load_assessment
 from qframework.cli import main
 from qframework.crosswalk import (
     Crosswalk,
@@ -330,3 +332,85 @@ def test_validate_recognises_a_crosswalk_file(tmp_path: Path, capsys: pytest.Cap
     good.write_text(io.dumps(walk(entry("i1", "t1"))), encoding="utf-8")
     assert main(["validate", str(good)]) == 0
     assert capsys.readouterr().out == f"{good}: valid crosswalk\n"
+
+
+# -- --json and crosswalk translate ---------------------------------------------------------------
+
+EXAMPLE = Path(__file__).parent.parent / "docs" / "examples" / "landkreis-beispiel-2025.toml"  # NZFH, 2 ratings
+
+
+def test_crosswalks_json_is_one_summary_per_crosswalk(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["crosswalks", "--json"]) == 0
+    rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
+    assert sorted(rows) == ["kqs-sgb8-79a", "nzfh-kqs", "nzfh-nds"]
+    assert rows["nzfh-nds"]["source"] == {"framework": "nzfh-qualitaetsrahmen", "version": "2.0"}
+    assert rows["nzfh-nds"]["entries"] == 17 and rows["nzfh-nds"]["plugin"] == "nds_standards"
+
+
+def test_crosswalk_show_json_is_the_crosswalk_itself(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["crosswalk", "show", "nzfh-nds", "--json"]) == 0
+    assert io.loads(Crosswalk, capsys.readouterr().out, format="json") == SHIPPED.crosswalks["nzfh-nds"]
+
+
+def test_crosswalk_show_speaks_german(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--lang", "de", "crosswalk", "show", "nzfh-nds"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "netzwerk-verbindliche-kooperation  weiter (superset-of; erschlossen)  netzwerk-kooperationsvereinbarungen"
+        in out
+    )
+    assert "Abdeckung: 15 von 35 Indikatoren von nzfh-qualitaetsrahmen" in out
+
+
+def test_translate_writes_the_target_assessment_and_prints_the_loss_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file = tmp_path / "nds.json"
+    assert main(["--lang", "en", "crosswalk", "translate", str(EXAMPLE), "nzfh-nds", "-o", str(out_file)]) == 0
+    out = capsys.readouterr().out
+    assert "landkreis-beispiel 2025: nzfh-qualitaetsrahmen 2.0 → nds-qualitaetsstandards-fh 2021" in out
+    assert "2 ratings carried: 2 exact, 0 guessed; 2 rescaled to the target's scale" in out
+    assert "lost: 0 ratings of source indicators no entry carries: none" in out
+    assert "target indicators no entry reaches: fachkraefte-zugangskriterien, " in out
+    assert f"wrote {out_file} (2 ratings against nds-qualitaetsstandards-fh 2021)" in out
+    written = load_assessment(out_file, registry=SHIPPED)
+    assert (written.framework_id, written.framework_version) == ("nds-qualitaetsstandards-fh", "2021")
+    # 6 of 1..6 is the top; 5 of 1..6 is 0.8, nearer the top (1.0) of 0..2 than the middle (0.5)
+    assert [(r.indicator, r.rater, r.value) for r in written.ratings] == [
+        ("netzwerk-steuerungsgruppe", "koordination", 2),
+        ("netzwerk-steuerungsgruppe", "hebamme", 2),
+    ]
+    assert written.ratings[0].evidence == "Protokolle der Steuerungsgruppe 2024"
+
+
+def test_translate_without_output_writes_nothing_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--lang", "de", "crosswalk", "translate", str(EXAMPLE), "nzfh-nds"]) == 0
+    out = capsys.readouterr().out
+    assert "2 Einschätzungen übertragen: 2 genau, 0 geschätzt" in out
+    assert "die übertragene Einschätzung wurde nicht gespeichert" in out
+
+
+def test_translate_json_is_the_translation_report(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["crosswalk", "translate", str(EXAMPLE), "nzfh-nds", "--json"]) == 0
+    report = io.loads(TranslationReport, capsys.readouterr().out, format="json")
+    assert (report.crosswalk, report.subject, report.lost_ratings) == ("nzfh-nds", "landkreis-beispiel", 0)
+    assert report.source_title == SHIPPED.frameworks["nzfh-qualitaetsrahmen"].title
+    assert report.crosswalk_title == SHIPPED.crosswalks["nzfh-nds"].title
+    assert [c.exact for c in report.carried] == [True, True]
+
+
+def test_translate_writes_a_report_with_the_translation_notice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    md = tmp_path / "bericht.md"
+    assert main(["--lang", "en", "crosswalk", "translate", str(EXAMPLE), "nzfh-nds", "--report", str(md)]) == 0
+    assert f"wrote {md} (assessment report, markdown, en)" in capsys.readouterr().out
+    text = md.read_text(encoding="utf-8")
+    assert "## Translated assessment" in text and "(nzfh-nds)" in text
+
+
+def test_translate_refuses_an_assessment_of_the_wrong_framework(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--lang", "en", "crosswalk", "translate", str(EXAMPLE), "nzfh-nds", "--inverse"]) == 1
+    assert "carries assessments of nds-qualitaetsstandards-fh 2021" in capsys.readouterr().err

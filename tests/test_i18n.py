@@ -218,11 +218,14 @@ def _commands(f: dict[str, str]) -> Iterator[list[str]]:
     yield ["programme", "plan", "nds-qualitaetszirkel-2019", "--explain"]
     yield ["programme", "roster", f["roster"]]
     yield ["schema", "--list"]
+    yield ["crosswalks"]
+    yield ["crosswalk", "show", "nzfh-nds"]
+    yield ["crosswalk", "translate", f["a2025"], "nzfh-nds", "-o", f["dir"] + "/nds.toml"]
     yield ["demo"]
 
 
 def _content_strings() -> list[str]:
-    """Every text of the installed frameworks and programmes: content the CLI shows but does not word."""
+    """Every text of the installed frameworks, programmes and crosswalks: content the CLI shows but does not word."""
     texts: set[str] = set()
 
     def walk(value: Any) -> None:
@@ -236,7 +239,7 @@ def _content_strings() -> list[str]:
                 walk(v)
 
     registry = load_registry()
-    for value in (*registry.frameworks.values(), *registry.programmes.values()):
+    for value in (*registry.frameworks.values(), *registry.programmes.values(), *registry.crosswalks.values()):
         walk(io.unstructure(value))
     return sorted((t for t in texts if len(t) > 2), key=len, reverse=True)
 

@@ -24,6 +24,7 @@ from qframework.assessment import compare, disagreements, loads_assessments, pri
 from qframework.assignment import AssignmentProblem, Participant, assign, check_assignment
 from qframework.cli import load_feature_modules, main
 from qframework.cli._registries import DOCUMENT_KINDS
+from qframework.crosswalk import CrosswalkSummary
 from qframework.errors import NotFound, ValidationError
 from qframework.frozen import FrozenMap
 from qframework.hookspecs import hookimpl
@@ -235,6 +236,10 @@ RESULT_SAMPLES: dict[str, Callable[[], list[Any]]] = {
     "framework-summary": lambda: [FrameworkSummary.of(fw, "p") for fw in load_registry().frameworks.values()],
     "programme-summary": lambda: [ProgrammeSummary.of(p, "p") for p in load_registry().programmes.values()],
     "translation-report": _translation_reports,
+    "crosswalk-summary": lambda: [
+        CrosswalkSummary.of(c, load_registry().crosswalks.providers[c.id].name)
+        for c in load_registry().crosswalks.values()
+    ],
 }
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "Coverage",
     "Crosswalk",
     "CrosswalkEntry",
+    "CrosswalkSummary",
     "FrameworkRef",
     "Relation",
     "Translation",
@@ -201,6 +202,23 @@ class Crosswalk(Checked):
         return tuple(e for e in self.entries if e.target == element)
 
 
+@attrs.frozen
+class CrosswalkSummary:
+    """One line of ``qframework crosswalks``: what a crosswalk relates and which plugin ships it."""
+
+    id: str
+    title: str
+    source: FrameworkRef
+    target: FrameworkRef
+    entries: int
+    plugin: str
+
+    @classmethod
+    def of(cls, crosswalk: Crosswalk, plugin: str) -> CrosswalkSummary:
+        """The summary of ``crosswalk`` as registered by ``plugin``."""
+        return cls(crosswalk.id, crosswalk.title, crosswalk.source, crosswalk.target, len(crosswalk.entries), plugin)
+
+
 # -- checking against the frameworks ------------------------------------------------------------
 
 
@@ -323,7 +341,9 @@ class TranslationReport:
 
     ``unmapped_sources``: source indicators with ratings that no entry carries anywhere (lost).
     ``unmapped_targets``: target indicators no entry reaches (left unrated). ``unrated_targets``:
-    target indicators an entry reaches, but whose sources had no rating.
+    target indicators an entry reaches, but whose sources had no rating. ``crosswalk_title`` and
+    ``source_title`` let a report of the translated assessment say where it came from without
+    the crosswalk or the source framework at hand.
     """
 
     crosswalk: str
@@ -336,6 +356,13 @@ class TranslationReport:
     unmapped_targets: tuple[str, ...] = ()
     unrated_targets: tuple[str, ...] = ()
     lost_ratings: int = 0
+    crosswalk_title: str = ""
+    source_title: str = ""
+
+    @property
+    def exact(self) -> tuple[CarriedRating, ...]:
+        """The carried ratings that crossed one equivalent indicator → indicator entry unchanged in meaning."""
+        return tuple(c for c in self.carried if c.exact)
 
     @property
     def guessed(self) -> tuple[CarriedRating, ...]:
@@ -524,5 +551,7 @@ def translate(
         unmapped_targets=cov.unmapped_targets,
         unrated_targets=tuple(unrated),
         lost_ratings=lost,
+        crosswalk_title=crosswalk.title,
+        source_title=source.title,
     )
     return Translation(translated, report)

@@ -83,6 +83,7 @@ SCHEMA_KINDS: dict[str, tuple[Literal["document", "result"], str]] = {
     "framework-summary": ("result", "qframework.model:FrameworkSummary"),
     "programme-summary": ("result", "qframework.programme:ProgrammeSummary"),
     "translation-report": ("result", "qframework.crosswalk:TranslationReport"),
+    "crosswalk-summary": ("result", "qframework.crosswalk:CrosswalkSummary"),
 }
 
 _DATE: dict[str, Any] = {

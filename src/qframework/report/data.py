@@ -24,6 +24,7 @@ from ..errors import QFrameworkError
 if TYPE_CHECKING:
     from ..assessment import Assessment, Scorecard
     from ..assignment import Assignment, AssignmentRules, Participant
+    from ..crosswalk import TranslationReport
     from ..model import Framework, Level, Scale
 
 __all__ = ["AssessmentReport", "AssignmentReport", "CohortReport", "ProgressReport", "Report", "view"]
@@ -44,7 +45,9 @@ class AssessmentReport:
     ``assessment`` adds what the scorecard does not hold (evidence, comments, each rater's own
     level and role); without it the report shows the scorecard alone. ``threshold`` and
     ``priorities`` are passed to :func:`~qframework.assessment.disagreements` and
-    :func:`~qframework.assessment.priorities`.
+    :func:`~qframework.assessment.priorities`. ``translation`` (the report of
+    :func:`~qframework.crosswalk.translate` that made the assessment) adds a notice: translated,
+    from which framework, by which crosswalk, and what was lost or guessed.
     """
 
     scorecard: Scorecard
@@ -52,9 +55,20 @@ class AssessmentReport:
     assessment: Assessment | None = None
     threshold: float = 0.4
     priorities: int = 3
+    translation: TranslationReport | None = None
 
     def __attrs_post_init__(self) -> None:
         _same_framework(self.framework, [self.scorecard])
+        t = self.translation
+        if t is not None and (t.target.framework, t.subject, t.period) != (
+            self.framework.id,
+            self.scorecard.subject.id,
+            self.scorecard.period,
+        ):
+            raise QFrameworkError(
+                f"the translation is of {t.subject} {t.period} into {t.target.framework}, the scorecard of "
+                f"{self.scorecard.subject.id} {self.scorecard.period} against {self.framework.id}"
+            )
         if self.assessment is not None and self.assessment.key != (
             self.scorecard.subject.id,
             self.scorecard.period,
@@ -219,6 +233,29 @@ def _provenance(framework: Framework, w: _Words) -> dict[str, Any]:
     }
 
 
+def _translation(report: AssessmentReport, indicator_title: Callable[[str], str]) -> dict[str, Any] | None:
+    """The translation notice: the crosswalk, the source framework, and what was lost or guessed."""
+    t = report.translation
+    if t is None:
+        return None
+    return {
+        "crosswalk": {"id": t.crosswalk, "title": t.crosswalk_title or t.crosswalk},
+        "source": {
+            "id": t.source.framework,
+            "title": t.source_title or t.source.framework,
+            "version": t.source.version,
+        },
+        "carried": len(t.carried),
+        "exact": len(t.exact),
+        "guessed": len(t.guessed),
+        "rescaled": len(t.rescaled),
+        "lost_ratings": t.lost_ratings,
+        "unmapped_sources": list(t.unmapped_sources),
+        "unmapped_targets": [indicator_title(i) for i in t.unmapped_targets],
+        "unrated_targets": [indicator_title(i) for i in t.unrated_targets],
+    }
+
+
 def _assessment(report: AssessmentReport, w: _Words) -> dict[str, Any]:
     from ..assessment import disagreements, priorities
     from .svg import bars, radar
@@ -334,6 +371,7 @@ def _assessment(report: AssessmentReport, w: _Words) -> dict[str, Any]:
         "success_definition": report.assessment.success_definition if report.assessment is not None else "",
         "changes": str(card.changes) if card.changes is not None else "",
         "provenance": _provenance(fw, w),
+        "translation": _translation(report, indicator_title),
         "radar": radar([(str(d["number"]), d["value"]) for d in dims], label=L["chart_radar"]),
         "bars": bars(chart_rows, label=L["chart_bars"], ticks=[w.level(lv) for lv in scale.levels]),
     }

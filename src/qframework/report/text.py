@@ -22,6 +22,8 @@ from ..i18n import gettext_ as _
 if TYPE_CHECKING:
     from ..assessment.scoring import Comparison, Scorecard
     from ..assignment import Assignment, Explanation, Violation
+    from ..crosswalk import Coverage, Crosswalk, CrosswalkSummary, TranslationReport
+    from ..errors import Problem
     from ..model import Framework, FrameworkSummary, Provenance
     from ..plugins import PluginFailure, PluginReport, PluginSummary
     from ..programme import Programme, ProgrammeSummary, Roster
@@ -32,6 +34,9 @@ __all__ = [
     "format_assignment",
     "format_check",
     "format_comparison",
+    "format_crosswalk",
+    "format_crosswalk_problems",
+    "format_crosswalks",
     "format_explanation",
     "format_framework",
     "format_frameworks",
@@ -41,9 +46,13 @@ __all__ = [
     "format_schema_kinds",
     "format_score_table",
     "format_scorecard",
+    "format_translated_written",
+    "format_translation",
+    "format_translation_not_written",
     "format_valid",
     "format_violation",
     "provenance_kind",
+    "relation_word",
 ]
 
 #: The spread from which raters disagree, as in :data:`qframework.assessment.model.DEFAULT_DISAGREEMENT`
@@ -726,3 +735,151 @@ def format_demo_end(seconds: float, ok: bool) -> str:
     """The demo's last line."""
     verdict = _("all shipped data is valid") if ok else _("PROBLEMS FOUND")
     return _("demo finished in {seconds} s: {verdict}").format(seconds=f"{seconds:.2f}", verdict=verdict)
+
+
+# -- crosswalks ----------------------------------------------------------------------------------
+
+
+def relation_word(relation: str) -> str:
+    """A crosswalk relation (``equivalent``, ``broader``, ``narrower``, ``overlapping``) in the active language."""
+    words = {
+        "equivalent": _("equivalent"),
+        "broader": _("broader"),
+        "narrower": _("narrower"),
+        "overlapping": _("overlapping"),
+    }
+    return words.get(relation, relation)
+
+
+def format_crosswalks(summaries: Sequence[CrosswalkSummary]) -> str:
+    """``qframework crosswalks``: one line per installed crosswalk."""
+    if not summaries:
+        return _("no crosswalks installed")
+    return "\n".join(
+        _("{id}  {title} ({source} → {target}; {entries}; plugin {plugin})").format(
+            id=s.id,
+            title=s.title,
+            source=s.source,
+            target=s.target,
+            entries=ngettext("{n} entry", "{n} entries", s.entries).format(n=s.entries),
+            plugin=s.plugin,
+        )
+        for s in summaries
+    )
+
+
+def format_crosswalk_problems(crosswalk: Crosswalk, problems: Sequence[Problem]) -> str:
+    """``crosswalk show`` of a crosswalk that does not fit the installed frameworks: its heading and every problem."""
+    lines = [_crosswalk_heading(crosswalk)]
+    lines += [_("problem: {problem}").format(problem=p) for p in problems]
+    return "\n".join(lines)
+
+
+def _crosswalk_heading(crosswalk: Crosswalk) -> str:
+    heading = f"{crosswalk.title}  ({crosswalk.id}: {crosswalk.source} → {crosswalk.target})"
+    return f"{heading}\n{crosswalk.description}" if crosswalk.description else heading
+
+
+def _element(framework: Framework, element: str) -> str:
+    """A dimension as ``[number title]`` (it stands for all of its indicators), an indicator by its id."""
+    for dim in framework.dimensions:
+        if dim.id == element:
+            return f"[{dim.number} {content(dim)}]"
+    return element
+
+
+def format_crosswalk(crosswalk: Crosswalk, source: Framework, target: Framework, coverage: Coverage) -> str:
+    """``qframework crosswalk show``: every relation read both ways with its rationale, then the coverage.
+
+    ``coverage`` is :func:`qframework.crosswalk.coverage` of the crosswalk between ``source`` and ``target``.
+    """
+    from ..crosswalk import _INVERSE, OSCAL_RELATIONS
+
+    lines = [_crosswalk_heading(crosswalk)]
+    for here_fw, there_fw, forward in ((source, target, True), (target, source, False)):
+        lines += ["", f"{here_fw.id} → {there_fw.id}"]
+        for dim in here_fw.dimensions:
+            ids = {dim.id, *(i.id for i in dim.indicators)}
+            entries = [e for e in crosswalk.entries if (e.source if forward else e.target) in ids]
+            if not entries:
+                continue
+            lines.append(f"  {dim.number} {content(dim)}")
+            for e in entries:
+                here, there = (e.source, e.target) if forward else (e.target, e.source)
+                relation = e.relation if forward else _INVERSE[e.relation]
+                strength = _(", strength {strength}").format(strength=f"{e.strength:g}") if e.strength != 1 else ""
+                kind = provenance_kind(e.provenance.kind) if e.provenance else "?"
+                lines.append(
+                    f"    {_element(here_fw, here)}  {relation_word(relation)} "
+                    f"({OSCAL_RELATIONS[relation]}{strength}; {kind})  {_element(there_fw, there)}"
+                )
+                lines.append(f"        {e.rationale}")
+    reached_s = coverage.source_indicators - len(coverage.unmapped_sources)
+    reached_t = coverage.target_indicators - len(coverage.unmapped_targets)
+
+    def side(reached: int, n: int, framework: str) -> str:
+        return ngettext("{reached} of {n} {framework} indicator", "{reached} of {n} {framework} indicators", n).format(
+            reached=reached, n=n, framework=framework
+        )
+
+    lines += [
+        "",
+        _("Coverage: {source}, {target}").format(
+            source=side(reached_s, coverage.source_indicators, source.id),
+            target=side(reached_t, coverage.target_indicators, target.id),
+        ),
+    ]
+    for fw, unmapped in ((source, coverage.unmapped_sources), (target, coverage.unmapped_targets)):
+        lines.append(
+            "  " + _("{framework}, mapped to nothing: {ids}").format(framework=fw.id, ids=_join(unmapped) or _("none"))
+        )
+    return "\n".join(lines)
+
+
+def format_translation(report: TranslationReport) -> str:
+    """``qframework crosswalk translate``: what was carried, what was guessed and what was lost."""
+    lines = [
+        _("{subject} {period}: {source} → {target} (crosswalk {crosswalk})").format(
+            subject=report.subject,
+            period=report.period,
+            source=report.source,
+            target=report.target,
+            crosswalk=report.crosswalk,
+        ),
+        "  "
+        + ngettext(
+            "{n} rating carried: {exact} exact, {guessed} guessed; {rescaled} rescaled to the target's scale",
+            "{n} ratings carried: {exact} exact, {guessed} guessed; {rescaled} rescaled to the target's scale",
+            len(report.carried),
+        ).format(
+            n=len(report.carried),
+            exact=len(report.exact),
+            guessed=len(report.guessed),
+            rescaled=len(report.rescaled),
+        ),
+        "  "
+        + ngettext(
+            "lost: {n} rating of source indicators no entry carries: {ids}",
+            "lost: {n} ratings of source indicators no entry carries: {ids}",
+            report.lost_ratings,
+        ).format(n=report.lost_ratings, ids=_join(report.unmapped_sources) or _("none")),
+        "  " + _("target indicators no entry reaches: {ids}").format(ids=_join(report.unmapped_targets) or _("none")),
+        "  "
+        + _("target indicators reached but not rated: {ids}").format(ids=_join(report.unrated_targets) or _("none")),
+    ]
+    guessed = list(dict.fromkeys(c.target for c in report.guessed))
+    if guessed:
+        lines.append("  " + _("guessed, not carried one to one: {ids}").format(ids=_join(guessed)))
+    return "\n".join(lines)
+
+
+def format_translated_written(file: str, ratings: int, target: str) -> str:
+    """The line after ``crosswalk translate -o FILE``."""
+    return ngettext(
+        "wrote {file} ({n} rating against {target})", "wrote {file} ({n} ratings against {target})", ratings
+    ).format(file=file, n=ratings, target=target)
+
+
+def format_translation_not_written() -> str:
+    """The hint after ``crosswalk translate`` without ``-o``."""
+    return _("the translated assessment was not written; add -o FILE to keep it")
