@@ -164,7 +164,7 @@ def assessment_from_form(framework: Framework, fields: Mapping[str, str], *, com
     """One rater's assessment of ``framework`` from the posted form ``fields``; all problems at once.
 
     Every problem's path is the field it concerns (``rater.id``, ``netzwerk-1.rating``), so a form
-    shows each message next to its input. An indicator left empty is not yet rated (with
+    shows each message next to its input. An indicator left empty is not yet rated and gets no rating entry (with
     ``complete`` it is a problem); evidence or a comment without a rating is a problem, as in the
     Excel template. Fields the form does not define (a CSRF token, a button) are ignored.
     """
@@ -201,9 +201,10 @@ def assessment_from_form(framework: Framework, fields: Mapping[str, str], *, com
             elif "evidence" in entry or "comment" in entry or tier:
                 problems.append(Problem(field_name(ind.id, "rating"), _NO_RATING))
                 continue
-            elif complete:
-                problems.append(Problem(field_name(ind.id, "rating"), _UNRATED))
-                continue
+            else:
+                if complete:
+                    problems.append(Problem(field_name(ind.id, "rating"), _UNRATED))
+                continue  # not yet rated: no entry
             if tier:
                 entry["tier"] = tier
             ratings.append(entry)
