@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import os
 import re
 import secrets
 from pathlib import Path
@@ -436,3 +437,8 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
         return _json(score(assessment, fw))
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """For ``uvicorn --factory qframework_web.app:app_from_env``: the database named by ``QFRAMEWORK_WEB_DB``."""
+    return create_app(os.environ.get("QFRAMEWORK_WEB_DB", "assessments.sqlite"))

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from qframework_web import create_app
+from qframework_web.app import MAX_BODY
 from web_fixtures import INDICATORS, NZFH, REGISTRY, rater_fields
 
 from qframework import dumps, io, score
 from qframework.assessment import Assessment
 from qframework.excel import loads_assessment_xlsx
 from qframework.template import sample_assessment
-from qframework_web import create_app
-from qframework_web.app import MAX_BODY
 
 HOSTILE = "<script>alert(1)</script>"
 

@@ -27,7 +27,6 @@ def rater_fields(rater: str, value: int, subject: str = "musterstadt", name: str
 def serve(db: Path) -> Iterator[str]:
     """The app on 127.0.0.1 and a free port, in a thread; yields its base URL."""
     import uvicorn
-
     from qframework_web import create_app
 
     with socket.socket() as s:
