@@ -104,7 +104,8 @@ def test_a_plugin_shipping_invalid_data_is_named_with_every_problem() -> None:
     assert list(registry.frameworks) == ["a"]
     message = registry.failures[0].message
     assert registry.failures[0].plugin == "bad"
-    assert "bad.toml: dimensions[0].title" in message and "bad.toml: dimensions[0].number" in message
+    assert "bad.toml:28: dimensions[0] (netzwerk).title" in message
+    assert "bad.toml:27: dimensions[0] (netzwerk).number" in message
 
 
 def test_registering_the_wrong_type_is_reported() -> None:

@@ -132,6 +132,11 @@ def build_parser(*, features: bool = True) -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--kind", default=None, help=_("the kind of document, if it cannot be told from the content"))
     p.add_argument("--quiet", "-q", action="store_true", help=_("print nothing for valid files"))
+    p.add_argument(
+        "--against-installed",
+        action="store_true",
+        help=_("also fail when an installed plugin already registers the document's id"),
+    )
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("demo", help=_("load every plugin, validate the shipped data and show what qframework does"))
