@@ -26,7 +26,15 @@ from .frameworks import cmd_frameworks, cmd_plugins, cmd_show, cmd_validate
 __all__ = ["FEATURE_MODULES", "build_parser", "main"]
 
 #: The domain modules that register sub-commands, document kinds and demo steps on import.
-FEATURE_MODULES: tuple[str, ...] = ("assessment", "assignment", "crosswalk", "programme", "schema", "report")
+FEATURE_MODULES: tuple[str, ...] = (
+    "assessment",
+    "assignment",
+    "crosswalk",
+    "programme",
+    "schema",
+    "report",
+    "plugin_kit",
+)
 
 # Commands that need none of the feature modules: they start without importing them.
 _CORE_COMMANDS = frozenset({"plugins", "frameworks", "show"})
