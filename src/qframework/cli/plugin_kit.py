@@ -9,8 +9,8 @@ installed plugin already uses.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..errors import QFrameworkError
@@ -71,7 +71,7 @@ def cmd_new_plugin(args: argparse.Namespace) -> int:
     print(_("wrote the plugin {name} to {directory}:").format(name=spec.entry_point, directory=directory))
     for path in written:
         print(f"  {path}")
-    data = os.path.join(directory, "src", spec.module, "data", f"{framework_id}.toml")
+    data = str(Path(directory, "src", spec.module, "data", f"{framework_id}.toml"))
     print(_("next: edit {file}, then").format(file=data))
     print(f"  qframework validate --against-installed {data}")
     print(f'  pip install -e "{directory}[test]"')

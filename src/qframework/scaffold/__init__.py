@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from pathlib import Path
 from string import Template
 
 import attrs
@@ -89,8 +90,9 @@ def write_plugin(spec: PluginSpec, directory: str | os.PathLike[str]) -> list[st
     check_name(spec.framework_id, "framework id")
     if spec.dimensions < 1 or spec.indicators < 1:
         raise QFrameworkError("a framework needs at least one dimension with at least one indicator")
-    if os.path.exists(directory) and (not os.path.isdir(directory) or os.listdir(directory)):
-        raise QFrameworkError(f"{os.fspath(directory)} already exists and is not empty; choose another --directory")
+    root = Path(directory)
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise QFrameworkError(f"{root} already exists and is not empty; choose another --directory")
     author = spec.publisher or "the plugin's author"
     values = {
         "distribution": spec.distribution,
@@ -104,20 +106,19 @@ def write_plugin(spec: PluginSpec, directory: str | os.PathLike[str]) -> list[st
         "description": _toml(f"qframework plugin: {spec.title}."),
         "note": _toml(f"Placeholder written by {author} with qframework new-plugin; replace it with the content."),
     }
-    package = os.path.join("src", spec.module)
+    package = Path("src", spec.module)
     files = {
-        "pyproject.toml": _template("pyproject.toml.tmpl").substitute(values),
-        "README.md": _template("README.md.tmpl").substitute(values),
-        os.path.join(package, "__init__.py"): _template("plugin.py.tmpl").substitute(values),
-        os.path.join(package, "py.typed"): "",
-        os.path.join(package, "data", f"{spec.framework_id}.toml"): _framework_text(spec, values),
-        os.path.join("tests", f"test_{spec.entry_point}.py"): _template("test_plugin.py.tmpl").substitute(values),
+        Path("pyproject.toml"): _template("pyproject.toml.tmpl").substitute(values),
+        Path("README.md"): _template("README.md.tmpl").substitute(values),
+        package / "__init__.py": _template("plugin.py.tmpl").substitute(values),
+        package / "py.typed": "",
+        package / "data" / f"{spec.framework_id}.toml": _framework_text(spec, values),
+        Path("tests", f"test_{spec.entry_point}.py"): _template("test_plugin.py.tmpl").substitute(values),
     }
     written = []
     for relative, text in files.items():
-        path = os.path.join(directory, relative)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        written.append(path)
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        written.append(str(path))
     return written
