@@ -349,3 +349,14 @@ def test_the_testing_module_offers_a_pytest_fixture(pytester: pytest.Pytester) -
 
 def test_make_plugin_manager_is_untouched_by_the_kit() -> None:
     assert load_registry(make_plugin_manager(entry_points=False)).failures == ()
+
+
+def test_a_wrong_answer_in_the_terminal_is_an_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = iter(["suedland", "Titel", "Herausgeber", "drei"])
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    assert main(["new-plugin", "suedland", "--directory", str(tmp_path / "out")]) == 1
+    assert "expected a whole number, got 'drei'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -55,7 +55,11 @@ def cmd_new_plugin(args: argparse.Namespace) -> int:
         title = args.title or _ask(_("title"), title)
         publisher = args.publisher or _ask(_("publisher"), publisher)
         if args.dimensions is None:
-            dimensions = int(_ask(_("number of dimensions"), "3"))
+            answer = _ask(_("number of dimensions"), "3")
+            try:
+                dimensions = _count(answer)
+            except argparse.ArgumentTypeError as exc:
+                raise QFrameworkError(str(exc)) from None
     check_name(framework_id, "framework id")
     _taken(name, framework_id)
     spec = PluginSpec(
