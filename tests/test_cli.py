@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from test_io import BROKEN, EXPECTED_BROKEN, VALID
 
 from qframework import io
+from qframework._paths import plain_path
 from qframework.cli import main
 from qframework.frozen import FrozenMap
 from qframework.model import FrameworkSummary
@@ -40,8 +42,14 @@ def test_validate_valid_and_broken_files(tmp_path: Path, capsys: pytest.CaptureF
     assert lines[0] == f"{good}: valid framework"
     problem_lines = lines[1:]
     assert len(problem_lines) == len(EXPECTED_BROKEN)
+    # Each line is `file:LINE: path: message`, the path naming each element's id: `dimensions[1] (netzwerk).id`.
+    located = [re.match(rf"^{re.escape(str(bad))}(:\d+)?: (.*?): ", line) for line in problem_lines]
+    assert all(located), problem_lines
+    shown = [plain_path(m.group(2)) for m in located if m]
     for path in EXPECTED_BROKEN:
-        assert any(line.startswith(f"{bad}: {path}: ") for line in problem_lines), path
+        assert path in shown, path
+    assert f"{bad}:14: dimensions[0] (netzwerk).number: expected a whole number, got 'drei'" in out
+    assert f"{bad}:29: dimensions[1] (netzwerk).indicators[0] (planung-1).scale: unknown scale 'sieben'" in out
     assert "Traceback" not in out + err
 
 

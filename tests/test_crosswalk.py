@@ -327,7 +327,7 @@ def test_validate_recognises_a_crosswalk_file(tmp_path: Path, capsys: pytest.Cap
     path.write_text(BROKEN, encoding="utf-8")
     assert main(["validate", str(path)]) == 1
     out = capsys.readouterr().out
-    assert f"{path}: entries[0].relation: must be one of" in out
+    assert f"{path}:11: entries[0].relation: must be one of" in out
     good = tmp_path / "good.toml"
     good.write_text(io.dumps(walk(entry("i1", "t1"))), encoding="utf-8")
     assert main(["validate", str(good)]) == 0

@@ -10,10 +10,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import types
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from qframework import Framework, hookimpl, load_framework
 from qframework.plugins import PluginInfo, load_registry, make_plugin_manager
@@ -94,3 +97,59 @@ def test_a_plugin_whose_data_file_is_invalid_still_says_invalid_data(tmp_path: P
     (message,) = _failures(_plugin_loading(broken))
     assert message.startswith("qframework_frameworks shipped invalid data:")
     assert "cannot read" not in message
+
+
+TUTORIAL_MARKER = "<!-- not run: the tutorial; tests/test_packaging.py runs it in a fresh virtual environment -->"
+
+
+def _tutorial_commands() -> list[str]:
+    """The command lines of docs/plugins.md's tutorial block, in order (comments dropped)."""
+    text = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    block = text.split(TUTORIAL_MARKER, 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
+    return [line for line in block.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_the_plugin_tutorial_runs_from_scaffold_to_tested_wheel_in_a_fresh_venv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/plugins.md's tutorial, command by command: scaffold, validate, build the wheel, install
+    it into a fresh venv, list, show, score, and run the scaffold's own tests with pytest."""
+    commands = _tutorial_commands()
+    assert [c.split()[0] for c in commands] == [
+        "qframework", "qframework", "pip", "pip", "qframework", "qframework", "qframework", "qframework", "pip",
+        "pytest",
+    ]  # fmt: skip
+    started = time.perf_counter()
+    env = _clean_env(tmp_path)
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", str(venv)], env, tmp_path)
+    bindir = venv / ("Scripts" if os.name == "nt" else "bin")
+    _run(
+        [str(bindir / "python"), "-m", "pip", "install", "-q", "-e", str(ROOT)], env, tmp_path
+    )  # "pip install qframework"
+    env["PATH"] = os.pathsep.join([str(bindir), env.get("PATH", "")])  # the venv activated
+    work = tmp_path / "work"
+    work.mkdir()
+    outputs = {}
+    for command in commands:
+        quiet = command.replace("pip install ", "pip install -q ", 1).replace("pip wheel ", "pip wheel -q ", 1)
+        outputs[command] = _run_shell(quiet, env, work).stdout
+    elapsed = time.perf_counter() - started
+
+    wheel = work / "dist" / "qframework_musterland-0.1.0-py3-none-any.whl"
+    assert "qframework_musterland/data/musterland.toml" in zipfile.ZipFile(wheel).namelist()
+    listed = next(out for cmd, out in outputs.items() if cmd.strip() == "qframework plugins")
+    assert "musterland 0.1.0" in listed and "frameworks: musterland 1.0" in listed
+    assert "3 passed" in outputs[commands[-1]]
+    with capsys.disabled():
+        print(f"\nplugin tutorial (fresh venv, scaffold → wheel → install → list → score → tests): {elapsed:.1f} s")
+        for command in commands:
+            print(f"  $ {command}")
+
+
+def _run_shell(command: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        command, shell=True, capture_output=True, text=True, env=env, cwd=cwd, timeout=600, check=False
+    )
+    assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
+    return result

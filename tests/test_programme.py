@@ -273,4 +273,4 @@ def test_cli_plans_a_programme_for_new_participants(tmp_path: Path, capsys: pyte
     bad = tmp_path / "bad.toml"
     bad.write_text('[[participants]]\nid = "a"\nlocation = "Hannover"\n', encoding="utf-8")
     assert main(["programme", "plan", "nds-qualitaetswerkstaetten-2024", "--participants", str(bad)]) == 1
-    assert f"{bad}: participants[0].location" in capsys.readouterr().err
+    assert f"{bad}:3: participants[0] (a).location: expected a list" in capsys.readouterr().err

@@ -28,15 +28,21 @@ class QFrameworkError(Exception):
 class Problem:
     """One thing wrong with a file or an object.
 
-    ``path`` points into the data the way a user reads it (``dimensions[2].indicators[0].scale``);
-    an empty path means the document as a whole.
+    ``path`` points into the data (``dimensions[2].indicators[0].scale``), for programs that map a
+    problem to a field; an empty path means the document as a whole. ``shown_path`` is the same
+    path as a person reads it, naming each element's id where it has one
+    (``dimensions[2] (netzwerk).indicators[0] (netzwerk-steuerung).scale``); ``str()`` uses it.
+    ``line`` is the line of a TOML file where the element starts, where it could be told.
     """
 
     path: str
     message: str
+    line: int | None = None
+    shown_path: str = ""
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+        path = self.shown_path or self.path
+        return f"{path}: {self.message}" if path else self.message
 
 
 class ValidationError(QFrameworkError, ValueError):
@@ -51,13 +57,18 @@ class ValidationError(QFrameworkError, ValueError):
         head = f"{self.file}: " if self.file else ""
         count = len(self.problems)
         lines = [f"{head}{count} problem{'s' if count != 1 else ''}:"]
-        lines += [f"  {p}" for p in self.problems]
+        lines += [f"  line {p.line}: {p}" if p.line else f"  {p}" for p in self.problems]
         return "\n".join(lines)
 
     def lines(self) -> list[str]:
-        """One ``file: path: message`` line per problem, as the CLI prints them."""
-        prefix = f"{self.file}: " if self.file else ""
-        return [f"{prefix}{p}" for p in self.problems]
+        """One ``file: path: message`` (``file:41: path: message``) line per problem, as the CLI prints them."""
+        out = []
+        for p in self.problems:
+            if self.file:
+                out.append(f"{self.file}:{p.line}: {p}" if p.line else f"{self.file}: {p}")
+            else:
+                out.append(f"line {p.line}: {p}" if p.line else str(p))
+        return out
 
     def with_file(self, file: str) -> ValidationError:
         """The same problems, attributed to ``file``."""
@@ -65,7 +76,18 @@ class ValidationError(QFrameworkError, ValueError):
 
     def nested(self, prefix: str) -> ValidationError:
         """The same problems with ``prefix`` put in front of every path."""
-        return ValidationError((Problem(join_path(prefix, p.path), p.message) for p in self.problems), self.file)
+        return ValidationError(
+            (
+                Problem(
+                    join_path(prefix, p.path),
+                    p.message,
+                    p.line,
+                    join_path(prefix, p.shown_path) if p.shown_path else "",
+                )
+                for p in self.problems
+            ),
+            self.file,
+        )
 
 
 class PluginError(QFrameworkError):

@@ -250,11 +250,18 @@ def structure(data: Any, cls: type[T], *, file: str | None = None) -> T:
             problems.extend(p for p in problems_of(built) if not _under_any(p.path, broken))
         if not problems:  # pragma: no cover - the fast path failed in a way we cannot describe
             raise
-        raise ValidationError(sorted(problems, key=_path_key), file) from None
+        raise ValidationError(_annotate(sorted(problems, key=_path_key), data), file) from None
     found = problems_of(obj)
     if found:
-        raise ValidationError(sorted(found, key=_path_key), file)
+        raise ValidationError(_annotate(sorted(found, key=_path_key), data), file)
     return obj
+
+
+def _annotate(problems: list[Problem], data: Any) -> list[Problem]:
+    """Name each element's id in the paths (``dimensions[2] (netzwerk).number``); see :mod:`qframework._paths`."""
+    from ._paths import annotate
+
+    return annotate(problems, data)
 
 
 def _path_key(problem: Problem) -> list[tuple[int, int | str]]:
@@ -426,8 +433,20 @@ def parse(text: str | bytes, *, format: Format = "toml", file: str | None = None
 
 
 def loads(cls: type[T], text: str | bytes, *, format: Format = "toml", file: str | None = None) -> T:
-    """Parse and validate a document of type ``cls`` from TOML or JSON text."""
-    return structure(parse(text, format=format, file=file), cls, file=file)
+    """Parse and validate a document of type ``cls`` from TOML or JSON text.
+
+    Problems in TOML text carry the line where their element starts (``file.toml:41: …``).
+    """
+    data = parse(text, format=format, file=file)
+    try:
+        return structure(data, cls, file=file)
+    except ValidationError as exc:
+        if format != "toml":
+            raise
+        from ._paths import annotate
+
+        source = text.decode("utf-8") if isinstance(text, bytes) else text
+        raise ValidationError(annotate(exc.problems, data, source), exc.file) from None
 
 
 def load(cls: type[T], path: str | os.PathLike[str] | Traversable, *, format: Format | None = None) -> T:

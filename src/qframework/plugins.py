@@ -83,10 +83,15 @@ class PluginInfo:
 
 @attrs.frozen
 class PluginFailure:
-    """A plugin that could not be used, and why. The other plugins are not affected."""
+    """A plugin that could not be used (or one of its ids that could not), and why. The others are not affected.
+
+    ``clash_with`` names the plugin that keeps an id both registered (the first in registration
+    order): the failure is recorded under the plugin whose object was left out.
+    """
 
     plugin: str
     message: str
+    clash_with: str | None = None
 
     def __str__(self) -> str:
         return f"plugin {self.plugin!r}: {self.message}"
@@ -118,12 +123,26 @@ class PluginManager(pluggy.PluginManager):
             self.check_pending()
         except pluggy.PluginValidationError as exc:
             plugin = self.get_plugin(name)
+            message = _unknown_hooks(self, plugin) or str(exc)
             if plugin is not None:
                 self.unregister(plugin)
             self.infos.pop(name, None)
-            self.failures.append(PluginFailure(name, f"unknown hook: {exc}"))
+            self.failures.append(PluginFailure(name, message))
             return False
         return True
+
+
+def _unknown_hooks(pm: pluggy.PluginManager, plugin: object) -> str:
+    """``unknown hook 'qframework_framework' (did you mean 'qframework_frameworks'? known: …)``, once per name."""
+    known = [name for name in dir(hookspecs) if name.startswith(f"{PROJECT_NAME}_")]
+    unknown = sorted(
+        {
+            impl_name
+            for impl_name, caller in vars(pm.hook).items()
+            if not caller.has_spec() and any(impl.plugin is plugin for impl in caller.get_hookimpls())
+        }
+    )
+    return "; ".join(str(NotFound.unknown("hook", name, known)) for name in unknown)
 
 
 def _allowed_names() -> set[str] | None:
@@ -374,17 +393,30 @@ def _framework_file(path: DataPath) -> Framework:
 class _Collecting(Generic[T]):
     """What :func:`load_registry` fills while the hooks run; frozen into a :class:`Registered` at the end."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, failures: list[PluginFailure]) -> None:
         self.kind = kind
         self.items: dict[str, T | _Deferred] = {}
         self.providers: dict[str, PluginInfo] = {}
+        self.failures = failures
+
+    def clashes(self, key: str, info: PluginInfo) -> bool:
+        """Whether another plugin already registered ``key``; if so, record the clash (the first keeps the id)."""
+        owner = self.providers.get(key)
+        if owner is None or owner.name == info.name:
+            return False
+        message = (
+            f"{self.kind} {key!r} is registered by two plugins: {owner} and {info}; {owner.name} keeps it "
+            f"(the first in registration order) and {info.name}'s is left out; "
+            f"uninstall one, or restrict loading with {ENV_VAR}"
+        )
+        failure = PluginFailure(info.name, message, clash_with=owner.name)
+        if failure not in self.failures:
+            self.failures.append(failure)
+        return True
 
     def add(self, key: str, obj: T | _Deferred, info: PluginInfo) -> None:
-        if key in self.items and self.providers[key].name != info.name:
-            raise PluginError(
-                f"{self.kind} {key!r} is registered by two plugins: {self.providers[key]} and {info}; "
-                f"uninstall one, or restrict loading with {ENV_VAR}"
-            )
+        if self.clashes(key, info):
+            return
         self.items[key] = obj
         self.providers[key] = info
 
@@ -531,8 +563,10 @@ def load_registry(pm: PluginManager | None = None, *, refresh: bool = False) -> 
     Without ``pm`` the registry of the installed plugins is built once per process and returned
     again (the same object) while the installed plugins and ``QFRAMEWORK_PLUGINS`` stay the same;
     ``refresh=True`` rebuilds it. A registry built from an explicitly passed plugin manager is
-    never cached. Raises :class:`PluginError` when two plugins register the same id. Plugins that
-    fail are listed in ``Registry.failures`` and left out.
+    never cached. Plugins that fail are listed in ``Registry.failures`` and left out. When two
+    plugins register the same id, the first in registration order (built-in plugins, then entry
+    points by name) keeps it; the clash is a failure under the other plugin's name, whose other
+    objects still load.
     """
     if pm is not None:
         return _build_registry(pm)
@@ -547,17 +581,16 @@ def load_registry(pm: PluginManager | None = None, *, refresh: bool = False) -> 
 
 
 def _build_registry(pm: PluginManager) -> Registry:
-    frameworks: _Collecting[Framework] = _Collecting("framework")
-    programmes: _Collecting[Programme] = _Collecting("programme")
-    aggregations: _Collecting[Aggregation] = _Collecting("aggregation")
-    crosswalks: _Collecting[Crosswalk] = _Collecting("crosswalk")
+    frameworks: _Collecting[Framework] = _Collecting("framework", pm.failures)
+    programmes: _Collecting[Programme] = _Collecting("programme", pm.failures)
+    aggregations: _Collecting[Aggregation] = _Collecting("aggregation", pm.failures)
+    crosswalks: _Collecting[Crosswalk] = _Collecting("crosswalk", pm.failures)
     versions: dict[tuple[str, str], Framework] = {}
 
     def add_framework(obj: object, info: PluginInfo) -> None:
         assert isinstance(obj, Framework)
-        owner = frameworks.providers.get(obj.id)
-        if owner is not None and owner.name != info.name:
-            frameworks.add(obj.id, obj, info)  # raises, naming both plugins
+        if frameworks.clashes(obj.id, info):
+            return  # every version of the id stays with the plugin that registered it first
         if obj.key in versions:
             raise PluginError(f"plugin {info} registers framework {obj.id!r} version {obj.version!r} twice")
         versions[obj.key] = obj

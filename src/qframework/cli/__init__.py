@@ -26,7 +26,15 @@ from .frameworks import cmd_frameworks, cmd_plugins, cmd_show, cmd_validate
 __all__ = ["FEATURE_MODULES", "build_parser", "main"]
 
 #: The domain modules that register sub-commands, document kinds and demo steps on import.
-FEATURE_MODULES: tuple[str, ...] = ("assessment", "assignment", "crosswalk", "programme", "schema", "report")
+FEATURE_MODULES: tuple[str, ...] = (
+    "assessment",
+    "assignment",
+    "crosswalk",
+    "programme",
+    "schema",
+    "report",
+    "plugin_kit",
+)
 
 # Commands that need none of the feature modules: they start without importing them.
 _CORE_COMMANDS = frozenset({"plugins", "frameworks", "show"})
@@ -132,6 +140,11 @@ def build_parser(*, features: bool = True) -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--kind", default=None, help=_("the kind of document, if it cannot be told from the content"))
     p.add_argument("--quiet", "-q", action="store_true", help=_("print nothing for valid files"))
+    p.add_argument(
+        "--against-installed",
+        action="store_true",
+        help=_("also fail when an installed plugin already registers the document's id"),
+    )
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("demo", help=_("load every plugin, validate the shipped data and show what qframework does"))

@@ -76,6 +76,29 @@ def _framework_cls() -> type[Any]:
 DOCUMENT_KINDS.register("framework", lambda data: "dimensions" in data, _framework_cls)
 
 
+#: Document kinds whose id is global among installed plugins, and the registry collection of each.
+_REGISTERED_KINDS = {"framework": "frameworks", "programme": "programmes", "crosswalk": "crosswalks"}
+
+
+def _check_against_installed(obj: Any, kind: str, file: str) -> None:
+    """``validate --against-installed``: is the document's id already taken by an installed plugin?
+
+    An author runs this before installing a new plugin: installed, the clash would leave one of
+    the two plugins without its object (see ``docs/plugins.md``).
+    """
+    collection = _REGISTERED_KINDS.get(kind)
+    if collection is None:
+        return
+    registered = getattr(_registry(), collection)
+    if obj.id not in registered:
+        return
+    info = registered.providers[obj.id]
+    message = _("{kind} id {id} is already registered by the installed plugin {plugin}; choose another id").format(
+        kind=kind, id=repr(obj.id), plugin=str(info)
+    )
+    raise ValidationError([_problem("id", message)], file)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from ..io import format_for, parse, structure
     from ..report.text import format_valid
@@ -111,7 +134,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 )
             label = candidates[0]
             cls_factory = DOCUMENT_KINDS[label][1]
-            structure(data, cls_factory(), file=name)
+            try:
+                obj = structure(data, cls_factory(), file=name)
+            except ValidationError as exc:
+                if fmt != "toml":
+                    raise
+                from .._paths import annotate
+
+                text = raw.decode("utf-8")
+                raise ValidationError(annotate(exc.problems, data, text), exc.file) from None
+            if args.against_installed:
+                _check_against_installed(obj, label, name)
             if not args.quiet:
                 print(format_valid(name, label))
         except ValidationError as exc:

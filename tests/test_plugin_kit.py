@@ -1,0 +1,362 @@
+"""The plugin kit: ``qframework new-plugin``, ``qframework.testing``, problem paths, id clashes.
+
+tests/test_packaging.py runs the whole tutorial (scaffold → wheel → fresh venv → list → tests);
+these tests check each piece in-process.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import textwrap
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from test_io import VALID
+from test_plugins import install_fake_distribution
+
+from qframework import Assessment, Framework, hookimpl, load_framework, loads_framework, score
+from qframework.assessment.fit import check_assessment
+from qframework.cli import main
+from qframework.errors import ValidationError
+from qframework.plugins import load_registry, make_plugin_manager
+from qframework.testing import CleanRegistry, assert_plugin_loads, assert_round_trips, assessments
+
+pytest_plugins = ["pytester"]
+
+MUSTER = load_framework(
+    Path(__file__).parent.parent / "docs/examples/plugin/src/qframework_my_framework/data/my-framework.toml"
+)
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A folder on the import path where fake distributions are 'installed'."""
+    root = tmp_path / "site"
+    root.mkdir()
+    monkeypatch.syspath_prepend(str(root))
+    monkeypatch.delenv("QFRAMEWORK_PLUGINS", raising=False)
+    yield root
+    load_registry(refresh=True)
+
+
+def scaffold(tmp_path: Path, *args: str) -> Path:
+    target = tmp_path / "out"
+    assert main(["new-plugin", *args, "--directory", str(target), "--no-input"]) == 0
+    return target
+
+
+# -- new-plugin ----------------------------------------------------------------------------------
+
+
+def test_new_plugin_writes_a_complete_distribution_whose_framework_validates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = scaffold(
+        tmp_path, "muster-land", "--title", 'Standards "Muster"', "--publisher", "LKS Muster", "--dimensions", "4"
+    )
+    files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+    assert files == [
+        "README.md",
+        "pyproject.toml",
+        "src/qframework_muster_land/__init__.py",
+        "src/qframework_muster_land/data/muster-land.toml",
+        "src/qframework_muster_land/py.typed",
+        "tests/test_muster_land.py",
+    ]
+    project = tomllib.loads((target / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["build-system"]["build-backend"] == "hatchling.build"
+    assert project["project"]["name"] == "qframework-muster-land"
+    assert project["project"]["entry-points"]["qframework"] == {"muster_land": "qframework_muster_land"}
+    assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == ["src/qframework_muster_land"]
+
+    framework = load_framework(target / "src/qframework_muster_land/data/muster-land.toml")
+    assert framework.id == "muster-land" and framework.title == 'Standards "Muster"'
+    assert [d.number for d in framework.dimensions] == [1, 2, 3, 4]
+    assert all(len(d.indicators) == 2 for d in framework.dimensions)
+    assert framework.provenance is not None and framework.provenance.kind == "authored"
+    assert "LKS Muster" in framework.provenance.note
+    assert all(i.provenance is not None and i.provenance.kind == "authored" for i in framework.indicators())
+    text = (target / "src/qframework_muster_land/data/muster-land.toml").read_text(encoding="utf-8")
+    assert text.count("\n# ") > 20  # every field explained
+    assert (
+        main(["validate", "--against-installed", str(target / "src/qframework_muster_land/data/muster-land.toml")]) == 0
+    )
+
+
+def test_the_scaffolded_module_registers_its_framework(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = scaffold(tmp_path, "nordland")
+    monkeypatch.syspath_prepend(str(target / "src"))
+    module = importlib.import_module("qframework_nordland")
+    try:
+        registry = CleanRegistry().add(module, "nordland", "0.1.0").load()
+    finally:
+        sys.modules.pop("qframework_nordland", None)
+    assert registry.failures == ()
+    assert registry.frameworks.providers["nordland"].name == "nordland"
+    assert len(registry.frameworks["nordland"].dimensions) == 3  # the default
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["Muster Land"], "plugin name 'Muster Land' is not a slug"),
+        (["muster", "--framework-id", "Muster_1.0"], "framework id 'Muster_1.0' is not a slug"),
+        (["kqs"], "a plugin named 'kqs' is already installed"),
+        (["muster", "--framework-id", "kqs"], "framework id 'kqs' is already registered by the installed plugin kqs"),
+    ],
+)
+def test_new_plugin_refuses_bad_or_taken_names(
+    args: list[str], expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["new-plugin", *args, "--directory", str(tmp_path / "out"), "--no-input"]) == 1
+    assert expected in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_new_plugin_does_not_write_into_a_folder_that_is_not_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "mine.txt").write_text("keep", encoding="utf-8")
+    assert main(["new-plugin", "muster", "--directory", str(tmp_path / "out"), "--no-input"]) == 1
+    assert "not empty" in capsys.readouterr().err
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["mine.txt"]
+
+
+def test_new_plugin_asks_for_what_no_flag_gave_in_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = iter(["suedland-2025", "Qualitätsrahmen Südland", "Landesjugendamt Südland", "2"])
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    assert main(["new-plugin", "suedland", "--directory", str(tmp_path / "out")]) == 0
+    framework = load_framework(tmp_path / "out/src/qframework_suedland/data/suedland-2025.toml")
+    assert (framework.id, framework.title, framework.publisher) == (
+        "suedland-2025",
+        "Qualitätsrahmen Südland",
+        "Landesjugendamt Südland",
+    )
+    assert len(framework.dimensions) == 2
+
+
+# -- problem paths ---------------------------------------------------------------------------------
+
+BROKEN = """\
+id = "muster"
+version = "1.0"
+title = "Muster"
+scale = "drei"
+provenance = { kind = "authored", note = "n" }
+
+[[scales]]
+id = "drei"
+title = "Drei"
+provenance = { kind = "authored", note = "n" }
+levels = [{ value = 1, label = "a" }, { value = 2, label = "b" }, { value = 3, label = "c" }]
+
+[[dimensions]]
+id = "netzwerk"
+number = 1
+title = "Netzwerk"
+provenance = { kind = "authored", note = "n" }
+
+[[dimensions.indicators]]
+id = "netzwerk-1"
+title = "Eins"
+provenance = { kind = "authored", note = "n" }
+
+[[dimensions]]
+id = "zugang-familien"
+number = "drei"
+title = "Zugang"
+provenance = { kind = "authored", note = "n" }
+
+[[dimensions.indicators]]
+id = "zugang-1"
+title = "Eins"
+provenance = { kind = "authored", note = "n" }
+
+[[dimensions.indicators]]
+id = "zugang-2"
+title = "Zwei"
+weight = "schwer"
+provenance = { kind = "authored", note = "n" }
+"""
+
+
+def test_problems_name_the_element_id_and_the_toml_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "muster.toml"
+    path.write_text(BROKEN, encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{path}:26: dimensions[1] (zugang-familien).number: expected a whole number, got 'drei' (text)",
+        f"{path}:38: dimensions[1] (zugang-familien).indicators[1] (zugang-2).weight: "
+        "expected a number, got 'schwer' (text)",
+    ]
+
+
+def test_problem_paths_stay_plain_for_programs_and_annotated_for_people() -> None:
+    with pytest.raises(ValidationError) as info:
+        loads_framework(BROKEN, file="muster.toml")
+    (first, second) = info.value.problems
+    assert (first.path, first.shown_path, first.line) == (
+        "dimensions[1].number",
+        "dimensions[1] (zugang-familien).number",
+        26,
+    )
+    assert second.path == "dimensions[1].indicators[1].weight"
+    assert "line 38: dimensions[1] (zugang-familien).indicators[1] (zugang-2).weight" in str(info.value)
+
+
+def test_json_problems_name_ids_but_no_line() -> None:
+    import json
+
+    from qframework.io import loads
+
+    data = tomllib.loads(BROKEN)
+    with pytest.raises(ValidationError) as info:
+        loads(Framework, json.dumps(data), format="json", file="muster.json")
+    assert (
+        "muster.json: dimensions[1] (zugang-familien).number: expected a whole number, got 'drei' (text)"
+        in info.value.lines()
+    )
+
+
+# -- id clashes between installed plugins ---------------------------------------------------------
+
+CLASHING = """
+    from qframework import hookimpl, loads_framework
+    from test_io import VALID
+
+    @hookimpl
+    def qframework_frameworks(register):
+        register(loads_framework(VALID.replace('id = "mini"', 'id = "{fid}"')))
+        register(loads_framework(VALID.replace('id = "mini"', 'id = "{own}"')))
+"""
+
+
+def test_an_id_clash_is_listed_by_plugins_which_exits_1_and_everything_else_loads(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    install_fake_distribution(
+        site,
+        "qf-clash",
+        {
+            "clashone": CLASHING.format(fid="geteilt", own="eins"),
+            "clashtwo": CLASHING.format(fid="geteilt", own="zwei"),
+        },
+    )
+    assert main(["plugins"]) == 1
+    out = capsys.readouterr().out
+    assert "frameworks: eins 1.0, geteilt 1.0" in out  # the first in registration order keeps the id
+    assert "frameworks: zwei 1.0" in out  # the second plugin's other framework still loads
+    assert "kqs" in out  # and so do the other plugins
+    assert (
+        "framework 'geteilt' is registered by two plugins: clashone 1.2.3 and clashtwo 1.2.3; clashone keeps it" in out
+    )
+    assert main(["frameworks"]) == 0
+    assert "warning: plugin clashtwo: framework 'geteilt'" in capsys.readouterr().err
+
+
+def test_validate_against_installed_names_the_plugin_that_has_the_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    taken, free = tmp_path / "taken.toml", tmp_path / "free.toml"
+    taken.write_text(VALID.replace('id = "mini"', 'id = "kqs"'), encoding="utf-8")
+    free.write_text(VALID.replace('id = "mini"', 'id = "noch-frei"'), encoding="utf-8")
+    assert main(["validate", str(taken)]) == 0  # valid as a file
+    capsys.readouterr()
+    assert main(["validate", "--against-installed", str(taken), str(free)]) == 1
+    out = capsys.readouterr().out
+    assert f"{taken}: id: framework id 'kqs' is already registered by the installed plugin kqs" in out
+    assert f"{free}: valid framework" in out
+
+
+# -- qframework.testing ---------------------------------------------------------------------------
+
+
+def test_assert_plugin_loads_passes_for_an_installed_plugin_and_returns_its_registry() -> None:
+    registry = assert_plugin_loads("kqs")
+    assert "kqs" in registry.frameworks
+    assert {info.name for info in registry.plugins.values() if not info.builtin} == {"kqs"}
+
+
+def test_assert_plugin_loads_lists_every_problem(site: Path) -> None:
+    install_fake_distribution(
+        site,
+        "qf-clash",
+        {
+            "clashthree": CLASHING.format(fid="geteilt", own="drei"),
+            "clashfour": CLASHING.format(fid="geteilt", own="kqs"),
+        },
+    )
+    with pytest.raises(AssertionError) as info:
+        assert_plugin_loads("clashfour")  # after clashthree and before kqs in registration order
+    message = str(info.value)
+    assert "with every installed plugin: framework 'geteilt' is registered by two plugins" in message
+    assert "with every installed plugin: framework 'kqs' is registered by two plugins" in message
+    with pytest.raises(AssertionError, match=r"plugin 'nichtda' is not installed \(installed plugins: .*kqs"):
+        assert_plugin_loads("nichtda")
+
+
+def test_assert_plugin_loads_names_a_plugin_that_registers_nothing(site: Path) -> None:
+    install_fake_distribution(site, "qf-empty", {"leer": "x = 1\n"})
+    with pytest.raises(AssertionError, match="registers nothing"):
+        assert_plugin_loads("leer")
+
+
+def test_assert_round_trips_accepts_a_framework() -> None:
+    assert_round_trips(MUSTER)
+
+
+@settings(max_examples=30, deadline=None)
+@given(assessments(MUSTER))
+def test_generated_assessments_fit_their_framework_and_score_in_0_to_1(assessment: Assessment) -> None:
+    """Every assessment the strategy generates fits the framework, round-trips, and every score lies in 0..1."""
+    assert check_assessment(assessment, MUSTER) == []
+    assert_round_trips(assessment)
+    card = score(assessment, MUSTER)
+    assert card.overall is None or 0.0 <= card.overall <= 1.0
+
+
+def test_clean_registry_holds_only_builtins_and_what_the_test_adds() -> None:
+    class Plugin:
+        @hookimpl
+        def qframework_frameworks(self, register: object) -> None:
+            register(MUSTER)  # type: ignore[operator]
+
+    clean = CleanRegistry()
+    assert list(clean.load().frameworks) == []
+    assert list(clean.add(Plugin(), "muster").load().frameworks) == ["my-framework"]
+
+
+def test_the_testing_module_offers_a_pytest_fixture(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest("from qframework.testing import clean_registry\n")
+    pytester.makepyfile(
+        textwrap.dedent(
+            """
+            def test_it(clean_registry):
+                assert "mean" in clean_registry.load().aggregations
+            """
+        )
+    )
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_make_plugin_manager_is_untouched_by_the_kit() -> None:
+    assert load_registry(make_plugin_manager(entry_points=False)).failures == ()
+
+
+def test_a_wrong_answer_in_the_terminal_is_an_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = iter(["suedland", "Titel", "Herausgeber", "drei"])
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    assert main(["new-plugin", "suedland", "--directory", str(tmp_path / "out")]) == 1
+    assert "expected a whole number, got 'drei'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
