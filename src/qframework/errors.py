@@ -17,6 +17,8 @@ __all__ = [
     "Problem",
     "QFrameworkError",
     "ValidationError",
+    "printable",
+    "sort_problems",
 ]
 
 
@@ -36,7 +38,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+        # Paths hold keys from the file: a right-to-left override or a NUL is shown escaped.
+        return printable(f"{self.path}: {self.message}" if self.path else self.message)
 
 
 class ValidationError(QFrameworkError, ValueError):
@@ -48,7 +51,7 @@ class ValidationError(QFrameworkError, ValueError):
         super().__init__(self._render())
 
     def _render(self) -> str:
-        head = f"{self.file}: " if self.file else ""
+        head = f"{printable(self.file)}: " if self.file else ""
         count = len(self.problems)
         lines = [f"{head}{count} problem{'s' if count != 1 else ''}:"]
         lines += [f"  {p}" for p in self.problems]
@@ -56,7 +59,7 @@ class ValidationError(QFrameworkError, ValueError):
 
     def lines(self) -> list[str]:
         """One ``file: path: message`` line per problem, as the CLI prints them."""
-        prefix = f"{self.file}: " if self.file else ""
+        prefix = f"{printable(self.file)}: " if self.file else ""
         return [f"{prefix}{p}" for p in self.problems]
 
     def with_file(self, file: str) -> ValidationError:
@@ -138,3 +141,31 @@ def join_path(prefix: str, path: str) -> str:
     if path.startswith("["):
         return prefix + path
     return f"{prefix}.{path}"
+
+
+def _path_key(problem: Problem) -> list[tuple[int, int | str]]:
+    import re
+
+    parts = re.split(r"[.\[\]]+", problem.path)
+    # ASCII digits only: "²".isdigit() is true but int("²") fails.
+    return [(0, int(p)) if p.isascii() and p.isdigit() else (1, p) for p in parts if p]
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in document order: ``dimensions[2]`` before ``dimensions[10]``, whatever the keys are."""
+    return sorted(problems, key=_path_key)
+
+
+def printable(text: str) -> str:
+    """``text`` with control, format (bidirectional overrides, zero-width) and separator characters
+    escaped as ``\\u202e``: what an error message or a report shows of text it did not write itself."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable():
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)

@@ -29,7 +29,7 @@ import attrs
 import pluggy
 
 from . import hookspecs
-from .errors import NotFound, PluginError, Problem, ValidationError
+from .errors import NotFound, PluginError, ValidationError
 from .frozen import FrozenMap
 from .hookspecs import PROJECT_NAME
 from .model import Framework
@@ -343,18 +343,11 @@ def _lazy_file(kind: str) -> Callable[[DataPath], object]:
 
     def read(path: DataPath) -> object:
         from . import _cache
-        from .io import format_for
+        from .io import format_for, read_file
 
         file = str(path)
         fmt = format_for(file)
-        try:
-            if isinstance(path, (str, os.PathLike)):
-                with open(path, "rb") as handle:
-                    raw = handle.read()
-            else:
-                raw = path.read_bytes()
-        except OSError as exc:
-            raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], file) from None
+        raw = read_file(path)
         known = _cache.lookup(_id_parts(kind, raw, fmt))
         if isinstance(known, str):
             return _Deferred(kind, known, raw, fmt, file)

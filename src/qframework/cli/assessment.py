@@ -41,6 +41,8 @@ def _load_assessment_files(
 
 
 def _is_bulk(name: str) -> bool:
+    if not Path(name).is_file():  # a pipe or device is refused by the loader, never opened here
+        return False
     try:
         with Path(name).open("rb") as handle:
             head = handle.read(65536)
