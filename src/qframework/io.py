@@ -398,6 +398,17 @@ class _Lenient:
                 self.fail(path, f"expected {_type_word(tp)}: {exc}")
         return None
 
+    def personal(self, data: Any, tp: Any, path: str) -> Any:
+        """A field holding personal data (``metadata={"personal": True}``, e.g. a delegate's name):
+        its problems name the type found, never the value."""
+        from .errors import describe_type
+
+        found: list[Problem] = []
+        built = _Lenient(found).value(data, tp, path)
+        if found:
+            self.fail(path, f"expected {_type_word(tp)}, got {describe_type(data)} (not shown: personal data)")
+        return built
+
     def attrs_class(self, data: Any, cls: type[Any], path: str) -> Any:
         if not isinstance(data, dict):
             self.fail(path, f"expected a table, got {_describe(data)}")
@@ -412,7 +423,9 @@ class _Lenient:
             arg = field.alias or field.name
             known.add(key)
             fpath = join_path(path, key)
-            if key in data:
+            if key in data and field.metadata.get("personal"):
+                kwargs[arg] = self.personal(data[key], hints[field.name], fpath)
+            elif key in data:
                 kwargs[arg] = self.value(data[key], hints[field.name], fpath)
             elif field.default is attrs.NOTHING:
                 self.fail(fpath, "missing required key")

@@ -339,7 +339,7 @@ class Delegate(Checked):
 
     id: str
     role: str
-    name: str = attrs.field(default="", repr=False)
+    name: str = attrs.field(default="", repr=False, metadata={"personal": True})
 
     def _problems(self) -> Iterator[Problem]:
         yield from _nonempty("id", self.id)
@@ -435,8 +435,14 @@ def loads_programme(
 
 
 @attrs.frozen
-class _ParticipantList:
+class _ParticipantList(Checked):
+    """A participants file: at least one participant (an empty file would plan nobody and succeed)."""
+
     participants: tuple[Participant, ...] = ()
+
+    def _problems(self) -> Iterator[Problem]:
+        if not self.participants:
+            yield Problem("participants", "the file lists no participants ([[participants]] tables)")
 
 
 def load_participants(

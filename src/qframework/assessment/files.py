@@ -141,6 +141,8 @@ def load_assessment(
     blank entries are *not yet rated* (:attr:`Assessment.unrated`); with ``complete=True`` each
     blank is a problem (``ratings[i].value: not yet rated: …``).
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
     name = str(path)
     if name.lower().endswith(".xlsx"):  # a filled-in workbook from ``qframework template ID --format xlsx``
         from ..excel import load_assessment_xlsx
