@@ -162,6 +162,29 @@ def _is_frozen_map(tp: Any) -> bool:
     return tp is FrozenMap or get_origin(tp) is FrozenMap
 
 
+_PLAIN = (str, int, float, bool)
+
+
+def _is_plain_union(tp: Any) -> bool:
+    if get_origin(tp) not in (Union, types.UnionType):
+        return False
+    rest = [a for a in get_args(tp) if a is not type(None)]
+    return any(a in _PLAIN for a in rest) and all(a in _PLAIN or (isinstance(a, type) and attrs.has(a)) for a in rest)
+
+
+def _fits(value: Any, tp: Any) -> bool:
+    """Whether a union member ``tp`` is the one meant for ``value`` (its hook then checks the rest)."""
+    if isinstance(tp, type) and attrs.has(tp):
+        return isinstance(value, dict)
+    if tp is bool:
+        return isinstance(value, bool)
+    if tp is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if tp is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, tp)
+
+
 def _is_sequence(tp: Any) -> bool:
     return get_origin(tp) in (tuple, list, Sequence_abc)
 
@@ -244,6 +267,26 @@ def _make_converter() -> cattrs.Converter:
         return structure_seq
 
     conv.register_structure_hook_factory(_is_sequence, structure_seq_factory)
+
+    # Unions of plain values and tables (``int | Bounds``, ``float | None``): cattrs would pass a
+    # plain value through unchecked; here each goes through its type's hook (and number policy).
+    def structure_union_factory(tp: Any) -> Callable[[Any, Any], Any]:
+        args = get_args(tp)
+        optional = type(None) in args
+        hooks = [(a, conv.get_structure_hook(a)) for a in args if a is not type(None)]
+        expected = " or ".join(_type_word(a) if not attrs.has(a) else "a table" for a, _ in hooks)
+
+        def structure_union(value: Any, _: Any) -> Any:
+            if value is None and optional:
+                return None
+            for arg, hook in hooks:
+                if _fits(value, arg):
+                    return hook(value, arg)
+            raise _WrongType(f"expected {expected}, got {_describe(value)}")
+
+        return structure_union
+
+    conv.register_structure_hook_factory(_is_plain_union, structure_union_factory)
     conv.register_unstructure_hook_factory(_is_frozen_map, unstructure_map_factory)
 
     # Fields whose file key differs from their Python name (metadata "key").

@@ -23,6 +23,7 @@ from typing import Literal
 import attrs
 
 from ..errors import NotFound, Problem, type_problem
+from ..model import id_problems
 from ..validation import Checked
 from .result import Assignment, text_problems
 
@@ -79,7 +80,7 @@ class Participant(Checked):
             return None
 
     def _problems(self) -> Iterator[Problem]:
-        yield from text_problems("id", self.id)
+        yield from id_problems("id", self.id)
         yield from text_problems("name", self.name, required=False)
         yield from text_problems("region", self.region, required=False)
         for topic in _duplicates(self.preferences):
@@ -150,7 +151,7 @@ class Topic(Checked):
         return self.title or self.id
 
     def _problems(self) -> Iterator[Problem]:
-        yield from text_problems("id", self.id)
+        yield from id_problems("id", self.id)
         yield from text_problems("title", self.title, required=False)
         if len(self.any_of) == 1:
             yield Problem("any_of", f"an alternative needs at least 2 topics, got only {self.any_of[0]!r}")
