@@ -238,7 +238,7 @@ def test_every_command_refuses_every_hostile_file_cleanly(tmp_path: Path, kind: 
 
 def _special_files(tmp_path: Path) -> dict[str, Path]:
     out: dict[str, Path] = {}
-    if os.path.exists("/dev/zero"):
+    if Path("/dev/zero").exists():
         (tmp_path / "zero.toml").symlink_to("/dev/zero")
         out["device-dev-zero"] = tmp_path / "zero.toml"
     if hasattr(os, "mkfifo"):

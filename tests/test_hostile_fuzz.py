@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
-from test_hostile import BASES, PERSON, _copy, run_cli
+from test_hostile import BASES, _copy, run_cli
 
 CASES = int(os.environ.get("QFRAMEWORK_FUZZ_CASES", "2000"))
 SEED = int(os.environ.get("QFRAMEWORK_FUZZ_SEED", "15"))
