@@ -51,6 +51,8 @@ HOSTILE_VALUES: list[Any] = [
 
 def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     out = [prefix]
+    if len(prefix) > 40:  # inside a deep nest made by an earlier mutation: nothing new to find
+        return out
     if isinstance(data, dict):
         for k, v in data.items():
             out += _paths(v, (*prefix, k))
