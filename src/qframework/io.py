@@ -392,6 +392,9 @@ class _Lenient:
             tables = [a for a in rest if isinstance(a, type) and attrs.has(a)]
             if len(tables) == 1 and len(rest) == 2:
                 other = next(a for a in rest if a is not tables[0])
+                if isinstance(data, bool) and other is not bool:
+                    self.fail(path, f"expected {_type_word(other)} or a table, got {_describe(data)}")
+                    return None
                 return self.value(data, tables[0] if isinstance(data, dict) else other, path)
             return self.leaf(data, tp, path)
         if isinstance(tp, type) and attrs.has(tp):
