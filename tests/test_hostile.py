@@ -315,3 +315,66 @@ def test_a_sample_as_subprocesses_ends_in_bounded_time_and_memory(tmp_path: Path
             preexec_fn=_limit_memory,
         )
         _assert_refused(proc.returncode, proc.stdout + proc.stderr, what)
+
+
+# -- hostile plugins ---------------------------------------------------------------------------------
+
+
+class _Odd(BaseException):
+    """A BaseException subclass that is neither Exception nor KeyboardInterrupt."""
+
+
+def _raiser(exc: BaseException) -> object:
+    from qframework import hookimpl
+
+    class Hostile:
+        @hookimpl
+        def qframework_frameworks(self, register: Callable[[Any], None]) -> None:
+            raise exc
+
+    return Hostile()
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [SystemExit(3), _Odd("odd"), RuntimeError("boom"), RecursionError(), MemoryError(), GeneratorExit()],
+    ids=lambda e: type(e).__name__,
+)
+def test_a_plugin_hook_raising_anything_but_keyboard_interrupt_is_recorded(exc: BaseException) -> None:
+    """Rule: whatever a hook raises (short of KeyboardInterrupt) is a recorded failure; the others load."""
+    from qframework.aggregation import MEAN
+    from qframework.plugins import PluginInfo, load_registry, make_plugin_manager
+
+    pm = make_plugin_manager(entry_points=False)
+    pm.add_plugin(_raiser(exc), PluginInfo("hostile", "0.1", "tests.hostile"))
+    registry = load_registry(pm)
+    assert [f.plugin for f in registry.failures] == ["hostile"]
+    assert type(exc).__name__ in registry.failures[0].message
+    assert registry.aggregations["mean"] == MEAN  # the built-in plugin still loaded
+
+
+def test_a_keyboard_interrupt_in_a_hook_still_stops() -> None:
+    from qframework.plugins import PluginInfo, load_registry, make_plugin_manager
+
+    pm = make_plugin_manager(entry_points=False)
+    pm.add_plugin(_raiser(KeyboardInterrupt()), PluginInfo("hostile", "0.1", "tests.hostile"))
+    with pytest.raises(KeyboardInterrupt):
+        load_registry(pm)
+
+
+@pytest.mark.parametrize(
+    "function",
+    [lambda v: 1 / 0, lambda v: sys.exit(2), lambda v: float("nan"), lambda v: "0.5", lambda v: 2.0],
+    ids=["raises", "exits", "nan", "text", "out-of-range"],
+)
+def test_an_aggregation_that_misbehaves_is_a_plugin_error_naming_it(function: Callable[[Any], Any]) -> None:
+    """Rule: an aggregation that raises (even SystemExit) or returns no number in 0..1 is a PluginError."""
+    from qframework import Aggregation, load_assessment, load_registry, score
+    from qframework.errors import PluginError
+
+    registry = load_registry()
+    card_input = load_assessment(EXAMPLES / "landkreis-beispiel-2024.toml", registry=registry)
+    framework = registry.framework(card_input.framework_id, card_input.framework_version)
+    broken = Aggregation("broken", "Broken", function)
+    with pytest.raises(PluginError, match="'broken'"):
+        score(card_input, framework, aggregation=broken)
