@@ -378,3 +378,56 @@ def test_an_aggregation_that_misbehaves_is_a_plugin_error_naming_it(function: Ca
     broken = Aggregation("broken", "Broken", function)
     with pytest.raises(PluginError, match="'broken'"):
         score(card_input, framework, aggregation=broken)
+
+
+def test_a_description_with_crlf_survives_a_toml_save_and_load(tmp_path: Path) -> None:
+    """Rule: TOML saving is lossless even for text with carriage returns (a TOML reader folds
+    "\\r\\n" inside multi-line strings to "\\n")."""
+    import attrs
+
+    from qframework.io import load_framework, save
+
+    framework = load_framework(EXAMPLES / "mein-rahmen.toml")
+    changed = attrs.evolve(framework, description="line one\r\nline two\rend")
+    save(changed, tmp_path / "crlf.toml")
+    assert load_framework(tmp_path / "crlf.toml").description == "line one\r\nline two\rend"
+
+
+def test_a_failing_folder_fsync_after_the_rename_does_not_fail_the_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rule: once the new file is in place, a folder that refuses fsync is no error of the save."""
+    from qframework.io import atomic_write
+
+    real_fsync = os.fsync
+    calls: list[int] = []
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) > 1:  # the first is the file itself; the second the folder
+            raise PermissionError(13, "Permission denied")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    atomic_write(tmp_path / "out.txt", "new")
+    assert (tmp_path / "out.txt").read_text() == "new"
+    assert len(calls) == 2
+
+
+def test_save_assessments_refuses_a_toml_name(tmp_path: Path) -> None:
+    """Rule: the bulk format is JSON; a .toml name is refused instead of holding JSON."""
+    from qframework import load_assessment, save_assessments
+    from qframework.errors import ValidationError
+
+    one = load_assessment(EXAMPLES / "landkreis-beispiel-2024.toml")
+    with pytest.raises(ValidationError, match=r"\.json"):
+        save_assessments([one], tmp_path / "x.toml")
+    assert not (tmp_path / "x.toml").exists()
+
+
+def test_a_json_object_with_a_key_twice_is_refused() -> None:
+    from qframework.errors import ValidationError
+    from qframework.io import parse
+
+    with pytest.raises(ValidationError, match="'id' twice"):
+        parse('{"id": "a", "id": "b"}', format="json")
