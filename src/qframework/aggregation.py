@@ -33,7 +33,22 @@ class Aggregation:
     description: str = ""
 
     def __call__(self, values: Sequence[float]) -> float:
-        return self.function(values)
+        """The combined value; a function that raises or returns anything but a number in 0..1 is a
+        :class:`~qframework.errors.PluginError` naming the aggregation, never a traceback."""
+        from .errors import PluginError
+
+        try:
+            result = self.function(values)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
+            raise PluginError(f"aggregation {self.id!r} failed: {type(exc).__name__}: {str(exc)[:300]}") from None
+        if isinstance(result, bool) or not isinstance(result, (int, float)) or not 0.0 <= result <= 1.0:
+            shown = repr(result)[:60]
+            raise PluginError(
+                f"aggregation {self.id!r} returned {shown} for values in 0..1; it must return a value in 0..1"
+            )
+        return float(result)
 
 
 def mean(values: Sequence[float]) -> float:

@@ -17,6 +17,8 @@ __all__ = [
     "Problem",
     "QFrameworkError",
     "ValidationError",
+    "printable",
+    "sort_problems",
 ]
 
 
@@ -41,8 +43,9 @@ class Problem:
     shown_path: str = ""
 
     def __str__(self) -> str:
+        # Paths hold keys from the file: a right-to-left override or a NUL is shown escaped.
         path = self.shown_path or self.path
-        return f"{path}: {self.message}" if path else self.message
+        return printable(f"{path}: {self.message}" if path else self.message)
 
 
 class ValidationError(QFrameworkError, ValueError):
@@ -54,7 +57,7 @@ class ValidationError(QFrameworkError, ValueError):
         super().__init__(self._render())
 
     def _render(self) -> str:
-        head = f"{self.file}: " if self.file else ""
+        head = f"{printable(self.file)}: " if self.file else ""
         count = len(self.problems)
         lines = [f"{head}{count} problem{'s' if count != 1 else ''}:"]
         lines += [f"  line {p.line}: {p}" if p.line else f"  {p}" for p in self.problems]
@@ -63,9 +66,10 @@ class ValidationError(QFrameworkError, ValueError):
     def lines(self) -> list[str]:
         """One ``file: path: message`` (``file:41: path: message``) line per problem, as the CLI prints them."""
         out = []
+        file = printable(self.file) if self.file else ""
         for p in self.problems:
-            if self.file:
-                out.append(f"{self.file}:{p.line}: {p}" if p.line else f"{self.file}: {p}")
+            if file:
+                out.append(f"{file}:{p.line}: {p}" if p.line else f"{file}: {p}")
             else:
                 out.append(f"line {p.line}: {p}" if p.line else str(p))
         return out
@@ -160,3 +164,31 @@ def join_path(prefix: str, path: str) -> str:
     if path.startswith("["):
         return prefix + path
     return f"{prefix}.{path}"
+
+
+def _path_key(problem: Problem) -> list[tuple[int, int | str]]:
+    import re
+
+    parts = re.split(r"[.\[\]]+", problem.path)
+    # ASCII digits only: "²".isdigit() is true but int("²") fails.
+    return [(0, int(p)) if p.isascii() and p.isdigit() else (1, p) for p in parts if p]
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in document order: ``dimensions[2]`` before ``dimensions[10]``, whatever the keys are."""
+    return sorted(problems, key=_path_key)
+
+
+def printable(text: str) -> str:
+    """``text`` with control, format (bidirectional overrides, zero-width) and separator characters
+    escaped as ``\\u202e``: what an error message or a report shows of text it did not write itself."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable():
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)

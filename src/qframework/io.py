@@ -12,7 +12,6 @@ including the semantic ones of the parts that could be built. Saving is atomic.
 from __future__ import annotations
 
 import os
-import re
 import types
 import typing
 from collections.abc import Callable, Iterator
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
 
     import cattrs
 
-from .errors import Problem, QFrameworkError, ValidationError, join_path
+from .errors import Problem, QFrameworkError, ValidationError, join_path, sort_problems
 from .frozen import FrozenMap
 from .model import Framework
 from .validation import deferred, problems_of
@@ -49,6 +48,7 @@ __all__ = [
     "loads",
     "loads_framework",
     "parse",
+    "read_file",
     "save",
     "structure",
     "unstructure",
@@ -79,10 +79,24 @@ def _describe(value: object) -> str:
     kind = {str: "text", int: "whole number", float: "number", bool: "boolean", dict: "table", list: "list"}.get(
         type(value), type(value).__name__
     )
-    shown = repr(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**40:
+        return f"a {len(str(abs(value))) if abs(value) < 10**4000 else 'very long'}-digit number ({kind})"
+    shown = _safe_repr(value)
     if len(shown) > 40:
         shown = shown[:37] + "..."
     return f"{shown} ({kind})"
+
+
+def _safe_repr(value: object) -> str:
+    """``repr`` of a value from a file, short, with control and bidirectional characters escaped."""
+    from .errors import printable
+
+    if isinstance(value, (dict, list)) and len(value) > 8:
+        return f"<{type(value).__name__} of {len(value)} items>"
+    try:
+        return printable(repr(value)[:200])
+    except (RecursionError, ValueError):  # pragma: no cover - bounded by the depth limit
+        return f"<{type(value).__name__}>"
 
 
 class _WrongType(TypeError):
@@ -95,16 +109,32 @@ def _strict_str(value: Any, _: Any) -> str:
     return value
 
 
+#: The number policy every file goes through (docs/file-formats.md, "Limits"): whole numbers within
+#: ±MAX_WHOLE (the largest a JSON reader in any language keeps exactly), numbers finite and within
+#: ±MAX_NUMBER. Domain classes narrow these further (a capacity, a rank), never widen them.
+MAX_WHOLE = 2**53 - 1
+MAX_NUMBER = 1e15
+
+
 def _strict_int(value: Any, _: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _WrongType(f"expected a whole number, got {_describe(value)}")
+    if not -MAX_WHOLE <= value <= MAX_WHOLE:
+        raise _WrongType(f"whole number out of range: must lie within ±{MAX_WHOLE:_}".replace("_", ","))
     return value
 
 
 def _strict_float(value: Any, _: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _WrongType(f"expected a number, got {_describe(value)}")
-    return float(value)
+    if isinstance(value, int) and not -MAX_WHOLE <= value <= MAX_WHOLE:
+        raise _WrongType(f"number out of range: must lie within ±{MAX_NUMBER:g}")
+    number = float(value)
+    if number != number or number in (float("inf"), float("-inf")):
+        raise _WrongType(f"expected a finite number, got {_describe(value)}")
+    if not -MAX_NUMBER <= number <= MAX_NUMBER:
+        raise _WrongType(f"number out of range: must lie within ±{MAX_NUMBER:g}")
+    return number
 
 
 def _strict_bool(value: Any, _: Any) -> bool:
@@ -130,6 +160,33 @@ def _strict_date(value: Any, _: Any) -> date:
 
 def _is_frozen_map(tp: Any) -> bool:
     return tp is FrozenMap or get_origin(tp) is FrozenMap
+
+
+_PLAIN = (str, int, float, bool)
+
+
+def _is_plain_union(tp: Any) -> bool:
+    if get_origin(tp) not in (Union, types.UnionType):
+        return False
+    rest = [a for a in get_args(tp) if a is not type(None)]
+    return any(a in _PLAIN for a in rest) and all(a in _PLAIN or (isinstance(a, type) and attrs.has(a)) for a in rest)
+
+
+def _fits(value: Any, tp: Any) -> bool:
+    """Whether a union member ``tp`` is the one meant for ``value`` (its hook then checks the rest)."""
+    if isinstance(tp, type) and attrs.has(tp):
+        return isinstance(value, dict)
+    if tp is bool:
+        return isinstance(value, bool)
+    if tp is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if tp is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, tp)
+
+
+def _is_sequence(tp: Any) -> bool:
+    return get_origin(tp) in (tuple, list, Sequence_abc)
 
 
 def _map_args(tp: Any) -> tuple[Any, Any]:
@@ -181,6 +238,55 @@ def _make_converter() -> cattrs.Converter:
         return lambda value: inner(dict(value))
 
     conv.register_structure_hook_factory(_is_frozen_map, structure_map_factory)
+
+    # A list in a file is a list: cattrs would read the text "cab" as ("c", "a", "b").
+    def structure_seq_factory(tp: Any) -> Callable[[Any, Any], Any]:
+        origin = get_origin(tp)
+        args = get_args(tp)
+        if origin is tuple and args and not (len(args) == 2 and args[1] is Ellipsis):
+            hooks = [(conv.get_structure_hook(a), a) for a in args]
+
+            def structure_fixed(value: Any, _: Any) -> tuple[Any, ...]:
+                if not isinstance(value, (list, tuple)):
+                    raise _WrongType(f"expected a list, got {_describe(value)}")
+                if len(value) != len(hooks):
+                    raise _WrongType(f"expected a list of {len(hooks)} values, got {len(value)}")
+                return tuple(h(v, a) for (h, a), v in zip(hooks, value, strict=True))
+
+            return structure_fixed
+        item_tp = args[0] if args else Any
+        item = conv.get_structure_hook(item_tp)
+        as_list = origin is list
+
+        def structure_seq(value: Any, _: Any) -> Any:
+            if not isinstance(value, (list, tuple)):
+                raise _WrongType(f"expected a list, got {_describe(value)}")
+            items = [item(v, item_tp) for v in value]
+            return items if as_list else tuple(items)
+
+        return structure_seq
+
+    conv.register_structure_hook_factory(_is_sequence, structure_seq_factory)
+
+    # Unions of plain values and tables (``int | Bounds``, ``float | None``): cattrs would pass a
+    # plain value through unchecked; here each goes through its type's hook (and number policy).
+    def structure_union_factory(tp: Any) -> Callable[[Any, Any], Any]:
+        args = get_args(tp)
+        optional = type(None) in args
+        hooks = [(a, conv.get_structure_hook(a)) for a in args if a is not type(None)]
+        expected = " or ".join(_type_word(a) if not attrs.has(a) else "a table" for a, _ in hooks)
+
+        def structure_union(value: Any, _: Any) -> Any:
+            if value is None and optional:
+                return None
+            for arg, hook in hooks:
+                if _fits(value, arg):
+                    return hook(value, arg)
+            raise _WrongType(f"expected {expected}, got {_describe(value)}")
+
+        return structure_union
+
+    conv.register_structure_hook_factory(_is_plain_union, structure_union_factory)
     conv.register_unstructure_hook_factory(_is_frozen_map, unstructure_map_factory)
 
     # Fields whose file key differs from their Python name (metadata "key").
@@ -250,10 +356,10 @@ def structure(data: Any, cls: type[T], *, file: str | None = None) -> T:
             problems.extend(p for p in problems_of(built) if not _under_any(p.path, broken))
         if not problems:  # pragma: no cover - the fast path failed in a way we cannot describe
             raise
-        raise ValidationError(_annotate(sorted(problems, key=_path_key), data), file) from None
+        raise ValidationError(_annotate(sort_problems(problems), data), file) from None
     found = problems_of(obj)
     if found:
-        raise ValidationError(_annotate(sorted(found, key=_path_key), data), file)
+        raise ValidationError(_annotate(sort_problems(found), data), file)
     return obj
 
 
@@ -262,12 +368,6 @@ def _annotate(problems: list[Problem], data: Any) -> list[Problem]:
     from ._paths import annotate
 
     return annotate(problems, data)
-
-
-def _path_key(problem: Problem) -> list[tuple[int, int | str]]:
-    """Sort problems in document order: ``dimensions[2]`` before ``dimensions[10]``."""
-    parts = re.split(r"[.\[\]]+", problem.path)
-    return [(0, int(p)) if p.isdigit() else (1, p) for p in parts if p]
 
 
 def _under_any(path: str, prefixes: list[str]) -> bool:
@@ -299,6 +399,9 @@ class _Lenient:
             tables = [a for a in rest if isinstance(a, type) and attrs.has(a)]
             if len(tables) == 1 and len(rest) == 2:
                 other = next(a for a in rest if a is not tables[0])
+                if isinstance(data, bool) and other is not bool:
+                    self.fail(path, f"expected {_type_word(other)} or a table, got {_describe(data)}")
+                    return None
                 return self.value(data, tables[0] if isinstance(data, dict) else other, path)
             return self.leaf(data, tp, path)
         if isinstance(tp, type) and attrs.has(tp):
@@ -348,6 +451,17 @@ class _Lenient:
                 self.fail(path, f"expected {_type_word(tp)}: {exc}")
         return None
 
+    def personal(self, data: Any, tp: Any, path: str) -> Any:
+        """A field holding personal data (``metadata={"personal": True}``, e.g. a delegate's name):
+        its problems name the type found, never the value."""
+        from .errors import describe_type
+
+        found: list[Problem] = []
+        built = _Lenient(found).value(data, tp, path)
+        if found:
+            self.fail(path, f"expected {_type_word(tp)}, got {describe_type(data)} (not shown: personal data)")
+        return built
+
     def attrs_class(self, data: Any, cls: type[Any], path: str) -> Any:
         if not isinstance(data, dict):
             self.fail(path, f"expected a table, got {_describe(data)}")
@@ -362,7 +476,9 @@ class _Lenient:
             arg = field.alias or field.name
             known.add(key)
             fpath = join_path(path, key)
-            if key in data:
+            if key in data and field.metadata.get("personal"):
+                kwargs[arg] = self.personal(data[key], hints[field.name], fpath)
+            elif key in data:
                 kwargs[arg] = self.value(data[key], hints[field.name], fpath)
             elif field.default is attrs.NOTHING:
                 self.fail(fpath, "missing required key")
@@ -406,30 +522,183 @@ def format_for(path: str | os.PathLike[str]) -> Format:
     )
 
 
+#: The deepest nesting of lists and tables a file may have (the deepest shipped document needs 8).
+MAX_DEPTH = 32
+#: The largest file qframework reads, in bytes, unless ``QFRAMEWORK_MAX_FILE_BYTES`` says otherwise.
+DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def max_file_bytes() -> int:
+    """The file size limit: ``QFRAMEWORK_MAX_FILE_BYTES`` (a whole number of bytes) or 64 MiB."""
+    raw = os.environ.get("QFRAMEWORK_MAX_FILE_BYTES", "").strip()
+    if raw.isascii() and raw.isdigit() and len(raw) < 19:
+        return int(raw)
+    return DEFAULT_MAX_FILE_BYTES
+
+
+def read_file(path: str | os.PathLike[str] | Traversable) -> bytes:
+    """A file's bytes: the one function through which qframework reads every file.
+
+    Only a regular file is read (a device, pipe, socket or folder is refused rather than read
+    forever), and only up to :func:`max_file_bytes`. Every refusal is a :class:`ValidationError`
+    naming the file; an :class:`OSError` is kept as its cause.
+    """
+    name = str(path)
+    limit = max_file_bytes()
+    too_big = f"file is larger than {limit:,} bytes, the limit (set QFRAMEWORK_MAX_FILE_BYTES to change it)"
+    if not isinstance(path, (str, os.PathLike)):  # a Traversable inside a plugin's package
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], name) from exc
+        if len(raw) > limit:
+            raise ValidationError([Problem("", too_big)], name)
+        return raw
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)  # non-blocking: opening a FIFO without a writer must not hang
+    except OSError as exc:
+        raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], name) from exc
+    except (ValueError, TypeError) as exc:  # a NUL in the name
+        raise ValidationError([Problem("", f"cannot read file: {exc}")], name) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ValidationError([Problem("", "cannot read file: it is a folder")], name)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValidationError(
+                [
+                    Problem(
+                        "",
+                        "cannot read file: not a regular file (a device, pipe or socket); only regular files are read",
+                    )
+                ],
+                name,
+            )
+        if info.st_size > limit:
+            raise ValidationError([Problem("", too_big)], name)
+        chunks = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # the file grew while being read
+                raise ValidationError([Problem("", too_big)], name)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], name) from exc
+    finally:
+        os.close(fd)
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    """Whether lists and tables nest deeper than ``limit`` (iteratively: no recursion to exhaust)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth >= limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    table = dict(pairs)
+    if len(table) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return table
+
+
+class _NotANumber(Exception):
+    def __init__(self, word: str) -> None:
+        self.word = word
+
+
+def _refuse_constant(word: str) -> Any:
+    raise _NotANumber(word)
+
+
 def parse(text: str | bytes, *, format: Format = "toml", file: str | None = None) -> Any:
-    """Parse TOML or JSON text into plain data; syntax errors become a ValidationError with line and column."""
+    """Parse TOML or JSON text into plain data; syntax errors become a ValidationError with line and column.
+
+    The limits of docs/file-formats.md hold here: nesting deeper than :data:`MAX_DEPTH`, a JSON
+    object with a key twice, ``NaN``/``Infinity`` in JSON and numbers too long to convert are
+    refused with a problem, never an exception of the parser.
+    """
+    if not isinstance(text, (str, bytes)):
+        raise TypeError(f"text must be str or bytes, got {type(text).__name__}")
+    _check_format(format)
+
+    def refuse(message: str) -> ValidationError:
+        return ValidationError([Problem("", message)], file)
+
+    if len(text) > max_file_bytes():
+        raise refuse(
+            f"text is longer than {max_file_bytes():,} bytes, the limit (set QFRAMEWORK_MAX_FILE_BYTES to change it)"
+        )
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ValidationError([Problem("", f"not UTF-8 text (byte {exc.start})")], file) from None
-    if format == "toml":
-        import tomllib
+            raise refuse(f"not UTF-8 text (byte {exc.start})") from None
+    too_deep = f"nested more than {MAX_DEPTH} lists or tables deep, the limit"
+    try:
+        if format == "toml":
+            import tomllib
 
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ValidationError([Problem("", f"TOML syntax error: {exc}")], file) from None
-    if format == "json":
-        import json
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise refuse(f"TOML syntax error: {exc}") from None
+        else:
+            import json
 
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValidationError(
-                [Problem("", f"JSON syntax error: {exc.msg} (at line {exc.lineno}, column {exc.colno})")], file
-            ) from None
-    raise ValueError(f"format must be 'toml' or 'json', got {format!r}")
+            try:
+                data = json.loads(text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
+            except json.JSONDecodeError as exc:
+                raise refuse(f"JSON syntax error: {exc.msg} (at line {exc.lineno}, column {exc.colno})") from None
+            except _DuplicateKey as exc:
+                raise refuse(f"JSON object has the key {exc.key!r} twice (a key may appear once)") from None
+            except _NotANumber as exc:
+                raise refuse(f"{exc.word} is not a number qframework reads (numbers must be finite)") from None
+    except RecursionError:
+        raise refuse(too_deep) from None
+    except ValidationError:
+        raise
+    except ValueError as exc:  # an integer of thousands of digits (int max_str_digits)
+        if "digits" in str(exc):
+            raise refuse("a number has too many digits (numbers must lie within the documented ranges)") from None
+        raise refuse(f"cannot parse: {exc}") from None
+    except MemoryError:  # pragma: no cover - bounded by the size limit
+        raise refuse("too large to parse") from None
+    if _depth_exceeds(data, MAX_DEPTH):
+        raise refuse(too_deep)
+    return data
+
+
+def _check_format(format: object) -> None:
+    if format not in ("toml", "json"):
+        raise ValidationError([Problem("", f"format must be 'toml' or 'json', got {_safe_repr(format)}")])
 
 
 def loads(cls: type[T], text: str | bytes, *, format: Format = "toml", file: str | None = None) -> T:
@@ -457,17 +726,12 @@ def load(cls: type[T], path: str | os.PathLike[str] | Traversable, *, format: Fo
     :func:`caching_loads`), a file whose content was validated before comes from the
     validated-data cache (see :mod:`qframework._cache`).
     """
+    if not isinstance(path, (str, os.PathLike)) and not callable(getattr(path, "read_bytes", None)):
+        raise TypeError(f"path must be a str, os.PathLike or Traversable, got {type(path).__name__}")
     name = str(path)
     fmt = format or format_for(name)
-    try:
-        if isinstance(path, (str, os.PathLike)):
-            with open(path, "rb") as handle:
-                raw = handle.read()
-        else:
-            raw = path.read_bytes()
-    except OSError as exc:
-        # ``from exc`` keeps the OSError as the cause: a plugin failure says "cannot read data file".
-        raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], name) from exc
+    # ``read_file`` keeps an OSError as the cause: a plugin failure says "cannot read data file".
+    raw = read_file(path)
     if not _CACHING.get():
         return loads(cls, raw, format=fmt, file=name)
     from . import _cache
@@ -511,6 +775,7 @@ def _json_default(value: Any) -> Any:
 
 def dumps(obj: Any, *, format: Format = "toml") -> str:
     """Serialise a qframework object as TOML or JSON text (lossless: ``loads(dumps(x)) == x``)."""
+    _check_format(format)
     data = unstructure(obj)
     if format == "toml":
         import tomli_w
@@ -522,12 +787,30 @@ def dumps(obj: Any, *, format: Format = "toml") -> str:
         missing = _none_path(data, "")
         if missing is not None:
             raise QFrameworkError(f"TOML has no empty value, but {missing or 'the value'} is None; use JSON")
-        return tomli_w.dumps(data, multiline_strings=True)
-    if format == "json":
-        import json
+        # A TOML reader turns "\r\n" inside a multi-line string into "\n": text holding a carriage
+        # return is written as escaped one-line strings, so that it comes back as it was.
+        return tomli_w.dumps(data, multiline_strings=not _has_carriage_return(data))
+    import json
 
-        return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
-    raise ValueError(f"format must be 'toml' or 'json', got {format!r}")
+    try:
+        return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default, allow_nan=False) + "\n"
+    except ValueError:
+        raise QFrameworkError("cannot write NaN or infinity as JSON (a value is not a finite number)") from None
+
+
+def _has_carriage_return(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\r" in value:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend(value)
+    return False
 
 
 def _none_path(data: Any, path: str) -> str | None:
@@ -586,9 +869,16 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str | Callable[[], 
         Path(tmp).unlink(missing_ok=True)
         raise
     if hasattr(os, "O_DIRECTORY"):
-        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        # Make the rename durable. The new file is in place already: a folder that refuses to be
+        # opened or fsync'ed (some file systems, some permissions) is not an error of the save.
+        try:
+            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return
         try:
             os.fsync(dir_fd)
+        except OSError:
+            pass
         finally:
             os.close(dir_fd)
 
@@ -601,6 +891,8 @@ def _umask() -> int:
 
 def save(obj: Any, path: str | os.PathLike[str], *, format: Format | None = None) -> None:
     """Write ``obj`` to ``path`` atomically; the format follows the suffix unless given."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
     fmt = format or format_for(path)
     atomic_write(path, lambda: dumps(obj, format=fmt))
 

@@ -39,6 +39,7 @@ __all__ = [
     "Source",
     "Text",
     "Tier",
+    "id_problems",
     "is_slug",
     "slug_problems",
 ]
@@ -51,7 +52,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 
 def is_slug(value: object) -> bool:
     """True for ids such as ``nzfh-qualitaetsrahmen``, ``d3`` or ``3.1`` (lower case, ASCII)."""
-    return isinstance(value, str) and bool(_SLUG.match(value))
+    return isinstance(value, str) and bool(_SLUG.fullmatch(value))  # fullmatch: "$" would allow "d3\n"
 
 
 def slug_problems(path: str, value: object, what: str = "") -> Iterator[Problem]:
@@ -62,6 +63,25 @@ def slug_problems(path: str, value: object, what: str = "") -> Iterator[Problem]
             f"{what + ' ' if what else ''}must be a lower-case ASCII id such as 'netzwerk' or 'd3' "
             f"(letters, digits, '-', '_', '.'), got {value!r}",
         )
+
+
+#: The longest free-form id (a participant, topic or delegate id) the loader accepts.
+MAX_ID_LENGTH = 200
+
+
+def id_problems(path: str, value: object) -> Iterator[Problem]:
+    """The one policy for free-form ids (participants, topics, delegates), which need not be slugs:
+    text, not blank, at most :data:`MAX_ID_LENGTH` characters, and nothing invisible or
+    control-like (NUL, a right-to-left override, a zero-width space, a line break), so that an id
+    prints as what it is."""
+    if not isinstance(value, str):
+        yield type_problem(path, value, "text")
+    elif not value.strip():
+        yield Problem(path, "must not be empty")
+    elif len(value) > MAX_ID_LENGTH:
+        yield Problem(path, f"must be at most {MAX_ID_LENGTH} characters, got {len(value)}")
+    elif not value.isprintable():
+        yield Problem(path, f"must not contain control or invisible characters, got {value!r}")
 
 
 def _text_problem(path: str, value: object) -> Iterator[Problem]:

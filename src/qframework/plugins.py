@@ -29,7 +29,7 @@ import attrs
 import pluggy
 
 from . import hookspecs
-from .errors import NotFound, PluginError, Problem, ValidationError
+from .errors import NotFound, PluginError, ValidationError
 from .frozen import FrozenMap
 from .hookspecs import PROJECT_NAME
 from .model import Framework
@@ -181,7 +181,9 @@ def _load_entry_points(pm: PluginManager) -> None:
             continue
         try:
             plugin = _load_entry_point(value)
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # SystemExit too: a plugin's import never ends the program
             pm.failures.append(PluginFailure(name, f"cannot be imported: {type(exc).__name__}: {exc}"))
             continue
         pm.add_plugin(plugin, PluginInfo(name, version, value))
@@ -362,18 +364,11 @@ def _lazy_file(kind: str) -> Callable[[DataPath], object]:
 
     def read(path: DataPath) -> object:
         from . import _cache
-        from .io import format_for
+        from .io import format_for, read_file
 
         file = str(path)
         fmt = format_for(file)
-        try:
-            if isinstance(path, (str, os.PathLike)):
-                with open(path, "rb") as handle:
-                    raw = handle.read()
-            else:
-                raw = path.read_bytes()
-        except OSError as exc:
-            raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], file) from None
+        raw = read_file(path)
         known = _cache.lookup(_id_parts(kind, raw, fmt))
         if isinstance(known, str):
             return _Deferred(kind, known, raw, fmt, file)
@@ -536,8 +531,19 @@ def _call_each(pm: PluginManager, hook_name: str, handle: Callable[[Any, PluginI
             # A file missing from the package (left out of the wheel) is not invalid data.
             what = "cannot read data file" if isinstance(exc.__cause__, OSError) else "shipped invalid data"
             pm.failures.append(PluginFailure(name, f"{hook_name} {what}:\n" + "\n".join(exc.lines())))
-        except Exception as exc:
-            pm.failures.append(PluginFailure(name, f"{hook_name} failed: {type(exc).__name__}: {exc}"))
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # SystemExit and BaseException subclasses too: recorded, the rest load
+            pm.failures.append(PluginFailure(name, f"{hook_name} failed: {_exception_text(exc)}"))
+
+
+def _exception_text(exc: BaseException) -> str:
+    """``TypeError: message`` for a plugin's exception, even one whose ``str()`` itself raises."""
+    try:
+        message = str(exc)
+    except Exception:
+        message = "(an exception whose message cannot be shown)"
+    return f"{type(exc).__name__}: {message[:500]}"
 
 
 def _id(obj: Any) -> str:

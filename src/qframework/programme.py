@@ -27,7 +27,7 @@ import attrs
 from .assignment import Assignment, AssignmentRules, Participant, Violation, assign, check_assignment
 from .errors import NotFound, Problem, ValidationError, type_problem
 from .io import Format, load, loads
-from .model import Provenance, Source, slug_problems
+from .model import Provenance, Source, id_problems, slug_problems
 from .validation import Checked, repeats
 
 if TYPE_CHECKING:
@@ -339,10 +339,10 @@ class Delegate(Checked):
 
     id: str
     role: str
-    name: str = attrs.field(default="", repr=False)
+    name: str = attrs.field(default="", repr=False, metadata={"personal": True})
 
     def _problems(self) -> Iterator[Problem]:
-        yield from _nonempty("id", self.id)
+        yield from id_problems("id", self.id)
         yield from _slug("role", self.role)
 
     def label(self, show_names: bool = False) -> str:
@@ -359,7 +359,7 @@ class Roster(Checked):
 
     def _problems(self) -> Iterator[Problem]:
         yield from _slug("programme", self.programme)
-        yield from _nonempty("participant", self.participant)
+        yield from id_problems("participant", self.participant)
         for i, did in repeats([d.id for d in self.delegates]):
             yield Problem(f"delegates[{i}].id", f"duplicate delegate id {did!r}")
 
@@ -435,8 +435,14 @@ def loads_programme(
 
 
 @attrs.frozen
-class _ParticipantList:
+class _ParticipantList(Checked):
+    """A participants file: at least one participant (an empty file would plan nobody and succeed)."""
+
     participants: tuple[Participant, ...] = ()
+
+    def _problems(self) -> Iterator[Problem]:
+        if not self.participants:
+            yield Problem("participants", "the file lists no participants ([[participants]] tables)")
 
 
 def load_participants(

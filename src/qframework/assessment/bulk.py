@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -377,6 +378,8 @@ def load_assessments(
 
     ``null`` values are entries not yet rated; ``complete=True`` refuses each one.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
     return loads_assessments(read_bytes(path), registry=registry, file=str(path), check=check, complete=complete)
 
 
@@ -429,5 +432,15 @@ def dumps_assessments(assessments: Sequence[Assessment], *, indent: int | None =
 def save_assessments(
     assessments: Sequence[Assessment], path: str | os.PathLike[str], *, indent: int | None = None
 ) -> None:
-    """Write a bulk JSON file atomically (through :func:`qframework.io.atomic_write`)."""
+    """Write a bulk JSON file atomically (through :func:`qframework.io.atomic_write`).
+
+    The bulk format is JSON only: a path ending in anything but ``.json`` is refused rather than
+    filled with JSON under another name.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+    if Path(path).suffix.lower() != ".json":
+        raise ValidationError(
+            [Problem("", "bulk assessments are written as JSON: give the file the suffix .json")], str(path)
+        )
     atomic_write(path, lambda: dumps_assessments(assessments, indent=indent))

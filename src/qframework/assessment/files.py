@@ -9,16 +9,14 @@ not yet rated load (a template is filled in over weeks); with ``complete=True`` 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..errors import Problem, ValidationError, join_path
-from ..io import Format, _Lenient, format_for, parse, structure
+from ..errors import Problem, ValidationError, join_path, sort_problems
+from ..io import Format, _Lenient, format_for, parse, read_file, structure
 from ..validation import deferred
 from .fit import check_assessment
 from .model import Assessment, unrated_problems
@@ -143,6 +141,8 @@ def load_assessment(
     blank entries are *not yet rated* (:attr:`Assessment.unrated`); with ``complete=True`` each
     blank is a problem (``ratings[i].value: not yet rated: …``).
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
     name = str(path)
     if name.lower().endswith(".xlsx"):  # a filled-in workbook from ``qframework template ID --format xlsx``
         from ..excel import load_assessment_xlsx
@@ -153,19 +153,12 @@ def load_assessment(
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """A file's bytes; an unreadable file is a :class:`ValidationError` naming it (as in :mod:`qframework.io`)."""
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], str(path)) from None
+    """A file's bytes through :func:`qframework.io.read_file` (regular files only, size-limited)."""
+    return read_file(path)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
-    def key(p: Problem) -> list[tuple[int, int | str]]:
-        parts = re.split(r"[.\[\]]+", p.path)
-        return [(0, int(x)) if x.isdigit() else (1, x) for x in parts if x]
-
-    return sorted(problems, key=key)
+    return sort_problems(problems)
 
 
 _VALIDATION_REGISTRY: list[Registry] = []

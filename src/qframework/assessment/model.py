@@ -47,7 +47,7 @@ class Rater(Checked):
 
     id: str
     role: str = ""
-    name: str = ""
+    name: str = attrs.field(default="", repr=False, metadata={"personal": True})  # personal data: never echoed
 
     def _problems(self) -> Iterator[Problem]:
         yield from _id_problems("id", self.id)

@@ -236,7 +236,7 @@ def _indicator_score(
 ) -> IndicatorScore:
     """Score one indicator from its sorted applicable values (see the module notes for the rules)."""
     normal = list(map(levels.__getitem__, values))
-    s = agg.function(normal)
+    s = agg(normal)  # a raising aggregation is a PluginError naming it
     if isinstance(s, bool) or not isinstance(s, (int, float)) or not 0.0 <= s <= 1.0:
         raise PluginError(f"aggregation {agg.id!r} returned {s!r} for values in 0..1; it must return a value in 0..1")
     return IndicatorScore(

@@ -27,8 +27,45 @@ from .rules import AssignmentRules, Bounds, Participant
 if TYPE_CHECKING:
     import numpy as np
 
-# Above this many participant × bundle columns the grouped model is refused (it would not finish).
+# Above this many participant × bundle (or participant × topic) columns the model is refused (it
+# would not finish); above MAX_BUNDLES topic sets per group they are not even enumerated. Both are
+# counted before anything is built (docs/file-formats.md, "Limits").
 MAX_COLUMNS = 3_000_000
+MAX_BUNDLES = 200_000
+
+
+def bundle_count(rules: AssignmentRules) -> int:
+    """How many topic sets :func:`topic_bundles` would enumerate at most, counted without enumerating."""
+    import math
+
+    mandatory = len(set(rules.mandatory_topics) & set(rules.topic_ids))
+    free = len(set(rules.topic_ids)) - mandatory
+    total = 0
+    for k in range(rules.fewest_topics, min(rules.most_topics, len(rules.topic_ids)) + 1):
+        r = rules.required_for(k) if rules.distinct_required else k
+        chosen = r - mandatory
+        if chosen < 0 or chosen > free or k < r:
+            continue
+        total += math.comb(free, chosen) * math.comb(free - chosen, k - r)
+    return total
+
+
+def check_size(people: Sequence[Participant], rules: AssignmentRules) -> None:
+    """Refuse an instance too large to solve exactly, before any of it is built."""
+    n = max(len(people), 1)
+    if rules.groups is not None:
+        count = bundle_count(rules)
+        if count > MAX_BUNDLES or count * n > MAX_COLUMNS:
+            raise QFrameworkError(
+                f"{count:,} possible topic combinations per group × {len(people):,} participants "
+                f"is too large to solve exactly (limits: {MAX_BUNDLES:,} combinations, {MAX_COLUMNS:,} in all); "
+                "reduce topics_per_participant or the number of topics"
+            )
+    elif len(rules.topic_ids) * n > MAX_COLUMNS:
+        raise QFrameworkError(
+            f"{len(rules.topic_ids):,} topics × {len(people):,} participants is too large to solve exactly "
+            f"(limit: {MAX_COLUMNS:,})"
+        )
 
 
 @attrs.frozen
@@ -64,11 +101,17 @@ def topic_bundles(rules: AssignmentRules) -> list[tuple[tuple[str, ...], tuple[s
     program (it is decided afterwards by the members' ranks), so each topic set appears once, all
     required; with it, every split is a bundle of its own.
     """
+    count = bundle_count(rules)
+    if count > MAX_BUNDLES:
+        raise QFrameworkError(
+            f"{count:,} possible topic combinations per group is too large to solve exactly "
+            f"(limit: {MAX_BUNDLES:,}); reduce topics_per_participant or the number of topics"
+        )
     topics = sorted(rules.topic_ids)
     mandatory = tuple(sorted(set(rules.mandatory_topics)))
     free = [t for t in topics if t not in mandatory]
     out = []
-    for k in range(rules.fewest_topics, rules.most_topics + 1):
+    for k in range(rules.fewest_topics, min(rules.most_topics, len(topics)) + 1):
         r = rules.required_for(k) if rules.distinct_required else k
         for chosen_req in itertools.combinations(free, r - len(mandatory)):
             rest = [t for t in free if t not in chosen_req]
@@ -99,6 +142,7 @@ def columns(people: Sequence[Participant], rules: AssignmentRules) -> list[Colum
     cols: list[Column] = []
     topics = sorted(rules.topic_ids)
     mandatory = set(rules.mandatory_topics)
+    check_size(people, rules)
     if rules.groups is not None:
         bundles = topic_bundles(rules)
         if len(bundles) * len(people) > MAX_COLUMNS:

@@ -23,6 +23,7 @@ from typing import Literal
 import attrs
 
 from ..errors import NotFound, Problem, type_problem
+from ..model import id_problems
 from ..validation import Checked
 from .result import Assignment, text_problems
 
@@ -35,6 +36,16 @@ __all__ = [
     "Participant",
     "Topic",
 ]
+
+
+#: The largest count, capacity, rank or cost the rules accept (docs/file-formats.md, "Limits"):
+#: far beyond any programme, small enough that costs stay exact in the solver's floating point.
+MAX_COUNT = 1_000_000
+
+
+def _too_large(path: str, value: object) -> Iterator[Problem]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > MAX_COUNT:
+        yield Problem(path, f"must be ≤ {MAX_COUNT:,}, got {value}")
 
 
 def _duplicates(values: tuple[str, ...]) -> list[str]:
@@ -69,7 +80,7 @@ class Participant(Checked):
             return None
 
     def _problems(self) -> Iterator[Problem]:
-        yield from text_problems("id", self.id)
+        yield from id_problems("id", self.id)
         yield from text_problems("name", self.name, required=False)
         yield from text_problems("region", self.region, required=False)
         for topic in _duplicates(self.preferences):
@@ -88,6 +99,7 @@ class Participant(Checked):
                 yield Problem("location", f"longitude must be between -180 and 180, got {lon}")
         if self.wants is not None and self.wants < 1:
             yield Problem("wants", f"must be ≥ 1, got {self.wants}")
+        yield from _too_large("wants", self.wants)
 
 
 @attrs.frozen
@@ -113,6 +125,8 @@ class Bounds(Checked):
             yield Problem("min", f"must be ≥ 0, got {self.min}")
         if self.max is not None and self.max < self.min:
             yield Problem("max", f"must be ≥ min ({self.min}), got {self.max}")
+        yield from _too_large("min", self.min)
+        yield from _too_large("max", self.max)
 
 
 @attrs.frozen
@@ -137,7 +151,7 @@ class Topic(Checked):
         return self.title or self.id
 
     def _problems(self) -> Iterator[Problem]:
-        yield from text_problems("id", self.id)
+        yield from id_problems("id", self.id)
         yield from text_problems("title", self.title, required=False)
         if len(self.any_of) == 1:
             yield Problem("any_of", f"an alternative needs at least 2 topics, got only {self.any_of[0]!r}")
@@ -164,6 +178,7 @@ class GroupRules(Checked):
             yield Problem("size.min", f"a group needs at least 1 member, got {self.size.min}")
         if not (math.isfinite(self.regional_weight) and self.regional_weight >= 0):
             yield Problem("regional_weight", f"must be a number ≥ 0, got {self.regional_weight}")
+        yield from _too_large("regional_weight", self.regional_weight)
 
 
 @attrs.frozen
@@ -210,6 +225,8 @@ class Objective(Checked):
             yield Problem("missing_cost", f"must be ≥ 0, got {self.missing_cost}")
         if self.unassigned_cost is not None and self.unassigned_cost < 0:
             yield Problem("unassigned_cost", f"must be ≥ 0, got {self.unassigned_cost}")
+        for name in ("unranked_rank", "missing_cost", "unassigned_cost"):
+            yield from _too_large(name, getattr(self, name))
 
 
 @attrs.frozen

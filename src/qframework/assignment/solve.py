@@ -33,7 +33,7 @@ from typing import Any
 from .diagnose import diagnose, precheck
 from .grouping import form_groups
 from .highs import require_solver
-from .program import Column, solve_topics, split_roles, topic_cost
+from .program import Column, check_size, solve_topics, split_roles, topic_cost
 from .reasons import reasons_for, reasons_unassigned
 from .result import Assignment, Group, Placement
 from .rules import AssignmentProblem, AssignmentRules, Participant
@@ -57,8 +57,17 @@ def assign(participants: Iterable[Participant], rules: AssignmentRules) -> Assig
     Raises :class:`~qframework.errors.InfeasibleAssignment` naming the rule that cannot be met, and
     :class:`~qframework.errors.ValidationError` if participants refer to unknown topics or repeat ids.
     """
-    people = tuple(sorted(participants, key=lambda p: p.id))
+    if not isinstance(rules, AssignmentRules):
+        raise TypeError(f"rules must be AssignmentRules, got {type(rules).__name__}")
+    if isinstance(participants, (str, bytes)) or not isinstance(participants, Iterable):
+        raise TypeError(f"participants must be an iterable of Participant, got {type(participants).__name__}")
+    given = tuple(participants)
+    for person in given:
+        if not isinstance(person, Participant):
+            raise TypeError(f"participants must be Participant values, got {type(person).__name__}")
+    people = tuple(sorted(given, key=lambda p: p.id))
     AssignmentProblem(rules=rules, participants=people)  # validates cross references
+    check_size(people, rules)  # counted before anything is enumerated
     require_solver()
     precheck(people, rules)
     solution = solve_topics(people, rules)

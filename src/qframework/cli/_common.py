@@ -44,6 +44,17 @@ def _count(value: str) -> int:
     return number
 
 
+def _spread(value: str) -> float:
+    """An argparse type: a spread between 0 and 1 (``nan`` and ``inf`` would silently match nothing)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("expected a number, got {value}").format(value=repr(value))) from None
+    if not 0.0 <= number <= 1.0:  # also false for nan
+        raise argparse.ArgumentTypeError(_("must be a number from 0 to 1, got {value}").format(value=repr(value)))
+    return number
+
+
 def _problem(path: str, message: str) -> Any:
     from ..errors import Problem
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import QFrameworkError, ValidationError
 from ..i18n import gettext_ as _
-from ._common import COMMAND_GROUPS, DEMO_STEPS, DOCUMENT_KINDS, Handler, _count, _registry, _warn_failures
+from ._common import COMMAND_GROUPS, DEMO_STEPS, DOCUMENT_KINDS, Handler, _count, _registry, _spread, _warn_failures
 from .frameworks import _load_framework_arg
 
 
@@ -41,6 +41,8 @@ def _load_assessment_files(
 
 
 def _is_bulk(name: str) -> bool:
+    if not Path(name).is_file():  # a pipe or device is refused by the loader, never opened here
+        return False
     try:
         with Path(name).open("rb") as handle:
             head = handle.read(65536)
@@ -202,7 +204,7 @@ def _add_assessment_commands(sub: Any) -> None:
         "files", nargs="+", metavar="FILE", help=_("assessment files (.toml, .json, .xlsx) or bulk JSON files")
     )
     p.add_argument("--aggregation", default="mean", help=_("how raters combine per indicator (mean, median, plugins)"))
-    p.add_argument("--threshold", type=float, default=0.4, help=_("spread from which raters disagree (default 0.4)"))
+    p.add_argument("--threshold", type=_spread, default=0.4, help=_("spread from which raters disagree (default 0.4)"))
     p.add_argument("--priorities", type=_count, default=3, metavar="N", help=_("how many weakest dimensions to list"))
     p.add_argument("--full", action="store_true", help=_("a full scorecard for every assessment of a bulk file"))
     p.add_argument("--complete", action="store_true", help=_("refuse entries not yet rated (a finished assessment)"))

@@ -100,19 +100,14 @@ def _check_against_installed(obj: Any, kind: str, file: str) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ..io import format_for, parse, structure
+    from ..io import format_for, parse, read_file, structure
     from ..report.text import format_valid
 
     failed = 0
     for name in args.files:
         try:
             fmt = format_for(name)
-            try:
-                with open(name, "rb") as handle:
-                    raw = handle.read()
-            except OSError as exc:
-                reason = _("cannot read file: {reason}").format(reason=exc.strerror or exc)
-                raise ValidationError([_problem("", reason)], name) from None
+            raw = read_file(name)
             data = parse(raw, format=fmt, file=name)
             if not isinstance(data, dict):
                 raise ValidationError([_problem("", _("expected a table at the top level"))], name)

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import QFrameworkError
 from ..i18n import active_language, ngettext
 from ..i18n import gettext_ as _
-from ._common import COMMAND_GROUPS, DEMO_STEPS, _registry, _warn_failures
+from ._common import COMMAND_GROUPS, DEMO_STEPS, _registry, _spread, _warn_failures
 
 KINDS = ("assessment", "progress", "cohort", "assignment", "programme")
 
@@ -162,7 +162,7 @@ def _add_report_commands(sub: Any) -> None:
     p.add_argument("--names", action="store_true", help=_("cohort: name the Kommunen (not shown by default)"))
     p.add_argument("--highlight", default=None, metavar="ID", help=_("cohort: mark this Kommune in the distribution"))
     p.add_argument("--aggregation", default="mean", help=_("how raters combine per indicator (mean, median, plugins)"))
-    p.add_argument("--threshold", type=float, default=0.4, help=_("spread from which raters disagree (default 0.4)"))
+    p.add_argument("--threshold", type=_spread, default=0.4, help=_("spread from which raters disagree (default 0.4)"))
     p.add_argument("--priorities", type=int, default=3, metavar="N", help=_("how many weakest dimensions to list"))
     p.set_defaults(handler=cmd_report)
 
