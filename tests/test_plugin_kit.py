@@ -7,6 +7,7 @@ these tests check each piece in-process.
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 import textwrap
 import tomllib
@@ -260,6 +261,8 @@ def test_an_id_clash_is_listed_by_plugins_which_exits_1_and_everything_else_load
     )
     assert main(["frameworks"]) == 0
     assert "warning: plugin clashtwo: framework 'geteilt'" in capsys.readouterr().err
+    assert main(["plugins", "--json"]) == 1  # machine-readable output fails the same way
+    assert json.loads(capsys.readouterr().out)["failures"][0]["clash_with"] == "clashone"
 
 
 def test_validate_against_installed_names_the_plugin_that_has_the_id(

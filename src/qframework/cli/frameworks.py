@@ -25,9 +25,9 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     report = PluginReport.of(registry)
     if args.json:
         _print_json(report)
-        return 0
-    print(format_plugins(report))
-    return 1 if registry.failures else 0
+    else:
+        print(format_plugins(report))
+    return 1 if registry.failures else 0  # a broken plugin or an id clash is a failure, in JSON too
 
 
 def cmd_frameworks(args: argparse.Namespace) -> int:
