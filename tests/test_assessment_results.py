@@ -300,3 +300,19 @@ def test_save_assessments_indents_on_request(tmp_path: Any) -> None:
     save_assessments([worked()], path, indent=2)
     assert path.read_text().startswith('{\n  "framework_id": "test-rahmen"')
     assert load_assessments(path, registry=REG) == [worked()]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: __import__("qframework").compare(None, None),
+        lambda: __import__("qframework").priorities(None),
+        lambda: __import__("qframework").disagreements("card"),
+        lambda: __import__("qframework").score(None, __import__("qframework").load_registry()),
+    ],
+    ids=["compare", "priorities", "disagreements", "score"],
+)
+def test_wrong_python_types_raise_type_error_naming_the_argument(call: Any) -> None:
+    """The API rule: a wrong Python type is a TypeError that says what was expected, not an AttributeError."""
+    with pytest.raises(TypeError, match=r"must be a (Scorecard|Assessment), got"):
+        call()

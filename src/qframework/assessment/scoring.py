@@ -275,6 +275,7 @@ def score(
     ``registry`` (never in plugins found behind the caller's back). With a registry the scorecard's
     ``changes`` say what changed since the version the assessment names.
     """
+    _expect(assessment, Assessment, "assessment")
     if registry is None and not isinstance(framework, Framework):
         registry = framework
     agg = resolve_aggregation(aggregation, registry)
@@ -433,6 +434,12 @@ def score_all(
         return [score(a, framework, aggregation=agg, registry=registry, complete=complete) for a in assessments]
 
 
+def _expect(value: object, cls: type, name: str) -> None:
+    """A wrong Python type is the caller's bug: ``TypeError`` (data problems are ``QFrameworkError``s)."""
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be a {cls.__name__}, got {type(value).__name__}")
+
+
 def disagreements(scorecard: Scorecard, threshold: float = DEFAULT_DISAGREEMENT) -> tuple[IndicatorScore, ...]:
     """The indicators worth discussing, most contested first.
 
@@ -441,6 +448,7 @@ def disagreements(scorecard: Scorecard, threshold: float = DEFAULT_DISAGREEMENT)
     or when some raters found it not applicable while others rated it. Order: spread descending,
     then framework order.
     """
+    _expect(scorecard, Scorecard, "scorecard")
     flagged = [
         (i, item)
         for i, item in enumerate(scorecard.indicators)
@@ -456,6 +464,7 @@ def priorities(scorecard: Scorecard, n: int = 3) -> tuple[DimensionScore, ...]:
     Dimensions without any rated indicator are left out (nothing is known about them); the result
     is the input to needs-based assignment of topics.
     """
+    _expect(scorecard, Scorecard, "scorecard")
     if n < 0:
         raise ValueError(f"n must be ≥ 0, got {n}")
     scored = [d for d in scorecard.dimensions if d.score is not None]
@@ -476,6 +485,8 @@ def compare(before: Scorecard, after: Scorecard) -> Comparison:
     them has ``None`` on the other side. Order: the dimensions of ``after``, then any that only
     ``before`` has.
     """
+    _expect(before, Scorecard, "before")
+    _expect(after, Scorecard, "after")
     if before.framework_id != after.framework_id:
         raise QFrameworkError(
             f"cannot compare scorecards of different frameworks: {before.framework_id!r} and {after.framework_id!r}"
