@@ -425,6 +425,23 @@ def parse(text: str | bytes, *, format: Format = "toml", file: str | None = None
     raise ValueError(f"format must be 'toml' or 'json', got {format!r}")
 
 
+def parse_json_fast(text: str | bytes, *, file: str | None = None) -> Any:
+    """``parse(text, format="json")``, through orjson when it is installed (the ``fast`` extra).
+
+    For large files (bulk assessments): orjson parses several times faster than the standard
+    library. Whatever orjson refuses (a syntax error, but also what the standard library accepts
+    beyond JSON: NaN, integers wider than 64 bits) goes through :func:`parse`, so the result and
+    every error message are the standard library's.
+    """
+    try:
+        import orjson
+    except ImportError:
+        return parse(text, format="json", file=file)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return parse(text, format="json", file=file)
+
 def loads(cls: type[T], text: str | bytes, *, format: Format = "toml", file: str | None = None) -> T:
     """Parse and validate a document of type ``cls`` from TOML or JSON text."""
     return structure(parse(text, format=format, file=file), cls, file=file)

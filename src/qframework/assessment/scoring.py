@@ -25,6 +25,7 @@ needs the caller's registry.
 from __future__ import annotations
 
 import gc
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -35,7 +36,17 @@ from ..aggregation import BUILTIN_AGGREGATIONS, Aggregation
 from ..errors import NotFound, PluginError, Problem, QFrameworkError, ValidationError
 from ..model import Framework
 from ..validation import problems_of
-from .fit import _KEY, _TIER, VersionChanges, _plan, _resolve_framework, _tiers_fit, check_assessment, framework_changes
+from .fit import (
+    _KEY,
+    _TIER,
+    VersionChanges,
+    _Plan,
+    _plan,
+    _resolve_framework,
+    _tiers_fit,
+    check_assessment,
+    framework_changes,
+)
 from .model import _RATER, DEFAULT_DISAGREEMENT, Assessment, Rating, Subject, unrated_problems
 
 if TYPE_CHECKING:
@@ -256,6 +267,195 @@ def _invalid(assessment: Assessment, framework: Framework | Registry) -> Validat
     return ValidationError(found or [Problem("", "the assessment does not fit the framework")])
 
 
+# -- the fast path: ratings as sorted integer codes ------------------------------------------------
+
+#: A dimension's memoised result: its score, its indicators' scores.
+_DimResult = tuple["DimensionScore", tuple[IndicatorScore, ...]]
+
+
+class _FastPlan:
+    """Scoring by codes, per framework: every rating *object* that fits and names no tier gets an int.
+
+    ``code = position * stride + slot``: slot 0 is not applicable, slot ``k`` the k-th level in
+    ascending order; an entry not yet rated has the position ``plan.blank``. Sorted, an assessment's
+    codes group by indicator (dimension by dimension), not-applicable first and values ascending, so
+    a dimension's result is a function of its slice of the sorted codes and is memoised by it: a bulk
+    file of a few raters on a few levels repeats the same slices over and over. Ratings are immutable
+    and shared by the bulk loader, so they are keyed by ``id``; ``keep`` holds every keyed rating
+    alive, so an id cannot be reused while its entry exists.
+    """
+
+    MAX = 200_000
+
+    def __init__(self, plan: _Plan) -> None:
+        self.plan = plan
+        self.codes: dict[int, int] = {}
+        self.keep: list[Rating] = []
+        levels = [sorted(lv) for lv in plan.levels]
+        self.stride = 1 + max(map(len, levels), default=0)
+        self.value_of = levels  # position -> the levels, ascending (slot k is value_of[pos][k - 1])
+        self.slot_of = [{v: k for k, v in enumerate(lv, start=1)} for lv in levels]
+        self.bounds = [stop * self.stride for _, stop in plan.dim_ranges]  # each dimension's codes end here
+        self._memos: dict[int, tuple[Aggregation, list[dict[tuple[int, ...], _DimResult]]]] = {}
+
+    def learn(self, ratings: Sequence[Rating]) -> list[int] | None:
+        """The codes of ``ratings``, learning new ones; ``None`` if one does not fit or names a tier."""
+        codes = self.codes
+        out: list[int] = []
+        for r in ratings:
+            c = codes.get(id(r))
+            if c is None:
+                if type(r) is not Rating or r.tier is not None:
+                    return None  # tiers are counted per assessment: the general path
+                token = self.plan.token(r)
+                if token is None:
+                    return None
+                pos, value = token
+                c = pos * self.stride + (0 if value is None else self.slot_of[pos][value])
+                if len(self.keep) >= self.MAX:
+                    codes.clear()
+                    self.keep.clear()
+                codes[id(r)] = c
+                self.keep.append(r)
+            out.append(c)
+        return out
+
+    def memos(self, agg: Aggregation) -> list[dict[tuple[int, ...], _DimResult]]:
+        """Per dimension: results by the dimension's sorted codes, for one aggregation."""
+        hit = self._memos.get(id(agg))
+        if hit is None or hit[0] is not agg:
+            hit = self._memos[id(agg)] = (agg, [{} for _ in self.bounds])
+        return hit[1]
+
+    def dimension(self, d: int, codes: tuple[int, ...], agg: Aggregation) -> _DimResult:
+        """One dimension's result from its sorted codes: the rules of :func:`score`, in the same order."""
+        plan = self.plan
+        dim = plan.framework.dimensions[d]
+        start, stop = plan.dim_ranges[d]
+        na_of: dict[int, int] = {}
+        values_of: dict[int, list[int]] = {}
+        stride = self.stride
+        for c in codes:
+            pos, slot = divmod(c, stride)
+            if slot:
+                values_of.setdefault(pos, []).append(self.value_of[pos][slot - 1])
+            else:
+                na_of[pos] = na_of.get(pos, 0) + 1
+        memo = plan.memo(agg)
+        entries = plan.entries
+        inds: list[IndicatorScore] = []
+        w_sum = 0.0
+        ws_sum = 0.0
+        rated = 0
+        d_na = 0
+        spreads: list[float] = []
+        for pos in range(start, stop):
+            na = na_of.get(pos, 0)
+            d_na += na
+            values = values_of.get(pos)
+            if not values:
+                unrated = memo.get((pos, na))
+                if unrated is None:
+                    ind_id, dim_id, weight = entries[pos]
+                    unrated = memo[(pos, na)] = IndicatorScore(ind_id, dim_id, weight, None, (), na)
+                inds.append(unrated)
+                continue
+            key = (pos, na, *values)
+            item = memo.get(key)
+            if item is None:
+                item = memo[key] = _indicator_score(entries[pos], plan.levels[pos], values, na, agg, None)
+            inds.append(item)
+            if item.spread is not None:
+                spreads.append(item.spread)
+            rated += 1
+            w_sum += item.weight
+            ws_sum += item.weight * item.score  # type: ignore[operator]
+        result = DimensionScore(
+            dim.id,
+            dim.number,
+            dim.title,
+            stop - start,
+            rated,
+            d_na,
+            w_sum,
+            ws_sum / w_sum if rated else None,
+            sum(spreads) / len(spreads) if spreads else None,
+        )
+        return result, tuple(inds)
+
+
+_FAST: dict[int, tuple[_Plan, _FastPlan]] = {}
+
+
+def _fast_plan(plan: _Plan) -> _FastPlan:
+    hit = _FAST.get(id(plan))
+    if hit is not None and hit[0] is plan:
+        return hit[1]
+    fast = _FastPlan(plan)
+    if len(_FAST) > 64:
+        _FAST.clear()
+    _FAST[id(plan)] = (plan, fast)
+    return fast
+
+
+def _score_codes(
+    assessment: Assessment,
+    fw: Framework,
+    fast: _FastPlan,
+    codes: list[int],
+    agg: Aggregation,
+    registry: Registry | None,
+) -> Scorecard:
+    """:func:`score` from the assessment's codes (see :class:`_FastPlan`); the same results, memoised."""
+    codes.sort()
+    memos = fast.memos(agg)
+    ind_scores: list[IndicatorScore] = []
+    dim_scores: list[DimensionScore] = []
+    total_w = 0.0
+    total_ws = 0.0
+    rated_all = 0
+    n_na = 0
+    lo = 0
+    for d, bound in enumerate(fast.bounds):
+        hi = bisect_left(codes, bound, lo)
+        key = tuple(codes[lo:hi])
+        memo = memos[d]
+        hit = memo.get(key)
+        if hit is None:
+            if len(memo) >= _FastPlan.MAX:
+                memo.clear()
+            hit = memo[key] = fast.dimension(d, key, agg)
+        dim_score, inds = hit
+        ind_scores += inds
+        dim_scores.append(dim_score)
+        n_na += dim_score.not_applicable
+        if dim_score.score is not None:
+            total_w += dim_score.weight
+            total_ws += dim_score.weight * dim_score.score
+        rated_all += dim_score.rated
+        lo = hi
+    n = len(fast.plan.entries)
+    n_blank = len(codes) - lo  # the codes past the last dimension: entries not yet rated
+    ratings = assessment.ratings
+    given = [r for r in ratings if r.value is not None or r.not_applicable is True] if n_blank else ratings
+    return Scorecard(
+        framework_id=fw.id,
+        framework_version=fw.version,
+        subject=assessment.subject,
+        period=assessment.period,
+        aggregation=agg.id,
+        overall=total_ws / total_w if rated_all else None,
+        coverage=rated_all / n if n else 0.0,
+        not_applicable=n_na,
+        ratings=len(given),
+        raters=_rater_count(given),
+        dimensions=tuple(dim_scores),
+        indicators=tuple(ind_scores),
+        changes=framework_changes(assessment, registry) if registry is not None else None,
+        unrated=n_blank,
+    )
+
+
 def score(
     assessment: Assessment,
     framework: Framework | Registry,
@@ -284,9 +484,17 @@ def score(
     if complete and assessment.unrated:
         raise ValidationError(unrated_problems(assessment))
     plan = _plan(fw)
+    ratings = assessment.ratings
+    fast = _fast_plan(plan)
+    codes: list[int] | None
+    try:  # one dict lookup per rating, at C speed, when every rating object is known to fit
+        codes = list(map(fast.codes.__getitem__, map(id, ratings)))
+    except KeyError:
+        codes = fast.learn(ratings)
+    if codes is not None:
+        return _score_codes(assessment, fw, fast, codes, agg, registry)
     info = plan.info
     n = len(plan.entries)
-    ratings = assessment.ratings
     known_get = plan.known.get
     tokens = list(map(known_get, map(_KEY, ratings)))
     if None in tokens or not _tiers_fit(plan, ratings):
