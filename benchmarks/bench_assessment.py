@@ -162,7 +162,7 @@ def pydantic_peer(fw_data: dict[str, Any]) -> Callable[[bytes], list[float | Non
     try:
         from typing import Literal
 
-        from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, model_validator
+        from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
     except ImportError:
         return None
     norm, weight, dim_of, allow_na = fw_data["norm"], fw_data["weight"], fw_data["dim_of"], fw_data["allow_na"]
@@ -204,7 +204,7 @@ def pydantic_peer(fw_data: dict[str, Any]) -> Callable[[bytes], list[float | Non
     class Entry(Strict):
         subject: SubjectModel
         period: StrictStr
-        raters: list[RaterModel] = []
+        raters: list[RaterModel] = Field(default_factory=list)
         ratings: Columns
         framework_id: StrictStr | None = None
         framework_version: StrictStr | None = None
@@ -298,7 +298,7 @@ def measure(kommunen: int, years: int, repeat: int) -> dict[str, Any]:
 
 
 def scaling(sizes: list[int], repeat: int, years: int = 10) -> list[dict[str, float]]:
-    """qframework and json.loads on growing files (``sizes`` in Kommunen × ``years``): CPU s, ns per rating, peak RSS."""
+    """qframework and json.loads on growing files (``sizes`` Kommunen × ``years``): CPU s, ns/rating, peak RSS."""
     framework = build_framework()
     registry = make_registry(framework)
     rows = []
@@ -325,7 +325,8 @@ def scaling(sizes: list[int], repeat: int, years: int = 10) -> list[dict[str, fl
 
 def print_scaling(rows: list[dict[str, float]]) -> None:
     print(
-        f"  {'ratings':>10} {'qframework CPU s':>17} {'ns/rating':>10} {'growth':>8} {'json.loads s':>13} {'peak RSS':>10}"
+        f"  {'ratings':>10} {'qframework CPU s':>17} {'ns/rating':>10} {'growth':>8} {'json.loads s':>13}"
+        f" {'peak RSS':>10}"
     )
     prev: dict[str, float] | None = None
     for row in rows:
