@@ -404,7 +404,7 @@ def _score_codes(
     fast: _FastPlan,
     codes: list[int],
     agg: Aggregation,
-    registry: Registry | None,
+    changes: VersionChanges | None,
 ) -> Scorecard:
     """:func:`score` from the assessment's codes (see :class:`_FastPlan`); the same results, memoised."""
     codes.sort()
@@ -416,10 +416,9 @@ def _score_codes(
     rated_all = 0
     n_na = 0
     lo = 0
-    for d, bound in enumerate(fast.bounds):
+    for d, bound, memo in zip(range(len(memos)), fast.bounds, memos, strict=True):
         hi = bisect_left(codes, bound, lo)
         key = tuple(codes[lo:hi])
-        memo = memos[d]
         hit = memo.get(key)
         if hit is None:
             if len(memo) >= _FastPlan.MAX:
@@ -451,7 +450,7 @@ def _score_codes(
         raters=_rater_count(given),
         dimensions=tuple(dim_scores),
         indicators=tuple(ind_scores),
-        changes=framework_changes(assessment, registry) if registry is not None else None,
+        changes=changes,
         unrated=n_blank,
     )
 
@@ -492,7 +491,8 @@ def score(
     except KeyError:
         codes = fast.learn(ratings)
     if codes is not None:
-        return _score_codes(assessment, fw, fast, codes, agg, registry)
+        changes = framework_changes(assessment, registry) if registry is not None else None
+        return _score_codes(assessment, fw, fast, codes, agg, changes)
     info = plan.info
     n = len(plan.entries)
     known_get = plan.known.get
@@ -637,8 +637,30 @@ def score_all(
     if registry is None and not isinstance(framework, Framework):
         registry = framework
     agg = resolve_aggregation(aggregation, registry)
+    # Per (framework id, version): the framework, its fast plan and the version changes, found once.
+    found: dict[tuple[str, str], tuple[Framework, _FastPlan, VersionChanges | None]] = {}
+    out: list[Scorecard] = []
     with _gc_paused():
-        return [score(a, framework, aggregation=agg, registry=registry, complete=complete) for a in assessments]
+        for a in assessments:
+            key = (a.framework_id, a.framework_version)
+            hit = found.get(key) if type(a) is Assessment and not complete else None
+            if hit is None and type(a) is Assessment and not complete:
+                fw, _ = _resolve_framework(a, framework)
+                if fw is not None:
+                    changes = framework_changes(a, registry) if registry is not None else None
+                    hit = found[key] = (fw, _fast_plan(_plan(fw)), changes)
+            if hit is not None:
+                fast = hit[1]
+                codes: list[int] | None
+                try:
+                    codes = list(map(fast.codes.__getitem__, map(id, a.ratings)))
+                except KeyError:
+                    codes = fast.learn(a.ratings)
+                if codes is not None:
+                    out.append(_score_codes(a, hit[0], fast, codes, agg, hit[2]))
+                    continue
+            out.append(score(a, framework, aggregation=agg, registry=registry, complete=complete))
+    return out
 
 
 def disagreements(scorecard: Scorecard, threshold: float = DEFAULT_DISAGREEMENT) -> tuple[IndicatorScore, ...]:
