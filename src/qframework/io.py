@@ -442,6 +442,7 @@ def parse_json_fast(text: str | bytes, *, file: str | None = None) -> Any:
     except orjson.JSONDecodeError:
         return parse(text, format="json", file=file)
 
+
 def loads(cls: type[T], text: str | bytes, *, format: Format = "toml", file: str | None = None) -> T:
     """Parse and validate a document of type ``cls`` from TOML or JSON text."""
     return structure(parse(text, format=format, file=file), cls, file=file)

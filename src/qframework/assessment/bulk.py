@@ -194,9 +194,7 @@ class _Layout:
 
     __slots__ = ("fast", "fw_id", "fw_version", "indicators", "rater_col", "raters", "slots", "used")
 
-    def __init__(
-        self, indicators: list[Any], raters: Any, fw_id: Any, fw_version: Any, fast: _FastPlan | None
-    ) -> None:
+    def __init__(self, indicators: list[Any], raters: Any, fw_id: Any, fw_version: Any, fast: _FastPlan | None) -> None:
         self.indicators = indicators
         self.raters = raters
         self.rater_col: list[Any] = raters if raters is not None else [None] * len(indicators)
