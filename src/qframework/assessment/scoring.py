@@ -269,18 +269,16 @@ def _invalid(assessment: Assessment, framework: Framework | Registry) -> Validat
 
 # -- the fast path: ratings as sorted integer codes ------------------------------------------------
 
-#: A dimension's memoised result: its score, its indicators' scores.
-_DimResult = tuple["DimensionScore", tuple[IndicatorScore, ...]]
-
 
 class _FastPlan:
     """Scoring by codes, per framework: every rating *object* that fits and names no tier gets an int.
 
     ``code = position * stride + slot``: slot 0 is not applicable, slot ``k`` the k-th level in
     ascending order; an entry not yet rated has the position ``plan.blank``. Sorted, an assessment's
-    codes group by indicator (dimension by dimension), not-applicable first and values ascending, so
-    a dimension's result is a function of its slice of the sorted codes and is memoised by it: a bulk
-    file of a few raters on a few levels repeats the same slices over and over. Ratings are immutable
+    codes group by indicator, not-applicable first and values ascending, so an indicator's result is
+    a function of its slice of the sorted codes and is memoised by it: a few raters on a few levels
+    repeat the same slices over and over (a bulk file's dimensions, with more raters and indicators,
+    barely repeat, so dimension results are added up each time). Ratings are immutable
     and shared by the bulk loader, so they are keyed by ``id``; ``keep`` holds every keyed rating
     alive, so an id cannot be reused while its entry exists.
     """
@@ -295,8 +293,9 @@ class _FastPlan:
         self.stride = 1 + max(map(len, levels), default=0)
         self.value_of = levels  # position -> the levels, ascending (slot k is value_of[pos][k - 1])
         self.slot_of = [{v: k for k, v in enumerate(lv, start=1)} for lv in levels]
-        self.bounds = [stop * self.stride for _, stop in plan.dim_ranges]  # each dimension's codes end here
-        self._memos: dict[int, tuple[Aggregation, list[dict[tuple[int, ...], _DimResult]]]] = {}
+        self.ind_bounds = [(pos + 1) * self.stride for pos in range(len(levels))]  # each indicator's codes end here
+        self.empty = [IndicatorScore(i, d, w, None, (), 0) for i, d, w in plan.entries]  # no entry at all
+        self._memos: dict[int, tuple[Aggregation, dict[tuple[int, ...], IndicatorScore]]] = {}
 
     def learn(self, ratings: Sequence[Rating]) -> list[int] | None:
         """The codes of ``ratings``, learning new ones; ``None`` if one does not fit or names a tier."""
@@ -320,68 +319,23 @@ class _FastPlan:
             out.append(c)
         return out
 
-    def memos(self, agg: Aggregation) -> list[dict[tuple[int, ...], _DimResult]]:
-        """Per dimension: results by the dimension's sorted codes, for one aggregation."""
+    def memo(self, agg: Aggregation) -> dict[tuple[int, ...], IndicatorScore]:
+        """Indicator results by the indicator's sorted codes, for one aggregation."""
         hit = self._memos.get(id(agg))
-        if hit is None or hit[0] is not agg:
-            hit = self._memos[id(agg)] = (agg, [{} for _ in self.bounds])
+        if hit is None or hit[0] is not agg or len(hit[1]) > self.MAX:
+            hit = self._memos[id(agg)] = (agg, {})
         return hit[1]
 
-    def dimension(self, d: int, codes: tuple[int, ...], agg: Aggregation) -> _DimResult:
-        """One dimension's result from its sorted codes: the rules of :func:`score`, in the same order."""
+    def indicator(self, pos: int, codes: tuple[int, ...], agg: Aggregation) -> IndicatorScore:
+        """One indicator's result from its sorted codes: the rules of :func:`score`."""
         plan = self.plan
-        dim = plan.framework.dimensions[d]
-        start, stop = plan.dim_ranges[d]
-        na_of: dict[int, int] = {}
-        values_of: dict[int, list[int]] = {}
-        stride = self.stride
-        for c in codes:
-            pos, slot = divmod(c, stride)
-            if slot:
-                values_of.setdefault(pos, []).append(self.value_of[pos][slot - 1])
-            else:
-                na_of[pos] = na_of.get(pos, 0) + 1
-        memo = plan.memo(agg)
-        entries = plan.entries
-        inds: list[IndicatorScore] = []
-        w_sum = 0.0
-        ws_sum = 0.0
-        rated = 0
-        d_na = 0
-        spreads: list[float] = []
-        for pos in range(start, stop):
-            na = na_of.get(pos, 0)
-            d_na += na
-            values = values_of.get(pos)
-            if not values:
-                unrated = memo.get((pos, na))
-                if unrated is None:
-                    ind_id, dim_id, weight = entries[pos]
-                    unrated = memo[(pos, na)] = IndicatorScore(ind_id, dim_id, weight, None, (), na)
-                inds.append(unrated)
-                continue
-            key = (pos, na, *values)
-            item = memo.get(key)
-            if item is None:
-                item = memo[key] = _indicator_score(entries[pos], plan.levels[pos], values, na, agg, None)
-            inds.append(item)
-            if item.spread is not None:
-                spreads.append(item.spread)
-            rated += 1
-            w_sum += item.weight
-            ws_sum += item.weight * item.score  # type: ignore[operator]
-        result = DimensionScore(
-            dim.id,
-            dim.number,
-            dim.title,
-            stop - start,
-            rated,
-            d_na,
-            w_sum,
-            ws_sum / w_sum if rated else None,
-            sum(spreads) / len(spreads) if spreads else None,
-        )
-        return result, tuple(inds)
+        levels = self.value_of[pos]
+        values = [levels[c % self.stride - 1] for c in codes if c % self.stride]
+        na = len(codes) - len(values)
+        if not values:
+            ind_id, dim_id, weight = plan.entries[pos]
+            return IndicatorScore(ind_id, dim_id, weight, None, (), na)
+        return _indicator_score(plan.entries[pos], plan.levels[pos], values, na, agg, None)
 
 
 _FAST: dict[int, tuple[_Plan, _FastPlan]] = {}
@@ -408,31 +362,61 @@ def _score_codes(
 ) -> Scorecard:
     """:func:`score` from the assessment's codes (see :class:`_FastPlan`); the same results, memoised."""
     codes.sort()
-    memos = fast.memos(agg)
+    memo = fast.memo(agg)
+    memo_get = memo.get
+    empty = fast.empty
     ind_scores: list[IndicatorScore] = []
+    lo = 0
+    for pos, bound in enumerate(fast.ind_bounds):
+        hi = bisect_left(codes, bound, lo)
+        if hi == lo:
+            ind_scores.append(empty[pos])
+            continue
+        key = tuple(codes[lo:hi])
+        item = memo_get(key)
+        if item is None:
+            item = memo[key] = fast.indicator(pos, key, agg)
+        ind_scores.append(item)
+        lo = hi
     dim_scores: list[DimensionScore] = []
     total_w = 0.0
     total_ws = 0.0
     rated_all = 0
     n_na = 0
-    lo = 0
-    for d, bound, memo in zip(range(len(memos)), fast.bounds, memos, strict=True):
-        hi = bisect_left(codes, bound, lo)
-        key = tuple(codes[lo:hi])
-        hit = memo.get(key)
-        if hit is None:
-            if len(memo) >= _FastPlan.MAX:
-                memo.clear()
-            hit = memo[key] = fast.dimension(d, key, agg)
-        dim_score, inds = hit
-        ind_scores += inds
-        dim_scores.append(dim_score)
-        n_na += dim_score.not_applicable
-        if dim_score.score is not None:
-            total_w += dim_score.weight
-            total_ws += dim_score.weight * dim_score.score
-        rated_all += dim_score.rated
-        lo = hi
+    for dim, (start, stop) in zip(fw.dimensions, fast.plan.dim_ranges, strict=True):
+        w_sum = 0.0
+        ws_sum = 0.0
+        rated = 0
+        d_na = 0
+        spreads: list[float] = []
+        for item in ind_scores[start:stop]:
+            d_na += item.not_applicable
+            if item.score is None:
+                continue
+            if item.spread is not None:
+                spreads.append(item.spread)
+            rated += 1
+            w_sum += item.weight
+            ws_sum += item.weight * item.score
+        n_na += d_na
+        d_score = ws_sum / w_sum if rated else None
+        if d_score is not None:
+            total_w += w_sum
+            total_ws += w_sum * d_score
+        rated_all += rated
+        dim_scores.append(
+            DimensionScore(
+                dim.id,
+                dim.number,
+                dim.title,
+                stop - start,
+                rated,
+                d_na,
+                w_sum,
+                d_score,
+                sum(spreads) / len(spreads) if spreads else None,
+            )
+        )
     n = len(fast.plan.entries)
     n_blank = len(codes) - lo  # the codes past the last dimension: entries not yet rated
     ratings = assessment.ratings
