@@ -345,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--scaling", action="store_true", help="also time 60k, 600k ratings (and 2.4M with --big)")
-    parser.add_argument("--big", action="store_true", help="include the 2.4M-rating step (about 2 GB of memory)")
+    parser.add_argument("--big", action="store_true", help="include the 2.4M-rating step (about 1.3 GB peak memory)")
     args = parser.parse_args(argv)
 
     result = measure(args.kommunen, args.years, args.repeat)
