@@ -1,16 +1,23 @@
 """Bulk assessment speed: 600 Kommunen × 10 years × 100 ratings (600,000 ratings) from one JSON file.
 
-In one run, from the same bytes in memory, best of ``--repeat`` runs each:
+In one run, from the same bytes in memory, interleaved round by round (medians of ``--repeat`` rounds):
 
 1. ``json.loads`` alone (the floor: parsing without looking at the data);
 2. a plain-dict baseline: ``json.loads`` plus naive dict-based scoring (no validation at all);
-3. qframework: :func:`qframework.assessment.loads_assessments` (full validation: structure, raters,
+3. the peer a user would write instead: a pydantic v2 model of the same columnar document, read with
+   ``model_validate_json`` (strict types, every value checked against its indicator's scale, unknown
+   indicators refused), then the same scoring in plain Python (needs ``pydantic``: the ``bench`` extra);
+4. qframework: :func:`qframework.assessment.loads_assessments` (full validation: structure, raters,
    duplicates, unknown indicators, values outside the scale, framework version installed) plus
    :func:`qframework.assessment.score_all`.
 
+Then the scaling: qframework and ``json.loads`` on 60,000, 600,000 (and with ``--big`` 2,400,000)
+ratings, time per rating and peak memory, so a super-linear step shows.
+
 The data is generated here, seeded, against a framework built inline (9 dimensions, 25 indicators,
 a 6-level and a 4-level scale, uneven weights); 4 raters rate every indicator, about 3 % of the
-ratings are not applicable. Run: ``python benchmarks/bench_assessment.py [--kommunen 600 --years 10]``.
+ratings are not applicable. Run: ``python benchmarks/bench_assessment.py [--kommunen 600 --years 10]
+[--scaling] [--big]``; ``python -m benchmarks`` runs it with every other benchmark.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import argparse
 import gc
 import json
 import random
+import resource
 import statistics
 import sys
 import time
@@ -33,6 +41,11 @@ from qframework.plugins import PluginInfo, Registry, load_registry, make_plugin_
 FRAMEWORK_ID = "bench-rahmen"
 RATERS = ("koordination", "jugendamt", "gesundheit", "eltern")
 INDICATORS_PER_DIM = (3, 3, 3, 3, 3, 2, 3, 3, 2)  # 25 indicators; × 4 raters = 100 ratings
+RATINGS_PER_ASSESSMENT = sum(INDICATORS_PER_DIM) * len(RATERS)
+
+#: The goals of issue 14, as ratios of CPU time.
+GOAL_VS_PYDANTIC = 1.5  # qframework at least 1.5× the peer's speed
+GOAL_VS_JSON = 2.5  # qframework within 2.5× the time of json.loads alone
 
 
 def build_framework() -> Framework:
@@ -99,29 +112,118 @@ def generate(framework: Framework, kommunen: int, years: int, seed: int = 20240)
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
-def plain_dict_baseline(raw: bytes, framework_data: dict[str, Any]) -> list[float | None]:
+def framework_data(framework: Framework) -> dict[str, Any]:
+    """What the scripts without qframework know of the framework: normalised levels, weights, dimensions."""
+    data: dict[str, Any] = {"norm": {}, "weight": {}, "dim_of": {}, "allow_na": {}}
+    for dim in framework.dimensions:
+        for ind in dim.indicators:
+            scale = framework.scale_of(ind)
+            data["norm"][ind.id] = {lv.value: scale.normalise(lv.value) for lv in scale.levels}
+            data["weight"][ind.id] = ind.weight
+            data["dim_of"][ind.id] = dim.id
+            data["allow_na"][ind.id] = scale.allow_not_applicable
+    return data
+
+
+def _overall(pairs: Any, norm: dict[str, Any], weight: dict[str, float], dim_of: dict[str, str]) -> float | None:
+    """The scoring rules of qframework (mean per indicator, weighted by dimension), written plainly."""
+    per: dict[str, list[float]] = {}
+    for ind, value in pairs:
+        if value == "n/a" or value is None:
+            continue
+        per.setdefault(ind, []).append(norm[ind][value])
+    dims: dict[str, list[float]] = {}
+    for ind, vals in per.items():
+        s = sum(vals) / len(vals)
+        acc = dims.setdefault(dim_of[ind], [0.0, 0.0])
+        acc[0] += weight[ind] * s
+        acc[1] += weight[ind]
+    total_w = sum(a[1] for a in dims.values())
+    return sum(a[0] for a in dims.values()) / total_w if total_w else None
+
+
+def plain_dict_baseline(raw: bytes, fw_data: dict[str, Any]) -> list[float | None]:
     """What a script without qframework would do: parse and score, no validation."""
     doc = json.loads(raw)
-    norm = framework_data["norm"]
-    weight = framework_data["weight"]
-    dim_of = framework_data["dim_of"]
-    out: list[float | None] = []
-    for entry in doc["assessments"]:
-        cols = entry["ratings"]
-        per: dict[str, list[float]] = {}
-        for ind, value in zip(cols["indicator"], cols["value"], strict=True):
-            if value == "n/a":
-                continue
-            per.setdefault(ind, []).append(norm[ind][value])
-        dims: dict[str, list[float]] = {}
-        for ind, vals in per.items():
-            s = sum(vals) / len(vals)
-            acc = dims.setdefault(dim_of[ind], [0.0, 0.0])
-            acc[0] += weight[ind] * s
-            acc[1] += weight[ind]
-        total_w = sum(a[1] for a in dims.values())
-        out.append(sum(a[0] for a in dims.values()) / total_w if total_w else None)
-    return out
+    norm, weight, dim_of = fw_data["norm"], fw_data["weight"], fw_data["dim_of"]
+    return [
+        _overall(zip(e["ratings"]["indicator"], e["ratings"]["value"], strict=True), norm, weight, dim_of)
+        for e in doc["assessments"]
+    ]
+
+
+def pydantic_peer(fw_data: dict[str, Any]) -> Callable[[bytes], list[float | None]] | None:
+    """The pydantic v2 script a user would write instead; ``None`` without pydantic.
+
+    Strict types (no coercion of ``"4"`` or ``true``), unknown keys refused, equal column lengths,
+    every indicator known and every value a level of its indicator's scale (or ``"n/a"`` where the
+    scale allows it, or ``null``); then the same scoring as the plain-dict script.
+    """
+    try:
+        from typing import Literal
+
+        from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
+    except ImportError:
+        return None
+    norm, weight, dim_of, allow_na = fw_data["norm"], fw_data["weight"], fw_data["dim_of"], fw_data["allow_na"]
+
+    class Strict(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+
+    class SubjectModel(Strict):
+        id: StrictStr
+        name: StrictStr = ""
+        region: StrictStr = ""
+
+    class RaterModel(Strict):
+        id: StrictStr
+        role: StrictStr = ""
+        name: StrictStr = ""
+
+    class Columns(Strict):
+        indicator: list[StrictStr]
+        rater: list[StrictStr | None] | None = None
+        value: list[StrictInt | Literal["n/a"] | None]
+
+        @model_validator(mode="after")
+        def values_fit_scales(self) -> Columns:
+            n = len(self.indicator)
+            if len(self.value) != n or (self.rater is not None and len(self.rater) != n):
+                raise ValueError("columns differ in length")
+            for k, (ind, value) in enumerate(zip(self.indicator, self.value, strict=True)):
+                levels = norm.get(ind)
+                if levels is None:
+                    raise ValueError(f"[{k}] unknown indicator {ind!r}")
+                if value == "n/a":
+                    if not allow_na[ind]:
+                        raise ValueError(f"[{k}] not applicable not allowed for {ind!r}")
+                elif value is not None and value not in levels:
+                    raise ValueError(f"[{k}] {value!r} is not a level of {ind!r}")
+            return self
+
+    class Entry(Strict):
+        subject: SubjectModel
+        period: StrictStr
+        raters: list[RaterModel] = Field(default_factory=list)
+        ratings: Columns
+        framework_id: StrictStr | None = None
+        framework_version: StrictStr | None = None
+        notes: StrictStr = ""
+        success_definition: StrictStr = ""
+
+    class Bulk(Strict):
+        framework_id: StrictStr
+        framework_version: StrictStr
+        assessments: list[Entry]
+
+    def run(raw: bytes) -> list[float | None]:
+        doc = Bulk.model_validate_json(raw)
+        return [
+            _overall(zip(e.ratings.indicator, e.ratings.value, strict=True), norm, weight, dim_of)
+            for e in doc.assessments
+        ]
+
+    return run
 
 
 def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, float, Any]:
@@ -138,62 +240,156 @@ def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, float, Any]:
     return min(walls), min(cpus), result
 
 
+def interleaved(repeat: int, contenders: dict[str, Callable[[], Any]]) -> dict[str, tuple[float, float, Any]]:
+    """Median CPU and wall seconds of each contender over ``repeat`` rounds, one run each per round
+    (so that load on the shared machine hits all alike), and each one's last result."""
+    cpus: dict[str, list[float]] = {name: [] for name in contenders}
+    walls: dict[str, list[float]] = {name: [] for name in contenders}
+    results: dict[str, Any] = {}
+    for _ in range(repeat):
+        for name, fn in contenders.items():
+            results[name] = None
+            gc.collect()
+            wall, cpu = time.perf_counter(), time.process_time()
+            results[name] = fn()
+            cpus[name].append(time.process_time() - cpu)
+            walls[name].append(time.perf_counter() - wall)
+    return {n: (statistics.median(cpus[n]), statistics.median(walls[n]), results[n]) for n in contenders}
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(kommunen: int, years: int, repeat: int) -> dict[str, Any]:
+    """The side-by-side run: CPU seconds (medians) of every contender on the same bytes; scores cross-checked."""
+    framework = build_framework()
+    registry = make_registry(framework)
+    raw = generate(framework, kommunen, years)
+    fw_data = framework_data(framework)
+
+    def qframework_run() -> list[Any]:
+        return score_all(loads_assessments(raw, registry=registry), registry)
+
+    contenders: dict[str, Callable[[], Any]] = {
+        "json.loads": lambda: json.loads(raw),
+        "plain-dict": lambda: plain_dict_baseline(raw, fw_data),
+        "qframework": qframework_run,
+    }
+    peer = pydantic_peer(fw_data)
+    if peer is not None:
+        contenders["pydantic"] = lambda: peer(raw)
+    qframework_run()  # warm up: lazy imports (orjson) and first-use caches are not part of the measurement
+    timings = interleaved(repeat, contenders)
+    cards = timings["qframework"][2]
+    # The scorers must agree (a cheap sanity check; the tests prove the rules).
+    for other in ("plain-dict", "pydantic"):
+        if other in timings:
+            got = timings[other][2]
+            worst = max(abs((c.overall or 0.0) - (b or 0.0)) for c, b in zip(cards, got, strict=True))
+            assert worst < 1e-9, (other, worst)
+    return {
+        "ratings": kommunen * years * RATINGS_PER_ASSESSMENT,
+        "bytes": len(raw),
+        "timings": {name: (cpu, wall) for name, (cpu, wall, _) in timings.items()},
+        "median_overall": statistics.median(c.overall for c in cards if c.overall is not None),
+    }
+
+
+def scaling(sizes: list[int], repeat: int, years: int = 10) -> list[dict[str, float]]:
+    """qframework and json.loads on growing files (``sizes`` Kommunen × ``years``): CPU s, ns/rating, peak RSS."""
+    framework = build_framework()
+    registry = make_registry(framework)
+    rows = []
+    for kommunen in sizes:
+        raw = generate(framework, kommunen, years)
+
+        def qframework_run(raw: bytes = raw) -> int:
+            return len(score_all(loads_assessments(raw, registry=registry), registry))
+
+        timings = interleaved(repeat, {"json.loads": lambda raw=raw: json.loads(raw), "qframework": qframework_run})
+        del raw
+        gc.collect()
+        n = kommunen * years * RATINGS_PER_ASSESSMENT
+        rows.append(
+            {
+                "ratings": n,
+                "qframework": timings["qframework"][0],
+                "json": timings["json.loads"][0],
+                "rss_mb": peak_rss_mb(),
+            }
+        )
+    return rows
+
+
+def print_scaling(rows: list[dict[str, float]]) -> None:
+    print(
+        f"  {'ratings':>10} {'qframework CPU s':>17} {'ns/rating':>10} {'growth':>8} {'json.loads s':>13}"
+        f" {'peak RSS':>10}"
+    )
+    prev: dict[str, float] | None = None
+    for row in rows:
+        growth = "" if prev is None else f"{row['qframework'] / prev['qframework']:.2f}×"
+        size_step = "" if prev is None else f" (size {row['ratings'] / prev['ratings']:.0f}×)"
+        print(
+            f"  {row['ratings']:>10,.0f} {row['qframework']:>17.3f} {row['qframework'] / row['ratings'] * 1e9:>10.0f} "
+            f"{growth:>8} {row['json']:>13.3f} {row['rss_mb']:>8.0f} MB{size_step}"
+        )
+        prev = row
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kommunen", type=int, default=600)
     parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--scaling", action="store_true", help="also time 60k, 600k ratings (and 2.4M with --big)")
+    parser.add_argument("--big", action="store_true", help="include the 2.4M-rating step (about 1.3 GB peak memory)")
     args = parser.parse_args(argv)
 
-    framework = build_framework()
-    registry = make_registry(framework)
-    raw = generate(framework, args.kommunen, args.years)
-    n_ratings = args.kommunen * args.years * sum(INDICATORS_PER_DIM) * len(RATERS)
+    result = measure(args.kommunen, args.years, args.repeat)
+    n_ratings = result["ratings"]
     print(
         f"{args.kommunen} Kommunen × {args.years} years = {args.kommunen * args.years} assessments, "
-        f"{n_ratings:,} ratings, {len(raw) / 1e6:.1f} MB JSON; Python {sys.version.split()[0]}"
+        f"{n_ratings:,} ratings, {result['bytes'] / 1e6:.1f} MB JSON; Python {sys.version.split()[0]}; "
+        f"JSON parser {json_parser()}; medians of {args.repeat} interleaved rounds"
     )
-
-    fw_data: dict[str, Any] = {"norm": {}, "weight": {}, "dim_of": {}}
-    for dim in framework.dimensions:
-        for ind in dim.indicators:
-            scale = framework.scale_of(ind)
-            fw_data["norm"][ind.id] = {lv.value: scale.normalise(lv.value) for lv in scale.levels}
-            fw_data["weight"][ind.id] = ind.weight
-            fw_data["dim_of"][ind.id] = dim.id
-
-    w_json, t_json, _ = best_of(args.repeat, lambda: json.loads(raw))
-    w_dict, t_dict, baseline = best_of(args.repeat, lambda: plain_dict_baseline(raw, fw_data))
-
-    def qframework_run() -> list[Any]:
-        assessments = loads_assessments(raw, registry=registry)
-        return score_all(assessments, registry)
-
-    w_qf, t_qf, cards = best_of(args.repeat, qframework_run)
-
-    # The two scorers must agree (a cheap sanity check; the tests prove the rules).
-    worst = max(abs((c.overall or 0.0) - (b or 0.0)) for c, b in zip(cards, baseline, strict=True))
-    assert worst < 1e-9, worst
-
-    rows = [
-        ("json.loads alone", t_json, w_json),
-        ("plain-dict baseline (parse + naive score, no validation)", t_dict, w_dict),
-        ("qframework load + full validation + score", t_qf, w_qf),
-    ]
+    labels = {
+        "json.loads": "json.loads alone",
+        "plain-dict": "plain-dict baseline (parse + naive score, no validation)",
+        "pydantic": "pydantic v2 model_validate_json + same scoring",
+        "qframework": "qframework load + full validation + score",
+    }
+    t = result["timings"]
     print(f"  {'':<58} {'CPU s':>7} {'ratings/s (CPU)':>16} {'wall s':>8} {'ratings/s (wall)':>17}")
-    for label, cpu, wall in rows:
-        print(f"  {label:<58} {cpu:7.3f} {n_ratings / cpu:>16,.0f} {wall:8.3f} {n_ratings / wall:>17,.0f}")
-    print(f"  ratio qframework / json.loads       {t_qf / t_json:5.2f}× CPU, {w_qf / w_json:5.2f}× wall")
-    print(f"  ratio qframework / plain-dict       {t_qf / t_dict:5.2f}× CPU, {w_qf / w_dict:5.2f}× wall")
-    target = 500_000
-    rate, wall_rate = n_ratings / t_qf, n_ratings / w_qf
-    print(
-        f"  target ≥ {target:,} ratings/s: {'met' if rate >= target else 'NOT met'} on CPU time ({rate:,.0f}), "
-        f"{'met' if wall_rate >= target else 'NOT met'} on wall time ({wall_rate:,.0f}; other load on the machine "
-        f"inflates wall time)"
-    )
-    print(f"  median overall score {statistics.median(c.overall for c in cards if c.overall is not None):.3f}")
+    for name, label in labels.items():
+        if name in t:
+            cpu, wall = t[name]
+            print(f"  {label:<58} {cpu:7.3f} {n_ratings / cpu:>16,.0f} {wall:8.3f} {n_ratings / wall:>17,.0f}")
+    t_qf = t["qframework"][0]
+    print(f"  ratio qframework / json.loads       {t_qf / t['json.loads'][0]:5.2f}× CPU (goal ≤ {GOAL_VS_JSON}×)")
+    print(f"  ratio qframework / plain-dict       {t_qf / t['plain-dict'][0]:5.2f}× CPU")
+    if "pydantic" in t:
+        speed = t["pydantic"][0] / t_qf
+        print(f"  speed qframework vs pydantic        {speed:5.2f}× (goal ≥ {GOAL_VS_PYDANTIC}×)")
+    else:
+        print("  pydantic not installed (pip install 'qframework[bench]'): no peer measured")
+    print(f"  median overall score {result['median_overall']:.3f}")
+    if args.scaling or args.big:
+        sizes = [args.kommunen // 10, args.kommunen] + ([args.kommunen * 4] if args.big else [])
+        print("scaling (qframework load + validation + score, CPU, medians):")
+        print_scaling(scaling(sizes, max(1, args.repeat // 2), args.years))
     return 0
+
+
+def json_parser() -> str:
+    """Which JSON parser the bulk loader uses: orjson when installed (the ``fast`` extra)."""
+    try:
+        import orjson
+    except ImportError:
+        return "json (standard library)"
+    return f"orjson {orjson.__version__}"
 
 
 if __name__ == "__main__":

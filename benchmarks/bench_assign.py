@@ -8,6 +8,8 @@ run:
 - an independent exact solver on the same instance: networkx min-cost flow (network simplex) when
   networkx is importable, else the Hungarian method (scipy ``linear_sum_assignment``) on the
   seat expansion;
+- the peer a user would write instead: the transport LP solved with ``linprog(method="highs-ds")``
+  directly (issue 14's goal: ``assign`` within 1.3× of it);
 - a greedy serial dictatorship: in id order, every Kommune takes its best topic still open.
 
 It prints the cost gap (must be 0 against the exact solver) and time ratios. Run::
@@ -78,6 +80,47 @@ def exact_hungarian(people: Sequence[Participant], rules: AssignmentRules) -> in
     return int(cost[rows, cols].sum())
 
 
+def direct_highs(people: Sequence[Participant], rules: AssignmentRules) -> int:
+    """The peer a user would write instead: the transport LP of the same instance, built with scipy.sparse
+    and solved with ``linprog(method="highs-ds")`` directly (integral: the constraint matrix is totally
+    unimodular). No model, no checks, no tie-breaks, no explanations."""
+    import numpy as np
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix
+
+    topics = [t.id for t in rules.topics]
+    index = {t: j for j, t in enumerate(topics)}
+    n, m = len(people), len(topics)
+    cost = np.full(n * m, 1e6)  # a topic a Kommune did not rank: never chosen while capacity allows
+    for i, p in enumerate(people):
+        for rank, t in enumerate(p.preferences, start=1):
+            cost[i * m + index[t]] = rank
+    cols = np.arange(n * m)
+    a_eq = csr_matrix((np.ones(n * m), (cols // m, cols)), shape=(n, n * m))
+    a_ub = csr_matrix((np.ones(n * m), (cols % m, cols)), shape=(m, n * m))
+    caps = [t.capacity.max if t.capacity and t.capacity.max is not None else n for t in rules.topics]
+    res = linprog(cost, A_ub=a_ub, b_ub=caps, A_eq=a_eq, b_eq=np.ones(n), bounds=(0, 1), method="highs-ds")
+    assert res.status == 0, res.message
+    return round(res.fun)
+
+
+def measure(n: int, *, groups: bool = True) -> dict[str, float]:
+    """Seconds of ``assign`` (and with groups of 3–4) and of the direct HiGHS call on the same instance;
+    the costs must agree."""
+    people, rules = instance(n)
+    assign(people[:10], rules)  # warm up: the lazy scipy import is not part of the measurement
+    direct_highs(people[:10], rules)
+    a, t_assign = timed(lambda: assign(people, rules))
+    cost, t_direct = timed(lambda: direct_highs(people, rules))
+    if a.cost != cost:
+        raise SystemExit(f"cost gap {a.cost - cost} against the direct HiGHS call")
+    out = {"assign": t_assign, "direct": t_direct}
+    if groups:
+        grouped = AssignmentRules(topics=rules.topics, groups=GroupRules(size=Bounds(3, 4)))
+        _, out["groups"] = timed(lambda: assign(people, grouped))
+    return out
+
+
 def greedy(people: Sequence[Participant], rules: AssignmentRules) -> int:
     left = {t.id: (t.capacity.max if t.capacity and t.capacity.max is not None else len(people)) for t in rules.topics}
     total = 0
@@ -110,6 +153,8 @@ def run(n: int) -> None:
     a, t_assign = timed(lambda: assign(people, rules))
     ag, t_grouped = timed(lambda: assign(people, grouped))
     ref, t_ref = timed(lambda: exact(people, rules))
+    direct_highs(people[:10], rules)
+    direct, t_direct = timed(lambda: direct_highs(people, rules))
     base, t_greedy = timed(lambda: greedy(people, rules))
     assert check_assignment(a, people, rules) == [] and check_assignment(ag, people, grouped) == []
 
@@ -119,6 +164,7 @@ def run(n: int) -> None:
         ("qframework.assign", a.cost, t_assign),
         ("qframework.assign, groups of 3–4", ag.cost, t_grouped),
         (exact_name, ref, t_ref),
+        ("direct linprog(highs-ds), no model", direct, t_direct),
         ("greedy serial dictatorship", base, t_greedy),
     ]
     for name, cost, secs in rows:

@@ -701,6 +701,24 @@ def _check_format(format: object) -> None:
         raise ValidationError([Problem("", f"format must be 'toml' or 'json', got {_safe_repr(format)}")])
 
 
+def parse_json_fast(text: str | bytes, *, file: str | None = None) -> Any:
+    """``parse(text, format="json")``, through orjson when it is installed (the ``fast`` extra).
+
+    For large files (bulk assessments): orjson parses several times faster than the standard
+    library. Whatever orjson refuses (a syntax error, but also what the standard library accepts
+    beyond JSON: NaN, integers wider than 64 bits) goes through :func:`parse`, so the result and
+    every error message are the standard library's.
+    """
+    try:
+        import orjson
+    except ImportError:
+        return parse(text, format="json", file=file)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return parse(text, format="json", file=file)
+
+
 def loads(cls: type[T], text: str | bytes, *, format: Format = "toml", file: str | None = None) -> T:
     """Parse and validate a document of type ``cls`` from TOML or JSON text.
 

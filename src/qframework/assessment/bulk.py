@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..errors import Problem, ValidationError, join_path
-from ..io import atomic_write, parse, unstructure
-from ..validation import Checked
+from ..errors import Problem, QFrameworkError, ValidationError, join_path
+from ..io import atomic_write, parse, parse_json_fast, unstructure
+from ..validation import Checked, deferred
 from .files import (
     VALIDATE_COMPLETE,
     _framework_problems,
@@ -30,8 +31,9 @@ from .files import (
     _validation_registry,
     read_bytes,
 )
+from .fit import _plan
 from .model import NOT_APPLICABLE, Assessment, Rater, Rating, Subject
-from .scoring import _gc_paused
+from .scoring import _fast_plan, _FastPlan, _gc_paused
 
 if TYPE_CHECKING:
     from ..plugins import Registry
@@ -175,6 +177,157 @@ def _simple(cls: type[Any], data: dict[str, Any], cache: dict[tuple[Any, ...], A
     return obj
 
 
+# -- the fast path over a whole file: entries that share their indicator and rater columns -------------
+
+_LAYOUT_COLUMNS = frozenset(("indicator", "rater", "value"))
+
+#: The positional order of :class:`Assessment`'s fields, for building many at once.
+_AssessmentArgs = tuple[Any, Any, Subject, Any, tuple[Rating, ...], tuple[Rater, ...], Any, Any]
+
+
+class _Layout:
+    """Indicator and rater columns several entries share (a template's order), checked once.
+
+    ``slots[k]`` maps a value to the rating at position ``k`` (shared: ratings are immutable); with a
+    framework (``fast``), a slot holds only ratings known to fit it, so an entry whose every rating
+    comes from the slots fits the framework. ``used`` are the rater ids the columns name.
+    """
+
+    __slots__ = ("fast", "fw_id", "fw_version", "indicators", "rater_col", "raters", "slots", "used")
+
+    def __init__(self, indicators: list[Any], raters: Any, fw_id: Any, fw_version: Any, fast: _FastPlan | None) -> None:
+        self.indicators = indicators
+        self.raters = raters
+        self.rater_col: list[Any] = raters if raters is not None else [None] * len(indicators)
+        self.fw_id = fw_id
+        self.fw_version = fw_version
+        self.fast = fast
+        self.slots: list[dict[Any, Rating]] = [{} for _ in indicators]
+        self.used = set(self.rater_col)
+        self.used.discard(None)
+
+
+class _FastLoader:
+    """The fast path: every check of the detailed one, most of them done once per distinct value.
+
+    Entries that repeat the previous entry's indicator and rater columns (the common case: one
+    template for every Kommune and year) share a :class:`_Layout`: the columns' checks (one rating
+    per indicator and rater, raters declared) are made once, and each rating is one dict lookup by
+    its value. An entry's own fields are checked by building the assessment without ratings (once
+    per distinct framework, version, period, raters, notes); ``Assessment``'s checks read the subject
+    only for its type, which :func:`_simple` guarantees. Anything unusual goes through
+    :func:`_fast_entry`, which builds and checks the assessment as it is.
+    """
+
+    def __init__(self, fw_id: Any, fw_version: Any, registry: Registry | None) -> None:
+        self.fw_id = fw_id
+        self.fw_version = fw_version
+        self.registry = registry
+        self.cache: dict[tuple[Any, ...], Any] = {}
+        self.layout: _Layout | None = None
+        self.raters_raw: Any = None
+        self.raters: tuple[Rater, ...] = ()
+        self.declared: set[str] = set()
+        self.shells: set[tuple[Any, ...]] = set()
+        self.fasts: dict[tuple[Any, Any], _FastPlan | None] = {}
+
+    def _fast_plan(self, fw_id: Any, fw_version: Any) -> _FastPlan | None:
+        """The framework's fast plan, or ``None`` (no registry, or not installed: checked in detail)."""
+        key = (fw_id, fw_version)
+        if key not in self.fasts:
+            fw = None
+            if self.registry is not None and type(fw_id) is str and type(fw_version) is str:
+                try:
+                    fw = self.registry.framework(fw_id, fw_version)
+                except QFrameworkError:
+                    fw = None
+            self.fasts[key] = _fast_plan(_plan(fw)) if fw is not None else None
+        return self.fasts[key]
+
+    def entry(self, entry: Any) -> tuple[_AssessmentArgs | Assessment, bool]:
+        """The assessment (or its checked arguments) and whether it is known to fit its framework."""
+        if type(entry) is not dict or not entry.keys() <= _ENTRY_KEYS:
+            raise _Reject
+        cols = entry.get("ratings", _NO_RATINGS)
+        if type(cols) is not dict or not cols.keys() <= _LAYOUT_COLUMNS:
+            return _fast_entry(entry, self.fw_id, self.fw_version, self.cache), False
+        indicators = cols.get("indicator")
+        raters = cols.get("rater")
+        fw_id = entry.get("framework_id", self.fw_id)
+        fw_version = entry.get("framework_version", self.fw_version)
+        layout = self.layout
+        if (
+            layout is None
+            or indicators != layout.indicators
+            or raters != layout.raters
+            or fw_id != layout.fw_id
+            or fw_version != layout.fw_version
+        ):
+            layout = self._new_layout(indicators, raters, fw_id, fw_version)
+            if layout is None:
+                return _fast_entry(entry, self.fw_id, self.fw_version, self.cache), False
+        values = cols.get("value")
+        # A C-speed type check: true/false and 1.0 would otherwise hit a slot as the equal ints.
+        if type(values) is not list or len(values) != len(layout.slots) or not set(map(type, values)) <= _VALUE_TYPES:
+            raise _Reject
+        found: list[Rating | None] = list(map(dict.get, layout.slots, values))
+        fits = layout.fast is not None
+        if not all(found):  # C speed; `None in found` would call Rating.__eq__ per item
+            fits = self._fill(layout, found, values) and fits
+        subject = entry.get("subject")
+        if type(subject) is not dict:
+            raise _Reject
+        subject_obj = _simple(Subject, subject, self.cache)
+        rater_list = entry.get("raters", [])
+        if rater_list != self.raters_raw or self.raters_raw is None:
+            if type(rater_list) is not list:
+                raise _Reject
+            self.raters = tuple(_simple(Rater, r, self.cache) for r in rater_list)
+            self.raters_raw = rater_list
+            self.declared = {r.id for r in self.raters}
+        if not layout.used <= self.declared:
+            raise _Reject
+        period = entry["period"]
+        notes = entry.get("notes", "")
+        success = entry.get("success_definition", "")
+        shell = (fw_id, fw_version, period, notes, success, id(self.raters))  # the raters stay alive in the results
+        if shell not in self.shells:
+            # Every check of Assessment except the ratings' (done by the layout); raises if one fails.
+            Assessment(fw_id, fw_version, subject_obj, period, (), self.raters, notes, success)
+            self.shells.add(shell)
+        args = (fw_id, fw_version, subject_obj, period, tuple(found), self.raters, notes, success)
+        return args, fits  # type: ignore[return-value]  # no None left in found
+
+    def _new_layout(self, indicators: Any, raters: Any, fw_id: Any, fw_version: Any) -> _Layout | None:
+        if type(indicators) is not list or (raters is not None and (type(raters) is not list)):
+            return None
+        if raters is not None and len(raters) != len(indicators):
+            return None
+        layout = _Layout(indicators, raters, fw_id, fw_version, self._fast_plan(fw_id, fw_version))
+        if len(set(zip(indicators, layout.rater_col, strict=True))) != len(indicators):
+            return None  # an indicator rated twice by one rater: the general path reports it
+        self.layout = layout
+        return layout
+
+    def _fill(self, layout: _Layout, found: list[Rating | None], values: list[Any]) -> bool:
+        """Fill the slots ``found`` misses (building and checking new ratings); whether all of them fit."""
+        fits = True
+        fast = layout.fast
+        for k, r in enumerate(found):
+            if r is None:
+                value = values[k]
+                key = (layout.indicators[k], value, layout.rater_col[k])
+                r = self.cache.get(key)
+                if r is None:
+                    r = self.cache[key] = _new_rating(*key)
+                found[k] = r
+                if fast is not None and fast.learn((r,)) is None:
+                    fits = False  # reported by the framework check; not kept in the slot
+                else:
+                    layout.slots[k][value] = r
+        return fits
+
+
 def _rows(cols: dict[str, Any], path: str, problems: list[Problem], broken: list[str]) -> list[dict[str, Any]] | None:
     """Turn columns into rating tables, reporting column-level problems (and the paths they break)."""
     ok = True
@@ -311,30 +464,41 @@ def loads_assessments(
 def _loads_assessments(
     text: str | bytes, registry: Registry | None, file: str | None, check: bool, complete: bool
 ) -> list[Assessment]:
-    data = parse(text, format="json", file=file)
+    data = parse_json_fast(text, file=file)
     assessments, problems = _bulk_from_data(data, registry, check, complete)
+    if (problems or assessments is None) and sys.modules.get("orjson") is not None:
+        # orjson reads integers wider than 64 bits as floats, which the fast path never accepts:
+        # explain the problems from the standard library's reading, as without orjson.
+        data = parse(text, format="json", file=file)
+        assessments, problems = _bulk_from_data(data, registry, check, complete)
     if problems or assessments is None:
         raise ValidationError(problems, file)
     return assessments
 
 
 def _bulk_from_data(
-    data: Any, registry: Registry | None, check: bool, complete: bool = False
+    data: Any, registry: Registry | None, check: bool, complete: bool = False, *, fast: bool = True
 ) -> tuple[list[Assessment] | None, list[Problem]]:
-    """Fast path first; the detailed walk only when it rejects the data."""
+    """Fast path first; the detailed walk only when it rejects the data (``fast=False``: the detailed
+    walk alone, which also returns the assessments when there is no problem; for the tests)."""
     assessments: list[Assessment] | None = None
-    if type(data) is dict and data.keys() <= _TOP_KEYS and type(data.get("assessments")) is list:
-        fw_id, fw_version = data.get("framework_id"), data.get("framework_version")
-        cache: dict[tuple[Any, ...], Any] = {}
+    if fast and type(data) is dict and data.keys() <= _TOP_KEYS and type(data.get("assessments")) is list:
+        loader = _FastLoader(
+            data.get("framework_id"), data.get("framework_version"), _registry_or_default(registry) if check else None
+        )
         try:
-            assessments = [_fast_entry(e, fw_id, fw_version, cache) for e in data["assessments"]]
+            items = [loader.entry(e) for e in data["assessments"]]
         except (_Reject, ValidationError, TypeError, KeyError, AttributeError):
-            assessments = None  # the detailed path below says what is wrong
+            items = None  # the detailed path below says what is wrong
+        if items is not None:
+            with deferred():  # checked above, field by field and per layout
+                assessments = [x if isinstance(x, Assessment) else Assessment(*x) for x, _ in items]
     if assessments is not None:
         built = [(f"assessments[{i}]", a) for i, a in enumerate(assessments)]
         problems = _duplicate_keys(built)
         if check:
-            problems += _framework_problems(built, _registry_or_default(registry))
+            unchecked = [b for b, (_, fits) in zip(built, items, strict=True) if not fits]  # type: ignore[arg-type]
+            problems += _framework_problems(unchecked, _registry_or_default(registry))
         if complete:
             problems += _unrated_problems(built)
         return assessments, _sorted(problems)
@@ -346,8 +510,10 @@ def _bulk_from_data(
         ]
     if complete:
         problems += _unrated_problems(built, broken)
-    if not problems:  # pragma: no cover - the fast path rejects only data with problems
-        problems = [Problem("", "the file could not be read as a bulk assessment file")]
+    if not problems:
+        if not fast:
+            return [a for _, a in built], []
+        problems = [Problem("", "the file could not be read as a bulk assessment file")]  # pragma: no cover
     return None, _sorted(problems)
 
 

@@ -25,6 +25,7 @@ needs the caller's registry.
 from __future__ import annotations
 
 import gc
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -35,7 +36,17 @@ from ..aggregation import BUILTIN_AGGREGATIONS, Aggregation
 from ..errors import NotFound, PluginError, Problem, QFrameworkError, ValidationError
 from ..model import Framework
 from ..validation import problems_of
-from .fit import _KEY, _TIER, VersionChanges, _plan, _resolve_framework, _tiers_fit, check_assessment, framework_changes
+from .fit import (
+    _KEY,
+    _TIER,
+    VersionChanges,
+    _Plan,
+    _plan,
+    _resolve_framework,
+    _tiers_fit,
+    check_assessment,
+    framework_changes,
+)
 from .model import _RATER, DEFAULT_DISAGREEMENT, Assessment, Rating, Subject, unrated_problems
 
 if TYPE_CHECKING:
@@ -256,6 +267,178 @@ def _invalid(assessment: Assessment, framework: Framework | Registry) -> Validat
     return ValidationError(found or [Problem("", "the assessment does not fit the framework")])
 
 
+# -- the fast path: ratings as sorted integer codes ------------------------------------------------
+
+
+class _FastPlan:
+    """Scoring by codes, per framework: every rating *object* that fits and names no tier gets an int.
+
+    ``code = position * stride + slot``: slot 0 is not applicable, slot ``k`` the k-th level in
+    ascending order; an entry not yet rated has the position ``plan.blank``. Sorted, an assessment's
+    codes group by indicator, not-applicable first and values ascending, so an indicator's result is
+    a function of its slice of the sorted codes and is memoised by it: a few raters on a few levels
+    repeat the same slices over and over (a bulk file's dimensions, with more raters and indicators,
+    barely repeat, so dimension results are added up each time). Ratings are immutable
+    and shared by the bulk loader, so they are keyed by ``id``; ``keep`` holds every keyed rating
+    alive, so an id cannot be reused while its entry exists.
+    """
+
+    MAX = 200_000
+
+    def __init__(self, plan: _Plan) -> None:
+        self.plan = plan
+        self.codes: dict[int, int] = {}
+        self.keep: list[Rating] = []
+        levels = [sorted(lv) for lv in plan.levels]
+        self.stride = 1 + max(map(len, levels), default=0)
+        self.value_of = levels  # position -> the levels, ascending (slot k is value_of[pos][k - 1])
+        self.slot_of = [{v: k for k, v in enumerate(lv, start=1)} for lv in levels]
+        self.ind_bounds = [(pos + 1) * self.stride for pos in range(len(levels))]  # each indicator's codes end here
+        self.empty = [IndicatorScore(i, d, w, None, (), 0) for i, d, w in plan.entries]  # no entry at all
+        self._memos: dict[int, tuple[Aggregation, dict[tuple[int, ...], IndicatorScore]]] = {}
+
+    def learn(self, ratings: Sequence[Rating]) -> list[int] | None:
+        """The codes of ``ratings``, learning new ones; ``None`` if one does not fit or names a tier."""
+        codes = self.codes
+        out: list[int] = []
+        for r in ratings:
+            c = codes.get(id(r))
+            if c is None:
+                if type(r) is not Rating or r.tier is not None:
+                    return None  # tiers are counted per assessment: the general path
+                token = self.plan.token(r)
+                if token is None:
+                    return None
+                pos, value = token
+                c = pos * self.stride + (0 if value is None else self.slot_of[pos][value])
+                if len(self.keep) >= self.MAX:
+                    codes.clear()
+                    self.keep.clear()
+                codes[id(r)] = c
+                self.keep.append(r)
+            out.append(c)
+        return out
+
+    def memo(self, agg: Aggregation) -> dict[tuple[int, ...], IndicatorScore]:
+        """Indicator results by the indicator's sorted codes, for one aggregation."""
+        hit = self._memos.get(id(agg))
+        if hit is None or hit[0] is not agg or len(hit[1]) > self.MAX:
+            hit = self._memos[id(agg)] = (agg, {})
+        return hit[1]
+
+    def indicator(self, pos: int, codes: tuple[int, ...], agg: Aggregation) -> IndicatorScore:
+        """One indicator's result from its sorted codes: the rules of :func:`score`."""
+        plan = self.plan
+        levels = self.value_of[pos]
+        values = [levels[c % self.stride - 1] for c in codes if c % self.stride]
+        na = len(codes) - len(values)
+        if not values:
+            ind_id, dim_id, weight = plan.entries[pos]
+            return IndicatorScore(ind_id, dim_id, weight, None, (), na)
+        return _indicator_score(plan.entries[pos], plan.levels[pos], values, na, agg, None)
+
+
+_FAST: dict[int, tuple[_Plan, _FastPlan]] = {}
+
+
+def _fast_plan(plan: _Plan) -> _FastPlan:
+    hit = _FAST.get(id(plan))
+    if hit is not None and hit[0] is plan:
+        return hit[1]
+    fast = _FastPlan(plan)
+    if len(_FAST) > 64:
+        _FAST.clear()
+    _FAST[id(plan)] = (plan, fast)
+    return fast
+
+
+def _score_codes(
+    assessment: Assessment,
+    fw: Framework,
+    fast: _FastPlan,
+    codes: list[int],
+    agg: Aggregation,
+    changes: VersionChanges | None,
+) -> Scorecard:
+    """:func:`score` from the assessment's codes (see :class:`_FastPlan`); the same results, memoised."""
+    codes.sort()
+    memo = fast.memo(agg)
+    memo_get = memo.get
+    empty = fast.empty
+    ind_scores: list[IndicatorScore] = []
+    lo = 0
+    for pos, bound in enumerate(fast.ind_bounds):
+        hi = bisect_left(codes, bound, lo)
+        if hi == lo:
+            ind_scores.append(empty[pos])
+            continue
+        key = tuple(codes[lo:hi])
+        item = memo_get(key)
+        if item is None:
+            item = memo[key] = fast.indicator(pos, key, agg)
+        ind_scores.append(item)
+        lo = hi
+    dim_scores: list[DimensionScore] = []
+    total_w = 0.0
+    total_ws = 0.0
+    rated_all = 0
+    n_na = 0
+    for dim, (start, stop) in zip(fw.dimensions, fast.plan.dim_ranges, strict=True):
+        w_sum = 0.0
+        ws_sum = 0.0
+        rated = 0
+        d_na = 0
+        spreads: list[float] = []
+        for item in ind_scores[start:stop]:
+            d_na += item.not_applicable
+            if item.score is None:
+                continue
+            if item.spread is not None:
+                spreads.append(item.spread)
+            rated += 1
+            w_sum += item.weight
+            ws_sum += item.weight * item.score
+        n_na += d_na
+        d_score = ws_sum / w_sum if rated else None
+        if d_score is not None:
+            total_w += w_sum
+            total_ws += w_sum * d_score
+        rated_all += rated
+        dim_scores.append(
+            DimensionScore(
+                dim.id,
+                dim.number,
+                dim.title,
+                stop - start,
+                rated,
+                d_na,
+                w_sum,
+                d_score,
+                sum(spreads) / len(spreads) if spreads else None,
+            )
+        )
+    n = len(fast.plan.entries)
+    n_blank = len(codes) - lo  # the codes past the last dimension: entries not yet rated
+    ratings = assessment.ratings
+    given = [r for r in ratings if r.value is not None or r.not_applicable is True] if n_blank else ratings
+    return Scorecard(
+        framework_id=fw.id,
+        framework_version=fw.version,
+        subject=assessment.subject,
+        period=assessment.period,
+        aggregation=agg.id,
+        overall=total_ws / total_w if rated_all else None,
+        coverage=rated_all / n if n else 0.0,
+        not_applicable=n_na,
+        ratings=len(given),
+        raters=_rater_count(given),
+        dimensions=tuple(dim_scores),
+        indicators=tuple(ind_scores),
+        changes=changes,
+        unrated=n_blank,
+    )
+
+
 def score(
     assessment: Assessment,
     framework: Framework | Registry,
@@ -285,9 +468,18 @@ def score(
     if complete and assessment.unrated:
         raise ValidationError(unrated_problems(assessment))
     plan = _plan(fw)
+    ratings = assessment.ratings
+    fast = _fast_plan(plan)
+    codes: list[int] | None
+    try:  # one dict lookup per rating, at C speed, when every rating object is known to fit
+        codes = list(map(fast.codes.__getitem__, map(id, ratings)))
+    except KeyError:
+        codes = fast.learn(ratings)
+    if codes is not None:
+        changes = framework_changes(assessment, registry) if registry is not None else None
+        return _score_codes(assessment, fw, fast, codes, agg, changes)
     info = plan.info
     n = len(plan.entries)
-    ratings = assessment.ratings
     known_get = plan.known.get
     tokens = list(map(known_get, map(_KEY, ratings)))
     if None in tokens or not _tiers_fit(plan, ratings):
@@ -430,8 +622,30 @@ def score_all(
     if registry is None and not isinstance(framework, Framework):
         registry = framework
     agg = resolve_aggregation(aggregation, registry)
+    # Per (framework id, version): the framework, its fast plan and the version changes, found once.
+    found: dict[tuple[str, str], tuple[Framework, _FastPlan, VersionChanges | None]] = {}
+    out: list[Scorecard] = []
     with _gc_paused():
-        return [score(a, framework, aggregation=agg, registry=registry, complete=complete) for a in assessments]
+        for a in assessments:
+            key = (a.framework_id, a.framework_version)
+            hit = found.get(key) if type(a) is Assessment and not complete else None
+            if hit is None and type(a) is Assessment and not complete:
+                fw, _ = _resolve_framework(a, framework)
+                if fw is not None:
+                    changes = framework_changes(a, registry) if registry is not None else None
+                    hit = found[key] = (fw, _fast_plan(_plan(fw)), changes)
+            if hit is not None:
+                fast = hit[1]
+                codes: list[int] | None
+                try:
+                    codes = list(map(fast.codes.__getitem__, map(id, a.ratings)))
+                except KeyError:
+                    codes = fast.learn(a.ratings)
+                if codes is not None:
+                    out.append(_score_codes(a, hit[0], fast, codes, agg, hit[2]))
+                    continue
+            out.append(score(a, framework, aggregation=agg, registry=registry, complete=complete))
+    return out
 
 
 def _expect(value: object, cls: type, name: str) -> None:

@@ -1,0 +1,193 @@
+"""Every benchmark in one run, one table of ratios: ``python -m benchmarks [--quick]``.
+
+Each ratio compares two things measured in this process, in this run, on the same data (the
+machine is shared and noisy, so a ratio says more than an absolute time). Rows:
+
+* bulk assessments (``bench_assessment``): qframework's load + full validation + scoring against
+  the pydantic v2 peer and against ``json.loads`` alone, CPU medians of interleaved rounds; how the
+  time grows from 60,000 to 600,000 to 2,400,000 ratings (not with ``--quick``);
+* assignment (``bench_assign``): ``assign`` against the transport LP solved by HiGHS directly, for
+  600 and 5,000 Kommunen; 5,000 Kommunen with groups of 3–4 against its 1 s goal;
+* start-up (``bench_startup``): ``qframework plugins`` against ``import attrs, cattrs, pluggy``;
+* reports (``bench_report``): the cohort report over 6,000 scorecards against scoring them.
+
+The goals are issue 14's and the layer and report issues'; the table says which are met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the scripts import one another by name
+
+import itertools
+
+import bench_assessment
+import bench_assign
+import bench_startup
+
+Row = tuple[str, str, str, str, str]  # work, measured, ratio, goal, met
+
+
+def _met(ok: bool) -> str:
+    return "yes" if ok else "NO"
+
+
+def assessment_rows(repeat: int, big: bool) -> list[Row]:
+    """The side-by-side rows and the scaling steps (2.4M ratings unless ``big`` is false: about 1.3 GB peak)."""
+    result = bench_assessment.measure(600, 10, repeat)
+    t = {name: cpu for name, (cpu, _) in result["timings"].items()}
+    qf = t["qframework"]
+    rows: list[Row] = []
+    rate = f"{result['ratings'] / qf / 1e6:.2f} M ratings/s"
+    if "pydantic" in t:
+        speed = t["pydantic"] / qf
+        rows.append(
+            (
+                "bulk 600k ratings vs pydantic v2",
+                f"{qf:.3f} s vs {t['pydantic']:.3f} s ({rate})",
+                f"{speed:.2f}× faster",
+                f"≥ {bench_assessment.GOAL_VS_PYDANTIC}×",
+                _met(speed >= bench_assessment.GOAL_VS_PYDANTIC),
+            )
+        )
+    else:
+        rows.append(("bulk 600k ratings vs pydantic v2", "pydantic not installed", "-", "≥ 1.5×", "-"))
+    ratio = qf / t["json.loads"]
+    rows.append(
+        (
+            "bulk 600k ratings vs json.loads",
+            f"{qf:.3f} s vs {t['json.loads']:.3f} s",
+            f"{ratio:.2f}× the time",
+            f"≤ {bench_assessment.GOAL_VS_JSON}×",
+            _met(ratio <= bench_assessment.GOAL_VS_JSON),
+        )
+    )
+    sizes = [60, 600] + ([2400] if big else [])
+    steps = bench_assessment.scaling(sizes, max(1, repeat // 2))
+    for before, after in itertools.pairwise(steps):
+        growth = after["qframework"] / before["qframework"]
+        size = after["ratings"] / before["ratings"]
+        rows.append(
+            (
+                f"bulk scaling {before['ratings'] / 1e3:,.0f}k → {after['ratings'] / 1e3:,.0f}k ratings",
+                f"{before['qframework']:.3f} s → {after['qframework']:.3f} s, peak {after['rss_mb']:.0f} MB",
+                f"{growth:.2f}× for {size:.0f}× the data",
+                f"≤ {size * 1.2:.0f}× (linear)",
+                _met(growth <= size * 1.2),
+            )
+        )
+    return rows
+
+
+def assignment_rows(quick: bool) -> list[Row]:
+    rows: list[Row] = []
+    for n in (600,) if quick else (600, 5000):
+        m = bench_assign.measure(n, groups=n == 5000)
+        ratio = m["assign"] / m["direct"]
+        rows.append(
+            (
+                f"assign {n:,} × 12 vs direct HiGHS",
+                f"{m['assign']:.3f} s vs {m['direct']:.3f} s",
+                f"{ratio:.2f}× the time",
+                "≤ 1.3× (later pass)",
+                _met(ratio <= 1.3),
+            )
+        )
+        if "groups" in m:
+            rows.append(
+                (
+                    f"assign {n:,} × 12, groups of 3–4",
+                    f"{m['groups']:.3f} s wall",
+                    f"{m['groups'] / m['direct']:.2f}× direct HiGHS (no groups)",
+                    "≤ 1 s",
+                    _met(m["groups"] <= 1.0),
+                )
+            )
+    return rows
+
+
+def startup_rows(rounds: int) -> list[Row]:
+    commands = bench_startup.COMMANDS
+    for command in commands.values():  # warm-up: caches, byte code
+        bench_startup.cpu_seconds(command)
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            samples[name].append(bench_startup.cpu_seconds(command))
+    medians = {name: statistics.median(v) for name, v in samples.items()}
+    base_name = next(iter(medians))
+    base = medians[base_name]
+    plugins = medians["qframework plugins"]
+    return [
+        (
+            "start-up `qframework plugins` (CPU)",
+            f"{plugins * 1000:.0f} ms vs {base * 1000:.0f} ms (import attrs, cattrs, pluggy)",
+            f"{plugins / base:.2f}× the time",
+            "≤ 1.5×",
+            _met(plugins / base <= 1.5),
+        )
+    ]
+
+
+def report_rows(repeat: int) -> list[Row]:
+    from qframework.assessment import loads_assessments, score_all
+    from qframework.report.data import CohortReport
+    from qframework.report.render import render_report
+
+    framework = bench_assessment.build_framework()
+    registry = bench_assessment.make_registry(framework)
+    assessments = loads_assessments(bench_assessment.generate(framework, 600, 10), registry=registry)
+    w_score, _, cards = bench_assessment.best_of(repeat, lambda: score_all(assessments, registry))
+    render_report(CohortReport(tuple(cards), framework), format="html")  # load the templates once
+
+    def cohort() -> tuple[str, str]:
+        report = CohortReport(tuple(cards), framework, names=True, highlight="kommune-000")
+        return render_report(report, format="html"), render_report(report, format="markdown")
+
+    w_cohort, _, _ = bench_assessment.best_of(repeat, cohort)
+    return [
+        (
+            "cohort report, 6,000 scorecards (HTML + MD)",
+            f"{w_cohort:.3f} s wall vs scoring {w_score:.3f} s",
+            f"{w_cohort / w_score:.2f}× scoring",
+            "≤ 2 s",
+            _met(w_cohort <= 2.0),
+        )
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer rounds; no 2.4M-rating step; only 600 Kommunen for assignment"
+    )
+    args = parser.parse_args(argv)
+    repeat = 3 if args.quick else 5
+    started = time.perf_counter()
+    sections: list[tuple[str, Callable[[], list[Row]]]] = [
+        ("assessment", lambda: assessment_rows(repeat, big=not args.quick)),
+        ("assignment", lambda: assignment_rows(args.quick)),
+        ("start-up", lambda: startup_rows(5 if args.quick else 11)),
+        ("report", lambda: report_rows(repeat)),
+    ]
+    rows: list[Row] = []
+    for name, section in sections:
+        print(f"running {name} …", file=sys.stderr, flush=True)
+        rows += section()
+    header: Row = ("work", "measured (same run)", "ratio", "goal", "met")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+    print(f"Python {sys.version.split()[0]}; JSON parser {bench_assessment.json_parser()}; CPU medians unless wall")
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) + " |")
+    print(f"({time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

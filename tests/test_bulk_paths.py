@@ -1,0 +1,265 @@
+"""The bulk loader's fast path and its detailed walk agree, on every problem, for a mutated corpus.
+
+The fast path (shared column layouts checked once, ratings looked up by value, the framework check
+memoised per rating object) must accept exactly what the detailed walk accepts, build the same
+assessments, and, when it rejects a file, leave the problems to the detailed walk, which reports
+every one with its path. A seeded generator applies one to three mutations (wrong types, values
+outside the scale, unknown indicators and raters, duplicates, broken columns, …) to a valid corpus.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from assessment_fixtures import registry_with, small_framework
+
+from qframework.assessment import check_assessment, loads_assessments, score, score_all
+from qframework.assessment.bulk import _bulk_from_data
+from qframework.errors import ValidationError
+from qframework.io import parse, parse_json_fast
+from qframework.validation import problems_of
+
+REGISTRY = registry_with(small_framework("1.0"), small_framework("2.0", extra_indicator=True))
+INDICATORS = ("i1", "i2", "i3", "i4")
+RATERS = ("a", "b", "c")
+LEVELS = {"i1": range(1, 7), "i2": range(0, 4), "i3": range(1, 7), "i4": range(0, 2)}
+
+
+def corpus(rnd: random.Random, entries: int = 5) -> dict[str, Any]:
+    """A valid bulk document: every rater rates every indicator; most entries share one column order."""
+    out = []
+    for e in range(entries):
+        rows = [(ind, r) for ind in INDICATORS for r in RATERS]
+        if e == entries - 1:
+            rnd.shuffle(rows)  # a second layout
+        values: list[Any] = []
+        for ind, _ in rows:
+            x = rnd.random()
+            if x < 0.1 and ind != "i4":
+                values.append("n/a")
+            elif x < 0.15:
+                values.append(None)  # not yet rated
+            else:
+                values.append(rnd.choice(LEVELS[ind]))
+        out.append(
+            {
+                "subject": {"id": f"kreis-{e % 3}", "name": f"Kreis {e % 3}"},
+                "period": str(2020 + e // 3),
+                "raters": [{"id": r} for r in RATERS],
+                "ratings": {"indicator": [i for i, _ in rows], "rater": [r for _, r in rows], "value": values},
+            }
+        )
+    return {"framework_id": "test-rahmen", "framework_version": "1.0", "assessments": out}
+
+
+def _cols(doc: dict[str, Any], rnd: random.Random) -> tuple[dict[str, Any], int]:
+    entry = rnd.choice(doc["assessments"])
+    cols = entry["ratings"]
+    return cols, rnd.randrange(len(cols["indicator"]))
+
+
+def _set_value(value: Any) -> Callable[[dict[str, Any], random.Random], None]:
+    def mutate(doc: dict[str, Any], rnd: random.Random) -> None:
+        cols, k = _cols(doc, rnd)
+        cols["value"][k] = value
+
+    return mutate
+
+
+def _set_column(column: str, value: Any) -> Callable[[dict[str, Any], random.Random], None]:
+    def mutate(doc: dict[str, Any], rnd: random.Random) -> None:
+        cols, k = _cols(doc, rnd)
+        cols[column][k] = value
+
+    return mutate
+
+
+def _duplicate_rating(doc: dict[str, Any], rnd: random.Random) -> None:
+    cols, k = _cols(doc, rnd)
+    other = (k + 1) % len(cols["indicator"])
+    cols["indicator"][other], cols["rater"][other] = cols["indicator"][k], cols["rater"][k]
+
+
+def _shorten(doc: dict[str, Any], rnd: random.Random) -> None:
+    cols, _ = _cols(doc, rnd)
+    cols[rnd.choice(("indicator", "rater", "value"))].pop()
+
+
+def _drop_column(doc: dict[str, Any], rnd: random.Random) -> None:
+    cols, _ = _cols(doc, rnd)
+    del cols[rnd.choice(("indicator", "rater", "value"))]
+
+
+def _entry_field(key: str, value: Any) -> Callable[[dict[str, Any], random.Random], None]:
+    def mutate(doc: dict[str, Any], rnd: random.Random) -> None:
+        rnd.choice(doc["assessments"])[key] = value
+
+    return mutate
+
+
+def _drop_entry_field(key: str) -> Callable[[dict[str, Any], random.Random], None]:
+    def mutate(doc: dict[str, Any], rnd: random.Random) -> None:
+        rnd.choice(doc["assessments"]).pop(key, None)
+
+    return mutate
+
+
+def _repeat_key(doc: dict[str, Any], rnd: random.Random) -> None:
+    a, b = rnd.sample(doc["assessments"], 2)
+    b["subject"] = dict(a["subject"])
+    b["period"] = a["period"]
+
+
+def _duplicate_rater(doc: dict[str, Any], rnd: random.Random) -> None:
+    entry = rnd.choice(doc["assessments"])
+    entry["raters"].append(dict(entry["raters"][0]))
+
+
+def _tiers(doc: dict[str, Any], rnd: random.Random) -> None:
+    cols, _ = _cols(doc, rnd)
+    cols["tier"] = [rnd.choice((None, "mindest", "mehr", "falsch")) for _ in cols["indicator"]]
+
+
+def _evidence(doc: dict[str, Any], rnd: random.Random) -> None:
+    cols, _ = _cols(doc, rnd)
+    cols["evidence"] = [rnd.choice((None, "Protokoll", 7)) for _ in cols["indicator"]]
+
+
+def _same_column_lists(doc: dict[str, Any], rnd: random.Random) -> None:
+    """Entries sharing the very list objects (as a generator might write them)."""
+    first, second = doc["assessments"][0]["ratings"], doc["assessments"][1]["ratings"]
+    second["indicator"], second["rater"] = first["indicator"], first["rater"]
+
+
+MUTATIONS: list[Callable[[dict[str, Any], random.Random], None]] = [
+    _set_value(99),
+    _set_value(-1),
+    _set_value(True),
+    _set_value(2.0),
+    _set_value("x"),
+    _set_value("n/a"),  # refused where the scale forbids it (i4)
+    _set_value(None),
+    _set_value([1]),
+    _set_column("indicator", "i9"),
+    _set_column("indicator", "i11"),
+    _set_column("indicator", 3),
+    _set_column("indicator", ""),
+    _set_column("rater", "z"),
+    _set_column("rater", None),
+    _set_column("rater", 5),
+    _set_column("rater", "Nicht gültig"),
+    _duplicate_rating,
+    _shorten,
+    _drop_column,
+    _entry_field("period", 2024),
+    _entry_field("period", " "),
+    _entry_field("subject", "kreis-x"),
+    _entry_field("subject", {"id": "Kreis X!"}),
+    _entry_field("subject", {"id": "kreis-y", "land": "NI"}),
+    _entry_field("notes", 3),
+    _entry_field("notes", "a note"),
+    _entry_field("framework_version", "9.9"),
+    _entry_field("framework_version", "2.0"),
+    _entry_field("framework_id", "anderer-rahmen"),
+    _entry_field("unknown", 1),
+    _entry_field("raters", "a"),
+    _entry_field("raters", [{"id": "a"}]),
+    _entry_field("ratings", [1, 2]),
+    _drop_entry_field("period"),
+    _drop_entry_field("raters"),
+    _drop_entry_field("ratings"),
+    _repeat_key,
+    _duplicate_rater,
+    _tiers,
+    _evidence,
+    _same_column_lists,
+]
+
+
+def paths_agree(doc: Any, *, check: bool, complete: bool) -> tuple[list[Any] | None, list[Any]]:
+    fast_built, fast_problems = _bulk_from_data(copy.deepcopy(doc), REGISTRY, check, complete)
+    slow_built, slow_problems = _bulk_from_data(copy.deepcopy(doc), REGISTRY, check, complete, fast=False)
+    assert fast_problems == slow_problems
+    if not fast_problems:
+        assert fast_built == slow_built
+    return fast_built, fast_problems
+
+
+@pytest.mark.parametrize("seed", range(400))
+def test_fast_and_detailed_paths_agree_on_a_mutated_corpus(seed: int) -> None:
+    """For any corpus with up to three mutations, the fast path and the detailed walk report the
+    same problems (paths and messages, in order) and, without problems, build equal assessments;
+    whatever the fast path accepts also passes every check run on the finished objects."""
+    rnd = random.Random(seed)
+    doc = corpus(rnd)
+    for mutate in rnd.sample(MUTATIONS, seed % 4):
+        try:
+            mutate(doc, rnd)
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError):
+            pass  # an earlier mutation removed what this one changes
+    check, complete = bool(seed % 5), seed % 7 == 0
+    built, problems = paths_agree(doc, check=check, complete=complete)
+    if not problems:
+        assert built is not None
+        for a in built:
+            assert problems_of(a) == []
+            if check:
+                assert check_assessment(a, REGISTRY) == []
+
+
+def test_every_mutation_is_reported_at_its_path() -> None:
+    """A value outside the scale, an unknown indicator and an undeclared rater, in three entries of
+    one file, are three problems at their own paths (the detailed walk keeps going)."""
+    doc = corpus(random.Random(1))
+    doc["assessments"][0]["ratings"]["value"][2] = 99  # i1, levels 1..6
+    doc["assessments"][1]["ratings"]["indicator"][5] = "i9"
+    doc["assessments"][3]["ratings"]["rater"][7] = "z"
+    _, problems = paths_agree(doc, check=True, complete=False)
+    assert [p.path for p in problems] == [
+        "assessments[0].ratings[2].value",
+        "assessments[1].ratings[5].indicator",
+        "assessments[3].ratings[7].rater",
+    ]
+
+
+def test_fast_scoring_matches_the_general_path() -> None:
+    """Scores from the bulk loader's shared ratings (scored by codes) equal those of freshly built,
+    unshared assessments, which take the general path on a new framework object."""
+    doc = corpus(random.Random(7), entries=12)
+    text = json.dumps(doc)
+    shared = loads_assessments(text, registry=REGISTRY)
+    fresh_registry = registry_with(small_framework("1.0"), small_framework("2.0", extra_indicator=True))
+    for a, card in zip(shared, score_all(shared, REGISTRY), strict=True):
+        copied = type(a)(
+            **{f: getattr(a, f) for f in ("framework_id", "framework_version", "subject", "period")},
+            ratings=tuple(type(r)(r.indicator, r.value, r.not_applicable, r.rater) for r in a.ratings),
+            raters=a.raters,
+        )
+        assert score(copied, fresh_registry) == card
+
+
+def test_orjson_and_the_standard_library_read_a_bulk_file_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Integers wider than 64 bits (orjson reads them as floats) and syntax errors give the standard
+    library's result with or without orjson."""
+    pytest.importorskip("orjson")
+    doc = corpus(random.Random(3))
+    doc["assessments"][0]["ratings"]["value"][0] = 10**30
+    texts = [json.dumps(doc), json.dumps(doc)[:-5], json.dumps(doc).replace('"n/a"', "NaN", 1)]
+
+    def outcome(text: str, check: bool) -> Any:
+        try:
+            return loads_assessments(text, registry=REGISTRY, check=check)
+        except ValidationError as exc:
+            return [(p.path, p.message) for p in exc.problems]
+
+    with_orjson = [outcome(t, check) for t in texts for check in (False, True)]
+    assert parse_json_fast(texts[0]) != parse(texts[0], format="json")  # the difference is real
+    monkeypatch.setitem(sys.modules, "orjson", None)  # import orjson now raises ImportError
+    assert parse_json_fast(texts[0]) == parse(texts[0], format="json")
+    assert [outcome(t, check) for t in texts for check in (False, True)] == with_orjson
