@@ -21,7 +21,9 @@ from qframework.assessment import (
 from qframework.errors import NotFound, QFrameworkError
 
 
-def dim(did: str, number: int, score: float | None, *, rated: int = 2, indicators: int = 2, title: str = "") -> DimensionScore:
+def dim(
+    did: str, number: int, score: float | None, *, rated: int = 2, indicators: int = 2, title: str = ""
+) -> DimensionScore:
     return DimensionScore(did, number, title or did.upper(), indicators, rated, 0, 1.0, score)
 
 
