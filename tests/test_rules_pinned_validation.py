@@ -46,8 +46,8 @@ class Outer(Checked):
     either: str | int | float = ""
     colour: Colour = Colour.RED
     mode: Literal["a", "b"] = "a"
-    table: FrozenMap[str, int] = FrozenMap()
-    inners: FrozenMap[str, Inner] = FrozenMap()
+    table: FrozenMap[str, int] = attrs.field(factory=FrozenMap)
+    inners: FrozenMap[str, Inner] = attrs.field(factory=FrozenMap)
     words: tuple[str, ...] = ()
 
     def _problems(self) -> Iterator[Problem]:
@@ -217,7 +217,8 @@ def test_lenient_loader_reports_wrong_containers() -> None:
     assert found == [
         (
             "extra",
-            "unknown key (expected one of: colour, either, inner, inners, items, mode, name, size, table, where, words)",
+            "unknown key (expected one of: colour, either, inner, inners, items, mode, name, size, table, where, "
+            "words)",
         ),
         ("inner", "expected a table, got 5 (whole number)"),
         ("inners", "expected a table, got 3 (whole number)"),
