@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pytest
+
 from qframework.assignment import (
     Assignment,
     AssignmentRules,
@@ -21,6 +23,7 @@ from qframework.assignment import (
     Topic,
     check_assignment,
 )
+from qframework.assignment.checking import check
 
 Found = tuple[str, str | None, str | None, str | None, str]
 
@@ -420,3 +423,68 @@ def test_a_person_counted_once_through_several_required_alternatives() -> None:
     )
     a = Assignment(placements=(Placement("p1", ("ab", "ac")),))
     assert [f[0] for f in found(a, people("p1"), rules)] == ["duplicate"]
+
+
+def test_required_topics_default_is_all() -> None:
+    """Rule ``required-topics``: without ``required_topics`` every topic a participant gets is required."""
+    rules = AssignmentRules(ABC, topics_per_participant=2)
+    a = Assignment(placements=(Placement("p1", ("a",), ("b",)), Placement("p2", ("a", "c"))))
+    assert found(a, people("p1", "p2"), rules) == [
+        ("required-topics", "p1", None, None, "1 required topics instead of 2")
+    ]
+
+
+def test_placement_without_topics_does_not_stop_the_checks_of_later_ones() -> None:
+    """Rule ``unknown-topic`` (and every topic rule) applies to each placement after one without topics."""
+    rules = AssignmentRules(ABC)
+    a = Assignment(
+        placements=(Placement("p1", group="g1"), Placement("p2", ("zz",))),
+        groups=(Group("g1", ("a",), members=("p1",)),),
+    )
+    assert found(a, people("p1", "p2"), rules) == [
+        ("unknown-topic", "p2", None, "zz", "'zz' is not a topic of the rules"),
+    ]
+
+
+def test_member_of_two_groups_placed_in_a_third() -> None:
+    """Rules ``duplicate`` and ``group``: both groups listing the participant are named, comma-separated."""
+    rules = AssignmentRules(ABC, groups=GroupRules())
+    a = Assignment(
+        placements=(Placement("p1", group="g3"),),
+        groups=(
+            Group("g1", ("a",), members=("p1",)),
+            Group("g2", ("a",), members=("p1",)),
+            Group("g3", ("a",), members=("p2",)),
+        ),
+    )
+    assert found(a, people("p1", "p2"), rules) == [
+        ("duplicate", "p1", None, None, "member of 2 groups: g1, g2"),
+        ("group", "p1", None, None, "placed in group 'g3' but listed as a member of g1, g2"),
+    ]
+
+
+def test_a_group_named_only_by_the_placement_is_no_membership() -> None:
+    """Rules ``group-topics``, ``topics-per-participant`` and ``distinct-required``: a participant whose
+    placement names a group that does not list it works on its own topics, alone: no group-topics
+    mismatch, no "its group" in messages, and it counts as its own unit."""
+    rules = AssignmentRules(ABC, topics_per_participant=Bounds(1, 2), distinct_required=True)
+    a = Assignment(
+        placements=(Placement("p1", ("a", "c"), group="g1"), Placement("p2", ("a",))),
+        groups=(Group("g1", ("b",), members=("p3",)),),
+    )
+    ps = [Participant("p1", wants=1), Participant("p2"), Participant("p3")]
+    assert found(a, ps, rules) == [
+        ("topics-per-participant", "p1", None, None, "2 topics, but it wants 1"),
+        ("distinct-required", None, None, "a", "required by 2: p1, p2"),
+    ]
+
+
+def test_deprecated_check_alias_warns_at_the_caller() -> None:
+    """Rule: ``check()`` still works for one release, warning with the new name, attributed to the caller."""
+    rules = AssignmentRules(ABC)
+    a = Assignment(placements=(Placement("p1", ("zz",)),))
+    with pytest.warns(DeprecationWarning) as caught:
+        violations = check(a, people("p1"), rules)
+    assert violations == check_assignment(a, people("p1"), rules)
+    assert [str(w.message) for w in caught] == ["qframework.check() is deprecated; use qframework.check_assignment()"]
+    assert caught[0].filename == __file__
