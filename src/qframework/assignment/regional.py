@@ -459,9 +459,9 @@ def _distance_bound(inst: _Instance) -> float:
     """
     import numpy as np
 
-    k = max(inst.size.min, 2) - 1
+    k = inst.size.min - 1
     n = len(inst.people)
-    if n <= 1 or inst.rules.allow_unassigned:
+    if n <= 1 or k < 1 or inst.rules.allow_unassigned:  # a member alone (or left out) travels 0 km
         return 0.0
     k = min(k, n - 1)
     d = inst.dist + np.diag(np.full(n, np.inf))

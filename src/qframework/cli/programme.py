@@ -66,7 +66,9 @@ def cmd_programme_plan(args: argparse.Namespace) -> int:
         from ..programme import load_participants
 
         participants = load_participants(args.participants)
-    assignment = programme.plan(participants)
+    assignment = programme.plan(
+        participants, mode=getattr(args, "mode", "joint"), km_per_rank=getattr(args, "km_per_rank", None)
+    )
     if args.json:
         _print_json(assignment)
         return 0
@@ -120,6 +122,9 @@ def _add_programme_commands(sub: Any) -> None:
     )
     p.add_argument("--explain", action="store_true", help=_("explain every participant's result"))
     p.add_argument("--json", action="store_true", help=_("the assignment as JSON data"))
+    from .assignment import add_plan_options
+
+    add_plan_options(p)
     p.set_defaults(handler=cmd_programme_plan)
     p = psub.add_parser("roster", help=_("check delegation rosters against the programme's quotas"))
     p.add_argument("files", nargs="+", metavar="FILE")
