@@ -10,10 +10,10 @@ import math
 
 import attrs
 import pytest
+from assignment_strategies import group_km, regional_brute_force, regional_instances
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assignment_strategies import group_km, regional_brute_force, regional_instances
 from qframework.assignment import (
     AssignmentRules,
     Bounds,
@@ -23,8 +23,8 @@ from qframework.assignment import (
     Topic,
     assign,
     check_assignment,
+    regional,
 )
-from qframework.assignment import regional
 from qframework.errors import InfeasibleAssignment, NotFound, ValidationError
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
