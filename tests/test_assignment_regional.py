@@ -196,6 +196,9 @@ def test_preferences_first_crosses_the_country_and_the_trade_off_does_not() -> N
         frozenset({"kiel", "luebeck", "schwerin"}),
     }
     assert joint.cost == 8  # Bonn and Kiel take their second choice: 6 × 1 + 2
+    # the worked example in docs/assignment.md
+    assert plan_km(today, *cities_instance(None)) == pytest.approx(1891, abs=1)
+    assert plan_km(joint, people, rules) == pytest.approx(390, abs=1)
     assert joint.optimality is not None and joint.optimality.exact
 
 
