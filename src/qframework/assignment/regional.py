@@ -6,7 +6,8 @@ Two ways to plan, both under the same :class:`~qframework.assignment.rules.Assig
   ``rank cost + distance_km / km_per_rank``. Exact by set partitioning over every candidate group
   (all member sets of an allowed size) × bundle, solved by HiGHS, while the candidates fit
   (:data:`MAX_GROUPS`; 60 participants with groups of 3–4); above that a local search from the
-  better of the preferences-first and the groups-first plan, with a lower bound (the exact rank
+  best of the preferences-first plan, the groups-first plan and exact plans of pieces of the map
+  (without capacities), with a lower bound (the exact rank
   optimum of stage 1 plus every member's mean distance to its nearest possible fellow members).
 - ``groups-first`` (how the QDFH clusters worked): as few groups as the sizes allow, formed by
   distance alone (exact set partitioning while the candidates fit, else the greedy-and-swap
@@ -44,6 +45,8 @@ MAX_COLUMNS = 4_000_000
 # Up to this many columns the MILP is solved directly; above, LP reduced costs prune first.
 DIRECT_MILP = 60_000
 LOCAL_ROUNDS = 20
+# The heuristic plans pieces of the map of at most this many participants exactly.
+PIECE = 36
 NEAR_GROUPS = 8
 
 # (groups as member indices with their bundle index, or None for a group left out), optimality
@@ -235,8 +238,7 @@ def _solve_partition(
     """Solve the set partitioning; return the chosen (size block, row) pairs and the objective."""
     import numpy as np
     from scipy import sparse  # type: ignore[import-untyped]
-    from scipy.optimize import Bounds as VarBounds  # type: ignore[import-untyped]
-    from scipy.optimize import LinearConstraint, linprog, milp
+    from scipy.optimize import linprog  # type: ignore[import-untyped]
 
     n = len(inst.people)
     offsets = np.cumsum([0] + [len(m) for m in members])
@@ -314,27 +316,50 @@ def _solve_partition(
                 y[le] += m_ub[: int(le.sum())]
                 y[ge] -= m_ub[int(le.sum()) :]
             reduced = c - a.T @ y
-            upper = _upper_bound(inst, kpr, fixed_count)
+            # an upper bound: the MILP over the columns of smallest reduced cost (the LP is nearly
+            # integral on these instances), else the heuristic plan
+            upper = None
+            for slack in (0.5, 2.0):
+                few = np.nonzero(reduced <= slack)[0]
+                if len(few) <= DIRECT_MILP:
+                    found = _milp(c, a, lo_a, hi_a, few)
+                    if found is not None:
+                        upper = float(c[few] @ found)
+                        break
+            if upper is None:
+                upper = _upper_bound(inst, kpr, fixed_count)
             if upper is not None:
                 keep = reduced <= upper - res.fun + 1e-6 * max(1.0, abs(upper))
     idx = np.nonzero(keep)[0]
-    sub = a[:, idx]
-    res = milp(
-        c[idx],
-        constraints=LinearConstraint(sub, lo_a, hi_a),
-        integrality=np.ones(len(idx)),
-        bounds=VarBounds(np.zeros(len(idx)), np.ones(len(idx))),
-        options={"mip_rel_gap": 1e-9, "presolve": False},
-    )
-    if res.status == 2 or res.x is None:
+    found = _milp(c, a, lo_a, hi_a, idx)
+    if found is None:
         return None
     x = np.zeros(n_vars)
-    x[idx] = np.round(res.x)
+    x[idx] = found
     chosen = []
     for j in np.nonzero(x[:n_cols] > 0.5)[0]:
         s = int(np.searchsorted(offsets, j, side="right") - 1)
         chosen.append((s, int(j - offsets[s])))
     return chosen, float(c @ x)
+
+
+def _milp(c: Array, a: Any, lo: Array, hi: Array, idx: Array) -> Array | None:
+    """Solve the 0/1 program restricted to the columns ``idx``; their values, or ``None`` if infeasible."""
+    import numpy as np
+    from scipy.optimize import Bounds as VarBounds
+    from scipy.optimize import LinearConstraint, milp
+
+    res = milp(
+        c[idx],
+        constraints=LinearConstraint(a[:, idx], lo, hi),
+        integrality=np.ones(len(idx)),
+        bounds=VarBounds(np.zeros(len(idx)), np.ones(len(idx))),
+        options={"mip_rel_gap": 1e-9, "presolve": False},
+    )
+    if res.status != 0 or res.x is None:
+        return None
+    out: Array = np.round(res.x)
+    return out
 
 
 def _upper_bound(inst: _Instance, kpr: float | None, fixed_count: int | None) -> float | None:
@@ -507,6 +532,10 @@ def _joint_heuristic(inst: _Instance, kpr: float) -> Plan:
             plan.append((ms, key[(col.topics, col.required)]))
         plan += [([index[u]], None) for u in first.unassigned]
         starts.append(plan)
+    if inst.simple and not rules.allow_unassigned:
+        pieces = _by_region(inst)
+        if pieces is not None:
+            starts.append(pieces)
     if not starts:
         raise _infeasible(inst)
     best = min(starts, key=lambda pl: _objective(inst, pl, kpr))
@@ -515,6 +544,52 @@ def _joint_heuristic(inst: _Instance, kpr: float) -> Plan:
     bound = min(value, rank_bound + _distance_bound(inst) / kpr)
     distance = sum(travel(g, inst.dist) for g, b in best if b is not None)
     return best, Optimality("joint", value, bound, value - bound < 1e-9, distance, kpr)
+
+
+def _by_region(inst: _Instance) -> list[tuple[list[int], int | None]] | None:
+    """Cut the map into pieces of at most :data:`PIECE` participants (alternately by latitude and
+    longitude, at a point where both halves can form groups) and plan each piece exactly; the
+    pieces are independent because no capacity couples them. ``None`` if a piece fails."""
+    from .program import splittable
+
+    people = inst.people
+    out: list[tuple[list[int], int | None]] = []
+    stack = [list(range(len(people)))]
+    while stack:
+        part = stack.pop()
+        if len(part) <= PIECE:
+            sub = _Instance.__new__(_Instance)
+            sub.__dict__.update(inst.__dict__)
+            sub.people = [people[i] for i in part]
+            sub.cost = inst.cost[part]
+            sub.dist = inst.dist[part][:, part]
+            kpr = inst.rules.objective.km_per_rank
+            try:
+                solved = _set_partition(sub, kpr, fixed_count=None)
+            except InfeasibleAssignment:
+                return None
+            if solved is None:
+                return None
+            out += [([part[m] for m in ms], b) for ms, b in solved[0]]
+            continue
+        located = [loc for i in part if (loc := people[i].location) is not None]
+        spread = [max((x[a] for x in located), default=0.0) - min((x[a] for x in located), default=0.0) for a in (0, 1)]
+        axis = 0 if spread[0] >= spread[1] * 0.65 else 1  # a degree of longitude is shorter in Germany
+        order = sorted(part, key=lambda i: (people[i].location or (0.0, 0.0))[axis])
+        half = len(order) // 2
+        cut = next(
+            (
+                k
+                for d in range(len(order))
+                for k in (half - d, half + d)
+                if 0 < k < len(order) and splittable(k, inst.size) and splittable(len(order) - k, inst.size)
+            ),
+            None,
+        )
+        if cut is None:
+            return None
+        stack += [order[:cut], order[cut:]]
+    return out
 
 
 def _local_search(
