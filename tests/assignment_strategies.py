@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from hypothesis import strategies as st
 
@@ -467,3 +467,141 @@ def grouped_minimum_instances(
             )
         )
     return people, rules
+
+
+# --------------------------------------------------------------------------- regional (travel vs preference)
+
+
+@st.composite
+def regional_instances(
+    draw: st.DrawFn, *, max_participants: int = 7, capacities: bool = True
+) -> tuple[list[Participant], AssignmentRules]:
+    """A grouped instance with locations, for regional plans: 2–4 topics, one or a range of topics
+    each, maybe a mandatory topic and (with ``capacities``) topic capacities; no alternatives,
+    no distinct required topics, nobody left out."""
+    n_topics = draw(st.integers(2, 4))
+    ids = ["a", "b", "c", "d"][:n_topics]
+    n = draw(st.integers(1, max_participants))
+    ranged = draw(st.booleans())
+    topics = []
+    for t in ids:
+        cap = None
+        if capacities and draw(st.integers(0, 3)) == 0:
+            lo = draw(st.integers(0, 2))
+            cap = Bounds(lo, draw(st.none() | st.integers(max(lo, 1), max(lo, 1, n))))
+        topics.append(Topic(t, title=t.upper(), capacity=cap))
+    mandatory = tuple(draw(st.lists(st.sampled_from(ids), max_size=1))) if not ranged or n_topics > 2 else ()
+    lo = draw(st.integers(1, 3))
+    size = Bounds(lo, draw(st.integers(lo, 4)))
+    rules = AssignmentRules(
+        topics=tuple(topics),
+        topics_per_participant=Bounds(max(1, len(mandatory)), max(1, len(mandatory)) + 1)
+        if ranged
+        else max(1, len(mandatory)),
+        mandatory_topics=mandatory,
+        groups=GroupRules(size=size, regional_weight=draw(st.sampled_from([0.0, 100.0]))),
+        objective=Objective(km_per_rank=draw(st.sampled_from([50.0, 150.0, 400.0]))),
+    )
+    people = []
+    for i in range(n):
+        prefs = draw(st.lists(st.sampled_from(ids), unique=True, max_size=len(ids)))
+        people.append(
+            Participant(
+                id=f"k{i:02d}",
+                region=draw(st.sampled_from(["Nord", "Süd"])),
+                location=(draw(st.floats(47, 55)), draw(st.floats(6, 15))),
+                preferences=tuple(prefs),
+                wants=draw(st.none() | st.just(count_range(rules)[1])) if ranged else None,
+            )
+        )
+    return people, rules
+
+
+def km(a: Participant, b: Participant, rules: AssignmentRules) -> float:
+    """Great-circle km between two located participants, plus the regional weight if regions differ."""
+    assert rules.groups is not None and a.location is not None and b.location is not None
+    (lat1, lon1), (lat2, lon2) = a.location, b.location
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    extra = 0.0 if a.region == b.region else rules.groups.regional_weight
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h))) + extra
+
+
+def group_km(group: Sequence[Participant], rules: AssignmentRules) -> float:
+    """The documented distance of a group: the sum over members of their mean km to the fellow members."""
+    if len(group) < 2:
+        return 0.0
+    return sum(km(a, b, rules) for a in group for b in group if a is not b) / (len(group) - 1)
+
+
+def partitions(items: list[int], size: Bounds) -> Iterator[list[list[int]]]:
+    """Every partition of ``items`` into blocks whose sizes lie within ``size``."""
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    top = len(items) if size.max is None else size.max
+    for k in range(max(size.min, 1) - 1, min(top, len(items))):
+        for others in itertools.combinations(rest, k):
+            remaining = [x for x in rest if x not in others]
+            for tail in partitions(remaining, size):
+                yield [[first, *others], *tail]
+
+
+def bundle_options(rules: AssignmentRules) -> list[frozenset[str]]:
+    """Every topic set a group may share: an allowed count, all mandatory topics included."""
+    ids = [t.id for t in rules.topics]
+    lo, hi = count_range(rules)
+    return [
+        frozenset(c)
+        for k in range(lo, hi + 1)
+        for c in itertools.combinations(ids, k)
+        if set(rules.mandatory_topics) <= set(c)
+    ]
+
+
+def member_cost(person: Participant, bundle: frozenset[str], rules: AssignmentRules) -> float:
+    """A member's rank cost for a bundle (``inf`` if it wants fewer topics or ranks one it may not get)."""
+    w = wants(person, rules)
+    if len(bundle) > w:
+        return math.inf
+    if not rules.objective.allow_unranked and any(
+        t not in person.preferences and t not in rules.mandatory_topics for t in bundle
+    ):
+        return math.inf
+    return sum(topic_cost(person, t, rules) for t in bundle) + missing_cost(rules) * (w - len(bundle))
+
+
+def regional_brute_force(
+    people: Sequence[Participant], rules: AssignmentRules, *, group_count: int | None = None
+) -> tuple[float, float, float] | None:
+    """Over every partition into groups of allowed sizes (``group_count`` groups if given) and every
+    bundle per group that meets the capacities: (least ranks + km / km_per_rank, least km of a
+    feasible partition, least ranks). ``None`` if nothing is feasible."""
+    assert rules.groups is not None
+    kpr = rules.objective.km_per_rank or 1.0
+    bundles = bundle_options(rules)
+    best: tuple[float, float, float] | None = None
+    for part in partitions(list(range(len(people))), rules.groups.size):
+        if group_count is not None and len(part) != group_count:
+            continue
+        dist = sum(group_km([people[m] for m in g], rules) for g in part)
+        per_group = [[(b, sum(member_cost(people[m], b, rules) for m in g)) for b in bundles] for g in part]
+        per_group = [[(b, c) for b, c in opts if c < math.inf] for opts in per_group]
+        least = math.inf
+        for combo in itertools.product(*per_group):
+            counts: Counter[str] = Counter()
+            for g, (b, _c) in zip(part, combo, strict=True):
+                for t in b:
+                    counts[t] += len(g)
+            if all(
+                capacity(rules, t.id).min <= counts[t.id]
+                and (capacity(rules, t.id).max is None or counts[t.id] <= (capacity(rules, t.id).max or 0))
+                for t in rules.topics
+            ):
+                least = min(least, sum(c for _b, c in combo))
+        if least == math.inf:
+            continue
+        here = (least + dist / kpr, dist, least)
+        best = here if best is None else (min(best[0], here[0]), min(best[1], here[1]), min(best[2], here[2]))
+    return best

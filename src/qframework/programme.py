@@ -300,9 +300,22 @@ class Programme(Checked):
         participants = self.participants or tuple(Participant(pid) for pid in target.participant_ids)
         return check_assignment(target, participants, self.rules)
 
-    def plan(self, participants: Iterable[Participant] | None = None) -> Assignment:
-        """A new optimal assignment under the programme's rules (its own participants by default)."""
-        return assign(tuple(self.participants if participants is None else participants), self.rules)
+    def plan(
+        self,
+        participants: Iterable[Participant] | None = None,
+        *,
+        mode: str = "joint",
+        km_per_rank: float | None = None,
+    ) -> Assignment:
+        """A new optimal assignment under the programme's rules (its own participants by default).
+
+        ``mode`` (``"joint"`` or ``"groups-first"``) is passed to :func:`~qframework.assignment.assign`;
+        ``km_per_rank`` replaces the rules' trade-off between travel and preference for this plan.
+        """
+        rules = self.rules
+        if km_per_rank is not None:
+            rules = attrs.evolve(rules, objective=attrs.evolve(rules.objective, km_per_rank=km_per_rank))
+        return assign(tuple(self.participants if participants is None else participants), rules, mode=mode)
 
     # -- lookups by id: one verb per kind, NotFound naming the known ids --------------------
     def quota(self, role: str) -> Quota:

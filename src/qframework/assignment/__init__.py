@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from .checking import check, check_assignment
 from .files import load_assignment_problem, loads_assignment_problem
-from .result import Assignment, Explanation, Group, Placement, TopicResult, Violation
+from .result import Assignment, Explanation, Group, Optimality, Placement, TopicResult, Violation
 from .rules import AssignmentProblem, AssignmentRules, Bounds, GroupRules, Objective, Participant, Topic
 from .solve import assign
 
@@ -27,6 +27,7 @@ __all__ = [
     "Group",
     "GroupRules",
     "Objective",
+    "Optimality",
     "Participant",
     "Placement",
     "Topic",

@@ -24,7 +24,7 @@ import attrs
 from ..errors import NotFound, Problem, type_problem
 from ..validation import Checked
 
-__all__ = ["Assignment", "Explanation", "Group", "Placement", "TopicResult", "Violation"]
+__all__ = ["Assignment", "Explanation", "Group", "Optimality", "Placement", "TopicResult", "Violation"]
 
 
 def text_problems(path: str, value: object, *, required: bool = True) -> Iterator[Problem]:
@@ -133,6 +133,7 @@ class Explanation:
     group_members: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
     computed: bool = True
+    optimality: Optimality | None = None
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -156,13 +157,42 @@ class Explanation:
 
 
 @attrs.frozen
+class Optimality:
+    """How good a regional plan is, and whether that is proven (travel against preference).
+
+    ``mode`` is ``"joint"`` (topics and groups chosen together; ``objective`` is ``cost`` +
+    ``distance_km / km_per_rank``) or ``"groups-first"`` (groups by distance alone, then each
+    group's topics; ``objective`` is ``distance_km``, the grouping's own aim). ``distance_km``
+    sums, over grouped members, the mean km to their fellow members. ``bound`` is a proven lower
+    bound on ``objective``; ``exact`` says the objective is proven optimal (``bound == objective``).
+    """
+
+    mode: str
+    objective: float
+    bound: float
+    exact: bool
+    distance_km: float
+    km_per_rank: float | None = None
+
+    @property
+    def gap(self) -> float:
+        """How far the objective may lie above the optimum, as a share of the objective (0: proven)."""
+        return 0.0 if self.objective <= 0 else max(0.0, (self.objective - self.bound) / self.objective)
+
+
+@attrs.frozen
 class Assignment(Checked):
-    """Who works on which topics, in which group; ``cost`` is the objective value if known."""
+    """Who works on which topics, in which group; ``cost`` is the objective value if known.
+
+    ``optimality`` is set by a regional plan (``Objective.km_per_rank`` or ``mode="groups-first"``):
+    the combined objective, a lower bound and whether the result is proven optimal.
+    """
 
     placements: tuple[Placement, ...] = ()
     groups: tuple[Group, ...] = ()
     unassigned: tuple[str, ...] = ()
     cost: int | None = None
+    optimality: Optimality | None = None
 
     def placement(self, participant_id: str) -> Placement:
         """The participant's own placement (:class:`NotFound` if the assignment lists none)."""
@@ -250,6 +280,7 @@ class Assignment(Checked):
             group_members=tuple(m for m in group.members if m != participant_id) if group is not None else (),
             reasons=notes,
             computed=bool(notes),
+            optimality=self.optimality,
         )
 
     def _problems(self) -> Iterator[Problem]:

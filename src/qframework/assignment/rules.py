@@ -205,6 +205,11 @@ class Objective(Checked):
     - ``unassigned_cost`` defaults to one more than any single participant's worst assignment:
       ``k × unranked_rank + 1`` for an exact count ``k``; ``max × unranked_rank + (max − min) + 1``
       for a range with the default ``missing_cost``.
+    - ``km_per_rank``: the one trade-off between travel and preference — how many kilometres of
+      distance within a group are worth one preference rank. Each grouped member's distance is its
+      mean distance (great-circle km plus ``regional_weight`` when regions differ) to its fellow
+      members; the objective adds their sum divided by ``km_per_rank``. ``None`` (the default)
+      keeps preferences first and forms groups afterwards (see docs/assignment.md).
     - ``tie_break = "id"``: the result is deterministic and independent of input order; among
       assignments of equal cost the solver prefers the one that gives the better ranks to
       participants with smaller ids (then topics with smaller ids) — a preference it follows where
@@ -217,8 +222,11 @@ class Objective(Checked):
     unassigned_cost: int | None = None
     tie_break: Literal["id"] = "id"
     missing_cost: int | None = None
+    km_per_rank: float | None = None
 
     def _problems(self) -> Iterator[Problem]:
+        if self.km_per_rank is not None and not (math.isfinite(self.km_per_rank) and self.km_per_rank > 0):
+            yield Problem("km_per_rank", f"must be a number > 0, got {self.km_per_rank}")
         if self.unranked_rank is not None and self.unranked_rank < 1:
             yield Problem("unranked_rank", f"must be ≥ 1, got {self.unranked_rank}")
         if self.missing_cost is not None and self.missing_cost < 0:

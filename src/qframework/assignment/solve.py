@@ -30,10 +30,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import attrs
+
+from ..errors import NotFound
+from ..i18n import gettext_ as _
 from .diagnose import diagnose, precheck
 from .grouping import form_groups
 from .highs import require_solver
-from .program import Column, check_size, solve_topics, split_roles, topic_cost
+from .program import Column, check_size, columns, solve_topics, split_roles, topic_bundles, topic_cost
 from .reasons import reasons_for, reasons_unassigned
 from .result import Assignment, Group, Placement
 from .rules import AssignmentProblem, AssignmentRules, Participant
@@ -41,7 +45,7 @@ from .rules import AssignmentProblem, AssignmentRules, Participant
 __all__ = ["assign"]
 
 
-def assign(participants: Iterable[Participant], rules: AssignmentRules) -> Assignment:
+def assign(participants: Iterable[Participant], rules: AssignmentRules, *, mode: str = "joint") -> Assignment:
     """Return an optimal assignment of ``participants`` under ``rules``.
 
     The objective is stated in :class:`~qframework.assignment.rules.Objective`: the total preference
@@ -54,13 +58,24 @@ def assign(participants: Iterable[Participant], rules: AssignmentRules) -> Assig
     formed within each set of shared topics, regionally compact (a heuristic; it does not change the
     cost).
 
+    With groups, ``rules.objective.km_per_rank`` trades travel against preference and ``mode``
+    says how to plan (see :mod:`.regional`): ``"joint"`` chooses topics and groups together under
+    the trade-off (with ``km_per_rank = None``: preferences first, groups after, as described
+    above); ``"groups-first"`` forms groups by distance, then gives each group its best topics.
+    Such a plan carries :class:`~qframework.assignment.result.Optimality` (objective, lower bound,
+    whether proven optimal). Without groups ``mode`` does not matter.
+
     Raises :class:`~qframework.errors.InfeasibleAssignment` naming the rule that cannot be met, and
     :class:`~qframework.errors.ValidationError` if participants refer to unknown topics or repeat ids.
     """
+    from .regional import MODES
+
     if not isinstance(rules, AssignmentRules):
         raise TypeError(f"rules must be AssignmentRules, got {type(rules).__name__}")
     if isinstance(participants, (str, bytes)) or not isinstance(participants, Iterable):
         raise TypeError(f"participants must be an iterable of Participant, got {type(participants).__name__}")
+    if mode not in MODES:
+        raise NotFound.unknown("mode", mode, MODES)
     given = tuple(participants)
     for person in given:
         if not isinstance(person, Participant):
@@ -70,6 +85,8 @@ def assign(participants: Iterable[Participant], rules: AssignmentRules) -> Assig
     check_size(people, rules)  # counted before anything is enumerated
     require_solver()
     precheck(people, rules)
+    if rules.groups is not None and (mode == "groups-first" or rules.objective.km_per_rank is not None):
+        return _regional(people, rules, mode)
     solution = solve_topics(people, rules)
     if solution is None:
         raise diagnose(people, rules)
@@ -77,8 +94,70 @@ def assign(participants: Iterable[Participant], rules: AssignmentRules) -> Assig
     return _build(people, rules, columns, chosen)
 
 
+def _regional(people: Sequence[Participant], rules: AssignmentRules, mode: str) -> Assignment:
+    """A regional plan (:mod:`.regional`) as an :class:`Assignment`, with distance reasons."""
+    from .regional import distance_matrix, plan_regional
+
+    plan, optimality = plan_regional(people, rules, mode)
+    cols = columns(people, rules)
+    key = {(req + opt, req): b for b, (req, opt) in enumerate(topic_bundles(rules))}
+    col_of = {(c.p, key[(c.topics, c.required)]): j for j, c in enumerate(cols)}
+    chosen = [col_of[(p, b)] for g, b in plan if b is not None for p in g]
+    partition = [g for g, b in plan if b is not None]
+    result = _build(people, rules, cols, chosen, partition)
+    kpr = rules.objective.km_per_rank
+    if kpr is not None:
+        assert rules.groups is not None
+        dist = distance_matrix(people, rules.groups.regional_weight)
+        result = attrs.evolve(result, placements=_distance_notes(result, people, rules, dist, kpr))
+    return attrs.evolve(result, optimality=optimality)
+
+
+def _distance_notes(
+    result: Assignment, people: Sequence[Participant], rules: AssignmentRules, dist: Any, kpr: float
+) -> tuple[Placement, ...]:
+    """For every better-ranked topic a member did not get: how far the nearest group working on it is."""
+    index = {p.id: i for i, p in enumerate(people)}
+    out = []
+    for placement in result.placements:
+        i = index[placement.participant]
+        person = people[i]
+        own = result.group_of(person.id)
+        if own is None:
+            out.append(placement)
+            continue
+        worst = max(
+            (person.rank(t) or rules.unranked_rank for t in own.topics if t not in rules.mandatory_topics), default=0
+        )
+        notes = list(placement.notes)
+        for t in person.preferences:
+            rank = person.rank(t)
+            if rank is None or rank >= worst or t in own.topics:
+                continue
+            near = [
+                (sum(float(dist[i, index[m]]) for m in g.members) / len(g.members), g.id)
+                for g in result.groups
+                if t in g.topics and g.id != own.id and g.members
+            ]
+            if not near:
+                continue
+            km, gid = min(near)
+            notes.append(
+                _(
+                    "Not {topic} (your rank {rank}): the nearest group working on it ({group}) is {km:.0f} km away; "
+                    "worth {ranks:.1f} ranks at {kpr:g} km per rank."
+                ).format(topic=t, rank=rank, group=gid, km=km, ranks=km / kpr, kpr=kpr)
+            )
+        out.append(attrs.evolve(placement, notes=tuple(notes)))
+    return tuple(out)
+
+
 def _build(
-    people: Sequence[Participant], rules: AssignmentRules, cols: Sequence[Column], chosen: Sequence[int]
+    people: Sequence[Participant],
+    rules: AssignmentRules,
+    cols: Sequence[Column],
+    chosen: Sequence[int],
+    partition: Sequence[Sequence[int]] | None = None,
 ) -> Assignment:
     mandatory = list(dict.fromkeys(rules.mandatory_topics))
     order = {t: i for i, t in enumerate(rules.topic_ids)}
@@ -125,10 +204,13 @@ def _build(
             canon = (tuple(sorted(req, key=shown)), tuple(sorted(opt, key=shown)))
             by_bundle.setdefault(canon, []).append(p)
         parts: list[tuple[tuple[tuple[str, ...], tuple[str, ...]], list[int]]] = []
+        bundle_of = {p: b for b, ps in by_bundle.items() for p in ps}
         for bundle in sorted(by_bundle, key=lambda b: [shown(t) for t in b[0] + b[1]]):
-            for members in form_groups(
-                sorted(by_bundle[bundle]), people, rules.groups.size, rules.groups.regional_weight
-            ):
+            if partition is not None:
+                split = sorted(sorted(g) for g in partition if g and bundle_of[g[0]] == bundle)
+            else:
+                split = form_groups(sorted(by_bundle[bundle]), people, rules.groups.size, rules.groups.regional_weight)
+            for members in split:
                 parts.append((_split_by_rank(bundle, members, people, rules, shown), members))
         by_unit = {i: members for i, (_bundle, members) in enumerate(parts)}
         unit_topics = {i: bundle for i, (bundle, _members) in enumerate(parts)}

@@ -14,7 +14,7 @@ from ..i18n import gettext_ as _
 from ._common import _print_json
 from ._registries import COMMAND_GROUPS, DOCUMENT_KINDS
 
-__all__ = ["add_arguments", "run_assign", "run_check"]
+__all__ = ["add_arguments", "add_plan_options", "run_assign", "run_check", "with_km_per_rank"]
 
 
 def add_arguments(subparsers: Any) -> None:
@@ -23,11 +23,37 @@ def add_arguments(subparsers: Any) -> None:
     p.add_argument("file", help=_("TOML or JSON file with [rules] and [[participants]]"))
     p.add_argument("--json", action="store_true", help=_("print the assignment as JSON"))
     p.add_argument("--explain", action="store_true", help=_("explain every participant's result"))
+    add_plan_options(p)
     p.set_defaults(handler=run_assign)
     p = subparsers.add_parser("check", help=_("check the [assignment] in a file against its rules"))
     p.add_argument("file", help=_("TOML or JSON file with [rules], [[participants]] and [assignment]"))
     p.add_argument("--json", action="store_true", help=_("print the violations as JSON"))
     p.set_defaults(handler=run_check)
+
+
+def add_plan_options(p: Any) -> None:
+    """``--mode joint|groups-first`` and ``--km-per-rank KM``, shared with ``programme plan``."""
+    p.add_argument(
+        "--mode",
+        choices=("joint", "groups-first"),
+        default="joint",
+        help=_("joint: topics and groups together; groups-first: groups by distance, then each group's topics"),
+    )
+    p.add_argument(
+        "--km-per-rank",
+        type=float,
+        metavar="KM",
+        help=_("kilometres within a group worth one preference rank (overrides the rules)"),
+    )
+
+
+def with_km_per_rank(rules: Any, km_per_rank: float | None) -> Any:
+    """The rules with ``objective.km_per_rank`` replaced (unchanged for ``None``)."""
+    import attrs
+
+    if km_per_rank is None:
+        return rules
+    return attrs.evolve(rules, objective=attrs.evolve(rules.objective, km_per_rank=km_per_rank))
 
 
 def run_assign(args: argparse.Namespace) -> int:
@@ -37,7 +63,8 @@ def run_assign(args: argparse.Namespace) -> int:
     from ..report.text import format_assignment
 
     problem = load_assignment_problem(args.file)
-    assignment = assign(problem.participants, problem.rules)
+    rules = with_km_per_rank(problem.rules, getattr(args, "km_per_rank", None))
+    assignment = assign(problem.participants, rules, mode=getattr(args, "mode", "joint"))
     if getattr(args, "json", False):
         _print_json(assignment)
         return 0

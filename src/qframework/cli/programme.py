@@ -66,7 +66,9 @@ def cmd_programme_plan(args: argparse.Namespace) -> int:
         from ..programme import load_participants
 
         participants = load_participants(args.participants)
-    assignment = programme.plan(participants)
+    assignment = programme.plan(
+        participants, mode=getattr(args, "mode", "joint"), km_per_rank=getattr(args, "km_per_rank", None)
+    )
     if args.json:
         _print_json(assignment)
         return 0
@@ -120,6 +122,9 @@ def _add_programme_commands(sub: Any) -> None:
     )
     p.add_argument("--explain", action="store_true", help=_("explain every participant's result"))
     p.add_argument("--json", action="store_true", help=_("the assignment as JSON data"))
+    from .assignment import add_plan_options
+
+    add_plan_options(p)
     p.set_defaults(handler=cmd_programme_plan)
     p = psub.add_parser("roster", help=_("check delegation rosters against the programme's quotas"))
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -151,7 +156,7 @@ def _demo_programmes(registry: Any) -> None:
     """Check every historical assignment, then plan a needs-based round end to end."""
     from ..assessment import priorities, score
     from ..assignment import Participant, check_assignment
-    from ..report.text import content, format_demo_historical, format_demo_planning
+    from ..report.text import content, format_demo_historical, format_demo_planning, format_optimality
     from ..template import sample_assessment
 
     verdicts = [
@@ -168,18 +173,44 @@ def _demo_programmes(registry: Any) -> None:
     participants = []
     for seed, (pid, name, location) in enumerate(_DEMO_KOMMUNEN, start=1):
         card = score(sample_assessment(framework, subject=pid, subject_name=name, seed=seed), framework)
-        wishes = tuple(d.dimension for d in priorities(card, 4) if d.dimension not in mandatory)[:3]
+        # every dimension, weakest first: the self-assessment ranks them all
+        wishes = tuple(d.dimension for d in priorities(card, len(framework.dimensions)) if d.dimension not in mandatory)
         participants.append(Participant(pid, name, location=location, preferences=wishes))
     assignment = programme.plan(participants)
     violations = check_assignment(assignment, participants, programme.rules)
     titles = {d.id: content(d) for d in framework.dimensions}
     names = {p.id: p.name for p in participants}
+    where = {p.id: p.location for p in participants}
     groups = [
         (group.id, [names[m] for m in group.members], [titles.get(t, t) for t in group.topics])
         for group in assignment.groups
     ]
-    print(format_demo_planning(programme.id, len(participants), groups, assignment.cost, len(violations)))
+    diameters = [_diameter([where[m] for m in group.members]) for group in assignment.groups]
+    print(
+        format_demo_planning(
+            programme.id, len(participants), groups, assignment.cost, len(violations), diameters=diameters
+        )
+    )
+    if assignment.optimality is not None:
+        print("  " + format_optimality(assignment.optimality))
     print()
+
+
+def _diameter(locations: list[tuple[float, float] | None]) -> float:
+    """The largest great-circle distance in km between two of the locations (0 for fewer than two)."""
+    import math
+
+    points = [p for p in locations if p is not None]
+    best = 0.0
+    for i, (lat1, lon1) in enumerate(points):
+        for lat2, lon2 in points[i + 1 :]:
+            p1, p2 = math.radians(lat1), math.radians(lat2)
+            h = (
+                math.sin((p2 - p1) / 2) ** 2
+                + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+            )
+            best = max(best, 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h))))
+    return best
 
 
 DEMO_STEPS.append(_demo_programmes)

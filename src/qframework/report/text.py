@@ -21,7 +21,7 @@ from ..i18n import gettext_ as _
 
 if TYPE_CHECKING:
     from ..assessment.scoring import Comparison, Scorecard
-    from ..assignment import Assignment, Explanation, Violation
+    from ..assignment import Assignment, Explanation, Optimality, Violation
     from ..crosswalk import Coverage, Crosswalk, CrosswalkSummary, TranslationReport
     from ..errors import Problem
     from ..model import Framework, FrameworkSummary, Provenance
@@ -40,6 +40,7 @@ __all__ = [
     "format_explanation",
     "format_framework",
     "format_frameworks",
+    "format_optimality",
     "format_plugins",
     "format_programmes",
     "format_roster",
@@ -414,6 +415,8 @@ def format_assignment(assignment: Assignment) -> str:
         lines.append(_("without a place: {ids}").format(ids=_join(assignment.unassigned)))
     if assignment.cost is not None:
         lines.append(_("total preference rank: {cost}").format(cost=assignment.cost))
+    if assignment.optimality is not None:
+        lines.append(format_optimality(assignment.optimality))
     return "\n".join(lines)
 
 
@@ -440,6 +443,8 @@ def format_explanation(explanation: Explanation) -> str:
                 line = _("Group {group} alone; the group shares its topics.")
             lines.append(line.format(group=explanation.group, members=_join(others)))
     lines.extend(explanation.reasons)
+    if explanation.optimality is not None:
+        lines.append(_("The plan: {optimality}.").format(optimality=format_optimality(explanation.optimality)))
     if not explanation.computed:
         lines.append(_("(No solver notes: this assignment was not computed by assign().)"))
     return "\n".join(lines)
@@ -714,10 +719,12 @@ def format_demo_planning(
     groups: Sequence[tuple[str, Sequence[str], Sequence[str]]],
     cost: int | None,
     broken: int,
+    diameters: Sequence[float] | None = None,
 ) -> str:
     """The demo's needs-based planning round: the clusters formed and whether every rule holds.
 
-    ``groups``: (group id, member names, topic titles).
+    ``groups``: (group id, member names, topic titles); ``diameters``: each group's largest
+    distance between two members, in km.
     """
     lines = [
         _("Needs-based planning with the rules of {programme}: {n} Kommunen assess themselves,").format(
@@ -725,10 +732,30 @@ def format_demo_planning(
         ),
         _("their weakest dimensions become their wishes, and the exact solver forms clusters."),
     ]
-    lines += [f"  {gid}: {_join(names)}  →  {' + '.join(topics)}" for gid, names, topics in groups]
+    for i, (gid, names, topics) in enumerate(groups):
+        line = f"  {gid}: {_join(names)}  →  {' + '.join(topics)}"
+        if diameters is not None:
+            line += "  " + _("(diameter {km:.0f} km)").format(km=diameters[i])
+        lines.append(line)
     verdict = _("all rules met") if not broken else _("RULES BROKEN")
     lines.append("  " + _("total preference rank {cost}; {verdict}").format(cost=cost, verdict=verdict))
     return "\n".join(lines)
+
+
+def format_optimality(optimality: Optimality) -> str:
+    """A regional plan's objective, its lower bound and whether it is proven optimal."""
+    o = optimality
+    if o.mode == "joint":
+        what = _("objective {value:.2f} (ranks + {km:.0f} km / {kpr:g} km per rank)").format(
+            value=o.objective, km=o.distance_km, kpr=o.km_per_rank
+        )
+    else:
+        what = _("groups first: distance {km:.0f} km").format(km=o.distance_km)
+    if o.exact:
+        return what + "; " + _("proven optimal (exact)")
+    return (
+        what + "; " + _("lower bound {bound:.2f}, gap at most {gap:.1%} (heuristic)").format(bound=o.bound, gap=o.gap)
+    )
 
 
 def format_demo_end(seconds: float, ok: bool) -> str:
