@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ..errors import Problem, QFrameworkError, ValidationError, join_path
-from ..io import atomic_write, parse, parse_json_fast, unstructure
+from ..io import atomic_write, max_file_bytes, parse, parse_json_fast, unstructure
 from ..validation import Checked, deferred
 from .files import (
     VALIDATE_COMPLETE,
@@ -464,6 +464,9 @@ def loads_assessments(
 def _loads_assessments(
     text: str | bytes, registry: Registry | None, file: str | None, check: bool, complete: bool
 ) -> list[Assessment]:
+    accepted = _loads_msgspec(text, registry, check, complete)
+    if accepted is not None:
+        return accepted
     data = parse_json_fast(text, file=file)
     assessments, problems = _bulk_from_data(data, registry, check, complete)
     if (problems or assessments is None) and sys.modules.get("orjson") is not None:
@@ -481,27 +484,12 @@ def _bulk_from_data(
 ) -> tuple[list[Assessment] | None, list[Problem]]:
     """Fast path first; the detailed walk only when it rejects the data (``fast=False``: the detailed
     walk alone, which also returns the assessments when there is no problem; for the tests)."""
-    assessments: list[Assessment] | None = None
     if fast and type(data) is dict and data.keys() <= _TOP_KEYS and type(data.get("assessments")) is list:
-        loader = _FastLoader(
-            data.get("framework_id"), data.get("framework_version"), _registry_or_default(registry) if check else None
+        done = _fast_load(
+            data.get("framework_id"), data.get("framework_version"), data["assessments"], registry, check, complete
         )
-        try:
-            items = [loader.entry(e) for e in data["assessments"]]
-        except (_Reject, ValidationError, TypeError, KeyError, AttributeError):
-            items = None  # the detailed path below says what is wrong
-        if items is not None:
-            with deferred():  # checked above, field by field and per layout
-                assessments = [x if isinstance(x, Assessment) else Assessment(*x) for x, _ in items]
-    if assessments is not None:
-        built = [(f"assessments[{i}]", a) for i, a in enumerate(assessments)]
-        problems = _duplicate_keys(built)
-        if check:
-            unchecked = [b for b, (_, fits) in zip(built, items, strict=True) if not fits]  # type: ignore[arg-type]
-            problems += _framework_problems(unchecked, _registry_or_default(registry))
-        if complete:
-            problems += _unrated_problems(built)
-        return assessments, _sorted(problems)
+        if done is not None:
+            return done
     built, problems, broken = _bulk_detailed(data)
     problems += _duplicate_keys(built)
     if check:
@@ -515,6 +503,155 @@ def _bulk_from_data(
             return [a for _, a in built], []
         problems = [Problem("", "the file could not be read as a bulk assessment file")]  # pragma: no cover
     return None, _sorted(problems)
+
+
+def _fast_load(
+    fw_id: Any, fw_version: Any, entries: Iterable[Any], registry: Registry | None, check: bool, complete: bool
+) -> tuple[list[Assessment], list[Problem]] | None:
+    """The fast path over a file's entries: the assessments and their problems, or ``None`` when it
+    rejects something (the detailed walk then says what is wrong)."""
+    loader = _FastLoader(fw_id, fw_version, _registry_or_default(registry) if check else None)
+    try:
+        items = [loader.entry(e) for e in entries]
+    except (_Reject, ValidationError, TypeError, KeyError, AttributeError):
+        return None
+    with deferred():  # checked above, field by field and per layout
+        assessments = [x if isinstance(x, Assessment) else Assessment(*x) for x, _ in items]
+    built = [(f"assessments[{i}]", a) for i, a in enumerate(assessments)]
+    problems = _duplicate_keys(built)
+    if check:
+        unchecked = [b for b, (_, fits) in zip(built, items, strict=True) if not fits]
+        problems += _framework_problems(unchecked, _registry_or_default(registry))
+    if complete:
+        problems += _unrated_problems(built)
+    return assessments, _sorted(problems)
+
+
+# -- the typed msgspec decoder (the ``fast`` extra): a clean file of the usual layout, or nothing ------
+
+_DECODER: Any = None  # built on first use; False when msgspec is not installed
+
+
+def _msgspec_decoder() -> Any:
+    """A decoder of the usual bulk layout into msgspec structs, or ``None`` without msgspec.
+
+    The indicator and rater columns stay undecoded (``msgspec.Raw``): entries that repeat a
+    template's columns repeat their bytes, so one byte comparison replaces building and comparing
+    hundreds of strings per entry.
+    """
+    global _DECODER
+    if _DECODER is None:
+        try:
+            import msgspec
+        except ImportError:
+            _DECODER = False
+            return None
+        unset: Any = msgspec.UNSET
+        no_column = msgspec.Raw()
+
+        columns = msgspec.defstruct(
+            "Columns",
+            [("indicator", msgspec.Raw), ("value", list[Any])]
+            + [(name, msgspec.Raw, no_column) for name in ("rater", "tier", "evidence", "comment")],
+            forbid_unknown_fields=True,
+        )
+        entry = msgspec.defstruct(
+            "Entry",
+            [("ratings", columns | msgspec.UnsetType, unset)] + [(name, Any, unset) for name in _ENTRY_FIELDS],
+            forbid_unknown_fields=True,
+        )
+        bulk = msgspec.defstruct(
+            "Bulk",
+            [("assessments", list[entry]), ("framework_id", Any, unset), ("framework_version", Any, unset)],  # type: ignore[valid-type]
+            forbid_unknown_fields=True,
+        )
+        _DECODER = (msgspec.json.Decoder(bulk).decode, msgspec.json.decode, (msgspec.DecodeError,), unset)
+    return _DECODER or None
+
+
+_ENTRY_FIELDS = ("subject", "period", "raters", "framework_id", "framework_version", "notes", "success_definition")
+
+
+def _loads_msgspec(
+    text: str | bytes, registry: Registry | None, check: bool, complete: bool
+) -> list[Assessment] | None:
+    """The assessments of a clean bulk file read through msgspec; ``None`` (the other readers decide)
+    without msgspec, for anything the standard library would read differently, and for any problem.
+
+    msgspec keeps the last of two equal keys where the standard library's reading refuses the file:
+    every object key and every colon inside a string is counted, and a file whose colons are not all
+    accounted for is left to the standard library (as is one that writes a colon as ``\\u003a``).
+    """
+    decoder = _msgspec_decoder()
+    if decoder is None or not isinstance(text, (str, bytes)) or len(text) > max_file_bytes():
+        return None
+    decode_bulk, decode, errors, unset = decoder
+    colon: Any = b":" if isinstance(text, bytes) else ":"
+    escapes: Any = (b"\\u003a", b"\\u003A") if isinstance(text, bytes) else ("\\u003a", "\\u003A")
+    if escapes[0] in text or escapes[1] in text:
+        return None
+    try:
+        doc = decode_bulk(text)
+    except errors:
+        return None
+    keys = 1
+    strings: list[Any] = []
+    fw_id, fw_version = doc.framework_id, doc.framework_version
+    for value in (fw_id, fw_version):
+        if value is not unset:
+            if value is not None and type(value) is not str:
+                return None
+            keys += 1
+            strings.append(value or "")
+    entries: list[dict[str, Any]] = []
+    last_raw: dict[str, Any] = {}
+    last_list: dict[str, Any] = {}
+    raw_colons = 0
+    try:
+        for e in doc.assessments:
+            entry = {k: v for k in _ENTRY_FIELDS if (v := getattr(e, k)) is not unset}
+            keys += len(entry)
+            cols = e.ratings
+            if cols is not unset:
+                keys += 1
+                columns: dict[str, Any] = {"value": cols.value}
+                for name in ("indicator", "rater", "tier", "evidence", "comment"):
+                    raw = getattr(cols, name)
+                    if raw:
+                        if raw != last_raw.get(name):
+                            last_raw[name], last_list[name] = raw, (decode(raw), bytes(raw).count(b":"))
+                        columns[name], found = last_list[name]
+                        raw_colons += found
+                keys += len(columns)
+                entry["ratings"] = columns
+            subject, raters = entry.get("subject"), entry.get("raters", [])
+            if type(subject) is not dict or type(raters) is not list or not all(type(r) is dict for r in raters):
+                return None
+            for table in (subject, *raters):
+                keys += len(table)
+                strings += table
+                strings += table.values()
+            strings += (v for k, v in entry.items() if type(v) is str)
+            entries.append(entry)
+    except errors:
+        return None
+    done = _fast_load(
+        None if fw_id is unset else fw_id,
+        None if fw_version is unset else fw_version,
+        entries,
+        registry,
+        check,
+        complete,
+    )
+    if done is None or done[1]:
+        return None
+    try:
+        expected = keys + raw_colons + "".join(strings).count(":")
+    except TypeError:  # a value that is not text where the fast path does not look (it would have refused)
+        return None
+    if text.count(colon) != expected:
+        return None
+    return done[0]
 
 
 def _duplicate_keys(built: Sequence[tuple[str, Assessment]]) -> list[Problem]:
