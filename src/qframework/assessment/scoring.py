@@ -294,8 +294,8 @@ class _FastPlan:
         self.value_of = levels  # position -> the levels, ascending (slot k is value_of[pos][k - 1])
         self.slot_of = [{v: k for k, v in enumerate(lv, start=1)} for lv in levels]
         self.ind_bounds = [(pos + 1) * self.stride for pos in range(len(levels))]  # each indicator's codes end here
-        self.empty = [IndicatorScore(i, d, w, None, (), 0) for i, d, w in plan.entries]  # no entry at all
-        self._memos: dict[int, tuple[Aggregation, dict[tuple[int, ...], IndicatorScore]]] = {}
+        self.empty = [_row(IndicatorScore(i, d, w, None, (), 0)) for i, d, w in plan.entries]  # no entry at all
+        self._memos: dict[int, tuple[Aggregation, dict[tuple[int, ...], _Row]]] = {}
 
     def learn(self, ratings: Sequence[Rating]) -> list[int] | None:
         """The codes of ``ratings``, learning new ones; ``None`` if one does not fit or names a tier."""
@@ -319,8 +319,8 @@ class _FastPlan:
             out.append(c)
         return out
 
-    def memo(self, agg: Aggregation) -> dict[tuple[int, ...], IndicatorScore]:
-        """Indicator results by the indicator's sorted codes, for one aggregation."""
+    def memo(self, agg: Aggregation) -> dict[tuple[int, ...], _Row]:
+        """Indicator results (as rows, see :data:`_Row`) by the indicator's sorted codes, for one aggregation."""
         hit = self._memos.get(id(agg))
         if hit is None or hit[0] is not agg or len(hit[1]) > self.MAX:
             hit = self._memos[id(agg)] = (agg, {})
@@ -336,6 +336,17 @@ class _FastPlan:
             ind_id, dim_id, weight = plan.entries[pos]
             return IndicatorScore(ind_id, dim_id, weight, None, (), na)
         return _indicator_score(plan.entries[pos], plan.levels[pos], values, na, agg, None)
+
+
+#: An indicator's result with what its dimension adds up: (result, not applicable, rated, weight if
+#: rated else 0, weight × score if rated else 0, spread).
+_Row = tuple[IndicatorScore, int, bool, float, float, float | None]
+
+
+def _row(item: IndicatorScore) -> _Row:
+    if item.score is None:
+        return (item, item.not_applicable, False, 0.0, 0.0, None)
+    return (item, item.not_applicable, True, item.weight, item.weight * item.score, item.spread)
 
 
 _FAST: dict[int, tuple[_Plan, _FastPlan]] = {}
@@ -365,18 +376,19 @@ def _score_codes(
     memo = fast.memo(agg)
     memo_get = memo.get
     empty = fast.empty
-    ind_scores: list[IndicatorScore] = []
+    rows: list[_Row] = []
+    append = rows.append
     lo = 0
     for pos, bound in enumerate(fast.ind_bounds):
         hi = bisect_left(codes, bound, lo)
         if hi == lo:
-            ind_scores.append(empty[pos])
+            append(empty[pos])
             continue
         key = tuple(codes[lo:hi])
-        item = memo_get(key)
-        if item is None:
-            item = memo[key] = fast.indicator(pos, key, agg)
-        ind_scores.append(item)
+        row = memo_get(key)
+        if row is None:
+            row = memo[key] = _row(fast.indicator(pos, key, agg))
+        append(row)
         lo = hi
     dim_scores: list[DimensionScore] = []
     total_w = 0.0
@@ -384,20 +396,20 @@ def _score_codes(
     rated_all = 0
     n_na = 0
     for dim, (start, stop) in zip(fw.dimensions, fast.plan.dim_ranges, strict=True):
+        # The same additions, in the same order, as score(): identical floats.
         w_sum = 0.0
         ws_sum = 0.0
         rated = 0
         d_na = 0
         spreads: list[float] = []
-        for item in ind_scores[start:stop]:
-            d_na += item.not_applicable
-            if item.score is None:
-                continue
-            if item.spread is not None:
-                spreads.append(item.spread)
-            rated += 1
-            w_sum += item.weight
-            ws_sum += item.weight * item.score
+        for _, na, is_rated, w, ws, spread in rows[start:stop]:
+            d_na += na
+            if is_rated:
+                if spread is not None:
+                    spreads.append(spread)
+                rated += 1
+                w_sum += w
+                ws_sum += ws
         n_na += d_na
         d_score = ws_sum / w_sum if rated else None
         if d_score is not None:
@@ -417,6 +429,7 @@ def _score_codes(
                 sum(spreads) / len(spreads) if spreads else None,
             )
         )
+    ind_scores = [row[0] for row in rows]
     n = len(fast.plan.entries)
     n_blank = len(codes) - lo  # the codes past the last dimension: entries not yet rated
     ratings = assessment.ratings
