@@ -551,9 +551,11 @@ def _msgspec_decoder() -> Any:
 
         columns = msgspec.defstruct(
             "Columns",
-            [("indicator", msgspec.Raw), ("value", list[Any])]
-            + [(name, msgspec.Raw, no_column) for name in ("rater", "tier", "evidence", "comment")],
+            [("indicator", msgspec.Raw)]
+            + [(name, msgspec.Raw, no_column) for name in _RAW_COLUMNS[1:]]
+            + [("value", list[Any])],
             forbid_unknown_fields=True,
+            kw_only=True,
         )
         entry = msgspec.defstruct(
             "Entry",
@@ -565,10 +567,18 @@ def _msgspec_decoder() -> Any:
             [("assessments", list[entry]), ("framework_id", Any, unset), ("framework_version", Any, unset)],  # type: ignore[valid-type]
             forbid_unknown_fields=True,
         )
-        _DECODER = (msgspec.json.Decoder(bulk).decode, msgspec.json.decode, (msgspec.DecodeError,), unset)
+        _DECODER = (
+            msgspec.json.Decoder(bulk).decode,
+            msgspec.json.decode,
+            (msgspec.DecodeError,),
+            unset,
+            msgspec.structs.astuple,
+        )
     return _DECODER or None
 
 
+#: The raw columns, in the order of the struct's fields (``value``, decoded, comes last).
+_RAW_COLUMNS = ("indicator", "rater", "tier", "evidence", "comment")
 _ENTRY_FIELDS = ("subject", "period", "raters", "framework_id", "framework_version", "notes", "success_definition")
 
 
@@ -585,10 +595,10 @@ def _loads_msgspec(
     decoder = _msgspec_decoder()
     if decoder is None or not isinstance(text, (str, bytes)) or len(text) > max_file_bytes():
         return None
-    decode_bulk, decode, errors, unset = decoder
+    decode_bulk, decode, errors, unset, astuple = decoder
     colon: Any = b":" if isinstance(text, bytes) else ":"
-    escapes: Any = (b"\\u003a", b"\\u003A") if isinstance(text, bytes) else ("\\u003a", "\\u003A")
-    if escapes[0] in text or escapes[1] in text:
+    escape: Any = b"\\u003" if isinstance(text, bytes) else "\\u003"  # \\u003a is a colon (one scan: \\u0030-\\u003f)
+    if escape in text:
         return None
     try:
         doc = decode_bulk(text)
@@ -615,8 +625,9 @@ def _loads_msgspec(
             if cols is not unset:
                 keys += 1
                 columns: dict[str, Any] = {"value": cols.value}
-                for name in ("indicator", "rater", "tier", "evidence", "comment"):
-                    raw = getattr(cols, name)
+                for name, raw in zip(
+                    _RAW_COLUMNS, astuple(cols), strict=False
+                ):  # value is not raw: zip stops before it
                     if raw:
                         if raw != last_raw.get(name):
                             last_raw[name], last_list[name] = raw, (decode(raw), bytes(raw).count(b":"))

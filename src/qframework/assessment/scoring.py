@@ -367,12 +367,12 @@ def _score_codes(
     assessment: Assessment,
     fw: Framework,
     fast: _FastPlan,
-    codes: list[int],
+    codes: Sequence[int],
     agg: Aggregation,
     changes: VersionChanges | None,
 ) -> Scorecard:
     """:func:`score` from the assessment's codes (see :class:`_FastPlan`); the same results, memoised."""
-    codes.sort()
+    codes = tuple(sorted(codes))  # a tuple: its slices are the memo's keys as they are
     memo = fast.memo(agg)
     memo_get = memo.get
     empty = fast.empty
@@ -384,7 +384,7 @@ def _score_codes(
         if hi == lo:
             append(empty[pos])
             continue
-        key = tuple(codes[lo:hi])
+        key = codes[lo:hi]
         row = memo_get(key)
         if row is None:
             row = memo[key] = _row(fast.indicator(pos, key, agg))
