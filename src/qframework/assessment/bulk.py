@@ -597,7 +597,8 @@ def _loads_msgspec(
         return None
     decode_bulk, decode, errors, unset, astuple = decoder
     colon: Any = b":" if isinstance(text, bytes) else ":"
-    escape: Any = b"\\u003" if isinstance(text, bytes) else "\\u003"  # \\u003a is a colon (one scan: \\u0030-\\u003f)
+    # A colon written \u003a is not counted in the text; one scan refuses every escape \u0030-\u003f.
+    escape: Any = b"\\u003" if isinstance(text, bytes) else "\\u003"
     if escape in text:
         return None
     try:
@@ -617,6 +618,8 @@ def _loads_msgspec(
     last_raw: dict[str, Any] = {}
     last_list: dict[str, Any] = {}
     raw_colons = 0
+    last_raters: Any = None
+    raters_keys, raters_text = 0, []
     try:
         for e in doc.assessments:
             entry = {k: v for k in _ENTRY_FIELDS if (v := getattr(e, k)) is not unset}
@@ -636,13 +639,19 @@ def _loads_msgspec(
                 keys += len(columns)
                 entry["ratings"] = columns
             subject, raters = entry.get("subject"), entry.get("raters", [])
-            if type(subject) is not dict or type(raters) is not list or not all(type(r) is dict for r in raters):
+            if type(subject) is not dict:
                 return None
-            for table in (subject, *raters):
-                keys += len(table)
-                strings += table
-                strings += table.values()
-            strings += (v for k, v in entry.items() if type(v) is str)
+            keys += len(subject)
+            strings += subject
+            strings += subject.values()
+            if raters != last_raters:  # the raters usually repeat: their keys and text counted once
+                if type(raters) is not list or not all(type(r) is dict for r in raters):
+                    return None
+                raters_text = [s for r in raters for pair in r.items() for s in pair]
+                last_raters, raters_keys = raters, sum(map(len, raters))
+            keys += raters_keys
+            strings += raters_text
+            strings += (v for v in entry.values() if type(v) is str)
             entries.append(entry)
     except errors:
         return None
