@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -193,7 +193,7 @@ class _Layout:
     comes from the slots fits the framework. ``used`` are the rater ids the columns name.
     """
 
-    __slots__ = ("fast", "fw_id", "fw_version", "indicators", "rater_col", "raters", "slots", "used")
+    __slots__ = ("code_slots", "fast", "fw_id", "fw_version", "indicators", "rater_col", "raters", "slots", "used")
 
     def __init__(self, indicators: list[Any], raters: Any, fw_id: Any, fw_version: Any, fast: _FastPlan | None) -> None:
         self.indicators = indicators
@@ -203,8 +203,13 @@ class _Layout:
         self.fw_version = fw_version
         self.fast = fast
         self.slots: list[dict[Any, Rating]] = [{} for _ in indicators]
+        self.code_slots: list[dict[Any, int]] = [{} for _ in indicators]  # the slots' ratings' scoring codes
         self.used = set(self.rater_col)
         self.used.discard(None)
+
+
+#: A slot's scoring code by value (present for every rating in the slot).
+_CODE_AT: Callable[[dict[Any, int], Any], int] = dict.get  # type: ignore[assignment]
 
 
 class _FastLoader:
@@ -241,7 +246,9 @@ class _FastLoader:
                     fw = self.registry.framework(fw_id, fw_version)
                 except QFrameworkError:
                     fw = None
-            self.fasts[key] = _fast_plan(_plan(fw)) if fw is not None else None
+            fast = self.fasts[key] = _fast_plan(_plan(fw)) if fw is not None else None
+            if fast is not None:
+                fast.handoff.clear()  # codes wait for one load's assessments at a time
         return self.fasts[key]
 
     def entry(self, entry: Any) -> tuple[_AssessmentArgs | Assessment, bool]:
@@ -295,8 +302,11 @@ class _FastLoader:
             # Every check of Assessment except the ratings' (done by the layout); raises if one fails.
             Assessment(fw_id, fw_version, subject_obj, period, (), self.raters, notes, success)
             self.shells.add(shell)
-        args = (fw_id, fw_version, subject_obj, period, tuple(found), self.raters, notes, success)
-        return args, fits  # type: ignore[return-value]  # no None left in found
+        ratings = cast("tuple[Rating, ...]", tuple(found))  # no None left in found
+        if fits and layout.fast is not None:  # every rating is in a slot: their scoring codes are known
+            layout.fast.handoff[id(ratings)] = (ratings, list(map(_CODE_AT, layout.code_slots, values)))
+        args = (fw_id, fw_version, subject_obj, period, ratings, self.raters, notes, success)
+        return args, fits
 
     def _new_layout(self, indicators: Any, raters: Any, fw_id: Any, fw_version: Any) -> _Layout | None:
         if type(indicators) is not list or (raters is not None and (type(raters) is not list)):
@@ -321,10 +331,13 @@ class _FastLoader:
                 if r is None:
                     r = self.cache[key] = _new_rating(*key)
                 found[k] = r
-                if fast is not None and fast.learn((r,)) is None:
+                codes = fast.learn((r,)) if fast is not None else None
+                if fast is not None and codes is None:
                     fits = False  # reported by the framework check; not kept in the slot
                 else:
                     layout.slots[k][value] = r
+                    if codes is not None:
+                        layout.code_slots[k][value] = codes[0]
         return fits
 
 

@@ -296,6 +296,9 @@ class _FastPlan:
         self.ind_bounds = [(pos + 1) * self.stride for pos in range(len(levels))]  # each indicator's codes end here
         self.empty = [_row(IndicatorScore(i, d, w, None, (), 0)) for i, d, w in plan.entries]  # no entry at all
         self._memos: dict[int, tuple[Aggregation, dict[tuple[int, ...], _Row]]] = {}
+        #: Codes the bulk loader already knows, by ``id`` of an assessment's ratings tuple (held here,
+        #: so the id stays that tuple's); taken by :func:`score_all`, replaced by the next load.
+        self.handoff: dict[int, tuple[tuple[Rating, ...], list[int]]] = {}
 
     def learn(self, ratings: Sequence[Rating]) -> list[int] | None:
         """The codes of ``ratings``, learning new ones; ``None`` if one does not fit or names a tier."""
@@ -650,10 +653,14 @@ def score_all(
             if hit is not None:
                 fast = hit[1]
                 codes: list[int] | None
-                try:
-                    codes = list(map(fast.codes.__getitem__, map(id, a.ratings)))
-                except KeyError:
-                    codes = fast.learn(a.ratings)
+                known = fast.handoff.pop(id(a.ratings), None) if fast.handoff else None
+                if known is not None and known[0] is a.ratings:
+                    codes = known[1]
+                else:
+                    try:
+                        codes = list(map(fast.codes.__getitem__, map(id, a.ratings)))
+                    except KeyError:
+                        codes = fast.learn(a.ratings)
                 if codes is not None:
                     out.append(_score_codes(a, hit[0], fast, codes, agg, hit[2]))
                     continue
