@@ -379,20 +379,10 @@ def _score_codes(
     memo = fast.memo(agg)
     memo_get = memo.get
     empty = fast.empty
-    rows: list[_Row] = []
-    append = rows.append
+    bounds = fast.ind_bounds
+    ind_scores: list[IndicatorScore] = []
+    append = ind_scores.append
     lo = 0
-    for pos, bound in enumerate(fast.ind_bounds):
-        hi = bisect_left(codes, bound, lo)
-        if hi == lo:
-            append(empty[pos])
-            continue
-        key = codes[lo:hi]
-        row = memo_get(key)
-        if row is None:
-            row = memo[key] = _row(fast.indicator(pos, key, agg))
-        append(row)
-        lo = hi
     dim_scores: list[DimensionScore] = []
     total_w = 0.0
     total_ws = 0.0
@@ -405,7 +395,18 @@ def _score_codes(
         rated = 0
         d_na = 0
         spreads: list[float] = []
-        for _, na, is_rated, w, ws, spread in rows[start:stop]:
+        for pos in range(start, stop):  # the dimensions' ranges cover the positions in order
+            hi = bisect_left(codes, bounds[pos], lo)
+            if hi == lo:
+                row = empty[pos]
+            else:
+                key = codes[lo:hi]
+                row = memo_get(key)  # type: ignore[assignment]
+                if row is None:
+                    row = memo[key] = _row(fast.indicator(pos, key, agg))
+                lo = hi
+            item, na, is_rated, w, ws, spread = row
+            append(item)
             d_na += na
             if is_rated:
                 if spread is not None:
@@ -432,7 +433,6 @@ def _score_codes(
                 sum(spreads) / len(spreads) if spreads else None,
             )
         )
-    ind_scores = [row[0] for row in rows]
     n = len(fast.plan.entries)
     n_blank = len(codes) - lo  # the codes past the last dimension: entries not yet rated
     ratings = assessment.ratings
