@@ -384,12 +384,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def json_parser() -> str:
-    """Which JSON parser the bulk loader uses: orjson when installed (the ``fast`` extra)."""
-    try:
-        import orjson
-    except ImportError:
-        return "json (standard library)"
-    return f"orjson {orjson.__version__}"
+    """Which JSON readers the bulk loader uses: msgspec and orjson when installed (the ``fast`` extra)."""
+    found = []
+    for name in ("msgspec", "orjson"):
+        try:
+            module = __import__(name)
+        except ImportError:
+            continue
+        found.append(f"{name} {module.__version__}")
+    return " + ".join(found) or "json (standard library)"
 
 
 if __name__ == "__main__":

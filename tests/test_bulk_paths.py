@@ -20,9 +20,9 @@ import pytest
 from assessment_fixtures import registry_with, small_framework
 
 from qframework.assessment import check_assessment, loads_assessments, score, score_all
-from qframework.assessment.bulk import _bulk_from_data
+from qframework.assessment.bulk import _bulk_from_data, _loads_msgspec
 from qframework.errors import ValidationError
-from qframework.io import parse, parse_json_fast
+from qframework.io import parse
 from qframework.validation import problems_of
 
 REGISTRY = registry_with(small_framework("1.0"), small_framework("2.0", extra_indicator=True))
@@ -182,20 +182,37 @@ MUTATIONS: list[Callable[[dict[str, Any], random.Random], None]] = [
 ]
 
 
-def paths_agree(doc: Any, *, check: bool, complete: bool) -> tuple[list[Any] | None, list[Any]]:
+#: The readers of the fast path: the parsed data (standard library or orjson), or msgspec's typed decoder.
+DECODERS = ("data", "msgspec")
+
+
+def paths_agree(doc: Any, *, check: bool, complete: bool, decoder: str = "data") -> tuple[list[Any] | None, list[Any]]:
     fast_built, fast_problems = _bulk_from_data(copy.deepcopy(doc), REGISTRY, check, complete)
     slow_built, slow_problems = _bulk_from_data(copy.deepcopy(doc), REGISTRY, check, complete, fast=False)
     assert fast_problems == slow_problems
     if not fast_problems:
         assert fast_built == slow_built
+    if decoder == "msgspec":
+        # msgspec accepts exactly the clean files, with the same assessments; the rest it leaves
+        # to the data path above (which reports the problems).
+        accepted = _loads_msgspec(json.dumps(doc).encode(), REGISTRY, check, complete)
+        if slow_problems:
+            assert accepted is None
+        else:
+            assert accepted is not None
+            assert accepted == slow_built
     return fast_built, fast_problems
 
 
+@pytest.mark.parametrize("decoder", DECODERS)
 @pytest.mark.parametrize("seed", range(400))
-def test_fast_and_detailed_paths_agree_on_a_mutated_corpus(seed: int) -> None:
+def test_fast_and_detailed_paths_agree_on_a_mutated_corpus(seed: int, decoder: str) -> None:
     """For any corpus with up to three mutations, the fast path and the detailed walk report the
     same problems (paths and messages, in order) and, without problems, build equal assessments;
-    whatever the fast path accepts also passes every check run on the finished objects."""
+    whatever the fast path accepts also passes every check run on the finished objects. Through
+    msgspec, a clean file gives the same assessments and a file with a problem is left to the others."""
+    if decoder == "msgspec":
+        pytest.importorskip("msgspec")
     rnd = random.Random(seed)
     doc = corpus(rnd)
     for mutate in rnd.sample(MUTATIONS, seed % 4):
@@ -204,7 +221,7 @@ def test_fast_and_detailed_paths_agree_on_a_mutated_corpus(seed: int) -> None:
         except (KeyError, IndexError, TypeError, AttributeError, ValueError):
             pass  # an earlier mutation removed what this one changes
     check, complete = bool(seed % 5), seed % 7 == 0
-    built, problems = paths_agree(doc, check=check, complete=complete)
+    built, problems = paths_agree(doc, check=check, complete=complete, decoder=decoder)
     if not problems:
         assert built is not None
         for a in built:
@@ -244,22 +261,43 @@ def test_fast_scoring_matches_the_general_path() -> None:
         assert score(copied, fresh_registry) == card
 
 
-def test_orjson_and_the_standard_library_read_a_bulk_file_alike(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Integers wider than 64 bits (orjson reads them as floats) and syntax errors give the standard
-    library's result with or without orjson."""
-    pytest.importorskip("orjson")
+def test_a_bulk_file_with_a_key_twice_is_refused_whichever_reader_is_installed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """JSON objects with a key twice are refused (issue 15), on the fast bulk path too: with msgspec
+    installed (which would keep the last value) and without it."""
     doc = corpus(random.Random(3))
-    doc["assessments"][0]["ratings"]["value"][0] = 10**30
-    texts = [json.dumps(doc), json.dumps(doc)[:-5], json.dumps(doc).replace('"n/a"', "NaN", 1)]
+    text = json.dumps(doc)
+    twice = text.replace('"period": ', '"period": "1999", "period": ', 1)
+    assert twice != text
+    for blocked in (False, True):
+        if blocked:
+            monkeypatch.setitem(sys.modules, "msgspec", None)  # import msgspec now raises ImportError
+        with pytest.raises(ValidationError, match="twice"):
+            loads_assessments(twice, registry=REGISTRY, check=True)
+        assert loads_assessments(text, registry=REGISTRY, check=True)
 
-    def outcome(text: str, check: bool) -> Any:
-        try:
-            return loads_assessments(text, registry=REGISTRY, check=check)
-        except ValidationError as exc:
-            return [(p.path, p.message) for p in exc.problems]
 
-    with_orjson = [outcome(t, check) for t in texts for check in (False, True)]
-    assert parse_json_fast(texts[0]) != parse(texts[0], format="json")  # the difference is real
-    monkeypatch.setitem(sys.modules, "orjson", None)  # import orjson now raises ImportError
-    assert parse_json_fast(texts[0]) == parse(texts[0], format="json")
-    assert [outcome(t, check) for t in texts for check in (False, True)] == with_orjson
+def test_msgspec_leaves_what_the_standard_library_refuses_or_reads_differently() -> None:
+    """msgspec keeps the last of two equal keys where the standard library refuses the file: such a
+    file, and one that hides a colon as ``\\u003a`` (which would defeat the key count), is not read
+    through msgspec; colons inside ordinary text are read as they are."""
+    pytest.importorskip("msgspec")
+    doc = corpus(random.Random(5))
+    doc["assessments"][0]["subject"]["name"] = "Kreis: Nord"
+    doc["assessments"][1]["notes"] = "a:b:c"
+    text = json.dumps(doc)
+    assert _loads_msgspec(text, REGISTRY, True, False) == loads_assessments(text.encode(), registry=REGISTRY)
+    for duplicated in (
+        text.replace('"period": "2020"', '"period": "2020", "period": "2020"', 1),
+        text.replace('"name": "Kreis: Nord"', '"name": "Kreis: Nord", "name": "x"', 1),
+        text.replace('"framework_id": "test-rahmen"', '"framework_id": "test-rahmen", "framework_id": "test-rahmen"'),
+        text.replace('"rater": [', '"rater": ["a"], "rater": [', 1),
+    ):
+        assert duplicated != text
+        with pytest.raises(ValidationError, match="twice"):
+            parse(duplicated, format="json")
+        assert _loads_msgspec(duplicated, REGISTRY, True, False) is None
+        assert _loads_msgspec(duplicated.encode(), REGISTRY, True, False) is None
+    escaped = text.replace("a:b:c", "a\\u003ab:c")
+    assert _loads_msgspec(escaped, REGISTRY, True, False) is None

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
 from ..errors import Problem, QFrameworkError, ValidationError, join_path
-from ..io import atomic_write, parse, parse_json_fast, unstructure
+from ..io import atomic_write, max_file_bytes, parse_json_fast, unstructure
 from ..validation import Checked, deferred
 from .files import (
     VALIDATE_COMPLETE,
@@ -193,7 +192,7 @@ class _Layout:
     comes from the slots fits the framework. ``used`` are the rater ids the columns name.
     """
 
-    __slots__ = ("fast", "fw_id", "fw_version", "indicators", "rater_col", "raters", "slots", "used")
+    __slots__ = ("code_slots", "fast", "fw_id", "fw_version", "indicators", "rater_col", "raters", "slots", "used")
 
     def __init__(self, indicators: list[Any], raters: Any, fw_id: Any, fw_version: Any, fast: _FastPlan | None) -> None:
         self.indicators = indicators
@@ -203,8 +202,13 @@ class _Layout:
         self.fw_version = fw_version
         self.fast = fast
         self.slots: list[dict[Any, Rating]] = [{} for _ in indicators]
+        self.code_slots: list[dict[Any, int]] = [{} for _ in indicators]  # the slots' ratings' scoring codes
         self.used = set(self.rater_col)
         self.used.discard(None)
+
+
+#: A slot's scoring code by value (present for every rating in the slot).
+_CODE_AT: Callable[[dict[Any, int], Any], int] = dict.get  # type: ignore[assignment]
 
 
 class _FastLoader:
@@ -241,7 +245,9 @@ class _FastLoader:
                     fw = self.registry.framework(fw_id, fw_version)
                 except QFrameworkError:
                     fw = None
-            self.fasts[key] = _fast_plan(_plan(fw)) if fw is not None else None
+            fast = self.fasts[key] = _fast_plan(_plan(fw)) if fw is not None else None
+            if fast is not None:
+                fast.handoff.clear()  # codes wait for one load's assessments at a time
         return self.fasts[key]
 
     def entry(self, entry: Any) -> tuple[_AssessmentArgs | Assessment, bool]:
@@ -295,8 +301,11 @@ class _FastLoader:
             # Every check of Assessment except the ratings' (done by the layout); raises if one fails.
             Assessment(fw_id, fw_version, subject_obj, period, (), self.raters, notes, success)
             self.shells.add(shell)
-        args = (fw_id, fw_version, subject_obj, period, tuple(found), self.raters, notes, success)
-        return args, fits  # type: ignore[return-value]  # no None left in found
+        ratings = cast("tuple[Rating, ...]", tuple(found))  # no None left in found
+        if fits and layout.fast is not None:  # every rating is in a slot: their scoring codes are known
+            layout.fast.handoff[id(ratings)] = (ratings, list(map(_CODE_AT, layout.code_slots, values)))
+        args = (fw_id, fw_version, subject_obj, period, ratings, self.raters, notes, success)
+        return args, fits
 
     def _new_layout(self, indicators: Any, raters: Any, fw_id: Any, fw_version: Any) -> _Layout | None:
         if type(indicators) is not list or (raters is not None and (type(raters) is not list)):
@@ -321,10 +330,13 @@ class _FastLoader:
                 if r is None:
                     r = self.cache[key] = _new_rating(*key)
                 found[k] = r
-                if fast is not None and fast.learn((r,)) is None:
+                codes = fast.learn((r,)) if fast is not None else None
+                if fast is not None and codes is None:
                     fits = False  # reported by the framework check; not kept in the slot
                 else:
                     layout.slots[k][value] = r
+                    if codes is not None:
+                        layout.code_slots[k][value] = codes[0]
         return fits
 
 
@@ -464,13 +476,11 @@ def loads_assessments(
 def _loads_assessments(
     text: str | bytes, registry: Registry | None, file: str | None, check: bool, complete: bool
 ) -> list[Assessment]:
+    accepted = _loads_msgspec(text, registry, check, complete)
+    if accepted is not None:
+        return accepted
     data = parse_json_fast(text, file=file)
     assessments, problems = _bulk_from_data(data, registry, check, complete)
-    if (problems or assessments is None) and sys.modules.get("orjson") is not None:
-        # orjson reads integers wider than 64 bits as floats, which the fast path never accepts:
-        # explain the problems from the standard library's reading, as without orjson.
-        data = parse(text, format="json", file=file)
-        assessments, problems = _bulk_from_data(data, registry, check, complete)
     if problems or assessments is None:
         raise ValidationError(problems, file)
     return assessments
@@ -481,27 +491,12 @@ def _bulk_from_data(
 ) -> tuple[list[Assessment] | None, list[Problem]]:
     """Fast path first; the detailed walk only when it rejects the data (``fast=False``: the detailed
     walk alone, which also returns the assessments when there is no problem; for the tests)."""
-    assessments: list[Assessment] | None = None
     if fast and type(data) is dict and data.keys() <= _TOP_KEYS and type(data.get("assessments")) is list:
-        loader = _FastLoader(
-            data.get("framework_id"), data.get("framework_version"), _registry_or_default(registry) if check else None
+        done = _fast_load(
+            data.get("framework_id"), data.get("framework_version"), data["assessments"], registry, check, complete
         )
-        try:
-            items = [loader.entry(e) for e in data["assessments"]]
-        except (_Reject, ValidationError, TypeError, KeyError, AttributeError):
-            items = None  # the detailed path below says what is wrong
-        if items is not None:
-            with deferred():  # checked above, field by field and per layout
-                assessments = [x if isinstance(x, Assessment) else Assessment(*x) for x, _ in items]
-    if assessments is not None:
-        built = [(f"assessments[{i}]", a) for i, a in enumerate(assessments)]
-        problems = _duplicate_keys(built)
-        if check:
-            unchecked = [b for b, (_, fits) in zip(built, items, strict=True) if not fits]  # type: ignore[arg-type]
-            problems += _framework_problems(unchecked, _registry_or_default(registry))
-        if complete:
-            problems += _unrated_problems(built)
-        return assessments, _sorted(problems)
+        if done is not None:
+            return done
     built, problems, broken = _bulk_detailed(data)
     problems += _duplicate_keys(built)
     if check:
@@ -515,6 +510,175 @@ def _bulk_from_data(
             return [a for _, a in built], []
         problems = [Problem("", "the file could not be read as a bulk assessment file")]  # pragma: no cover
     return None, _sorted(problems)
+
+
+def _fast_load(
+    fw_id: Any, fw_version: Any, entries: Iterable[Any], registry: Registry | None, check: bool, complete: bool
+) -> tuple[list[Assessment], list[Problem]] | None:
+    """The fast path over a file's entries: the assessments and their problems, or ``None`` when it
+    rejects something (the detailed walk then says what is wrong)."""
+    loader = _FastLoader(fw_id, fw_version, _registry_or_default(registry) if check else None)
+    try:
+        items = [loader.entry(e) for e in entries]
+    except (_Reject, ValidationError, TypeError, KeyError, AttributeError):
+        return None
+    with deferred():  # checked above, field by field and per layout
+        assessments = [x if isinstance(x, Assessment) else Assessment(*x) for x, _ in items]
+    built = [(f"assessments[{i}]", a) for i, a in enumerate(assessments)]
+    problems = _duplicate_keys(built)
+    if check:
+        unchecked = [b for b, (_, fits) in zip(built, items, strict=True) if not fits]
+        problems += _framework_problems(unchecked, _registry_or_default(registry))
+    if complete:
+        problems += _unrated_problems(built)
+    return assessments, _sorted(problems)
+
+
+# -- the typed msgspec decoder (the ``fast`` extra): a clean file of the usual layout, or nothing ------
+
+_DECODER: Any = None  # built on first use; False when msgspec is not installed
+
+
+def _msgspec_decoder() -> Any:
+    """A decoder of the usual bulk layout into msgspec structs, or ``None`` without msgspec.
+
+    The indicator and rater columns stay undecoded (``msgspec.Raw``): entries that repeat a
+    template's columns repeat their bytes, so one byte comparison replaces building and comparing
+    hundreds of strings per entry.
+    """
+    global _DECODER
+    if _DECODER is None:
+        try:
+            import msgspec
+        except ImportError:
+            _DECODER = False
+            return None
+        unset: Any = msgspec.UNSET
+        no_column = msgspec.Raw()
+
+        columns = msgspec.defstruct(
+            "Columns",
+            [("indicator", msgspec.Raw)]
+            + [(name, msgspec.Raw, no_column) for name in _RAW_COLUMNS[1:]]
+            + [("value", list[Any])],
+            forbid_unknown_fields=True,
+            kw_only=True,
+        )
+        entry = msgspec.defstruct(
+            "Entry",
+            [("ratings", columns | msgspec.UnsetType, unset)] + [(name, Any, unset) for name in _ENTRY_FIELDS],
+            forbid_unknown_fields=True,
+        )
+        bulk = msgspec.defstruct(
+            "Bulk",
+            [("assessments", list[entry]), ("framework_id", Any, unset), ("framework_version", Any, unset)],  # type: ignore[valid-type]
+            forbid_unknown_fields=True,
+        )
+        _DECODER = (
+            msgspec.json.Decoder(bulk).decode,
+            msgspec.json.decode,
+            (msgspec.DecodeError,),
+            unset,
+            msgspec.structs.astuple,
+        )
+    return _DECODER or None
+
+
+#: The raw columns, in the order of the struct's fields (``value``, decoded, comes last).
+_RAW_COLUMNS = ("indicator", "rater", "tier", "evidence", "comment")
+_ENTRY_FIELDS = ("subject", "period", "raters", "framework_id", "framework_version", "notes", "success_definition")
+
+
+def _loads_msgspec(
+    text: str | bytes, registry: Registry | None, check: bool, complete: bool
+) -> list[Assessment] | None:
+    """The assessments of a clean bulk file read through msgspec; ``None`` (the other readers decide)
+    without msgspec, for anything the standard library would read differently, and for any problem.
+
+    msgspec keeps the last of two equal keys where the standard library's reading refuses the file:
+    every object key and every colon inside a string is counted, and a file whose colons are not all
+    accounted for is left to the standard library (as is one that writes a colon as ``\\u003a``).
+    """
+    decoder = _msgspec_decoder()
+    if decoder is None or not isinstance(text, (str, bytes)) or len(text) > max_file_bytes():
+        return None
+    decode_bulk, decode, errors, unset, astuple = decoder
+    colon: Any = b":" if isinstance(text, bytes) else ":"
+    # A colon written \u003a is not counted in the text; one scan refuses every escape \u0030-\u003f.
+    escape: Any = b"\\u003" if isinstance(text, bytes) else "\\u003"
+    if escape in text:
+        return None
+    try:
+        doc = decode_bulk(text)
+    except errors:
+        return None
+    keys = 1
+    strings: list[Any] = []
+    fw_id, fw_version = doc.framework_id, doc.framework_version
+    for value in (fw_id, fw_version):
+        if value is not unset:
+            if value is not None and type(value) is not str:
+                return None
+            keys += 1
+            strings.append(value or "")
+    entries: list[dict[str, Any]] = []
+    last_raw: dict[str, Any] = {}
+    last_list: dict[str, Any] = {}
+    raw_colons = 0
+    last_raters: Any = None
+    raters_keys, raters_text = 0, []
+    try:
+        for e in doc.assessments:
+            entry = {k: v for k in _ENTRY_FIELDS if (v := getattr(e, k)) is not unset}
+            keys += len(entry)
+            cols = e.ratings
+            if cols is not unset:
+                keys += 1
+                columns: dict[str, Any] = {"value": cols.value}
+                for name, raw in zip(
+                    _RAW_COLUMNS, astuple(cols), strict=False
+                ):  # value is not raw: zip stops before it
+                    if raw:
+                        if raw != last_raw.get(name):
+                            last_raw[name], last_list[name] = raw, (decode(raw), bytes(raw).count(b":"))
+                        columns[name], found = last_list[name]
+                        raw_colons += found
+                keys += len(columns)
+                entry["ratings"] = columns
+            subject, raters = entry.get("subject"), entry.get("raters", [])
+            if type(subject) is not dict:
+                return None
+            keys += len(subject)
+            strings += subject
+            strings += subject.values()
+            if raters != last_raters:  # the raters usually repeat: their keys and text counted once
+                if type(raters) is not list or not all(type(r) is dict for r in raters):
+                    return None
+                raters_text = [s for r in raters for pair in r.items() for s in pair]
+                last_raters, raters_keys = raters, sum(map(len, raters))
+            keys += raters_keys
+            strings += raters_text
+            strings += (v for v in entry.values() if type(v) is str)
+            entries.append(entry)
+    except errors:
+        return None
+    done = _fast_load(
+        None if fw_id is unset else fw_id,
+        None if fw_version is unset else fw_version,
+        entries,
+        registry,
+        check,
+        complete,
+    )
+    if done is None or done[1]:
+        return None
+    try:
+        expected = keys + raw_colons + "".join(strings).count(":")
+    except TypeError:  # a value that is not text where the fast path does not look (it would have refused)
+        return None
+    if text.count(colon) != expected:
+        return None
+    return done[0]
 
 
 def _duplicate_keys(built: Sequence[tuple[str, Assessment]]) -> list[Problem]:

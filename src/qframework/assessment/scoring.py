@@ -294,8 +294,11 @@ class _FastPlan:
         self.value_of = levels  # position -> the levels, ascending (slot k is value_of[pos][k - 1])
         self.slot_of = [{v: k for k, v in enumerate(lv, start=1)} for lv in levels]
         self.ind_bounds = [(pos + 1) * self.stride for pos in range(len(levels))]  # each indicator's codes end here
-        self.empty = [IndicatorScore(i, d, w, None, (), 0) for i, d, w in plan.entries]  # no entry at all
-        self._memos: dict[int, tuple[Aggregation, dict[tuple[int, ...], IndicatorScore]]] = {}
+        self.empty = [_row(IndicatorScore(i, d, w, None, (), 0)) for i, d, w in plan.entries]  # no entry at all
+        self._memos: dict[int, tuple[Aggregation, dict[tuple[int, ...], _Row]]] = {}
+        #: Codes the bulk loader already knows, by ``id`` of an assessment's ratings tuple (held here,
+        #: so the id stays that tuple's); taken by :func:`score_all`, replaced by the next load.
+        self.handoff: dict[int, tuple[tuple[Rating, ...], list[int]]] = {}
 
     def learn(self, ratings: Sequence[Rating]) -> list[int] | None:
         """The codes of ``ratings``, learning new ones; ``None`` if one does not fit or names a tier."""
@@ -319,8 +322,8 @@ class _FastPlan:
             out.append(c)
         return out
 
-    def memo(self, agg: Aggregation) -> dict[tuple[int, ...], IndicatorScore]:
-        """Indicator results by the indicator's sorted codes, for one aggregation."""
+    def memo(self, agg: Aggregation) -> dict[tuple[int, ...], _Row]:
+        """Indicator results (as rows, see :data:`_Row`) by the indicator's sorted codes, for one aggregation."""
         hit = self._memos.get(id(agg))
         if hit is None or hit[0] is not agg or len(hit[1]) > self.MAX:
             hit = self._memos[id(agg)] = (agg, {})
@@ -336,6 +339,17 @@ class _FastPlan:
             ind_id, dim_id, weight = plan.entries[pos]
             return IndicatorScore(ind_id, dim_id, weight, None, (), na)
         return _indicator_score(plan.entries[pos], plan.levels[pos], values, na, agg, None)
+
+
+#: An indicator's result with what its dimension adds up: (result, not applicable, rated, weight if
+#: rated else 0, weight × score if rated else 0, spread).
+_Row = tuple[IndicatorScore, int, bool, float, float, float | None]
+
+
+def _row(item: IndicatorScore) -> _Row:
+    if item.score is None:
+        return (item, item.not_applicable, False, 0.0, 0.0, None)
+    return (item, item.not_applicable, True, item.weight, item.weight * item.score, item.spread)
 
 
 _FAST: dict[int, tuple[_Plan, _FastPlan]] = {}
@@ -356,48 +370,50 @@ def _score_codes(
     assessment: Assessment,
     fw: Framework,
     fast: _FastPlan,
-    codes: list[int],
+    codes: Sequence[int],
     agg: Aggregation,
     changes: VersionChanges | None,
 ) -> Scorecard:
     """:func:`score` from the assessment's codes (see :class:`_FastPlan`); the same results, memoised."""
-    codes.sort()
+    codes = tuple(sorted(codes))  # a tuple: its slices are the memo's keys as they are
     memo = fast.memo(agg)
     memo_get = memo.get
     empty = fast.empty
+    bounds = fast.ind_bounds
     ind_scores: list[IndicatorScore] = []
+    append = ind_scores.append
     lo = 0
-    for pos, bound in enumerate(fast.ind_bounds):
-        hi = bisect_left(codes, bound, lo)
-        if hi == lo:
-            ind_scores.append(empty[pos])
-            continue
-        key = tuple(codes[lo:hi])
-        item = memo_get(key)
-        if item is None:
-            item = memo[key] = fast.indicator(pos, key, agg)
-        ind_scores.append(item)
-        lo = hi
     dim_scores: list[DimensionScore] = []
     total_w = 0.0
     total_ws = 0.0
     rated_all = 0
     n_na = 0
     for dim, (start, stop) in zip(fw.dimensions, fast.plan.dim_ranges, strict=True):
+        # The same additions, in the same order, as score(): identical floats.
         w_sum = 0.0
         ws_sum = 0.0
         rated = 0
         d_na = 0
         spreads: list[float] = []
-        for item in ind_scores[start:stop]:
-            d_na += item.not_applicable
-            if item.score is None:
-                continue
-            if item.spread is not None:
-                spreads.append(item.spread)
-            rated += 1
-            w_sum += item.weight
-            ws_sum += item.weight * item.score
+        for pos in range(start, stop):  # the dimensions' ranges cover the positions in order
+            hi = bisect_left(codes, bounds[pos], lo)
+            if hi == lo:
+                row = empty[pos]
+            else:
+                key = codes[lo:hi]
+                row = memo_get(key)  # type: ignore[assignment]
+                if row is None:
+                    row = memo[key] = _row(fast.indicator(pos, key, agg))
+                lo = hi
+            item, na, is_rated, w, ws, spread = row
+            append(item)
+            d_na += na
+            if is_rated:
+                if spread is not None:
+                    spreads.append(spread)
+                rated += 1
+                w_sum += w
+                ws_sum += ws
         n_na += d_na
         d_score = ws_sum / w_sum if rated else None
         if d_score is not None:
@@ -637,10 +653,14 @@ def score_all(
             if hit is not None:
                 fast = hit[1]
                 codes: list[int] | None
-                try:
-                    codes = list(map(fast.codes.__getitem__, map(id, a.ratings)))
-                except KeyError:
-                    codes = fast.learn(a.ratings)
+                known = fast.handoff.pop(id(a.ratings), None) if fast.handoff else None
+                if known is not None and known[0] is a.ratings:
+                    codes = known[1]
+                else:
+                    try:
+                        codes = list(map(fast.codes.__getitem__, map(id, a.ratings)))
+                    except KeyError:
+                        codes = fast.learn(a.ratings)
                 if codes is not None:
                     out.append(_score_codes(a, hit[0], fast, codes, agg, hit[2]))
                     continue
