@@ -283,7 +283,8 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
     if simple:
         # one row per participant (take as many as it wants), no overlaps to exclude: built as arrays,
         # in the same row order as the loop below
-        wanted = np.array([rules.wants_of(person) for person in people], dtype=float)
+        fewest = rules.fewest_topics
+        wanted = np.array([fewest if person.wants is None else person.wants for person in people], dtype=float)
         row, col, val = p_of, np.arange(u0, dtype=np.int64), np.ones(u0)
         if unassigned:
             row = np.concatenate([row, np.arange(n, dtype=np.int64)])
