@@ -282,17 +282,22 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
     # a bipartite b-matching (totally unimodular) has an integral LP: no MILP needed
     tu = (k == 1 or not grouped) and not rules.distinct_required and not mandatory and (k == 1 or not unassigned)
     p_of = np.fromiter((c.p for c in cols), dtype=np.int64, count=len(cols))
-    simple = not grouped and not split and not mandatory and all(len(rules.covers(t)) == 1 for t in rules.topic_ids)
+    # one row per participant (with groups: one bundle; without: as many topics as it wants) and,
+    # without groups, nothing else per participant unless roles, mandatory topics or alternatives
+    # need rows of their own: then the rows are built as arrays, in the order of the loop below
+    simple = grouped or (not split and not mandatory and all(len(rules.covers(t)) == 1 for t in rules.topic_ids))
     if simple:
-        # one row per participant (take as many as it wants), no overlaps to exclude: built as arrays,
-        # in the same row order as the loop below
         fewest = rules.fewest_topics
-        wanted = np.array([fewest if person.wants is None else person.wants for person in people], dtype=float)
+        wanted = (
+            np.ones(n)
+            if grouped
+            else np.array([fewest if person.wants is None else person.wants for person in people], dtype=float)
+        )
         row, col, val = p_of, np.arange(u0, dtype=np.int64), np.ones(u0)
         if unassigned:
             row = np.concatenate([row, np.arange(n, dtype=np.int64)])
             col = np.concatenate([col, u0 + np.arange(n, dtype=np.int64)])
-            val = np.concatenate([val, wanted])
+            val = np.concatenate([val, np.ones(n) if grouped else wanted])
             order = np.argsort(row, kind="stable")
             row, col, val = row[order], col[order], val[order]
         base.add_rows(row, col, val, wanted.tolist(), wanted.tolist())
