@@ -99,6 +99,15 @@ def assignment_rows(quick: bool) -> list[Row]:
                 _met(ratio <= 1.3),
             )
         )
+        rows.append(
+            (
+                f"assign {n:,} × 12, memory",
+                f"{m['peak_mb']:.1f} MB peak (tracemalloc)",
+                "—",
+                "reported",
+                "yes",
+            )
+        )
         if "groups" in m:
             rows.append(
                 (

@@ -114,7 +114,7 @@ def measure(n: int, *, groups: bool = True) -> dict[str, float]:
     cost, t_direct = timed(lambda: direct_highs(people, rules))
     if a.cost != cost:
         raise SystemExit(f"cost gap {a.cost - cost} against the direct HiGHS call")
-    out = {"assign": t_assign, "direct": t_direct}
+    out = {"assign": t_assign, "direct": t_direct, "peak_mb": peak_mb(lambda: assign(people, rules))}
     if groups:
         grouped = AssignmentRules(topics=rules.topics, groups=GroupRules(size=Bounds(3, 4)))
         _, out["groups"] = timed(lambda: assign(people, grouped))
@@ -131,6 +131,19 @@ def greedy(people: Sequence[Participant], rules: AssignmentRules) -> int:
                 total += rank
                 break
     return total
+
+
+def peak_mb(fn: Callable[[], Any]) -> float:
+    """Peak memory Python allocates while ``fn`` runs (``tracemalloc``; numpy reports its arrays to it), in MB.
+    Measured in a run of its own: tracing slows the run it watches."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -169,6 +182,7 @@ def run(n: int) -> None:
     ]
     for name, cost, secs in rows:
         print(f"  {name:<34}{cost:>9}{cost - ref:>+8}{secs:>9.3f}s{secs / t_assign:>8.2f}×")
+    print(f"  peak memory of assign (tracemalloc): {peak_mb(lambda: assign(people, rules)):.1f} MB")
     print(
         f"  gap assign vs exact: {a.cost - ref} (must be 0); groups cost {ag.cost - a.cost} more than none; "
         f"{len(ag.groups)} groups"

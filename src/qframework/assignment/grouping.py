@@ -38,46 +38,77 @@ def _distances(people: Sequence[Participant], regional_weight: float) -> np.ndar
     return out
 
 
+def _sums_by_group(dist: np.ndarray[Any, Any], groups: list[list[int]]) -> np.ndarray[Any, Any]:
+    """``out[x, g]`` = the sum of x's distances to the members of group ``g`` (one pass over ``dist``)."""
+    import numpy as np
+
+    order = np.fromiter((m for ms in groups for m in ms), dtype=np.int64)
+    starts = np.cumsum([0] + [len(ms) for ms in groups[:-1]])
+    out: np.ndarray[Any, Any] = np.add.reduceat(dist[:, order], starts, axis=1)
+    return out
+
+
 def _improve_by_swaps(groups: list[list[int]], dist: np.ndarray[Any, Any]) -> None:
     """Swap members between nearby groups while that lowers the sum of within-group distances.
 
     Moving ``a`` (of group I) and ``b`` (of group J) changes the sum by
     ``S_I(b) - S_I(a) + S_J(a) - S_J(b) - 2 d(a, b)``, where ``S_G(x)`` sums x's distances to G;
     each pass applies, for every group and each of its nearest groups, the best negative swap.
+    ``S`` is computed once and then kept up to date swap by swap; each pass evaluates all pairs of a
+    group with its nearest groups in one array operation, then applies the best swap of each pair in
+    order, skipping a pair whose group already changed in this pass (the next pass sees it again).
     """
     import numpy as np
 
     if len(groups) < 2:
         return
-    members = np.zeros((len(groups), dist.shape[0]))
+    g_count = len(groups)
+    widest = max(len(ms) for ms in groups)
+    to_group = _sums_by_group(dist, groups)  # to_group[x, g] = S_g(x)
+    sizes = np.array([len(ms) for ms in groups], dtype=float)
+    near_count = min(NEAR_GROUPS, g_count - 1)
     for _ in range(SWAP_PASSES):
+        # members padded to the widest group (-1: no member)
+        padded = np.full((g_count, widest), -1, dtype=np.int64)
         for g, ms in enumerate(groups):
-            members[g] = 0.0
-            members[g, ms] = 1.0
-        to_group = dist @ members.T  # to_group[x, g] = S_g(x)
-        sizes = members.sum(axis=1)
-        mean = (members @ to_group) / np.outer(sizes, sizes)
-        near = np.argsort(mean, axis=1, kind="stable")[:, 1 : NEAR_GROUPS + 1]
+            padded[g, : len(ms)] = ms
+        valid = padded >= 0
+        safe = np.where(valid, padded, 0)
+        # mean distance between groups: the sum over g's members of S_h, over both sizes
+        between = np.where(valid[:, :, None], to_group[safe], 0.0).sum(axis=1)
+        mean = between / np.outer(sizes, sizes)
+        near = np.argsort(mean, axis=1, kind="stable")[:, 1 : near_count + 1]
+        gi = np.repeat(np.arange(g_count), near_count)
+        gj = near.reshape(-1)
+        a_idx, b_idx = safe[gi], safe[gj]  # (pairs, widest)
+        s_ia = to_group[a_idx, gi[:, None]]
+        s_ib = to_group[b_idx, gi[:, None]]
+        s_ja = to_group[a_idx, gj[:, None]]
+        s_jb = to_group[b_idx, gj[:, None]]
+        delta = (
+            s_ib[:, None, :]
+            - s_ia[:, :, None]
+            + s_ja[:, :, None]
+            - s_jb[:, None, :]
+            - 2 * dist[a_idx[:, :, None], b_idx[:, None, :]]
+        )
+        delta = np.where(valid[gi][:, :, None] & valid[gj][:, None, :], delta, np.inf)
+        flat = delta.reshape(len(gi), -1)
+        best = np.argmin(flat, axis=1)
+        gain = flat[np.arange(len(gi)), best]
         improved = False
-        for gi in range(len(groups)):
-            for gj in near[gi]:
-                a_idx, b_idx = np.array(groups[gi]), np.array(groups[int(gj)])
-                s_i, s_j = to_group[:, gi], to_group[:, gj]
-                delta = (
-                    s_i[b_idx][None, :]
-                    - s_i[a_idx][:, None]
-                    + s_j[a_idx][:, None]
-                    - s_j[b_idx][None, :]
-                    - 2 * dist[np.ix_(a_idx, b_idx)]
-                )
-                best = int(np.argmin(delta))
-                if delta.flat[best] < -1e-9:
-                    a_pos, b_pos = divmod(best, len(b_idx))
-                    a, b = groups[gi][a_pos], groups[int(gj)][b_pos]
-                    groups[gi][a_pos], groups[int(gj)][b_pos] = b, a
-                    to_group[:, gi] += dist[:, b] - dist[:, a]
-                    to_group[:, gj] += dist[:, a] - dist[:, b]
-                    improved = True
+        changed = np.zeros(g_count, dtype=bool)
+        for k in np.flatnonzero(gain < -1e-9):
+            i, j = int(gi[k]), int(gj[k])
+            if changed[i] or changed[j]:
+                continue
+            a_pos, b_pos = divmod(int(best[k]), widest)
+            a, b = groups[i][a_pos], groups[j][b_pos]
+            groups[i][a_pos], groups[j][b_pos] = b, a
+            to_group[:, i] += dist[:, b] - dist[:, a]
+            to_group[:, j] += dist[:, a] - dist[:, b]
+            changed[i] = changed[j] = True
+            improved = True
         if not improved:
             return
 
@@ -100,18 +131,19 @@ def form_groups(
     if len(sizes) == 1:
         return [members]
     dist = _distances([people[m] for m in members], regional_weight)
-    left = list(range(count))
+    # the greedy seeds: row sums over the members still left, kept up to date instead of recomputed
+    left = np.ones(count, dtype=bool)
+    row_sum = dist.sum(axis=1)
     groups: list[list[int]] = []
     for s in sizes:
-        sub = dist[np.ix_(left, left)]
-        seed_pos = int(np.argmax(sub.sum(axis=1)))  # the most peripheral remaining member
-        near = np.argsort(sub[seed_pos], kind="stable")[:s]
-        if seed_pos not in near:
-            near = np.concatenate([[seed_pos], near[: s - 1]])
-        chosen = sorted(left[i] for i in near)
+        seed = int(np.argmax(np.where(left, row_sum, -np.inf)))  # the most peripheral remaining member
+        near = np.argsort(np.where(left, dist[seed], np.inf), kind="stable")[:s]
+        if seed not in near:
+            near = np.concatenate([[seed], near[: s - 1]])
+        chosen = sorted(int(i) for i in near)
         groups.append(chosen)
-        taken = set(chosen)
-        left = [i for i in left if i not in taken]
+        left[chosen] = False
+        row_sum -= dist[:, chosen].sum(axis=1)
     _improve_by_swaps(groups, dist)
     out = [sorted(members[i] for i in g) for g in groups]
     return sorted(out)

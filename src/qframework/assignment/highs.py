@@ -49,11 +49,7 @@ def run(
     from scipy.optimize import Bounds as VarBounds  # type: ignore[import-untyped]
     from scipy.optimize import LinearConstraint, linprog, milp
 
-    from .program import Program  # the builder imports this module: import it here, not at the top
-
-    prog = Program(
-        n_x + len(group_bundles), list(base.rows), list(base.cols), list(base.vals), list(base.lo), list(base.hi)
-    )
+    prog = base.copy(n_x + len(group_bundles))
     g_index = {b: n_x + i for i, b in enumerate(group_bundles)}
     for b, gj in g_index.items():
         ent = [(j, 1.0) for j in bundle_cols[b]]
@@ -69,7 +65,8 @@ def run(
     c = np.concatenate([cost, np.zeros(n_vars - n_x)])
     if not prog.lo:
         prog.add([], 0, 0)
-    a = sparse.csr_array((prog.vals, (prog.rows, prog.cols)), shape=(len(prog.lo), n_vars))
+    rows, cols, vals = prog.triplets()
+    a = sparse.csr_array((vals, (rows, cols)), shape=(len(prog.lo), n_vars))
     lo, hi = np.array(prog.lo), np.array(prog.hi)
     upper = np.ones(n_vars)
     for b, gj in g_index.items():

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
@@ -68,9 +68,12 @@ def check_size(people: Sequence[Participant], rules: AssignmentRules) -> None:
         )
 
 
-@attrs.frozen
-class Column:
-    """One decision variable: participant ``p`` takes ``topics`` (as ``role``)."""
+class Column(NamedTuple):
+    """One decision variable: participant ``p`` takes ``topics`` (as ``role``).
+
+    A named tuple, not an attrs class: one is made per participant × topic (or bundle), and a
+    tuple is several times cheaper to create.
+    """
 
     p: int
     topics: tuple[str, ...]  # a single topic, a bundle's required + optional topics, or () if missing
@@ -126,9 +129,9 @@ def topic_bundles(rules: AssignmentRules) -> list[tuple[tuple[str, ...], tuple[s
 
 
 def allowed(person: Participant, topic: str, rules: AssignmentRules) -> bool:
-    if rules.covers(topic) & set(person.exclusions):
+    if person.exclusions and rules.covers(topic) & set(person.exclusions):
         return False
-    return rules.objective.allow_unranked or topic in rules.mandatory_topics or person.rank(topic) is not None
+    return rules.objective.allow_unranked or topic in rules.mandatory_topics or topic in person.preferences
 
 
 def topic_cost(person: Participant, topic: str, rules: AssignmentRules) -> int:
@@ -139,10 +142,36 @@ def topic_cost(person: Participant, topic: str, rules: AssignmentRules) -> int:
 
 
 def columns(people: Sequence[Participant], rules: AssignmentRules) -> list[Column]:
+    """Every decision variable, participant by participant (in ``people`` order).
+
+    The rules' derived values (covers, costs, counts) are looked up once here, not per entry: this
+    loop runs participants × topics times.
+    """
     cols: list[Column] = []
     topics = sorted(rules.topic_ids)
     mandatory = set(rules.mandatory_topics)
     check_size(people, rules)
+    covers = {t: rules.covers(t) for t in topics}
+    allow_unranked = rules.objective.allow_unranked
+    unranked, missing_cost = rules.unranked_rank, rules.missing_cost
+    fewest = rules.fewest_topics
+
+    def ranks_of(person: Participant) -> dict[str, int]:
+        """Allowed topics and their costs for one participant (the rules of :func:`allowed`, :func:`topic_cost`)."""
+        rank = {t: i + 1 for i, t in enumerate(person.preferences)}
+        excluded = set(person.exclusions)
+        out = {}
+        for t in topics:
+            if excluded and covers[t] & excluded:
+                continue
+            if t in mandatory:
+                out[t] = 0
+            elif t in rank:
+                out[t] = rank[t]
+            elif allow_unranked:
+                out[t] = unranked
+        return out
+
     if rules.groups is not None:
         bundles = topic_bundles(rules)
         if len(bundles) * len(people) > MAX_COLUMNS:
@@ -151,21 +180,20 @@ def columns(people: Sequence[Participant], rules: AssignmentRules) -> list[Colum
                 "is too large to solve exactly; reduce topics_per_participant or the number of topics"
             )
         for p, person in enumerate(people):
-            wants = rules.wants_of(person)
+            wants = fewest if person.wants is None else person.wants
+            cost_of = ranks_of(person)
             for req, opt in bundles:
                 both = req + opt
-                if len(both) <= wants and all(allowed(person, t, rules) for t in both):
-                    cost = sum(topic_cost(person, t, rules) for t in both) + rules.missing_cost * (wants - len(both))
+                if len(both) <= wants and all(t in cost_of for t in both):
+                    cost = sum(cost_of[t] for t in both) + missing_cost * (wants - len(both))
                     cols.append(Column(p, both, req, "bundle", cost))
         return cols
     split = split_roles(rules)
     for p, person in enumerate(people):
-        for _ in range(rules.wants_of(person) - rules.fewest_topics):
-            cols.append(Column(p, (), (), "opt" if split else "any", rules.missing_cost))
-        for t in topics:
-            if not allowed(person, t, rules):
-                continue
-            cost = topic_cost(person, t, rules)
+        wants = fewest if person.wants is None else person.wants
+        for _ in range(wants - fewest):
+            cols.append(Column(p, (), (), "opt" if split else "any", missing_cost))
+        for t, cost in ranks_of(person).items():
             if not split:
                 cols.append(Column(p, (t,), (t,), "any", cost))
                 continue
@@ -177,7 +205,7 @@ def columns(people: Sequence[Participant], rules: AssignmentRules) -> list[Colum
 
 @attrs.define
 class Program:
-    """A sparse integer program ``min c·x  s.t.  lo ≤ A x ≤ hi``, built row by row."""
+    """A sparse integer program ``min c·x  s.t.  lo ≤ A x ≤ hi``, built row by row or in blocks of rows."""
 
     n_vars: int
     rows: list[int] = attrs.field(factory=list)
@@ -185,6 +213,8 @@ class Program:
     vals: list[float] = attrs.field(factory=list)
     lo: list[float] = attrs.field(factory=list)
     hi: list[float] = attrs.field(factory=list)
+    # entries added as whole arrays (row, column, value), kept as arrays: one block per call
+    blocks: list[tuple[Any, Any, Any]] = attrs.field(factory=list)
 
     def add(self, entries: Iterable[tuple[int, float]], lo: float, hi: float) -> None:
         r = len(self.lo)
@@ -194,6 +224,36 @@ class Program:
             self.vals.append(v)
         self.lo.append(lo)
         self.hi.append(hi)
+
+    def add_rows(self, row: Any, col: Any, val: Any, lo: Sequence[float], hi: Sequence[float]) -> None:
+        """Add ``len(lo)`` rows at once; ``row`` numbers the entries' rows from 0 within the block."""
+        self.blocks.append((row + len(self.lo), col, val))
+        self.lo.extend(lo)
+        self.hi.extend(hi)
+
+    def copy(self, n_vars: int) -> Program:
+        """The same rows over ``n_vars`` variables, to add more rows to without changing this one."""
+        return Program(
+            n_vars, list(self.rows), list(self.cols), list(self.vals), list(self.lo), list(self.hi), list(self.blocks)
+        )
+
+    def triplets(self) -> tuple[Any, Any, Any]:
+        """All entries as three arrays (row, column, value)."""
+        import numpy as np
+
+        parts = [
+            *self.blocks,
+            (
+                np.array(self.rows, dtype=np.int64),
+                np.array(self.cols, dtype=np.int64),
+                np.array(self.vals, dtype=float),
+            ),
+        ]
+        return (
+            np.concatenate([r for r, _c, _v in parts]),
+            np.concatenate([c for _r, c, _v in parts]),
+            np.concatenate([v for _r, _c, v in parts]),
+        )
 
 
 def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple[list[Column], list[int]] | None:
@@ -221,7 +281,27 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
     split = split_roles(rules)
     # a bipartite b-matching (totally unimodular) has an integral LP: no MILP needed
     tu = (k == 1 or not grouped) and not rules.distinct_required and not mandatory and (k == 1 or not unassigned)
-    for p in range(n):
+    p_of = np.fromiter((c.p for c in cols), dtype=np.int64, count=len(cols))
+    # one row per participant (with groups: one bundle; without: as many topics as it wants) and,
+    # without groups, nothing else per participant unless roles, mandatory topics or alternatives
+    # need rows of their own: then the rows are built as arrays, in the order of the loop below
+    simple = grouped or (not split and not mandatory and all(len(rules.covers(t)) == 1 for t in rules.topic_ids))
+    if simple:
+        fewest = rules.fewest_topics
+        wanted = (
+            np.ones(n)
+            if grouped
+            else np.array([fewest if person.wants is None else person.wants for person in people], dtype=float)
+        )
+        row, col, val = p_of, np.arange(u0, dtype=np.int64), np.ones(u0)
+        if unassigned:
+            row = np.concatenate([row, np.arange(n, dtype=np.int64)])
+            col = np.concatenate([col, u0 + np.arange(n, dtype=np.int64)])
+            val = np.concatenate([val, np.ones(n) if grouped else wanted])
+            order = np.argsort(row, kind="stable")
+            row, col, val = row[order], col[order], val[order]
+        base.add_rows(row, col, val, wanted.tolist(), wanted.tolist())
+    for p in range(0 if simple else n):
         u = [(u0 + p, 1.0)] if unassigned else []
         js = by_person[p]
         if grouped:
@@ -247,14 +327,31 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
                 base.add([(j, 1.0) for j in touching[b]], 0, 1)
                 tu = False
     # capacity per topic
-    holders: dict[str, list[int]] = {t: [] for t in rules.topic_ids}
-    for j, c in enumerate(cols):
-        for t in c.topics:
-            holders[t].append(j)
-    for t in sorted(rules.topic_ids):
-        cap = rules.capacity_of(t)
-        if cap.min > 0 or cap.max is not None:
+    capped = [t for t in sorted(rules.topic_ids) if (cap := rules.capacity_of(t)).min > 0 or cap.max is not None]
+    if grouped:
+        holders: dict[str, list[int]] = {t: [] for t in rules.topic_ids}
+        for j, c in enumerate(cols):
+            for t in c.topics:
+                holders[t].append(j)
+        for t in capped:
+            cap = rules.capacity_of(t)
             base.add([(j, 1.0) for j in holders[t]], cap.min, math.inf if cap.max is None else cap.max)
+    elif capped:
+        # a column without groups holds one topic (or none): one row per capped topic, as arrays
+        row_of = {t: i for i, t in enumerate(capped)}
+        t_of = np.fromiter(
+            (row_of.get(c.topics[0], -1) if c.topics else -1 for c in cols), dtype=np.int64, count=len(cols)
+        )
+        held = np.flatnonzero(t_of >= 0)
+        order = np.argsort(t_of[held], kind="stable")
+        caps = [rules.capacity_of(t) for t in capped]
+        base.add_rows(
+            t_of[held][order],
+            held[order],
+            np.ones(len(held)),
+            [float(cap.min) for cap in caps],
+            [math.inf if cap.max is None else float(cap.max) for cap in caps],
+        )
 
     # distinct required topics (mandatory topics exempt)
     distinct_rows: list[tuple[str, list[int]]] = []
@@ -310,7 +407,7 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
         )
         if x is None:
             return None
-        chosen = [j for j in range(u0) if x[j] > 0.5]
+        chosen = np.flatnonzero(x[:u0] > 0.5).tolist()
         if not grouped:
             return cols, chosen
         counts: dict[int, int] = {}
@@ -335,21 +432,19 @@ def costs(
     import numpy as np
 
     n = len(people)
-    per_person: dict[int, int] = {}
-    for c in cols:
-        per_person[c.p] = per_person.get(c.p, 0) + 1
-    width = max(per_person.values(), default=0) + 2
+    # columns come participant by participant; ``i`` is a column's index within its participant
+    p_of = np.fromiter((c.p for c in cols), dtype=np.int64, count=len(cols))
+    cost_of = np.fromiter((c.cost for c in cols), dtype=np.int64, count=len(cols))
+    per_person = np.bincount(p_of, minlength=n) if len(cols) else np.zeros(n, dtype=np.int64)
+    width = (int(per_person.max()) if len(cols) else 0) + 2
+    i = np.arange(len(cols), dtype=np.int64) - np.searchsorted(p_of, p_of, side="left")
     primary = np.zeros(n_x)
     tie = np.zeros(n_x)
-    index_in_person: dict[int, int] = {}
-    for j, c in enumerate(cols):
-        i = index_in_person.get(c.p, 0)
-        index_in_person[c.p] = i + 1
-        primary[j] = c.cost
-        tie[j] = (n - c.p) * c.cost * width + i
-    for p in range(n_x - u0):
-        primary[u0 + p] = rules.unassigned_cost
-        tie[u0 + p] = (n - p) * rules.unassigned_cost * width + width - 1
+    primary[: len(cols)] = cost_of
+    tie[: len(cols)] = (n - p_of) * cost_of * width + i
+    ps = np.arange(n_x - u0, dtype=np.int64)
+    primary[u0:] = rules.unassigned_cost
+    tie[u0:] = (n - ps) * rules.unassigned_cost * width + width - 1
     # every participant picks at most topics_per_participant columns (or its unassigned variable)
     # (``np.max``, not ``tie.max()``: the one spelling numpy 2.4 and 2.5 stubs both accept)
     worst = rules.most_topics * (float(np.max(tie)) if len(tie) else 0.0)

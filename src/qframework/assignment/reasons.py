@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
+import attrs
+
 from ..i18n import gettext_ as _
 from ..i18n import ngettext
 from .program import allowed
-from .rules import AssignmentRules, Participant
+from .rules import AssignmentRules, Bounds, Participant, Topic
+
+
+@attrs.frozen
+class _Facts:
+    """What the reasons look up per topic, computed once per rules (the notes run per participant)."""
+
+    covers: dict[str, frozenset[str]]
+    capacity: dict[str, Bounds]
+    topics: dict[str, Topic]  # labels are rendered per call: the language may change
+
+
+_cache: list[tuple[AssignmentRules, _Facts]] = []
+
+
+def _facts(rules: AssignmentRules) -> _Facts:
+    if _cache and _cache[0][0] is rules:
+        return _cache[0][1]
+    ids = rules.topic_ids
+    facts = _Facts(
+        {t: rules.covers(t) for t in ids},
+        {t: rules.capacity_of(t) for t in ids},
+        {t.id: t for t in rules.topics},
+    )
+    _cache[:] = [(rules, facts)]
+    return facts
 
 
 def _label(rules: AssignmentRules, t: str) -> str:
-    topic = rules.topic(t)
+    topic = _facts(rules).topics[t]
     name = f"{t} ({topic.title})" if topic.title and topic.title != t else t
     if topic.any_of:
         name += _(" [one of {topics}]").format(topics=", ".join(topic.any_of))
@@ -25,6 +52,8 @@ def reasons_for(
     required_by: dict[str, list[str]],
     group: str | None,
 ) -> tuple[str, ...]:
+    facts = _facts(rules)
+    covers, capacity = facts.covers, facts.capacity
     notes = []
     for kind, ts in ((_("required"), req), (_("optional"), opt)):
         for t in ts:
@@ -44,7 +73,7 @@ def reasons_for(
         rank = person.rank(t)
         if rank is None or rank >= worst_required:
             continue
-        others = [u for b in rules.covers(t) for u in required_by.get(b, []) if u != unit]
+        others = [u for b in covers[t] for u in required_by.get(b, []) if u != unit]
         if rules.distinct_required and others:
             notes.append(
                 _(
@@ -61,25 +90,23 @@ def reasons_for(
         if rank >= worst or t in req + opt:
             continue
         reasons = []
-        cap = rules.capacity_of(t)
+        cap = capacity[t]
         if cap.max is not None and counts[t] >= cap.max:
             reasons.append(_("its capacity is full ({count} of {max})").format(count=counts[t], max=cap.max))
-        others = [u for b in rules.covers(t) for u in required_by.get(b, []) if u != unit]
+        others = [u for b in covers[t] for u in required_by.get(b, []) if u != unit]
         if rules.distinct_required and others:
             reasons.append(
                 _("required topics must be distinct and it is already required by {others}").format(
                     others=", ".join(dict.fromkeys(others))
                 )
             )
-        overlap = [g for g in req + opt if g != t and rules.covers(g) & rules.covers(t)]
+        overlap = [g for g in req + opt if g != t and covers[g] & covers[t]]
         if overlap:
             reasons.append(_("you already have {topics}, which overlaps it").format(topics=", ".join(overlap)))
         if group is not None:
             reasons.append(_("topics are chosen per group, and the group as a whole is better off without it"))
         binding_min = [
-            g
-            for g in req + opt
-            if g not in rules.mandatory_topics and rules.capacity_of(g).min and counts[g] <= rules.capacity_of(g).min
+            g for g in req + opt if g not in rules.mandatory_topics and capacity[g].min and counts[g] <= capacity[g].min
         ]
         if binding_min and not reasons:
             reasons.append(

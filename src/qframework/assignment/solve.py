@@ -240,6 +240,7 @@ def _build(
     placements: list[Placement] = []
     unassigned: list[str] = []
     total = 0
+    fewest, missing_cost = rules.fewest_topics, rules.missing_cost  # derived values: looked up once
     for p, person in enumerate(people):
         if p not in topics_of:
             unassigned.append(person.id)
@@ -248,7 +249,7 @@ def _build(
             continue
         req, opt = topics_of[p]
         total += sum(topic_cost(person, t, rules) for t in req + opt)
-        total += rules.missing_cost * (rules.wants_of(person) - len(req + opt))
+        total += missing_cost * ((fewest if person.wants is None else person.wants) - len(req + opt))
         notes = reasons_for(person, rules, req, opt, counts, required_by, group_of.get(p))
         ranks = tuple(person.rank(t) or 0 for t in req + opt)
         placements.append(Placement(person.id, req, opt, group_of.get(p), notes, ranks))
