@@ -436,7 +436,7 @@ def costs(
     p_of = np.fromiter((c.p for c in cols), dtype=np.int64, count=len(cols))
     cost_of = np.fromiter((c.cost for c in cols), dtype=np.int64, count=len(cols))
     per_person = np.bincount(p_of, minlength=n) if len(cols) else np.zeros(n, dtype=np.int64)
-    width = (int(per_person.max()) if len(cols) else 0) + 2
+    width = (int(np.max(per_person)) if len(cols) else 0) + 2  # np.max: numpy 2.4 and 2.5 stubs
     i = np.arange(len(cols), dtype=np.int64) - np.searchsorted(p_of, p_of, side="left")
     primary = np.zeros(n_x)
     tie = np.zeros(n_x)

@@ -215,8 +215,8 @@ def _set_partition(inst: _Instance, kpr: float | None, fixed_count: int | None) 
     placed: set[int] = set()
     for s, i in chosen:
         ms = [int(m) for m in members[s][i]]
-        b = int(bundle[s][i])
-        plan.append((ms, None if b < 0 else b))
+        chosen_bundle = int(bundle[s][i])
+        plan.append((ms, None if chosen_bundle < 0 else chosen_bundle))
         distance += float(km[s][i])
         placed.update(ms)
     for p in range(n):
