@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from ..i18n import gettext_ as _
@@ -59,3 +60,17 @@ def _problem(path: str, message: str) -> Any:
     from ..errors import Problem
 
     return Problem(path, message)
+
+
+def _print_listing(
+    args: argparse.Namespace, registry: Any, kind: str, summarise: Callable[[Any, str], Any], render: Callable[..., str]
+) -> int:
+    """``frameworks``, ``programmes``, ``crosswalks``: one summary per installed item (by id), as text or JSON."""
+    _warn_failures(registry)
+    collection = getattr(registry, kind)
+    summaries = tuple(summarise(collection[key], collection.provider(key).name) for key in sorted(collection))
+    if args.json:
+        _print_json(summaries)
+    else:
+        print(render(summaries))
+    return 0

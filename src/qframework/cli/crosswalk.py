@@ -16,24 +16,14 @@ from typing import Any
 from ..errors import QFrameworkError
 from ..i18n import active_language
 from ..i18n import gettext_ as _
-from ._common import COMMAND_GROUPS, DOCUMENT_KINDS, _print_json, _registry, _warn_failures
+from ._common import COMMAND_GROUPS, DOCUMENT_KINDS, _print_json, _print_listing, _registry, _warn_failures
 
 
 def cmd_crosswalks(args: argparse.Namespace) -> int:
     from ..crosswalk import CrosswalkSummary
     from ..report.text import format_crosswalks
 
-    registry = _registry()
-    _warn_failures(registry)
-    summaries = tuple(
-        CrosswalkSummary.of(registry.crosswalks[cid], registry.crosswalks.providers[cid].name)
-        for cid in sorted(registry.crosswalks)
-    )
-    if args.json:
-        _print_json(summaries)
-        return 0
-    print(format_crosswalks(summaries))
-    return 0
+    return _print_listing(args, _registry(), "crosswalks", CrosswalkSummary.of, format_crosswalks)
 
 
 def cmd_crosswalk_show(args: argparse.Namespace) -> int:

@@ -11,9 +11,9 @@ from ..i18n import gettext_ as _
 from ._common import (
     DOCUMENT_KINDS,
     _print_json,
+    _print_listing,
     _problem,
     _registry,
-    _warn_failures,
 )
 
 
@@ -34,17 +34,7 @@ def cmd_frameworks(args: argparse.Namespace) -> int:
     from ..model import FrameworkSummary
     from ..report.text import format_frameworks
 
-    registry = _registry()
-    _warn_failures(registry)
-    summaries = tuple(
-        FrameworkSummary.of(registry.frameworks[fid], registry.frameworks.providers[fid].name)
-        for fid in sorted(registry.frameworks)
-    )
-    if args.json:
-        _print_json(summaries)
-        return 0
-    print(format_frameworks(summaries))
-    return 0
+    return _print_listing(args, _registry(), "frameworks", FrameworkSummary.of, format_frameworks)
 
 
 def _load_framework_arg(value: str, version: str | None = None) -> Any:

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ..i18n import gettext_ as _
-from ._common import COMMAND_GROUPS, DEMO_STEPS, DOCUMENT_KINDS, _print_json, _registry, _warn_failures
+from ._common import COMMAND_GROUPS, DEMO_STEPS, DOCUMENT_KINDS, _print_json, _print_listing, _registry
 
 
 def _programme(programme_id: str) -> Any:
@@ -17,17 +17,7 @@ def cmd_programmes(args: argparse.Namespace) -> int:
     from ..programme import ProgrammeSummary
     from ..report.text import format_programmes
 
-    registry = _registry()
-    _warn_failures(registry)
-    summaries = tuple(
-        ProgrammeSummary.of(p, registry.programmes.providers[p.id].name)
-        for p in sorted(registry.programmes.values(), key=lambda p: p.id)
-    )
-    if args.json:
-        _print_json(summaries)
-        return 0
-    print(format_programmes(summaries))
-    return 0
+    return _print_listing(args, _registry(), "programmes", ProgrammeSummary.of, format_programmes)
 
 
 def cmd_programme_show(args: argparse.Namespace) -> int:
