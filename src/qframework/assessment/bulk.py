@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -32,7 +32,7 @@ from .files import (
 )
 from .fit import _plan
 from .model import NOT_APPLICABLE, Assessment, Rater, Rating, Subject
-from .scoring import _fast_plan, _FastPlan, _gc_paused
+from .scoring import _Columns, _fast_plan, _FastPlan, _gc_paused
 
 if TYPE_CHECKING:
     from ..plugins import Registry
@@ -192,7 +192,7 @@ class _Layout:
     comes from the slots fits the framework. ``used`` are the rater ids the columns name.
     """
 
-    __slots__ = ("code_slots", "fast", "fw_id", "fw_version", "indicators", "rater_col", "raters", "slots", "used")
+    __slots__ = ("columns", "fast", "fw_id", "fw_version", "indicators", "rater_col", "raters", "slots", "used")
 
     def __init__(self, indicators: list[Any], raters: Any, fw_id: Any, fw_version: Any, fast: _FastPlan | None) -> None:
         self.indicators = indicators
@@ -202,13 +202,9 @@ class _Layout:
         self.fw_version = fw_version
         self.fast = fast
         self.slots: list[dict[Any, Rating]] = [{} for _ in indicators]
-        self.code_slots: list[dict[Any, int]] = [{} for _ in indicators]  # the slots' ratings' scoring codes
+        self.columns: _Columns | None = None  # for scoring, once an entry fits (every indicator is known)
         self.used = set(self.rater_col)
         self.used.discard(None)
-
-
-#: A slot's scoring code by value (present for every rating in the slot).
-_CODE_AT: Callable[[dict[Any, int], Any], int] = dict.get  # type: ignore[assignment]
 
 
 class _FastLoader:
@@ -247,7 +243,7 @@ class _FastLoader:
                     fw = None
             fast = self.fasts[key] = _fast_plan(_plan(fw)) if fw is not None else None
             if fast is not None:
-                fast.handoff.clear()  # codes wait for one load's assessments at a time
+                fast.handoff.clear()  # value columns wait for one load's assessments at a time
         return self.fasts[key]
 
     def entry(self, entry: Any) -> tuple[_AssessmentArgs | Assessment, bool]:
@@ -302,8 +298,10 @@ class _FastLoader:
             Assessment(fw_id, fw_version, subject_obj, period, (), self.raters, notes, success)
             self.shells.add(shell)
         ratings = cast("tuple[Rating, ...]", tuple(found))  # no None left in found
-        if fits and layout.fast is not None:  # every rating is in a slot: their scoring codes are known
-            layout.fast.handoff[id(ratings)] = (ratings, list(map(_CODE_AT, layout.code_slots, values)))
+        if fits and layout.fast is not None:  # every rating is in a slot: scoring reads the values as they are
+            if layout.columns is None:
+                layout.columns = layout.fast.columns(layout.indicators, layout.rater_col)
+            layout.fast.handoff[id(ratings)] = (ratings, layout.columns, values)
         args = (fw_id, fw_version, subject_obj, period, ratings, self.raters, notes, success)
         return args, fits
 
@@ -330,13 +328,10 @@ class _FastLoader:
                 if r is None:
                     r = self.cache[key] = _new_rating(*key)
                 found[k] = r
-                codes = fast.learn((r,)) if fast is not None else None
-                if fast is not None and codes is None:
+                if fast is not None and fast.learn((r,)) is None:
                     fits = False  # reported by the framework check; not kept in the slot
                 else:
                     layout.slots[k][value] = r
-                    if codes is not None:
-                        layout.code_slots[k][value] = codes[0]
         return fits
 
 

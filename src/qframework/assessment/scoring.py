@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import gc
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import attrs
@@ -296,9 +297,11 @@ class _FastPlan:
         self.ind_bounds = [(pos + 1) * self.stride for pos in range(len(levels))]  # each indicator's codes end here
         self.empty = [_row(IndicatorScore(i, d, w, None, (), 0)) for i, d, w in plan.entries]  # no entry at all
         self._memos: dict[int, tuple[Aggregation, dict[tuple[int, ...], _Row]]] = {}
-        #: Codes the bulk loader already knows, by ``id`` of an assessment's ratings tuple (held here,
-        #: so the id stays that tuple's); taken by :func:`score_all`, replaced by the next load.
-        self.handoff: dict[int, tuple[tuple[Rating, ...], list[int]]] = {}
+        self._value_memos: dict[int, tuple[Aggregation, _Memos]] = {}
+        #: The bulk loader's columns of assessments known to fit, by ``id`` of an assessment's ratings
+        #: tuple (held here, so the id stays that tuple's): the layout and the value column, taken by
+        #: :func:`score_all`, replaced by the next load.
+        self.handoff: dict[int, tuple[tuple[Rating, ...], _Columns, list[_Value]]] = {}
 
     def learn(self, ratings: Sequence[Rating]) -> list[int] | None:
         """The codes of ``ratings``, learning new ones; ``None`` if one does not fit or names a tier."""
@@ -329,6 +332,25 @@ class _FastPlan:
             hit = self._memos[id(agg)] = (agg, {})
         return hit[1]
 
+    def value_memos(self, agg: Aggregation) -> _Memos:
+        """Per position, indicator results (rows) by the indicator's raw values in a layout's order
+        (:class:`_Columns`), for one aggregation; started afresh when one has grown past ``MAX``."""
+        hit = self._value_memos.get(id(agg))
+        if hit is None or hit[0] is not agg or max(map(len, hit[1]), default=0) > self.MAX:
+            hit = self._value_memos[id(agg)] = (agg, [{} for _ in self.plan.entries])
+        return hit[1]
+
+    def value_row(self, pos: int, values: tuple[_Value, ...], agg: Aggregation) -> _Row:
+        """One indicator's row from its raw bulk values (levels, ``"n/a"``, ``None`` not yet rated),
+        each known to fit: the row of their sorted codes."""
+        stride, slot = self.stride, self.slot_of[pos]
+        codes = sorted(pos * stride + (0 if isinstance(v, str) else slot[v]) for v in values if v is not None)
+        return _row(self.indicator(pos, tuple(codes), agg))
+
+    def columns(self, indicators: Sequence[str], raters: Sequence[str | None]) -> _Columns:
+        """A bulk layout's columns (indicator ids, each known to this framework, and rater ids) for scoring."""
+        return _Columns(self, [self.plan.info[i].position for i in indicators], raters)
+
     def indicator(self, pos: int, codes: tuple[int, ...], agg: Aggregation) -> IndicatorScore:
         """One indicator's result from its sorted codes: the rules of :func:`score`."""
         plan = self.plan
@@ -341,15 +363,45 @@ class _FastPlan:
         return _indicator_score(plan.entries[pos], plan.levels[pos], values, na, agg, None)
 
 
+#: A raw value of a bulk file's value column: a level, ``"n/a"``, or ``None`` (not yet rated).
+_Value = int | str | None
+
 #: An indicator's result with what its dimension adds up: (result, not applicable, rated, weight if
 #: rated else 0, weight × score if rated else 0, spread).
 _Row = tuple[IndicatorScore, int, bool, float, float, float | None]
+
+
+#: Per indicator position, its rows by the indicator's raw values in a layout's order (see :class:`_Columns`).
+_Memos = list[dict[tuple[_Value, ...], _Row]]
 
 
 def _row(item: IndicatorScore) -> _Row:
     if item.score is None:
         return (item, item.not_applicable, False, 0.0, 0.0, None)
     return (item, item.not_applicable, True, item.weight, item.weight * item.score, item.spread)
+
+
+class _Columns:
+    """A bulk layout (the indicator and rater columns many entries share) as scoring sees it.
+
+    ``group`` reorders a value column by indicator position (stable: the layout's order within an
+    indicator), so indicator ``pos``'s raw values are ``group(values)[slices[pos]]``: a memo key
+    built at C speed, with no codes, sorting or search per entry. ``raters`` is the number of
+    distinct raters the layout names (the joint rating, without a rater, is none).
+    """
+
+    __slots__ = ("group", "raters", "slices")
+
+    def __init__(self, fast: _FastPlan, positions: list[int], raters: Sequence[str | None]) -> None:
+        order = sorted(range(len(positions)), key=positions.__getitem__)
+        self.group: Callable[[list[_Value]], tuple[_Value, ...]] = (
+            itemgetter(*order) if len(order) > 1 else lambda values: tuple(values[k] for k in order)
+        )
+        ordered = [positions[k] for k in order]
+        self.slices = [
+            slice(bisect_left(ordered, pos), bisect_left(ordered, pos + 1)) for pos in range(len(fast.plan.entries))
+        ]
+        self.raters = len({r for r in raters if r is not None})
 
 
 _FAST: dict[int, tuple[_Plan, _FastPlan]] = {}
@@ -379,34 +431,77 @@ def _score_codes(
     memo = fast.memo(agg)
     memo_get = memo.get
     empty = fast.empty
-    bounds = fast.ind_bounds
-    ind_scores: list[IndicatorScore] = []
-    append = ind_scores.append
+    rows: list[_Row] = []
     lo = 0
+    for pos, bound in enumerate(fast.ind_bounds):
+        hi = bisect_left(codes, bound, lo)
+        if hi == lo:
+            rows.append(empty[pos])
+            continue
+        key = codes[lo:hi]
+        row = memo_get(key)
+        if row is None:
+            row = memo[key] = _row(fast.indicator(pos, key, agg))
+        rows.append(row)
+        lo = hi
+    n_blank = len(codes) - lo  # the codes past the last indicator: entries not yet rated
+    ratings = assessment.ratings
+    given = [r for r in ratings if r.value is not None or r.not_applicable is True] if n_blank else ratings
+    return _card(assessment, fw, fast.plan, rows, agg, changes, (len(given), _rater_count(given), n_blank))
+
+
+def _score_columns(
+    assessment: Assessment,
+    fw: Framework,
+    fast: _FastPlan,
+    columns: _Columns,
+    values: list[_Value],
+    memos: _Memos,
+    agg: Aggregation,
+    changes: VersionChanges | None,
+) -> Scorecard:
+    """:func:`score` from a bulk layout's value column, every rating known to fit (the loader's
+    handoff): each indicator's row is looked up by its raw values, at C speed."""
+    grouped = columns.group(values)
+    keys = list(map(grouped.__getitem__, columns.slices))
+    rows: list[_Row] = list(map(dict.get, memos, keys))  # type: ignore[arg-type]
+    if not all(rows):  # C speed; a row is a non-empty tuple
+        for pos, row in enumerate(rows):
+            if row is None:
+                rows[pos] = memos[pos][keys[pos]] = fast.value_row(pos, keys[pos], agg)
+    n_blank = values.count(None)
+    if n_blank:
+        given = [r for r in assessment.ratings if r.value is not None or r.not_applicable is True]
+        counts = (len(given), _rater_count(given), n_blank)
+    else:
+        counts = (len(values), columns.raters, 0)
+    return _card(assessment, fw, fast.plan, rows, agg, changes, counts)
+
+
+def _card(
+    assessment: Assessment,
+    fw: Framework,
+    plan: _Plan,
+    rows: list[_Row],
+    agg: Aggregation,
+    changes: VersionChanges | None,
+    counts: tuple[int, int, int],
+) -> Scorecard:
+    """The scorecard from every indicator's row, in framework order; ``counts`` are the ratings
+    that say something, their distinct raters and the entries not yet rated."""
     dim_scores: list[DimensionScore] = []
     total_w = 0.0
     total_ws = 0.0
     rated_all = 0
     n_na = 0
-    for dim, (start, stop) in zip(fw.dimensions, fast.plan.dim_ranges, strict=True):
+    for dim, (start, stop) in zip(fw.dimensions, plan.dim_ranges, strict=True):
         # The same additions, in the same order, as score(): identical floats.
         w_sum = 0.0
         ws_sum = 0.0
         rated = 0
         d_na = 0
         spreads: list[float] = []
-        for pos in range(start, stop):  # the dimensions' ranges cover the positions in order
-            hi = bisect_left(codes, bounds[pos], lo)
-            if hi == lo:
-                row = empty[pos]
-            else:
-                key = codes[lo:hi]
-                row = memo_get(key)  # type: ignore[assignment]
-                if row is None:
-                    row = memo[key] = _row(fast.indicator(pos, key, agg))
-                lo = hi
-            item, na, is_rated, w, ws, spread = row
-            append(item)
+        for _, na, is_rated, w, ws, spread in rows[start:stop]:
             d_na += na
             if is_rated:
                 if spread is not None:
@@ -433,10 +528,8 @@ def _score_codes(
                 sum(spreads) / len(spreads) if spreads else None,
             )
         )
-    n = len(fast.plan.entries)
-    n_blank = len(codes) - lo  # the codes past the last dimension: entries not yet rated
-    ratings = assessment.ratings
-    given = [r for r in ratings if r.value is not None or r.not_applicable is True] if n_blank else ratings
+    n = len(plan.entries)
+    given, raters, n_blank = counts
     return Scorecard(
         framework_id=fw.id,
         framework_version=fw.version,
@@ -446,13 +539,16 @@ def _score_codes(
         overall=total_ws / total_w if rated_all else None,
         coverage=rated_all / n if n else 0.0,
         not_applicable=n_na,
-        ratings=len(given),
-        raters=_rater_count(given),
+        ratings=given,
+        raters=raters,
         dimensions=tuple(dim_scores),
-        indicators=tuple(ind_scores),
+        indicators=tuple(map(_ITEM, rows)),
         changes=changes,
         unrated=n_blank,
     )
+
+
+_ITEM = itemgetter(0)  # a row's IndicatorScore
 
 
 def score(
@@ -639,7 +735,7 @@ def score_all(
         registry = framework
     agg = resolve_aggregation(aggregation, registry)
     # Per (framework id, version): the framework, its fast plan and the version changes, found once.
-    found: dict[tuple[str, str], tuple[Framework, _FastPlan, VersionChanges | None]] = {}
+    found: dict[tuple[str, str], tuple[Framework, _FastPlan, VersionChanges | None, _Memos]] = {}
     out: list[Scorecard] = []
     with _gc_paused():
         for a in assessments:
@@ -649,18 +745,19 @@ def score_all(
                 fw, _ = _resolve_framework(a, framework)
                 if fw is not None:
                     changes = framework_changes(a, registry) if registry is not None else None
-                    hit = found[key] = (fw, _fast_plan(_plan(fw)), changes)
+                    fast = _fast_plan(_plan(fw))
+                    hit = found[key] = (fw, fast, changes, fast.value_memos(agg))
             if hit is not None:
                 fast = hit[1]
-                codes: list[int] | None
                 known = fast.handoff.pop(id(a.ratings), None) if fast.handoff else None
                 if known is not None and known[0] is a.ratings:
-                    codes = known[1]
-                else:
-                    try:
-                        codes = list(map(fast.codes.__getitem__, map(id, a.ratings)))
-                    except KeyError:
-                        codes = fast.learn(a.ratings)
+                    out.append(_score_columns(a, hit[0], fast, known[1], known[2], hit[3], agg, hit[2]))
+                    continue
+                codes: list[int] | None
+                try:
+                    codes = list(map(fast.codes.__getitem__, map(id, a.ratings)))
+                except KeyError:
+                    codes = fast.learn(a.ratings)
                 if codes is not None:
                     out.append(_score_codes(a, hit[0], fast, codes, agg, hit[2]))
                     continue
