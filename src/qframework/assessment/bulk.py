@@ -147,7 +147,8 @@ def _fast_entry(entry: Any, fw_id: Any, fw_version: Any, cache: dict[tuple[Any, 
         raise _Reject from exc
 
 
-_VALUE_TYPES = frozenset((int, str, type(None)))  # a level, "n/a", or null: not yet rated
+_NONE = type(None)
+_VALUE_TYPES = frozenset((int, str, _NONE))  # a level, "n/a", or null: not yet rated
 
 
 def _new_rating(indicator: str, value: int | str | None, rater: str | None, **extra: str) -> Rating:
@@ -270,7 +271,10 @@ class _FastLoader:
                 return _fast_entry(entry, self.fw_id, self.fw_version, self.cache), False
         values = cols.get("value")
         # A C-speed type check: true/false and 1.0 would otherwise hit a slot as the equal ints.
-        if type(values) is not list or len(values) != len(layout.slots) or not set(map(type, values)) <= _VALUE_TYPES:
+        if type(values) is not list or len(values) != len(layout.slots):
+            raise _Reject
+        types = set(map(type, values))
+        if not types <= _VALUE_TYPES:
             raise _Reject
         found: list[Rating | None] = list(map(dict.get, layout.slots, values))
         fits = layout.fast is not None
@@ -301,7 +305,7 @@ class _FastLoader:
         if fits and layout.fast is not None:  # every rating is in a slot: scoring reads the values as they are
             if layout.columns is None:
                 layout.columns = layout.fast.columns(layout.indicators, layout.rater_col)
-            layout.fast.handoff[id(ratings)] = (ratings, layout.columns, values)
+            layout.fast.handoff[id(ratings)] = (ratings, layout.columns, values, _NONE in types)
         args = (fw_id, fw_version, subject_obj, period, ratings, self.raters, notes, success)
         return args, fits
 
