@@ -345,8 +345,9 @@ def test_a_bulk_file_with_a_key_twice_is_refused_whichever_reader_is_installed(
 
 def test_msgspec_leaves_what_the_standard_library_refuses_or_reads_differently() -> None:
     """msgspec keeps the last of two equal keys where the standard library refuses the file: such a
-    file, and one that hides a colon as ``\\u003a`` (which would defeat the key count), is not read
-    through msgspec; colons inside ordinary text are read as they are."""
+    file (a key twice in an entry, its subject, a rater, or a column twice), and one that hides a
+    colon as ``\\u003a`` (which would defeat the key count), is not read through msgspec; colons
+    inside ordinary text are read as they are."""
     import msgspec  # noqa: F401  (the dev extra installs it: this test runs, never skips)
 
     doc = corpus(random.Random(5))
@@ -359,6 +360,8 @@ def test_msgspec_leaves_what_the_standard_library_refuses_or_reads_differently()
         text.replace('"name": "Kreis: Nord"', '"name": "Kreis: Nord", "name": "x"', 1),
         text.replace('"framework_id": "test-rahmen"', '"framework_id": "test-rahmen", "framework_id": "test-rahmen"'),
         text.replace('"rater": [', '"rater": ["a"], "rater": [', 1),
+        text.replace('{"id": "b"}', '{"id": "b", "id": "b"}', 1),
+        text.replace('{"id": "b"}', '{"id": "b", "role": "x:y", "role": "x:y"}', 1),
     ):
         assert duplicated != text
         with pytest.raises(ValidationError, match="twice"):

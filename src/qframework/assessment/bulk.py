@@ -285,7 +285,7 @@ class _FastLoader:
             raise _Reject
         subject_obj = _simple(Subject, subject, self.cache)
         rater_list = entry.get("raters", [])
-        if rater_list != self.raters_raw or self.raters_raw is None:
+        if rater_list is not self.raters_raw and (rater_list != self.raters_raw or self.raters_raw is None):
             if type(rater_list) is not list:
                 raise _Reject
             self.raters = tuple(_simple(Rater, r, self.cache) for r in rater_list)
@@ -565,7 +565,9 @@ def _msgspec_decoder() -> Any:
         )
         entry = msgspec.defstruct(
             "Entry",
-            [("ratings", columns | msgspec.UnsetType, unset)] + [(name, Any, unset) for name in _ENTRY_FIELDS],
+            [("ratings", columns | msgspec.UnsetType, unset)]
+            + [(name, msgspec.Raw, no_column) for name in _RAW_FIELDS]
+            + [(name, Any, unset) for name in _ENTRY_FIELDS],
             forbid_unknown_fields=True,
         )
         bulk = msgspec.defstruct(
@@ -585,7 +587,10 @@ def _msgspec_decoder() -> Any:
 
 #: The raw columns, in the order of the struct's fields (``value``, decoded, comes last).
 _RAW_COLUMNS = ("indicator", "rater", "tier", "evidence", "comment")
-_ENTRY_FIELDS = ("subject", "period", "raters", "framework_id", "framework_version", "notes", "success_definition")
+#: An entry's subject and raters stay undecoded too: they repeat (the raters in every entry, a
+#: subject once per period), so each distinct text is decoded, checked and counted once.
+_RAW_FIELDS = ("subject", "raters")
+_ENTRY_FIELDS = ("period", "framework_id", "framework_version", "notes", "success_definition")
 
 
 def _loads_msgspec(
@@ -624,11 +629,19 @@ def _loads_msgspec(
     last_raw: dict[str, Any] = {}
     last_list: dict[str, Any] = {}
     raw_colons = 0
-    last_raters: Any = None
-    raters_keys, raters_text = 0, []
+    seen: dict[bytes, tuple[Any, int]] = {}  # a subject's or the raters' text: decoded, and the colons it explains
+    is_text = str.__instancecheck__
     try:
         for e in doc.assessments:
             entry = {k: v for k in _ENTRY_FIELDS if (v := getattr(e, k)) is not unset}
+            for name in _RAW_FIELDS:
+                raw = getattr(e, name)
+                if raw:
+                    found_raw = seen.get(key := bytes(raw))
+                    if found_raw is None:
+                        found_raw = seen[key] = (value := decode(key), _colons(value))
+                    entry[name], found = found_raw
+                    raw_colons += found
             keys += len(entry)
             cols = e.ratings
             if cols is not unset:
@@ -644,20 +657,7 @@ def _loads_msgspec(
                         raw_colons += found
                 keys += len(columns)
                 entry["ratings"] = columns
-            subject, raters = entry.get("subject"), entry.get("raters", [])
-            if type(subject) is not dict:
-                return None
-            keys += len(subject)
-            strings += subject
-            strings += subject.values()
-            if raters != last_raters:  # the raters usually repeat: their keys and text counted once
-                if type(raters) is not list or not all(type(r) is dict for r in raters):
-                    return None
-                raters_text = [s for r in raters for pair in r.items() for s in pair]
-                last_raters, raters_keys = raters, sum(map(len, raters))
-            keys += raters_keys
-            strings += raters_text
-            strings += (v for v in entry.values() if type(v) is str)
+            strings += filter(is_text, entry.values())
             entries.append(entry)
     except errors:
         return None
@@ -678,6 +678,18 @@ def _loads_msgspec(
     if text.count(colon) != expected:
         return None
     return done[0]
+
+
+def _colons(value: Any) -> int:
+    """The colons of a decoded JSON value's text: one per object key, plus those inside its strings
+    (a key written twice is one key here, so its text has more colons than this counts)."""
+    if type(value) is str:
+        return value.count(":")
+    if type(value) is dict:
+        return sum(1 + _colons(k) + _colons(v) for k, v in value.items())
+    if type(value) is list:
+        return sum(map(_colons, value))
+    return 0
 
 
 def _duplicate_keys(built: Sequence[tuple[str, Assessment]]) -> list[Problem]:
