@@ -261,8 +261,8 @@ class _FastLoader:
         layout = self.layout
         if (
             layout is None
-            or indicators != layout.indicators
-            or raters != layout.raters
+            or (indicators is not layout.indicators and indicators != layout.indicators)  # msgspec shares them
+            or (raters is not layout.raters and raters != layout.raters)
             or fw_id != layout.fw_id
             or fw_version != layout.fw_version
         ):
