@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -523,14 +524,24 @@ def _fast_load(
         return None
     with deferred():  # checked above, field by field and per layout
         assessments = [x if isinstance(x, Assessment) else Assessment(*x) for x, _ in items]
-    built = [(f"assessments[{i}]", a) for i, a in enumerate(assessments)]
-    problems = _duplicate_keys(built)
-    if check:
-        unchecked = [b for b, (_, fits) in zip(built, items, strict=True) if not fits]
+    # Paths are built only where a problem may need them: a clean file needs none.
+    problems: list[Problem] = []
+    if len(set(map(_KEY_OF, assessments))) != len(assessments):
+        problems += _duplicate_keys(_with_paths(assessments))
+    if check and not all(map(_FITS, items)):
+        unchecked = [b for b, (_, fits) in zip(_with_paths(assessments), items, strict=True) if not fits]
         problems += _framework_problems(unchecked, _registry_or_default(registry))
     if complete:
-        problems += _unrated_problems(built)
+        problems += _unrated_problems(_with_paths(assessments))
     return assessments, _sorted(problems)
+
+
+_KEY_OF = attrgetter("key")  # (subject id, period): every fast-path assessment has a Subject
+_FITS = itemgetter(1)
+
+
+def _with_paths(assessments: list[Assessment]) -> list[tuple[str, Assessment]]:
+    return [(f"assessments[{i}]", a) for i, a in enumerate(assessments)]
 
 
 # -- the typed msgspec decoder (the ``fast`` extra): a clean file of the usual layout, or nothing ------
