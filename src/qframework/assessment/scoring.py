@@ -296,6 +296,11 @@ class _FastPlan:
         self.slot_of = [{v: k for k, v in enumerate(lv, start=1)} for lv in levels]
         self.ind_bounds = [(pos + 1) * self.stride for pos in range(len(levels))]  # each indicator's codes end here
         self.empty = [_row(IndicatorScore(i, d, w, None, (), 0)) for i, d, w in plan.entries]  # no entry at all
+        #: Per dimension: id, number, title, indicator count and its range of positions.
+        self.dims = [
+            (dim.id, dim.number, dim.title, stop - start, start, stop)
+            for dim, (start, stop) in zip(plan.framework.dimensions, plan.dim_ranges, strict=True)
+        ]
         self._memos: dict[int, tuple[Aggregation, dict[tuple[int, ...], _Row]]] = {}
         self._value_memos: dict[int, tuple[Aggregation, _Memos]] = {}
         #: The bulk loader's columns of assessments known to fit, by ``id`` of an assessment's ratings
@@ -457,7 +462,7 @@ def _score_codes(
     n_blank = len(codes) - lo  # the codes past the last indicator: entries not yet rated
     ratings = assessment.ratings
     given = [r for r in ratings if r.value is not None or r.not_applicable is True] if n_blank else ratings
-    return _card(assessment, fw, fast.plan, rows, agg, changes, (len(given), _rater_count(given), n_blank))
+    return _card(assessment, fw, fast, rows, agg, changes, (len(given), _rater_count(given), n_blank))
 
 
 def _score_columns(
@@ -486,13 +491,13 @@ def _score_columns(
         counts = (len(given), _rater_count(given), n_blank)
     else:
         counts = (len(values), columns.raters, 0)
-    return _card(assessment, fw, fast.plan, rows, agg, changes, counts)
+    return _card(assessment, fw, fast, rows, agg, changes, counts)
 
 
 def _card(
     assessment: Assessment,
     fw: Framework,
-    plan: _Plan,
+    fast: _FastPlan,
     rows: list[_Row],
     agg: Aggregation,
     changes: VersionChanges | None,
@@ -505,7 +510,7 @@ def _card(
     total_ws = 0.0
     rated_all = 0
     n_na = 0
-    for dim, (start, stop) in zip(fw.dimensions, plan.dim_ranges, strict=True):
+    for dim_id, number, title, size, start, stop in fast.dims:
         # The same additions, in the same order, as score(): identical floats.
         w_sum = 0.0
         ws_sum = 0.0
@@ -521,25 +526,16 @@ def _card(
                 w_sum += w
                 ws_sum += ws
         n_na += d_na
-        d_score = ws_sum / w_sum if rated else None
-        if d_score is not None:
+        if rated:
+            d_score = ws_sum / w_sum
             total_w += w_sum
             total_ws += w_sum * d_score
-        rated_all += rated
-        dim_scores.append(
-            DimensionScore(
-                dim.id,
-                dim.number,
-                dim.title,
-                stop - start,
-                rated,
-                d_na,
-                w_sum,
-                d_score,
-                sum(spreads) / len(spreads) if spreads else None,
-            )
-        )
-    n = len(plan.entries)
+            rated_all += rated
+            spread_mean = sum(spreads) / len(spreads) if spreads else None
+            dim_scores.append(DimensionScore(dim_id, number, title, size, rated, d_na, w_sum, d_score, spread_mean))
+        else:
+            dim_scores.append(DimensionScore(dim_id, number, title, size, 0, d_na, 0.0, None, None))
+    n = len(fast.plan.entries)
     given, raters, n_blank = counts
     return Scorecard(
         framework_id=fw.id,
