@@ -209,6 +209,9 @@ class _Layout:
         self.used.discard(None)
 
 
+_UNSEEN = object()  # no value read from a file is this object
+
+
 class _FastLoader:
     """The fast path: every check of the detailed one, most of them done once per distinct value.
 
@@ -227,6 +230,8 @@ class _FastLoader:
         self.registry = registry
         self.cache: dict[tuple[Any, ...], Any] = {}
         self.layout: _Layout | None = None
+        self.subject_raw: Any = _UNSEEN
+        self.subject: Any = None  # the Subject built from subject_raw
         self.raters_raw: Any = None
         self.raters: tuple[Rater, ...] = ()
         self.declared: set[str] = set()
@@ -282,9 +287,12 @@ class _FastLoader:
         if not all(found):  # C speed; `None in found` would call Rating.__eq__ per item
             fits = self._fill(layout, found, values) and fits
         subject = entry.get("subject")
-        if type(subject) is not dict:
-            raise _Reject
-        subject_obj = _simple(Subject, subject, self.cache)
+        if subject is not self.subject_raw:  # msgspec shares the table of a subject's repeated text
+            if type(subject) is not dict:
+                raise _Reject
+            self.subject = _simple(Subject, subject, self.cache)
+            self.subject_raw = subject
+        subject_obj = self.subject
         rater_list = entry.get("raters", [])
         if rater_list is not self.raters_raw and (rater_list != self.raters_raw or self.raters_raw is None):
             if type(rater_list) is not list:
