@@ -210,10 +210,10 @@ class Objective(Checked):
       mean distance (great-circle km plus ``regional_weight`` when regions differ) to its fellow
       members; the objective adds their sum divided by ``km_per_rank``. ``None`` (the default)
       keeps preferences first and forms groups afterwards (see docs/assignment.md).
-    - ``tie_break = "id"``: the result is deterministic and independent of input order; among
-      assignments of equal cost the solver prefers the one that gives the better ranks to
-      participants with smaller ids (then topics with smaller ids) — a preference it follows where
-      it finds it, not a proven secondary optimum (see docs/assignment.md).
+    - ``tie_break = "id"``: the result is deterministic and independent of input order, and
+      *swap-stable by id*: no two participants ``a < b`` can exchange topics (with groups: whole
+      topic sets) so that ``a`` gets a strictly better rank, the total cost stays equal and every
+      rule still holds (see docs/assignment.md, "Ties").
     """
 
     minimise: Literal["rank-sum"] = "rank-sum"

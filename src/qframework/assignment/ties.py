@@ -1,0 +1,109 @@
+"""The tie rule, made exact: among optimal assignments, the one that is *swap-stable by id*.
+
+The solver minimises the integer primary cost only (a tiny secondary cost term doubled HiGHS' time
+and fell below its tolerances on large instances). Among the many optima, the result is then
+moved, by exchanges that keep the cost, to one where no exchange is left:
+
+    participants ``a < b`` (by id) exchange a topic ``x`` of ``a`` for a topic ``y`` of ``b`` when
+    the total cost stays equal, ``a`` ranks ``y`` strictly better than ``x``, and every rule still
+    holds for both (allowed topics, exclusions, ``allow_unranked``, an alternative and its own
+    topics at most once, the same role when required and optional topics are told apart under
+    ``distinct_required``; mandatory topics never move; capacities do not change).
+
+With groups the exchanged things are whole *bundles* (a participant's full topic set), before
+groups are formed: an exchange keeps every bundle's count, hence every group size. Each exchange
+lowers the vector of participants' costs, ordered by id, lexicographically, so the pass ends; and
+it is deterministic (keys are processed in sorted order), so the result still does not depend on
+the input order.
+
+Candidates are bucketed, not paired: a participant's possible moves ``x → y`` are filed under
+``(x, y, gain)``; an exchange exists exactly when a bucket has a seeker (gaining) below a giver
+(losing the same amount the other way). That is participants × topics work, not participants².
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping
+
+Item = Hashable
+Key = tuple[Item, Item, int]
+
+
+def swap_stable(
+    held: dict[int, list[Item]],
+    options: Callable[[int], Mapping[Item, int]],
+    role: Callable[[Item], str],
+    touches: Callable[[Item], frozenset[str]],
+    fixed: Mapping[int, frozenset[str]],
+    sort_key: Callable[[Item], object],
+) -> bool:
+    """Exchange items between participants until no exchange of the tie rule is left; whether any was made.
+
+    ``held[p]`` are the movable items (topics, or bundles) participant ``p`` holds (changed in
+    place); ``options(p)`` the movable items ``p`` may hold and their costs; ``role(item)`` what an
+    item may only be exchanged for (same role); ``touches(item)`` the base topics it occupies (an
+    alternative touches all of its topics); ``fixed[p]`` the base topics ``p`` holds that never
+    move (mandatory topics). Participants are numbered in id order.
+    """
+    seek: dict[Key, set[int]] = {}  # holds x, gains by taking y instead
+    give: dict[Key, set[int]] = {}  # holds y, loses exactly that by taking x instead
+    mine: dict[int, list[tuple[Key, bool]]] = {}
+
+    def file(p: int) -> list[Key]:
+        out: list[Key] = []
+        entries: list[tuple[Key, bool]] = []
+        own = options(p)
+        items = held[p]
+        for x in items:
+            cx = own[x]
+            rx = role(x)
+            others = set(fixed.get(p, frozenset()))
+            for h in items:
+                if h != x:
+                    others |= touches(h)
+            for y, cy in own.items():
+                if cy == cx or y == x or role(y) != rx or y in items or touches(y) & others:
+                    continue
+                if cy < cx:
+                    key: Key = (x, y, cx - cy)
+                    seek.setdefault(key, set()).add(p)
+                    entries.append((key, True))
+                else:
+                    key = (y, x, cy - cx)
+                    give.setdefault(key, set()).add(p)
+                    entries.append((key, False))
+                out.append(key)
+        mine[p] = entries
+        return out
+
+    def unfile(p: int) -> None:
+        for key, seeking in mine.pop(p, []):
+            (seek if seeking else give)[key].discard(p)
+
+    for p in sorted(held):
+        file(p)
+    dirty = {key for key in seek if key in give}
+    moved = False
+
+    def order(key: Key) -> tuple[object, object, int]:
+        return (sort_key(key[0]), sort_key(key[1]), key[2])
+
+    while dirty:
+        batch = sorted(dirty, key=order)
+        dirty = set()
+        for key in batch:
+            seekers, givers = seek.get(key), give.get(key)
+            if not seekers or not givers:
+                continue
+            a, b = min(seekers), max(givers)
+            if a >= b:
+                continue
+            x, y, _gain = key
+            unfile(a)
+            unfile(b)
+            held[a] = [y if i == x else i for i in held[a]]
+            held[b] = [x if i == y else i for i in held[b]]
+            dirty.update(k for k in file(a) + file(b) if seek.get(k) and give.get(k))
+            dirty.add(key)
+            moved = True
+    return moved
