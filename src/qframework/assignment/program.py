@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import attrs
 
@@ -204,6 +204,69 @@ def columns(people: Sequence[Participant], rules: AssignmentRules) -> list[Colum
     return cols
 
 
+class ColumnTable(Sequence[Column]):
+    """The columns of the plain case (no groups, one role, an exact topic count) as arrays.
+
+    Participants × topics columns are the bulk of the work on large instances; as arrays they cost
+    a few vectorised steps, and a :class:`Column` is made only for the few that are looked at (the
+    chosen ones). Same order as :func:`columns`: participant by participant, topics sorted by id.
+    """
+
+    def __init__(self, p_of: Any, t_of: Any, cost_of: Any, topics: Sequence[str]) -> None:
+        self.p_of, self.t_of, self.cost_of, self.topics = p_of, t_of, cost_of, tuple(topics)
+
+    def __len__(self) -> int:
+        return len(self.p_of)
+
+    @overload
+    def __getitem__(self, j: int) -> Column: ...
+    @overload
+    def __getitem__(self, j: slice) -> Sequence[Column]: ...
+    def __getitem__(self, j: int | slice) -> Column | Sequence[Column]:
+        if isinstance(j, slice):
+            return [self[i] for i in range(*j.indices(len(self)))]
+        t = (self.topics[int(self.t_of[j])],)
+        return Column(int(self.p_of[j]), t, t, "any", int(self.cost_of[j]))
+
+
+def plain(rules: AssignmentRules) -> bool:
+    """Whether the columns fit a :class:`ColumnTable`: no groups, one role, an exact topic count."""
+    count = rules.topic_count
+    return rules.groups is None and not split_roles(rules) and count.max == count.min
+
+
+def column_table(people: Sequence[Participant], rules: AssignmentRules) -> ColumnTable:
+    """:func:`columns` for the plain case, vectorised: the same columns, as arrays."""
+    import numpy as np
+
+    check_size(people, rules)
+    topics = sorted(rules.topic_ids)
+    index = {t: i for i, t in enumerate(topics)}
+    n, m = len(people), len(topics)
+    lens = np.fromiter((len(p.preferences) for p in people), dtype=np.int64, count=n)
+    total = int(np.sum(lens))
+    flat = np.fromiter((index[t] for p in people for t in p.preferences), dtype=np.int64, count=total)
+    rank = np.zeros((n, m), dtype=np.int64)  # 0: not ranked
+    starts = np.cumsum(lens) - lens
+    rank[np.repeat(np.arange(n), lens), flat] = np.arange(total) - np.repeat(starts, lens) + 1
+    ok = rank > 0
+    if rules.objective.allow_unranked:
+        ok[:] = True
+    cost = np.where(rank > 0, rank, rules.unranked_rank)
+    for t in rules.mandatory_topics:
+        ok[:, index[t]] = True
+        cost[:, index[t]] = 0
+    covers = [rules.covers(t) for t in topics]
+    for p, person in enumerate(people):  # exclusions are rare: only their participants are visited
+        if person.exclusions:
+            excluded = set(person.exclusions)
+            for i in range(m):
+                if covers[i] & excluded:
+                    ok[p, i] = False
+    p_of, t_of = np.nonzero(ok)
+    return ColumnTable(p_of.astype(np.int64), t_of.astype(np.int64), cost[p_of, t_of], topics)
+
+
 @attrs.define
 class Program:
     """A sparse integer program ``min c·x  s.t.  lo ≤ A x ≤ hi``, built row by row or in blocks of rows."""
@@ -257,11 +320,12 @@ class Program:
         )
 
 
-def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple[list[Column], list[int]] | None:
+def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple[Sequence[Column], list[int]] | None:
     """Solve stage 1; return the columns and the indices of the chosen ones, or ``None`` if infeasible."""
     import numpy as np
 
-    cols = columns(people, rules)
+    cols: Sequence[Column] = column_table(people, rules) if plain(rules) else columns(people, rules)
+    table = cols if isinstance(cols, ColumnTable) else None
     n = len(people)
     k, r = rules.most_topics, rules.required_count
     grouped = rules.groups is not None
@@ -273,16 +337,12 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
         feasible = n == 0 and all(rules.capacity_of(t).min == 0 for t in rules.topic_ids)
         return (cols, []) if feasible else None
 
-    by_person: list[list[int]] = [[] for _ in range(n)]
-    for j, c in enumerate(cols):
-        by_person[c.p].append(j)
-
     base = Program(n_x)
     mandatory = set(rules.mandatory_topics)
     split = split_roles(rules)
     # a bipartite b-matching (totally unimodular) has an integral LP: no MILP needed
     tu = (k == 1 or not grouped) and not rules.distinct_required and not mandatory and (k == 1 or not unassigned)
-    p_of = np.fromiter((c.p for c in cols), dtype=np.int64, count=len(cols))
+    p_of = table.p_of if table is not None else np.fromiter((c.p for c in cols), dtype=np.int64, count=len(cols))
     # one row per participant (with groups: one bundle; without: as many topics as it wants) and,
     # without groups, nothing else per participant unless roles, mandatory topics or alternatives
     # need rows of their own: then the rows are built as arrays, in the order of the loop below
@@ -302,6 +362,9 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
             order = np.argsort(row, kind="stable")
             row, col, val = row[order], col[order], val[order]
         base.add_rows(row, col, val, wanted.tolist(), wanted.tolist())
+    by_person: list[list[int]] = [[] for _ in range(0 if simple else n)]
+    for j, c in enumerate(() if simple else cols):
+        by_person[c.p].append(j)
     for p in range(0 if simple else n):
         u = [(u0 + p, 1.0)] if unassigned else []
         js = by_person[p]
@@ -340,9 +403,12 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
     elif capped:
         # a column without groups holds one topic (or none): one row per capped topic, as arrays
         row_of = {t: i for i, t in enumerate(capped)}
-        t_of = np.fromiter(
-            (row_of.get(c.topics[0], -1) if c.topics else -1 for c in cols), dtype=np.int64, count=len(cols)
-        )
+        if table is not None:
+            t_of = np.array([row_of.get(t, -1) for t in table.topics], dtype=np.int64)[table.t_of]
+        else:
+            t_of = np.fromiter(
+                (row_of.get(c.topics[0], -1) if c.topics else -1 for c in cols), dtype=np.int64, count=len(cols)
+            )
         held = np.flatnonzero(t_of >= 0)
         order = np.argsort(t_of[held], kind="stable")
         caps = [rules.capacity_of(t) for t in capped]
@@ -434,7 +500,10 @@ def costs(cols: Sequence[Column], rules: AssignmentRules, u0: int, n_x: int) -> 
     import numpy as np
 
     out: np.ndarray[Any, Any] = np.empty(n_x)
-    out[:u0] = np.fromiter((c.cost for c in cols), dtype=float, count=len(cols))
+    if isinstance(cols, ColumnTable):
+        out[:u0] = cols.cost_of
+    else:
+        out[:u0] = np.fromiter((c.cost for c in cols), dtype=float, count=len(cols))
     out[u0:] = rules.unassigned_cost
     return out
 

@@ -39,11 +39,21 @@ from ..i18n import gettext_ as _
 from .diagnose import diagnose, precheck
 from .grouping import form_groups
 from .highs import require_solver
-from .program import Column, allowed, check_size, columns, solve_topics, split_roles, topic_bundles, topic_cost
+from .program import (
+    Column,
+    ColumnTable,
+    allowed,
+    check_size,
+    columns,
+    solve_topics,
+    split_roles,
+    topic_bundles,
+    topic_cost,
+)
 from .reasons import reasons_for, reasons_unassigned
 from .result import Assignment, Group, Placement
 from .rules import AssignmentProblem, AssignmentRules, Participant
-from .ties import swap_stable
+from .ties import swap_stable, swap_stable_single
 
 __all__ = ["assign"]
 
@@ -203,10 +213,9 @@ def _build(
         # regional plans (``partition``) keep their own partition: no exchanges there
         if partition is not None:
             break
-        moved = _exchange(people, rules, topics_of, key)
-        if rules.allow_unassigned:
-            moved = _select(people, rules, topics_of, key) or moved
-        if not moved:
+        moved = _exchange(people, rules, cols, topics_of, key)  # complete: no exchange is left after it
+        selected = rules.allow_unassigned and _select(people, rules, topics_of, key)
+        if not selected and not (roles_apart and moved):
             break
 
     groups: list[Group] = []
@@ -272,6 +281,7 @@ def _build(
 def _exchange(
     people: Sequence[Participant],
     rules: AssignmentRules,
+    cols: Sequence[Column],
     topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
     key: Callable[[Participant], Callable[[str], Any]],
 ) -> bool:
@@ -281,59 +291,41 @@ def _exchange(
     apart), with groups whole bundles, before any group is formed.
     """
     mandatory = frozenset(rules.mandatory_topics)
-    grouped = rules.groups is not None
     split = split_roles(rules)
+    if rules.groups is not None or (not split and rules.most_topics == 1 and not mandatory):
+        return _exchange_single(people, rules, cols, topics_of, key)
     held: dict[int, list[Any]] = {}
     fixed: dict[int, frozenset[str]] = {}
     covers = {t: rules.covers(t) for t in rules.topic_ids}
-    if grouped:
-        for p, (req, opt) in topics_of.items():
-            held[p] = [(tuple(sorted(req)), tuple(sorted(opt)))]
-        kinds = sorted({item for items in held.values() for item in items})
-        if len(kinds) < 2:
-            return False
-        memo_g: dict[int, dict[Any, int]] = {}
+    for p, (req, opt) in topics_of.items():
+        if split:
+            held[p] = [(t, "req") for t in req if t not in mandatory] + [(t, "opt") for t in opt]
+        else:
+            held[p] = [(t, "any") for t in req + opt if t not in mandatory]
+        fixed[p] = frozenset(b for t in req + opt if t in mandatory for b in covers[t])
+    roles = ("req", "opt") if split else ("any",)
+    memo: dict[int, dict[Any, int]] = {}
+    free = [t for t in sorted(rules.topic_ids) if t not in mandatory]
+    allow_unranked, unranked = rules.objective.allow_unranked, rules.unranked_rank
 
-        def options(p: int) -> dict[Any, int]:
-            if p not in memo_g:
-                memo_g[p] = {b: c for b in kinds if (c := _set_cost(people[p], rules, b)) is not None}
-            return memo_g[p]
+    def options(p: int) -> dict[Any, int]:
+        if p not in memo:
+            person = people[p]
+            excluded = set(person.exclusions)
+            rank = {t: i + 1 for i, t in enumerate(person.preferences)}
+            memo[p] = {
+                (t, r): rank.get(t, unranked)
+                for t in free
+                if not (excluded and covers[t] & excluded) and (allow_unranked or t in rank)
+                for r in roles
+            }
+        return memo[p]
 
-        def touches(item: Any) -> frozenset[str]:
-            return frozenset(item[0] + item[1])
+    def touches(item: Any) -> frozenset[str]:
+        return covers[item[0]]
 
-        def role(item: Any) -> str:
-            return "bundle"
-    else:
-        for p, (req, opt) in topics_of.items():
-            if split:
-                held[p] = [(t, "req") for t in req if t not in mandatory] + [(t, "opt") for t in opt]
-            else:
-                held[p] = [(t, "any") for t in req + opt if t not in mandatory]
-            fixed[p] = frozenset(b for t in req + opt if t in mandatory for b in covers[t])
-        roles = ("req", "opt") if split else ("any",)
-        memo: dict[int, dict[Any, int]] = {}
-        free = [t for t in sorted(rules.topic_ids) if t not in mandatory]
-        allow_unranked, unranked = rules.objective.allow_unranked, rules.unranked_rank
-
-        def options(p: int) -> dict[Any, int]:
-            if p not in memo:
-                person = people[p]
-                excluded = set(person.exclusions)
-                rank = {t: i + 1 for i, t in enumerate(person.preferences)}
-                memo[p] = {
-                    (t, r): rank.get(t, unranked)
-                    for t in free
-                    if not (excluded and covers[t] & excluded) and (allow_unranked or t in rank)
-                    for r in roles
-                }
-            return memo[p]
-
-        def touches(item: Any) -> frozenset[str]:
-            return covers[item[0]]
-
-        def role(item: Any) -> str:
-            return str(item[1])
+    def role(item: Any) -> str:
+        return str(item[1])
 
     before = {p: list(items) for p, items in held.items()}
     if not swap_stable(held, options, role, touches, fixed, lambda item: item):
@@ -342,9 +334,7 @@ def _exchange(
         if items == before[p]:
             continue
         order = key(people[p])
-        if grouped:
-            req_set, opt_set = set(items[0][0]), set(items[0][1])
-        elif split:
+        if split:
             req_set = {t for t in topics_of[p][0] if t in mandatory} | {t for t, r in items if r == "req"}
             opt_set = {t for t, r in items if r == "opt"}
         else:
@@ -355,6 +345,50 @@ def _exchange(
             req_set, opt_set = set(every[:r]), set(every[r:])
         topics_of[p] = (tuple(sorted(req_set, key=order)), tuple(sorted(opt_set, key=order)))
     return True
+
+
+def _exchange_single(
+    people: Sequence[Participant],
+    rules: AssignmentRules,
+    cols: Sequence[Column],
+    topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
+    key: Callable[[Participant], Callable[[str], Any]],
+) -> bool:
+    """:func:`_exchange` when everybody holds one movable thing (one topic, or with groups one
+    bundle), on a participants × items cost matrix (:func:`.ties.swap_stable_single`)."""
+    import numpy as np
+
+    n = len(people)
+    grouped = rules.groups is not None
+    Kind = tuple[tuple[str, ...], tuple[str, ...]]
+    if grouped:  # the items: the bundles somebody holds, as (required, optional) sorted by id
+        kinds: list[Kind] = sorted({(tuple(sorted(req)), tuple(sorted(opt))) for req, opt in topics_of.values()})
+    else:
+        kinds = [((t,), ()) for t in sorted(rules.topic_ids)]
+    if len(kinds) < 2:
+        return False
+    kind_of = {k: i for i, k in enumerate(kinds)}
+    cost = np.full((n, len(kinds)), np.inf)
+    if isinstance(cols, ColumnTable):
+        cost[cols.p_of, cols.t_of] = cols.cost_of
+    else:
+        for c in cols:
+            i = kind_of.get((c.required, c.topics[len(c.required) :]) if grouped else (c.topics, ()), -1)
+            if i >= 0:
+                cost[c.p, i] = c.cost
+    held = np.full(n, -1, dtype=np.int64)
+    for p, (req, opt) in topics_of.items():
+        held[p] = kind_of[(tuple(sorted(req)), tuple(sorted(opt))) if grouped else (req + opt, ())]
+    after = swap_stable_single(cost, held)
+    changed = np.flatnonzero(after != held).tolist()
+    for p in changed:
+        order = key(people[p])
+        req, opt = kinds[int(after[p])]
+        if not grouped:
+            r = rules.required_for(1)
+            req, opt = (req + opt)[:r], (req + opt)[r:]
+        topics_of[p] = (tuple(sorted(req, key=order)), tuple(sorted(opt, key=order)))
+    return bool(changed)
 
 
 def _set_cost(

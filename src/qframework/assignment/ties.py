@@ -24,6 +24,7 @@ Candidates are bucketed, not paired: a participant's possible moves ``x → y`` 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
+from typing import Any
 
 Item = Hashable
 Key = tuple[Item, Item, int]
@@ -107,3 +108,52 @@ def swap_stable(
             dirty.add(key)
             moved = True
     return moved
+
+
+def swap_stable_single(cost: Any, held: Any) -> Any:
+    """:func:`swap_stable` when every participant holds at most one movable item, vectorised.
+
+    ``cost[p, i]`` is participant ``p``'s cost for item ``i`` (``inf``: not allowed), ``held[p]``
+    the item it holds (``-1``: none, or nothing movable); participants are rows in id order. Every
+    round files all moves at once, finds the buckets with a seeker below a giver, makes the first
+    exchange of each participant (buckets in sorted order) and repeats until no bucket has one.
+    Returns the new ``held``.
+    """
+    import numpy as np
+
+    held = np.array(held, dtype=np.int64)
+    rows = np.flatnonzero(held >= 0)
+    m = cost.shape[1]
+    if len(rows) < 2 or m < 2:
+        return held
+    sub = cost[rows]
+    while True:
+        own = sub[np.arange(len(rows)), held[rows]]
+        diff = own[:, None] - sub  # what each participant gains by taking item i instead
+        finite = np.isfinite(diff)
+        si, sy = np.nonzero(finite & (diff > 0))  # seekers: holding x, gaining by y
+        gi, gx = np.nonzero(finite & (diff < 0))  # givers: holding y, losing by x
+        if not len(si) or not len(gi):
+            return held
+        gain = np.rint(diff[si, sy]).astype(np.int64)
+        loss = np.rint(-diff[gi, gx]).astype(np.int64)
+        width = int(max(np.max(gain), np.max(loss))) + 1
+        s_code = (held[rows[si]] * m + sy) * width + gain
+        g_code = (gx * m + held[rows[gi]]) * width + loss
+        codes, inverse = np.unique(np.concatenate([s_code, g_code]), return_inverse=True)
+        inverse = inverse.reshape(-1)
+        low = np.full(len(codes), len(held), dtype=np.int64)
+        np.minimum.at(low, inverse[: len(s_code)], rows[si])
+        high = np.full(len(codes), -1, dtype=np.int64)
+        np.maximum.at(high, inverse[len(s_code) :], rows[gi])
+        open_ = np.flatnonzero(low < high)
+        if not len(open_):
+            return held
+        used: set[int] = set()
+        for k in open_.tolist():  # ascending codes: buckets in (x, y, gain) order
+            a, b = int(low[k]), int(high[k])
+            if a in used or b in used:
+                continue  # one exchange per participant and round: the others are filed anew
+            x, y = divmod(int(codes[k]) // width, m)
+            held[a], held[b] = y, x
+            used.update((a, b))
