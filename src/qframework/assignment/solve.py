@@ -50,7 +50,7 @@ from .program import (
     topic_bundles,
     topic_cost,
 )
-from .reasons import reasons_for, reasons_unassigned
+from .reasons import Reasons, reasons_unassigned
 from .result import Assignment, Group, Placement
 from .rules import AssignmentProblem, AssignmentRules, Participant
 from .ties import swap_stable, swap_stable_single
@@ -94,7 +94,8 @@ def assign(participants: Iterable[Participant], rules: AssignmentRules, *, mode:
         if not isinstance(person, Participant):
             raise TypeError(f"participants must be Participant values, got {type(person).__name__}")
     people = tuple(sorted(given, key=lambda p: p.id))
-    AssignmentProblem(rules=rules, participants=people)  # validates cross references
+    if not _plainly_valid(people, rules):
+        AssignmentProblem(rules=rules, participants=people)  # raises, naming every problem with its path
     check_size(people, rules)  # counted before anything is enumerated
     require_solver()
     precheck(people, rules)
@@ -105,6 +106,25 @@ def assign(participants: Iterable[Participant], rules: AssignmentRules, *, mode:
         raise diagnose(people, rules)
     columns, chosen = solution
     return _build(people, rules, columns, chosen)
+
+
+def _plainly_valid(people: Sequence[Participant], rules: AssignmentRules) -> bool:
+    """Whether the cross references :class:`AssignmentProblem` checks hold, tested in bulk.
+
+    The common case (everything fine) costs a few set operations per participant; only when this
+    says no is the full check run, which names every problem with its path.
+    """
+    ids = {p.id for p in people}
+    if len(ids) != len(people):
+        return False
+    known = frozenset(rules.topic_ids)
+    count = rules.topic_count
+    for p in people:
+        if not known.issuperset(p.preferences) or (p.exclusions and not known.issuperset(p.exclusions)):
+            return False
+        if p.wants is not None and not count.holds(p.wants):
+            return False
+    return True
 
 
 def _regional(people: Sequence[Participant], rules: AssignmentRules, mode: str) -> Assignment:
@@ -251,18 +271,22 @@ def _build(
     for req, opt in topics_of.values():
         for t in req + opt:
             counts[t] += 1
-    required_by: dict[str, list[str]] = {}
-    for p, (req, _opt) in topics_of.items():
-        unit = group_of.get(p, people[p].id)
-        for t in req:
-            for b in rules.covers(t):
-                if unit not in required_by.setdefault(b, []):
-                    required_by[b].append(unit)
+    required_by: dict[str, list[str]] = {}  # only the notes on distinct required topics name them
+    if rules.distinct_required:
+        holders: dict[str, dict[str, None]] = {}
+        for p, (req, _opt) in topics_of.items():
+            unit = group_of.get(p, people[p].id)
+            for t in req:
+                for b in rules.covers(t):
+                    holders.setdefault(b, {})[unit] = None
+        required_by = {b: list(units) for b, units in holders.items()}
 
     placements: list[Placement] = []
     unassigned: list[str] = []
     total = 0
     fewest, missing_cost = rules.fewest_topics, rules.missing_cost  # derived values: looked up once
+    unranked, mandatory_set = rules.unranked_rank, frozenset(mandatory)
+    reasons = Reasons(rules, counts, required_by)
     for p, person in enumerate(people):
         if p not in topics_of:
             unassigned.append(person.id)
@@ -270,10 +294,12 @@ def _build(
             placements.append(Placement(person.id, notes=reasons_unassigned(person, rules, counts)))
             continue
         req, opt = topics_of[p]
-        total += sum(topic_cost(person, t, rules) for t in req + opt)
-        total += missing_cost * ((fewest if person.wants is None else person.wants) - len(req + opt))
-        notes = reasons_for(person, rules, req, opt, counts, required_by, group_of.get(p))
-        ranks = tuple(person.rank(t) or 0 for t in req + opt)
+        rank_of = {t: i + 1 for i, t in enumerate(person.preferences)}
+        mine = req + opt
+        total += sum(0 if t in mandatory_set else rank_of.get(t, unranked) for t in mine)  # as topic_cost
+        total += missing_cost * ((fewest if person.wants is None else person.wants) - len(mine))
+        notes = reasons.notes(person, req, opt, group_of.get(p))
+        ranks = tuple(rank_of.get(t, 0) for t in mine)
         placements.append(Placement(person.id, req, opt, group_of.get(p), notes, ranks))
     return Assignment(tuple(placements), tuple(groups), tuple(unassigned), total)
 

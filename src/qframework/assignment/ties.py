@@ -140,12 +140,17 @@ def swap_stable_single(cost: Any, held: Any) -> Any:
         width = int(max(np.max(gain), np.max(loss))) + 1
         s_code = (held[rows[si]] * m + sy) * width + gain
         g_code = (gx * m + held[rows[gi]]) * width + loss
-        codes, inverse = np.unique(np.concatenate([s_code, g_code]), return_inverse=True)
-        inverse = inverse.reshape(-1)
+        if m * m * width <= 1 << 22:  # few buckets: index them directly (no sort)
+            codes = np.arange(m * m * width, dtype=np.int64)
+            s_at, g_at = s_code, g_code
+        else:
+            codes, inverse = np.unique(np.concatenate([s_code, g_code]), return_inverse=True)
+            inverse = inverse.reshape(-1)
+            s_at, g_at = inverse[: len(s_code)], inverse[len(s_code) :]
         low = np.full(len(codes), len(held), dtype=np.int64)
-        np.minimum.at(low, inverse[: len(s_code)], rows[si])
+        np.minimum.at(low, s_at, rows[si])
         high = np.full(len(codes), -1, dtype=np.int64)
-        np.maximum.at(high, inverse[len(s_code) :], rows[gi])
+        np.maximum.at(high, g_at, rows[gi])
         open_ = np.flatnonzero(low < high)
         if not len(open_):
             return held
