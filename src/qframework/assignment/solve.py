@@ -195,9 +195,17 @@ def _build(
     mandatory = list(dict.fromkeys(rules.mandatory_topics))
     order = {t: i for i, t in enumerate(rules.topic_ids)}
     got: dict[int, list[Column]] = {}
-    for j in chosen:
-        if not cols[j].missing:
-            got.setdefault(cols[j].p, []).append(cols[j])
+    plain_topics: dict[int, list[str]] = {}  # a ColumnTable's chosen topics, read off its arrays
+    if isinstance(cols, ColumnTable):
+        import numpy as np
+
+        picked = np.asarray(chosen, dtype=np.int64)
+        for p, t in zip(cols.p_of[picked].tolist(), cols.t_of[picked].tolist(), strict=True):
+            plain_topics.setdefault(p, []).append(cols.topics[t])
+    else:
+        for j in chosen:
+            if not cols[j].missing:
+                got.setdefault(cols[j].p, []).append(cols[j])
 
     def key(person: Participant) -> Any:
         def k(t: str) -> tuple[int, int, str]:
@@ -211,6 +219,11 @@ def _build(
         return (mandatory.index(t) if t in mandatory else len(mandatory), order[t])
 
     topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for p, ts in plain_topics.items():  # role "any": the better-ranked ones are required
+        if len(ts) > 1:
+            ts.sort(key=key(people[p]))
+        r = rules.required_for(len(ts))
+        topics_of[p] = (tuple(ts[:r]), tuple(ts[r:]))
     for p, cs in got.items():
         person = people[p]
         if cs[0].role == "bundle":

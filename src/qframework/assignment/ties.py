@@ -115,8 +115,9 @@ def swap_stable_single(cost: Any, held: Any) -> Any:
 
     ``cost[p, i]`` is participant ``p``'s cost for item ``i`` (``inf``: not allowed), ``held[p]``
     the item it holds (``-1``: none, or nothing movable); participants are rows in id order. Every
-    round files all moves at once, finds the buckets with a seeker below a giver, makes the first
-    exchange of each participant (buckets in sorted order) and repeats until no bucket has one.
+    round files all moves at once, finds the buckets with a seeker below a giver, pairs off each
+    such bucket's seekers (smallest ids first) with its givers (largest ids first), one exchange
+    per participant and round (buckets in sorted order), and repeats until no bucket has one.
     Returns the new ``held``.
     """
     import numpy as np
@@ -154,11 +155,37 @@ def swap_stable_single(cost: Any, held: Any) -> Any:
         open_ = np.flatnonzero(low < high)
         if not len(open_):
             return held
-        used: set[int] = set()
+        # the open buckets' seekers (ascending) and givers (descending), paired off from the ends
+        seekers = _members(s_at, rows[si], open_, ascending=True)
+        givers = _members(g_at, rows[gi], open_, ascending=False)
+        used: set[int] = set()  # one exchange per participant and round: the others are filed anew
         for k in open_.tolist():  # ascending codes: buckets in (x, y, gain) order
-            a, b = int(low[k]), int(high[k])
-            if a in used or b in used:
-                continue  # one exchange per participant and round: the others are filed anew
             x, y = divmod(int(codes[k]) // width, m)
-            held[a], held[b] = y, x
-            used.update((a, b))
+            ss, gs = seekers[k], givers[k]
+            i = j = 0
+            while i < len(ss) and j < len(gs):
+                a, b = ss[i], gs[j]
+                if a in used:
+                    i += 1
+                elif b in used:
+                    j += 1
+                elif a >= b:
+                    break
+                else:
+                    held[a], held[b] = y, x
+                    used.update((a, b))
+                    i += 1
+                    j += 1
+
+
+def _members(at: Any, who: Any, buckets: Any, *, ascending: bool) -> dict[int, list[int]]:
+    """For each bucket in ``buckets``: the participants filed in it, sorted."""
+    import numpy as np
+
+    keep = np.isin(at, buckets)
+    at, who = at[keep], who[keep]
+    order = np.lexsort((who if ascending else -who, at))
+    out: dict[int, list[int]] = {int(k): [] for k in buckets.tolist()}
+    for k, p in zip(at[order].tolist(), who[order].tolist(), strict=True):
+        out[k].append(p)
+    return out
