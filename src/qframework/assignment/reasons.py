@@ -66,15 +66,49 @@ class Reasons:
         self.overlaps = _("you already have {topics}, which overlaps it")
         self.per_group = _("topics are chosen per group, and the group as a whole is better off without it")
         self.otherwise = _("giving it to you would raise the total rank cost for the others by more")
+        self.memo: dict[tuple[object, ...], tuple[str, ...]] = {}
 
     def others(self, t: str, unit: str) -> list[str]:
         """The units (participants or groups) other than ``unit`` that require ``t`` or a topic it covers."""
         return [u for b in self.covers[t] for u in self.required_by.get(b, []) if u != unit]
 
     def notes(
-        self, person: Participant, req: tuple[str, ...], opt: tuple[str, ...], group: str | None
+        self,
+        person: Participant,
+        req: tuple[str, ...],
+        opt: tuple[str, ...],
+        group: str | None,
+        ranks: tuple[int, ...] | None = None,
     ) -> tuple[str, ...]:
-        """The notes of one participant's placement."""
+        """The notes of one participant's placement (``ranks``: of ``req + opt``, 0 if unranked, if at hand).
+
+        Without distinct required topics the notes depend only on the topics given, the
+        preferences up to the worst-ranked of them and whether there is a group; participants who
+        share those share their notes, which are then worded once.
+        """
+        if self.distinct:
+            return self._notes(person, req, opt, group, {t: i + 1 for i, t in enumerate(person.preferences)})
+        mine = req + opt
+        if ranks is None:
+            ranks = tuple(person.rank(t) or 0 for t in mine)
+        worst = max(
+            (r or self.unranked for t, r in zip(mine, ranks, strict=True) if t not in self.mandatory), default=0
+        )
+        key = (person.preferences[:worst], req, opt, group is None)
+        found = self.memo.get(key)
+        if found is None:
+            rank_of = {t: i + 1 for i, t in enumerate(person.preferences)}
+            found = self.memo[key] = self._notes(person, req, opt, group, rank_of)
+        return found
+
+    def _notes(
+        self,
+        person: Participant,
+        req: tuple[str, ...],
+        opt: tuple[str, ...],
+        group: str | None,
+        rank_of: dict[str, int],
+    ) -> tuple[str, ...]:
         mandatory, labels, counts, capacity, covers = (
             self.mandatory,
             self.labels,
@@ -82,7 +116,6 @@ class Reasons:
             self.capacity,
             self.covers,
         )
-        rank_of = {t: i + 1 for i, t in enumerate(person.preferences)}
         notes = []
         for kind, ts in zip(self.kinds, (req, opt), strict=True):
             for t in ts:

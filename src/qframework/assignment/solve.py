@@ -36,6 +36,7 @@ import attrs
 
 from ..errors import NotFound
 from ..i18n import gettext_ as _
+from ..validation import deferred
 from .diagnose import diagnose, precheck
 from .grouping import form_groups
 from .highs import require_solver
@@ -300,20 +301,21 @@ def _build(
     fewest, missing_cost = rules.fewest_topics, rules.missing_cost  # derived values: looked up once
     unranked, mandatory_set = rules.unranked_rank, frozenset(mandatory)
     reasons = Reasons(rules, counts, required_by)
-    for p, person in enumerate(people):
-        if p not in topics_of:
-            unassigned.append(person.id)
-            total += rules.unassigned_cost
-            placements.append(Placement(person.id, notes=reasons_unassigned(person, rules, counts)))
-            continue
-        req, opt = topics_of[p]
-        rank_of = {t: i + 1 for i, t in enumerate(person.preferences)}
-        mine = req + opt
-        total += sum(0 if t in mandatory_set else rank_of.get(t, unranked) for t in mine)  # as topic_cost
-        total += missing_cost * ((fewest if person.wants is None else person.wants) - len(mine))
-        notes = reasons.notes(person, req, opt, group_of.get(p))
-        ranks = tuple(rank_of.get(t, 0) for t in mine)
-        placements.append(Placement(person.id, req, opt, group_of.get(p), notes, ranks))
+    with deferred():  # placements built by the solver from checked values: nothing to report
+        for p, person in enumerate(people):
+            if p not in topics_of:
+                unassigned.append(person.id)
+                total += rules.unassigned_cost
+                placements.append(Placement(person.id, notes=reasons_unassigned(person, rules, counts)))
+                continue
+            req, opt = topics_of[p]
+            mine = req + opt
+            prefs = person.preferences
+            ranks = tuple(prefs.index(t) + 1 if t in prefs else 0 for t in mine)
+            total += sum(0 if t in mandatory_set else r or unranked for t, r in zip(mine, ranks, strict=True))
+            total += missing_cost * ((fewest if person.wants is None else person.wants) - len(mine))
+            notes = reasons.notes(person, req, opt, group_of.get(p), ranks)
+            placements.append(Placement(person.id, req, opt, group_of.get(p), notes, ranks))
     return Assignment(tuple(placements), tuple(groups), tuple(unassigned), total)
 
 
