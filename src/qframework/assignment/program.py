@@ -180,15 +180,7 @@ def columns(people: Sequence[Participant], rules: AssignmentRules) -> list[Colum
                 f"{len(bundles)} possible topic combinations per group × {len(people)} participants "
                 "is too large to solve exactly; reduce topics_per_participant or the number of topics"
             )
-        for p, person in enumerate(people):
-            wants = fewest if person.wants is None else person.wants
-            cost_of = ranks_of(person)
-            for req, opt in bundles:
-                both = req + opt
-                if len(both) <= wants and all(t in cost_of for t in both):
-                    cost = sum(cost_of[t] for t in both) + missing_cost * (wants - len(both))
-                    cols.append(Column(p, both, req, "bundle", cost))
-        return cols
+        return bundle_columns(people, rules, bundles)
     split = split_roles(rules)
     for p, person in enumerate(people):
         wants = fewest if person.wants is None else person.wants
@@ -235,11 +227,11 @@ def plain(rules: AssignmentRules) -> bool:
     return rules.groups is None and not split_roles(rules) and count.max == count.min
 
 
-def column_table(people: Sequence[Participant], rules: AssignmentRules) -> ColumnTable:
-    """:func:`columns` for the plain case, vectorised: the same columns, as arrays."""
+def topic_costs(people: Sequence[Participant], rules: AssignmentRules) -> tuple[Any, Any, list[str]]:
+    """Participants × topics (sorted by id): whether allowed (:func:`allowed`) and the cost
+    (:func:`topic_cost`), as two arrays, built without a Python step per participant and topic."""
     import numpy as np
 
-    check_size(people, rules)
     topics = sorted(rules.topic_ids)
     index = {t: i for i, t in enumerate(topics)}
     n, m = len(people), len(topics)
@@ -263,8 +255,58 @@ def column_table(people: Sequence[Participant], rules: AssignmentRules) -> Colum
             for i in range(m):
                 if covers[i] & excluded:
                     ok[p, i] = False
+    return ok, cost, topics
+
+
+def column_table(people: Sequence[Participant], rules: AssignmentRules) -> ColumnTable:
+    """:func:`columns` for the plain case, vectorised: the same columns, as arrays."""
+    import numpy as np
+
+    check_size(people, rules)
+    ok, cost, topics = topic_costs(people, rules)
     p_of, t_of = np.nonzero(ok)
     return ColumnTable(p_of.astype(np.int64), t_of.astype(np.int64), cost[p_of, t_of], topics)
+
+
+class BundleColumns(list[Column]):
+    """The columns with groups (participant × bundle), with the same facts as arrays beside them:
+    ``p_of``, ``b_of`` (index into ``bundles``, :func:`topic_bundles`' order) and ``cost_of``."""
+
+    p_of: Any
+    b_of: Any
+    cost_of: Any
+    bundles: list[tuple[tuple[str, ...], tuple[str, ...]]]
+    incidence: Any  # bundles × topics (sorted by id): 1 where the bundle holds the topic
+
+
+def bundle_columns(
+    people: Sequence[Participant], rules: AssignmentRules, bundles: list[tuple[tuple[str, ...], tuple[str, ...]]]
+) -> BundleColumns:
+    """The participant × bundle columns, vectorised: a participant takes a bundle no larger than it
+    wants whose topics are all allowed to it; the cost is their sum plus ``missing_cost`` per wanted
+    topic the bundle lacks. Participant by participant, bundles in their order."""
+    import numpy as np
+
+    ok, cost, topics = topic_costs(people, rules)
+    index = {t: i for i, t in enumerate(topics)}
+    incidence = np.zeros((len(bundles), len(topics)))
+    for b, (req, opt) in enumerate(bundles):
+        incidence[b, [index[t] for t in req + opt]] = 1.0
+    size = np.sum(incidence, axis=1)
+    fewest = rules.fewest_topics
+    wants = np.fromiter((fewest if p.wants is None else p.wants for p in people), dtype=float, count=len(people))
+    fits = ((~ok).astype(float) @ incidence.T == 0) & (size[None, :] <= wants[:, None])
+    total = np.where(ok, cost, 0).astype(float) @ incidence.T + rules.missing_cost * (wants[:, None] - size[None, :])
+    p_of, b_of = np.nonzero(fits)
+    cost_of = np.rint(total[p_of, b_of]).astype(np.int64)
+    both = [req + opt for req, opt in bundles]
+    out = BundleColumns(
+        Column(p, both[b], bundles[b][0], "bundle", c)
+        for p, b, c in zip(p_of.tolist(), b_of.tolist(), cost_of.tolist(), strict=True)
+    )
+    out.p_of, out.b_of, out.cost_of = p_of.astype(np.int64), b_of.astype(np.int64), cost_of
+    out.bundles, out.incidence = bundles, incidence
+    return out
 
 
 @attrs.define
@@ -342,7 +384,8 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
     split = split_roles(rules)
     # a bipartite b-matching (totally unimodular) has an integral LP: no MILP needed
     tu = (k == 1 or not grouped) and not rules.distinct_required and not mandatory and (k == 1 or not unassigned)
-    p_of = table.p_of if table is not None else np.fromiter((c.p for c in cols), dtype=np.int64, count=len(cols))
+    arrays = table if table is not None else cols if isinstance(cols, BundleColumns) else None
+    p_of = arrays.p_of if arrays is not None else np.fromiter((c.p for c in cols), dtype=np.int64, count=len(cols))
     # one row per participant (with groups: one bundle; without: as many topics as it wants) and,
     # without groups, nothing else per participant unless roles, mandatory topics or alternatives
     # need rows of their own: then the rows are built as arrays, in the order of the loop below
@@ -392,7 +435,16 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
                 tu = False
     # capacity per topic
     capped = [t for t in sorted(rules.topic_ids) if (cap := rules.capacity_of(t)).min > 0 or cap.max is not None]
-    if grouped:
+    if isinstance(cols, BundleColumns):
+        topic_index = {t: i for i, t in enumerate(sorted(rules.topic_ids))}
+        for t in capped:
+            cap = rules.capacity_of(t)
+            held_by = np.flatnonzero(cols.incidence[cols.b_of, topic_index[t]])
+            hi = math.inf if cap.max is None else float(cap.max)
+            base.add_rows(
+                np.zeros(len(held_by), dtype=np.int64), held_by, np.ones(len(held_by)), [float(cap.min)], [hi]
+            )
+    elif grouped:
         holders: dict[str, list[int]] = {t: [] for t in rules.topic_ids}
         for j, c in enumerate(cols):
             for t in c.topics:
@@ -448,12 +500,22 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
     # group counts: bundles that need an integer group-count variable
     bundle_of: dict[tuple[str, ...], int] = {}
     bundle_cols: list[list[int]] = []
-    if grouped:
+    bi_of: list[int] = []  # each column's bundle, numbered in order of first appearance
+    if isinstance(cols, BundleColumns) and len(cols):
+        uniq, first = np.unique(cols.b_of, return_index=True)
+        renumber = np.full(len(cols.bundles), -1, dtype=np.int64)
+        renumber[uniq[np.argsort(first)]] = np.arange(len(uniq))
+        numbered = renumber[cols.b_of]
+        ends = np.cumsum(np.bincount(numbered, minlength=len(uniq)))[:-1]
+        bundle_cols = [part.tolist() for part in np.split(np.argsort(numbered, kind="stable"), ends)]
+        bi_of = numbered.tolist()
+    elif grouped:
         for j, c in enumerate(cols):
             bi = bundle_of.setdefault(c.topics, len(bundle_of))
             if bi == len(bundle_cols):
                 bundle_cols.append([])
             bundle_cols[bi].append(j)
+            bi_of.append(bi)
     assert rules.groups is not None or not grouped
     size = rules.groups.size if rules.groups is not None else Bounds(1, None)
     need_groups: set[int] = set(range(len(bundle_cols))) if rules.distinct_required else set()
@@ -478,8 +540,7 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
             return cols, chosen
         counts: dict[int, int] = {}
         for j in chosen:
-            bi = bundle_of[cols[j].topics]
-            counts[bi] = counts.get(bi, 0) + 1
+            counts[bi_of[j]] = counts.get(bi_of[j], 0) + 1
         bad = {bi for bi, cnt in counts.items() if not splittable(cnt, size)}
         if not bad:
             return cols, chosen

@@ -41,6 +41,7 @@ from .diagnose import diagnose, precheck
 from .grouping import form_groups
 from .highs import require_solver
 from .program import (
+    BundleColumns,
     Column,
     ColumnTable,
     allowed,
@@ -412,6 +413,13 @@ def _exchange_single(
     cost = np.full((n, len(kinds)), np.inf)
     if isinstance(cols, ColumnTable):
         cost[cols.p_of, cols.t_of] = cols.cost_of
+    elif isinstance(cols, BundleColumns):
+        kind_at = np.array(
+            [kind_of.get((tuple(sorted(req)), tuple(sorted(opt))), -1) for req, opt in cols.bundles], dtype=np.int64
+        )
+        kind = kind_at[cols.b_of]
+        held_kind = kind >= 0
+        cost[cols.p_of[held_kind], kind[held_kind]] = cols.cost_of[held_kind]
     else:
         for c in cols:
             i = kind_of.get((c.required, c.topics[len(c.required) :]) if grouped else (c.topics, ()), -1)
