@@ -499,7 +499,7 @@ def _select(
         holders[topics][cost].append(a)
         del topics_of[b]
         order = key(people[a])
-        if roles_matter:
+        if roles_matter or rules.groups is not None:  # a group's split is decided when groups form
             req, opt = topics
         else:
             every = sorted(topics[0], key=order)  # mandatory topics first
