@@ -14,14 +14,16 @@ run:
 
 It prints the cost gap (must be 0 against the exact solver) and time ratios. Run::
 
-    python benchmarks/bench_assign.py            # 600 and 5000
+    python benchmarks/bench_assign.py            # 600 and 5000, then the scaling 600 → 5,000 → 20,000
     python benchmarks/bench_assign.py 600        # only 600
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
+import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -104,21 +106,36 @@ def direct_highs(people: Sequence[Participant], rules: AssignmentRules) -> int:
     return round(res.fun)
 
 
-def measure(n: int, *, groups: bool = True) -> dict[str, float]:
-    """Seconds of ``assign`` (and with groups of 3–4) and of the direct HiGHS call on the same instance;
-    the costs must agree."""
+def measure(n: int, *, groups: bool = True, repeat: int = 3) -> dict[str, float]:
+    """Seconds of ``assign`` (and with groups of 3–4) and of the direct HiGHS call on the same instance,
+    medians of ``repeat`` interleaved runs; the costs must agree. ``peak_mb``: tracemalloc peak of one
+    ``assign`` run (measured on its own: tracing slows the run it watches)."""
     people, rules = instance(n)
     assign(people[:10], rules)  # warm up: the lazy scipy import is not part of the measurement
     direct_highs(people[:10], rules)
-    a, t_assign = timed(lambda: assign(people, rules))
-    cost, t_direct = timed(lambda: direct_highs(people, rules))
-    if a.cost != cost:
-        raise SystemExit(f"cost gap {a.cost - cost} against the direct HiGHS call")
-    out = {"assign": t_assign, "direct": t_direct, "peak_mb": peak_mb(lambda: assign(people, rules))}
+    t_assign, t_direct = [], []
+    for _ in range(repeat):
+        a, t = timed(lambda: assign(people, rules))
+        t_assign.append(t)
+        cost, t = timed(lambda: direct_highs(people, rules))
+        t_direct.append(t)
+        if a.cost != cost:
+            raise SystemExit(f"cost gap {a.cost - cost} against the direct HiGHS call")
+    out = {
+        "assign": statistics.median(t_assign),
+        "direct": statistics.median(t_direct),
+        "peak_mb": peak_mb(lambda: assign(people, rules)),
+        "direct_peak_mb": peak_mb(lambda: direct_highs(people, rules)),
+    }
     if groups:
         grouped = AssignmentRules(topics=rules.topics, groups=GroupRules(size=Bounds(3, 4)))
-        _, out["groups"] = timed(lambda: assign(people, grouped))
+        out["groups"] = statistics.median(timed(lambda: assign(people, grouped))[1] for _ in range(repeat))
     return out
+
+
+def scaling(sizes: Sequence[int], repeat: int = 3) -> list[dict[str, float]]:
+    """``measure`` (no groups) for each size: how ``assign`` and the direct HiGHS call grow with the instance."""
+    return [{"n": n, **measure(n, groups=False, repeat=repeat)} for n in sizes]
 
 
 def greedy(people: Sequence[Participant], rules: AssignmentRules) -> int:
@@ -191,7 +208,27 @@ def run(n: int) -> None:
         raise SystemExit(f"cost gap {a.cost - ref} against {exact_name}")
 
 
+def print_scaling(sizes: Sequence[int]) -> None:
+    """How assign's time and memory grow, beside the direct HiGHS call's: a super-linear step shows."""
+    steps = scaling(sizes)
+    print(
+        f"\nscaling (no groups; medians of 3): {'Kommunen':>9}{'assign':>10}{'direct':>10}{'ratio':>8}{'peak MB':>10}"
+    )
+    for step in steps:
+        print(
+            f"{'':35}{step['n']:>9,.0f}{step['assign']:>9.3f}s{step['direct']:>9.3f}s"
+            f"{step['assign'] / step['direct']:>7.2f}×{step['peak_mb']:>10.1f}"
+        )
+    for before, after in itertools.pairwise(steps):
+        print(
+            f"  {before['n']:,.0f} → {after['n']:,.0f} ({after['n'] / before['n']:.1f}× the Kommunen): assign "
+            f"{after['assign'] / before['assign']:.1f}×, direct {after['direct'] / before['direct']:.1f}×"
+        )
+
+
 if __name__ == "__main__":
     sizes = [int(a) for a in sys.argv[1:]] or [600, 5000]
     for size in sizes:
         run(size)
+    if len(sys.argv) == 1:
+        print_scaling([600, 5000, 20000])

@@ -234,3 +234,26 @@ def test_without_scipy_assign_says_how_to_install_the_solver(monkeypatch: pytest
     monkeypatch.setitem(sys.modules, "scipy.optimize", None)
     with pytest.raises(QFrameworkError, match=r"pip install 'qframework\[solve\]'"):
         assign([Participant("a")], AssignmentRules((Topic("t"),)))
+
+
+def test_a_selection_with_groups_keeps_the_selected_in_one_group() -> None:
+    """Two of four identical applicants get a place in one group of exactly 2, and by the tie rule
+    the two smallest ids. (Regression: handing a place over to a smaller id once re-split the
+    topics by the newcomer's ranks, so it formed a group of one of its own.)"""
+    rules = AssignmentRules(
+        topics=(
+            Topic("a", capacity=Bounds(0, 2)),
+            Topic("b", capacity=Bounds(0, 2)),
+            Topic("c", capacity=Bounds(0, 0)),
+        ),
+        topics_per_participant=2,
+        required_topics=1,
+        groups=GroupRules(size=Bounds(2, 2)),
+        allow_unassigned=True,
+    )
+    people = [Participant(f"k{i}", preferences=("a", "b")) for i in range(4)]
+    for order in (people, people[::-1]):
+        result = assign(order, rules)
+        assert check_assignment(result, people, rules) == []
+        assert [g.members for g in result.groups] == [("k0", "k1")]
+        assert result.unassigned == ("k2", "k3")

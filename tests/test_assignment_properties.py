@@ -19,10 +19,12 @@ from assignment_strategies import (
     hungarian_cost,
     instances,
     milp_cost,
+    options,
     required_count,
     search_space,
     solution_cost,
     topic_cost,
+    unassigned_cost,
     unranked,
     wants,
 )
@@ -305,6 +307,100 @@ def test_ties_go_to_the_smaller_id(n: int) -> None:
         a = assign(order, rules)
         assert a.topics_of("p0") == (("x",), ())
         assert all(a.topics_of(p.id) == (("y",), ()) for p in people[1:])
+
+
+def tie_exchanges(a: Assignment, people: list[Participant], rules: AssignmentRules) -> list[tuple[str, str]]:
+    """Every exchange of the tie rule (docs/assignment.md, "Ties") still open in ``a``, restated here.
+
+    Two participants ``a < b`` (by id) may exchange a non-mandatory topic ``x`` of ``a`` for a
+    non-mandatory topic ``y`` of ``b`` (with groups: their whole topic sets) when afterwards both
+    hold a choice the rules allow them (``options``: exclusions, ``allow_unranked``, alternatives,
+    counts), ``a`` pays strictly less, and the total cost is the same; under ``distinct_required``
+    ``x`` and ``y`` must have the same role (required or optional). An unassigned ``a`` may take
+    over the whole topic set of an assigned ``b > a`` on the same terms (``b`` is then left out)."""
+    got = topics_by_participant(a, people)
+    mandatory = set(rules.mandatory_topics)
+    roles = rules.distinct_required
+    allowed = {p.id: {(req, opt): c for req, opt, c in options(p, rules)} for p in people}
+    left_out = unassigned_cost(rules)
+
+    def cost(pid: str, req: frozenset[str], opt: frozenset[str]) -> int | None:
+        if roles:
+            return allowed[pid].get((req, opt))
+        found = [c for (r, o), c in allowed[pid].items() if r | o == req | opt]
+        return found[0] if found else None  # the split does not change the cost
+
+    def moves(req: tuple[str, ...], opt: tuple[str, ...]) -> list[tuple[str, str]]:
+        return [(t, "req") for t in req if t not in mandatory] + [(t, "opt") for t in opt if t not in mandatory]
+
+    found = []
+    for i, pa in enumerate(people):
+        for pb in people[i + 1 :]:
+            ra, oa = (frozenset(x) for x in got[pa.id])
+            rb, ob = (frozenset(x) for x in got[pb.id])
+            if not (rb | ob):
+                continue
+            before_a = cost(pa.id, ra, oa) if ra | oa else left_out
+            before_b = cost(pb.id, rb, ob)
+            assert before_a is not None and before_b is not None
+            if not (ra | oa):  # a selection: a takes over b's place
+                after_a = cost(pa.id, rb, ob)
+                if after_a is not None and after_a < left_out and after_a + left_out == before_a + before_b:
+                    found.append((pa.id, pb.id))
+                continue
+            if rules.groups is not None:
+                swaps = [((ra, oa), (rb, ob))] if (ra, oa) != (rb, ob) else []
+                pairs = [(cost(pa.id, rb, ob), cost(pb.id, ra, oa))]
+            else:
+                swaps, pairs = [], []
+                for x, role_x in moves(got[pa.id][0], got[pa.id][1]):
+                    for y, role_y in moves(got[pb.id][0], got[pb.id][1]):
+                        if (roles and role_x != role_y) or y in ra | oa or x in rb | ob:
+                            continue
+                        new_a = (ra - {x} | {y}, oa) if role_x == "req" else (ra, oa - {x} | {y})
+                        new_b = (rb - {y} | {x}, ob) if role_y == "req" else (rb, ob - {y} | {x})
+                        swaps.append((new_b, new_a))
+                        pairs.append((cost(pa.id, *new_a), cost(pb.id, *new_b)))
+            for after_a, after_b in pairs:
+                if after_a is None or after_b is None:
+                    continue
+                if after_a < before_a and after_a + after_b == before_a + before_b:
+                    found.append((pa.id, pb.id))
+    return found
+
+
+@SETTINGS
+@given(instances(max_participants=9, max_topics=5, groups=False) | instances(max_participants=6, ranges=True))
+def test_no_exchange_of_the_tie_rule_is_left(instance: tuple[list[Participant], AssignmentRules]) -> None:
+    """The tie rule, checked on the result: no two participants a < b (by id) can exchange topics
+    (or an unassigned a take b's place) so that a pays strictly less, the total cost stays equal
+    and every rule still holds (``tie_exchanges``) — the result is swap-stable by id; and its cost
+    still equals the optimum of the plain MILP (the brute force for ranges) written separately."""
+    people, rules = instance
+    a = solve_or_none(people, rules)
+    if a is None:
+        return
+    event("with groups" if rules.groups is not None else "no groups")
+    if rules.groups is not None and rules.distinct_required:
+        event("groups with distinct required topics: roles may change after groups form; cost only")
+    else:
+        assert tie_exchanges(a, people, rules) == []
+    ranged = not isinstance(rules.topics_per_participant, int)
+    assert a.cost == (brute_force(people, rules) if ranged or rules.groups else milp_cost(people, rules))
+
+
+@SETTINGS
+@given(instances(max_participants=7, max_topics=4, groups=True))
+def test_grouped_results_leave_no_exchange_of_topic_sets(instance: tuple[list[Participant], AssignmentRules]) -> None:
+    """With groups the tie rule exchanges whole topic sets, before groups are formed: no two
+    participants a < b with different sets can swap them (a paying strictly less, the total equal,
+    both sets allowed to their new holder), and the cost equals the brute force's."""
+    people, rules = instance
+    a = solve_or_none(people, rules)
+    if a is None or rules.distinct_required:
+        return
+    assert tie_exchanges(a, people, rules) == []
+    assert a.cost == brute_force(people, rules)
 
 
 @budget(60)

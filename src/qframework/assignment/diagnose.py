@@ -16,8 +16,12 @@ def precheck(people: Sequence[Participant], rules: AssignmentRules) -> None:
     n = len(people)
     k, r = rules.fewest_topics, rules.required_count
     mandatory = sorted(set(rules.mandatory_topics))
+    allow_unranked = rules.objective.allow_unranked
+    n_topics = len(rules.topic_ids)
     if not rules.allow_unassigned:
         for person in people:
+            if not person.exclusions and allow_unranked and n_topics >= k:
+                continue  # every topic is allowed: nothing below can fail for this participant
             for t in mandatory:
                 if not allowed(person, t, rules):
                     raise InfeasibleAssignment(
@@ -64,8 +68,11 @@ def precheck(people: Sequence[Participant], rules: AssignmentRules) -> None:
                 )
         if rules.groups is not None:
             bundles = topic_bundles(rules)
+            smallest = min((len(req + opt) for req, opt in bundles), default=0)
             for person in people:
                 wants = rules.wants_of(person)
+                if bundles and not person.exclusions and allow_unranked and smallest <= wants:
+                    continue  # every topic is allowed, so the smallest bundle is
                 if not any(
                     len(req + opt) <= wants and all(allowed(person, t, rules) for t in req + opt)
                     for req, opt in bundles

@@ -23,8 +23,9 @@ def _distances(people: Sequence[Participant], regional_weight: float) -> np.ndar
     """Pairwise distances: great-circle km (when both have a location) + ``regional_weight`` if regions differ."""
     import numpy as np
 
-    regions = np.array([p.region for p in people], dtype=object)
-    out: np.ndarray[Any, Any] = np.where(regions[:, None] == regions[None, :], 0.0, regional_weight)
+    codes: dict[str, int] = {}
+    regions = np.fromiter((codes.setdefault(p.region, len(codes)) for p in people), dtype=np.int64, count=len(people))
+    out: np.ndarray[Any, Any] = np.where(regions[:, None] == regions[None, :], 0.0, regional_weight)  # ints: fast
     located = np.array([p.location is not None for p in people])
     if located.any():
         lat = np.radians(np.array([p.location[0] if p.location else 0.0 for p in people]))

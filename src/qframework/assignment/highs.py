@@ -75,7 +75,11 @@ def run(
         eq = lo == hi
         a_eq, b_eq = a[eq], hi[eq]
         le = ~eq & np.isfinite(hi)
-        ge = ~eq & np.isfinite(lo) & (lo > -math.inf)
+        # a row without negative entries over variables ≥ 0 is ≥ 0 anyway: "lo ≤ 0" adds nothing
+        # but a full copy of the row (every capacity row has lo = 0)
+        negative = np.zeros(len(lo), dtype=bool)
+        negative[rows[vals < 0]] = True
+        ge = ~eq & np.isfinite(lo) & ((lo > 0) | negative)
         a_ub = sparse.vstack([a[le], -a[ge]]).tocsr()
         b_ub = np.concatenate([hi[le], -lo[ge]])
         res = linprog(

@@ -210,10 +210,10 @@ class Objective(Checked):
       mean distance (great-circle km plus ``regional_weight`` when regions differ) to its fellow
       members; the objective adds their sum divided by ``km_per_rank``. ``None`` (the default)
       keeps preferences first and forms groups afterwards (see docs/assignment.md).
-    - ``tie_break = "id"``: the result is deterministic and independent of input order; among
-      assignments of equal cost the solver prefers the one that gives the better ranks to
-      participants with smaller ids (then topics with smaller ids) — a preference it follows where
-      it finds it, not a proven secondary optimum (see docs/assignment.md).
+    - ``tie_break = "id"``: the result is deterministic and independent of input order, and
+      *swap-stable by id*: no two participants ``a < b`` can exchange topics (with groups: whole
+      topic sets) so that ``a`` gets a strictly better rank, the total cost stays equal and every
+      rule still holds (see docs/assignment.md, "Ties").
     """
 
     minimise: Literal["rank-sum"] = "rank-sum"
@@ -235,6 +235,23 @@ class Objective(Checked):
             yield Problem("unassigned_cost", f"must be ≥ 0, got {self.unassigned_cost}")
         for name in ("unranked_rank", "missing_cost", "unassigned_cost"):
             yield from _too_large(name, getattr(self, name))
+
+
+# Derived values of rules (``topic_count``, ``capacity_of``, ``covers``, …), computed once per rules
+# value: the solver asks for them per participant. Keyed by identity (the value is kept, so its id
+# cannot be reused while cached); a frozen slotted class has no room of its own for them.
+_DERIVED: dict[int, tuple[AssignmentRules, dict[object, object]]] = {}
+_DERIVED_MAX = 32
+
+
+def _derived(rules: AssignmentRules) -> dict[object, object]:
+    entry = _DERIVED.get(id(rules))
+    if entry is None or entry[0] is not rules:
+        if len(_DERIVED) >= _DERIVED_MAX:
+            _DERIVED.clear()
+        entry = (rules, {})
+        _DERIVED[id(rules)] = entry
+    return entry[1]
 
 
 @attrs.frozen
@@ -266,8 +283,13 @@ class AssignmentRules(Checked):
     @property
     def topic_count(self) -> Bounds:
         """``topics_per_participant`` as bounds (an exact count ``k`` is ``Bounds(k, k)``)."""
-        k = self.topics_per_participant
-        return k if isinstance(k, Bounds) else Bounds(k, k)
+        memo = _derived(self)
+        found = memo.get("topic_count")
+        if found is None:
+            k = self.topics_per_participant
+            found = memo["topic_count"] = k if isinstance(k, Bounds) else Bounds(k, k)
+        assert isinstance(found, Bounds)
+        return found
 
     @property
     def fewest_topics(self) -> int:
@@ -303,14 +325,23 @@ class AssignmentRules(Checked):
     @property
     def topic_ids(self) -> tuple[str, ...]:
         """The topic ids in rule order."""
-        return tuple(t.id for t in self.topics)
+        memo = _derived(self)
+        found = memo.get("topic_ids")
+        if found is None:
+            found = memo["topic_ids"] = tuple(t.id for t in self.topics)
+        return found  # type: ignore[return-value]
 
     def topic(self, topic_id: str) -> Topic:
         """The topic with this id (:class:`~qframework.errors.NotFound` naming the known ids if unknown)."""
-        for t in self.topics:
-            if t.id == topic_id:
-                return t
-        raise NotFound.unknown("topic", topic_id, self.topic_ids)
+        memo = _derived(self)
+        by_id = memo.get("topic")
+        if by_id is None:  # the first of a repeated id, as a search in rule order finds it
+            by_id = memo["topic"] = {t.id: t for t in reversed(self.topics)}
+        assert isinstance(by_id, dict)
+        found = by_id.get(topic_id)
+        if found is None:
+            raise NotFound.unknown("topic", topic_id, self.topic_ids)
+        return found  # type: ignore[no-any-return]
 
     def capacity_of(self, topic_id: str) -> Bounds:
         """The capacity bounds that apply to ``topic_id``."""
@@ -319,7 +350,11 @@ class AssignmentRules(Checked):
 
     def covers(self, topic_id: str) -> frozenset[str]:
         """The topic itself plus, for an alternative, every topic it may stand for."""
-        return frozenset((topic_id, *self.topic(topic_id).any_of))
+        memo = _derived(self)
+        found = memo.get(("covers", topic_id))
+        if found is None:
+            found = memo[("covers", topic_id)] = frozenset((topic_id, *self.topic(topic_id).any_of))
+        return found  # type: ignore[return-value]
 
     @property
     def unranked_rank(self) -> int:

@@ -3,7 +3,8 @@
 Objective (see :class:`~qframework.assignment.rules.Objective`): minimise the sum, over assigned
 participants and their non-mandatory topics, of the preference rank of the topic (1 = first choice;
 an unranked topic costs ``unranked_rank``), plus ``unassigned_cost`` per participant left out. Among
-assignments of equal cost, ties are broken deterministically by id (see :func:`assign`).
+assignments of equal cost, ties are broken deterministically by id: the result is swap-stable by id
+(see :func:`assign` and :mod:`.ties`).
 
 Stage 1 (exact) chooses every participant's topics as an integer program solved by HiGHS through
 scipy. Without groups the decision variables are participant × topic (× required/optional when
@@ -13,7 +14,8 @@ problem its LP is integral and solved by the dual simplex; otherwise, or when th
 fit, HiGHS' MILP solver takes over. Group-size feasibility (with sizes 3–4 a bundle can hold 0, 3, 4
 or ≥ 6 participants) is added lazily: integer group counts only for the bundles whose count does not
 fit, re-solving until every count fits. The relaxation has the same optimum when it fits, so the
-result is exactly optimal.
+result is exactly optimal. The costs are integers and carry no tie-breaking term; the tie rule is an
+exact pass over the optimum (:mod:`.ties`).
 
 Stage 2 (heuristic) splits the participants of every bundle into groups of balanced sizes that are
 as regionally compact as possible: a greedy seed-and-nearest-neighbour split followed by pairwise
@@ -34,13 +36,26 @@ import attrs
 
 from ..errors import NotFound
 from ..i18n import gettext_ as _
+from ..validation import deferred
 from .diagnose import diagnose, precheck
 from .grouping import form_groups
 from .highs import require_solver
-from .program import Column, check_size, columns, solve_topics, split_roles, topic_bundles, topic_cost
-from .reasons import reasons_for, reasons_unassigned
+from .program import (
+    BundleColumns,
+    Column,
+    ColumnTable,
+    allowed,
+    check_size,
+    columns,
+    solve_topics,
+    split_roles,
+    topic_bundles,
+    topic_cost,
+)
+from .reasons import Reasons, reasons_unassigned
 from .result import Assignment, Group, Placement
 from .rules import AssignmentProblem, AssignmentRules, Participant
+from .ties import swap_stable, swap_stable_single
 
 __all__ = ["assign"]
 
@@ -51,10 +66,10 @@ def assign(participants: Iterable[Participant], rules: AssignmentRules, *, mode:
     The objective is stated in :class:`~qframework.assignment.rules.Objective`: the total preference
     rank of assigned non-mandatory topics (plus the cost of leaving participants out) is minimal —
     exactly, not approximately. Ties are broken deterministically by id: the program is built from
-    participants and topics sorted by id, so the result does not depend on input order, and a
-    secondary term smaller than one rank in total prefers the equally good assignment that gives
-    better ranks to participants with smaller ids (then topics with smaller ids) — a preference, not
-    a proven secondary optimum. Groups are then
+    participants and topics sorted by id, so the result does not depend on input order, and the
+    result is *swap-stable by id* — no two participants ``a < b`` can exchange topics (with groups:
+    whole topic sets, before groups form) so that ``a`` ranks its new topic strictly better, the
+    total cost stays equal and every rule still holds (:mod:`.ties`). Groups are then
     formed within each set of shared topics, regionally compact (a heuristic; it does not change the
     cost).
 
@@ -81,7 +96,8 @@ def assign(participants: Iterable[Participant], rules: AssignmentRules, *, mode:
         if not isinstance(person, Participant):
             raise TypeError(f"participants must be Participant values, got {type(person).__name__}")
     people = tuple(sorted(given, key=lambda p: p.id))
-    AssignmentProblem(rules=rules, participants=people)  # validates cross references
+    if not _plainly_valid(people, rules):
+        AssignmentProblem(rules=rules, participants=people)  # raises, naming every problem with its path
     check_size(people, rules)  # counted before anything is enumerated
     require_solver()
     precheck(people, rules)
@@ -92,6 +108,25 @@ def assign(participants: Iterable[Participant], rules: AssignmentRules, *, mode:
         raise diagnose(people, rules)
     columns, chosen = solution
     return _build(people, rules, columns, chosen)
+
+
+def _plainly_valid(people: Sequence[Participant], rules: AssignmentRules) -> bool:
+    """Whether the cross references :class:`AssignmentProblem` checks hold, tested in bulk.
+
+    The common case (everything fine) costs a few set operations per participant; only when this
+    says no is the full check run, which names every problem with its path.
+    """
+    ids = {p.id for p in people}
+    if len(ids) != len(people):
+        return False
+    known = frozenset(rules.topic_ids)
+    count = rules.topic_count
+    for p in people:
+        if not known.issuperset(p.preferences) or (p.exclusions and not known.issuperset(p.exclusions)):
+            return False
+        if p.wants is not None and not count.holds(p.wants):
+            return False
+    return True
 
 
 def _regional(people: Sequence[Participant], rules: AssignmentRules, mode: str) -> Assignment:
@@ -162,9 +197,17 @@ def _build(
     mandatory = list(dict.fromkeys(rules.mandatory_topics))
     order = {t: i for i, t in enumerate(rules.topic_ids)}
     got: dict[int, list[Column]] = {}
-    for j in chosen:
-        if not cols[j].missing:
-            got.setdefault(cols[j].p, []).append(cols[j])
+    plain_topics: dict[int, list[str]] = {}  # a ColumnTable's chosen topics, read off its arrays
+    if isinstance(cols, ColumnTable):
+        import numpy as np
+
+        picked = np.asarray(chosen, dtype=np.int64)
+        for p, t in zip(cols.p_of[picked].tolist(), cols.t_of[picked].tolist(), strict=True):
+            plain_topics.setdefault(p, []).append(cols.topics[t])
+    else:
+        for j in chosen:
+            if not cols[j].missing:
+                got.setdefault(cols[j].p, []).append(cols[j])
 
     def key(person: Participant) -> Any:
         def k(t: str) -> tuple[int, int, str]:
@@ -178,6 +221,11 @@ def _build(
         return (mandatory.index(t) if t in mandatory else len(mandatory), order[t])
 
     topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for p, ts in plain_topics.items():  # role "any": the better-ranked ones are required
+        if len(ts) > 1:
+            ts.sort(key=key(people[p]))
+        r = rules.required_for(len(ts))
+        topics_of[p] = (tuple(ts[:r]), tuple(ts[r:]))
     for p, cs in got.items():
         person = people[p]
         if cs[0].role == "bundle":
@@ -192,9 +240,18 @@ def _build(
             req_set = {c.topics[0] for c in cs if c.role == "req"}
             opt_set = {c.topics[0] for c in cs if c.role == "opt"}
         topics_of[p] = (tuple(sorted(req_set, key=key(person))), tuple(sorted(opt_set, key=key(person))))
-    if split_roles(rules):
-        units = {p: [p] for p in topics_of}
-        _required_get_better_ranks(people, rules, units, topics_of, lambda u: key(people[u]))
+    roles_apart = split_roles(rules)
+    while True:  # ends: every exchange lowers the costs ordered by id lexicographically (.ties)
+        if roles_apart:
+            units = {p: [p] for p in topics_of}
+            _required_get_better_ranks(people, rules, units, topics_of, lambda u: key(people[u]))
+        # regional plans (``partition``) keep their own partition: no exchanges there
+        if partition is not None:
+            break
+        moved = _exchange(people, rules, cols, topics_of, key)  # complete: no exchange is left after it
+        selected = rules.allow_unassigned and _select(people, rules, topics_of, key)
+        if not selected and not (roles_apart and moved):
+            break
 
     groups: list[Group] = []
     group_of: dict[int, str] = {}
@@ -229,31 +286,228 @@ def _build(
     for req, opt in topics_of.values():
         for t in req + opt:
             counts[t] += 1
-    required_by: dict[str, list[str]] = {}
-    for p, (req, _opt) in topics_of.items():
-        unit = group_of.get(p, people[p].id)
-        for t in req:
-            for b in rules.covers(t):
-                if unit not in required_by.setdefault(b, []):
-                    required_by[b].append(unit)
+    required_by: dict[str, list[str]] = {}  # only the notes on distinct required topics name them
+    if rules.distinct_required:
+        holders: dict[str, dict[str, None]] = {}
+        for p, (req, _opt) in topics_of.items():
+            unit = group_of.get(p, people[p].id)
+            for t in req:
+                for b in rules.covers(t):
+                    holders.setdefault(b, {})[unit] = None
+        required_by = {b: list(units) for b, units in holders.items()}
 
     placements: list[Placement] = []
     unassigned: list[str] = []
     total = 0
     fewest, missing_cost = rules.fewest_topics, rules.missing_cost  # derived values: looked up once
-    for p, person in enumerate(people):
-        if p not in topics_of:
-            unassigned.append(person.id)
-            total += rules.unassigned_cost
-            placements.append(Placement(person.id, notes=reasons_unassigned(person, rules, counts)))
-            continue
-        req, opt = topics_of[p]
-        total += sum(topic_cost(person, t, rules) for t in req + opt)
-        total += missing_cost * ((fewest if person.wants is None else person.wants) - len(req + opt))
-        notes = reasons_for(person, rules, req, opt, counts, required_by, group_of.get(p))
-        ranks = tuple(person.rank(t) or 0 for t in req + opt)
-        placements.append(Placement(person.id, req, opt, group_of.get(p), notes, ranks))
+    unranked, mandatory_set = rules.unranked_rank, frozenset(mandatory)
+    reasons = Reasons(rules, counts, required_by)
+    with deferred():  # placements built by the solver from checked values: nothing to report
+        for p, person in enumerate(people):
+            if p not in topics_of:
+                unassigned.append(person.id)
+                total += rules.unassigned_cost
+                placements.append(Placement(person.id, notes=reasons_unassigned(person, rules, counts)))
+                continue
+            req, opt = topics_of[p]
+            mine = req + opt
+            prefs = person.preferences
+            ranks = tuple(prefs.index(t) + 1 if t in prefs else 0 for t in mine)
+            total += sum(0 if t in mandatory_set else r or unranked for t, r in zip(mine, ranks, strict=True))
+            total += missing_cost * ((fewest if person.wants is None else person.wants) - len(mine))
+            notes = reasons.notes(person, req, opt, group_of.get(p), ranks)
+            placements.append(Placement(person.id, req, opt, group_of.get(p), notes, ranks))
     return Assignment(tuple(placements), tuple(groups), tuple(unassigned), total)
+
+
+def _exchange(
+    people: Sequence[Participant],
+    rules: AssignmentRules,
+    cols: Sequence[Column],
+    topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
+    key: Callable[[Participant], Callable[[str], Any]],
+) -> bool:
+    """Apply the tie rule (:mod:`.ties`) to the solver's optimum; whether anything moved.
+
+    Without groups the exchanged items are single topics (with their role when roles are told
+    apart), with groups whole bundles, before any group is formed.
+    """
+    mandatory = frozenset(rules.mandatory_topics)
+    split = split_roles(rules)
+    if rules.groups is not None or (not split and rules.most_topics == 1 and not mandatory):
+        return _exchange_single(people, rules, cols, topics_of, key)
+    held: dict[int, list[Any]] = {}
+    fixed: dict[int, frozenset[str]] = {}
+    covers = {t: rules.covers(t) for t in rules.topic_ids}
+    for p, (req, opt) in topics_of.items():
+        if split:
+            held[p] = [(t, "req") for t in req if t not in mandatory] + [(t, "opt") for t in opt]
+        else:
+            held[p] = [(t, "any") for t in req + opt if t not in mandatory]
+        fixed[p] = frozenset(b for t in req + opt if t in mandatory for b in covers[t])
+    roles = ("req", "opt") if split else ("any",)
+    memo: dict[int, dict[Any, int]] = {}
+    free = [t for t in sorted(rules.topic_ids) if t not in mandatory]
+    allow_unranked, unranked = rules.objective.allow_unranked, rules.unranked_rank
+
+    def options(p: int) -> dict[Any, int]:
+        if p not in memo:
+            person = people[p]
+            excluded = set(person.exclusions)
+            rank = {t: i + 1 for i, t in enumerate(person.preferences)}
+            memo[p] = {
+                (t, r): rank.get(t, unranked)
+                for t in free
+                if not (excluded and covers[t] & excluded) and (allow_unranked or t in rank)
+                for r in roles
+            }
+        return memo[p]
+
+    def touches(item: Any) -> frozenset[str]:
+        return covers[item[0]]
+
+    def role(item: Any) -> str:
+        return str(item[1])
+
+    before = {p: list(items) for p, items in held.items()}
+    if not swap_stable(held, options, role, touches, fixed, lambda item: item):
+        return False
+    for p, items in held.items():
+        if items == before[p]:
+            continue
+        order = key(people[p])
+        if split:
+            req_set = {t for t in topics_of[p][0] if t in mandatory} | {t for t, r in items if r == "req"}
+            opt_set = {t for t, r in items if r == "opt"}
+        else:
+            every = sorted(
+                [t for t in topics_of[p][0] + topics_of[p][1] if t in mandatory] + [t for t, _r in items], key=order
+            )
+            r = rules.required_for(len(every))
+            req_set, opt_set = set(every[:r]), set(every[r:])
+        topics_of[p] = (tuple(sorted(req_set, key=order)), tuple(sorted(opt_set, key=order)))
+    return True
+
+
+def _exchange_single(
+    people: Sequence[Participant],
+    rules: AssignmentRules,
+    cols: Sequence[Column],
+    topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
+    key: Callable[[Participant], Callable[[str], Any]],
+) -> bool:
+    """:func:`_exchange` when everybody holds one movable thing (one topic, or with groups one
+    bundle), on a participants × items cost matrix (:func:`.ties.swap_stable_single`)."""
+    import numpy as np
+
+    n = len(people)
+    grouped = rules.groups is not None
+    Kind = tuple[tuple[str, ...], tuple[str, ...]]
+    if grouped:  # the items: the bundles somebody holds, as (required, optional) sorted by id
+        kinds: list[Kind] = sorted({(tuple(sorted(req)), tuple(sorted(opt))) for req, opt in topics_of.values()})
+    else:
+        kinds = [((t,), ()) for t in sorted(rules.topic_ids)]
+    if len(kinds) < 2:
+        return False
+    kind_of = {k: i for i, k in enumerate(kinds)}
+    cost = np.full((n, len(kinds)), np.inf)
+    if isinstance(cols, ColumnTable):
+        cost[cols.p_of, cols.t_of] = cols.cost_of
+    elif isinstance(cols, BundleColumns):
+        kind_at = np.array(
+            [kind_of.get((tuple(sorted(req)), tuple(sorted(opt))), -1) for req, opt in cols.bundles], dtype=np.int64
+        )
+        kind = kind_at[cols.b_of]
+        held_kind = kind >= 0
+        cost[cols.p_of[held_kind], kind[held_kind]] = cols.cost_of[held_kind]
+    else:
+        for c in cols:
+            i = kind_of.get((c.required, c.topics[len(c.required) :]) if grouped else (c.topics, ()), -1)
+            if i >= 0:
+                cost[c.p, i] = c.cost
+    held = np.full(n, -1, dtype=np.int64)
+    for p, (req, opt) in topics_of.items():
+        held[p] = kind_of[(tuple(sorted(req)), tuple(sorted(opt))) if grouped else (req + opt, ())]
+    after = swap_stable_single(cost, held)
+    changed = np.flatnonzero(after != held).tolist()
+    for p in changed:
+        order = key(people[p])
+        req, opt = kinds[int(after[p])]
+        if not grouped:
+            r = rules.required_for(1)
+            req, opt = (req + opt)[:r], (req + opt)[r:]
+        topics_of[p] = (tuple(sorted(req, key=order)), tuple(sorted(opt, key=order)))
+    return bool(changed)
+
+
+def _set_cost(
+    person: Participant, rules: AssignmentRules, topics: tuple[tuple[str, ...], tuple[str, ...]]
+) -> int | None:
+    """What ``person`` would pay for exactly these (required, optional) topics; ``None`` if not allowed."""
+    every = topics[0] + topics[1]
+    wants = rules.wants_of(person)
+    if len(every) > wants or not all(allowed(person, t, rules) for t in every):
+        return None
+    return sum(topic_cost(person, t, rules) for t in every) + rules.missing_cost * (wants - len(every))
+
+
+def _select(
+    people: Sequence[Participant],
+    rules: AssignmentRules,
+    topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
+    key: Callable[[Participant], Callable[[str], Any]],
+) -> bool:
+    """The tie rule for a selection: an unassigned participant ``a`` takes over the whole topic set
+    (with its roles) of an assigned ``b > a`` when that keeps the total cost and ``a`` pays less for
+    it than being left out; ``b`` is then left out. Whether anything moved.
+
+    Like an exchange (:mod:`.ties`) this keeps every count and lowers the costs ordered by id
+    lexicographically. Buckets: the assigned participants by (topic set, their cost for it).
+    """
+    left_out = rules.unassigned_cost
+    # which topics are required matters only where roles constrain (distinct_required); elsewhere
+    # a participant's own ranks decide them, as for the solver's result
+    roles_matter = rules.distinct_required and (rules.groups is not None or split_roles(rules))
+
+    def canonical(topics: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        if roles_matter:
+            return tuple(sorted(topics[0])), tuple(sorted(topics[1]))
+        return tuple(sorted(topics[0] + topics[1])), ()
+
+    holders: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[int, list[int]]] = {}
+    for p, given in topics_of.items():
+        topics = canonical(given)
+        cost = _set_cost(people[p], rules, topics)
+        assert cost is not None
+        holders.setdefault(topics, {}).setdefault(cost, []).append(p)
+    moved = False
+    for a in range(len(people)):
+        if a in topics_of:
+            continue
+        best: tuple[int, tuple[tuple[str, ...], tuple[str, ...]], int] | None = None
+        for topics in sorted(holders):
+            cost = _set_cost(people[a], rules, topics)
+            if cost is None or cost >= left_out or not holders[topics].get(cost):
+                continue
+            b = max(holders[topics][cost])
+            if b > a and (best is None or b > best[0]):
+                best = (b, topics, cost)
+        if best is None:
+            continue
+        b, topics, cost = best
+        holders[topics][cost].remove(b)
+        holders[topics][cost].append(a)
+        del topics_of[b]
+        order = key(people[a])
+        if roles_matter or rules.groups is not None:  # a group's split is decided when groups form
+            req, opt = topics
+        else:
+            every = sorted(topics[0], key=order)  # mandatory topics first
+            r = rules.required_for(len(every))
+            req, opt = tuple(every[:r]), tuple(every[r:])
+        topics_of[a] = (tuple(sorted(req, key=order)), tuple(sorted(opt, key=order)))
+        moved = True
+    return moved
 
 
 def _group_rank(members: Sequence[int], people: Sequence[Participant], rules: AssignmentRules, t: str) -> int:

@@ -1,0 +1,191 @@
+"""The tie rule, made exact: among optimal assignments, the one that is *swap-stable by id*.
+
+The solver minimises the integer primary cost only (a tiny secondary cost term doubled HiGHS' time
+and fell below its tolerances on large instances). Among the many optima, the result is then
+moved, by exchanges that keep the cost, to one where no exchange is left:
+
+    participants ``a < b`` (by id) exchange a topic ``x`` of ``a`` for a topic ``y`` of ``b`` when
+    the total cost stays equal, ``a`` ranks ``y`` strictly better than ``x``, and every rule still
+    holds for both (allowed topics, exclusions, ``allow_unranked``, an alternative and its own
+    topics at most once, the same role when required and optional topics are told apart under
+    ``distinct_required``; mandatory topics never move; capacities do not change).
+
+With groups the exchanged things are whole *bundles* (a participant's full topic set), before
+groups are formed: an exchange keeps every bundle's count, hence every group size. Each exchange
+lowers the vector of participants' costs, ordered by id, lexicographically, so the pass ends; and
+it is deterministic (keys are processed in sorted order), so the result still does not depend on
+the input order.
+
+Candidates are bucketed, not paired: a participant's possible moves ``x → y`` are filed under
+``(x, y, gain)``; an exchange exists exactly when a bucket has a seeker (gaining) below a giver
+(losing the same amount the other way). That is participants × topics work, not participants².
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any
+
+Item = Hashable
+Key = tuple[Item, Item, int]
+
+
+def swap_stable(
+    held: dict[int, list[Item]],
+    options: Callable[[int], Mapping[Item, int]],
+    role: Callable[[Item], str],
+    touches: Callable[[Item], frozenset[str]],
+    fixed: Mapping[int, frozenset[str]],
+    sort_key: Callable[[Item], object],
+) -> bool:
+    """Exchange items between participants until no exchange of the tie rule is left; whether any was made.
+
+    ``held[p]`` are the movable items (topics, or bundles) participant ``p`` holds (changed in
+    place); ``options(p)`` the movable items ``p`` may hold and their costs; ``role(item)`` what an
+    item may only be exchanged for (same role); ``touches(item)`` the base topics it occupies (an
+    alternative touches all of its topics); ``fixed[p]`` the base topics ``p`` holds that never
+    move (mandatory topics). Participants are numbered in id order.
+    """
+    seek: dict[Key, set[int]] = {}  # holds x, gains by taking y instead
+    give: dict[Key, set[int]] = {}  # holds y, loses exactly that by taking x instead
+    mine: dict[int, list[tuple[Key, bool]]] = {}
+
+    def file(p: int) -> list[Key]:
+        out: list[Key] = []
+        entries: list[tuple[Key, bool]] = []
+        own = options(p)
+        items = held[p]
+        for x in items:
+            cx = own[x]
+            rx = role(x)
+            others = set(fixed.get(p, frozenset()))
+            for h in items:
+                if h != x:
+                    others |= touches(h)
+            for y, cy in own.items():
+                if cy == cx or y == x or role(y) != rx or y in items or touches(y) & others:
+                    continue
+                if cy < cx:
+                    key: Key = (x, y, cx - cy)
+                    seek.setdefault(key, set()).add(p)
+                    entries.append((key, True))
+                else:
+                    key = (y, x, cy - cx)
+                    give.setdefault(key, set()).add(p)
+                    entries.append((key, False))
+                out.append(key)
+        mine[p] = entries
+        return out
+
+    def unfile(p: int) -> None:
+        for key, seeking in mine.pop(p, []):
+            (seek if seeking else give)[key].discard(p)
+
+    for p in sorted(held):
+        file(p)
+    dirty = {key for key in seek if key in give}
+    moved = False
+
+    def order(key: Key) -> tuple[object, object, int]:
+        return (sort_key(key[0]), sort_key(key[1]), key[2])
+
+    while dirty:
+        batch = sorted(dirty, key=order)
+        dirty = set()
+        for key in batch:
+            seekers, givers = seek.get(key), give.get(key)
+            if not seekers or not givers:
+                continue
+            a, b = min(seekers), max(givers)
+            if a >= b:
+                continue
+            x, y, _gain = key
+            unfile(a)
+            unfile(b)
+            held[a] = [y if i == x else i for i in held[a]]
+            held[b] = [x if i == y else i for i in held[b]]
+            dirty.update(k for k in file(a) + file(b) if seek.get(k) and give.get(k))
+            dirty.add(key)
+            moved = True
+    return moved
+
+
+def swap_stable_single(cost: Any, held: Any) -> Any:
+    """:func:`swap_stable` when every participant holds at most one movable item, vectorised.
+
+    ``cost[p, i]`` is participant ``p``'s cost for item ``i`` (``inf``: not allowed), ``held[p]``
+    the item it holds (``-1``: none, or nothing movable); participants are rows in id order. Every
+    round files all moves at once, finds the buckets with a seeker below a giver, pairs off each
+    such bucket's seekers (smallest ids first) with its givers (largest ids first), one exchange
+    per participant and round (buckets in sorted order), and repeats until no bucket has one.
+    Returns the new ``held``.
+    """
+    import numpy as np
+
+    held = np.array(held, dtype=np.int64)
+    rows = np.flatnonzero(held >= 0)
+    m = cost.shape[1]
+    if len(rows) < 2 or m < 2:
+        return held
+    sub = cost[rows]
+    while True:
+        own = sub[np.arange(len(rows)), held[rows]]
+        diff = own[:, None] - sub  # what each participant gains by taking item i instead
+        finite = np.isfinite(diff)
+        si, sy = np.nonzero(finite & (diff > 0))  # seekers: holding x, gaining by y
+        gi, gx = np.nonzero(finite & (diff < 0))  # givers: holding y, losing by x
+        if not len(si) or not len(gi):
+            return held
+        gain = np.rint(diff[si, sy]).astype(np.int64)
+        loss = np.rint(-diff[gi, gx]).astype(np.int64)
+        width = int(max(np.max(gain), np.max(loss))) + 1
+        s_code = (held[rows[si]] * m + sy) * width + gain
+        g_code = (gx * m + held[rows[gi]]) * width + loss
+        if m * m * width <= 1 << 22:  # few buckets: index them directly (no sort)
+            codes = np.arange(m * m * width, dtype=np.int64)
+            s_at, g_at = s_code, g_code
+        else:
+            codes, inverse = np.unique(np.concatenate([s_code, g_code]), return_inverse=True)
+            inverse = inverse.reshape(-1)
+            s_at, g_at = inverse[: len(s_code)], inverse[len(s_code) :]
+        low = np.full(len(codes), len(held), dtype=np.int64)
+        np.minimum.at(low, s_at, rows[si])
+        high = np.full(len(codes), -1, dtype=np.int64)
+        np.maximum.at(high, g_at, rows[gi])
+        open_ = np.flatnonzero(low < high)
+        if not len(open_):
+            return held
+        # the open buckets' seekers (ascending) and givers (descending), paired off from the ends
+        seekers = _members(s_at, rows[si], open_, ascending=True)
+        givers = _members(g_at, rows[gi], open_, ascending=False)
+        used: set[int] = set()  # one exchange per participant and round: the others are filed anew
+        for k in open_.tolist():  # ascending codes: buckets in (x, y, gain) order
+            x, y = divmod(int(codes[k]) // width, m)
+            ss, gs = seekers[k], givers[k]
+            i = j = 0
+            while i < len(ss) and j < len(gs):
+                a, b = ss[i], gs[j]
+                if a in used:
+                    i += 1
+                elif b in used:
+                    j += 1
+                elif a >= b:
+                    break
+                else:
+                    held[a], held[b] = y, x
+                    used.update((a, b))
+                    i += 1
+                    j += 1
+
+
+def _members(at: Any, who: Any, buckets: Any, *, ascending: bool) -> dict[int, list[int]]:
+    """For each bucket in ``buckets``: the participants filed in it, sorted."""
+    import numpy as np
+
+    keep = np.isin(at, buckets)
+    at, who = at[keep], who[keep]
+    order = np.lexsort((who if ascending else -who, at))
+    out: dict[int, list[int]] = {int(k): [] for k in buckets.tolist()}
+    for k, p in zip(at[order].tolist(), who[order].tolist(), strict=True):
+        out[k].append(p)
+    return out
