@@ -126,8 +126,8 @@ def test_validate_with_an_unknown_kind_names_the_known_ones(tmp_path: Path, caps
     code, out, _ = run(capsys, "validate", "--kind", "nosuch", str(path))
     assert code == 1
     assert (
-        out == f"{path}: unknown kind 'nosuch' (known: 'framework', 'assessment', 'assessments', "
-        "'assignment-problem', 'crosswalk', 'programme', 'roster')\n"
+        out == f"{path}: unknown kind 'nosuch' (known: 'assessment', 'assessments', 'assignment-problem', "
+        "'crosswalk', 'framework', 'programme', 'roster')\n"
     )
 
 

@@ -103,12 +103,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 raise ValidationError([_problem("", _("expected a table at the top level"))], name)
             kind = args.kind
             if kind and kind not in DOCUMENT_KINDS:
-                known = ", ".join(repr(k) for k in DOCUMENT_KINDS)
+                known = ", ".join(repr(k) for k in sorted(DOCUMENT_KINDS))  # not import order
                 message = _("unknown kind {kind} (known: {known})").format(kind=repr(kind), known=known)
                 raise ValidationError([_problem("", message)], name)
             candidates = [kind] if kind else DOCUMENT_KINDS.detect(data)
             if not candidates:
-                known = ", ".join(DOCUMENT_KINDS)
+                known = ", ".join(sorted(DOCUMENT_KINDS))
                 raise ValidationError(
                     [
                         _problem(
