@@ -257,3 +257,32 @@ def test_a_selection_with_groups_keeps_the_selected_in_one_group() -> None:
         assert check_assignment(result, people, rules) == []
         assert [g.members for g in result.groups] == [("k0", "k1")]
         assert result.unassigned == ("k2", "k3")
+
+
+def test_minimum_capacities_beyond_the_places_are_named_with_both_numbers() -> None:
+    """Rule: when the topics' minimum capacities need more places than the participants' wants give,
+    assign() refuses with rule 'capacity' and says both numbers (here 3 + 2 = 5 places needed,
+    2 participants × 2 topics = 4 given); with 3 participants and 4 places needed it solves, every
+    capacity minimum met."""
+    rules = AssignmentRules(
+        topics=(Topic("a", capacity=Bounds(3, None)), Topic("b", capacity=Bounds(2, None)), Topic("c")),
+        topics_per_participant=2,
+    )
+    people = [Participant("p1", preferences=("a", "b", "c")), Participant("p2", preferences=("a", "b", "c"))]
+    with pytest.raises(InfeasibleAssignment) as err:
+        assign(people, rules)
+    assert err.value.rule == "capacity"
+    assert str(err.value) == (
+        "capacity: the topics' minimum capacities need 5 places, but 2 participants × 2 topics give only 4"
+    )
+    wanting = [Participant("p1", preferences=("a",), wants=None), people[1], Participant("p3", preferences=("c",))]
+    easier = AssignmentRules(
+        topics=(Topic("a", capacity=Bounds(3, None)), Topic("b", capacity=Bounds(1, None)), Topic("c")),
+        topics_per_participant=2,
+    )
+    result = assign(wanting, easier)
+    assert {p.participant: p.required for p in result.placements} == {
+        "p1": ("a", "b"),
+        "p2": ("a", "b"),
+        "p3": ("c", "a"),  # in p3's own order: c ranked first, a unranked
+    }

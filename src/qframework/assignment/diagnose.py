@@ -85,7 +85,10 @@ def precheck(people: Sequence[Participant], rules: AssignmentRules) -> None:
                 "group-size", f"{n} participants cannot be split into groups of {rules.groups.size}"
             )
     mins = sum(rules.capacity_of(t).min for t in rules.topic_ids)
-    places = sum(rules.wants_of(person) for person in people)
+    if mins == 0:
+        return  # no minimum capacity to fill (the common case): nothing to count
+    fewest = rules.fewest_topics
+    places = sum(fewest if person.wants is None else person.wants for person in people)
     if mins > places:
         exact = len({rules.wants_of(person) for person in people}) <= 1
         w = rules.wants_of(people[0]) if people else rules.fewest_topics
