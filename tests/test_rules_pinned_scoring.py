@@ -27,7 +27,7 @@ from qframework.assessment import (
     score,
     score_all,
 )
-from qframework.errors import NotFound, QFrameworkError, ValidationError
+from qframework.errors import NotFound, PluginError, QFrameworkError, ValidationError
 from qframework.validation import deferred
 
 
@@ -375,21 +375,46 @@ def test_score_refuses_a_rating_that_does_not_fit_with_its_path() -> None:
 
 def test_score_all_mixes_frameworks_versions_and_paths_in_order() -> None:
     """Rule: score_all() scores each assessment against the framework version it names, in input order,
-    exactly as score() would."""
+    exactly as score() would — also when an assessment of one version would fit another."""
     v2 = small_framework("2.0", extra_indicator=True)
     reg = registry_with(FW, v2)
     one = assessment(rate("i1", 6, "a"))
-    two = assessment(rate("i1", 1, "a"), rate("i5", 6, "b"), version="2.0")
+    two = assessment(rate("i1", 1, "a"), version="2.0")  # fits 1.0 as well
+    three = assessment(rate("i1", 1, "a"), rate("i5", 6, "b"), version="2.0")
     tiered = worked(tiers=True)
-    cards = score_all([one, two, tiered, one], reg)
+    cards = score_all([one, two, tiered, three, one], reg)
     assert [(c.framework_version, c.overall) for c in cards] == [
         ("1.0", 1.0),
-        ("2.0", 0.5),
+        ("2.0", 0.0),
         ("1.0", 0.85),
+        ("2.0", 0.5),
         ("1.0", 1.0),
     ]
-    assert cards[1].changes is None and cards[0].changes is not None
+    assert [c.changes is None for c in cards] == [False, True, False, True, False]
     assert [i.indicator for i in cards[1].indicators] == ["i1", "i2", "i5", "i3", "i4"]
+    assert cards[1].coverage == 0.2  # one of five indicators
+
+
+def test_score_all_refuses_a_version_it_does_not_have() -> None:
+    """Rule: score_all() refuses an assessment of a framework version it cannot score, saying which."""
+    for source in (FW, registry_with(FW)):
+        with pytest.raises(ValidationError) as info:
+            score_all([assessment(rate("i1", 6, "a")), assessment(rate("i1", 6, "a"), version="3.0")], source)
+        assert [p.path for p in info.value.problems] == ["framework_version"]
+
+
+@pytest.mark.parametrize("tiers", [False, True], ids=["no-tiers", "tiers"])
+def test_score_all_takes_options_from_its_registry(tiers: bool) -> None:
+    """Rule: score_all() looks a plugin's aggregation up in the registry it is given (as the framework
+    source or as ``registry=``) and reports the changes since the assessed version, like score()."""
+    maximum = Aggregation("max", "Maximum", lambda values: values[-1])
+    newer = registry_with(FW, small_framework("2.0", extra_indicator=True), aggregations=(maximum,))
+    a = worked(tiers=tiers)
+    for cards in (score_all([a], newer, aggregation="max"), score_all([a], FW, aggregation="max", registry=newer)):
+        (card,) = cards
+        assert card.aggregation == "max"
+        assert [i.score for i in card.indicators] == [1.0, 1.0, None, 1.0]  # the highest normalised value
+        assert card.changes is not None and card.changes.added == ("i5",)
 
 
 # -- what users read when a call is wrong -------------------------------------------------------------
@@ -464,3 +489,20 @@ def test_scorecard_lookup_errors_carry_kind_key_and_known_ids() -> None:
         c.indicator("x")
     assert str(info.value) == "unknown indicator 'x' (known: i1, i2)"
     assert (info.value.kind, info.value.key, info.value.known) == ("indicator", "x", ("i1", "i2"))
+
+
+@pytest.mark.parametrize(
+    ("returned", "shown"), [(True, "True"), ("0.5", "'0.5'"), (None, "None"), (1.5, "1.5"), (-0.25, "-0.25")]
+)
+@pytest.mark.parametrize("tiers", [False, True], ids=["no-tiers", "tiers"])
+def test_aggregation_must_return_a_number_in_unit_interval(returned: object, shown: str, tiers: bool) -> None:
+    """Rule: an aggregation that returns anything but a number in 0..1 (a bool is no number here) is the
+    plugin's fault: a PluginError naming the aggregation and what it returned; 0 and 1 themselves are fine."""
+    odd = Aggregation("odd", "Odd", lambda values: returned)  # type: ignore[arg-type,return-value]
+    a = worked(tiers=tiers)
+    with pytest.raises(PluginError) as info:
+        score(a, FW, aggregation=odd)
+    assert str(info.value) == (f"aggregation 'odd' returned {shown} for values in 0..1; it must return a value in 0..1")
+    for edge in (0, 1.0):
+        fixed = Aggregation(f"edge-{edge}", "Edge", lambda values, edge=edge: edge)  # type: ignore[misc]
+        assert [i.score for i in score(a, FW, aggregation=fixed).indicators] == [edge, edge, None, edge]
