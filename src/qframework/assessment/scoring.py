@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..aggregation import BUILTIN_AGGREGATIONS, Aggregation
-from ..errors import NotFound, PluginError, Problem, QFrameworkError, ValidationError
+from ..errors import NotFound, PluginError, QFrameworkError, ValidationError
 from ..model import Framework
 from ..validation import problems_of
 from .fit import (
@@ -263,8 +263,9 @@ def _indicator_score(
 
 
 def _invalid(assessment: Assessment, framework: Framework | Registry) -> ValidationError:
-    found = problems_of(assessment) + check_assessment(assessment, framework)
-    return ValidationError(found or [Problem("", "the assessment does not fit the framework")])
+    """Every problem of an assessment a rating of which the plan refused: a rating the plan refuses is one
+    check_assessment reports, or (built with deferred validation) one problems_of reports — never none."""
+    return ValidationError(problems_of(assessment) + check_assessment(assessment, framework))
 
 
 # -- the fast path: ratings as sorted integer codes ------------------------------------------------
