@@ -226,7 +226,9 @@ def test_scorecard_complete_and_lookups() -> None:
 # tiers mindest/mehr, no not-applicable). Every value is chosen to be exact in binary floating point, so
 # the whole scorecard is compared with ``==``.
 
-FW = small_framework()
+# Each test builds its own framework: scoring caches plans and results per framework object, and a
+# result cached by an earlier test (or by mutmut's statistics run, whose caches every mutant inherits)
+# would otherwise answer for the code under test.
 RATERS = ("a", "b", "c", "d", "e")
 
 
@@ -287,23 +289,25 @@ def test_score_worked_example_whole_scorecard(tiers: bool, aggregation: str) -> 
     """Rule: the indicator, dimension and overall scores, spreads, coverage, counts of ratings, raters,
     not-applicable and unrated entries follow docs/assessment.md — with or without tiers named (tiers are
     counted per indicator, never scored) and for one assessment or many."""
+    fw = small_framework()
     a = worked(tiers=tiers)
     expected = expected_card(tiers=tiers, aggregation=aggregation)
-    assert score(a, FW, aggregation=aggregation) == expected
-    assert score_all([a, a], FW, aggregation=aggregation) == [expected, expected]
+    assert score(a, fw, aggregation=aggregation) == expected
+    assert score_all([a, a], fw, aggregation=aggregation) == [expected, expected]
 
 
 @pytest.mark.parametrize("tiers", [False, True], ids=["no-tiers", "tiers"])
 def test_score_a_dimension_with_nothing_rated(tiers: bool) -> None:
     """Rule: a dimension without a rated indicator has no score and weight 0 and is left out of the overall
     score; a tier named on an entry not yet rated counts nothing."""
+    fw = small_framework()
     a = assessment(
         rate("i1", 6, "a"),
         rate("i2", 0, "a"),
         rate("i2", 3, "b"),
         Rating("i4", rater="a", **({"tier": "mindest"} if tiers else {})),
     )
-    card = score(a, FW)
+    card = score(a, fw)
     # d1 = (1 * 1.0 + 3 * 0.5) / 4 = 0.625; d2 has nothing: overall = d1
     assert card.dimensions == (
         DimensionScore("d1", 1, "Netzwerk", 2, 2, 0, 4.0, 0.625, 1.0),
@@ -312,60 +316,64 @@ def test_score_a_dimension_with_nothing_rated(tiers: bool) -> None:
     assert card.indicator("i1") == IndicatorScore("i1", "d1", 1.0, 1.0, (6,), 0, None)
     assert card.indicator("i4") == IndicatorScore("i4", "d2", 1.0, None, (), 0, None)
     assert (card.overall, card.coverage, card.ratings, card.raters, card.unrated) == (0.625, 0.5, 3, 2, 1)
-    assert score_all([a], FW) == [card]
+    assert score_all([a], fw) == [card]
 
 
 @pytest.mark.parametrize("tiers", [False, True], ids=["no-tiers", "tiers"])
 def test_score_nothing_rated_at_all(tiers: bool) -> None:
     """Rule: with nothing rated there is no overall score, coverage is 0 and every entry is unrated."""
+    fw = small_framework()
     a = assessment(Rating("i1", rater="a"), Rating("i4", rater="b", **({"tier": "mehr"} if tiers else {})))
-    card = score(a, FW)
+    card = score(a, fw)
     assert (card.overall, card.coverage, card.ratings, card.raters, card.unrated) == (None, 0.0, 0, 0, 2)
     assert [d.score for d in card.dimensions] == [None, None]
-    assert score_all([a], FW) == [card]
+    assert score_all([a], fw) == [card]
 
 
 @pytest.mark.parametrize("tiers", [False, True], ids=["no-tiers", "tiers"])
 def test_score_complete_refuses_unrated_entries(tiers: bool) -> None:
     """Rule: ``complete=True`` refuses an assessment with entries not yet rated, one problem each; a fully
     rated one scores as usual."""
+    fw = small_framework()
     a = worked(tiers=tiers)
-    for run in (lambda: score(a, FW, complete=True), lambda: score_all([a], FW, complete=True)):
+    for run in (lambda: score(a, fw, complete=True), lambda: score_all([a], fw, complete=True)):
         with pytest.raises(ValidationError) as info:
             run()
         assert [p.path for p in info.value.problems] == ["ratings[5].value", "ratings[6].value"]
     rated = attrs.evolve(a, ratings=tuple(r for r in a.ratings if r.value is not None or r.not_applicable))
-    assert score(rated, FW, complete=True).unrated == 0
-    assert score_all([rated], FW, complete=True)[0].unrated == 0
+    assert score(rated, fw, complete=True).unrated == 0
+    assert score_all([rated], fw, complete=True)[0].unrated == 0
 
 
 def test_score_with_a_registry_says_what_changed_since() -> None:
     """Rule: scored against a registry with a newer version, the scorecard says what changed since the
     version the assessment names; against the framework itself or an unchanged registry it says nothing."""
-    newer = registry_with(FW, small_framework("2.0", extra_indicator=True))
+    fw = small_framework()
+    newer = registry_with(fw, small_framework("2.0", extra_indicator=True))
     for tiers in (False, True):
         a = worked(tiers=tiers)
-        for card in (score(a, newer), *score_all([a], newer), score(a, FW, registry=newer)):
+        for card in (score(a, newer), *score_all([a], newer), score(a, fw, registry=newer)):
             assert card.changes is not None
             assert (card.changes.from_version, card.changes.to_version, card.changes.added) == ("1.0", "2.0", ("i5",))
             assert attrs.evolve(card, changes=None) == expected_card(tiers=tiers)
-        assert score(a, FW).changes is None
-        assert score(a, registry_with(FW)).changes is None
-        assert score_all([a], FW)[0].changes is None
+        assert score(a, fw).changes is None
+        assert score(a, registry_with(fw)).changes is None
+        assert score_all([a], fw)[0].changes is None
 
 
 def test_score_refuses_a_rating_that_does_not_fit_with_its_path() -> None:
     """Rule: score() and score_all() refuse an assessment that does not fit, naming every problem with its
     path: the framework's (an unknown tier, a value off the scale) and the structural ones of objects built
     with deferred validation (a value that is not a whole number)."""
+    fw = small_framework()
     a = assessment(rate("i1", 6, "a"), rate("i4", 1, "b", tier="hoch"), rate("i2", 7, "c"))
-    for run in (lambda: score(a, FW), lambda: score_all([a], FW)):
+    for run in (lambda: score(a, fw), lambda: score_all([a], fw)):
         with pytest.raises(ValidationError) as info:
             run()
         assert [p.path for p in info.value.problems] == ["ratings[1].tier", "ratings[2].value"]
     with deferred():
         broken = assessment(rate("i1", 6, "a"), Rating("i1", "6", rater="b"))  # type: ignore[arg-type]
-    for run in (lambda: score(broken, FW), lambda: score_all([broken], FW)):
+    for run in (lambda: score(broken, fw), lambda: score_all([broken], fw)):
         with pytest.raises(ValidationError) as info:
             run()
         assert [str(p) for p in info.value.problems] == [
@@ -376,8 +384,9 @@ def test_score_refuses_a_rating_that_does_not_fit_with_its_path() -> None:
 def test_score_all_mixes_frameworks_versions_and_paths_in_order() -> None:
     """Rule: score_all() scores each assessment against the framework version it names, in input order,
     exactly as score() would — also when an assessment of one version would fit another."""
+    fw = small_framework()
     v2 = small_framework("2.0", extra_indicator=True)
-    reg = registry_with(FW, v2)
+    reg = registry_with(fw, v2)
     one = assessment(rate("i1", 6, "a"))
     two = assessment(rate("i1", 1, "a"), version="2.0")  # fits 1.0 as well
     three = assessment(rate("i1", 1, "a"), rate("i5", 6, "b"), version="2.0")
@@ -397,7 +406,8 @@ def test_score_all_mixes_frameworks_versions_and_paths_in_order() -> None:
 
 def test_score_all_refuses_a_version_it_does_not_have() -> None:
     """Rule: score_all() refuses an assessment of a framework version it cannot score, saying which."""
-    for source in (FW, registry_with(FW)):
+    fw = small_framework()
+    for source in (fw, registry_with(fw)):
         with pytest.raises(ValidationError) as info:
             score_all([assessment(rate("i1", 6, "a")), assessment(rate("i1", 6, "a"), version="3.0")], source)
         assert [p.path for p in info.value.problems] == ["framework_version"]
@@ -407,10 +417,11 @@ def test_score_all_refuses_a_version_it_does_not_have() -> None:
 def test_score_all_takes_options_from_its_registry(tiers: bool) -> None:
     """Rule: score_all() looks a plugin's aggregation up in the registry it is given (as the framework
     source or as ``registry=``) and reports the changes since the assessed version, like score()."""
+    fw = small_framework()
     maximum = Aggregation("max", "Maximum", lambda values: values[-1])
-    newer = registry_with(FW, small_framework("2.0", extra_indicator=True), aggregations=(maximum,))
+    newer = registry_with(fw, small_framework("2.0", extra_indicator=True), aggregations=(maximum,))
     a = worked(tiers=tiers)
-    for cards in (score_all([a], newer, aggregation="max"), score_all([a], FW, aggregation="max", registry=newer)):
+    for cards in (score_all([a], newer, aggregation="max"), score_all([a], fw, aggregation="max", registry=newer)):
         (card,) = cards
         assert card.aggregation == "max"
         assert [i.score for i in card.indicators] == [1.0, 1.0, None, 1.0]  # the highest normalised value
@@ -424,6 +435,7 @@ def test_wrong_python_types_name_the_argument_and_the_type() -> None:
     """Rule: a wrong Python type is a TypeError naming the argument, the expected and the given type."""
     c = card()
     cases = [
+        (lambda: score("2024", small_framework()), "assessment must be a Assessment, got str"),  # type: ignore[arg-type]
         (lambda: compare("2024", c), "before must be a Scorecard, got str"),  # type: ignore[arg-type]
         (lambda: compare(c, 2025), "after must be a Scorecard, got int"),  # type: ignore[arg-type]
         (lambda: disagreements([c]), "scorecard must be a Scorecard, got list"),  # type: ignore[arg-type]
@@ -462,6 +474,7 @@ def test_disagreements_tolerance_includes_its_edge() -> None:
 def test_unknown_aggregation_says_what_is_known_and_how_to_get_a_plugins() -> None:
     """Rule: an unknown aggregation id without a registry is a NotFound naming the id, the built-in ids
     and how to use a plugin's aggregation; its kind, key and known ids are there for programs."""
+    fw = small_framework()
     with pytest.raises(NotFound) as info:
         resolve_aggregation("trimmed")
     exc = info.value
@@ -472,9 +485,9 @@ def test_unknown_aggregation_says_what_is_known_and_how_to_get_a_plugins() -> No
     assert (exc.kind, exc.key, exc.known) == ("aggregation", "trimmed", ("mean", "median"))
     own = Aggregation("first", "Lowest", lambda values: values[0])
     assert resolve_aggregation(own) is own
-    assert resolve_aggregation(own, registry_with(FW)) is own
+    assert resolve_aggregation(own, registry_with(fw)) is own
     assert resolve_aggregation("median").id == "median"
-    assert resolve_aggregation("mean", registry_with(FW)).id == "mean"
+    assert resolve_aggregation("mean", registry_with(fw)).id == "mean"
 
 
 def test_scorecard_lookup_errors_carry_kind_key_and_known_ids() -> None:
@@ -498,11 +511,12 @@ def test_scorecard_lookup_errors_carry_kind_key_and_known_ids() -> None:
 def test_aggregation_must_return_a_number_in_unit_interval(returned: object, shown: str, tiers: bool) -> None:
     """Rule: an aggregation that returns anything but a number in 0..1 (a bool is no number here) is the
     plugin's fault: a PluginError naming the aggregation and what it returned; 0 and 1 themselves are fine."""
+    fw = small_framework()
     odd = Aggregation("odd", "Odd", lambda values: returned)  # type: ignore[arg-type,return-value]
     a = worked(tiers=tiers)
     with pytest.raises(PluginError) as info:
-        score(a, FW, aggregation=odd)
+        score(a, fw, aggregation=odd)
     assert str(info.value) == (f"aggregation 'odd' returned {shown} for values in 0..1; it must return a value in 0..1")
     for edge in (0, 1.0):
         fixed = Aggregation(f"edge-{edge}", "Edge", lambda values, edge=edge: edge)  # type: ignore[misc]
-        assert [i.score for i in score(a, FW, aggregation=fixed).indicators] == [edge, edge, None, edge]
+        assert [i.score for i in score(a, fw, aggregation=fixed).indicators] == [edge, edge, None, edge]

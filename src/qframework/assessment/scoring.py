@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..aggregation import BUILTIN_AGGREGATIONS, Aggregation
-from ..errors import NotFound, PluginError, QFrameworkError, ValidationError
+from ..errors import NotFound, QFrameworkError, ValidationError
 from ..model import Framework
 from ..validation import problems_of
 from .fit import (
@@ -247,14 +247,12 @@ def _indicator_score(
 ) -> IndicatorScore:
     """Score one indicator from its sorted applicable values (see the module notes for the rules)."""
     normal = list(map(levels.__getitem__, values))
-    s = agg(normal)  # a raising aggregation is a PluginError naming it
-    if isinstance(s, bool) or not isinstance(s, (int, float)) or not 0.0 <= s <= 1.0:
-        raise PluginError(f"aggregation {agg.id!r} returned {s!r} for values in 0..1; it must return a value in 0..1")
+    s = agg(normal)  # a float in 0..1: Aggregation.__call__ turns anything else (or raising) into a PluginError
     return IndicatorScore(
         indicator=entry[0],
         dimension=entry[1],
         weight=entry[2],
-        score=float(s),
+        score=s,
         values=tuple(values),
         not_applicable=na,
         spread=normal[-1] - normal[0] if len(normal) > 1 else None,
