@@ -250,6 +250,7 @@ def worked(*, tiers: bool) -> Assessment:
         rate("i4", 0, "b", **mindest),
         rate("i4", 1, "c", **mehr),
         rate("i4", 1, "d"),
+        na("i2", "d"),
         raters=RATERS,
     )
 
@@ -258,12 +259,12 @@ def expected_card(*, tiers: bool, aggregation: str = "mean") -> Scorecard:
     """The scorecard of :func:`worked`, by the rules of docs/assessment.md, worked out by hand."""
     i4_score = 0.75 if aggregation == "mean" else 1.0  # (0 + 1 + 1 + 1) / 4; median of 0, 1, 1, 1
     i1 = IndicatorScore("i1", "d1", 1.0, 0.5, (1, 6), 1, 1.0)  # (1 + 0) / 2, spread 1 - 0
-    i2 = IndicatorScore("i2", "d1", 3.0, 1.0, (3, 3), 0, 0.0)  # the joint rating counts as a value
+    i2 = IndicatorScore("i2", "d1", 3.0, 1.0, (3, 3), 1, 0.0)  # the joint rating counts as a value
     i3 = IndicatorScore("i3", "d2", 2.0, None, (), 2, None)  # only not-applicable: no score
     counted = (TierCount("mehr", 1), TierCount("mindest", 2)) if tiers else ()
     i4 = IndicatorScore("i4", "d2", 1.0, i4_score, (0, 1, 1, 1), 0, 1.0, counted)
     # d1 = (1 * 0.5 + 3 * 1.0) / 4 = 0.875, W = 4; spread = mean(1.0, 0.0) = 0.5
-    d1 = DimensionScore("d1", 1, "Netzwerk", 2, 2, 1, 4.0, 0.875, 0.5)
+    d1 = DimensionScore("d1", 1, "Netzwerk", 2, 2, 2, 4.0, 0.875, 0.5)  # not applicable: i1 1 + i2 1
     # d2 = i4 alone, W = 1; i3 is not rated
     d2 = DimensionScore("d2", 2, "Planung", 2, 1, 2, 1.0, i4_score, 1.0)
     return Scorecard(
@@ -273,9 +274,9 @@ def expected_card(*, tiers: bool, aggregation: str = "mean") -> Scorecard:
         period="2024",
         aggregation=aggregation,
         coverage=0.75,  # i1, i2, i4 of 4
-        ratings=11,  # 13 entries, 2 not yet rated
+        ratings=12,  # 14 entries, 2 not yet rated
         raters=4,  # a, b, c, d: the joint rating is no rater, e has rated nothing yet
-        not_applicable=3,
+        not_applicable=4,
         dimensions=(d1, d2),
         indicators=(i1, i2, i3, i4),
         overall=(4 * 0.875 + 1 * i4_score) / 5,  # W_d-weighted mean of the dimension scores
