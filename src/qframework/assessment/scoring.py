@@ -443,7 +443,7 @@ def _score_codes(
         period=assessment.period,
         aggregation=agg.id,
         overall=total_ws / total_w if rated_all else None,
-        coverage=rated_all / n if n else 0.0,
+        coverage=rated_all / n,  # n > 0: a framework has a dimension, a dimension an indicator
         not_applicable=n_na,
         ratings=len(given),
         raters=_rater_count(given),
@@ -590,7 +590,7 @@ def score(
         period=assessment.period,
         aggregation=agg.id,
         overall=overall,
-        coverage=rated_all / n if n else 0.0,
+        coverage=rated_all / n,  # n > 0: a framework has a dimension, a dimension an indicator
         not_applicable=n_na,
         ratings=len(given),
         raters=_rater_count(given),
