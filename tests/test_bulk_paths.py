@@ -10,19 +10,34 @@ outside the scale, unknown indicators and raters, duplicates, broken columns, â€
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import random
 import sys
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import pytest
 from assessment_fixtures import registry_with, small_framework
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import assessments, frameworks
 
-from qframework.assessment import check_assessment, loads_assessments, score, score_all
+from qframework.assessment import (
+    Assessment,
+    Rating,
+    Subject,
+    check_assessment,
+    dumps_assessments,
+    loads_assessments,
+    score,
+    score_all,
+)
 from qframework.assessment.bulk import _bulk_from_data, _loads_msgspec
 from qframework.errors import ValidationError
 from qframework.io import parse
+from qframework.model import Framework
 from qframework.validation import problems_of
 
 REGISTRY = registry_with(small_framework("1.0"), small_framework("2.0", extra_indicator=True))
@@ -259,6 +274,58 @@ def test_fast_scoring_matches_the_general_path() -> None:
         assert score(copied, fresh_registry) == card
 
 
+def _revalued(data: st.DataObject, fw: Framework, base: Assessment, subject: str) -> Assessment:
+    """``base``'s indicator and rater columns with fresh values: a level, not applicable where the
+    scale allows it, or not yet rated; plain ratings (no tier, evidence or comment)."""
+    ratings = []
+    for r in base.ratings:
+        scale = fw.scale_of(fw.indicator(r.indicator))
+        kind = data.draw(st.sampled_from(["level", "level", "level", "na", "blank"]))
+        if kind == "na" and scale.allow_not_applicable:
+            ratings.append(Rating(r.indicator, None, True, r.rater))
+        elif kind == "blank":
+            ratings.append(Rating(r.indicator, None, False, r.rater))
+        else:
+            value = data.draw(st.sampled_from([lv.value for lv in scale.levels]))
+            ratings.append(Rating(r.indicator, value, False, r.rater))
+    return attrs.evolve(base, subject=Subject(subject), ratings=tuple(ratings))
+
+
+def _joint_first(ratings: tuple[Rating, ...]) -> list[Rating]:
+    seen: set[str] = set()
+    out = []
+    for r in ratings:
+        out.append(r if r.indicator in seen else attrs.evolve(r, rater=None))
+        seen.add(r.indicator)
+    return out
+
+
+@settings(max_examples=60, deadline=None)  # heavy strategies; no timing in tests
+@given(st.data())
+def test_score_all_of_a_bulk_load_equals_score_of_each_assessment(data: st.DataObject) -> None:
+    """For any framework and any batch of its assessments whose entries share one or two column
+    layouts (levels, not applicable, not yet rated; equal or unequal ratings per indicator; with
+    or without joint ratings),
+    ``score_all`` of the bulk-loaded batch equals ``score()`` of each assessment built afresh and
+    scored against an equal, freshly built framework, for ``mean`` and ``median``."""
+    fw = data.draw(frameworks())
+    layouts = [data.draw(assessments(fw)) for _ in range(data.draw(st.integers(1, 2)))]
+    if data.draw(st.booleans()):  # each indicator's first rating becomes the joint one (no rater)
+        layouts[0] = attrs.evolve(layouts[0], ratings=tuple(_joint_first(layouts[0].ratings)))
+    batch = [
+        _revalued(data, fw, data.draw(st.sampled_from(layouts)), f"s{k}") for k in range(data.draw(st.integers(1, 6)))
+    ]
+    registry = registry_with(fw)
+    loaded = loads_assessments(dumps_assessments(batch), registry=registry)
+    assert loaded == batch
+    fresh = registry_with(attrs.evolve(fw))  # an equal framework object: nothing memoised for it
+    for aggregation in ("mean", "median"):
+        cards = score_all(loaded, registry, aggregation=aggregation)
+        for a, card in zip(batch, cards, strict=True):
+            rebuilt = attrs.evolve(a, ratings=tuple(attrs.evolve(r) for r in a.ratings))
+            assert score(rebuilt, fresh, aggregation=aggregation) == card
+
+
 def test_a_bulk_file_with_a_key_twice_is_refused_whichever_reader_is_installed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -278,8 +345,9 @@ def test_a_bulk_file_with_a_key_twice_is_refused_whichever_reader_is_installed(
 
 def test_msgspec_leaves_what_the_standard_library_refuses_or_reads_differently() -> None:
     """msgspec keeps the last of two equal keys where the standard library refuses the file: such a
-    file, and one that hides a colon as ``\\u003a`` (which would defeat the key count), is not read
-    through msgspec; colons inside ordinary text are read as they are."""
+    file (a key twice in an entry, its subject, a rater, or a column twice), and one that hides a
+    colon as ``\\u003a`` (which would defeat the key count), is not read through msgspec; colons
+    inside ordinary text are read as they are."""
     import msgspec  # noqa: F401  (the dev extra installs it: this test runs, never skips)
 
     doc = corpus(random.Random(5))
@@ -292,6 +360,8 @@ def test_msgspec_leaves_what_the_standard_library_refuses_or_reads_differently()
         text.replace('"name": "Kreis: Nord"', '"name": "Kreis: Nord", "name": "x"', 1),
         text.replace('"framework_id": "test-rahmen"', '"framework_id": "test-rahmen", "framework_id": "test-rahmen"'),
         text.replace('"rater": [', '"rater": ["a"], "rater": [', 1),
+        text.replace('{"id": "b"}', '{"id": "b", "id": "b"}', 1),
+        text.replace('{"id": "b"}', '{"id": "b", "role": "x:y", "role": "x:y"}', 1),
     ):
         assert duplicated != text
         with pytest.raises(ValidationError, match="twice"):
@@ -300,3 +370,25 @@ def test_msgspec_leaves_what_the_standard_library_refuses_or_reads_differently()
         assert _loads_msgspec(duplicated.encode(), REGISTRY, True, False) is None
     escaped = text.replace("a:b:c", "a\\u003ab:c")
     assert _loads_msgspec(escaped, REGISTRY, True, False) is None
+
+
+def test_bulk_loading_and_scoring_leave_the_garbage_collector_as_they_found_it() -> None:
+    """Loading and scoring pause the cyclic collector and restore its on/off state; nothing they
+    build is left frozen, and objects the program froze itself (``gc.freeze()``, e.g. before
+    forking workers) stay frozen."""
+    text = json.dumps(corpus(random.Random(2)))
+    try:
+        assert gc.get_freeze_count() == 0
+        score_all(loads_assessments(text, registry=REGISTRY), REGISTRY)
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
+        gc.freeze()
+        assert gc.get_freeze_count() > 0
+        score_all(loads_assessments(text, registry=REGISTRY), REGISTRY)
+        assert gc.get_freeze_count() > 0
+        gc.disable()
+        score_all(loads_assessments(text, registry=REGISTRY), REGISTRY)
+        assert not gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()

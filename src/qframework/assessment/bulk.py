@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -32,7 +33,7 @@ from .files import (
 )
 from .fit import _plan
 from .model import NOT_APPLICABLE, Assessment, Rater, Rating, Subject
-from .scoring import _fast_plan, _FastPlan, _gc_paused
+from .scoring import _Columns, _fast_plan, _FastPlan, _gc_paused
 
 if TYPE_CHECKING:
     from ..plugins import Registry
@@ -147,7 +148,8 @@ def _fast_entry(entry: Any, fw_id: Any, fw_version: Any, cache: dict[tuple[Any, 
         raise _Reject from exc
 
 
-_VALUE_TYPES = frozenset((int, str, type(None)))  # a level, "n/a", or null: not yet rated
+_NONE = type(None)
+_VALUE_TYPES = frozenset((int, str, _NONE))  # a level, "n/a", or null: not yet rated
 
 
 def _new_rating(indicator: str, value: int | str | None, rater: str | None, **extra: str) -> Rating:
@@ -192,7 +194,7 @@ class _Layout:
     comes from the slots fits the framework. ``used`` are the rater ids the columns name.
     """
 
-    __slots__ = ("code_slots", "fast", "fw_id", "fw_version", "indicators", "rater_col", "raters", "slots", "used")
+    __slots__ = ("columns", "fast", "fw_id", "fw_version", "indicators", "rater_col", "raters", "slots", "used")
 
     def __init__(self, indicators: list[Any], raters: Any, fw_id: Any, fw_version: Any, fast: _FastPlan | None) -> None:
         self.indicators = indicators
@@ -202,13 +204,12 @@ class _Layout:
         self.fw_version = fw_version
         self.fast = fast
         self.slots: list[dict[Any, Rating]] = [{} for _ in indicators]
-        self.code_slots: list[dict[Any, int]] = [{} for _ in indicators]  # the slots' ratings' scoring codes
+        self.columns: _Columns | None = None  # for scoring, once an entry fits (every indicator is known)
         self.used = set(self.rater_col)
         self.used.discard(None)
 
 
-#: A slot's scoring code by value (present for every rating in the slot).
-_CODE_AT: Callable[[dict[Any, int], Any], int] = dict.get  # type: ignore[assignment]
+_UNSEEN = object()  # no value read from a file is this object
 
 
 class _FastLoader:
@@ -229,6 +230,8 @@ class _FastLoader:
         self.registry = registry
         self.cache: dict[tuple[Any, ...], Any] = {}
         self.layout: _Layout | None = None
+        self.subject_raw: Any = _UNSEEN
+        self.subject: Any = None  # the Subject built from subject_raw
         self.raters_raw: Any = None
         self.raters: tuple[Rater, ...] = ()
         self.declared: set[str] = set()
@@ -247,7 +250,7 @@ class _FastLoader:
                     fw = None
             fast = self.fasts[key] = _fast_plan(_plan(fw)) if fw is not None else None
             if fast is not None:
-                fast.handoff.clear()  # codes wait for one load's assessments at a time
+                fast.handoff.clear()  # value columns wait for one load's assessments at a time
         return self.fasts[key]
 
     def entry(self, entry: Any) -> tuple[_AssessmentArgs | Assessment, bool]:
@@ -264,8 +267,8 @@ class _FastLoader:
         layout = self.layout
         if (
             layout is None
-            or indicators != layout.indicators
-            or raters != layout.raters
+            or (indicators is not layout.indicators and indicators != layout.indicators)  # msgspec shares them
+            or (raters is not layout.raters and raters != layout.raters)
             or fw_id != layout.fw_id
             or fw_version != layout.fw_version
         ):
@@ -274,18 +277,24 @@ class _FastLoader:
                 return _fast_entry(entry, self.fw_id, self.fw_version, self.cache), False
         values = cols.get("value")
         # A C-speed type check: true/false and 1.0 would otherwise hit a slot as the equal ints.
-        if type(values) is not list or len(values) != len(layout.slots) or not set(map(type, values)) <= _VALUE_TYPES:
+        if type(values) is not list or len(values) != len(layout.slots):
+            raise _Reject
+        types = set(map(type, values))
+        if not types <= _VALUE_TYPES:
             raise _Reject
         found: list[Rating | None] = list(map(dict.get, layout.slots, values))
         fits = layout.fast is not None
         if not all(found):  # C speed; `None in found` would call Rating.__eq__ per item
             fits = self._fill(layout, found, values) and fits
         subject = entry.get("subject")
-        if type(subject) is not dict:
-            raise _Reject
-        subject_obj = _simple(Subject, subject, self.cache)
+        if subject is not self.subject_raw:  # msgspec shares the table of a subject's repeated text
+            if type(subject) is not dict:
+                raise _Reject
+            self.subject = _simple(Subject, subject, self.cache)
+            self.subject_raw = subject
+        subject_obj = self.subject
         rater_list = entry.get("raters", [])
-        if rater_list != self.raters_raw or self.raters_raw is None:
+        if rater_list is not self.raters_raw and (rater_list != self.raters_raw or self.raters_raw is None):
             if type(rater_list) is not list:
                 raise _Reject
             self.raters = tuple(_simple(Rater, r, self.cache) for r in rater_list)
@@ -302,8 +311,10 @@ class _FastLoader:
             Assessment(fw_id, fw_version, subject_obj, period, (), self.raters, notes, success)
             self.shells.add(shell)
         ratings = cast("tuple[Rating, ...]", tuple(found))  # no None left in found
-        if fits and layout.fast is not None:  # every rating is in a slot: their scoring codes are known
-            layout.fast.handoff[id(ratings)] = (ratings, list(map(_CODE_AT, layout.code_slots, values)))
+        if fits and layout.fast is not None:  # every rating is in a slot: scoring reads the values as they are
+            if layout.columns is None:
+                layout.columns = layout.fast.columns(layout.indicators, layout.rater_col)
+            layout.fast.handoff[id(ratings)] = (ratings, layout.columns, values, _NONE in types)
         args = (fw_id, fw_version, subject_obj, period, ratings, self.raters, notes, success)
         return args, fits
 
@@ -330,13 +341,10 @@ class _FastLoader:
                 if r is None:
                     r = self.cache[key] = _new_rating(*key)
                 found[k] = r
-                codes = fast.learn((r,)) if fast is not None else None
-                if fast is not None and codes is None:
+                if fast is not None and fast.learn((r,)) is None:
                     fits = False  # reported by the framework check; not kept in the slot
                 else:
                     layout.slots[k][value] = r
-                    if codes is not None:
-                        layout.code_slots[k][value] = codes[0]
         return fits
 
 
@@ -524,14 +532,24 @@ def _fast_load(
         return None
     with deferred():  # checked above, field by field and per layout
         assessments = [x if isinstance(x, Assessment) else Assessment(*x) for x, _ in items]
-    built = [(f"assessments[{i}]", a) for i, a in enumerate(assessments)]
-    problems = _duplicate_keys(built)
-    if check:
-        unchecked = [b for b, (_, fits) in zip(built, items, strict=True) if not fits]
+    # Paths are built only where a problem may need them: a clean file needs none.
+    problems: list[Problem] = []
+    if len(set(map(_KEY_OF, assessments))) != len(assessments):
+        problems += _duplicate_keys(_with_paths(assessments))
+    if check and not all(map(_FITS, items)):
+        unchecked = [b for b, (_, fits) in zip(_with_paths(assessments), items, strict=True) if not fits]
         problems += _framework_problems(unchecked, _registry_or_default(registry))
     if complete:
-        problems += _unrated_problems(built)
+        problems += _unrated_problems(_with_paths(assessments))
     return assessments, _sorted(problems)
+
+
+_KEY_OF = attrgetter("key")  # (subject id, period): every fast-path assessment has a Subject
+_FITS = itemgetter(1)
+
+
+def _with_paths(assessments: list[Assessment]) -> list[tuple[str, Assessment]]:
+    return [(f"assessments[{i}]", a) for i, a in enumerate(assessments)]
 
 
 # -- the typed msgspec decoder (the ``fast`` extra): a clean file of the usual layout, or nothing ------
@@ -566,7 +584,9 @@ def _msgspec_decoder() -> Any:
         )
         entry = msgspec.defstruct(
             "Entry",
-            [("ratings", columns | msgspec.UnsetType, unset)] + [(name, Any, unset) for name in _ENTRY_FIELDS],
+            [("ratings", columns | msgspec.UnsetType, unset)]
+            + [(name, msgspec.Raw, no_column) for name in _RAW_FIELDS]
+            + [(name, Any, unset) for name in _ENTRY_FIELDS],
             forbid_unknown_fields=True,
         )
         bulk = msgspec.defstruct(
@@ -586,7 +606,10 @@ def _msgspec_decoder() -> Any:
 
 #: The raw columns, in the order of the struct's fields (``value``, decoded, comes last).
 _RAW_COLUMNS = ("indicator", "rater", "tier", "evidence", "comment")
-_ENTRY_FIELDS = ("subject", "period", "raters", "framework_id", "framework_version", "notes", "success_definition")
+#: An entry's subject and raters stay undecoded too: they repeat (the raters in every entry, a
+#: subject once per period), so each distinct text is decoded, checked and counted once.
+_RAW_FIELDS = ("subject", "raters")
+_ENTRY_FIELDS = ("period", "framework_id", "framework_version", "notes", "success_definition")
 
 
 def _loads_msgspec(
@@ -625,11 +648,19 @@ def _loads_msgspec(
     last_raw: dict[str, Any] = {}
     last_list: dict[str, Any] = {}
     raw_colons = 0
-    last_raters: Any = None
-    raters_keys, raters_text = 0, []
+    seen: dict[bytes, tuple[Any, int]] = {}  # a subject's or the raters' text: decoded, and the colons it explains
+    is_text = str.__instancecheck__
     try:
         for e in doc.assessments:
             entry = {k: v for k in _ENTRY_FIELDS if (v := getattr(e, k)) is not unset}
+            for name in _RAW_FIELDS:
+                raw = getattr(e, name)
+                if raw:
+                    found_raw = seen.get(key := bytes(raw))
+                    if found_raw is None:
+                        found_raw = seen[key] = (value := decode(key), _colons(value))
+                    entry[name], found = found_raw
+                    raw_colons += found
             keys += len(entry)
             cols = e.ratings
             if cols is not unset:
@@ -645,20 +676,7 @@ def _loads_msgspec(
                         raw_colons += found
                 keys += len(columns)
                 entry["ratings"] = columns
-            subject, raters = entry.get("subject"), entry.get("raters", [])
-            if type(subject) is not dict:
-                return None
-            keys += len(subject)
-            strings += subject
-            strings += subject.values()
-            if raters != last_raters:  # the raters usually repeat: their keys and text counted once
-                if type(raters) is not list or not all(type(r) is dict for r in raters):
-                    return None
-                raters_text = [s for r in raters for pair in r.items() for s in pair]
-                last_raters, raters_keys = raters, sum(map(len, raters))
-            keys += raters_keys
-            strings += raters_text
-            strings += (v for v in entry.values() if type(v) is str)
+            strings += filter(is_text, entry.values())
             entries.append(entry)
     except errors:
         return None
@@ -679,6 +697,18 @@ def _loads_msgspec(
     if text.count(colon) != expected:
         return None
     return done[0]
+
+
+def _colons(value: Any) -> int:
+    """The colons of a decoded JSON value's text: one per object key, plus those inside its strings
+    (a key written twice is one key here, so its text has more colons than this counts)."""
+    if type(value) is str:
+        return value.count(":")
+    if type(value) is dict:
+        return sum(1 + _colons(k) + _colons(v) for k, v in value.items())
+    if type(value) is list:
+        return sum(map(_colons, value))
+    return 0
 
 
 def _duplicate_keys(built: Sequence[tuple[str, Assessment]]) -> list[Problem]:

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import gc
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import attrs
@@ -294,10 +295,17 @@ class _FastPlan:
         self.slot_of = [{v: k for k, v in enumerate(lv, start=1)} for lv in levels]
         self.ind_bounds = [(pos + 1) * self.stride for pos in range(len(levels))]  # each indicator's codes end here
         self.empty = [_row(IndicatorScore(i, d, w, None, (), 0)) for i, d, w in plan.entries]  # no entry at all
+        #: Per dimension: id, number, title, indicator count and its range of positions.
+        self.dims = [
+            (dim.id, dim.number, dim.title, stop - start, start, stop)
+            for dim, (start, stop) in zip(plan.framework.dimensions, plan.dim_ranges, strict=True)
+        ]
         self._memos: dict[int, tuple[Aggregation, dict[tuple[int, ...], _Row]]] = {}
-        #: Codes the bulk loader already knows, by ``id`` of an assessment's ratings tuple (held here,
-        #: so the id stays that tuple's); taken by :func:`score_all`, replaced by the next load.
-        self.handoff: dict[int, tuple[tuple[Rating, ...], list[int]]] = {}
+        self._value_memos: dict[int, tuple[Aggregation, _Memos]] = {}
+        #: The bulk loader's columns of assessments known to fit, by ``id`` of an assessment's ratings
+        #: tuple (held here, so the id stays that tuple's): the layout and the value column, taken by
+        #: :func:`score_all`, replaced by the next load.
+        self.handoff: dict[int, tuple[tuple[Rating, ...], _Columns, list[_Value], bool]] = {}
 
     def learn(self, ratings: Sequence[Rating]) -> list[int] | None:
         """The codes of ``ratings``, learning new ones; ``None`` if one does not fit or names a tier."""
@@ -328,6 +336,25 @@ class _FastPlan:
             hit = self._memos[id(agg)] = (agg, {})
         return hit[1]
 
+    def value_memos(self, agg: Aggregation) -> _Memos:
+        """Per position, indicator results (rows) by the indicator's raw values in a layout's order
+        (:class:`_Columns`), for one aggregation; started afresh when one has grown past ``MAX``."""
+        hit = self._value_memos.get(id(agg))
+        if hit is None or hit[0] is not agg or max(map(len, hit[1]), default=0) > self.MAX:
+            hit = self._value_memos[id(agg)] = (agg, [{} for _ in self.plan.entries])
+        return hit[1]
+
+    def value_row(self, pos: int, values: tuple[_Value, ...], agg: Aggregation) -> _Row:
+        """One indicator's row from its raw bulk values (levels, ``"n/a"``, ``None`` not yet rated),
+        each known to fit: the row of their sorted codes."""
+        stride, slot = self.stride, self.slot_of[pos]
+        codes = sorted(pos * stride + (0 if isinstance(v, str) else slot[v]) for v in values if v is not None)
+        return _row(self.indicator(pos, tuple(codes), agg))
+
+    def columns(self, indicators: Sequence[str], raters: Sequence[str | None]) -> _Columns:
+        """A bulk layout's columns (indicator ids, each known to this framework, and rater ids) for scoring."""
+        return _Columns(self, [self.plan.info[i].position for i in indicators], raters)
+
     def indicator(self, pos: int, codes: tuple[int, ...], agg: Aggregation) -> IndicatorScore:
         """One indicator's result from its sorted codes: the rules of :func:`score`."""
         plan = self.plan
@@ -340,15 +367,55 @@ class _FastPlan:
         return _indicator_score(plan.entries[pos], plan.levels[pos], values, na, agg, None)
 
 
+#: A raw value of a bulk file's value column: a level, ``"n/a"``, or ``None`` (not yet rated).
+_Value = int | str | None
+
 #: An indicator's result with what its dimension adds up: (result, not applicable, rated, weight if
 #: rated else 0, weight × score if rated else 0, spread).
 _Row = tuple[IndicatorScore, int, bool, float, float, float | None]
+
+
+#: Per indicator position, its rows by the indicator's raw values in a layout's order (see :class:`_Columns`).
+_Memos = list[dict[tuple[_Value, ...], _Row]]
 
 
 def _row(item: IndicatorScore) -> _Row:
     if item.score is None:
         return (item, item.not_applicable, False, 0.0, 0.0, None)
     return (item, item.not_applicable, True, item.weight, item.weight * item.score, item.spread)
+
+
+class _Columns:
+    """A bulk layout (the indicator and rater columns many entries share) as scoring sees it.
+
+    :meth:`keys` reorders a value column by indicator position (stable: the layout's order within
+    an indicator) and cuts it into each indicator's raw values: memo keys built at C speed, with no
+    codes, sorting or search per entry. ``raters`` is the number of distinct raters the layout
+    names (the joint rating, without a rater, is none).
+    """
+
+    __slots__ = ("group", "raters", "slices", "width")
+
+    def __init__(self, fast: _FastPlan, positions: list[int], raters: Sequence[str | None]) -> None:
+        order = sorted(range(len(positions)), key=positions.__getitem__)
+        self.group: Callable[[list[_Value]], tuple[_Value, ...]] = (
+            itemgetter(*order) if len(order) > 1 else lambda values: tuple(values[k] for k in order)
+        )
+        ordered = [positions[k] for k in order]
+        self.slices = [
+            slice(bisect_left(ordered, pos), bisect_left(ordered, pos + 1)) for pos in range(len(fast.plan.entries))
+        ]
+        counts = {s.stop - s.start for s in self.slices}
+        #: Ratings per indicator when every indicator has the same number (the usual template), else 0.
+        self.width = counts.pop() if len(counts) == 1 else 0
+        self.raters = len({r for r in raters if r is not None})
+
+    def keys(self, values: list[_Value]) -> list[tuple[_Value, ...]]:
+        """Each indicator's raw values, in position order."""
+        grouped = self.group(values)
+        if self.width:  # equal widths: cut by one zip of a single iterator (faster than slicing)
+            return list(zip(*[iter(grouped)] * self.width, strict=True))
+        return list(map(grouped.__getitem__, self.slices))
 
 
 _FAST: dict[int, tuple[_Plan, _FastPlan]] = {}
@@ -378,34 +445,78 @@ def _score_codes(
     memo = fast.memo(agg)
     memo_get = memo.get
     empty = fast.empty
-    bounds = fast.ind_bounds
-    ind_scores: list[IndicatorScore] = []
-    append = ind_scores.append
+    rows: list[_Row] = []
     lo = 0
+    for pos, bound in enumerate(fast.ind_bounds):
+        hi = bisect_left(codes, bound, lo)
+        if hi == lo:
+            rows.append(empty[pos])
+            continue
+        key = codes[lo:hi]
+        row = memo_get(key)
+        if row is None:
+            row = memo[key] = _row(fast.indicator(pos, key, agg))
+        rows.append(row)
+        lo = hi
+    n_blank = len(codes) - lo  # the codes past the last indicator: entries not yet rated
+    ratings = assessment.ratings
+    given = [r for r in ratings if r.value is not None or r.not_applicable is True] if n_blank else ratings
+    return _card(assessment, fw, fast, rows, agg, changes, (len(given), _rater_count(given), n_blank))
+
+
+def _score_columns(
+    assessment: Assessment,
+    fw: Framework,
+    fast: _FastPlan,
+    columns: _Columns,
+    values: list[_Value],
+    blanks: bool,
+    memos: _Memos,
+    agg: Aggregation,
+    changes: VersionChanges | None,
+) -> Scorecard:
+    """:func:`score` from a bulk layout's value column, every rating known to fit (the loader's
+    handoff; ``blanks``: the column holds a ``None``): each indicator's row is looked up by its raw
+    values, at C speed."""
+    keys = columns.keys(values)
+    rows: list[_Row] = list(map(dict.get, memos, keys))  # type: ignore[arg-type]
+    if not all(rows):  # C speed; a row is a non-empty tuple
+        for pos, row in enumerate(rows):
+            if row is None:
+                rows[pos] = memos[pos][keys[pos]] = fast.value_row(pos, keys[pos], agg)
+    if blanks:
+        n_blank = values.count(None)
+        given = [r for r in assessment.ratings if r.value is not None or r.not_applicable is True]
+        counts = (len(given), _rater_count(given), n_blank)
+    else:
+        counts = (len(values), columns.raters, 0)
+    return _card(assessment, fw, fast, rows, agg, changes, counts)
+
+
+def _card(
+    assessment: Assessment,
+    fw: Framework,
+    fast: _FastPlan,
+    rows: list[_Row],
+    agg: Aggregation,
+    changes: VersionChanges | None,
+    counts: tuple[int, int, int],
+) -> Scorecard:
+    """The scorecard from every indicator's row, in framework order; ``counts`` are the ratings
+    that say something, their distinct raters and the entries not yet rated."""
     dim_scores: list[DimensionScore] = []
     total_w = 0.0
     total_ws = 0.0
     rated_all = 0
     n_na = 0
-    for dim, (start, stop) in zip(fw.dimensions, fast.plan.dim_ranges, strict=True):
+    for dim_id, number, title, size, start, stop in fast.dims:
         # The same additions, in the same order, as score(): identical floats.
         w_sum = 0.0
         ws_sum = 0.0
         rated = 0
         d_na = 0
         spreads: list[float] = []
-        for pos in range(start, stop):  # the dimensions' ranges cover the positions in order
-            hi = bisect_left(codes, bounds[pos], lo)
-            if hi == lo:
-                row = empty[pos]
-            else:
-                key = codes[lo:hi]
-                row = memo_get(key)  # type: ignore[assignment]
-                if row is None:
-                    row = memo[key] = _row(fast.indicator(pos, key, agg))
-                lo = hi
-            item, na, is_rated, w, ws, spread = row
-            append(item)
+        for _, na, is_rated, w, ws, spread in rows[start:stop]:
             d_na += na
             if is_rated:
                 if spread is not None:
@@ -414,28 +525,17 @@ def _score_codes(
                 w_sum += w
                 ws_sum += ws
         n_na += d_na
-        d_score = ws_sum / w_sum if rated else None
-        if d_score is not None:
+        if rated:
+            d_score = ws_sum / w_sum
             total_w += w_sum
             total_ws += w_sum * d_score
-        rated_all += rated
-        dim_scores.append(
-            DimensionScore(
-                dim.id,
-                dim.number,
-                dim.title,
-                stop - start,
-                rated,
-                d_na,
-                w_sum,
-                d_score,
-                sum(spreads) / len(spreads) if spreads else None,
-            )
-        )
+            rated_all += rated
+            spread_mean = sum(spreads) / len(spreads) if spreads else None
+            dim_scores.append(DimensionScore(dim_id, number, title, size, rated, d_na, w_sum, d_score, spread_mean))
+        else:
+            dim_scores.append(DimensionScore(dim_id, number, title, size, 0, d_na, 0.0, None, None))
     n = len(fast.plan.entries)
-    n_blank = len(codes) - lo  # the codes past the last dimension: entries not yet rated
-    ratings = assessment.ratings
-    given = [r for r in ratings if r.value is not None or r.not_applicable is True] if n_blank else ratings
+    given, raters, n_blank = counts
     return Scorecard(
         framework_id=fw.id,
         framework_version=fw.version,
@@ -445,13 +545,16 @@ def _score_codes(
         overall=total_ws / total_w if rated_all else None,
         coverage=rated_all / n,  # n > 0: a framework has a dimension, a dimension an indicator
         not_applicable=n_na,
-        ratings=len(given),
-        raters=_rater_count(given),
+        ratings=given,
+        raters=raters,
         dimensions=tuple(dim_scores),
-        indicators=tuple(ind_scores),
+        indicators=tuple(map(_ITEM, rows)),
         changes=changes,
         unrated=n_blank,
     )
+
+
+_ITEM = itemgetter(0)  # a row's IndicatorScore
 
 
 def score(
@@ -615,6 +718,11 @@ def _gc_paused() -> Iterator[None]:
     Bulk loading and scoring allocate millions of objects; every few thousand allocations would
     otherwise trigger a collection that walks all of them (it roughly doubles the time). The
     objects built here hold no reference cycles, so nothing is leaked; the previous state is restored.
+
+    On the way out the young objects are moved to the oldest generation (``gc.freeze()`` then
+    ``gc.unfreeze()``: two list splices), so the next young collection does not walk the whole new
+    tree at once (a tenth of a bulk load's time); full collections still see everything. Skipped
+    when the program froze objects itself, which ``unfreeze`` would release.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -622,6 +730,9 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
@@ -638,7 +749,7 @@ def score_all(
         registry = framework
     agg = resolve_aggregation(aggregation, registry)
     # Per (framework id, version): the framework, its fast plan and the version changes, found once.
-    found: dict[tuple[str, str], tuple[Framework, _FastPlan, VersionChanges | None]] = {}
+    found: dict[tuple[str, str], tuple[Framework, _FastPlan, VersionChanges | None, _Memos]] = {}
     out: list[Scorecard] = []
     with _gc_paused():
         for a in assessments:
@@ -648,18 +759,19 @@ def score_all(
                 fw, _ = _resolve_framework(a, framework)
                 if fw is not None:
                     changes = framework_changes(a, registry) if registry is not None else None
-                    hit = found[key] = (fw, _fast_plan(_plan(fw)), changes)
+                    fast = _fast_plan(_plan(fw))
+                    hit = found[key] = (fw, fast, changes, fast.value_memos(agg))
             if hit is not None:
                 fast = hit[1]
-                codes: list[int] | None
                 known = fast.handoff.pop(id(a.ratings), None) if fast.handoff else None
                 if known is not None and known[0] is a.ratings:
-                    codes = known[1]
-                else:
-                    try:
-                        codes = list(map(fast.codes.__getitem__, map(id, a.ratings)))
-                    except KeyError:
-                        codes = fast.learn(a.ratings)
+                    out.append(_score_columns(a, hit[0], fast, known[1], known[2], known[3], hit[3], agg, hit[2]))
+                    continue
+                codes: list[int] | None
+                try:
+                    codes = list(map(fast.codes.__getitem__, map(id, a.ratings)))
+                except KeyError:
+                    codes = fast.learn(a.ratings)
                 if codes is not None:
                     out.append(_score_codes(a, hit[0], fast, codes, agg, hit[2]))
                     continue
