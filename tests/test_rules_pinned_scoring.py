@@ -521,3 +521,15 @@ def test_aggregation_must_return_a_number_in_unit_interval(returned: object, sho
     for edge in (0, 1.0):
         fixed = Aggregation(f"edge-{edge}", "Edge", lambda values, edge=edge: edge)  # type: ignore[misc]
         assert [i.score for i in score(a, fw, aggregation=fixed).indicators] == [edge, edge, None, edge]
+
+
+@pytest.mark.parametrize("tiers", [False, True], ids=["no-tiers", "tiers"])
+def test_spread_is_highest_minus_lowest_of_all_values(tiers: bool) -> None:
+    """Rule: an indicator's spread is its highest normalised value minus its lowest, however many raters
+    lie between them."""
+    fw = small_framework()
+    tier = {"tier": "mindest"} if tiers else {}
+    a = assessment(rate("i1", 1, "a"), rate("i1", 2, "b"), rate("i1", 6, "c"), rate("i4", 1, "a", **tier))
+    # z6: 1 -> 0.0, 2 -> 0.2, 6 -> 1.0
+    assert score(a, fw).indicator("i1").spread == 1.0
+    assert score_all([a], fw)[0].indicator("i1").spread == 1.0
