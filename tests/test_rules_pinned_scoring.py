@@ -22,6 +22,8 @@ from qframework.assessment import (
     TierCount,
     compare,
     disagreements,
+    dumps_assessments,
+    loads_assessments,
     priorities,
     resolve_aggregation,
     score,
@@ -533,3 +535,71 @@ def test_spread_is_highest_minus_lowest_of_all_values(tiers: bool) -> None:
     # z6: 1 -> 0.0, 2 -> 0.2, 6 -> 1.0
     assert score(a, fw).indicator("i1").spread == 1.0
     assert score_all([a], fw)[0].indicator("i1").spread == 1.0
+
+
+# -- a bulk file: loads_assessments hands its columns to score_all -------------------------------------
+
+
+def test_bulk_file_scores_by_the_same_rules() -> None:
+    """Rule: assessments read from a bulk file (loads_assessments) and scored with score_all() get the
+    scorecards the rules give each of them — whatever the order of a layout's columns, with not-applicable,
+    entries not yet rated and a joint rating (the hand-worked example above)."""
+    fw = small_framework()
+    reg = registry_with(fw)
+    a = worked(tiers=False)
+    other = Subject("kreis-y", "Kreis Y")
+    b = attrs.evolve(a, subject=other)  # the same layout
+    c = attrs.evolve(a, period="2025", ratings=tuple(reversed(a.ratings)))  # another layout
+    loaded = loads_assessments(dumps_assessments([a, b, c]), registry=reg)
+    expected = expected_card(tiers=False)
+    later = attrs.evolve(expected, period="2025")
+    assert score_all(loaded, reg) == [expected, attrs.evolve(expected, subject=other), later]
+    median = expected_card(tiers=False, aggregation="median")
+    loaded = loads_assessments(dumps_assessments([a, c]), registry=reg)
+    assert score_all(loaded, reg, aggregation="median") == [median, attrs.evolve(median, period="2025")]
+
+
+def test_bulk_file_fully_rated_with_equal_columns() -> None:
+    """Rule: a bulk file of fully rated assessments, every indicator rated by the same raters, scores by
+    the rules: counts of ratings and raters, no unrated entries, and weighted dimension and overall scores."""
+    fw = small_framework()
+    reg = registry_with(fw)
+    a = assessment(
+        rate("i1", 6, "a"),  # 1.0
+        rate("i1", 1, "b"),  # 0.0
+        rate("i2", 3, "a"),  # 1.0
+        rate("i2", 0, "b"),  # 0.0
+        na("i3", "a"),
+        rate("i3", 6, "b"),  # 1.0
+        rate("i4", 1, "a"),
+        rate("i4", 1, "b"),
+    )
+    b = attrs.evolve(a, period="2025")
+    cards = score_all(loads_assessments(dumps_assessments([a, b]), registry=reg), reg)
+    expected = Scorecard(
+        framework_id="test-rahmen",
+        framework_version="1.0",
+        subject=Subject("kreis-x", "Kreis X"),
+        period="2024",
+        aggregation="mean",
+        coverage=1.0,
+        ratings=8,
+        raters=2,
+        not_applicable=1,
+        dimensions=(
+            # (1 * 0.5 + 3 * 0.5) / 4 = 0.5; spreads 1 and 1
+            DimensionScore("d1", 1, "Netzwerk", 2, 2, 0, 4.0, 0.5, 1.0),
+            # (2 * 1.0 + 1 * 1.0) / 3 = 1.0; only i4 has two values: spread 0
+            DimensionScore("d2", 2, "Planung", 2, 2, 1, 3.0, 1.0, 0.0),
+        ),
+        indicators=(
+            IndicatorScore("i1", "d1", 1.0, 0.5, (1, 6), 0, 1.0),
+            IndicatorScore("i2", "d1", 3.0, 0.5, (0, 3), 0, 1.0),
+            IndicatorScore("i3", "d2", 2.0, 1.0, (6,), 1, None),
+            IndicatorScore("i4", "d2", 1.0, 1.0, (1, 1), 0, 0.0),
+        ),
+        overall=(4 * 0.5 + 3 * 1.0) / 7,
+        unrated=0,
+    )
+    assert cards == [expected, attrs.evolve(expected, period="2025")]
+    assert score(a, fw) == expected
