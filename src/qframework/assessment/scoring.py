@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..aggregation import BUILTIN_AGGREGATIONS, Aggregation
-from ..errors import NotFound, PluginError, Problem, QFrameworkError, ValidationError
+from ..errors import NotFound, QFrameworkError, ValidationError
 from ..model import Framework
 from ..validation import problems_of
 from .fit import (
@@ -248,14 +248,12 @@ def _indicator_score(
 ) -> IndicatorScore:
     """Score one indicator from its sorted applicable values (see the module notes for the rules)."""
     normal = list(map(levels.__getitem__, values))
-    s = agg(normal)  # a raising aggregation is a PluginError naming it
-    if isinstance(s, bool) or not isinstance(s, (int, float)) or not 0.0 <= s <= 1.0:
-        raise PluginError(f"aggregation {agg.id!r} returned {s!r} for values in 0..1; it must return a value in 0..1")
+    s = agg(normal)  # a float in 0..1: Aggregation.__call__ turns anything else (or raising) into a PluginError
     return IndicatorScore(
         indicator=entry[0],
         dimension=entry[1],
         weight=entry[2],
-        score=float(s),
+        score=s,
         values=tuple(values),
         not_applicable=na,
         spread=normal[-1] - normal[0] if len(normal) > 1 else None,
@@ -264,8 +262,9 @@ def _indicator_score(
 
 
 def _invalid(assessment: Assessment, framework: Framework | Registry) -> ValidationError:
-    found = problems_of(assessment) + check_assessment(assessment, framework)
-    return ValidationError(found or [Problem("", "the assessment does not fit the framework")])
+    """Every problem of an assessment a rating of which the plan refused: a rating the plan refuses is one
+    check_assessment reports, or (built with deferred validation) one problems_of reports — never none."""
+    return ValidationError(problems_of(assessment) + check_assessment(assessment, framework))
 
 
 # -- the fast path: ratings as sorted integer codes ------------------------------------------------
@@ -544,7 +543,7 @@ def _card(
         period=assessment.period,
         aggregation=agg.id,
         overall=total_ws / total_w if rated_all else None,
-        coverage=rated_all / n if n else 0.0,
+        coverage=rated_all / n,  # n > 0: a framework has a dimension, a dimension an indicator
         not_applicable=n_na,
         ratings=given,
         raters=raters,
@@ -694,7 +693,7 @@ def score(
         period=assessment.period,
         aggregation=agg.id,
         overall=overall,
-        coverage=rated_all / n if n else 0.0,
+        coverage=rated_all / n,  # n > 0: a framework has a dimension, a dimension an indicator
         not_applicable=n_na,
         ratings=len(given),
         raters=_rater_count(given),
