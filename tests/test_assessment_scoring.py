@@ -15,6 +15,7 @@ from assessment_fixtures import assessment, na, rate, registry_with, small_frame
 from qframework import io
 from qframework.assessment import (
     Aggregation,
+    Rating,
     TierCount,
     check_assessment,
     compare,
@@ -308,3 +309,18 @@ def test_aggregation_plugin_registering_something_else_fails_alone() -> None:
     assert [f.plugin for f in reg.failures] == ["wrong"]
     assert "registered str, expected Aggregation" in reg.failures[0].message
     assert set(reg.aggregations) == {"mean", "median"}
+
+
+@pytest.mark.parametrize("odd", [True, 1.0])
+def test_a_value_equal_to_a_level_but_not_a_whole_number_is_refused_after_that_level_was_scored(odd: object) -> None:
+    """Rule: a rating's value must be a whole number of the scale. ``True`` and ``1.0`` equal level 1
+    in Python (and hash alike), so a rating built with deferred validation must still be refused
+    when level 1 of the same indicator has been scored before (the plan remembers checked ratings)."""
+    from qframework.validation import deferred
+
+    framework = small_framework()
+    score(assessment(rate("i1", 1, "a")), framework)  # level 1 of i1 is now known to the plan
+    with deferred():
+        odd_rating = Rating("i1", odd, rater="a")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"ratings\[0\]\.value"):
+        score(assessment(odd_rating), framework)

@@ -4,7 +4,7 @@
 scale, not-applicable where the scale forbids it, unknown tiers); :func:`version_changes` and
 :func:`framework_changes` say what changed between the version an assessment names and a newer one.
 The per-framework plan (:class:`_Plan`) is what keeps scoring and bulk checking fast: every rating
-that repeats a known ``(indicator, value, not_applicable)`` is checked by one dict lookup.
+that repeats a known ``(indicator, value, not_applicable)`` (and value type) is checked by one dict lookup.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class _IndicatorPlan:
 class _Plan:
     """Everything scoring needs about a framework, computed once per framework object.
 
-    ``known`` memoises the ``(indicator, value, not_applicable)`` keys already found valid against
+    ``known`` memoises the ``(indicator, value, not_applicable, type of value)`` keys already found valid against
     this framework, mapping each to its token ``(indicator position, value or None for
     not-applicable)``; an entry not yet rated has the token ``(blank, None)``, the position one past
     the last indicator, so scoring drops it into a bucket no dimension reads. Keys are taken with
@@ -58,7 +58,7 @@ class _Plan:
         self.dim_ranges: list[tuple[int, int]] = []
         self.levels: list[dict[int, float]] = []  # normalised value of each level, by position
         self._memos: dict[int, tuple[Aggregation, dict[tuple[int, ...], IndicatorScore]]] = {}
-        self.known: dict[tuple[str, int | None, bool], tuple[int, int | None]] = {}
+        self.known: dict[tuple[str, int | None, bool, type], tuple[int, int | None]] = {}
         for dim in framework.dimensions:
             start = len(self.entries)
             for ind in dim.indicators:
@@ -118,7 +118,9 @@ class _Plan:
         return all(self.token(r) is not None for r in ratings)
 
 
-_KEY = attrgetter("indicator", "value", "not_applicable")
+# The value's type is part of the key: True and 1.0 equal 1 and hash alike, and a rating built with
+# deferred validation may carry them; it must not pass as a known level-1 rating.
+_KEY = attrgetter("indicator", "value", "not_applicable", "value.__class__")
 _TIER = attrgetter("tier")
 
 
