@@ -373,9 +373,9 @@ def test_msgspec_leaves_what_the_standard_library_refuses_or_reads_differently()
 
 
 def test_bulk_loading_and_scoring_leave_the_garbage_collector_as_they_found_it() -> None:
-    """Loading and scoring pause the cyclic collector and restore its on/off state; nothing they
-    build is left frozen, and objects the program froze itself (``gc.freeze()``, e.g. before
-    forking workers) stay frozen."""
+    """Loading and scoring pause the cyclic collector and restore its on/off state; they freeze
+    nothing, and objects the program froze itself (``gc.freeze()``, e.g. before forking workers)
+    stay frozen."""
     text = json.dumps(corpus(random.Random(2)))
     try:
         assert gc.get_freeze_count() == 0
@@ -385,10 +385,32 @@ def test_bulk_loading_and_scoring_leave_the_garbage_collector_as_they_found_it()
         gc.freeze()
         assert gc.get_freeze_count() > 0
         score_all(loads_assessments(text, registry=REGISTRY), REGISTRY)
-        assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > 0  # not released (objects may be freed meanwhile)
         gc.disable()
         score_all(loads_assessments(text, registry=REGISTRY), REGISTRY)
         assert not gc.isenabled()
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_the_callers_cyclic_garbage_is_still_collected_between_scoring_calls() -> None:
+    """A service that scores once per request and leaves a reference cycle behind each time must
+    not keep those cycles: the collector's young collections still reach them (moving the
+    caller's young objects to the oldest generation would keep all 200 alive)."""
+    import weakref
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    batch = loads_assessments(json.dumps(corpus(random.Random(3))), registry=REGISTRY)[:1]
+    gc.collect()
+    alive = []
+    for _ in range(200):
+        cycle = Cycle()
+        alive.append(weakref.ref(cycle))
+        del cycle
+        score_all(batch, REGISTRY)
+        _churn = [[] for _ in range(1000)]  # a request's ordinary allocations  # noqa: F841
+    assert sum(ref() is not None for ref in alive) < 20

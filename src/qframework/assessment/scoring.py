@@ -719,10 +719,10 @@ def _gc_paused() -> Iterator[None]:
     otherwise trigger a collection that walks all of them (it roughly doubles the time). The
     objects built here hold no reference cycles, so nothing is leaked; the previous state is restored.
 
-    On the way out the young objects are moved to the oldest generation (``gc.freeze()`` then
-    ``gc.unfreeze()``: two list splices), so the next young collection does not walk the whole new
-    tree at once (a tenth of a bulk load's time); full collections still see everything. Skipped
-    when the program froze objects itself, which ``unfreeze`` would release.
+    Nothing more global than that: moving the new objects to the oldest generation on the way out
+    (``gc.freeze(); gc.unfreeze()``) would spare the next young collection a walk over them, but it
+    moves the *caller's* young objects too, and their reference cycles then outlive every young
+    collection (a service scoring per request kept each request's garbage).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -730,9 +730,6 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
             gc.enable()
 
 
