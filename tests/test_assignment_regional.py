@@ -243,3 +243,60 @@ def test_optimality_round_trips(_: int) -> None:
     result = assign(people, rules)
     for fmt in ("json", "toml"):
         assert io.loads(type(result), io.dumps(result, format=fmt), format=fmt) == result
+
+
+# 25 participants, unbounded group sizes: more candidate groups than MAX_GROUPS, so the joint mode
+# runs its heuristic, which starts from the preference-first plan (review of issue 14's tie pass:
+# the start plan once went through the tie rule and lost track of its columns).
+_HEURISTIC_25 = [
+    ("p00", "t0", "t2", (50.042223353814556, 8.240758349223062)),
+    ("p01", "t0", "", (50.62187393122899, 8.720086760740818)),
+    ("p02", "t2 t1", "t0", (50.70447098230892, 8.307262066336513)),
+    ("p03", "t0 t2", "t1", (50.370759319044595, 8.553895476027531)),
+    ("p04", "t1 t2 t0", "", (50.5836119252877, 8.292288763898618)),
+    ("p05", "t2 t1 t0", "", (50.011292985394505, 8.310725478472218)),
+    ("p06", "t2", "", (50.87022193227432, 8.747906630064074)),
+    ("p07", "t1 t2 t0", "", (50.78441961281417, 8.054210291076354)),
+    ("p08", "t2 t0 t1", "", (50.29205722304091, 8.048325076539095)),
+    ("p09", "t0", "t1 t2", (50.73173042175036, 8.85252139733016)),
+    ("p10", "t0", "t1", (50.33271138209961, 8.018737901833045)),
+    ("p11", "t2", "t0 t1", (50.295363139969936, 8.550665754985188)),
+    ("p12", "t0 t2", "t1", (50.88700102314183, 8.238591335491792)),
+    ("p13", "t2 t1 t0", "", (50.33140495662902, 8.4067601644974)),
+    ("p14", "t2", "t0", (50.76148735124507, 8.218369820899465)),
+    ("p15", "t1", "t2", (50.79486043985083, 8.878051904786197)),
+    ("p16", "t0", "t2", (50.04310696384021, 8.286233409954493)),
+    ("p17", "t0 t2", "", (50.79345704784846, 8.664766886719407)),
+    ("p18", "t0", "t1", (50.1159351400094, 8.952635368602555)),
+    ("p19", "t0 t1 t2", "", (50.52720791416499, 8.87114144301891)),
+    ("p20", "t0 t1 t2", "", (50.32576539628151, 8.357237729834502)),
+    ("p21", "t2 t1 t0", "", (50.0893785687245, 8.93173472020399)),
+    ("p22", "t1 t0", "", (50.1138382422903, 8.07226867059556)),
+    ("p23", "t1 t2", "", (50.93077288817643, 8.754751077529725)),
+    ("p24", "t1 t2", "", (50.315890717476975, 8.958102371329929)),
+]
+
+
+def test_the_joint_heuristic_plans_a_selection_that_keeps_every_rule() -> None:
+    """Rule: beyond the exact joint mode's size, ``assign`` still returns a plan (no crash), every
+    rule holds for it (check_assignment finds nothing), it says it is not proven optimal, and its
+    bound does not exceed its objective."""
+    people = [
+        Participant(i, preferences=tuple(p.split()), exclusions=tuple(e.split()), location=loc)
+        for i, p, e, loc in _HEURISTIC_25
+    ]
+    rules = AssignmentRules(
+        topics=(
+            Topic("t0", capacity=Bounds(0, 6)),
+            Topic("t1", capacity=Bounds(0, 8)),
+            Topic("t2", capacity=Bounds(0, 6)),
+        ),
+        groups=GroupRules(size=Bounds(1, None)),
+        allow_unassigned=True,
+        objective=Objective(allow_unranked=True, km_per_rank=1000.0),
+    )
+    plan = assign(people, rules)
+    assert check_assignment(plan, people, rules) == []
+    assert plan.optimality is not None and not plan.optimality.exact
+    assert plan.optimality.bound <= plan.optimality.objective
+    assert len(plan.placements) == 25

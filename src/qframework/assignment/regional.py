@@ -521,7 +521,7 @@ def _joint_heuristic(inst: _Instance, kpr: float) -> Plan:
     rank_bound = 0.0
     if solution is not None:
         cols, chosen = solution
-        first = _build(people, rules, cols, chosen)
+        first = _build(people, rules, cols, chosen, ties=False)  # its groups keep the chosen columns
         rank_bound = float(first.cost or 0)
         index = {p.id: i for i, p in enumerate(people)}
         key = {(req + opt, req): b for b, (req, opt) in enumerate(inst.bundles)}

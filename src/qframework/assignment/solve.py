@@ -193,7 +193,14 @@ def _build(
     cols: Sequence[Column],
     chosen: Sequence[int],
     partition: Sequence[Sequence[int]] | None = None,
+    *,
+    ties: bool = True,
 ) -> Assignment:
+    """The :class:`Assignment` of the chosen columns: topics ordered, groups formed, notes worded.
+
+    ``ties=False`` keeps the solver's choice as it is (no exchanges of the tie rule): a start plan
+    whose groups must keep the columns they were chosen with (:mod:`.regional`) needs that.
+    """
     mandatory = list(dict.fromkeys(rules.mandatory_topics))
     order = {t: i for i, t in enumerate(rules.topic_ids)}
     got: dict[int, list[Column]] = {}
@@ -246,7 +253,7 @@ def _build(
             units = {p: [p] for p in topics_of}
             _required_get_better_ranks(people, rules, units, topics_of, lambda u: key(people[u]))
         # regional plans (``partition``) keep their own partition: no exchanges there
-        if partition is not None:
+        if partition is not None or not ties:
             break
         moved = _exchange(people, rules, cols, topics_of, key)  # complete: no exchange is left after it
         selected = rules.allow_unassigned and _select(people, rules, topics_of, key)
