@@ -212,8 +212,10 @@ class Objective(Checked):
       keeps preferences first and forms groups afterwards (see docs/assignment.md).
     - ``tie_break = "id"``: the result is deterministic and independent of input order, and
       *swap-stable by id*: no two participants ``a < b`` can exchange topics (with groups: whole
-      topic sets) so that ``a`` gets a strictly better rank, the total cost stays equal and every
-      rule still holds (see docs/assignment.md, "Ties").
+      topic sets, before groups form) so that ``a`` gets a strictly better rank, the total cost
+      stays equal and every rule still holds (see docs/assignment.md, "Ties"; not promised for
+      groups with ``distinct_required``, whose split into required and optional topics is made
+      after the exchanges, nor for regional plans).
     """
 
     minimise: Literal["rank-sum"] = "rank-sum"
@@ -245,6 +247,8 @@ _DERIVED_MAX = 32
 
 
 def _derived(rules: AssignmentRules) -> dict[object, object]:
+    if type(rules.topics) is not tuple or type(rules.mandatory_topics) is not tuple:
+        return {}  # given as lists, which can still change: derive afresh every time
     entry = _DERIVED.get(id(rules))
     if entry is None or entry[0] is not rules:
         if len(_DERIVED) >= _DERIVED_MAX:
