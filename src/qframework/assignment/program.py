@@ -444,15 +444,7 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
             base.add_rows(
                 np.zeros(len(held_by), dtype=np.int64), held_by, np.ones(len(held_by)), [float(cap.min)], [hi]
             )
-    elif grouped:
-        holders: dict[str, list[int]] = {t: [] for t in rules.topic_ids}
-        for j, c in enumerate(cols):
-            for t in c.topics:
-                holders[t].append(j)
-        for t in capped:
-            cap = rules.capacity_of(t)
-            base.add([(j, 1.0) for j in holders[t]], cap.min, math.inf if cap.max is None else cap.max)
-    elif capped:
+    elif capped:  # with groups the columns are always BundleColumns (columns()), handled above
         # a column without groups holds one topic (or none): one row per capped topic, as arrays
         row_of = {t: i for i, t in enumerate(capped)}
         if table is not None:
@@ -498,7 +490,6 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
     gap = 0.5 / max(1.0, n * k * largest)
 
     # group counts: bundles that need an integer group-count variable
-    bundle_of: dict[tuple[str, ...], int] = {}
     bundle_cols: list[list[int]] = []
     bi_of: list[int] = []  # each column's bundle, numbered in order of first appearance
     if isinstance(cols, BundleColumns) and len(cols):
@@ -509,13 +500,6 @@ def solve_topics(people: Sequence[Participant], rules: AssignmentRules) -> tuple
         ends = np.cumsum(np.bincount(numbered, minlength=len(uniq)))[:-1]
         bundle_cols = [part.tolist() for part in np.split(np.argsort(numbered, kind="stable"), ends)]
         bi_of = numbered.tolist()
-    elif grouped:
-        for j, c in enumerate(cols):
-            bi = bundle_of.setdefault(c.topics, len(bundle_of))
-            if bi == len(bundle_cols):
-                bundle_cols.append([])
-            bundle_cols[bi].append(j)
-            bi_of.append(bi)
     assert rules.groups is not None or not grouped
     size = rules.groups.size if rules.groups is not None else Bounds(1, None)
     need_groups: set[int] = set(range(len(bundle_cols))) if rules.distinct_required else set()

@@ -427,9 +427,9 @@ def _exchange_single(
         kind = kind_at[cols.b_of]
         held_kind = kind >= 0
         cost[cols.p_of[held_kind], kind[held_kind]] = cols.cost_of[held_kind]
-    else:
+    else:  # columns of several roles without groups (with groups they are always BundleColumns)
         for c in cols:
-            i = kind_of.get((c.required, c.topics[len(c.required) :]) if grouped else (c.topics, ()), -1)
+            i = kind_of.get((c.topics, ()), -1)
             if i >= 0:
                 cost[c.p, i] = c.cost
     held = np.full(n, -1, dtype=np.int64)
