@@ -204,8 +204,9 @@ class ColumnTable(Sequence[Column]):
     chosen ones). Same order as :func:`columns`: participant by participant, topics sorted by id.
     """
 
-    def __init__(self, p_of: Any, t_of: Any, cost_of: Any, topics: Sequence[str]) -> None:
+    def __init__(self, p_of: Any, t_of: Any, cost_of: Any, topics: Sequence[str], rank_of: Any = None) -> None:
         self.p_of, self.t_of, self.cost_of, self.topics = p_of, t_of, cost_of, tuple(topics)
+        self.rank_of = rank_of  # each column's preference rank (0: not ranked), for the placements
 
     def __len__(self) -> int:
         return len(self.p_of)
@@ -227,9 +228,10 @@ def plain(rules: AssignmentRules) -> bool:
     return rules.groups is None and not split_roles(rules) and count.max == count.min
 
 
-def topic_costs(people: Sequence[Participant], rules: AssignmentRules) -> tuple[Any, Any, list[str]]:
-    """Participants × topics (sorted by id): whether allowed (:func:`allowed`) and the cost
-    (:func:`topic_cost`), as two arrays, built without a Python step per participant and topic."""
+def topic_costs(people: Sequence[Participant], rules: AssignmentRules) -> tuple[Any, Any, list[str], Any]:
+    """Participants × topics (sorted by id): whether allowed (:func:`allowed`), the cost
+    (:func:`topic_cost`) and the preference rank (0: not ranked), as arrays, built without a Python
+    step per participant and topic."""
     import numpy as np
 
     topics = sorted(rules.topic_ids)
@@ -255,7 +257,7 @@ def topic_costs(people: Sequence[Participant], rules: AssignmentRules) -> tuple[
             for i in range(m):
                 if covers[i] & excluded:
                     ok[p, i] = False
-    return ok, cost, topics
+    return ok, cost, topics, rank
 
 
 def column_table(people: Sequence[Participant], rules: AssignmentRules) -> ColumnTable:
@@ -263,9 +265,9 @@ def column_table(people: Sequence[Participant], rules: AssignmentRules) -> Colum
     import numpy as np
 
     check_size(people, rules)
-    ok, cost, topics = topic_costs(people, rules)
+    ok, cost, topics, rank = topic_costs(people, rules)
     p_of, t_of = np.nonzero(ok)
-    return ColumnTable(p_of.astype(np.int64), t_of.astype(np.int64), cost[p_of, t_of], topics)
+    return ColumnTable(p_of.astype(np.int64), t_of.astype(np.int64), cost[p_of, t_of], topics, rank[p_of, t_of])
 
 
 class BundleColumns(list[Column]):
@@ -287,7 +289,7 @@ def bundle_columns(
     topic the bundle lacks. Participant by participant, bundles in their order."""
     import numpy as np
 
-    ok, cost, topics = topic_costs(people, rules)
+    ok, cost, topics, _rank = topic_costs(people, rules)
     index = {t: i for i, t in enumerate(topics)}
     incidence = np.zeros((len(bundles), len(topics)))
     for b, (req, opt) in enumerate(bundles):

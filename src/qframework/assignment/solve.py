@@ -205,7 +205,10 @@ def _build(
     order = {t: i for i, t in enumerate(rules.topic_ids)}
     got: dict[int, list[Column]] = {}
     plain_topics: dict[int, list[str]] = {}  # a ColumnTable's chosen topics, read off its arrays
-    if isinstance(cols, ColumnTable):
+    alone: _Alone | None = None  # one topic each, on arrays (the common case): tie rule done here
+    if isinstance(cols, ColumnTable) and partition is None and rules.most_topics == 1 and not mandatory:
+        alone = _Alone(people, rules, cols, chosen, ties=ties)
+    elif isinstance(cols, ColumnTable):
         import numpy as np
 
         picked = np.asarray(chosen, dtype=np.int64)
@@ -227,7 +230,7 @@ def _build(
     def shown(t: str) -> tuple[int, int]:  # a group's topics: mandatory first, then in rule order
         return (mandatory.index(t) if t in mandatory else len(mandatory), order[t])
 
-    topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = alone.topics_of() if alone else {}
     for p, ts in plain_topics.items():  # role "any": the better-ranked ones are required
         if len(ts) > 1:
             ts.sort(key=key(people[p]))
@@ -255,8 +258,12 @@ def _build(
         # regional plans (``partition``) keep their own partition: no exchanges there
         if partition is not None or not ties:
             break
-        moved = _exchange(people, rules, cols, topics_of, key)  # complete: no exchange is left after it
+        # complete: no exchange is left after it (the one-topic arrays have had theirs already)
+        fresh = alone is not None and alone.fresh
+        moved = alone.moved if alone is not None and fresh else _exchange(people, rules, cols, topics_of, key)
         selected = rules.allow_unassigned and _select(people, rules, topics_of, key)
+        if alone is not None and selected:
+            alone.fresh = False  # topics_of is ahead of its arrays now
         if not selected and not (roles_apart and moved):
             break
 
@@ -289,6 +296,8 @@ def _build(
                 person = people[m]
                 topics_of[m] = (tuple(sorted(req, key=key(person))), tuple(sorted(opt, key=key(person))))
 
+    if alone is not None and alone.fresh and not rules.distinct_required:
+        return alone.assignment()
     counts: dict[str, int] = {t: 0 for t in rules.topic_ids}
     for req, opt in topics_of.values():
         for t in req + opt:
@@ -325,6 +334,74 @@ def _build(
             notes = reasons.notes(person, req, opt, group_of.get(p), ranks)
             placements.append(Placement(person.id, req, opt, group_of.get(p), notes, ranks))
     return Assignment(tuple(placements), tuple(groups), tuple(unassigned), total)
+
+
+class _Alone:
+    """:func:`_build` when every participant gets at most one topic, no groups, no mandatory topic:
+    the chosen topics as one array (participant → topic index, -1: none), exchanged by the tie rule
+    (:func:`.ties.swap_stable_single`) and read back into placements without a dict per participant.
+    Same result as the general path, which takes over (from :meth:`topics_of`) once a selection
+    moves somebody (``fresh`` false)."""
+
+    def __init__(
+        self,
+        people: Sequence[Participant],
+        rules: AssignmentRules,
+        cols: ColumnTable,
+        chosen: Sequence[int],
+        *,
+        ties: bool,
+    ) -> None:
+        import numpy as np
+
+        self.people, self.rules, self.cols = people, rules, cols
+        n, m = len(people), len(cols.topics)
+        picked = np.asarray(chosen, dtype=np.int64)
+        held = np.full(n, -1, dtype=np.int64)
+        held[cols.p_of[picked]] = cols.t_of[picked]
+        self.cost = np.full((n, m), np.inf)
+        self.cost[cols.p_of, cols.t_of] = cols.cost_of
+        after = swap_stable_single(self.cost, held) if ties else held
+        self.moved = bool(np.any(after != held))
+        self.held = after
+        self.fresh = True
+        r = rules.required_for(1)
+        self.as_topics = [((t,)[:r], (t,)[r:]) for t in cols.topics]
+
+    def topics_of(self) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+        as_topics = self.as_topics
+        return {p: as_topics[h] for p, h in enumerate(self.held.tolist()) if h >= 0}
+
+    def assignment(self) -> Assignment:
+        """The :class:`Assignment` of ``held``: counts, cost and ranks read off the arrays."""
+        import numpy as np
+
+        people, rules, cols, held = self.people, self.rules, self.cols, self.held
+        n, m = len(people), len(cols.topics)
+        assigned = np.flatnonzero(held >= 0)
+        tally = np.bincount(held[assigned], minlength=m).tolist()
+        counts: dict[str, int] = {t: 0 for t in rules.topic_ids}
+        for t, c in zip(cols.topics, tally, strict=True):
+            counts[t] += c
+        rank = np.zeros((n, m), dtype=np.int64)
+        rank[cols.p_of, cols.t_of] = cols.rank_of
+        rank_of = np.zeros(n, dtype=np.int64)
+        rank_of[assigned] = rank[assigned, held[assigned]]
+        # exactly one topic each (the count is exact), so nothing is missing: the cost is the topics'
+        total = int(np.sum(self.cost[assigned, held[assigned]])) + rules.unassigned_cost * (n - len(assigned))
+        placements: list[Placement] = []
+        unassigned: list[str] = []
+        reasons = Reasons(rules, counts, {})
+        as_topics = self.as_topics
+        with deferred():  # placements built by the solver from checked values: nothing to report
+            for person, h, r in zip(people, held.tolist(), rank_of.tolist(), strict=True):
+                if h < 0:
+                    unassigned.append(person.id)
+                    placements.append(Placement(person.id, notes=reasons_unassigned(person, rules, counts)))
+                    continue
+                req, opt = as_topics[h]
+                placements.append(Placement(person.id, req, opt, None, reasons.alone(person, req, opt, r), (r,)))
+        return Assignment(tuple(placements), (), tuple(unassigned), total)
 
 
 def _exchange(

@@ -155,9 +155,16 @@ def swap_stable_single(cost: Any, held: Any) -> Any:
         open_ = np.flatnonzero(low < high)
         if not len(open_):
             return held
-        # the open buckets' seekers (ascending) and givers (descending), paired off from the ends
-        seekers = _members(s_at, rows[si], open_, ascending=True)
-        givers = _members(g_at, rows[gi], open_, ascending=False)
+        # the open buckets' seekers (ascending) and givers (descending), paired off from the ends;
+        # a seeker not below its bucket's largest giver (a giver not above its smallest seeker)
+        # pairs with nobody there, so it is left out before the members are listed
+        is_open = np.zeros(len(codes), dtype=bool)
+        is_open[open_] = True
+        s_who, g_who = rows[si], rows[gi]
+        s_keep = is_open[s_at] & (s_who < high[s_at])
+        g_keep = is_open[g_at] & (g_who > low[g_at])
+        seekers = _members(s_at[s_keep], s_who[s_keep], open_, ascending=True)
+        givers = _members(g_at[g_keep], g_who[g_keep], open_, ascending=False)
         used: set[int] = set()  # one exchange per participant and round: the others are filed anew
         for k in open_.tolist():  # ascending codes: buckets in (x, y, gain) order
             x, y = divmod(int(codes[k]) // width, m)
@@ -179,11 +186,10 @@ def swap_stable_single(cost: Any, held: Any) -> Any:
 
 
 def _members(at: Any, who: Any, buckets: Any, *, ascending: bool) -> dict[int, list[int]]:
-    """For each bucket in ``buckets``: the participants filed in it, sorted."""
+    """For each bucket in ``buckets``: the participants filed in it (``at``: every one's bucket, all
+    among ``buckets``), sorted."""
     import numpy as np
 
-    keep = np.isin(at, buckets)
-    at, who = at[keep], who[keep]
     order = np.lexsort((who if ascending else -who, at))
     out: dict[int, list[int]] = {int(k): [] for k in buckets.tolist()}
     for k, p in zip(at[order].tolist(), who[order].tolist(), strict=True):
