@@ -66,21 +66,22 @@ def run(
     if not prog.lo:
         prog.add([], 0, 0)
     rows, cols, vals = prog.triplets()
-    a = sparse.csr_array((vals, (rows, cols)), shape=(len(prog.lo), n_vars))
     lo, hi = np.array(prog.lo), np.array(prog.hi)
     upper = np.ones(n_vars)
     for b, gj in g_index.items():
         upper[gj] = len(bundle_cols[b])
     if as_lp:
         eq = lo == hi
-        a_eq, b_eq = a[eq], hi[eq]
+        b_eq = hi[eq]
         le = ~eq & np.isfinite(hi)
         # a row without negative entries over variables ≥ 0 is ≥ 0 anyway: "lo ≤ 0" adds nothing
         # but a full copy of the row (every capacity row has lo = 0)
         negative = np.zeros(len(lo), dtype=bool)
         negative[rows[vals < 0]] = True
         ge = ~eq & np.isfinite(lo) & ((lo > 0) | negative)
-        a_ub = sparse.vstack([a[le], -a[ge]]).tocsr()
+        # A_eq and A_ub straight from the entries: no full matrix to select rows from
+        a_eq = _matrix(rows, cols, vals, [(eq, 1.0)], n_vars)
+        a_ub = _matrix(rows, cols, vals, [(le, 1.0), (ge, -1.0)], n_vars)
         b_ub = np.concatenate([hi[le], -lo[ge]])
         res = linprog(
             c,
@@ -101,6 +102,7 @@ def run(
     # presolve stays off: on some programs HiGHS' MILP presolve returned a suboptimal point with
     # status "optimal" (issue 18), and this solver promises exact optimality. The programs are small
     # enough that presolve saves little.
+    a = sparse.csr_array((vals, (rows, cols)), shape=(len(prog.lo), n_vars))
     res = milp(
         c,
         constraints=LinearConstraint(a, lo, hi),
@@ -114,3 +116,22 @@ def run(
         raise QFrameworkError(f"the solver did not finish: {res.message}")
     out: np.ndarray[Any, Any] = np.round(res.x)
     return out
+
+
+def _matrix(rows: Any, cols: Any, vals: Any, parts: list[tuple[Any, float]], n_vars: int) -> Any:
+    """The rows of the entries (``rows``, ``cols``, ``vals``) that each mask in ``parts`` selects,
+    times its sign, stacked in that order, as one CSR matrix (what ``vstack([sign * a[mask], …])``
+    gives, without building ``a``)."""
+    import numpy as np
+    from scipy import sparse
+
+    r, c, v = [], [], []
+    offset = 0
+    for mask, sign in parts:
+        at = np.cumsum(mask) - 1 + offset  # a selected row's place in the result
+        keep = mask[rows]
+        r.append(at[rows[keep]])
+        c.append(cols[keep])
+        v.append(vals[keep] * sign)
+        offset += int(np.count_nonzero(mask))
+    return sparse.csr_array((np.concatenate(v), (np.concatenate(r), np.concatenate(c))), shape=(offset, n_vars))
