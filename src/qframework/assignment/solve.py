@@ -29,6 +29,7 @@ each participant's result, :mod:`.grouping` forms the groups. This module puts t
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -44,13 +45,11 @@ from .program import (
     BundleColumns,
     Column,
     ColumnTable,
-    allowed,
     check_size,
     columns,
     solve_topics,
     split_roles,
     topic_bundles,
-    topic_cost,
 )
 from .reasons import Reasons, reasons_unassigned
 from .result import Assignment, Group, Placement
@@ -251,6 +250,7 @@ def _build(
             opt_set = {c.topics[0] for c in cs if c.role == "opt"}
         topics_of[p] = (tuple(sorted(req_set, key=key(person))), tuple(sorted(opt_set, key=key(person))))
     roles_apart = split_roles(rules)
+    set_costs = _SetCosts(people, rules)
     while True:  # ends: every exchange lowers the costs ordered by id lexicographically (.ties)
         if roles_apart:
             units = {p: [p] for p in topics_of}
@@ -261,7 +261,7 @@ def _build(
         # complete: no exchange is left after it (the one-topic arrays have had theirs already)
         fresh = alone is not None and alone.fresh
         moved = alone.moved if alone is not None and fresh else _exchange(people, rules, cols, topics_of, key)
-        selected = rules.allow_unassigned and _select(people, rules, topics_of, key)
+        selected = rules.allow_unassigned and _select(people, rules, topics_of, key, set_costs)
         if alone is not None and selected:
             alone.fresh = False  # topics_of is ahead of its arrays now
         if not selected and not (roles_apart and moved):
@@ -524,15 +524,45 @@ def _exchange_single(
     return bool(changed)
 
 
-def _set_cost(
-    person: Participant, rules: AssignmentRules, topics: tuple[tuple[str, ...], tuple[str, ...]]
-) -> int | None:
-    """What ``person`` would pay for exactly these (required, optional) topics; ``None`` if not allowed."""
-    every = topics[0] + topics[1]
-    wants = rules.wants_of(person)
-    if len(every) > wants or not all(allowed(person, t, rules) for t in every):
-        return None
-    return sum(topic_cost(person, t, rules) for t in every) + rules.missing_cost * (wants - len(every))
+class _SetCosts:
+    """What a participant would pay for exactly a (required, optional) topic set; ``None`` if not
+    allowed (:func:`.program.allowed`, :func:`.program.topic_cost`, ``missing_cost`` per wanted topic
+    it lacks). The rules' derived values are looked up once, and every answer is kept: the tie rule
+    for selections asks for the same pairs on every round of :func:`_build`'s loop."""
+
+    def __init__(self, people: Sequence[Participant], rules: AssignmentRules) -> None:
+        self.people = people
+        self.fewest, self.missing, self.unranked = rules.fewest_topics, rules.missing_cost, rules.unranked_rank
+        self.mandatory = frozenset(rules.mandatory_topics)
+        self.allow_unranked = rules.objective.allow_unranked
+        self.covers = {t: rules.covers(t) for t in rules.topic_ids}
+        self.memo: dict[tuple[int, tuple[tuple[str, ...], tuple[str, ...]]], int | None] = {}
+
+    def __call__(self, p: int, topics: tuple[tuple[str, ...], tuple[str, ...]]) -> int | None:
+        pair = (p, topics)
+        if pair not in self.memo:
+            self.memo[pair] = self._cost(self.people[p], topics[0] + topics[1])
+        return self.memo[pair]
+
+    def _cost(self, person: Participant, every: tuple[str, ...]) -> int | None:
+        wants = self.fewest if person.wants is None else person.wants
+        if len(every) > wants:
+            return None
+        excluded = set(person.exclusions)
+        prefs = person.preferences
+        total = 0
+        for t in every:
+            if excluded and self.covers[t] & excluded:
+                return None
+            if t in self.mandatory:
+                continue  # allowed, and free
+            if t in prefs:
+                total += prefs.index(t) + 1
+            elif self.allow_unranked:
+                total += self.unranked
+            else:
+                return None
+        return total + self.missing * (wants - len(every))
 
 
 def _select(
@@ -540,13 +570,15 @@ def _select(
     rules: AssignmentRules,
     topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
     key: Callable[[Participant], Callable[[str], Any]],
+    set_cost: _SetCosts,
 ) -> bool:
     """The tie rule for a selection: an unassigned participant ``a`` takes over the whole topic set
     (with its roles) of an assigned ``b > a`` when that keeps the total cost and ``a`` pays less for
     it than being left out; ``b`` is then left out. Whether anything moved.
 
     Like an exchange (:mod:`.ties`) this keeps every count and lowers the costs ordered by id
-    lexicographically. Buckets: the assigned participants by (topic set, their cost for it).
+    lexicographically. Buckets: the assigned participants by (topic set, their cost for it), each a
+    max-heap of ids (the largest holder is the one to give up its set), so a pass is near-linear.
     """
     left_out = rules.unassigned_cost
     # which topics are required matters only where roles constrain (distinct_required); elsewhere
@@ -558,29 +590,35 @@ def _select(
             return tuple(sorted(topics[0])), tuple(sorted(topics[1]))
         return tuple(sorted(topics[0] + topics[1])), ()
 
-    holders: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[int, list[int]]] = {}
+    holders: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[int, list[int]]] = {}  # heaps of -id
     for p, given in topics_of.items():
         topics = canonical(given)
-        cost = _set_cost(people[p], rules, topics)
+        cost = set_cost(p, topics)
         assert cost is not None
-        holders.setdefault(topics, {}).setdefault(cost, []).append(p)
+        holders.setdefault(topics, {}).setdefault(cost, []).append(-p)
+    for by_cost in holders.values():
+        for heap in by_cost.values():
+            heapq.heapify(heap)
+    sets = sorted(holders)  # the sets held do not change: a set only passes from one holder to another
     moved = False
     for a in range(len(people)):
         if a in topics_of:
             continue
         best: tuple[int, tuple[tuple[str, ...], tuple[str, ...]], int] | None = None
-        for topics in sorted(holders):
-            cost = _set_cost(people[a], rules, topics)
-            if cost is None or cost >= left_out or not holders[topics].get(cost):
+        for topics in sets:
+            cost = set_cost(a, topics)
+            if cost is None or cost >= left_out:
                 continue
-            b = max(holders[topics][cost])
+            bucket = holders[topics].get(cost)
+            if not bucket:
+                continue
+            b = -bucket[0]
             if b > a and (best is None or b > best[0]):
                 best = (b, topics, cost)
         if best is None:
             continue
         b, topics, cost = best
-        holders[topics][cost].remove(b)
-        holders[topics][cost].append(a)
+        heapq.heapreplace(holders[topics][cost], -a)  # b leaves the bucket, a joins it
         del topics_of[b]
         order = key(people[a])
         if roles_matter or rules.groups is not None:  # a group's split is decided when groups form
