@@ -129,12 +129,18 @@ def swap_stable_single(cost: Any, held: Any) -> Any:
         return held
     sub = cost[rows]
     while True:
-        own = sub[np.arange(len(rows)), held[rows]]
-        diff = own[:, None] - sub  # what each participant gains by taking item i instead
-        finite = np.isfinite(diff)
-        si, sy = np.nonzero(finite & (diff > 0))  # seekers: holding x, gaining by y
-        gi, gx = np.nonzero(finite & (diff < 0))  # givers: holding y, losing by x
-        if not len(si) or not len(gi):
+        mine = held[rows]
+        own = sub[np.arange(len(rows)), mine]  # finite: what one holds is allowed
+        diff = own[:, None] - sub  # what each participant gains by taking item i instead (-inf: not allowed)
+        si, sy = np.nonzero(diff > 0)  # seekers: holding x, gaining by y
+        if not len(si):
+            return held
+        # givers (holding y, losing by x) matter only for a move x → y some seeker wants: at an
+        # optimum seekers are few and givers nearly everybody, so the rest are not filed at all
+        wanted = np.zeros((m, m), dtype=bool)
+        wanted[sy, mine[si]] = True
+        gi, gx = np.nonzero(wanted[mine] & (diff < 0) & np.isfinite(diff))
+        if not len(gi):
             return held
         gain = np.rint(diff[si, sy]).astype(np.int64)
         loss = np.rint(-diff[gi, gx]).astype(np.int64)
