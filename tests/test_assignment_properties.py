@@ -540,3 +540,63 @@ def test_group_required_topics_are_the_better_ranked_ones(
             for o_topic in g.optional:
                 if rank(o_topic) < rank(r_topic):
                     assert rules.distinct_required and covers(rules, o_topic) & others, (g, r_topic, o_topic)
+
+
+def crowded_selection(seed: int, *, n: int = 60) -> tuple[list[Participant], AssignmentRules]:
+    """A selection bigger than the strategies draw: ``n`` applicants, 4 topics with room for about
+    half of them, short preference lists, unranked topics allowed, a cheap ``unassigned_cost`` — many
+    applicants share a topic at the same cost, so the selection's tie rule meets full buckets."""
+    from qframework.assignment import Objective
+
+    rnd = random.Random(seed)
+    ids = ["a", "b", "c", "d"]
+    rules = AssignmentRules(
+        topics=tuple(Topic(t, capacity=Bounds(0, n // 8)) for t in ids),
+        allow_unassigned=True,
+        objective=Objective(allow_unranked=True, unassigned_cost=rnd.choice([2, 3, 6])),
+    )
+    people = [Participant(f"q{i:03d}", preferences=tuple(rnd.sample(ids, rnd.randint(1, 3)))) for i in range(n)]
+    rnd.shuffle(people)
+    return people, rules
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_large_selections_are_swap_stable_and_optimal(seed: int) -> None:
+    """The tie rule on selections with many applicants per (topic, cost): no unassigned applicant
+    ``a`` can take over the topic of an assigned ``b > a`` at equal total cost while paying less than
+    being left out, no two assigned ones can exchange (``tie_exchanges``), and the cost is the
+    optimum of the plain MILP written separately."""
+    people, rules = crowded_selection(seed)
+    a = assign(people, rules)
+    assert len(a.unassigned) >= len(people) // 2  # the instance is a selection indeed
+    assert tie_exchanges(a, sorted(people, key=lambda p: p.id), rules) == []  # it pairs people in list order
+    assert a.cost == milp_cost(people, rules)
+    assert check_assignment(a, people, rules) == []
+
+
+def test_ranks_of_one_topic_each_tell_unranked_from_an_equal_rank() -> None:
+    """A placement's ``ranks`` are preference ranks, 0 for a topic the participant did not rank,
+    even where ``unranked_rank`` makes the unranked topic cost the same as a ranked one."""
+    from qframework.assignment import Objective
+
+    rules = AssignmentRules(
+        topics=(
+            Topic("x", capacity=Bounds(0, 1)),
+            Topic("y", capacity=Bounds(0, 1)),
+            Topic("z", capacity=Bounds(0, 1)),
+        ),
+        objective=Objective(allow_unranked=True, unranked_rank=2),
+    )
+    people = [
+        Participant("p1", preferences=("x", "y")),
+        Participant("p2", preferences=("x",)),
+        Participant("p3", preferences=("x", "z")),
+    ]
+    a = assign(people, rules)
+    # p1 (smallest id) keeps x; p2 and p3 each pay 2 for y or z: p3's ranked z, p2's unranked y
+    assert [(pl.participant, pl.topics, pl.ranks) for pl in a.placements] == [
+        ("p1", ("x",), (1,)),
+        ("p2", ("y",), (0,)),
+        ("p3", ("z",), (2,)),
+    ]
+    assert a.cost == 1 + 2 + 2
