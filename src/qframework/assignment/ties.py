@@ -115,7 +115,8 @@ def swap_stable_single(cost: Any, held: Any) -> Any:
 
     ``cost[p, i]`` is participant ``p``'s cost for item ``i`` (``inf``: not allowed), ``held[p]``
     the item it holds (``-1``: none, or nothing movable); participants are rows in id order. Every
-    round files all moves at once, finds the buckets with a seeker below a giver, pairs off each
+    round files all moves at once (givers only under a move some seeker wants: the others cannot
+    pair), finds the buckets with a seeker below a giver, pairs off each
     such bucket's seekers (smallest ids first) with its givers (largest ids first), one exchange
     per participant and round (buckets in sorted order), and repeats until no bucket has one.
     Returns the new ``held``.
