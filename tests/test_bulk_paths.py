@@ -412,5 +412,5 @@ def test_the_callers_cyclic_garbage_is_still_collected_between_scoring_calls() -
         alive.append(weakref.ref(cycle))
         del cycle
         score_all(batch, REGISTRY)
-        _churn = [[] for _ in range(1000)]  # a request's ordinary allocations  # noqa: F841
+        _churn = [[] for _ in range(1000)]  # a request's ordinary allocations
     assert sum(ref() is not None for ref in alive) < 20
