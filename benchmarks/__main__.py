@@ -18,7 +18,9 @@ The goals are issue 14's and the layer and report issues'; the table says which 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -194,19 +196,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="fewer rounds; no 2.4M-rating step; only 600 Kommunen for assignment"
     )
+    parser.add_argument("--section", help=argparse.SUPPRESS)  # one section, its rows as JSON (see below)
     args = parser.parse_args(argv)
     repeat = 3 if args.quick else 5
     started = time.perf_counter()
-    sections: list[tuple[str, Callable[[], list[Row]]]] = [
-        ("assessment", lambda: assessment_rows(repeat, big=not args.quick)),
-        ("assignment", lambda: assignment_rows(args.quick)),
-        ("start-up", lambda: startup_rows(5 if args.quick else 11)),
-        ("report", lambda: report_rows(repeat)),
-    ]
+    sections: dict[str, Callable[[], list[Row]]] = {
+        "assessment": lambda: assessment_rows(repeat, big=not args.quick),
+        "assignment": lambda: assignment_rows(args.quick),
+        "start-up": lambda: startup_rows(5 if args.quick else 11),
+        "report": lambda: report_rows(repeat),
+    }
+    if args.section is not None:
+        print(json.dumps(sections[args.section]()))
+        return 0
     rows: list[Row] = []
-    for name, section in sections:
+    for name in sections:
+        # each section in a fresh process: the 2.4M-rating step leaves a heap behind that makes the
+        # next section's garbage collections dearer (and with it the ratios of whatever runs next)
         print(f"running {name} …", file=sys.stderr, flush=True)
-        rows += section()
+        command = [sys.executable, "-m", "benchmarks", "--section", name, *(["--quick"] if args.quick else [])]
+        done = subprocess.run(command, cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            print(done.stdout, end="")
+            return done.returncode
+        rows += [tuple(row) for row in json.loads(done.stdout.splitlines()[-1])]
     header: Row = ("work", "measured (same run)", "ratio", "goal", "met")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
     print(f"Python {sys.version.split()[0]}; JSON parser {bench_assessment.json_parser()}; CPU medians unless wall")
