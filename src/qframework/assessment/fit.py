@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from .._memo import IdentityMemo
 from ..errors import NotFound, Problem
 from ..model import Framework, Scale
 from .model import Assessment, Rating
@@ -132,18 +133,11 @@ def _tiers_fit(plan: _Plan, ratings: Sequence[Rating]) -> bool:
     return all(r.tier is None or (r.indicator in info and r.tier in info[r.indicator].tiers) for r in ratings)
 
 
-_PLANS: dict[int, tuple[Framework, _Plan]] = {}
+_PLANS: IdentityMemo[Framework, _Plan] = IdentityMemo()
 
 
 def _plan(framework: Framework) -> _Plan:
-    hit = _PLANS.get(id(framework))
-    if hit is not None and hit[0] is framework:
-        return hit[1]
-    plan = _Plan(framework)
-    if len(_PLANS) > 64:
-        _PLANS.clear()
-    _PLANS[id(framework)] = (framework, plan)
-    return plan
+    return _PLANS.get(framework, _Plan)
 
 
 def _scale_text(scale: Scale) -> str:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from .._memo import IdentityMemo
 from ..aggregation import BUILTIN_AGGREGATIONS, Aggregation
 from ..errors import NotFound, QFrameworkError, ValidationError
 from ..model import Framework
@@ -418,18 +419,11 @@ class _Columns:
         return list(map(grouped.__getitem__, self.slices))
 
 
-_FAST: dict[int, tuple[_Plan, _FastPlan]] = {}
+_FAST: IdentityMemo[_Plan, _FastPlan] = IdentityMemo()
 
 
 def _fast_plan(plan: _Plan) -> _FastPlan:
-    hit = _FAST.get(id(plan))
-    if hit is not None and hit[0] is plan:
-        return hit[1]
-    fast = _FastPlan(plan)
-    if len(_FAST) > 64:
-        _FAST.clear()
-    _FAST[id(plan)] = (plan, fast)
-    return fast
+    return _FAST.get(plan, _FastPlan)
 
 
 def _score_codes(

@@ -22,6 +22,7 @@ from typing import Literal
 
 import attrs
 
+from .._memo import IdentityMemo
 from ..errors import NotFound, Problem, type_problem
 from ..model import id_problems
 from ..validation import Checked
@@ -240,22 +241,14 @@ class Objective(Checked):
 
 
 # Derived values of rules (``topic_count``, ``capacity_of``, ``covers``, …), computed once per rules
-# value: the solver asks for them per participant. Keyed by identity (the value is kept, so its id
-# cannot be reused while cached); a frozen slotted class has no room of its own for them.
-_DERIVED: dict[int, tuple[AssignmentRules, dict[object, object]]] = {}
-_DERIVED_MAX = 32
+# value: the solver asks for them per participant.
+_DERIVED: IdentityMemo[AssignmentRules, dict[object, object]] = IdentityMemo(32)
 
 
 def _derived(rules: AssignmentRules) -> dict[object, object]:
     if type(rules.topics) is not tuple or type(rules.mandatory_topics) is not tuple:
         return {}  # given as lists, which can still change: derive afresh every time
-    entry = _DERIVED.get(id(rules))
-    if entry is None or entry[0] is not rules:
-        if len(_DERIVED) >= _DERIVED_MAX:
-            _DERIVED.clear()
-        entry = (rules, {})
-        _DERIVED[id(rules)] = entry
-    return entry[1]
+    return _DERIVED.get(rules, lambda _rules: {})
 
 
 @attrs.frozen
