@@ -28,6 +28,7 @@ __all__ = [
     "LANGUAGES",
     "active_language",
     "detect_language",
+    "format_number",
     "gettext_",
     "language",
     "ngettext",
@@ -118,6 +119,18 @@ def pick(texts: Mapping[str, str], default: str) -> str:
     return texts.get(_current.get(), default)
 
 
+def format_number(value: float, digits: int = 2) -> str:
+    """``value`` as the active language writes a number: ``2,5`` in German, ``2.5`` in English.
+
+    At most ``digits`` decimals, trailing zeros dropped; whole numbers without decimals. Babel's
+    CLDR data decides the separators (imported on first use: the CLI's start-up does not pay for it).
+    """
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    return str(format_decimal(value, format=pattern, locale=_current.get()))
+
+
 # -- catalogue maintenance (Babel; development only) ---------------------------------------------
 
 
@@ -131,7 +144,7 @@ def _extract() -> None:  # pragma: no cover - a maintainer's command, exercised 
     root = Path(__file__).parent
     locale_dir = Path(_LOCALE_DIR)
     template = Catalog(project="qframework", domain=DOMAIN)
-    keywords = {"_": None, "gettext_": None, "ngettext": (1, 2)}
+    keywords = {"_": None, "gettext_": None, "N_": None, "ngettext": (1, 2)}
     for filename, lineno, message, comments, _context in extract_from_dir(
         str(root), method_map=[("**.py", "python")], keywords=keywords
     ):

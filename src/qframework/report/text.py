@@ -420,20 +420,30 @@ def format_assignment(assignment: Assignment) -> str:
     return "\n".join(lines)
 
 
-def format_explanation(explanation: Explanation) -> str:
-    """An :class:`~qframework.assignment.Explanation` in words: what the participant got, its group, the reasons.
+def format_explanation(explanation: Explanation, *, titles: Mapping[str, str] | None = None) -> str:
+    """An :class:`~qframework.assignment.Explanation` in words, in the active language: what the
+    participant got, its group, the reasons. ``titles`` (topic id → title) shows topics by title.
 
-    The reasons are the solver's notes, worded in the language that was active when it ran.
+    The reasons are facts (:class:`~qframework.messages.Note`); a ``not-given`` note and the causes
+    after it make one line: "Not planung (your rank 2): its capacity is full (4 of 4); …".
     """
+    from ..messages import render
+
+    def topic(t: str) -> str:
+        title = titles.get(t) if titles else None
+        return f"{title} ({t})" if title and title != t else t
+
     pid = explanation.participant
     lines: list[str] = []
     if not explanation.placed:
         lines.append(_("{participant} got no place.").format(participant=pid))
     else:
         required, optional = explanation.required, explanation.optional
-        parts = [_("required: {topics}").format(topics=_join(required)) if required else _("no required topic")]
+        parts = [
+            _("assigned: {topics}").format(topics=_join(map(topic, required))) if required else _("no assigned topic")
+        ]
         if optional:
-            parts.append(_("optional (if time allows): {topics}").format(topics=_join(optional)))
+            parts.append(_("optional (if time allows): {topics}").format(topics=_join(map(topic, optional))))
         lines.append(_("{participant} got {topics}.").format(participant=pid, topics="; ".join(parts)))
         if explanation.group is not None:
             others = explanation.group_members
@@ -442,7 +452,20 @@ def format_explanation(explanation: Explanation) -> str:
             else:
                 line = _("Group {group} alone; the group shares its topics.")
             lines.append(line.format(group=explanation.group, members=_join(others)))
-    lines.extend(explanation.reasons)
+    header, causes = "", []
+    for note in (*explanation.reasons, None):
+        if note is not None and header and note.code.startswith("not-given."):
+            causes.append(render(note, titles=titles).rstrip("."))
+            continue
+        if header:
+            lines.append(f"{header} {'; '.join(causes)}." if causes else header.rstrip(":") + ".")
+            header, causes = "", []
+        if note is None:
+            break
+        if note.code == "not-given":
+            header = render(note, titles=titles)
+        else:
+            lines.append(render(note, titles=titles))
     if explanation.optimality is not None:
         lines.append(_("The plan: {optimality}.").format(optimality=format_optimality(explanation.optimality)))
     if not explanation.computed:
@@ -451,7 +474,7 @@ def format_explanation(explanation: Explanation) -> str:
 
 
 def format_violation(violation: Violation) -> str:
-    """One broken rule: the rule, where, and the checker's message."""
+    """One broken rule, in the active language: the rule, where, and what is wrong."""
     where = []
     if violation.participant_id is not None:
         where.append(_("participant {id}").format(id=violation.participant_id))
@@ -460,7 +483,7 @@ def format_violation(violation: Violation) -> str:
     if violation.topic is not None:
         where.append(_("topic {id}").format(id=violation.topic))
     head = f"{violation.rule} ({_join(where)})" if where else violation.rule
-    return f"{head}: {violation.message}"
+    return f"{head}: {violation.text}"
 
 
 def format_check(violations: Sequence[Violation], subject: str, *, programme: bool = False) -> str:
