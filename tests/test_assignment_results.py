@@ -154,13 +154,13 @@ def test_constructed_results_round_trip(value: Any) -> None:
 def test_json_names_every_field() -> None:
     """JSON output is objects with named fields (no positional arrays), so a web client reads it by name."""
     why = Note("given.ranked", {"topic": "a", "role": Note("role.required"), "rank": 2})
-    explanation = Explanation("k1", True, (TopicResult("a", True, 2),), "group-1", ("k2",), (why,))
+    explanation = Explanation("k1", True, (TopicResult("a", True, 2),), "g1", ("k2",), (why,))
     data = json.loads(io.dumps(explanation, format="json"))
     assert data == {
         "participant": "k1",
         "placed": True,
         "topics": [{"topic": "a", "required": True, "rank": 2}],
-        "group": "group-1",
+        "group": "g1",
         "group_members": ["k2"],
         "reasons": [{"code": "given.ranked", "params": {"topic": "a", "role": {"code": "role.required"}, "rank": 2}}],
     }
@@ -238,13 +238,13 @@ def test_lookups_by_id_raise_not_found_with_the_known_ids() -> None:
         NotFound, match=r"unknown topic 'netzwek' \(did you mean 'netzwerk'\? known: leitbild, netzwerk\)"
     ):
         rules.topic("netzwek")
-    a = Assignment((Placement("kiel", ("netzwerk",)),), (Group("group-1", members=("kiel",)),))
+    a = Assignment((Placement("kiel", ("netzwerk",)),), (Group("g1", members=("kiel",)),))
     assert a.placement("kiel").required == ("netzwerk",)
-    assert a.group("group-1").members == ("kiel",)
+    assert a.group("g1").members == ("kiel",)
     with pytest.raises(NotFound, match="did you mean 'kiel'"):
         a.placement("kiell")
-    with pytest.raises(NotFound, match="known: group-1"):
-        a.group("group-2")
+    with pytest.raises(NotFound, match="known: g1"):
+        a.group("g2")
     with pytest.raises(LookupError, match="unknown participant 'bonn'"):
         a.explain("bonn")
 

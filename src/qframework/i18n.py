@@ -29,6 +29,7 @@ __all__ = [
     "active_language",
     "detect_language",
     "format_number",
+    "format_percent",
     "gettext_",
     "language",
     "ngettext",
@@ -129,6 +130,19 @@ def format_number(value: float, digits: int = 2) -> str:
 
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
     return str(format_decimal(value, format=pattern, locale=_current.get()))
+
+
+def format_percent(value: float, digits: int = 1) -> str:
+    """A share as the active language writes a percentage: ``12,5 %`` in German, ``12.5%`` in English."""
+    from babel import Locale
+    from babel.numbers import format_percent as babel_percent
+
+    lang = _current.get()
+    # the language's own pattern (German: "#,##0\u00a0%"), with up to ``digits`` decimals
+    pattern = Locale.parse(lang).percent_formats[None].pattern
+    if digits > 0:
+        pattern = pattern.replace("0", "0." + "#" * digits, 1) if "." not in pattern else pattern
+    return str(babel_percent(value, format=pattern, locale=lang))
 
 
 # -- catalogue maintenance (Babel; development only) ---------------------------------------------

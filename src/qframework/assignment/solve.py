@@ -296,7 +296,7 @@ def _build(
         if rules.distinct_required:
             _required_get_better_ranks(people, rules, by_unit, unit_topics, lambda _u: shown)
         for i, members in by_unit.items():
-            gid = f"group-{i + 1}"
+            gid = f"g{i + 1}"
             req, opt = unit_topics[i]
             groups.append(Group(gid, req, opt, tuple(people[m].id for m in members)))
             for m in members:

@@ -521,6 +521,7 @@ def _cohort(report: CohortReport, w: _Words) -> dict[str, Any]:
 
 def _assignment(report: AssignmentReport, w: _Words) -> dict[str, Any]:
     from .svg import MapPoint, location_map
+    from .text import reason_lines
 
     a = report.assignment
     L = w.L
@@ -560,7 +561,7 @@ def _assignment(report: AssignmentReport, w: _Words) -> dict[str, Any]:
                 "group": group,
                 "with": [name(m) for m in ex.group_members],
                 "topics": topics,
-                "reasons": list(ex.reasons),
+                "reasons": reason_lines(ex.reasons, titles=topic_titles),
             }
         else:
             group = None
