@@ -134,6 +134,7 @@ class CohortReport:
 
     @property
     def chosen_period(self) -> str:
+        """The period the report is about: the one given, else the latest of the scorecards."""
         return self.period if self.period is not None else max(c.period for c in self.scorecards)
 
 
