@@ -290,7 +290,16 @@ def test_every_shipped_relation_is_ours_and_justified_in_one_sentence(crosswalk_
 def test_every_79a_field_is_reached_from_kqs() -> None:
     crosswalk = SHIPPED.crosswalks["kqs-sgb8-79a"]
     fields = {d.id for d in SHIPPED.frameworks["sgb8-79a"].dimensions}
-    assert fields == {"leistungen", "andere-aufgaben", "gefaehrdungseinschaetzung", "zusammenarbeit"}
+    # Satz 1 Nr. 1–4, Satz 2 (two parts) and Satz 3 of § 79a in the KJSG Fassung
+    assert fields == {
+        "leistungen",
+        "andere-aufgaben",
+        "gefaehrdungseinschaetzung",
+        "zusammenarbeit",
+        "inklusion",
+        "rechte-und-schutz",
+        "fachliche-empfehlungen",
+    }
     assert coverage(crosswalk, SHIPPED.frameworks["kqs"], SHIPPED.frameworks["sgb8-79a"]).unmapped_targets == ()
 
 
