@@ -40,9 +40,9 @@ def programme_elements(p: Programme) -> Iterator[tuple[str, Provenance | None]]:
         yield f"{p.id}: quota {quota.role}", quota.provenance
 
 
-def test_the_four_frameworks_and_five_programmes_are_installed() -> None:
+def test_the_four_frameworks_and_six_programmes_are_installed() -> None:
     assert set(REGISTRY.frameworks) == {"nzfh-qualitaetsrahmen", "kqs", "nds-qualitaetsstandards-fh", "sgb8-79a"}
-    assert len(REGISTRY.programmes) == 5
+    assert len(REGISTRY.programmes) == 6
     assert REGISTRY.failures == ()
 
 
