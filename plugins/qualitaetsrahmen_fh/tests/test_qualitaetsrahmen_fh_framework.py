@@ -93,7 +93,17 @@ def test_dimension_descriptions_paraphrase_the_dimension_pages(framework: Framew
     for dim in framework.dimensions:
         assert dim.description.strip(), dim.id
         assert dim.provenance.kind == "paraphrased", dim.id
-        assert dim.provenance.source == "nzfh-qr2-dimensionen", dim.id
+        # the general dimension pages, or the one page read in full (dimensions 1 and 8)
+        assert dim.provenance.source in ("nzfh-qr2-dimensionen", f"nzfh-qr2-dimension-{dim.number}"), dim.id
+
+
+def test_zentrale_fragen_are_paraphrased_where_the_page_was_read(framework: Framework) -> None:
+    """Dimensions 1 and 8: the pages' "Zentrale Fragen" in our words, with the page as source."""
+    for number in (1, 8):
+        dim = framework.dimensions[number - 1]
+        assert "Zentrale Fragen (sinngemäß)" in dim.description
+        assert dim.provenance.source == f"nzfh-qr2-dimension-{number}"
+        assert dim.description.count(";") + 1 >= ZENTRALE_FRAGEN[number] - 1  # one clause per question
         assert "en" in dim.translations and dim.translations["en"].title.strip(), dim.id
 
 
@@ -244,9 +254,16 @@ def test_nothing_claims_to_quote_the_nzfh_questions(framework: Framework) -> Non
     assert "quoted" not in kinds
 
 
+# Full page addresses the project has read (stored copies); any other source names only the domain.
+READ_PAGES = {
+    "https://www.fruehehilfen.de/qualitaetsentwicklung-fruehe-hilfen/qualitaetsrahmen-fruehe-hilfen/qualitaetsdimension-1-grundidee/",
+    "https://www.fruehehilfen.de/qualitaetsentwicklung-fruehe-hilfen/qualitaetsrahmen-fruehe-hilfen/qualitaetsdimension-8-qualitaet-von-angeboten/",
+}
+
+
 def test_sources_do_not_invent_url_paths(framework: Framework) -> None:
     for source in framework.sources:
-        assert source.url in ("", "https://www.fruehehilfen.de/"), source.id
+        assert source.url in ("", "https://www.fruehehilfen.de/", *READ_PAGES), source.id
         assert source.title.strip()
 
 
