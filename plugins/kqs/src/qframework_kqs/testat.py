@@ -48,7 +48,8 @@ class TestatCycle:
 
 
 def testat_cycle(testat: date) -> TestatCycle:
-    """The follow-up workshop (mid-term), the self-report due (at the latest 5 months before expiry; an LQW figure), the expiry (4 years)."""
+    """The Follow-up-Workshop (mid-term), the self-report due (at the latest 5 months before expiry,
+    an LQW figure) and the expiry (4 years)."""
     expires = add_months(testat, VALIDITY_MONTHS)
     return TestatCycle(
         testat=testat,
