@@ -187,10 +187,11 @@ def test_all_standards_and_tiers_are_authored(fw: Framework) -> None:
     for dim in fw.dimensions:
         for ind in dim.indicators:
             assert ind.provenance.kind == "authored", ind.id
-            assert "nicht bekannt" in ind.provenance.note, ind.id
+            # the Handreichung is published; its texts are not yet modelled (not "unknown")
+            assert "noch nicht abgebildet" in ind.provenance.note, ind.id
             for tier in ind.tiers:
                 assert tier.provenance.kind == "authored", f"{ind.id}/{tier.id}"
-                assert "nicht bekannt" in tier.provenance.note, f"{ind.id}/{tier.id}"
+                assert "noch nicht abgebildet" in tier.provenance.note, f"{ind.id}/{tier.id}"
 
 
 def test_nothing_is_passed_off_as_quoted(fw: Framework) -> None:
