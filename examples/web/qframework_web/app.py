@@ -126,7 +126,9 @@ def accepted_languages(header: str) -> list[str]:
     out: list[str] = []
     for _q, _position, code in sorted(weighted):
         candidates = [c for c in (DEFAULT_LANG, *LANGUAGES) if c not in refused] if code == "*" else [code]
-        out += [c for c in candidates if c in LANGUAGES and c not in out and c not in refused]
+        for c in candidates:
+            if c in LANGUAGES and c not in out and c not in refused:
+                out.append(c)
     return out
 
 
