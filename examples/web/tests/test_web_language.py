@@ -412,3 +412,19 @@ def test_the_checker_finds_what_it_is_for() -> None:
     assert raw_provenance_kinds(english.format("paraphrased from the source"), "en") == []
     assert decimal_points(page.format("Mittelwert 2.35, am 29.08.2018, 1.000 Kommunen, 0,5"), "de") == ["2.35"]
     assert decimal_points(english.format("mean 2.35"), "en") == []
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_error_page_of_a_bug_is_in_the_pages_language(tmp_path: Path, lang: str) -> None:
+    """A bug's page comes from Starlette's outermost handler, outside the language middleware."""
+    app = create_app(tmp_path / "web.sqlite", registry=REGISTRY)
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    app.state.store.kommunen = broken
+    with TestClient(app, raise_server_exceptions=False) as client:
+        page = client.get("/", headers={"accept-language": lang})
+    assert page.status_code == 500 and "a bug" not in page.text and "Traceback" not in page.text
+    assert ("Serverprotokoll" if lang == "de" else "server log") in page.text
+    check(page.text, lang)
