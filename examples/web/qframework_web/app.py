@@ -7,10 +7,15 @@ the answers read back with every problem mapped to its field (``assessment_from_
 routes, stores and guards: CSRF tokens on forms, size limits on bodies, escaping (Jinja2
 autoescape; the report escapes its own), no request path near the file system, and every error a
 4xx with the problems — never a traceback.
+
+Every page speaks one language: the request's (``?lang=``, the switch's cookie, ``Accept-Language``,
+else German), in which the request runs under :func:`qframework.i18n.language`; the templates' words
+go through qframework's own gettext catalogue (Jinja2's i18n extension).
 """
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import os
@@ -62,8 +67,6 @@ LANG_COOKIE = "qf_lang"
 #: the tool's readers are German coordinators. The JSON API answers tools in English by default.
 DEFAULT_LANG = "de"
 API_DEFAULT_LANG = "en"
-#: Each language named in itself, for the switch.
-LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 _env = jinja2.Environment(
@@ -271,12 +274,20 @@ def _check_csrf(request: Request, form: Any) -> None:
         raise Problems(403, [Problem("csrf", expired)])
 
 
+@functools.cache
+def language_name(code: str) -> str:
+    """A language named in itself ("Deutsch", "English"), for the switch: a new catalogue needs no new code."""
+    from babel import Locale
+
+    return str(Locale.parse(code).get_display_name(code) or code)
+
+
 def _switch(request: Request) -> list[tuple[str, str, str]]:
     """``(code, name, url)`` of each language: this page with ``?lang=`` set (other parameters kept)."""
     out = []
     for code in LANGUAGES:
         query = request.url.include_query_params(lang=code).query
-        out.append((code, LANGUAGE_NAMES.get(code, code), f"{request.url.path}?{query}"))
+        out.append((code, language_name(code), f"{request.url.path}?{query}"))
     return out
 
 
