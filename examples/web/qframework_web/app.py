@@ -523,7 +523,9 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
         if re.fullmatch(r"[\w-]{1,20}", q.get("period", "")):
             given["period"] = q["period"]
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return _attachment(assessment_workbook(fw, **given), media, f"{fw.id}-vorlage.xlsx")
+        return _attachment(
+            assessment_workbook(fw, **given), media, _("{framework}-template.xlsx").format(framework=fw.id)
+        )
 
     def nav(request: Request, fw: Any, assessment: Assessment, period: str) -> str:
         return render(
@@ -557,7 +559,7 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
     async def report_download(request: Request, framework_id: str, subject_id: str, period: str) -> Response:
         card, fw, assessment = scorecard(framework_id, subject_id, period)
         html = render_report(AssessmentReport(card, fw, assessment), lang=_lang(request))
-        return _attachment(html, "text/html; charset=utf-8", f"{subject_id}-bericht.html")
+        return _attachment(html, "text/html; charset=utf-8", _("{kommune}-report.html").format(kommune=subject_id))
 
     @app.get("/kommunen/{framework_id}/{subject_id}/{period}/assessment.toml", include_in_schema=False)
     async def export_toml(framework_id: str, subject_id: str, period: str) -> Response:

@@ -428,3 +428,14 @@ def test_the_error_page_of_a_bug_is_in_the_pages_language(tmp_path: Path, lang: 
     assert page.status_code == 500 and "a bug" not in page.text and "Traceback" not in page.text
     assert ("Serverprotokoll" if lang == "de" else "server log") in page.text
     check(page.text, lang)
+
+
+@pytest.mark.parametrize(("lang", "template", "report"), [("de", "vorlage", "bericht"), ("en", "template", "report")])
+def test_downloads_are_named_in_the_pages_language(client: TestClient, lang: str, template: str, report: str) -> None:
+    _stored(client)
+    headers = {"accept-language": lang}
+    workbook = client.get("/frameworks/nzfh-qualitaetsrahmen/template.xlsx", headers=headers)
+    assert f'filename="nzfh-qualitaetsrahmen-{template}.xlsx"' in workbook.headers["content-disposition"]
+    html = client.get("/kommunen/nzfh-qualitaetsrahmen/musterstadt/2025/report.html", headers=headers)
+    assert f'filename="musterstadt-{report}.html"' in html.headers["content-disposition"]
+    assert html_lang(html.text) == lang
