@@ -298,10 +298,14 @@ def test_assert_plugin_loads_lists_every_problem(site: Path) -> None:
         },
     )
     with pytest.raises(AssertionError) as info:
-        assert_plugin_loads("clashfour")  # after clashthree and before kqs in registration order
+        assert_plugin_loads("clashfour")  # installed after kqs; with clashthree at once, and first by name
     message = str(info.value)
-    assert "with every installed plugin: framework 'geteilt' is registered by two plugins" in message
     assert "with every installed plugin: framework 'kqs' is registered by two plugins" in message
+    assert "clashfour caused the clash" in message
+    assert "'geteilt'" not in message  # clashfour keeps geteilt: that clash is clashthree's problem
+    with pytest.raises(AssertionError, match="framework 'geteilt' is registered by two plugins"):
+        assert_plugin_loads("clashthree")
+    assert_plugin_loads("kqs")  # the established plugin's own tests still pass
     with pytest.raises(AssertionError, match=r"plugin 'nichtda' is not installed \(installed plugins: .*kqs"):
         assert_plugin_loads("nichtda")
 

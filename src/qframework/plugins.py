@@ -22,6 +22,7 @@ import os
 import re
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -70,12 +71,18 @@ T = TypeVar("T")
 
 @attrs.frozen
 class PluginInfo:
-    """Who supplied something: a plugin's name (its entry-point name), distribution version and module."""
+    """Who supplied something: a plugin's name (its entry-point name), distribution version and module.
+
+    ``installed`` is when the plugin's distribution was installed (its metadata folder's
+    modification time, in nanoseconds; 0 when unknown): it decides who keeps an id two plugins
+    register (see :func:`load_registry`). It is not part of the value.
+    """
 
     name: str
     version: str | None
     module: str
     builtin: bool = False
+    installed: int = attrs.field(default=0, eq=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}" if self.version else self.name
@@ -85,13 +92,16 @@ class PluginInfo:
 class PluginFailure:
     """A plugin that could not be used (or one of its ids that could not), and why. The others are not affected.
 
-    ``clash_with`` names the plugin that keeps an id both registered (the first in registration
-    order): the failure is recorded under the plugin whose object was left out.
+    ``clash_with`` names the plugin that keeps an id both registered (the one installed first): the
+    failure is recorded under the plugin that caused it, the newcomer, whose object was left out.
+    ``where`` is a short traceback summary of an exception raised in the plugin's code, innermost
+    last, one ``file:line in function: source`` line per frame (also at the end of ``message``).
     """
 
     plugin: str
     message: str
     clash_with: str | None = None
+    where: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"plugin {self.plugin!r}: {self.message}"
@@ -114,7 +124,11 @@ class PluginManager(pluggy.PluginManager):
             self.failures.append(PluginFailure(info.name, f"invalid plugin: {exc}"))
             return False
         self.infos[info.name] = info
-        return self._check_pending(info.name)
+        if not self._check_pending(info.name):
+            return False
+        if not self.get_hookcallers(plugin):
+            self.failures.append(PluginFailure(info.name, _no_hooks(plugin)))
+        return True
 
     def _check_pending(self, name: str) -> bool:
         # check_pending() finds hook implementations that match no spec (a misspelt hook name).
@@ -145,6 +159,24 @@ def _unknown_hooks(pm: pluggy.PluginManager, plugin: object) -> str:
     return "; ".join(str(NotFound.unknown("hook", name, known)) for name in unknown)
 
 
+def _no_hooks(plugin: object) -> str:
+    """Why a plugin implements no hook: functions named like hooks without ``@hookimpl``, or none at all."""
+    unmarked = sorted(
+        name
+        for name in dir(plugin)
+        if name.startswith(f"{PROJECT_NAME}_") and callable(getattr(plugin, name, None))
+    )
+    if unmarked:
+        return (
+            f"registers nothing: {', '.join(unmarked)} {'is' if len(unmarked) == 1 else 'are'} not marked "
+            f"@hookimpl (add 'from qframework import hookimpl' and put @hookimpl above each hook function)"
+        )
+    return (
+        "registers nothing: it implements no hook (no @hookimpl? a plugin needs a function such as "
+        "qframework_frameworks marked @hookimpl, in the module its entry point names)"
+    )
+
+
 def _allowed_names() -> set[str] | None:
     raw = os.environ.get(ENV_VAR)
     if raw is None:
@@ -169,10 +201,14 @@ def make_plugin_manager(*, entry_points: bool = True, builtins: bool = True) -> 
     return pm
 
 
-def _load_entry_points(pm: PluginManager) -> None:
-    allowed = _allowed_names()
+def _load_entry_points(pm: PluginManager, *, select: bool = True) -> None:
+    """Register the installed plugins in the order they were installed (then by name).
+
+    ``select=False`` ignores ``QFRAMEWORK_PLUGINS`` (:func:`qframework.testing.assert_plugin_loads`).
+    """
+    allowed = _allowed_names() if select else None
     found: set[str] = set()
-    for name, value, version in _entry_points():
+    for name, value, version, installed in sorted(_entry_points(), key=lambda ep: (ep[3], ep[0])):
         found.add(name)
         if allowed is not None and name not in allowed:
             continue
@@ -184,9 +220,9 @@ def _load_entry_points(pm: PluginManager) -> None:
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # SystemExit too: a plugin's import never ends the program
-            pm.failures.append(PluginFailure(name, f"cannot be imported: {type(exc).__name__}: {exc}"))
+            pm.failures.append(_exception_failure(name, "cannot be imported", exc))
             continue
-        pm.add_plugin(plugin, PluginInfo(name, version, value))
+        pm.add_plugin(plugin, PluginInfo(name, version, value, installed=installed))
     if allowed is not None:
         for name in sorted(allowed - found):
             pm.failures.append(PluginFailure(name, f"named in {ENV_VAR} but not installed"))
@@ -203,8 +239,21 @@ def _path_stamps() -> tuple[tuple[str, int], ...]:
     return tuple(stamps)
 
 
-def _entry_points() -> list[tuple[str, str, str | None]]:
-    """``(name, value, distribution version)`` of every entry point in the group, by name.
+def _installed_at(dist: object) -> int:
+    """When a distribution was installed: its metadata folder's modification time (ns), 0 if unknown."""
+    path = getattr(dist, "_path", None)  # importlib.metadata.PathDistribution: the .dist-info folder
+    if path is None:
+        return 0
+    try:
+        return os.stat(path).st_mtime_ns
+    except (OSError, TypeError):
+        return 0
+
+
+def _entry_points() -> list[tuple[str, str, str | None, int]]:
+    """``(name, value, distribution version, installed)`` of every entry point in the group, by name.
+
+    ``installed`` is :func:`_installed_at` of the entry point's distribution.
 
     Scanning every installed distribution's metadata costs more than the rest of start-up; the
     result is kept in the cache (:mod:`qframework._cache`) under the import path and its folders'
@@ -212,14 +261,14 @@ def _entry_points() -> list[tuple[str, str, str | None]]:
     """
     from . import _cache
 
-    key = (b"entry-points", ENTRY_POINT_GROUP.encode(), repr(_path_stamps()).encode())
+    key = (b"entry-points-2", ENTRY_POINT_GROUP.encode(), repr(_path_stamps()).encode())
     cached = _cache.lookup(key)
     if isinstance(cached, list):
-        return cached
+        return [cast("tuple[str, str, str | None, int]", tuple(entry)) for entry in cached]
     from importlib import metadata
 
     found = [
-        (ep.name, ep.value, ep.dist.version if ep.dist is not None else None)
+        (ep.name, ep.value, ep.dist.version if ep.dist is not None else None, _installed_at(ep.dist))
         for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
     ]
     _cache.store(key, found)
@@ -395,14 +444,25 @@ class _Collecting(Generic[T]):
         self.failures = failures
 
     def clashes(self, key: str, info: PluginInfo) -> bool:
-        """Whether another plugin already registered ``key``; if so, record the clash (the first keeps the id)."""
+        """Whether another plugin already registered ``key``; if so, record the clash under ``info``, the newcomer.
+
+        Plugins register in the order they were installed, so the plugin that provided the id
+        first keeps it and the newcomer's copy is left out: installing a plugin never takes an id
+        away from one that is installed.
+        """
         owner = self.providers.get(key)
         if owner is None or owner.name == info.name:
             return False
+        if owner.builtin:
+            why = "it is built into qframework"
+        elif owner.installed < info.installed:
+            why = "it was installed first"
+        else:
+            why = "it was registered first"
         message = (
             f"{self.kind} {key!r} is registered by two plugins: {owner} and {info}; {owner.name} keeps it "
-            f"(the first in registration order) and {info.name}'s is left out; "
-            f"uninstall one, or restrict loading with {ENV_VAR}"
+            f"({why}) and {info.name}'s copy is left out: {info.name} caused the clash; give its {self.kind} "
+            f"another id, uninstall it, or restrict loading with {ENV_VAR}"
         )
         failure = PluginFailure(info.name, message, clash_with=owner.name)
         if failure not in self.failures:
@@ -534,7 +594,7 @@ def _call_each(pm: PluginManager, hook_name: str, handle: Callable[[Any, PluginI
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # SystemExit and BaseException subclasses too: recorded, the rest load
-            pm.failures.append(PluginFailure(name, f"{hook_name} failed: {_exception_text(exc)}"))
+            pm.failures.append(_exception_failure(name, f"{hook_name} failed", exc))
 
 
 def _exception_text(exc: BaseException) -> str:
@@ -544,6 +604,39 @@ def _exception_text(exc: BaseException) -> str:
     except Exception:
         message = "(an exception whose message cannot be shown)"
     return f"{type(exc).__name__}: {message[:500]}"
+
+
+_OWN_CODE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_MAX_FRAMES = 3
+
+
+def _traceback_summary(exc: BaseException) -> tuple[str, ...]:
+    """Where a plugin's exception was raised: ``file:line in function: source``, innermost last.
+
+    Frames of qframework itself and of the import machinery are left out (the plugin's own line
+    that called ``load_framework`` is what its author needs), at most three frames are kept, and
+    a syntax error names the line it is on.
+    """
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if not frame.filename.startswith(("<frozen ", _OWN_CODE)) and f"{os.sep}importlib{os.sep}" not in frame.filename
+    ]
+    where = [
+        f"{frame.filename}:{frame.lineno} in {frame.name}" + (f": {frame.line.strip()}" if frame.line else "")
+        for frame in frames[-_MAX_FRAMES:]
+    ]
+    if isinstance(exc, SyntaxError) and exc.filename:
+        text = f": {exc.text.strip()}" if exc.text else ""
+        where.append(f"{exc.filename}:{exc.lineno}{text}")
+    return tuple(where)
+
+
+def _exception_failure(plugin: str, what: str, exc: BaseException) -> PluginFailure:
+    """The failure of ``plugin`` whose code raised ``exc``: the exception, then where it was raised."""
+    where = _traceback_summary(exc)
+    message = f"{what}: {_exception_text(exc)}" + "".join(f"\n  at {line}" for line in where)
+    return PluginFailure(plugin, message, where=where)
 
 
 def _id(obj: Any) -> str:
@@ -570,9 +663,10 @@ def load_registry(pm: PluginManager | None = None, *, refresh: bool = False) -> 
     again (the same object) while the installed plugins and ``QFRAMEWORK_PLUGINS`` stay the same;
     ``refresh=True`` rebuilds it. A registry built from an explicitly passed plugin manager is
     never cached. Plugins that fail are listed in ``Registry.failures`` and left out. When two
-    plugins register the same id, the first in registration order (built-in plugins, then entry
-    points by name) keeps it; the clash is a failure under the other plugin's name, whose other
-    objects still load.
+    plugins register the same id, the first in registration order keeps it: the built-in plugins,
+    then the installed plugins in the order their distributions were installed (then by name).
+    The clash is a failure under the newcomer's name, whose other objects still load: installing
+    a plugin never takes an id away from a plugin already installed.
     """
     if pm is not None:
         return _build_registry(pm)

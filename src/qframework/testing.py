@@ -24,7 +24,9 @@ from .plugins import (
     PluginManager,
     Registry,
     _entry_points,
+    _exception_failure,
     _load_entry_point,
+    _load_entry_points,
     load_registry,
     make_plugin_manager,
 )
@@ -39,7 +41,8 @@ __all__ = ["CleanRegistry", "assert_plugin_loads", "assert_round_trips", "assess
 
 
 def _concerns(failure: PluginFailure, name: str) -> bool:
-    return failure.plugin == name or failure.clash_with == name
+    """Whether ``failure`` is the plugin ``name``'s: a clash is the newcomer's, not the established plugin's."""
+    return failure.plugin == name
 
 
 def assert_plugin_loads(name: str) -> Registry:
@@ -48,20 +51,23 @@ def assert_plugin_loads(name: str) -> Registry:
     Returns the registry of the plugin alone (with the built-in plugins), for further checks. The
     assertion message lists every problem: a plugin that is not installed, cannot be imported,
     ships invalid data, implements a misspelt hook, registers nothing, or registers an id another
-    installed plugin also registers.
+    installed plugin already registers (a clash is the newer plugin's problem: the plugin installed
+    first keeps the id, and its tests still pass). An exception in the plugin's code is shown with
+    the file and line it was raised at.
     """
     problems: list[str] = []
-    entries = {ep_name: (value, version) for ep_name, value, version in _entry_points()}
+    entries = {ep_name: (value, version, installed) for ep_name, value, version, installed in _entry_points()}
     if name not in entries:
         known = ", ".join(sorted(entries)) or "none"
         raise AssertionError(f"plugin {name!r} is not installed (installed plugins: {known}); pip install -e it first")
-    value, version = entries[name]
+    value, version, installed = entries[name]
     alone = make_plugin_manager(entry_points=False)
     try:
         module = _load_entry_point(value)
     except Exception as exc:
-        raise AssertionError(f"plugin {name!r} cannot be imported: {type(exc).__name__}: {exc}") from exc
-    alone.add_plugin(module, PluginInfo(name, version, value))
+        failure = _exception_failure(name, "cannot be imported", exc)
+        raise AssertionError(f"plugin {name!r} {failure.message}") from exc
+    alone.add_plugin(module, PluginInfo(name, version, value, installed=installed))
     registry = load_registry(alone)
     problems += [f"alone: {f.message}" for f in registry.failures if _concerns(f, name)]
     if not registry.registered_by(name) and not problems:
@@ -74,17 +80,9 @@ def assert_plugin_loads(name: str) -> Registry:
 
 
 def _all_installed() -> PluginManager:
-    """Every installed plugin, whatever ``QFRAMEWORK_PLUGINS`` selects."""
+    """Every installed plugin, whatever ``QFRAMEWORK_PLUGINS`` selects, in the order they load normally."""
     pm = make_plugin_manager(entry_points=False)
-    for ep_name, value, version in _entry_points():
-        if ep_name in pm.infos:
-            continue
-        try:
-            plugin = _load_entry_point(value)
-        except Exception as exc:
-            pm.failures.append(PluginFailure(ep_name, f"cannot be imported: {type(exc).__name__}: {exc}"))
-            continue
-        pm.add_plugin(plugin, PluginInfo(ep_name, version, value))
+    _load_entry_points(pm, select=False)
     return pm
 
 

@@ -28,7 +28,7 @@ def _taken(name: str, framework_id: str) -> None:
     from ..plugins import _entry_points
 
     entry_point = name.replace("-", "_")
-    if any(ep_name == entry_point for ep_name, _value, _version in _entry_points()):
+    if any(ep[0] == entry_point for ep in _entry_points()):
         raise QFrameworkError(
             _("a plugin named {name} is already installed; choose another name").format(name=repr(entry_point))
         )
