@@ -367,3 +367,102 @@ def test_a_wrong_answer_in_the_terminal_is_an_error_not_a_traceback(
     assert main(["new-plugin", "suedland", "--directory", str(tmp_path / "out")]) == 1
     assert "expected a whole number, got 'drei'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+# -- the author's flow, with the mistakes authors make (issue 26) ---------------------------------
+
+CLAIMS_KQS = """
+    from qframework import hookimpl, loads_framework
+    from test_io import VALID
+
+    @hookimpl
+    def qframework_frameworks(register):
+        register(loads_framework(VALID.replace('id = "mini"', 'id = "kqs"').replace('version = "1.0"', 'version = "2"')))
+"""
+
+NO_HOOKIMPL = """
+    def qframework_frameworks(register):
+        pass
+"""
+
+RAISING = """
+    from qframework import hookimpl
+
+    DATA = {}
+
+    @hookimpl
+    def qframework_frameworks(register):
+        register(DATA["fehlt"])
+"""
+
+
+def test_the_authors_flow_install_validate_versions_clash_no_hookimpl_and_a_raising_hook(
+    tmp_path: Path, site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Install the scaffold for real; its own file and a second version validate against the installed
+    plugins; a newcomer claiming kqs leaves kqs working and is named as the cause; a plugin without
+    @hookimpl is warned about; a plugin raising in its hook is shown with its file and line."""
+    import subprocess
+
+    target = tmp_path / "qframework-muster-land"
+    assert main(["new-plugin", "muster-land", "--directory", str(target), "--no-input"]) == 0
+    data = target / "src/qframework_muster_land/data/muster-land.toml"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(target)]
+    subprocess.run(pip, check=True, capture_output=True)
+    try:
+        assert main(["plugins"]) == 0
+        assert "muster_land 0.1.0" in capsys.readouterr().out
+        # its own file is no clash, and neither is a second version side by side in its data folder
+        assert main(["validate", "--against-installed", str(data)]) == 0
+        second = data.with_name("muster-land-2.toml")
+        second.write_text(data.read_text(encoding="utf-8").replace('version = "1.0"', 'version = "2.0"'), "utf-8")
+        assert main(["validate", "--against-installed", str(second)]) == 0
+        assert main(["validate", "--against-installed", str(site / "qframework_muster_land/data/muster-land.toml")]) == 0
+        capsys.readouterr()
+        elsewhere = tmp_path / "elsewhere.toml"  # the same id in another project is a clash
+        elsewhere.write_text(data.read_text(encoding="utf-8"), encoding="utf-8")
+        assert main(["validate", "--against-installed", str(elsewhere)]) == 1
+        assert "already registered by the installed plugin muster_land 0.1.0" in capsys.readouterr().out
+
+        # a new plugin claiming kqs, first by name: kqs keeps its framework and the newcomer is named
+        install_fake_distribution(site, "qf-aaa", {"aaa": CLAIMS_KQS})
+        assert main(["plugins"]) == 1
+        out = capsys.readouterr().out
+        assert "FAILED aaa: framework 'kqs' is registered by two plugins: kqs" in out
+        assert "kqs keeps it (it was installed first)" in out and "aaa caused the clash" in out
+        assert main(["plugins", "--json"]) == 1
+        (clash,) = [f for f in json.loads(capsys.readouterr().out)["failures"] if f["clash_with"]]
+        assert (clash["plugin"], clash["clash_with"]) == ("aaa", "kqs")
+        assert load_registry().frameworks.provider("kqs").name == "kqs"
+        vorlage = tmp_path / "kqs-vorlage.toml"
+        assert main(["template", "kqs", "-o", str(vorlage)]) == 0
+        assert main(["score", str(vorlage)]) == 0
+        assert "warning: plugin aaa: framework 'kqs'" in capsys.readouterr().err
+        assert_plugin_loads("kqs")  # the established plugin's own tests still pass
+        with pytest.raises(AssertionError, match="aaa caused the clash"):
+            assert_plugin_loads("aaa")
+
+        # a plugin whose hook function lacks @hookimpl
+        install_fake_distribution(site, "qf-nohook", {"nohook": NO_HOOKIMPL})
+        assert main(["plugins"]) == 1
+        assert "FAILED nohook: registers nothing: qframework_frameworks is not marked @hookimpl" in (
+            capsys.readouterr().out
+        )
+        assert main(["frameworks"]) == 0
+        assert "warning: plugin nohook: registers nothing" in capsys.readouterr().err
+
+        # a plugin raising in its hook: the file and line, in the CLI, --json and assert_plugin_loads
+        install_fake_distribution(site, "qf-raising", {"raising": RAISING})
+        where = f"{site / 'raising_module.py'}:8 in qframework_frameworks: register(DATA[\"fehlt\"])"
+        assert main(["plugins"]) == 1
+        assert f"FAILED raising: qframework_frameworks failed: KeyError: 'fehlt'\n  at {where}" in (
+            capsys.readouterr().out
+        )
+        main(["plugins", "--json"])
+        (raised,) = [f for f in json.loads(capsys.readouterr().out)["failures"] if f["plugin"] == "raising"]
+        assert raised["where"] == [where]
+        with pytest.raises(AssertionError, match=r"raising_module\.py:8 in qframework_frameworks"):
+            assert_plugin_loads("raising")
+    finally:
+        for module in ("qframework_muster_land", "aaa_module", "nohook_module", "raising_module"):
+            sys.modules.pop(module, None)

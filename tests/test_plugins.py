@@ -151,8 +151,12 @@ def test_one_plugin_registering_the_same_version_twice_is_an_error() -> None:
 
 
 def install_fake_distribution(root: Path, dist: str, plugins: dict[str, str]) -> None:
-    """Write a minimal installed distribution (dist-info with entry points) plus its modules."""
-    info = root / f"{dist}-1.2.3.dist-info"
+    """Write a minimal installed distribution (dist-info with entry points) plus its modules.
+
+    The folder's name escapes '-' as '_', as installers do: importlib.metadata reads the name up to
+    the first '-', so 'qf-a' and 'qf-b' unescaped would be one distribution and hide each other.
+    """
+    info = root / f"{dist.replace('-', '_')}-1.2.3.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.2.3\n", encoding="utf-8")
     lines = ["[qframework]"] + [f"{name} = {name}_module" for name in plugins]

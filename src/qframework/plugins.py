@@ -162,9 +162,7 @@ def _unknown_hooks(pm: pluggy.PluginManager, plugin: object) -> str:
 def _no_hooks(plugin: object) -> str:
     """Why a plugin implements no hook: functions named like hooks without ``@hookimpl``, or none at all."""
     unmarked = sorted(
-        name
-        for name in dir(plugin)
-        if name.startswith(f"{PROJECT_NAME}_") and callable(getattr(plugin, name, None))
+        name for name in dir(plugin) if name.startswith(f"{PROJECT_NAME}_") and callable(getattr(plugin, name, None))
     )
     if unmarked:
         return (
@@ -497,21 +495,71 @@ class Registry:
     failures: tuple[PluginFailure, ...] = ()
 
     def framework(self, framework_id: str, version: str | None = None) -> Framework:
-        """A framework by id, in the newest version or in the one asked for."""
-        if version is None:
-            return self.frameworks[framework_id]
+        """A framework by id, in the newest version or in the one asked for.
+
+        The :class:`~qframework.errors.NotFound` for a missing one names a failed plugin that may
+        have provided it (see :meth:`missing_note`).
+        """
         try:
+            if version is None:
+                return self.frameworks[framework_id]
             return self.framework_versions[(framework_id, version)]
-        except KeyError:
+        except KeyError as exc:
             have = sorted(v for (i, v) in self.framework_versions if i == framework_id)
-            if not have:
-                raise NotFound.unknown("framework", framework_id, self.frameworks) from None
+            note = self.missing_note("framework", framework_id)
+            if not have or version is None:
+                unknown = (
+                    exc if isinstance(exc, NotFound) else NotFound.unknown("framework", framework_id, self.frameworks)
+                )
+                raise NotFound(f"{unknown}{note}", kind="framework", key=framework_id, known=unknown.known) from None
             raise NotFound(
-                f"framework {framework_id!r} version {version!r} is not installed (installed: {', '.join(have)})",
+                f"framework {framework_id!r} version {version!r} is not installed (installed: {', '.join(have)}){note}",
                 kind="framework version",
                 key=version,
                 known=tuple(have),
             ) from None
+
+    def failures_for(self, key: str) -> tuple[PluginFailure, ...]:
+        """The failed plugins that may have provided ``key``: named like it, or naming it (or its file) in the failure.
+
+        A clash is left out: the clashing id is there, provided by the plugin installed first.
+        """
+
+        def slug(text: str) -> str:
+            return text.lower().replace("_", "-")
+
+        found = []
+        for failure in self.failures:
+            if failure.clash_with is not None:
+                continue
+            plugin, wanted = slug(failure.plugin), slug(key)
+            named = wanted == plugin or wanted.startswith(plugin + "-") or plugin.startswith(wanted + "-")
+            mentioned = repr(key) in failure.message or re.search(
+                rf"[/\\]{re.escape(key)}\.(toml|json)\b", failure.message
+            )
+            if named or mentioned:
+                found.append(failure)
+        return tuple(found)
+
+    def missing_note(self, kind: str, key: str) -> str:
+        """What to add to "unknown {kind} {key}" when plugins failed: the one that may provide it, else all of them.
+
+        ``""`` when no plugin failed. Otherwise, e.g. ``; the plugin musterland, which may provide it,
+        failed to load: musterland.toml:12: …`` (the failure's first line; ``qframework plugins``
+        shows all of it).
+        """
+        failed = [f for f in self.failures if f.clash_with is None]
+        if not failed:
+            return ""
+        suspects = self.failures_for(key)
+        if suspects:
+            return "".join(
+                f"; the plugin {f.plugin}, which may provide {kind} {key!r}, failed to load: "
+                f"{f.message.splitlines()[0]} (see qframework plugins)"
+                for f in suspects
+            )
+        names = ", ".join(sorted({f.plugin for f in failed}))
+        return f"; note that plugins failed to load ({names}): see qframework plugins"
 
     def registered_by(self, plugin: str) -> dict[str, list[str]]:
         """What one plugin registered, by kind."""
