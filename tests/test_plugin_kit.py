@@ -377,7 +377,8 @@ CLAIMS_KQS = """
 
     @hookimpl
     def qframework_frameworks(register):
-        register(loads_framework(VALID.replace('id = "mini"', 'id = "kqs"').replace('version = "1.0"', 'version = "2"')))
+        text = VALID.replace('id = "mini"', 'id = "kqs"').replace('version = "1.0"', 'version = "2"')
+        register(loads_framework(text))
 """
 
 NO_HOOKIMPL = """
@@ -417,7 +418,9 @@ def test_the_authors_flow_install_validate_versions_clash_no_hookimpl_and_a_rais
         second = data.with_name("muster-land-2.toml")
         second.write_text(data.read_text(encoding="utf-8").replace('version = "1.0"', 'version = "2.0"'), "utf-8")
         assert main(["validate", "--against-installed", str(second)]) == 0
-        assert main(["validate", "--against-installed", str(site / "qframework_muster_land/data/muster-land.toml")]) == 0
+        assert (
+            main(["validate", "--against-installed", str(site / "qframework_muster_land/data/muster-land.toml")]) == 0
+        )
         capsys.readouterr()
         elsewhere = tmp_path / "elsewhere.toml"  # the same id in another project is a clash
         elsewhere.write_text(data.read_text(encoding="utf-8"), encoding="utf-8")
@@ -453,7 +456,7 @@ def test_the_authors_flow_install_validate_versions_clash_no_hookimpl_and_a_rais
 
         # a plugin raising in its hook: the file and line, in the CLI, --json and assert_plugin_loads
         install_fake_distribution(site, "qf-raising", {"raising": RAISING})
-        where = f"{site / 'raising_module.py'}:8 in qframework_frameworks: register(DATA[\"fehlt\"])"
+        where = f'{site / "raising_module.py"}:8 in qframework_frameworks: register(DATA["fehlt"])'
         assert main(["plugins"]) == 1
         assert f"FAILED raising: qframework_frameworks failed: KeyError: 'fehlt'\n  at {where}" in (
             capsys.readouterr().out
@@ -466,3 +469,61 @@ def test_the_authors_flow_install_validate_versions_clash_no_hookimpl_and_a_rais
     finally:
         for module in ("qframework_muster_land", "aaa_module", "nohook_module", "raising_module"):
             sys.modules.pop(module, None)
+
+
+# -- validate reads what score reads; report combines raters as score does -------------------------
+
+
+def test_validate_reads_a_filled_in_xlsx_workbook_as_score_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workbook = tmp_path / "bewertung.xlsx"
+    assert main(["template", "kqs", "--format", "xlsx", "-o", str(workbook)]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(workbook)]) == 0  # a template filled in part-way is valid
+    assert f"{workbook}: valid assessment" in capsys.readouterr().out
+    assert main(["validate", "--complete", str(workbook)]) == 1
+    assert f"{workbook}: ratings: indicator " in capsys.readouterr().out  # each blank row, by indicator id
+    assert main(["validate", "--kind", "framework", str(workbook)]) == 1
+    assert "holds an assessment, not a framework" in capsys.readouterr().out
+
+
+def test_report_combines_two_raters_files_like_score(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = tmp_path / "a.toml", tmp_path / "b.xlsx"
+    assert main(["template", "kqs", "-o", str(first), "--rater", "hebamme"]) == 0
+    assert main(["template", "kqs", "--format", "xlsx", "-o", str(second), "--rater", "koordination"]) == 0
+    capsys.readouterr()
+    assert main(["report", "assessment", str(first), str(second), "-o", str(tmp_path / "r.html")]) == 1
+    assert "become one with --combine" in capsys.readouterr().err
+    assert main(["report", "assessment", str(first), str(second), "--combine", "-o", str(tmp_path / "r.html")]) == 0
+    assert "combined 2 files" in capsys.readouterr().err
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").lstrip().startswith("<!")
+
+
+# -- show and score name a failed plugin that may provide the id they miss --------------------------
+
+
+def test_show_and_score_name_the_failed_plugin_that_may_provide_the_missing_framework(
+    tmp_path: Path, site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    install_fake_distribution(site, "qf-musterland", {"musterland": RAISING})
+    try:
+        assert main(["show", "musterland"]) == 1
+        err = capsys.readouterr().err
+        assert "unknown framework 'musterland'" in err
+        assert "the plugin musterland, which may provide framework 'musterland', failed to load: " in err
+        assert "KeyError: 'fehlt'" in err
+        assessment = tmp_path / "a.toml"
+        assert main(["template", "kqs", "-o", str(assessment)]) == 0
+        assessment.write_text(
+            assessment.read_text(encoding="utf-8").replace('framework_id = "kqs"', 'framework_id = "musterland"'),
+            encoding="utf-8",
+        )
+        capsys.readouterr()
+        assert main(["score", str(assessment)]) == 1
+        err = capsys.readouterr().err
+        assert "framework 'musterland' is not installed" in err and "the plugin musterland" in err
+        assert main(["show", "nirgends"]) == 1  # not musterland's: every failed plugin is mentioned
+        assert "note that plugins failed to load (musterland)" in capsys.readouterr().err
+    finally:
+        sys.modules.pop("musterland_module", None)

@@ -146,9 +146,21 @@ def _validate_workbook(name: str, args: argparse.Namespace) -> None:
     if args.kind not in (None, "assessment"):
         message = _("an .xlsx workbook holds an assessment, not a {kind}").format(kind=args.kind)
         raise ValidationError([_problem("", message)], name)
-    assessment = load_assessment(name)
-    if getattr(args, "complete", False) and assessment.unrated:
-        raise ValidationError(unrated_problems(assessment), name)
+    registry = _registry()
+    assessment = load_assessment(name, registry=registry)
+    if not getattr(args, "complete", False):
+        return
+    problems = unrated_problems(assessment)
+    # A workbook leaves out the rows left blank: an indicator without a rating is not yet rated.
+    rated = {rating.indicator for rating in assessment.ratings}
+    framework = registry.framework(assessment.framework_id, assessment.framework_version)
+    problems += [
+        _problem("ratings", _("indicator {id} not yet rated").format(id=repr(indicator.id)))
+        for indicator in framework.indicators()
+        if indicator.id not in rated
+    ]
+    if problems:
+        raise ValidationError(problems, name)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
