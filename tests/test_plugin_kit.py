@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 import textwrap
 import tomllib
@@ -24,7 +25,13 @@ from qframework.assessment.fit import check_assessment
 from qframework.cli import main
 from qframework.errors import ValidationError
 from qframework.plugins import load_registry, make_plugin_manager
-from qframework.testing import CleanRegistry, assert_plugin_loads, assert_round_trips, assessments
+from qframework.testing import (
+    CleanRegistry,
+    assert_plugin_loads,
+    assert_round_trips,
+    assert_translations_complete,
+    assessments,
+)
 
 pytest_plugins = ["pytester"]
 
@@ -61,6 +68,7 @@ def test_new_plugin_writes_a_complete_distribution_whose_framework_validates(
     )
     files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
     assert files == [
+        ".gitignore",
         "README.md",
         "pyproject.toml",
         "src/qframework_muster_land/__init__.py",
@@ -73,6 +81,9 @@ def test_new_plugin_writes_a_complete_distribution_whose_framework_validates(
     assert project["project"]["name"] == "qframework-muster-land"
     assert project["project"]["entry-points"]["qframework"] == {"muster_land": "qframework_muster_land"}
     assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == ["src/qframework_muster_land"]
+    assert project["project"]["dependencies"] == ["qframework>=0.1,<1"]  # the range docs/plugins.md asks for
+    assert (project["project"]["license"], project["project"]["authors"]) == ("MIT", [{"name": "LKS Muster"}])
+    assert ".hypothesis/" in (target / ".gitignore").read_text(encoding="utf-8").splitlines()  # not in the sdist
 
     framework = load_framework(target / "src/qframework_muster_land/data/muster-land.toml")
     assert framework.id == "muster-land" and framework.title == 'Standards "Muster"'
@@ -466,6 +477,28 @@ def test_the_authors_flow_install_validate_versions_clash_no_hookimpl_and_a_rais
         assert raised["where"] == [where]
         with pytest.raises(AssertionError, match=r"raising_module\.py:8 in qframework_frameworks"):
             assert_plugin_loads("raising")
+
+        # the scaffold's own tests: every version passes; a broken file fails the tests named after it
+        installed = site / "qframework_muster_land/data"
+        (installed / "muster-land-2.toml").write_text(second.read_text(encoding="utf-8"), encoding="utf-8")
+        broken = data.read_text(encoding="utf-8").replace('version = "1.0"', 'version = "3.0"')
+        (installed / "muster-land-3.toml").write_text(broken.replace("number = 2", 'number = "zwei"'), "utf-8")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(Path(__file__).parent)])}
+        env.pop("QFRAMEWORK_PLUGINS", None)
+        tests = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(target / "tests")]
+        run = subprocess.run(tests, capture_output=True, text=True, env=env, cwd=target)
+        assert run.returncode == 1, run.stdout + run.stderr  # failed tests, not a collection error (2)
+        failed = sorted(
+            line.split("::")[1].split(" - ")[0] for line in run.stdout.splitlines() if line.startswith("FAILED")
+        )
+        assert failed == [
+            "test_every_element_is_translated_into_each_language_the_framework_uses[muster-land-3.toml]",
+            "test_every_score_of_a_valid_assessment_lies_between_0_and_1[muster-land-3.toml]",
+            "test_the_framework_is_valid_and_reads_back_from_its_own_toml_and_json[muster-land-3.toml]",
+            "test_the_plugin_loads_alone_and_with_every_installed_plugin",  # the plugin fails to load
+        ]
+        assert "muster-land-3.toml:" in run.stdout and "expected a whole number, got 'zwei'" in run.stdout
+        assert "passed" in run.stdout  # muster-land.toml's and muster-land-2.toml's tests
     finally:
         for module in ("qframework_muster_land", "aaa_module", "nohook_module", "raising_module"):
             sys.modules.pop(module, None)
@@ -527,3 +560,18 @@ def test_show_and_score_name_the_failed_plugin_that_may_provide_the_missing_fram
         assert "note that plugins failed to load (musterland)" in capsys.readouterr().err
     finally:
         sys.modules.pop("musterland_module", None)
+
+
+def test_assert_translations_complete_lists_every_gap_in_the_languages_used() -> None:
+    assert_translations_complete(MUSTER)  # no translations at all: nothing to complete
+    text = VALID.replace('title = "Mini-Rahmen"', 'title = "Mini-Rahmen"\ntranslations = { en = { title = "Mini" } }')
+    partly = loads_framework(text)
+    with pytest.raises(AssertionError) as info:
+        assert_translations_complete(partly)
+    message = str(info.value)
+    assert "framework 'mini' 1.0 is not completely translated (en)" in message
+    assert "- dimensions[0] (netzwerk): no 'en' translation" in message
+    assert "levels[0] (1): no 'en' translation" in message
+    assert "framework 'mini': no" not in message  # the framework itself is translated
+    with pytest.raises(AssertionError, match="no 'fr' translation"):
+        assert_translations_complete(partly, languages=("fr",))

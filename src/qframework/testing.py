@@ -7,6 +7,8 @@ only where pytest is installed, and the strategies import hypothesis when they a
 - :func:`assert_plugin_loads` loads an installed plugin alone and together with every installed
   plugin, and fails listing every problem (import errors, invalid data, misspelt hooks, id clashes).
 - :func:`assert_round_trips` proves ``loads(type(x), dumps(x, format=f), format=f) == x``.
+- :func:`assert_translations_complete` checks that every element of a framework has a text in
+  each language the framework is translated into.
 - :func:`assessments` is a hypothesis strategy for valid assessments of one framework, so a plugin
   author can property-test scoring of their own framework.
 - :func:`clean_registry` (a pytest fixture) gives a registry builder with the built-in plugins only.
@@ -37,7 +39,14 @@ if TYPE_CHECKING:
     from .assessment import Assessment
     from .model import Framework
 
-__all__ = ["CleanRegistry", "assert_plugin_loads", "assert_round_trips", "assessments", "ratings"]
+__all__ = [
+    "CleanRegistry",
+    "assert_plugin_loads",
+    "assert_round_trips",
+    "assert_translations_complete",
+    "assessments",
+    "ratings",
+]
 
 
 def _concerns(failure: PluginFailure, name: str) -> bool:
@@ -84,6 +93,57 @@ def _all_installed() -> PluginManager:
     pm = make_plugin_manager(entry_points=False)
     _load_entry_points(pm, select=False)
     return pm
+
+
+def _translatable(obj: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every element of ``obj`` (itself included) that has ``translations``, with its path (``dimensions[0] (id)``)."""
+    import attrs
+
+    if not attrs.has(type(obj)):
+        return
+    names = {field.name for field in attrs.fields(type(obj))}
+    if "translations" in names:
+        yield path, obj
+    for name in sorted(names - {"translations", "provenance"}, key=list(names).index):
+        value = getattr(obj, name)
+        items = list(enumerate(value)) if isinstance(value, tuple) else [(None, value)]
+        for index, item in items:
+            if not attrs.has(type(item)):
+                continue
+            where = f"{path}.{name}" if path else name
+            if index is not None:
+                where += f"[{index}]"
+                item_id = getattr(item, "id", None) or getattr(item, "value", None)
+                if item_id is not None:
+                    where += f" ({item_id})"
+            yield from _translatable(item, where)
+
+
+def assert_translations_complete(framework: Framework, languages: tuple[str, ...] | None = None) -> None:
+    """Fail unless every translatable element of ``framework`` has a text in each language.
+
+    The languages are ``languages``, or by default every language some element of the framework
+    is translated into (a framework without translations passes). An element needs a translation
+    in each language, and one with a description needs the description translated too. The
+    message lists every gap with the element's path and id.
+    """
+    elements = list(_translatable(framework))
+    wanted = languages or tuple(sorted({lang for _path, element in elements for lang in element.translations}))
+    gaps = []
+    for path, element in elements:
+        label = path or f"framework {framework.id!r}"
+        for lang in wanted:
+            text = element.translations.get(lang)
+            if text is None:
+                gaps.append(f"{label}: no {lang!r} translation")
+            elif getattr(element, "description", "") and not text.description:
+                gaps.append(f"{label}: the {lang!r} translation has no description")
+    if gaps:
+        shown = gaps[:40] + ([f"… and {len(gaps) - 40} more"] if len(gaps) > 40 else [])
+        raise AssertionError(
+            f"framework {framework.id!r} {framework.version} is not completely translated "
+            f"({', '.join(wanted)}): {len(gaps)} gaps\n" + "\n".join(f"- {gap}" for gap in shown)
+        )
 
 
 def assert_round_trips(obj: Any, *, formats: tuple[Format, ...] | None = None) -> None:
