@@ -575,3 +575,41 @@ def test_assert_translations_complete_lists_every_gap_in_the_languages_used() ->
     assert "framework 'mini': no" not in message  # the framework itself is translated
     with pytest.raises(AssertionError, match="no 'fr' translation"):
         assert_translations_complete(partly, languages=("fr",))
+
+
+# -- scales: gaps warned, level problems at the level's line ---------------------------------------
+
+GAPPED = (
+    BROKEN.replace('{ value = 3, label = "c" }', '{ value = 4, label = "d" }')
+    .replace('number = "drei"', "number = 2")
+    .replace('weight = "schwer"\n', "")
+)
+
+
+def test_a_scale_whose_levels_have_a_gap_is_warned_and_refused_under_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "muster.toml"
+    path.write_text(GAPPED, encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"{path}: valid framework",
+        f"{path}:11: scales[0] (drei).levels: warning: the level values 1, 2, 4 skip 3: scores normalise by "
+        "value, so the step over the gap counts double; number the levels without gaps unless that is meant",
+    ]
+    assert main(["validate", "--strict", str(path)]) == 1
+    assert f"{path}:11: scales[0] (drei).levels: the level values 1, 2, 4 skip 3" in capsys.readouterr().out
+    assert load_framework(path).scales[0].gaps() == (3,)
+
+
+def test_a_level_problem_is_reported_at_the_levels_own_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "muster.toml"
+    text = GAPPED.replace(
+        'levels = [{ value = 1, label = "a" }, { value = 2, label = "b" }, { value = 4, label = "d" }]',
+        'levels = [\n  { value = 1, label = "a" },\n  { value = 2, label = "" },\n  { value = 3, label = "c" },\n]',
+    )
+    assert text != GAPPED
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"{path}:13: scales[0] (drei).levels[1].label: ")

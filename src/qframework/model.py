@@ -242,6 +242,15 @@ class Scale(Checked):
         """The values a rating on this scale may take."""
         return frozenset(level.value for level in self.levels)
 
+    def gaps(self) -> tuple[int, ...]:
+        """The whole numbers between the lowest and the highest level that are no level (``(3,)`` for 1, 2, 4).
+
+        Scores normalise by value, not by rank: levels 1, 2, 4 score 0, 0.33 and 1.0, so a gap
+        weighs the step over it double. Usually a typo; ``validate`` warns (``--strict`` refuses).
+        """
+        values = self.values()
+        return tuple(v for v in range(self.minimum, self.maximum + 1) if v not in values)
+
     def level(self, value: int) -> Level:
         for level in self.levels:
             if level.value == value:
@@ -547,6 +556,27 @@ class Framework(Checked):
             return self._index[indicator_id][0]
         except KeyError:
             raise NotFound.unknown("indicator", indicator_id, self._index) from None
+
+    def warnings(self) -> list[Problem]:
+        """What is valid but probably not meant, with paths: level values with a gap (see :meth:`Scale.gaps`).
+
+        ``qframework validate`` prints each as a warning and fails under ``--strict``.
+        """
+        out = []
+        for i, scale in enumerate(self.scales):
+            gaps = scale.gaps()
+            if gaps:
+                values = ", ".join(str(level.value) for level in scale.levels)
+                missing = ", ".join(str(v) for v in gaps)
+                out.append(
+                    Problem(
+                        f"scales[{i}].levels",
+                        f"the level values {values} skip {missing}: scores normalise by value, so the step over "
+                        f"the gap counts {'double' if len(gaps) == 1 else 'more'}; number the levels without gaps "
+                        f"unless that is meant",
+                    )
+                )
+        return out
 
     def indicators(self) -> Iterator[Indicator]:
         """Every indicator, in dimension order."""

@@ -163,6 +163,22 @@ def _validate_workbook(name: str, args: argparse.Namespace) -> None:
         raise ValidationError(problems, name)
 
 
+def _warnings(obj: Any, data: Any, text: str | None) -> list[Any]:
+    """What ``obj`` has that is valid but probably not meant (:meth:`Framework.warnings`), with ids and lines."""
+    find = getattr(obj, "warnings", None)
+    if not callable(find):
+        return []
+    from .._paths import annotate
+
+    return annotate(find(), data, text)
+
+
+def _as_warnings(problems: list[Any]) -> list[Any]:
+    from ..errors import Problem
+
+    return [Problem(p.path, _("warning: {message}").format(message=p.message), p.line, p.shown_path) for p in problems]
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from ..io import format_for, parse, read_file, structure
     from ..report.text import format_valid
@@ -209,8 +225,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 raise ValidationError(annotate(exc.problems, data, text), exc.file) from None
             if args.against_installed:
                 _check_against_installed(obj, label, name)
+            warnings = _warnings(obj, data, raw.decode("utf-8") if fmt == "toml" else None)
+            if warnings and args.strict:
+                raise ValidationError(warnings, name)
             if not args.quiet:
                 print(format_valid(name, label))
+            for line in ValidationError(_as_warnings(warnings), name).lines() if warnings else ():
+                print(line)
         except ValidationError as exc:
             failed += 1
             for line in exc.with_file(exc.file or name).lines():
