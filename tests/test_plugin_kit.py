@@ -613,3 +613,37 @@ def test_a_level_problem_is_reported_at_the_levels_own_line(tmp_path: Path, caps
     assert main(["validate", str(path)]) == 1
     (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith(f"{path}:13: scales[0] (drei).levels[1].label: ")
+
+
+def test_a_level_translation_takes_label_like_the_level_and_title_still_reads_with_a_notice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    levels = '{ value = 1, label = "a" }, { value = 2, label = "b" }, { value = 3, label = "c" }'
+    assert levels in BROKEN
+    valid = BROKEN.replace('number = "drei"', "number = 2").replace('weight = "schwer"\n', "")
+
+    def with_level_text(text: str) -> Framework:
+        path = tmp_path / "muster.toml"
+        path.write_text(
+            valid.replace('{ value = 1, label = "a" }', '{ value = 1, label = "a", ' + text + " }"), "utf-8"
+        )
+        return load_framework(path)
+
+    new = with_level_text('translations = { en = { label = "one" } }')
+    assert new.scales[0].levels[0].translations["en"].title == "one"  # read as every translation's title
+    assert_round_trips(new)
+    assert main(["validate", "--strict", str(tmp_path / "muster.toml")]) == 0
+    capsys.readouterr()
+
+    old = with_level_text('translations = { en = { title = "one" } }')
+    assert old.scales[0].levels[0].translations["en"].title == "one"
+    assert_round_trips(old)
+    assert main(["validate", str(tmp_path / "muster.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "scales[0] (drei).levels[0].translations.en.title: warning: 'title' in a level's translation is" in out
+    assert "rename the key to 'label'" in out
+    assert main(["validate", "--strict", str(tmp_path / "muster.toml")]) == 1
+    capsys.readouterr()
+
+    with pytest.raises(ValidationError, match="give the label once"):
+        with_level_text('translations = { en = { label = "one", title = "eins" } }')

@@ -33,6 +33,7 @@ __all__ = [
     "FrameworkSummary",
     "Indicator",
     "Level",
+    "LevelText",
     "Provenance",
     "ProvenanceKind",
     "Scale",
@@ -184,6 +185,42 @@ class Provenance(Checked):
             yield Problem("note", "authored content needs a note saying why no source gives it")
 
 
+#: A level translation's old key for its label (``{ en = { title = "met" } }``), read with a deprecation notice.
+LEVEL_TITLE_DEPRECATED = (
+    "'title' in a level's translation is deprecated: a level's text is 'label', in its translations as in "
+    "the level itself; rename the key to 'label'"
+)
+
+
+@attrs.frozen
+class LevelText(Checked):
+    """A level's label and description in one language other than German: ``en = { label = "met" }``.
+
+    The key is ``label``, as in the level itself. Files written before may say ``title``
+    (``legacy_title``): still read, and ``qframework validate`` prints a deprecation notice
+    (:meth:`Framework.warnings`). :attr:`title` is the label whichever key gave it, so code that
+    reads any element's translation as ``text.title`` keeps working.
+    """
+
+    label: str = ""
+    description: str = ""
+    legacy_title: str = attrs.field(default="", metadata={"key": "title"})
+
+    @property
+    def title(self) -> str:
+        """The label (what every other translation calls its title)."""
+        return self.label or self.legacy_title
+
+    def _problems(self) -> Iterator[Problem]:
+        if self.label and self.legacy_title:
+            yield Problem("title", "give the label once, as 'label' ('title' is its deprecated name)")
+        elif self.legacy_title:
+            yield from _text_problem("title", self.legacy_title)
+        else:
+            yield from _text_problem("label", self.label)
+        yield from _optional_text_problem("description", self.description)
+
+
 @attrs.frozen
 class Level(Checked):
     """One step of a scale; ``value`` orders the steps (higher is better)."""
@@ -191,7 +228,7 @@ class Level(Checked):
     value: int
     label: str
     description: str = ""
-    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
+    translations: FrozenMap[str, LevelText] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         if isinstance(self.value, bool) or not isinstance(self.value, int):
@@ -558,12 +595,18 @@ class Framework(Checked):
             raise NotFound.unknown("indicator", indicator_id, self._index) from None
 
     def warnings(self) -> list[Problem]:
-        """What is valid but probably not meant, with paths: level values with a gap (see :meth:`Scale.gaps`).
+        """What is valid but probably not meant, with paths: level values with a gap (see :meth:`Scale.gaps`)
+        and level translations under the deprecated key ``title`` (see :class:`LevelText`).
 
         ``qframework validate`` prints each as a warning and fails under ``--strict``.
         """
         out = []
         for i, scale in enumerate(self.scales):
+            for j, level in enumerate(scale.levels):
+                for lang, text in level.translations.items():
+                    if isinstance(text, LevelText) and text.legacy_title and not text.label:
+                        path = f"scales[{i}].levels[{j}].translations.{lang}.title"
+                        out.append(Problem(path, LEVEL_TITLE_DEPRECATED))
             gaps = scale.gaps()
             if gaps:
                 values = ", ".join(str(level.value) for level in scale.levels)
