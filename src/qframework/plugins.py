@@ -149,14 +149,20 @@ class PluginManager(pluggy.PluginManager):
 def _unknown_hooks(pm: pluggy.PluginManager, plugin: object) -> str:
     """``unknown hook 'qframework_framework' (did you mean 'qframework_frameworks'? known: …)``, once per name."""
     known = [name for name in dir(hookspecs) if name.startswith(f"{PROJECT_NAME}_")]
-    unknown = sorted(
-        {
-            impl_name
-            for impl_name, caller in vars(pm.hook).items()
-            if not caller.has_spec() and any(impl.plugin is plugin for impl in caller.get_hookimpls())
-        }
-    )
-    return "; ".join(str(NotFound.unknown("hook", name, known)) for name in unknown)
+    unknown: dict[str, str] = {}
+    for impl_name, caller in vars(pm.hook).items():
+        if caller.has_spec():
+            continue
+        for impl in caller.get_hookimpls():
+            if impl.plugin is plugin:
+                unknown[impl_name] = _defined_at(impl.function)
+    return "; ".join(str(NotFound.unknown("hook", name, known)) + unknown[name] for name in sorted(unknown))
+
+
+def _defined_at(function: object) -> str:
+    """`` (at FILE:LINE)`` where a function is defined, or ``""`` if that cannot be told."""
+    code = getattr(getattr(function, "__func__", function), "__code__", None)
+    return f" (at {code.co_filename}:{code.co_firstlineno})" if code is not None else ""
 
 
 def _no_hooks(plugin: object) -> str:
@@ -638,7 +644,9 @@ def _call_each(pm: PluginManager, hook_name: str, handle: Callable[[Any, PluginI
         except ValidationError as exc:
             # A file missing from the package (left out of the wheel) is not invalid data.
             what = "cannot read data file" if isinstance(exc.__cause__, OSError) else "shipped invalid data"
-            pm.failures.append(PluginFailure(name, f"{hook_name} {what}:\n" + "\n".join(exc.lines())))
+            where = _traceback_summary(exc)[-1:]  # the plugin's line that loaded or registered it
+            message = f"{hook_name} {what}:\n" + "\n".join(exc.lines()) + "".join(f"\n  at {w}" for w in where)
+            pm.failures.append(PluginFailure(name, message, where=where))
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # SystemExit and BaseException subclasses too: recorded, the rest load
