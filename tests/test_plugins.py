@@ -240,7 +240,7 @@ def test_the_plugin_installed_first_keeps_an_id_whatever_the_names(site: Path) -
     assert (failure.plugin, failure.clash_with) == ("aaa", "zzz")
     assert "zzz keeps it (it was installed first) and aaa's copy is left out: aaa caused the clash" in failure.message
     os.utime(older)  # reinstalled: now zzz is the newer one and aaa keeps the id
-    os.utime(site, ns=(os.stat(site).st_mtime_ns + 1,) * 2)  # as installing changes the folder
+    os.utime(site, ns=(site.stat().st_mtime_ns + 1,) * 2)  # as installing changes the folder
     registry = load_registry(make_plugin_manager())
     assert registry.frameworks.provider("geteilt").name == "aaa"
 

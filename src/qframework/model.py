@@ -124,7 +124,7 @@ class Text(Checked):
         yield from _optional_text_problem("description", self.description)
 
 
-def _translation_problems(translations: Mapping[str, Text]) -> Iterator[Problem]:
+def _translation_problems(translations: Mapping[str, object]) -> Iterator[Problem]:
     if not isinstance(translations, Mapping):
         yield type_problem("translations", translations, "a table")
         return
