@@ -416,6 +416,9 @@ def test_the_authors_flow_install_validate_versions_clash_no_hookimpl_and_a_rais
     @hookimpl is warned about; a plugin raising in its hook is shown with its file and line."""
     import subprocess
 
+    modules = ("qframework_muster_land", "aaa_module", "nohook_module", "raising_module")
+    for module in modules:  # a module of the same name imported by another test would be used instead
+        sys.modules.pop(module, None)
     target = tmp_path / "qframework-muster-land"
     assert main(["new-plugin", "muster-land", "--directory", str(target), "--no-input"]) == 0
     data = target / "src/qframework_muster_land/data/muster-land.toml"
@@ -500,7 +503,7 @@ def test_the_authors_flow_install_validate_versions_clash_no_hookimpl_and_a_rais
         assert "muster-land-3.toml:" in run.stdout and "expected a whole number, got 'zwei'" in run.stdout
         assert "passed" in run.stdout  # muster-land.toml's and muster-land-2.toml's tests
     finally:
-        for module in ("qframework_muster_land", "aaa_module", "nohook_module", "raising_module"):
+        for module in modules:
             sys.modules.pop(module, None)
 
 

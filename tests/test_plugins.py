@@ -226,23 +226,28 @@ def test_a_plugin_that_fails_to_import_is_named_and_the_others_load(site: Path) 
     assert failure.where == (f"{site / 'fakebroken_module.py'}:1 in <module>: import does_not_exist_anywhere",)
 
 
-def test_the_plugin_installed_first_keeps_an_id_whatever_the_names(site: Path) -> None:
-    """A newcomer named to sort first (entry-point name 'aaa') neither takes the id nor is the one blamed."""
+def test_the_plugin_installed_first_keeps_an_id_whatever_the_names(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newcomer named to sort first (entry-point name 'alpha') neither takes the id nor is the one blamed."""
     import os
+    import sys
 
-    install_fake_distribution(site, "qf-zzz", {"zzz": GOOD_MODULE.format(fid="geteilt")})
-    install_fake_distribution(site, "qf-aaa", {"aaa": GOOD_MODULE.format(fid="geteilt")})
-    older = site / "qf_zzz-1.2.3.dist-info"
-    os.utime(older, ns=(1, 1))  # installed long before qf-aaa
+    monkeypatch.delitem(sys.modules, "alpha_module", raising=False)
+    monkeypatch.delitem(sys.modules, "zulu_module", raising=False)
+    install_fake_distribution(site, "qf-zulu", {"zulu": GOOD_MODULE.format(fid="geteilt")})
+    install_fake_distribution(site, "qf-alpha", {"alpha": GOOD_MODULE.format(fid="geteilt")})
+    older = site / "qf_zulu-1.2.3.dist-info"
+    os.utime(older, ns=(1, 1))  # installed long before qf-alpha
     registry = load_registry(make_plugin_manager())
-    assert registry.frameworks.provider("geteilt").name == "zzz"
+    assert registry.frameworks.provider("geteilt").name == "zulu"
     (failure,) = [f for f in registry.failures if f.clash_with]
-    assert (failure.plugin, failure.clash_with) == ("aaa", "zzz")
-    assert "zzz keeps it (it was installed first) and aaa's copy is left out: aaa caused the clash" in failure.message
-    os.utime(older)  # reinstalled: now zzz is the newer one and aaa keeps the id
+    assert (failure.plugin, failure.clash_with) == ("alpha", "zulu")
+    assert (
+        "zulu keeps it (it was installed first) and alpha's copy is left out: alpha caused the clash" in failure.message
+    )
+    os.utime(older)  # reinstalled: now zulu is the newer one and alpha keeps the id
     os.utime(site, ns=(site.stat().st_mtime_ns + 1,) * 2)  # as installing changes the folder
     registry = load_registry(make_plugin_manager())
-    assert registry.frameworks.provider("geteilt").name == "aaa"
+    assert registry.frameworks.provider("geteilt").name == "alpha"
 
 
 def test_env_variable_restricts_which_plugins_load(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
