@@ -71,18 +71,12 @@ T = TypeVar("T")
 
 @attrs.frozen
 class PluginInfo:
-    """Who supplied something: a plugin's name (its entry-point name), distribution version and module.
-
-    ``installed`` is when the plugin's distribution was installed (its metadata folder's
-    modification time, in nanoseconds; 0 when unknown): it decides who keeps an id two plugins
-    register (see :func:`load_registry`). It is not part of the value.
-    """
+    """Who supplied something: a plugin's name (its entry-point name), distribution version and module."""
 
     name: str
     version: str | None
     module: str
     builtin: bool = False
-    installed: int = attrs.field(default=0, eq=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}" if self.version else self.name
@@ -108,16 +102,23 @@ class PluginFailure:
 
 
 class PluginManager(pluggy.PluginManager):
-    """A pluggy manager that remembers each plugin's :class:`PluginInfo` and every failure."""
+    """A pluggy manager that remembers each plugin's :class:`PluginInfo` and every failure.
+
+    ``installed`` holds when each entry-point plugin's distribution was installed (its metadata
+    folder's modification time, in nanoseconds): it says why the plugin installed first keeps an
+    id two plugins register (see :func:`load_registry`).
+    """
 
     def __init__(self) -> None:
         super().__init__(PROJECT_NAME)
         self.add_hookspecs(hookspecs)
         self.infos: dict[str, PluginInfo] = {}
         self.failures: list[PluginFailure] = []
+        self.installed: dict[str, int] = {}
 
-    def add_plugin(self, plugin: object, info: PluginInfo) -> bool:
+    def add_plugin(self, plugin: object, info: PluginInfo, *, installed: int = 0) -> bool:
         """Register one plugin object; on a bad hook record a failure and leave it out."""
+        self.installed[info.name] = installed
         try:
             self.register(plugin, name=info.name)
         except (pluggy.PluginValidationError, ValueError) as exc:
@@ -226,7 +227,7 @@ def _load_entry_points(pm: PluginManager, *, select: bool = True) -> None:
         except BaseException as exc:  # SystemExit too: a plugin's import never ends the program
             pm.failures.append(_exception_failure(name, "cannot be imported", exc))
             continue
-        pm.add_plugin(plugin, PluginInfo(name, version, value, installed=installed))
+        pm.add_plugin(plugin, PluginInfo(name, version, value), installed=installed)
     if allowed is not None:
         for name in sorted(allowed - found):
             pm.failures.append(PluginFailure(name, f"named in {ENV_VAR} but not installed"))
@@ -441,11 +442,12 @@ def _framework_file(path: DataPath) -> Framework:
 class _Collecting(Generic[T]):
     """What :func:`load_registry` fills while the hooks run; frozen into a :class:`Registered` at the end."""
 
-    def __init__(self, kind: str, failures: list[PluginFailure]) -> None:
+    def __init__(self, kind: str, failures: list[PluginFailure], installed: Mapping[str, int]) -> None:
         self.kind = kind
         self.items: dict[str, T | _Deferred] = {}
         self.providers: dict[str, PluginInfo] = {}
         self.failures = failures
+        self.installed = installed
 
     def clashes(self, key: str, info: PluginInfo) -> bool:
         """Whether another plugin already registered ``key``; if so, record the clash under ``info``, the newcomer.
@@ -459,7 +461,7 @@ class _Collecting(Generic[T]):
             return False
         if owner.builtin:
             why = "it is built into qframework"
-        elif owner.installed < info.installed:
+        elif self.installed.get(owner.name, 0) < self.installed.get(info.name, 0):
             why = "it was installed first"
         else:
             why = "it was registered first"
@@ -737,10 +739,10 @@ def load_registry(pm: PluginManager | None = None, *, refresh: bool = False) -> 
 
 
 def _build_registry(pm: PluginManager) -> Registry:
-    frameworks: _Collecting[Framework] = _Collecting("framework", pm.failures)
-    programmes: _Collecting[Programme] = _Collecting("programme", pm.failures)
-    aggregations: _Collecting[Aggregation] = _Collecting("aggregation", pm.failures)
-    crosswalks: _Collecting[Crosswalk] = _Collecting("crosswalk", pm.failures)
+    frameworks: _Collecting[Framework] = _Collecting("framework", pm.failures, pm.installed)
+    programmes: _Collecting[Programme] = _Collecting("programme", pm.failures, pm.installed)
+    aggregations: _Collecting[Aggregation] = _Collecting("aggregation", pm.failures, pm.installed)
+    crosswalks: _Collecting[Crosswalk] = _Collecting("crosswalk", pm.failures, pm.installed)
     versions: dict[tuple[str, str], Framework] = {}
 
     def add_framework(obj: object, info: PluginInfo) -> None:

@@ -76,7 +76,7 @@ def assert_plugin_loads(name: str) -> Registry:
     except Exception as exc:
         failure = _exception_failure(name, "cannot be imported", exc)
         raise AssertionError(f"plugin {name!r} {failure.message}") from exc
-    alone.add_plugin(module, PluginInfo(name, version, value, installed=installed))
+    alone.add_plugin(module, PluginInfo(name, version, value), installed=installed)
     registry = load_registry(alone)
     problems += [f"alone: {f.message}" for f in registry.failures if _concerns(f, name)]
     if not registry.registered_by(name) and not problems:
