@@ -1,9 +1,11 @@
 """Finding plugins and collecting what they register.
 
 :func:`make_plugin_manager` builds a fresh pluggy manager: first the built-in plugins (modules of
-this package, through the very same hooks), then every entry point in the group ``qframework``.
-A plugin that fails to import, has a misspelt hook or raises inside a hook is recorded as a
-:class:`PluginFailure` under its name; the others still load. :func:`load_registry` calls the
+this package, through the very same hooks), then every entry point in the group ``qframework``,
+in the order their distributions were installed (so that the plugin installed first keeps an id
+two plugins register, and the newcomer is the one named). A plugin that fails to import, has a
+misspelt hook, implements no hook or raises inside a hook is recorded as a :class:`PluginFailure`
+under its name, with the file and line where its code raised; the others still load. :func:`load_registry` calls the
 hooks and returns a :class:`Registry` of everything registered, by id, with the plugin that
 supplied each object.
 
