@@ -269,10 +269,12 @@ class Scale(Checked):
 
     @property
     def minimum(self) -> int:
+        """The lowest level's value."""
         return self.levels[0].value
 
     @property
     def maximum(self) -> int:
+        """The highest level's value."""
         return self.levels[-1].value
 
     def values(self) -> frozenset[int]:
@@ -289,6 +291,7 @@ class Scale(Checked):
         return tuple(v for v in range(self.minimum, self.maximum + 1) if v not in values)
 
     def level(self, value: int) -> Level:
+        """The level with this value (:class:`~qframework.errors.NotFound` if the scale has none)."""
         for level in self.levels:
             if level.value == value:
                 return level
@@ -347,6 +350,7 @@ class Facet(Checked):
         yield from _translation_problems(self.translations)
 
     def value_ids(self) -> frozenset[str]:
+        """The ids of the facet's values."""
         return frozenset(v.id for v in self.values)
 
 
