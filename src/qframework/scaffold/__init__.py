@@ -2,7 +2,7 @@
 
 ``qframework new-plugin NAME`` calls :func:`write_plugin`. The files come from the templates in
 ``templates/`` (package data): ``pyproject.toml`` (hatchling, the entry point, the data folder in
-the wheel, the licence, ``qframework>=0.1,<1``), a ``.gitignore`` (which hatchling also applies to
+the wheel, the licence, :func:`qframework_range`), a ``.gitignore`` (which hatchling also applies to
 the source distribution), the module with its hook (registering every framework file in ``data/``:
 one per version), a framework file with every field explained and all content marked ``authored``
 by the plugin's author, a README and a test file using :mod:`qframework.testing` that checks each
@@ -22,7 +22,7 @@ import attrs
 
 from ..errors import QFrameworkError
 
-__all__ = ["PluginSpec", "check_license", "check_name", "write_plugin"]
+__all__ = ["PluginSpec", "check_license", "check_name", "qframework_range", "write_plugin"]
 
 #: A plugin name: lower-case letters and digits, words joined by '-' or '_' (it becomes a Python module name).
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
@@ -78,6 +78,22 @@ class PluginSpec:
         return "qframework-" + self.name.replace("_", "-")
 
 
+def qframework_range() -> str:
+    """The qframework versions a new plugin pins: from the minor version that wrote it, below the next major.
+
+    ``qframework>=0.2,<1`` when written by 0.2.x: the scaffold's code and tests use what that version
+    offers, and hooks and file formats stay compatible within a major version.
+    """
+    from importlib import metadata
+
+    try:
+        parts = metadata.version("qframework").split(".")
+        major, minor = int(parts[0]), int(parts[1])
+    except (metadata.PackageNotFoundError, ValueError, IndexError):
+        major, minor = 0, 1
+    return f"qframework>={major}.{minor},<{major + 1}"
+
+
 def _toml(value: str) -> str:
     """A TOML basic string (JSON's string escapes are valid TOML)."""
     return json.dumps(value, ensure_ascii=False)
@@ -121,6 +137,7 @@ def write_plugin(spec: PluginSpec, directory: str | os.PathLike[str]) -> list[st
         "description": _toml(f"qframework plugin: {spec.title}."),
         "note": _toml(f"Placeholder written by {author} with qframework new-plugin; replace it with the content."),
         "license": _toml(check_license(spec.license)),
+        "requirement": _toml(qframework_range()),
         "author": _toml(author),
     }
     package = Path("src", spec.module)
