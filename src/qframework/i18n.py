@@ -163,6 +163,16 @@ def _extract() -> None:  # pragma: no cover - a maintainer's command, exercised 
         str(root), method_map=[("**.py", "python")], keywords=keywords
     ):
         template.add(message, locations=[(filename, lineno)], auto_comments=comments)
+    # The example web tool's templates and app (a source checkout only): the same catalogue.
+    web = root.parents[1] / "examples" / "web" / "qframework_web"
+    if web.is_dir():
+        web_map = [("templates/**.html", "jinja2"), ("**.py", "python")]
+        web_options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+        for filename, lineno, message, comments, _context in extract_from_dir(
+            str(web), method_map=web_map, options_map=web_options, keywords={**keywords, "gettext": None}
+        ):
+            location = (f"examples/web/qframework_web/{filename}", lineno)
+            template.add(message, locations=[location], auto_comments=comments)
     locale_dir.mkdir(exist_ok=True)
     with (locale_dir / f"{DOMAIN}.pot").open("wb") as fh:
         write_po(fh, template, omit_header=False, sort_output=True)
