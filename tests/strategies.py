@@ -24,6 +24,7 @@ from qframework.assessment import (
     compare,
     score,
 )
+from qframework.model import LevelText
 
 slugs = st.from_regex(r"[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,5})?", fullmatch=True)
 # Real framework text: German letters, punctuation, newlines, quotes and TOML-hostile characters.
@@ -35,6 +36,9 @@ texts = st.text(
 optional_texts = st.one_of(st.just(""), texts)
 translations = st.dictionaries(
     st.sampled_from(["en", "fr", "en-GB"]), st.builds(Text, texts, optional_texts), max_size=2
+)
+level_translations = st.dictionaries(
+    st.sampled_from(["en", "fr", "en-GB"]), st.builds(LevelText, texts, optional_texts), max_size=2
 )
 
 SOURCE_IDS = ["s1", "s2"]
@@ -48,7 +52,7 @@ provenances = st.one_of(
 @st.composite
 def scales(draw: st.DrawFn, scale_id: str) -> Scale:
     values = sorted(draw(st.sets(st.integers(-5, 10), min_size=2, max_size=7)))
-    levels = tuple(Level(v, draw(texts), draw(optional_texts), draw(translations)) for v in values)
+    levels = tuple(Level(v, draw(texts), draw(optional_texts), draw(level_translations)) for v in values)
     return Scale(scale_id, draw(texts), levels, draw(st.booleans()), draw(optional_texts), draw(provenances))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 import textwrap
 import tomllib
@@ -24,7 +25,13 @@ from qframework.assessment.fit import check_assessment
 from qframework.cli import main
 from qframework.errors import ValidationError
 from qframework.plugins import load_registry, make_plugin_manager
-from qframework.testing import CleanRegistry, assert_plugin_loads, assert_round_trips, assessments
+from qframework.testing import (
+    CleanRegistry,
+    assert_plugin_loads,
+    assert_round_trips,
+    assert_translations_complete,
+    assessments,
+)
 
 pytest_plugins = ["pytester"]
 
@@ -61,6 +68,7 @@ def test_new_plugin_writes_a_complete_distribution_whose_framework_validates(
     )
     files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
     assert files == [
+        ".gitignore",
         "README.md",
         "pyproject.toml",
         "src/qframework_muster_land/__init__.py",
@@ -73,6 +81,12 @@ def test_new_plugin_writes_a_complete_distribution_whose_framework_validates(
     assert project["project"]["name"] == "qframework-muster-land"
     assert project["project"]["entry-points"]["qframework"] == {"muster_land": "qframework_muster_land"}
     assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == ["src/qframework_muster_land"]
+    from importlib.metadata import version
+
+    major, minor = version("qframework").split(".")[:2]
+    assert project["project"]["dependencies"] == [f"qframework>={major}.{minor},<{int(major) + 1}"]  # as the docs say
+    assert (project["project"]["license"], project["project"]["authors"]) == ("MIT", [{"name": "LKS Muster"}])
+    assert ".hypothesis/" in (target / ".gitignore").read_text(encoding="utf-8").splitlines()  # not in the sdist
 
     framework = load_framework(target / "src/qframework_muster_land/data/muster-land.toml")
     assert framework.id == "muster-land" and framework.title == 'Standards "Muster"'
@@ -298,10 +312,14 @@ def test_assert_plugin_loads_lists_every_problem(site: Path) -> None:
         },
     )
     with pytest.raises(AssertionError) as info:
-        assert_plugin_loads("clashfour")  # after clashthree and before kqs in registration order
+        assert_plugin_loads("clashfour")  # installed after kqs; with clashthree at once, and first by name
     message = str(info.value)
-    assert "with every installed plugin: framework 'geteilt' is registered by two plugins" in message
     assert "with every installed plugin: framework 'kqs' is registered by two plugins" in message
+    assert "clashfour caused the clash" in message
+    assert "'geteilt'" not in message  # clashfour keeps geteilt: that clash is clashthree's problem
+    with pytest.raises(AssertionError, match="framework 'geteilt' is registered by two plugins"):
+        assert_plugin_loads("clashthree")
+    assert_plugin_loads("kqs")  # the established plugin's own tests still pass
     with pytest.raises(AssertionError, match=r"plugin 'nichtda' is not installed \(installed plugins: .*kqs"):
         assert_plugin_loads("nichtda")
 
@@ -363,3 +381,275 @@ def test_a_wrong_answer_in_the_terminal_is_an_error_not_a_traceback(
     assert main(["new-plugin", "suedland", "--directory", str(tmp_path / "out")]) == 1
     assert "expected a whole number, got 'drei'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+# -- the author's flow, with the mistakes authors make (issue 26) ---------------------------------
+
+CLAIMS_KQS = """
+    from qframework import hookimpl, loads_framework
+    from test_io import VALID
+
+    @hookimpl
+    def qframework_frameworks(register):
+        text = VALID.replace('id = "mini"', 'id = "kqs"').replace('version = "1.0"', 'version = "2"')
+        register(loads_framework(text))
+"""
+
+NO_HOOKIMPL = """
+    def qframework_frameworks(register):
+        pass
+"""
+
+RAISING = """
+    from qframework import hookimpl
+
+    DATA = {}
+
+    @hookimpl
+    def qframework_frameworks(register):
+        register(DATA["fehlt"])
+"""
+
+
+def test_the_authors_flow_install_validate_versions_clash_no_hookimpl_and_a_raising_hook(
+    tmp_path: Path, site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Install the scaffold for real; its own file and a second version validate against the installed
+    plugins; a newcomer claiming kqs leaves kqs working and is named as the cause; a plugin without
+    @hookimpl is warned about; a plugin raising in its hook is shown with its file and line."""
+    import subprocess
+
+    modules = ("qframework_muster_land", "aaa_module", "nohook_module", "raising_module")
+    for module in modules:  # a module of the same name imported by another test would be used instead
+        sys.modules.pop(module, None)
+    target = tmp_path / "qframework-muster-land"
+    assert main(["new-plugin", "muster-land", "--directory", str(target), "--no-input"]) == 0
+    data = target / "src/qframework_muster_land/data/muster-land.toml"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(target)]
+    subprocess.run(pip, check=True, capture_output=True)
+    try:
+        assert main(["plugins"]) == 0
+        assert "muster_land 0.1.0" in capsys.readouterr().out
+        # its own file is no clash, and neither is a second version side by side in its data folder
+        assert main(["validate", "--against-installed", str(data)]) == 0
+        second = data.with_name("muster-land-2.toml")
+        second.write_text(data.read_text(encoding="utf-8").replace('version = "1.0"', 'version = "2.0"'), "utf-8")
+        assert main(["validate", "--against-installed", str(second)]) == 0
+        assert (
+            main(["validate", "--against-installed", str(site / "qframework_muster_land/data/muster-land.toml")]) == 0
+        )
+        capsys.readouterr()
+        elsewhere = tmp_path / "elsewhere.toml"  # the same id in another project is a clash
+        elsewhere.write_text(data.read_text(encoding="utf-8"), encoding="utf-8")
+        assert main(["validate", "--against-installed", str(elsewhere)]) == 1
+        assert "already registered by the installed plugin muster_land 0.1.0" in capsys.readouterr().out
+
+        # a new plugin claiming kqs, first by name: kqs keeps its framework and the newcomer is named
+        install_fake_distribution(site, "qf-aaa", {"aaa": CLAIMS_KQS})
+        assert main(["plugins"]) == 1
+        out = capsys.readouterr().out
+        assert "FAILED aaa: framework 'kqs' is registered by two plugins: kqs" in out
+        assert "kqs keeps it (it was installed first)" in out and "aaa caused the clash" in out
+        assert main(["plugins", "--json"]) == 1
+        (clash,) = [f for f in json.loads(capsys.readouterr().out)["failures"] if f["clash_with"]]
+        assert (clash["plugin"], clash["clash_with"]) == ("aaa", "kqs")
+        assert load_registry().frameworks.provider("kqs").name == "kqs"
+        vorlage = tmp_path / "kqs-vorlage.toml"
+        assert main(["template", "kqs", "-o", str(vorlage)]) == 0
+        assert main(["score", str(vorlage)]) == 0
+        assert "warning: plugin aaa: framework 'kqs'" in capsys.readouterr().err
+        assert_plugin_loads("kqs")  # the established plugin's own tests still pass
+        with pytest.raises(AssertionError, match="aaa caused the clash"):
+            assert_plugin_loads("aaa")
+
+        # a plugin whose hook function lacks @hookimpl
+        install_fake_distribution(site, "qf-nohook", {"nohook": NO_HOOKIMPL})
+        assert main(["plugins"]) == 1
+        assert "FAILED nohook: registers nothing: qframework_frameworks is not marked @hookimpl" in (
+            capsys.readouterr().out
+        )
+        assert main(["frameworks"]) == 0
+        assert "warning: plugin nohook: registers nothing" in capsys.readouterr().err
+
+        # a plugin raising in its hook: the file and line, in the CLI, --json and assert_plugin_loads
+        install_fake_distribution(site, "qf-raising", {"raising": RAISING})
+        where = f'{site / "raising_module.py"}:8 in qframework_frameworks: register(DATA["fehlt"])'
+        assert main(["plugins"]) == 1
+        assert f"FAILED raising: qframework_frameworks failed: KeyError: 'fehlt'\n  at {where}" in (
+            capsys.readouterr().out
+        )
+        main(["plugins", "--json"])
+        (raised,) = [f for f in json.loads(capsys.readouterr().out)["failures"] if f["plugin"] == "raising"]
+        assert raised["where"] == [where]
+        with pytest.raises(AssertionError, match=r"raising_module\.py:8 in qframework_frameworks"):
+            assert_plugin_loads("raising")
+
+        # the scaffold's own tests: every version passes; a broken file fails the tests named after it
+        installed = site / "qframework_muster_land/data"
+        (installed / "muster-land-2.toml").write_text(second.read_text(encoding="utf-8"), encoding="utf-8")
+        broken = data.read_text(encoding="utf-8").replace('version = "1.0"', 'version = "3.0"')
+        (installed / "muster-land-3.toml").write_text(broken.replace("number = 2", 'number = "zwei"'), "utf-8")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(Path(__file__).parent)])}
+        env.pop("QFRAMEWORK_PLUGINS", None)
+        tests = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(target / "tests")]
+        run = subprocess.run(tests, capture_output=True, text=True, env=env, cwd=target)
+        assert run.returncode == 1, run.stdout + run.stderr  # failed tests, not a collection error (2)
+        failed = sorted(
+            line.split("::")[1].split(" - ")[0] for line in run.stdout.splitlines() if line.startswith("FAILED")
+        )
+        assert failed == [
+            "test_every_element_is_translated_into_each_language_the_framework_uses[muster-land-3.toml]",
+            "test_every_score_of_a_valid_assessment_lies_between_0_and_1[muster-land-3.toml]",
+            "test_the_framework_is_valid_and_reads_back_from_its_own_toml_and_json[muster-land-3.toml]",
+            "test_the_plugin_loads_alone_and_with_every_installed_plugin",  # the plugin fails to load
+        ]
+        assert "muster-land-3.toml:" in run.stdout and "expected a whole number, got 'zwei'" in run.stdout
+        assert "passed" in run.stdout  # muster-land.toml's and muster-land-2.toml's tests
+    finally:
+        for module in modules:
+            sys.modules.pop(module, None)
+
+
+# -- validate reads what score reads; report combines raters as score does -------------------------
+
+
+def test_validate_reads_a_filled_in_xlsx_workbook_as_score_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workbook = tmp_path / "bewertung.xlsx"
+    assert main(["template", "kqs", "--format", "xlsx", "-o", str(workbook)]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(workbook)]) == 0  # a template filled in part-way is valid
+    assert f"{workbook}: valid assessment" in capsys.readouterr().out
+    assert main(["validate", "--complete", str(workbook)]) == 1
+    assert f"{workbook}: ratings: indicator " in capsys.readouterr().out  # each blank row, by indicator id
+    assert main(["validate", "--kind", "framework", str(workbook)]) == 1
+    assert "holds an assessment, not a framework" in capsys.readouterr().out
+
+
+def test_report_combines_two_raters_files_like_score(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = tmp_path / "a.toml", tmp_path / "b.xlsx"
+    assert main(["template", "kqs", "-o", str(first), "--rater", "hebamme"]) == 0
+    assert main(["template", "kqs", "--format", "xlsx", "-o", str(second), "--rater", "koordination"]) == 0
+    capsys.readouterr()
+    assert main(["report", "assessment", str(first), str(second), "-o", str(tmp_path / "r.html")]) == 1
+    assert "become one with --combine" in capsys.readouterr().err
+    assert main(["report", "assessment", str(first), str(second), "--combine", "-o", str(tmp_path / "r.html")]) == 0
+    assert "combined 2 files" in capsys.readouterr().err
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").lstrip().startswith("<!")
+
+
+# -- show and score name a failed plugin that may provide the id they miss --------------------------
+
+
+def test_show_and_score_name_the_failed_plugin_that_may_provide_the_missing_framework(
+    tmp_path: Path, site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    install_fake_distribution(site, "qf-musterland", {"musterland": RAISING})
+    try:
+        assert main(["show", "musterland"]) == 1
+        err = capsys.readouterr().err
+        assert "unknown framework 'musterland'" in err
+        assert "the plugin musterland, which may provide framework 'musterland', failed to load: " in err
+        assert "KeyError: 'fehlt'" in err
+        assessment = tmp_path / "a.toml"
+        assert main(["template", "kqs", "-o", str(assessment)]) == 0
+        assessment.write_text(
+            assessment.read_text(encoding="utf-8").replace('framework_id = "kqs"', 'framework_id = "musterland"'),
+            encoding="utf-8",
+        )
+        capsys.readouterr()
+        assert main(["score", str(assessment)]) == 1
+        err = capsys.readouterr().err
+        assert "framework 'musterland' is not installed" in err and "the plugin musterland" in err
+        assert main(["show", "nirgends"]) == 1  # not musterland's: every failed plugin is mentioned
+        assert "note that plugins failed to load (musterland)" in capsys.readouterr().err
+    finally:
+        sys.modules.pop("musterland_module", None)
+
+
+def test_assert_translations_complete_lists_every_gap_in_the_languages_used() -> None:
+    assert_translations_complete(MUSTER)  # no translations at all: nothing to complete
+    text = VALID.replace('title = "Mini-Rahmen"', 'title = "Mini-Rahmen"\ntranslations = { en = { title = "Mini" } }')
+    partly = loads_framework(text)
+    with pytest.raises(AssertionError) as info:
+        assert_translations_complete(partly)
+    message = str(info.value)
+    assert "framework 'mini' 1.0 is not completely translated (en)" in message
+    assert "- dimensions[0] (netzwerk): no 'en' translation" in message
+    assert "levels[0] (1): no 'en' translation" in message
+    assert "framework 'mini': no" not in message  # the framework itself is translated
+    with pytest.raises(AssertionError, match="no 'fr' translation"):
+        assert_translations_complete(partly, languages=("fr",))
+
+
+# -- scales: gaps warned, level problems at the level's line ---------------------------------------
+
+GAPPED = (
+    BROKEN.replace('{ value = 3, label = "c" }', '{ value = 4, label = "d" }')
+    .replace('number = "drei"', "number = 2")
+    .replace('weight = "schwer"\n', "")
+)
+
+
+def test_a_scale_whose_levels_have_a_gap_is_warned_and_refused_under_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "muster.toml"
+    path.write_text(GAPPED, encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"{path}: valid framework",
+        f"{path}:11: scales[0] (drei).levels: warning: the level values 1, 2, 4 skip 3: scores normalise by "
+        "value, so the step over the gap counts double; number the levels without gaps unless that is meant",
+    ]
+    assert main(["validate", "--strict", str(path)]) == 1
+    assert f"{path}:11: scales[0] (drei).levels: the level values 1, 2, 4 skip 3" in capsys.readouterr().out
+    assert load_framework(path).scales[0].gaps() == (3,)
+
+
+def test_a_level_problem_is_reported_at_the_levels_own_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "muster.toml"
+    text = GAPPED.replace(
+        'levels = [{ value = 1, label = "a" }, { value = 2, label = "b" }, { value = 4, label = "d" }]',
+        'levels = [\n  { value = 1, label = "a" },\n  { value = 2, label = "" },\n  { value = 3, label = "c" },\n]',
+    )
+    assert text != GAPPED
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"{path}:13: scales[0] (drei).levels[1].label: ")
+
+
+def test_a_level_translation_takes_label_like_the_level_and_title_still_reads_with_a_notice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    levels = '{ value = 1, label = "a" }, { value = 2, label = "b" }, { value = 3, label = "c" }'
+    assert levels in BROKEN
+    valid = BROKEN.replace('number = "drei"', "number = 2").replace('weight = "schwer"\n', "")
+
+    def with_level_text(text: str) -> Framework:
+        path = tmp_path / "muster.toml"
+        path.write_text(
+            valid.replace('{ value = 1, label = "a" }', '{ value = 1, label = "a", ' + text + " }"), "utf-8"
+        )
+        return load_framework(path)
+
+    new = with_level_text('translations = { en = { label = "one" } }')
+    assert new.scales[0].levels[0].translations["en"].title == "one"  # read as every translation's title
+    assert_round_trips(new)
+    assert main(["validate", "--strict", str(tmp_path / "muster.toml")]) == 0
+    capsys.readouterr()
+
+    old = with_level_text('translations = { en = { title = "one" } }')
+    assert old.scales[0].levels[0].translations["en"].title == "one"
+    assert_round_trips(old)
+    assert main(["validate", str(tmp_path / "muster.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "scales[0] (drei).levels[0].translations.en.title: warning: 'title' in a level's translation is" in out
+    assert "rename the key to 'label'" in out
+    assert main(["validate", "--strict", str(tmp_path / "muster.toml")]) == 1
+    capsys.readouterr()
+
+    with pytest.raises(ValidationError, match="give the label once"):
+        with_level_text('translations = { en = { label = "one", title = "eins" } }')

@@ -106,6 +106,29 @@ def test_a_plugin_shipping_invalid_data_is_named_with_every_problem() -> None:
     assert registry.failures[0].plugin == "bad"
     assert "bad.toml:28: dimensions[0] (netzwerk).title" in message
     assert "bad.toml:27: dimensions[0] (netzwerk).number" in message
+    assert f"\n  at {__file__}:" in message and "in qframework_frameworks: loads_framework(" in message
+    assert registry.failures[0].where == (message.rsplit("\n  at ", 1)[1],)
+
+
+def test_a_plugin_raising_in_its_hook_is_shown_with_the_file_and_line() -> None:
+    registry = load_registry(manager(broken=RaisingPlugin()))
+    (failure,) = registry.failures
+    line = RaisingPlugin.qframework_frameworks.__code__.co_firstlineno + 2
+    where = f'{__file__}:{line} in qframework_frameworks: raise RuntimeError("the data file is missing")'
+    assert failure.where == (where,)
+    assert failure.message == f"qframework_frameworks failed: RuntimeError: the data file is missing\n  at {where}"
+
+
+def test_a_plugin_that_implements_no_hook_is_a_failure_that_says_so() -> None:
+    class Unmarked:
+        def qframework_frameworks(self, register: Callable[[Framework], None]) -> None:
+            register(framework("unmarked"))
+
+    registry = load_registry(manager(unmarked=Unmarked(), empty=object()))
+    messages = {f.plugin: f.message for f in registry.failures}
+    assert messages["unmarked"].startswith("registers nothing: qframework_frameworks is not marked @hookimpl")
+    assert messages["empty"].startswith("registers nothing: it implements no hook (no @hookimpl?")
+    assert "unmarked" not in registry.frameworks
 
 
 def test_registering_the_wrong_type_is_reported() -> None:
@@ -126,6 +149,8 @@ def test_a_misspelt_hook_is_caught_by_check_pending() -> None:
         "unknown hook 'qframework_framework' (did you mean 'qframework_frameworks'? known: "
     )
     assert registry.failures[0].message.count("unknown hook") == 1  # said once, not "unknown hook: unknown hook"
+    line = MisspeltPlugin.qframework_framework.__code__.co_firstlineno
+    assert f"(at {__file__}:{line})" in registry.failures[0].message  # where the misspelt hook is defined
     assert list(registry.frameworks) == ["a"]
     assert "typo" not in registry.plugins
 
@@ -151,8 +176,12 @@ def test_one_plugin_registering_the_same_version_twice_is_an_error() -> None:
 
 
 def install_fake_distribution(root: Path, dist: str, plugins: dict[str, str]) -> None:
-    """Write a minimal installed distribution (dist-info with entry points) plus its modules."""
-    info = root / f"{dist}-1.2.3.dist-info"
+    """Write a minimal installed distribution (dist-info with entry points) plus its modules.
+
+    The folder's name escapes '-' as '_', as installers do: importlib.metadata reads the name up to
+    the first '-', so 'qf-a' and 'qf-b' unescaped would be one distribution and hide each other.
+    """
+    info = root / f"{dist.replace('-', '_')}-1.2.3.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.2.3\n", encoding="utf-8")
     lines = ["[qframework]"] + [f"{name} = {name}_module" for name in plugins]
@@ -194,6 +223,31 @@ def test_a_plugin_that_fails_to_import_is_named_and_the_others_load(site: Path) 
     assert "fake-good" in registry.frameworks
     failure = next(f for f in registry.failures if f.plugin == "fakebroken")
     assert "cannot be imported" in failure.message and "does_not_exist_anywhere" in failure.message
+    assert failure.where == (f"{site / 'fakebroken_module.py'}:1 in <module>: import does_not_exist_anywhere",)
+
+
+def test_the_plugin_installed_first_keeps_an_id_whatever_the_names(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newcomer named to sort first (entry-point name 'alpha') neither takes the id nor is the one blamed."""
+    import os
+    import sys
+
+    monkeypatch.delitem(sys.modules, "alpha_module", raising=False)
+    monkeypatch.delitem(sys.modules, "zulu_module", raising=False)
+    install_fake_distribution(site, "qf-zulu", {"zulu": GOOD_MODULE.format(fid="geteilt")})
+    install_fake_distribution(site, "qf-alpha", {"alpha": GOOD_MODULE.format(fid="geteilt")})
+    older = site / "qf_zulu-1.2.3.dist-info"
+    os.utime(older, ns=(1, 1))  # installed long before qf-alpha
+    registry = load_registry(make_plugin_manager())
+    assert registry.frameworks.provider("geteilt").name == "zulu"
+    (failure,) = [f for f in registry.failures if f.clash_with]
+    assert (failure.plugin, failure.clash_with) == ("alpha", "zulu")
+    assert (
+        "zulu keeps it (it was installed first) and alpha's copy is left out: alpha caused the clash" in failure.message
+    )
+    os.utime(older)  # reinstalled: now zulu is the newer one and alpha keeps the id
+    os.utime(site, ns=(site.stat().st_mtime_ns + 1,) * 2)  # as installing changes the folder
+    registry = load_registry(make_plugin_manager())
+    assert registry.frameworks.provider("geteilt").name == "alpha"
 
 
 def test_env_variable_restricts_which_plugins_load(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -74,7 +74,12 @@ def toml_line_map(text: str) -> dict[str, int]:
     counts: dict[str, int] = {}  # array-of-tables path (with indices of its parents) -> elements seen
     prefix = ""
     in_string: str | None = None
+    array: _Array | None = None  # a `key = [` array spread over several lines
     for number, line in enumerate(text.splitlines(), start=1):
+        if array is not None:
+            if not array.feed(line, number, lines):
+                array = None
+            continue
         if in_string is not None:
             if line.count(in_string) % 2 == 1:
                 in_string = None
@@ -96,10 +101,62 @@ def toml_line_map(text: str) -> dict[str, int]:
             path = ".".join([prefix, *_split_key(key.group(1))] if prefix else _split_key(key.group(1)))
             lines.setdefault(path, number)
             rest = line[key.end() :]
+            if rest.lstrip().startswith("["):
+                array = _Array(path)
+                if not array.feed(rest, number, lines):
+                    array = None
+                continue
             for quote in ('"""', "'''"):
                 if rest.count(quote) % 2 == 1:
                     in_string = quote
     return lines
+
+
+class _Array:
+    """The lines of the elements of an inline array (``levels = [`` then one ``{ … }`` per line).
+
+    Each element's path (``scales[0].levels[2]``) gets the line it starts on, so a problem of a
+    level is reported at that level, not at ``levels = [``.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.depth = 0
+        self.index = 0
+        self.expecting = True
+        self.quote: str | None = None
+
+    def feed(self, text: str, number: int, lines: dict[str, int]) -> bool:
+        """Scan one line of the array; ``False`` once the array is closed."""
+        escaped = False
+        for char in text:
+            if self.quote is not None:
+                if escaped:
+                    escaped = False
+                elif char == "\\" and self.quote == '"':
+                    escaped = True
+                elif char == self.quote:
+                    self.quote = None
+                continue
+            if char == "#":
+                break
+            if char.isspace():
+                continue
+            if self.depth == 1 and self.expecting and char not in ",]":
+                lines.setdefault(f"{self.path}[{self.index}]", number)
+                self.index += 1
+                self.expecting = False
+            if char in "\"'":
+                self.quote = char
+            elif char in "[{":
+                self.depth += 1
+            elif char in "]}":
+                self.depth -= 1
+                if self.depth == 0:
+                    return False
+            elif char == "," and self.depth == 1:
+                self.expecting = True
+        return True
 
 
 def _resolve(keys: list[str], counts: Mapping[str, int]) -> str:

@@ -26,6 +26,7 @@ from .frozen import FrozenMap
 
 __all__ = ["TEMPLATES", "Note", "Param", "notes", "render"]
 
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it now (gettext's ``N_``)."""
     return message

@@ -33,6 +33,7 @@ __all__ = [
     "FrameworkSummary",
     "Indicator",
     "Level",
+    "LevelText",
     "Provenance",
     "ProvenanceKind",
     "Scale",
@@ -123,7 +124,7 @@ class Text(Checked):
         yield from _optional_text_problem("description", self.description)
 
 
-def _translation_problems(translations: Mapping[str, Text]) -> Iterator[Problem]:
+def _translation_problems(translations: Mapping[str, object]) -> Iterator[Problem]:
     if not isinstance(translations, Mapping):
         yield type_problem("translations", translations, "a table")
         return
@@ -184,6 +185,42 @@ class Provenance(Checked):
             yield Problem("note", "authored content needs a note saying why no source gives it")
 
 
+#: A level translation's old key for its label (``{ en = { title = "met" } }``), read with a deprecation notice.
+LEVEL_TITLE_DEPRECATED = (
+    "'title' in a level's translation is deprecated: a level's text is 'label', in its translations as in "
+    "the level itself; rename the key to 'label'"
+)
+
+
+@attrs.frozen
+class LevelText(Checked):
+    """A level's label and description in one language other than German: ``en = { label = "met" }``.
+
+    The key is ``label``, as in the level itself. Files written before may say ``title``
+    (``legacy_title``): still read, and ``qframework validate`` prints a deprecation notice
+    (:meth:`Framework.warnings`). :attr:`title` is the label whichever key gave it, so code that
+    reads any element's translation as ``text.title`` keeps working.
+    """
+
+    label: str = ""
+    description: str = ""
+    legacy_title: str = attrs.field(default="", metadata={"key": "title"})
+
+    @property
+    def title(self) -> str:
+        """The label (what every other translation calls its title)."""
+        return self.label or self.legacy_title
+
+    def _problems(self) -> Iterator[Problem]:
+        if self.label and self.legacy_title:
+            yield Problem("title", "give the label once, as 'label' ('title' is its deprecated name)")
+        elif self.legacy_title:
+            yield from _text_problem("title", self.legacy_title)
+        else:
+            yield from _text_problem("label", self.label)
+        yield from _optional_text_problem("description", self.description)
+
+
 @attrs.frozen
 class Level(Checked):
     """One step of a scale; ``value`` orders the steps (higher is better)."""
@@ -191,7 +228,7 @@ class Level(Checked):
     value: int
     label: str
     description: str = ""
-    translations: FrozenMap[str, Text] = attrs.field(factory=FrozenMap, converter=_frozen_map)
+    translations: FrozenMap[str, LevelText] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def _problems(self) -> Iterator[Problem]:
         if isinstance(self.value, bool) or not isinstance(self.value, int):
@@ -243,6 +280,15 @@ class Scale(Checked):
     def values(self) -> frozenset[int]:
         """The values a rating on this scale may take."""
         return frozenset(level.value for level in self.levels)
+
+    def gaps(self) -> tuple[int, ...]:
+        """The whole numbers between the lowest and the highest level that are no level (``(3,)`` for 1, 2, 4).
+
+        Scores normalise by value, not by rank: levels 1, 2, 4 score 0, 0.33 and 1.0, so a gap
+        weighs the step over it double. Usually a typo; ``validate`` warns (``--strict`` refuses).
+        """
+        values = self.values()
+        return tuple(v for v in range(self.minimum, self.maximum + 1) if v not in values)
 
     def level(self, value: int) -> Level:
         """The level with this value (:class:`~qframework.errors.NotFound` if the scale has none)."""
@@ -551,6 +597,33 @@ class Framework(Checked):
             return self._index[indicator_id][0]
         except KeyError:
             raise NotFound.unknown("indicator", indicator_id, self._index) from None
+
+    def warnings(self) -> list[Problem]:
+        """What is valid but probably not meant, with paths: level values with a gap (see :meth:`Scale.gaps`)
+        and level translations under the deprecated key ``title`` (see :class:`LevelText`).
+
+        ``qframework validate`` prints each as a warning and fails under ``--strict``.
+        """
+        out = []
+        for i, scale in enumerate(self.scales):
+            for j, level in enumerate(scale.levels):
+                for lang, text in level.translations.items():
+                    if isinstance(text, LevelText) and text.legacy_title and not text.label:
+                        path = f"scales[{i}].levels[{j}].translations.{lang}.title"
+                        out.append(Problem(path, LEVEL_TITLE_DEPRECATED))
+            gaps = scale.gaps()
+            if gaps:
+                values = ", ".join(str(level.value) for level in scale.levels)
+                missing = ", ".join(str(v) for v in gaps)
+                out.append(
+                    Problem(
+                        f"scales[{i}].levels",
+                        f"the level values {values} skip {missing}: scores normalise by value, so the step over "
+                        f"the gap counts {'double' if len(gaps) == 1 else 'more'}; number the levels without gaps "
+                        f"unless that is meant",
+                    )
+                )
+        return out
 
     def indicators(self) -> Iterator[Indicator]:
         """Every indicator, in dimension order."""

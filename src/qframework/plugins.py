@@ -1,9 +1,11 @@
 """Finding plugins and collecting what they register.
 
 :func:`make_plugin_manager` builds a fresh pluggy manager: first the built-in plugins (modules of
-this package, through the very same hooks), then every entry point in the group ``qframework``.
-A plugin that fails to import, has a misspelt hook or raises inside a hook is recorded as a
-:class:`PluginFailure` under its name; the others still load. :func:`load_registry` calls the
+this package, through the very same hooks), then every entry point in the group ``qframework``,
+in the order their distributions were installed (so that the plugin installed first keeps an id
+two plugins register, and the newcomer is the one named). A plugin that fails to import, has a
+misspelt hook, implements no hook or raises inside a hook is recorded as a :class:`PluginFailure`
+under its name, with the file and line where its code raised; the others still load. :func:`load_registry` calls the
 hooks and returns a :class:`Registry` of everything registered, by id, with the plugin that
 supplied each object.
 
@@ -22,6 +24,7 @@ import os
 import re
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -85,36 +88,50 @@ class PluginInfo:
 class PluginFailure:
     """A plugin that could not be used (or one of its ids that could not), and why. The others are not affected.
 
-    ``clash_with`` names the plugin that keeps an id both registered (the first in registration
-    order): the failure is recorded under the plugin whose object was left out.
+    ``clash_with`` names the plugin that keeps an id both registered (the one installed first): the
+    failure is recorded under the plugin that caused it, the newcomer, whose object was left out.
+    ``where`` is a short traceback summary of an exception raised in the plugin's code, innermost
+    last, one ``file:line in function: source`` line per frame (also at the end of ``message``).
     """
 
     plugin: str
     message: str
     clash_with: str | None = None
+    where: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"plugin {self.plugin!r}: {self.message}"
 
 
 class PluginManager(pluggy.PluginManager):
-    """A pluggy manager that remembers each plugin's :class:`PluginInfo` and every failure."""
+    """A pluggy manager that remembers each plugin's :class:`PluginInfo` and every failure.
+
+    ``installed`` holds when each entry-point plugin's distribution was installed (its metadata
+    folder's modification time, in nanoseconds): it says why the plugin installed first keeps an
+    id two plugins register (see :func:`load_registry`).
+    """
 
     def __init__(self) -> None:
         super().__init__(PROJECT_NAME)
         self.add_hookspecs(hookspecs)
         self.infos: dict[str, PluginInfo] = {}
         self.failures: list[PluginFailure] = []
+        self.installed: dict[str, int] = {}
 
-    def add_plugin(self, plugin: object, info: PluginInfo) -> bool:
+    def add_plugin(self, plugin: object, info: PluginInfo, *, installed: int = 0) -> bool:
         """Register one plugin object; on a bad hook record a failure and leave it out."""
+        self.installed[info.name] = installed
         try:
             self.register(plugin, name=info.name)
         except (pluggy.PluginValidationError, ValueError) as exc:
             self.failures.append(PluginFailure(info.name, f"invalid plugin: {exc}"))
             return False
         self.infos[info.name] = info
-        return self._check_pending(info.name)
+        if not self._check_pending(info.name):
+            return False
+        if not self.get_hookcallers(plugin):
+            self.failures.append(PluginFailure(info.name, _no_hooks(plugin)))
+        return True
 
     def _check_pending(self, name: str) -> bool:
         # check_pending() finds hook implementations that match no spec (a misspelt hook name).
@@ -135,14 +152,36 @@ class PluginManager(pluggy.PluginManager):
 def _unknown_hooks(pm: pluggy.PluginManager, plugin: object) -> str:
     """``unknown hook 'qframework_framework' (did you mean 'qframework_frameworks'? known: …)``, once per name."""
     known = [name for name in dir(hookspecs) if name.startswith(f"{PROJECT_NAME}_")]
-    unknown = sorted(
-        {
-            impl_name
-            for impl_name, caller in vars(pm.hook).items()
-            if not caller.has_spec() and any(impl.plugin is plugin for impl in caller.get_hookimpls())
-        }
+    unknown: dict[str, str] = {}
+    for impl_name, caller in vars(pm.hook).items():
+        if caller.has_spec():
+            continue
+        for impl in caller.get_hookimpls():
+            if impl.plugin is plugin:
+                unknown[impl_name] = _defined_at(impl.function)
+    return "; ".join(str(NotFound.unknown("hook", name, known)) + unknown[name] for name in sorted(unknown))
+
+
+def _defined_at(function: object) -> str:
+    """`` (at FILE:LINE)`` where a function is defined, or ``""`` if that cannot be told."""
+    code = getattr(getattr(function, "__func__", function), "__code__", None)
+    return f" (at {code.co_filename}:{code.co_firstlineno})" if code is not None else ""
+
+
+def _no_hooks(plugin: object) -> str:
+    """Why a plugin implements no hook: functions named like hooks without ``@hookimpl``, or none at all."""
+    unmarked = sorted(
+        name for name in dir(plugin) if name.startswith(f"{PROJECT_NAME}_") and callable(getattr(plugin, name, None))
     )
-    return "; ".join(str(NotFound.unknown("hook", name, known)) for name in unknown)
+    if unmarked:
+        return (
+            f"registers nothing: {', '.join(unmarked)} {'is' if len(unmarked) == 1 else 'are'} not marked "
+            f"@hookimpl (add 'from qframework import hookimpl' and put @hookimpl above each hook function)"
+        )
+    return (
+        "registers nothing: it implements no hook (no @hookimpl? a plugin needs a function such as "
+        "qframework_frameworks marked @hookimpl, in the module its entry point names)"
+    )
 
 
 def _allowed_names() -> set[str] | None:
@@ -169,10 +208,14 @@ def make_plugin_manager(*, entry_points: bool = True, builtins: bool = True) -> 
     return pm
 
 
-def _load_entry_points(pm: PluginManager) -> None:
-    allowed = _allowed_names()
+def _load_entry_points(pm: PluginManager, *, select: bool = True) -> None:
+    """Register the installed plugins in the order they were installed (then by name).
+
+    ``select=False`` ignores ``QFRAMEWORK_PLUGINS`` (:func:`qframework.testing.assert_plugin_loads`).
+    """
+    allowed = _allowed_names() if select else None
     found: set[str] = set()
-    for name, value, version in _entry_points():
+    for name, value, version, installed in sorted(_entry_points(), key=lambda ep: (ep[3], ep[0])):
         found.add(name)
         if allowed is not None and name not in allowed:
             continue
@@ -184,9 +227,9 @@ def _load_entry_points(pm: PluginManager) -> None:
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # SystemExit too: a plugin's import never ends the program
-            pm.failures.append(PluginFailure(name, f"cannot be imported: {type(exc).__name__}: {exc}"))
+            pm.failures.append(_exception_failure(name, "cannot be imported", exc))
             continue
-        pm.add_plugin(plugin, PluginInfo(name, version, value))
+        pm.add_plugin(plugin, PluginInfo(name, version, value), installed=installed)
     if allowed is not None:
         for name in sorted(allowed - found):
             pm.failures.append(PluginFailure(name, f"named in {ENV_VAR} but not installed"))
@@ -203,8 +246,21 @@ def _path_stamps() -> tuple[tuple[str, int], ...]:
     return tuple(stamps)
 
 
-def _entry_points() -> list[tuple[str, str, str | None]]:
-    """``(name, value, distribution version)`` of every entry point in the group, by name.
+def _installed_at(dist: object) -> int:
+    """When a distribution was installed: its metadata folder's modification time (ns), 0 if unknown."""
+    path = getattr(dist, "_path", None)  # importlib.metadata.PathDistribution: the .dist-info folder
+    if path is None:
+        return 0
+    try:
+        return os.stat(path).st_mtime_ns
+    except (OSError, TypeError):
+        return 0
+
+
+def _entry_points() -> list[tuple[str, str, str | None, int]]:
+    """``(name, value, distribution version, installed)`` of every entry point in the group, by name.
+
+    ``installed`` is :func:`_installed_at` of the entry point's distribution.
 
     Scanning every installed distribution's metadata costs more than the rest of start-up; the
     result is kept in the cache (:mod:`qframework._cache`) under the import path and its folders'
@@ -212,14 +268,14 @@ def _entry_points() -> list[tuple[str, str, str | None]]:
     """
     from . import _cache
 
-    key = (b"entry-points", ENTRY_POINT_GROUP.encode(), repr(_path_stamps()).encode())
+    key = (b"entry-points-2", ENTRY_POINT_GROUP.encode(), repr(_path_stamps()).encode())
     cached = _cache.lookup(key)
     if isinstance(cached, list):
-        return cached
+        return [cast("tuple[str, str, str | None, int]", tuple(entry)) for entry in cached]
     from importlib import metadata
 
     found = [
-        (ep.name, ep.value, ep.dist.version if ep.dist is not None else None)
+        (ep.name, ep.value, ep.dist.version if ep.dist is not None else None, _installed_at(ep.dist))
         for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
     ]
     _cache.store(key, found)
@@ -388,21 +444,33 @@ def _framework_file(path: DataPath) -> Framework:
 class _Collecting(Generic[T]):
     """What :func:`load_registry` fills while the hooks run; frozen into a :class:`Registered` at the end."""
 
-    def __init__(self, kind: str, failures: list[PluginFailure]) -> None:
+    def __init__(self, kind: str, failures: list[PluginFailure], installed: Mapping[str, int]) -> None:
         self.kind = kind
         self.items: dict[str, T | _Deferred] = {}
         self.providers: dict[str, PluginInfo] = {}
         self.failures = failures
+        self.installed = installed
 
     def clashes(self, key: str, info: PluginInfo) -> bool:
-        """Whether another plugin already registered ``key``; if so, record the clash (the first keeps the id)."""
+        """Whether another plugin already registered ``key``; if so, record the clash under ``info``, the newcomer.
+
+        Plugins register in the order they were installed, so the plugin that provided the id
+        first keeps it and the newcomer's copy is left out: installing a plugin never takes an id
+        away from one that is installed.
+        """
         owner = self.providers.get(key)
         if owner is None or owner.name == info.name:
             return False
+        if owner.builtin:
+            why = "it is built into qframework"
+        elif self.installed.get(owner.name, 0) < self.installed.get(info.name, 0):
+            why = "it was installed first"
+        else:
+            why = "it was registered first"
         message = (
             f"{self.kind} {key!r} is registered by two plugins: {owner} and {info}; {owner.name} keeps it "
-            f"(the first in registration order) and {info.name}'s is left out; "
-            f"uninstall one, or restrict loading with {ENV_VAR}"
+            f"({why}) and {info.name}'s copy is left out: {info.name} caused the clash; give its {self.kind} "
+            f"another id, uninstall it, or restrict loading with {ENV_VAR}"
         )
         failure = PluginFailure(info.name, message, clash_with=owner.name)
         if failure not in self.failures:
@@ -437,21 +505,71 @@ class Registry:
     failures: tuple[PluginFailure, ...] = ()
 
     def framework(self, framework_id: str, version: str | None = None) -> Framework:
-        """A framework by id, in the newest version or in the one asked for."""
-        if version is None:
-            return self.frameworks[framework_id]
+        """A framework by id, in the newest version or in the one asked for.
+
+        The :class:`~qframework.errors.NotFound` for a missing one names a failed plugin that may
+        have provided it (see :meth:`missing_note`).
+        """
         try:
+            if version is None:
+                return self.frameworks[framework_id]
             return self.framework_versions[(framework_id, version)]
-        except KeyError:
+        except KeyError as exc:
             have = sorted(v for (i, v) in self.framework_versions if i == framework_id)
-            if not have:
-                raise NotFound.unknown("framework", framework_id, self.frameworks) from None
+            note = self.missing_note("framework", framework_id)
+            if not have or version is None:
+                unknown = (
+                    exc if isinstance(exc, NotFound) else NotFound.unknown("framework", framework_id, self.frameworks)
+                )
+                raise NotFound(f"{unknown}{note}", kind="framework", key=framework_id, known=unknown.known) from None
             raise NotFound(
-                f"framework {framework_id!r} version {version!r} is not installed (installed: {', '.join(have)})",
+                f"framework {framework_id!r} version {version!r} is not installed (installed: {', '.join(have)}){note}",
                 kind="framework version",
                 key=version,
                 known=tuple(have),
             ) from None
+
+    def failures_for(self, key: str) -> tuple[PluginFailure, ...]:
+        """The failed plugins that may have provided ``key``: named like it, or naming it (or its file) in the failure.
+
+        A clash is left out: the clashing id is there, provided by the plugin installed first.
+        """
+
+        def slug(text: str) -> str:
+            return text.lower().replace("_", "-")
+
+        found = []
+        for failure in self.failures:
+            if failure.clash_with is not None:
+                continue
+            plugin, wanted = slug(failure.plugin), slug(key)
+            named = wanted == plugin or wanted.startswith(plugin + "-") or plugin.startswith(wanted + "-")
+            mentioned = repr(key) in failure.message or re.search(
+                rf"[/\\]{re.escape(key)}\.(toml|json)\b", failure.message
+            )
+            if named or mentioned:
+                found.append(failure)
+        return tuple(found)
+
+    def missing_note(self, kind: str, key: str) -> str:
+        """What to add to "unknown {kind} {key}" when plugins failed: the one that may provide it, else all of them.
+
+        ``""`` when no plugin failed. Otherwise, e.g. ``; the plugin musterland, which may provide it,
+        failed to load: musterland.toml:12: …`` (the failure's first line; ``qframework plugins``
+        shows all of it).
+        """
+        failed = [f for f in self.failures if f.clash_with is None]
+        if not failed:
+            return ""
+        suspects = self.failures_for(key)
+        if suspects:
+            return "".join(
+                f"; the plugin {f.plugin}, which may provide {kind} {key!r}, failed to load: "
+                f"{f.message.splitlines()[0]} (see qframework plugins)"
+                for f in suspects
+            )
+        names = ", ".join(sorted({f.plugin for f in failed}))
+        return f"; note that plugins failed to load ({names}): see qframework plugins"
 
     def registered_by(self, plugin: str) -> dict[str, list[str]]:
         """What one plugin registered, by kind."""
@@ -530,11 +648,13 @@ def _call_each(pm: PluginManager, hook_name: str, handle: Callable[[Any, PluginI
         except ValidationError as exc:
             # A file missing from the package (left out of the wheel) is not invalid data.
             what = "cannot read data file" if isinstance(exc.__cause__, OSError) else "shipped invalid data"
-            pm.failures.append(PluginFailure(name, f"{hook_name} {what}:\n" + "\n".join(exc.lines())))
+            where = _traceback_summary(exc)[-1:]  # the plugin's line that loaded or registered it
+            message = f"{hook_name} {what}:\n" + "\n".join(exc.lines()) + "".join(f"\n  at {w}" for w in where)
+            pm.failures.append(PluginFailure(name, message, where=where))
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # SystemExit and BaseException subclasses too: recorded, the rest load
-            pm.failures.append(PluginFailure(name, f"{hook_name} failed: {_exception_text(exc)}"))
+            pm.failures.append(_exception_failure(name, f"{hook_name} failed", exc))
 
 
 def _exception_text(exc: BaseException) -> str:
@@ -544,6 +664,39 @@ def _exception_text(exc: BaseException) -> str:
     except Exception:
         message = "(an exception whose message cannot be shown)"
     return f"{type(exc).__name__}: {message[:500]}"
+
+
+_OWN_CODE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_MAX_FRAMES = 3
+
+
+def _traceback_summary(exc: BaseException) -> tuple[str, ...]:
+    """Where a plugin's exception was raised: ``file:line in function: source``, innermost last.
+
+    Frames of qframework itself and of the import machinery are left out (the plugin's own line
+    that called ``load_framework`` is what its author needs), at most three frames are kept, and
+    a syntax error names the line it is on.
+    """
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if not frame.filename.startswith(("<frozen ", _OWN_CODE)) and f"{os.sep}importlib{os.sep}" not in frame.filename
+    ]
+    where = [
+        f"{frame.filename}:{frame.lineno} in {frame.name}" + (f": {frame.line.strip()}" if frame.line else "")
+        for frame in frames[-_MAX_FRAMES:]
+    ]
+    if isinstance(exc, SyntaxError) and exc.filename:
+        text = f": {exc.text.strip()}" if exc.text else ""
+        where.append(f"{exc.filename}:{exc.lineno}{text}")
+    return tuple(where)
+
+
+def _exception_failure(plugin: str, what: str, exc: BaseException) -> PluginFailure:
+    """The failure of ``plugin`` whose code raised ``exc``: the exception, then where it was raised."""
+    where = _traceback_summary(exc)
+    message = f"{what}: {_exception_text(exc)}" + "".join(f"\n  at {line}" for line in where)
+    return PluginFailure(plugin, message, where=where)
 
 
 def _id(obj: Any) -> str:
@@ -570,9 +723,10 @@ def load_registry(pm: PluginManager | None = None, *, refresh: bool = False) -> 
     again (the same object) while the installed plugins and ``QFRAMEWORK_PLUGINS`` stay the same;
     ``refresh=True`` rebuilds it. A registry built from an explicitly passed plugin manager is
     never cached. Plugins that fail are listed in ``Registry.failures`` and left out. When two
-    plugins register the same id, the first in registration order (built-in plugins, then entry
-    points by name) keeps it; the clash is a failure under the other plugin's name, whose other
-    objects still load.
+    plugins register the same id, the first in registration order keeps it: the built-in plugins,
+    then the installed plugins in the order their distributions were installed (then by name).
+    The clash is a failure under the newcomer's name, whose other objects still load: installing
+    a plugin never takes an id away from a plugin already installed.
     """
     if pm is not None:
         return _build_registry(pm)
@@ -587,10 +741,10 @@ def load_registry(pm: PluginManager | None = None, *, refresh: bool = False) -> 
 
 
 def _build_registry(pm: PluginManager) -> Registry:
-    frameworks: _Collecting[Framework] = _Collecting("framework", pm.failures)
-    programmes: _Collecting[Programme] = _Collecting("programme", pm.failures)
-    aggregations: _Collecting[Aggregation] = _Collecting("aggregation", pm.failures)
-    crosswalks: _Collecting[Crosswalk] = _Collecting("crosswalk", pm.failures)
+    frameworks: _Collecting[Framework] = _Collecting("framework", pm.failures, pm.installed)
+    programmes: _Collecting[Programme] = _Collecting("programme", pm.failures, pm.installed)
+    aggregations: _Collecting[Aggregation] = _Collecting("aggregation", pm.failures, pm.installed)
+    crosswalks: _Collecting[Crosswalk] = _Collecting("crosswalk", pm.failures, pm.installed)
     versions: dict[tuple[str, str], Framework] = {}
 
     def add_framework(obj: object, info: PluginInfo) -> None:

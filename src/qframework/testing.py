@@ -7,6 +7,8 @@ only where pytest is installed, and the strategies import hypothesis when they a
 - :func:`assert_plugin_loads` loads an installed plugin alone and together with every installed
   plugin, and fails listing every problem (import errors, invalid data, misspelt hooks, id clashes).
 - :func:`assert_round_trips` proves ``loads(type(x), dumps(x, format=f), format=f) == x``.
+- :func:`assert_translations_complete` checks that every element of a framework has a text in
+  each language the framework is translated into.
 - :func:`assessments` is a hypothesis strategy for valid assessments of one framework, so a plugin
   author can property-test scoring of their own framework.
 - :func:`clean_registry` (a pytest fixture) gives a registry builder with the built-in plugins only.
@@ -24,7 +26,9 @@ from .plugins import (
     PluginManager,
     Registry,
     _entry_points,
+    _exception_failure,
     _load_entry_point,
+    _load_entry_points,
     load_registry,
     make_plugin_manager,
 )
@@ -35,11 +39,19 @@ if TYPE_CHECKING:
     from .assessment import Assessment
     from .model import Framework
 
-__all__ = ["CleanRegistry", "assert_plugin_loads", "assert_round_trips", "assessments", "ratings"]
+__all__ = [
+    "CleanRegistry",
+    "assert_plugin_loads",
+    "assert_round_trips",
+    "assert_translations_complete",
+    "assessments",
+    "ratings",
+]
 
 
 def _concerns(failure: PluginFailure, name: str) -> bool:
-    return failure.plugin == name or failure.clash_with == name
+    """Whether ``failure`` is the plugin ``name``'s: a clash is the newcomer's, not the established plugin's."""
+    return failure.plugin == name
 
 
 def assert_plugin_loads(name: str) -> Registry:
@@ -48,20 +60,23 @@ def assert_plugin_loads(name: str) -> Registry:
     Returns the registry of the plugin alone (with the built-in plugins), for further checks. The
     assertion message lists every problem: a plugin that is not installed, cannot be imported,
     ships invalid data, implements a misspelt hook, registers nothing, or registers an id another
-    installed plugin also registers.
+    installed plugin already registers (a clash is the newer plugin's problem: the plugin installed
+    first keeps the id, and its tests still pass). An exception in the plugin's code is shown with
+    the file and line it was raised at.
     """
     problems: list[str] = []
-    entries = {ep_name: (value, version) for ep_name, value, version in _entry_points()}
+    entries = {ep_name: (value, version, installed) for ep_name, value, version, installed in _entry_points()}
     if name not in entries:
         known = ", ".join(sorted(entries)) or "none"
         raise AssertionError(f"plugin {name!r} is not installed (installed plugins: {known}); pip install -e it first")
-    value, version = entries[name]
+    value, version, installed = entries[name]
     alone = make_plugin_manager(entry_points=False)
     try:
         module = _load_entry_point(value)
     except Exception as exc:
-        raise AssertionError(f"plugin {name!r} cannot be imported: {type(exc).__name__}: {exc}") from exc
-    alone.add_plugin(module, PluginInfo(name, version, value))
+        failure = _exception_failure(name, "cannot be imported", exc)
+        raise AssertionError(f"plugin {name!r} {failure.message}") from exc
+    alone.add_plugin(module, PluginInfo(name, version, value), installed=installed)
     registry = load_registry(alone)
     problems += [f"alone: {f.message}" for f in registry.failures if _concerns(f, name)]
     if not registry.registered_by(name) and not problems:
@@ -74,18 +89,61 @@ def assert_plugin_loads(name: str) -> Registry:
 
 
 def _all_installed() -> PluginManager:
-    """Every installed plugin, whatever ``QFRAMEWORK_PLUGINS`` selects."""
+    """Every installed plugin, whatever ``QFRAMEWORK_PLUGINS`` selects, in the order they load normally."""
     pm = make_plugin_manager(entry_points=False)
-    for ep_name, value, version in _entry_points():
-        if ep_name in pm.infos:
-            continue
-        try:
-            plugin = _load_entry_point(value)
-        except Exception as exc:
-            pm.failures.append(PluginFailure(ep_name, f"cannot be imported: {type(exc).__name__}: {exc}"))
-            continue
-        pm.add_plugin(plugin, PluginInfo(ep_name, version, value))
+    _load_entry_points(pm, select=False)
     return pm
+
+
+def _translatable(obj: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every element of ``obj`` (itself included) that has ``translations``, with its path (``dimensions[0] (id)``)."""
+    import attrs
+
+    if not attrs.has(type(obj)):
+        return
+    names = {field.name for field in attrs.fields(type(obj))}
+    if "translations" in names:
+        yield path, obj
+    for name in sorted(names - {"translations", "provenance"}, key=list(names).index):
+        value = getattr(obj, name)
+        items = list(enumerate(value)) if isinstance(value, tuple) else [(None, value)]
+        for index, item in items:
+            if not attrs.has(type(item)):
+                continue
+            where = f"{path}.{name}" if path else name
+            if index is not None:
+                where += f"[{index}]"
+                item_id = getattr(item, "id", None) or getattr(item, "value", None)
+                if item_id is not None:
+                    where += f" ({item_id})"
+            yield from _translatable(item, where)
+
+
+def assert_translations_complete(framework: Framework, languages: tuple[str, ...] | None = None) -> None:
+    """Fail unless every translatable element of ``framework`` has a text in each language.
+
+    The languages are ``languages``, or by default every language some element of the framework
+    is translated into (a framework without translations passes). An element needs a translation
+    in each language, and one with a description needs the description translated too. The
+    message lists every gap with the element's path and id.
+    """
+    elements = list(_translatable(framework))
+    wanted = languages or tuple(sorted({lang for _path, element in elements for lang in element.translations}))
+    gaps = []
+    for path, element in elements:
+        label = path or f"framework {framework.id!r}"
+        for lang in wanted:
+            text = element.translations.get(lang)
+            if text is None:
+                gaps.append(f"{label}: no {lang!r} translation")
+            elif getattr(element, "description", "") and not text.description:
+                gaps.append(f"{label}: the {lang!r} translation has no description")
+    if gaps:
+        shown = gaps[:40] + ([f"… and {len(gaps) - 40} more"] if len(gaps) > 40 else [])
+        raise AssertionError(
+            f"framework {framework.id!r} {framework.version} is not completely translated "
+            f"({', '.join(wanted)}): {len(gaps)} gaps\n" + "\n".join(f"- {gap}" for gap in shown)
+        )
 
 
 def assert_round_trips(obj: Any, *, formats: tuple[Format, ...] | None = None) -> None:

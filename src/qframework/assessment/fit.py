@@ -164,8 +164,11 @@ def _resolve_framework(assessment: Assessment, source: Framework | Registry) -> 
         return (None, problems) if problems else (source, [])
     if assessment.framework_id not in source.frameworks:
         known = ", ".join(sorted(source.frameworks)) or "none installed"
+        note = source.missing_note("framework", assessment.framework_id)  # a failed plugin that may provide it
         return None, [
-            Problem("framework_id", f"framework {assessment.framework_id!r} is not installed (installed: {known})")
+            Problem(
+                "framework_id", f"framework {assessment.framework_id!r} is not installed (installed: {known}){note}"
+            )
         ]
     try:
         return source.framework(assessment.framework_id, assessment.framework_version), []

@@ -145,6 +145,11 @@ def build_parser(*, features: bool = True) -> argparse.ArgumentParser:
         action="store_true",
         help=_("also fail when an installed plugin already registers the document's id"),
     )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help=_("also fail on warnings (e.g. a scale whose level values have a gap)"),
+    )
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("demo", help=_("load every plugin, validate the shipped data and show what qframework does"))

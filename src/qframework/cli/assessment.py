@@ -260,6 +260,11 @@ def _unrated_notices(name: str, kind: str | None) -> list[str]:
     from ..io import format_for, parse
 
     try:
+        if name.lower().endswith(".xlsx"):  # a filled-in workbook: always one assessment
+            from ..assessment import load_assessment
+
+            found = [("", load_assessment(name, check=False))]
+            return _notice_lines(name, found)
         raw = read_bytes(name)
         fmt = format_for(name)
         data = parse(raw, format=fmt, file=name)
@@ -272,6 +277,10 @@ def _unrated_notices(name: str, kind: str | None) -> list[str]:
             return []
     except QFrameworkError:  # reported by validate itself
         return []
+    return _notice_lines(name, found)
+
+
+def _notice_lines(name: str, found: Sequence[tuple[str, Any]]) -> list[str]:
     lines = [f"{name}: {prefix}ratings[{i}].value: notice: not yet rated" for prefix, a in found for i in a.unrated]
     total = sum(len(a.ratings) for _, a in found)
     if lines:

@@ -28,7 +28,7 @@ def _taken(name: str, framework_id: str) -> None:
     from ..plugins import _entry_points
 
     entry_point = name.replace("-", "_")
-    if any(ep_name == entry_point for ep_name, _value, _version in _entry_points()):
+    if any(ep[0] == entry_point for ep in _entry_points()):
         raise QFrameworkError(
             _("a plugin named {name} is already installed; choose another name").format(name=repr(entry_point))
         )
@@ -42,7 +42,7 @@ def _taken(name: str, framework_id: str) -> None:
 
 
 def cmd_new_plugin(args: argparse.Namespace) -> int:
-    from ..scaffold import PluginSpec, check_name, write_plugin
+    from ..scaffold import PluginSpec, check_license, check_name, write_plugin
 
     name = check_name(args.name, "plugin name")
     interactive = not args.no_input and sys.stdin.isatty()
@@ -69,6 +69,7 @@ def cmd_new_plugin(args: argparse.Namespace) -> int:
         publisher=publisher,
         dimensions=dimensions if dimensions is not None else 3,
         indicators=args.indicators,
+        license=check_license(args.license),
     )
     directory = args.directory or spec.distribution
     written = write_plugin(spec, directory)
@@ -92,6 +93,7 @@ def add(sub: Any) -> None:
     p.add_argument("--publisher", default=None, help=_("who publishes the framework"))
     p.add_argument("--dimensions", type=_count, default=None, help=_("how many dimensions to start with (default 3)"))
     p.add_argument("--indicators", type=_count, default=2, help=_("indicators per dimension (default 2)"))
+    p.add_argument("--license", default="MIT", help=_("the package's licence, an SPDX identifier (default MIT)"))
     p.add_argument("--directory", default=None, help=_("where to write it (default: qframework-NAME)"))
     p.add_argument("--no-input", action="store_true", help=_("never ask; use the flags and defaults"))
     p.set_defaults(handler=cmd_new_plugin)

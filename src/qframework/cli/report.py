@@ -50,6 +50,10 @@ def _assessments(args: argparse.Namespace, registry: Any) -> list[Any]:
     items, problems = _load_assessment_files(args.files, registry)
     if problems:
         raise _FileProblems(problems)
+    if getattr(args, "combine", False):  # as score --combine: one file per rater, one per subject and period
+        from .excel import combine_items
+
+        items = combine_items(items)
     found = [a for _, a in items]
     if args.subject is not None:
         found = [a for a in found if a.subject.id == args.subject]
@@ -78,6 +82,11 @@ def _report(args: argparse.Namespace) -> Any:
             raise QFrameworkError(
                 f"report assessment needs exactly one assessment, the files hold {len(found)}"
                 + (f" ({keys}{', …' if len(found) > 6 else ''}); choose with --subject and --period" if found else "")
+                + (
+                    "; files of one subject and period from several raters become one with --combine"
+                    if len({a.key for a in found}) < len(found) and not getattr(args, "combine", False)
+                    else ""
+                )
             )
         a = found[0]
         card = score(a, registry, aggregation=args.aggregation, registry=registry)
@@ -159,6 +168,11 @@ def _add_report_commands(sub: Any) -> None:
     )
     p.add_argument("--subject", default=None, metavar="ID", help=_("only this Kommune's assessments"))
     p.add_argument("--period", default=None, help=_("assessment: the period to report; cohort: default the latest"))
+    p.add_argument(
+        "--combine",
+        action="store_true",
+        help=_("join the files of one subject and period (one per rater), as score --combine does"),
+    )
     p.add_argument("--names", action="store_true", help=_("cohort: name the Kommunen (not shown by default)"))
     p.add_argument("--highlight", default=None, metavar="ID", help=_("cohort: mark this Kommune in the distribution"))
     p.add_argument("--aggregation", default="mean", help=_("how raters combine per indicator (mean, median, plugins)"))

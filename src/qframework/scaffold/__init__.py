@@ -2,8 +2,11 @@
 
 ``qframework new-plugin NAME`` calls :func:`write_plugin`. The files come from the templates in
 ``templates/`` (package data): ``pyproject.toml`` (hatchling, the entry point, the data folder in
-the wheel), the module with its hook, a framework file with every field explained and all content
-marked ``authored`` by the plugin's author, a README and a test file using :mod:`qframework.testing`.
+the wheel, the licence, :func:`qframework_range`), a ``.gitignore`` (which hatchling also applies to
+the source distribution), the module with its hook (registering every framework file in ``data/``:
+one per version), a framework file with every field explained and all content marked ``authored``
+by the plugin's author, a README and a test file using :mod:`qframework.testing` that checks each
+data file in tests of its own.
 Out of the box the plugin installs, is listed, validates and its tests pass.
 """
 
@@ -19,7 +22,7 @@ import attrs
 
 from ..errors import QFrameworkError
 
-__all__ = ["PluginSpec", "check_name", "write_plugin"]
+__all__ = ["PluginSpec", "check_license", "check_name", "qframework_range", "write_plugin"]
 
 #: A plugin name: lower-case letters and digits, words joined by '-' or '_' (it becomes a Python module name).
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
@@ -38,6 +41,17 @@ def check_name(value: str, what: str) -> str:
     return value
 
 
+#: An SPDX licence expression: identifiers joined by AND, OR, WITH, in parentheses if need be.
+_LICENSE = re.compile(r"^[A-Za-z0-9.+\-() ]+$")
+
+
+def check_license(value: str) -> str:
+    """``value`` if it looks like an SPDX licence expression (``MIT``, ``CC-BY-4.0``), else a clear error."""
+    if not _LICENSE.match(value) or not value.strip():
+        raise QFrameworkError(f"licence {value!r} is not an SPDX identifier such as 'MIT' or 'CC-BY-4.0'")
+    return value.strip()
+
+
 @attrs.frozen
 class PluginSpec:
     """What the scaffold needs: the plugin's name and its framework's id, title, publisher and size."""
@@ -48,6 +62,7 @@ class PluginSpec:
     publisher: str
     dimensions: int = 3
     indicators: int = 2
+    license: str = "MIT"
 
     @property
     def entry_point(self) -> str:
@@ -61,6 +76,22 @@ class PluginSpec:
     @property
     def distribution(self) -> str:
         return "qframework-" + self.name.replace("_", "-")
+
+
+def qframework_range() -> str:
+    """The qframework versions a new plugin pins: from the minor version that wrote it, below the next major.
+
+    ``qframework>=0.2,<1`` when written by 0.2.x: the scaffold's code and tests use what that version
+    offers, and hooks and file formats stay compatible within a major version.
+    """
+    from importlib import metadata
+
+    try:
+        parts = metadata.version("qframework").split(".")
+        major, minor = int(parts[0]), int(parts[1])
+    except (metadata.PackageNotFoundError, ValueError, IndexError):
+        major, minor = 0, 1
+    return f"qframework>={major}.{minor},<{major + 1}"
 
 
 def _toml(value: str) -> str:
@@ -105,11 +136,15 @@ def write_plugin(spec: PluginSpec, directory: str | os.PathLike[str]) -> list[st
         "publisher_text": author,
         "description": _toml(f"qframework plugin: {spec.title}."),
         "note": _toml(f"Placeholder written by {author} with qframework new-plugin; replace it with the content."),
+        "license": _toml(check_license(spec.license)),
+        "requirement": _toml(qframework_range()),
+        "author": _toml(author),
     }
     package = Path("src", spec.module)
     files = {
         Path("pyproject.toml"): _template("pyproject.toml.tmpl").substitute(values),
         Path("README.md"): _template("README.md.tmpl").substitute(values),
+        Path(".gitignore"): _template("gitignore.tmpl").substitute(values),
         package / "__init__.py": _template("plugin.py.tmpl").substitute(values),
         package / "py.typed": "",
         package / "data" / f"{spec.framework_id}.toml": _framework_text(spec, values),
