@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import active_language, ngettext
+from ..i18n import N_, active_language, format_date, format_number, format_percent, ngettext, provenance_label
 from ..i18n import gettext_ as _
 
 if TYPE_CHECKING:
@@ -76,25 +76,39 @@ def content(element: Any, field: str = "title", lang: str | None = None) -> str:
 
 
 def provenance_kind(kind: str) -> str:
-    """A provenance kind (``quoted``, ``paraphrased``, ``inferred``, ``authored``) in the active language."""
-    words = {
-        "quoted": _("quoted"),
-        "paraphrased": _("paraphrased"),
-        "inferred": _("inferred"),
-        "authored": _("authored"),
-        "missing": _("missing"),
-    }
-    return words.get(kind, kind)
+    """A provenance kind's label in the active language (never the raw kind): ``wörtlich zitiert (Quelle)``."""
+    return provenance_label(kind)
+
+
+#: The built-in aggregations' names (a plugin's own aggregation is shown by its id).
+AGGREGATION_NAMES = {"mean": N_("mean"), "median": N_("median")}
+
+
+def aggregation_name(aggregation: str) -> str:
+    """An aggregation's name in the active language (``Mittelwert``); a plugin's aggregation by its id."""
+    return _(AGGREGATION_NAMES[aggregation]) if aggregation in AGGREGATION_NAMES else aggregation
 
 
 def _prov(p: Provenance | None, *, with_title: bool = False) -> str:
     if p is None:
         return ""
-    title_kind = ""
+    parts = [provenance_kind(p.kind)]
     if with_title and p.title_kind and p.title_kind != p.kind:
-        title_kind = _("; title {kind}").format(kind=provenance_kind(p.title_kind))
-    source = ": " + p.source if p.source else ""
-    return f"  [{provenance_kind(p.kind)}{title_kind}{source}]"
+        parts.append(_("title: {kind}").format(kind=provenance_kind(p.title_kind)))
+    if p.source:
+        parts.append(_("source {source}").format(source=p.source))
+    return "  [" + "; ".join(parts) + "]"
+
+
+def _wrap(text: str, width: int, indent: str = "", more: str = "  ") -> list[str]:
+    """``text`` wrapped at ``width`` (never cut): the first line at ``indent``, the rest indented further."""
+    import textwrap
+
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(
+        text, width, initial_indent="", subsequent_indent=indent + more, break_long_words=False, break_on_hyphens=False
+    ) or [text]
 
 
 def _header(*columns: tuple[str, int, str]) -> str:
@@ -202,7 +216,7 @@ def format_framework(
         for ind in dim.indicators:
             extras = []
             if ind.weight != 1.0:
-                extras.append(_("weight {weight}").format(weight=f"{ind.weight:g}"))
+                extras.append(_("weight {weight}").format(weight=format_number(ind.weight, None)))
             if ind.scale:
                 extras.append(_("scale {scale}").format(scale=ind.scale))
             extras += [f"{facet_id}={'/'.join(values)}" for facet_id, values in ind.facets.items()]
@@ -237,11 +251,14 @@ def format_schema_kinds(kinds: Mapping[str, str]) -> str:
 
 
 def _pct(x: float | None) -> str:
-    return "  –  " if x is None else f"{x:5.2f}"
+    return "  –  " if x is None else f"{format_number(x):>5}"
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _cell_lines(text: str, width: int) -> list[str]:
+    """A table cell's text in lines of at most ``width`` characters (wrapped at spaces, never cut)."""
+    import textwrap
+
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def format_template_written(file: str, indicators: int, raters: int) -> str:
@@ -275,13 +292,17 @@ def format_scorecard(
     name = f"{c.subject.name} ({c.subject.id})" if c.subject.name else c.subject.id
     lines = [
         _("{name}, {period} — {framework} {version}, aggregation {aggregation}").format(
-            name=name, period=c.period, framework=c.framework_id, version=c.framework_version, aggregation=c.aggregation
+            name=name,
+            period=c.period,
+            framework=c.framework_id,
+            version=c.framework_version,
+            aggregation=aggregation_name(c.aggregation),
         ),
         _("overall {overall}   coverage {rated}/{total} ({share})   {ratings} {raters}, {na} not applicable").format(
             overall=_pct(c.overall).strip(),
             rated=rated,
             total=ngettext("{n} indicator", "{n} indicators", total).format(n=total),
-            share=f"{c.coverage:.0%}",
+            share=format_percent(c.coverage),
             ratings=ngettext("{n} rating", "{n} ratings", c.ratings).format(n=c.ratings),
             raters=ngettext("by {n} rater", "by {n} raters", c.raters).format(n=c.raters),
             na=c.not_applicable,
@@ -290,16 +311,17 @@ def format_scorecard(
         f"  {'#':>2}  {dimension:<48} {score:>5}  {rated_:>7}  {na:>3}  {spread:>6}",
     ]
     for d in c.dimensions:
-        title = _clip(titles.get(d.dimension, d.title), 48)
+        first, *rest = _cell_lines(titles.get(d.dimension, d.title), 48)
         lines.append(
-            f"  {d.number:>2}  {title:<48} {_pct(d.score)}  {d.rated:>3}/{d.indicators:<3}  {d.not_applicable:>3}  "
+            f"  {d.number:>2}  {first:<48} {_pct(d.score)}  {d.rated:>3}/{d.indicators:<3}  {d.not_applicable:>3}  "
             f"{_pct(d.spread)}"
         )
+        lines += [f"      {more}" for more in rest]
     flagged = disagreements(c, threshold)
     lines += [
         "",
         _("disagreements (spread ≥ {threshold} or applicability disputed): {count}").format(
-            threshold=f"{threshold:g}", count=len(flagged)
+            threshold=format_number(threshold, None), count=len(flagged)
         ),
     ]
     for item in flagged:
@@ -307,7 +329,7 @@ def format_scorecard(
         extra = _(", {n} n/a").format(n=item.not_applicable) if item.not_applicable else ""
         why = []
         if item.spread is not None and item.spread >= threshold - 1e-12:
-            why.append(_("spread {spread}").format(spread=f"{item.spread:.2f}"))
+            why.append(_("spread {spread}").format(spread=format_number(item.spread)))
         if item.applicability_disputed:
             why.append(_("applicability disputed"))
         lines.append(
@@ -318,12 +340,15 @@ def format_scorecard(
     top = priorities(c, priorities_n)
     lines += ["", _("priorities (weakest dimensions first):")]
     lines += [
-        f"  {d.number:>2}  {titles.get(d.dimension, d.title)}  {d.score:.2f}" for d in top if d.score is not None
+        f"  {d.number:>2}  {titles.get(d.dimension, d.title)}  {format_number(d.score)}"
+        for d in top
+        if d.score is not None
     ] or ["  " + _("none rated")]
     if c.changes is not None:
         lines += ["", _("note: {changes}").format(changes=c.changes)]
-    note = _("note: {changes}").split("{", 1)[0]
-    return "\n".join(line[:width] if len(line) > width and not line.startswith(note) else line for line in lines)
+    return "\n".join(
+        wrapped for line in lines for wrapped in _wrap(line, width, " " * (len(line) - len(line.lstrip())))
+    )
 
 
 def format_pending(cards: Sequence[Scorecard]) -> str:
@@ -360,9 +385,11 @@ def format_score_table(cards: Sequence[Scorecard], *, titles: Mapping[str, str] 
     for card in cards:
         scored = [d for d in card.dimensions if d.score is not None]
         weakest = min(scored, key=lambda d: (d.score, d.number)) if scored else None
-        overall = "–" if card.overall is None else f"{card.overall:.2f}"
+        overall = "–" if card.overall is None else format_number(card.overall)
         where = f"{weakest.number} {titles.get(weakest.dimension, weakest.title)}" if weakest else "–"
-        lines.append(f"  {card.subject.id:<28} {card.period:<10} {overall:>7} {card.coverage:>8.0%}  {where}")
+        lines.append(
+            f"  {card.subject.id:<28} {card.period:<10} {overall:>7} {format_percent(card.coverage):>8}  {where}"
+        )
     return "\n".join(lines)
 
 
@@ -371,17 +398,17 @@ def format_comparison(comparison: Comparison, *, titles: Mapping[str, str] | Non
     titles = titles or {}
 
     def fmt(x: float | None, sign: bool = False) -> str:
-        return "   –  " if x is None else (f"{x:+6.2f}" if sign else f"{x:6.2f}")
+        return "   –  " if x is None else f"{format_number(x, sign=sign):>6}"
 
     before, after = comparison.before, comparison.after
     lines = [
         f"{before.subject.id} {before.period} → {after.subject.id} {after.period} ({after.framework_id})",
         _header((_("dimension"), 50, "<"), (_("before"), 6, ">"), (_("after"), 6, ">"), (_("change"), 6, ">")),
     ]
-    lines += [
-        f"  {titles.get(d.dimension, d.title)[:50]:<50} {fmt(d.before)} {fmt(d.after)} {fmt(d.delta, True)}"
-        for d in comparison.dimensions
-    ]
+    for d in comparison.dimensions:
+        first, *rest = _cell_lines(titles.get(d.dimension, d.title), 50)
+        lines.append(f"  {first:<50} {fmt(d.before)} {fmt(d.after)} {fmt(d.delta, True)}")
+        lines += [f"    {more}" for more in rest]
     lines.append(
         _header((_("overall"), 50, "<"))
         + f" {fmt(before.overall)} {fmt(after.overall)} {fmt(comparison.overall_delta, True)}"
@@ -392,25 +419,34 @@ def format_comparison(comparison: Comparison, *, titles: Mapping[str, str] | Non
 # -- assignment and programmes ------------------------------------------------------------------
 
 
-def _topics(required: Sequence[str], optional: Sequence[str]) -> str:
-    text = _join(required)
+def _topics(required: Sequence[str], optional: Sequence[str], titles: Mapping[str, str] | None = None) -> str:
+    titles = titles or {}
+    text = _join(titles.get(t, t) for t in required)
     if optional:
-        text += _(" (optional: {topics})").format(topics=_join(optional))
+        text += _(" (optional: {topics})").format(topics=_join(titles.get(t, t) for t in optional))
     return text
 
 
-def format_assignment(assignment: Assignment) -> str:
-    """Groups with their topics and members, then participants without a group, as text."""
+def topic_titles(rules: Any) -> dict[str, str]:
+    """Each topic's title by id (the id where a topic has no title), from assignment rules."""
+    return {t.id: t.label for t in rules.topics} if rules is not None else {}
+
+
+def format_assignment(assignment: Assignment, *, titles: Mapping[str, str] | None = None) -> str:
+    """Groups with their topics and members, then participants without a group, as text.
+
+    ``titles`` (topic id → title, see :func:`topic_titles`) shows each topic by its title.
+    """
     lines = []
     for g in assignment.groups:
-        topics = _topics(g.required, g.optional)
+        topics = _topics(g.required, g.optional, titles)
         topics = topics or _("no topics")
         lines.append(f"{g.id}: {topics}  ←  {_join(g.members)}")
     grouped = {m for g in assignment.groups for m in g.members}
     for p in assignment.placements:
         if p.participant in grouped or not p.topics:
             continue
-        lines.append(f"{p.participant}: {_topics(p.required, p.optional)}")
+        lines.append(f"{p.participant}: {_topics(p.required, p.optional, titles)}")
     if assignment.unassigned:
         lines.append(_("without a place: {ids}").format(ids=_join(assignment.unassigned)))
     if assignment.cost is not None:
@@ -484,7 +520,10 @@ def format_no_historical_assignment(programme: str) -> str:
 
 def format_plan(programme: Programme, assignment: Assignment) -> str:
     """``programme plan``: the new assignment under the programme's rules."""
-    return _("{title}: new assignment").format(title=programme.title) + "\n" + format_assignment(assignment)
+    titles = topic_titles(programme.rules)
+    return (
+        _("{title}: new assignment").format(title=programme.title) + "\n" + format_assignment(assignment, titles=titles)
+    )
 
 
 def format_programmes(summaries: Sequence[ProgrammeSummary]) -> str:
@@ -574,8 +613,10 @@ def describe_programme(programme: Programme) -> str:
             per_n,
         ).format(n=per_text, required=rules.required_topics)
     lines.append("  " + per_line)
+    titles = topic_titles(rules)
     if rules.mandatory_topics:
-        lines.append("  " + _("for everyone: {topics}").format(topics=_join(rules.mandatory_topics)))
+        topics = _join(titles.get(t, t) for t in rules.mandatory_topics)
+        lines.append("  " + _("mandatory for all: {topics}").format(topics=topics))
     if rules.groups is not None:
         size_text, size_n = _count_range(rules.groups.size)
         lines.append("  " + ngettext("groups of {n} member", "groups of {n} members", size_n).format(n=size_text))
@@ -586,8 +627,8 @@ def describe_programme(programme: Programme) -> str:
     if programme.phases:
         lines += ["", _("Phases")]
         for i, phase in enumerate(programme.phases, 1):
-            when = " – ".join(str(d) for d in (phase.start, phase.end) if d)
-            months = ", ~" + _("{n} months").format(n=f"{phase.months:g}") if phase.months else ""
+            when = " – ".join(format_date(d) for d in (phase.start, phase.end) if d)
+            months = ", ~" + _("{n} months").format(n=format_number(phase.months, None)) if phase.months else ""
             lines.append(f"  {i}. {phase.title}{' (' + when + ')' if when else ''}{months}{prov(phase.provenance)}")
     if programme.events:
         lines += ["", _("Events")]
@@ -596,7 +637,7 @@ def describe_programme(programme: Programme) -> str:
             if event.count > 1:
                 count = (_("up to {n}× ") if event.count_is_maximum else "{n}× ").format(n=event.count)
             per_label = {"programme": "", "group": _(" per group"), "participant": _(" per Kommune")}[event.per]
-            when = _(" on {date}").format(date=event.date) if event.date else ""
+            when = _(" on {date}").format(date=format_date(event.date)) if event.date else ""
             lines.append(f"  {count}{event.title}{per_label}{when}{prov(event.provenance)}")
     if programme.quotas:
         lines += ["", _("Delegation per Kommune")]
@@ -616,13 +657,14 @@ def describe_programme(programme: Programme) -> str:
         lines += ["", _("Historical assignment") + prov(programme.assignment_provenance)]
         a = programme.assignment
         for group in a.groups:
-            lines.append(f"  {group.id}: {_join(group.members)} → {_join(group.topics)}")
+            lines.append(f"  {group.id}: {_join(group.members)} → {_join(titles.get(t, t) for t in group.topics)}")
         grouped = {m for g in a.groups for m in g.members}
         for placement in a.placements:
             if placement.participant in grouped and not placement.topics:
                 continue
-            opt = _("; optional: {topics}").format(topics=_join(placement.optional)) if placement.optional else ""
-            lines.append(f"  {placement.participant}: {_join(placement.required)}{opt}")
+            optional = _join(titles.get(t, t) for t in placement.optional)
+            opt = _("; optional: {topics}").format(topics=optional) if placement.optional else ""
+            lines.append(f"  {placement.participant}: {_join(titles.get(t, t) for t in placement.required)}{opt}")
     return "\n".join(lines)
 
 
@@ -669,9 +711,9 @@ def format_demo_assessment(
     titles = {d.id: content(d) for d in framework.dimensions}
     card = scorecard
     weakest = _join(
-        f"{d.number} {titles.get(d.dimension, d.title)} ({d.score:.2f})" for d in top if d.score is not None
+        f"{d.number} {titles.get(d.dimension, d.title)} ({format_number(d.score)})" for d in top if d.score is not None
     )
-    overall = "–" if card.overall is None else f"{card.overall:.2f}"
+    overall = "–" if card.overall is None else format_number(card.overall)
     return "\n".join(
         [
             _("Self-assessment (generated: 1 Kommune, 3 raters) against {framework} {version}").format(
@@ -682,7 +724,7 @@ def format_demo_assessment(
                 ratings=ngettext("{n} rating", "{n} ratings", card.ratings).format(n=card.ratings),
                 na=card.not_applicable,
                 overall=overall,
-                coverage=f"{card.coverage:.0%}",
+                coverage=format_percent(card.coverage),
             ),
             "  "
             + ngettext(
@@ -735,7 +777,7 @@ def format_demo_planning(
     for i, (gid, names, topics) in enumerate(groups):
         line = f"  {gid}: {_join(names)}  →  {' + '.join(topics)}"
         if diameters is not None:
-            line += "  " + _("(diameter {km:.0f} km)").format(km=diameters[i])
+            line += "  " + _("(diameter {km} km)").format(km=format_number(diameters[i], 0))
         lines.append(line)
     verdict = _("all rules met") if not broken else _("RULES BROKEN")
     lines.append("  " + _("total preference rank {cost}; {verdict}").format(cost=cost, verdict=verdict))
@@ -746,22 +788,28 @@ def format_optimality(optimality: Optimality) -> str:
     """A regional plan's objective, its lower bound and whether it is proven optimal."""
     o = optimality
     if o.mode == "joint":
-        what = _("objective {value:.2f} (ranks + {km:.0f} km / {kpr:g} km per rank)").format(
-            value=o.objective, km=o.distance_km, kpr=o.km_per_rank
+        what = _("objective {value} (ranks + {km} km / {kpr} km per rank)").format(
+            value=format_number(o.objective),
+            km=format_number(o.distance_km, 0),
+            kpr=format_number(o.km_per_rank, None),
         )
     else:
-        what = _("groups first: distance {km:.0f} km").format(km=o.distance_km)
+        what = _("groups first: distance {km} km").format(km=format_number(o.distance_km, 0))
     if o.exact:
         return what + "; " + _("proven optimal (exact)")
     return (
-        what + "; " + _("lower bound {bound:.2f}, gap at most {gap:.1%} (heuristic)").format(bound=o.bound, gap=o.gap)
+        what
+        + "; "
+        + _("lower bound {bound}, gap at most {gap} (heuristic)").format(
+            bound=format_number(o.bound), gap=format_percent(o.gap, 1)
+        )
     )
 
 
 def format_demo_end(seconds: float, ok: bool) -> str:
     """The demo's last line."""
     verdict = _("all shipped data is valid") if ok else _("PROBLEMS FOUND")
-    return _("demo finished in {seconds} s: {verdict}").format(seconds=f"{seconds:.2f}", verdict=verdict)
+    return _("demo finished in {seconds} s: {verdict}").format(seconds=format_number(seconds), verdict=verdict)
 
 
 # -- crosswalks ----------------------------------------------------------------------------------
@@ -834,7 +882,11 @@ def format_crosswalk(crosswalk: Crosswalk, source: Framework, target: Framework,
             for e in entries:
                 here, there = (e.source, e.target) if forward else (e.target, e.source)
                 relation = e.relation if forward else _INVERSE[e.relation]
-                strength = _(", strength {strength}").format(strength=f"{e.strength:g}") if e.strength != 1 else ""
+                strength = (
+                    _(", strength {strength}").format(strength=format_number(e.strength, None))
+                    if e.strength != 1
+                    else ""
+                )
                 kind = provenance_kind(e.provenance.kind) if e.provenance else "?"
                 lines.append(
                     f"    {_element(here_fw, here)}  {relation_word(relation)} "
