@@ -166,10 +166,8 @@ def format_number(value: float | int, digits: int | None = 2, *, sign: bool = Fa
     """
     from babel.numbers import format_decimal
 
-    if digits is None:
-        pattern = "#,##0.###"
-    else:
-        pattern = "#,##0." + "0" * digits if digits > 0 else "#,##0"
+    decimals = "###" if digits is None else "0" * digits
+    pattern = f"#,##0.{decimals}" if decimals else "#,##0"
     if sign:
         pattern = f"+{pattern};-{pattern}"
     return str(format_decimal(value, format=pattern, locale=_babel_locale(lang), decimal_quantization=True))
