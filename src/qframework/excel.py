@@ -172,7 +172,7 @@ def _provenance_text(framework: Framework, p: Provenance | None, plugin: str | N
     if p.kind in ("quoted", "paraphrased") and source:
         return f"{provenance_label(p.kind)}: {source}"
     text = f"{provenance_label(p.kind)}: {_supplier(plugin)}"
-    return text + (" (" + _("source: {source}").format(source=source) + ")" if source else "")
+    return text + ("; " + _("based on {source}").format(source=source) if source else "")
 
 
 def sheet_names(framework: Framework) -> list[str]:

@@ -70,7 +70,7 @@ def _provenance_tag(framework: Framework, p: Provenance | None, plugin: str | No
     else:
         text = f"{provenance_label(p.kind)}: {_supplier(plugin)}"
         if source:
-            text += "; " + _("source: {source}").format(source=source)
+            text += "; " + _("based on {source}").format(source=source)
     if p.title_kind and p.title_kind != p.kind:
         text += "; " + _("title: {kind}").format(kind=provenance_label(p.title_kind))
     return f"[{text}]"
@@ -113,7 +113,7 @@ def _provenance_header(framework: Framework, plugin: str | None) -> list[str]:
         "# " + _("Where this content comes from:"),
         "#   " + _("Framework: {title}").format(title=_one_line(framework.title)) + f"{published}  {tag}",
         *_note_lines(framework.provenance, "     "),
-        *("#   " + line for line in textwrap.wrap(whose, 96)),
+        "#   " + whose,
         "#   "
         + _("Each text is marked with its provenance; only texts marked [{label}: …] are the source's words:").format(
             label=provenance_label("quoted")
