@@ -92,12 +92,15 @@ def aggregation_name(aggregation: str) -> str:
 def _prov(p: Provenance | None, *, with_title: bool = False) -> str:
     if p is None:
         return ""
-    parts = [provenance_kind(p.kind)]
+    head = provenance_kind(p.kind)
+    parts = []
+    if p.source and p.kind in ("quoted", "paraphrased"):
+        head += f": {p.source}"
+    elif p.source:
+        parts.append(_("based on {source}").format(source=p.source))
     if with_title and p.title_kind and p.title_kind != p.kind:
         parts.append(_("title: {kind}").format(kind=provenance_kind(p.title_kind)))
-    if p.source:
-        parts.append(_("source {source}").format(source=p.source))
-    return "  [" + "; ".join(parts) + "]"
+    return "  [" + "; ".join([head, *parts]) + "]"
 
 
 def _wrap(text: str, width: int, indent: str = "", more: str = "  ") -> list[str]:
@@ -178,7 +181,9 @@ def format_framework(
     def wrap(text: str, indent: str, more: str = "") -> str:
         import textwrap
 
-        return textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent + more)
+        return textwrap.fill(
+            text, width, initial_indent=indent, subsequent_indent=indent + more, break_on_hyphens=False
+        )
 
     def note(element: Any, indent: str) -> list[str]:
         """With descriptions: the provenance note, which says what the source gives and what is our reading."""
@@ -189,6 +194,8 @@ def format_framework(
 
     fw = framework
     lines = [f"{title(fw)}  ({fw.id} {fw.version}){_prov(fw.provenance, with_title=True)}"]
+    if _untranslated(fw, descriptions):
+        lines.append(_(UNTRANSLATED_NOTE))
     lines += note(fw, "")
     if fw.publisher:
         lines.append(_("Publisher: {publisher}").format(publisher=fw.publisher))
@@ -233,6 +240,28 @@ def format_framework(
                     + _prov(tier.provenance, with_title=True)
                 )
     return "\n".join(lines)
+
+
+#: Said once in an output that shows framework content without a translation into its language.
+UNTRANSLATED_NOTE = N_("Texts the plugin supplies in German only are shown in German.")
+
+
+def _untranslated(framework: Framework, descriptions: bool) -> bool:
+    """Whether ``format_framework`` shows German content in another language's output."""
+    lang = active_language()
+    if lang == "de":
+        return False
+    elements: list[Any] = [framework, *framework.scales, *framework.facets]
+    for dim in framework.dimensions:
+        elements += [dim, *dim.indicators, *(t for i in dim.indicators for t in i.tiers)]
+    elements += [lv for scale in framework.scales for lv in scale.levels]
+    for element in elements:
+        text = (getattr(element, "translations", None) or {}).get(lang)
+        if text is None or not text.title:
+            return True
+        if descriptions and getattr(element, "description", "") and not getattr(text, "description", ""):
+            return True
+    return False
 
 
 def format_valid(file: str, kind: str) -> str:
