@@ -125,16 +125,19 @@ def language_problems(
     *,
     content: Iterable[str] = (),
     ids: Mapping[str, Iterable[str]] | None = None,
+    exempt: Iterable[str] = (),
 ) -> list[str]:
     """Everything in ``text`` that is not ``lang`` as GERMAN.md and the catalogue want it (empty: fine).
 
     ``content``: texts a plugin or a user supplied (and ids, file names, versions), taken out first.
     ``ids``: id → its titles (any language); a line that shows the id must show one of them.
+    ``exempt``: text another part of the work still words (taken out before every check; say why).
     """
     from qframework.i18n import PROVENANCE_LABELS, translation
 
     problems: list[str] = []
     content = list(content)
+    text = _without(text, exempt)
     if ids:
         for line in text.splitlines():
             for ident, titles in ids.items():
@@ -170,8 +173,9 @@ def assert_one_language(
     *,
     content: Iterable[str] = (),
     ids: Mapping[str, Iterable[str]] | None = None,
+    exempt: Iterable[str] = (),
     where: str = "",
 ) -> None:
     """Fail, listing every problem :func:`language_problems` finds in ``text`` as ``lang`` output."""
-    problems = language_problems(text, lang, content=content, ids=ids)
+    problems = language_problems(text, lang, content=content, ids=ids, exempt=exempt)
     assert not problems, f"{where}: " + "\n".join(dict.fromkeys(problems))

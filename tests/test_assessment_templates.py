@@ -89,7 +89,8 @@ def test_a_third_party_template_names_the_plugin_not_qframework_as_author() -> N
         "based on Landesleitfaden Musterland 2023; title: quoted from the source]"
     ) in text
     assert "are data supplied by the plugin qframework-musterland, not the publisher's own document" in text
-    assert "[paraphrased from the source: Landesleitfaden Musterland 2023]" in text  # the framework itself names its source
+    # the framework itself names its source
+    assert "[paraphrased from the source: Landesleitfaden Musterland 2023]" in text
 
 
 def test_each_element_carries_its_own_provenance_note() -> None:

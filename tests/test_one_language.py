@@ -21,8 +21,8 @@ import pytest
 from one_language import assert_one_language, catalogue_words, language_problems, visible_text
 from test_i18n import _commands, _content_strings, files  # noqa: F401  (files is a fixture)
 
-from qframework import io
 from qframework.cli import main
+from qframework.cli.programme import _DEMO_KOMMUNEN, demo_plan
 from qframework.cli.report import write_demo_reports
 from qframework.excel import assessment_workbook
 from qframework.i18n import language
@@ -132,3 +132,120 @@ def test_every_command_speaks_one_language(
     assert (out + err).strip(), argv
     paths = [*files.values(), files["dir"] + "/t.toml", files["dir"] + "/nds.toml", *re.findall(r"/\S+", out)]
     assert_one_language(out + err, lang, content=[*paths, *content], where=" ".join(argv))
+
+
+# -- templates ----------------------------------------------------------------------------------
+
+_TOML_KEY = re.compile(r"^(#?\s*)([a-z_]+)\s*=", re.M)
+_TOML_TABLE = re.compile(r"^\[+[a-z_]+\]+\s*$", re.M)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_toml_templates_speak_one_language(lang: str, registry: Any, content: list[str]) -> None:
+    for fid in sorted(registry.frameworks):
+        fw = registry.frameworks[fid]
+        with language(lang):
+            text = assessment_template(fw, raters=("rater-1",), plugin=registry.frameworks.provider(fid).name)
+        words = _TOML_TABLE.sub(" ", _TOML_KEY.sub(r"\1 ", text))  # TOML keys and tables are syntax
+        plugins = [p.name for p in PluginReport.of(registry).plugins]
+        commands = ["qframework show", "qframework validate", "qframework score"]  # command lines are syntax
+        content_here = [*content, *plugins, *commands, "rater-1", "kommune"]
+        assert_one_language(words, lang, content=content_here, where=f"template {fid}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_xlsx_templates_speak_one_language(lang: str, registry: Any, content: list[str]) -> None:
+    """Every cell of every sheet (instructions, lists, dimensions) and the sheet names."""
+    for fid in sorted(registry.frameworks):
+        fw = registry.frameworks[fid]
+        with language(lang):
+            data = assessment_workbook(fw, plugin=registry.frameworks.provider(fid).name)
+        wb = openpyxl.load_workbook(std_io.BytesIO(data))
+        lines = [ws.title for ws in wb.worksheets[:2]]
+        for ws in wb.worksheets:
+            for dv in ws.data_validations.dataValidation:
+                lines += [dv.error or "", dv.errorTitle or ""]
+            lines += [str(c) for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+        plugins = [p.name for p in PluginReport.of(registry).plugins]
+        keys = [f"scale:{s.id}" for s in fw.scales] + [f"tiers:{i.id}" for i in fw.indicators()]
+        assert_one_language(
+            "\n".join(lines), lang, content=[*content, *plugins, *keys, "rater-1", "kommune"], where=f"xlsx {fid}"
+        )
+
+
+# -- the four reports, HTML and Markdown -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reports(registry: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folders = {}
+    for lang in LANGS:
+        folder = tmp_path_factory.mktemp(f"reports-{lang}")
+        with language(lang):
+            write_demo_reports(registry, folder)
+        folders[lang] = folder
+    return folders
+
+
+def _report_ids(registry: Any) -> dict[str, list[str]]:
+    """Topic and dimension ids with every title they have: an id on a line without one is an id alone."""
+    fw = registry.frameworks["nzfh-qualitaetsrahmen"]
+    ids = {d.id: [d.title, *(t.title for t in d.translations.values())] for d in fw.dimensions}
+    for topic in registry.programmes["qdfh-2019"].rules.topics:
+        ids.setdefault(topic.id, []).append(topic.label)
+    return ids
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", ["assessment", "progress", "cohort", "assignment"])
+@pytest.mark.parametrize("suffix", ["html", "md"])
+def test_every_report_speaks_one_language(
+    lang: str, kind: str, suffix: str, reports: dict[str, Path], registry: Any, content: list[str]
+) -> None:
+    raw = (reports[lang] / f"{kind}.{suffix}").read_text(encoding="utf-8")
+    text = visible_text(raw) if suffix == "html" else re.sub(r"\\(.)", r"\1", raw)
+    # The assignment's reasons are sentences the result holds, worded in the language the plan was made
+    # in (issue 23, facts: the lead's part). Until they are worded when shown they are taken out here.
+    plan = demo_plan(registry)
+    assert plan is not None
+    reasons = [r for pid in plan[2].participant_ids for r in plan[2].explain(pid).reasons]
+    names = [name for _pid, name, _where in _DEMO_KOMMUNEN] + ["Beispielkommune", "Netzwerkkoordination"]
+    roles = ["Familienhebamme", "Elternvertretung"]
+    assert_one_language(
+        text,
+        lang,
+        content=[*content, *names, *roles, "qframework"],
+        exempt=reasons,
+        ids=_report_ids(registry),
+        where=f"{kind}.{suffix} ({lang})",
+    )
+
+
+def test_german_content_in_an_english_report_is_marked_once(reports: dict[str, Path]) -> None:
+    note = "Framework texts without an English translation are shown in German"
+    for kind in ("assessment", "assignment"):
+        for suffix in ("html", "md"):
+            assert (reports["en"] / f"{kind}.{suffix}").read_text(encoding="utf-8").count(note) == 1, kind
+    assert note not in (reports["de"] / "assessment.html").read_text(encoding="utf-8")
+    assert "Texte des Qualitätsrahmens ohne" not in (reports["de"] / "assessment.html").read_text(encoding="utf-8")
+
+
+def test_the_report_headers_name_the_version_once_and_the_aggregation_in_words(reports: dict[str, Path]) -> None:
+    cohort = (reports["de"] / "cohort.md").read_text(encoding="utf-8").splitlines()[2]
+    assert cohort.count("2.0") == 1 and "Version" not in cohort  # the title already names it
+    assessment = (reports["de"] / "assessment.md").read_text(encoding="utf-8")
+    assert "Zusammenfassung je Indikator: Mittelwert" in assessment and ": mean" not in assessment
+    assert "Aggregation per indicator: mean" in (reports["en"] / "assessment.md").read_text(encoding="utf-8")
+
+
+def test_the_demo_report_folder_shows_the_plan_the_demo_printed(
+    registry: Any, reports: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 23, item 6: one story. The groups the demo prints are the groups of its assignment report."""
+    main(["--lang", "de", "demo"])
+    out = capsys.readouterr().out
+    printed = re.findall(r"^  (group-\d+): (.+?)  →", out, flags=re.M)
+    assert len(printed) >= 2
+    report = (reports["de"] / "assignment.md").read_text(encoding="utf-8")
+    shown = dict(re.findall(r"^\| (group\\?-\d+) \| [^|]+ \| ([^|]+) \|$", report, flags=re.M))
+    assert {g.replace("\\", ""): m.strip() for g, m in shown.items()} == dict(printed)

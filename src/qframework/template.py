@@ -82,7 +82,11 @@ def _note_lines(p: Provenance | None, indent: str) -> list[str]:
         return []
     label = _("note:") + " "
     return textwrap.wrap(
-        _one_line(p.note), 100, initial_indent=f"#{indent}{label}", subsequent_indent=f"#{indent}" + " " * len(label)
+        _one_line(p.note),
+        100,
+        initial_indent=f"#{indent}{label}",
+        subsequent_indent=f"#{indent}" + " " * len(label),
+        break_on_hyphens=False,
     )
 
 
