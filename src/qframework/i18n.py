@@ -196,7 +196,7 @@ def format_date(value: object, *, lang: str | None = None) -> str:
         try:
             value = datetime.date.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     if not isinstance(value, datetime.date):
         return str(value)
     from babel.dates import format_date as babel_date

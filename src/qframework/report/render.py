@@ -82,7 +82,7 @@ def _environment(fmt: str, templates: str | None) -> Any:
         )
     env.undefined = jinja2.StrictUndefined
     # {{ _("…") }} and {% trans %} in a template: the one catalogue, in the language of the render call.
-    env.install_gettext_callables(gettext_, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(gettext_, ngettext, newstyle=True)
     env.filters["bar"] = text_bar
     return env
 

@@ -259,7 +259,7 @@ def _untranslated(framework: Framework, descriptions: bool) -> bool:
         text = (getattr(element, "translations", None) or {}).get(lang)
         if text is None or not text.title:
             return True
-        if descriptions and getattr(element, "description", "") and not getattr(text, "description", ""):
+        if descriptions and getattr(element, "description", None) and not getattr(text, "description", None):
             return True
     return False
 
@@ -820,7 +820,7 @@ def format_optimality(optimality: Optimality) -> str:
         what = _("objective {value} (ranks + {km} km / {kpr} km per rank)").format(
             value=format_number(o.objective),
             km=format_number(o.distance_km, 0),
-            kpr=format_number(o.km_per_rank, None),
+            kpr=format_number(o.km_per_rank, None) if o.km_per_rank is not None else "–",
         )
     else:
         what = _("groups first: distance {km} km").format(km=format_number(o.distance_km, 0))
