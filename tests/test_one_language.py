@@ -264,3 +264,27 @@ def test_the_demo_report_folder_shows_the_plan_the_demo_printed(
     report = (reports["de"] / "assignment.md").read_text(encoding="utf-8")
     shown = dict(re.findall(r"^\| (group\\?-\d+) \| [^|]+ \| ([^|]+) \|$", report, flags=re.M))
     assert {g.replace("\\", ""): m.strip() for g, m in shown.items()} == dict(printed)
+
+
+# -- long lines and chart labels -------------------------------------------------------------------
+
+
+def test_long_lines_are_wrapped_not_cut(files: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+    """``--lang de score`` used to end its summary line "… 1 nicht zut": every word is kept now."""
+    main(["--lang", "de", "score", files["a2025"]])
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 100
+    assert re.search(r"\d+ nicht zutreffend$", " ".join(out.split("\n\n")[0].split()))
+
+
+def test_a_long_chart_label_keeps_its_number_and_fits_its_column() -> None:
+    from qframework.report.svg import bars, boxes, text_width
+
+    label = "4 Qualitätsentwicklung und Dokumentation der Arbeit mit Familien im Sozialraum der Kommune"
+    for chart in (bars([(label, 0.5, "0,50 · stimme eher zu")], label="x"), boxes([(label, None, None)], label="x")):
+        spans = re.findall(r'class="row-label"><tspan[^>]*>([^<]*)</tspan>(?:<tspan[^>]*>([^<]*)</tspan>)?', chart)
+        first, second = spans[0]
+        assert first.startswith("4 Qualitätsentwicklung") and second  # wrapped onto a second line
+        assert all(text_width(line, 11) <= 210 - 12 for line in (first, second))
+    short = bars([("3 Netzwerk", 0.5, "0,50")], label="x")
+    assert '<tspan x="204.0" y="24.0">3 Netzwerk</tspan>' in short  # one line where it fits

@@ -315,6 +315,7 @@ def format_scorecard(
 
     titles = titles or {}
     dimension, score, rated_, na, spread = _("dimension"), _("score"), _("rated"), _("n/a"), _("spread")
+    w_score, w_rated, w_na, w_spread = max(5, len(score)), max(7, len(rated_)), max(3, len(na)), max(6, len(spread))
     c = scorecard
     rated = sum(d.rated for d in c.dimensions)
     total = sum(d.indicators for d in c.dimensions)
@@ -337,13 +338,15 @@ def format_scorecard(
             na=c.not_applicable,
         ),
         "",
-        f"  {'#':>2}  {dimension:<48} {score:>5}  {rated_:>7}  {na:>3}  {spread:>6}",
+        # the columns are as wide as their (translated) headings
+        f"  {'#':>2}  {dimension:<48} {score:>{w_score}}  {rated_:>{w_rated}}  {na:>{w_na}}  {spread:>{w_spread}}",
     ]
     for d in c.dimensions:
         first, *rest = _cell_lines(titles.get(d.dimension, d.title), 48)
+        share = f"{d.rated:>3}/{d.indicators:<3}"
         lines.append(
-            f"  {d.number:>2}  {first:<48} {_pct(d.score)}  {d.rated:>3}/{d.indicators:<3}  {d.not_applicable:>3}  "
-            f"{_pct(d.spread)}"
+            f"  {d.number:>2}  {first:<48} {_pct(d.score):>{w_score}}  {share:>{w_rated}}  "
+            f"{d.not_applicable:>{w_na}}  {_pct(d.spread):>{w_spread}}"
         )
         lines += [f"      {more}" for more in rest]
     flagged = disagreements(c, threshold)
