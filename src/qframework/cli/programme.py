@@ -25,9 +25,14 @@ def cmd_programme_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(programme)
         return 0
+    from ..errors import QFrameworkError
     from ..report.text import describe_programme
 
-    print(describe_programme(programme))
+    try:
+        framework = _registry().framework(programme.framework, programme.framework_version)
+    except QFrameworkError:  # the framework is not installed: the id alone says what it is
+        framework = None
+    print(describe_programme(programme, framework=framework))
     return 0
 
 

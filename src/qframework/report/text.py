@@ -602,8 +602,11 @@ def _count_range(value: Any) -> tuple[str, int]:
     return _bounds(low, high), (high if high is not None else max(low, 2))
 
 
-def describe_programme(programme: Programme) -> str:
-    """A readable overview: facts with their provenance, rules, phases, events, quotas, known assignment."""
+def describe_programme(programme: Programme, *, framework: Framework | None = None) -> str:
+    """A readable overview: facts with their provenance, rules, phases, events, quotas, known assignment.
+
+    ``framework`` (the programme's framework, where installed) names it by its title beside the id.
+    """
 
     def prov(p: Provenance | None) -> str:
         return _prov(p)
@@ -612,10 +615,12 @@ def describe_programme(programme: Programme) -> str:
     lines = [f"{programme.title}  ({programme.id}){prov(programme.provenance)}"]
     if programme.description:
         lines.append(programme.description)
-    framework = programme.framework + (f" {programme.framework_version}" if programme.framework_version else "")
+    framework_text = programme.framework + (f" {programme.framework_version}" if programme.framework_version else "")
+    if framework is not None and framework.id == programme.framework:
+        framework_text = f"{content(framework)} ({framework_text})"
     facts = [
         (_("Period"), programme.period),
-        (_("Framework"), framework),
+        (_("Framework"), framework_text),
         (_("Organiser"), programme.organiser),
         (_("Process support"), _join(programme.process_support)),
         (_("Evaluation"), programme.evaluation),
