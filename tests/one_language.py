@@ -141,7 +141,7 @@ def language_problems(
     if ids:
         for line in text.splitlines():
             for ident, titles in ids.items():
-                if re.search(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", line) and not any(
+                if re.search(rf"(?<![\w=/-]){re.escape(ident)}(?![\w=/-])", line) and not any(
                     t and t in line for t in titles
                 ):
                     problems.append(f"id {ident!r} shown without its title: {line.strip()[:160]!r}")

@@ -303,17 +303,18 @@ def test_crosswalks_command_lists_them(capsys: pytest.CaptureFixture[str]) -> No
 def test_crosswalk_show_prints_both_ways_with_rationales_and_coverage(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["crosswalk", "show", "nzfh-nds"]) == 0
     out = capsys.readouterr().out
-    assert "nzfh-qualitaetsrahmen → nds-qualitaetsstandards-fh" in out
-    assert "nds-qualitaetsstandards-fh → nzfh-qualitaetsrahmen" in out
-    # the same relation read both ways: broader one way, narrower the other
-    assert (
-        "netzwerk-verbindliche-kooperation  broader (superset-of; inferred)  netzwerk-kooperationsvereinbarungen" in out
+    nzfh, nds = (
+        "Quality Framework Frühe Hilfen (early support) 2.0",
+        "Quality Standards for Frühe Hilfen (early support)",
     )
-    assert (
-        "netzwerk-kooperationsvereinbarungen  narrower (subset-of; inferred)  netzwerk-verbindliche-kooperation" in out
-    )
+    assert f"\n{nzfh} → {nds} in Lower Saxony\n" in out and f"\n{nds} in Lower Saxony → {nzfh}\n" in out
+    # the same relation read both ways: broader one way, narrower the other; indicators by their titles
+    binding = "“The network partners have agreed binding channels of communication and cooperation.”"
+    inferred = "inferred (the plugin's reading)"
+    assert f"{binding}  broader (superset-of; {inferred})  “Written cooperation agreements”" in out
+    assert f"“Written cooperation agreements”  narrower (subset-of; {inferred})  {binding}" in out
     assert "Beide verlangen eine Steuerungsgruppe" in out
-    assert "nzfh-qualitaetsrahmen, mapped to nothing: grundidee-sektorenuebergreifend" in out
+    assert f"{nzfh}, mapped to nothing: “Youth welfare, health care" in out
 
 
 def test_crosswalk_show_of_an_unknown_id_names_the_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
@@ -356,10 +357,10 @@ def test_crosswalk_show_speaks_german(capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["--lang", "de", "crosswalk", "show", "nzfh-nds"]) == 0
     out = capsys.readouterr().out
     assert (
-        "netzwerk-verbindliche-kooperation  weiter (superset-of; erschlossen)  netzwerk-kooperationsvereinbarungen"
-        in out
-    )
-    assert "Abdeckung: 15 von 35 Indikatoren von nzfh-qualitaetsrahmen" in out
+        "„Die Netzwerkpartner haben Wege der Kommunikation und Kooperation verbindlich vereinbart.“  "
+        "weiter (superset-of; erschlossen (Lesart des Plugins))  „Schriftliche Kooperationsvereinbarungen“"
+    ) in out
+    assert "Abdeckung: 15 von 35 Indikatoren von Qualitätsrahmen Frühe Hilfen 2.0" in out
 
 
 def test_translate_writes_the_target_assessment_and_prints_the_loss_report(
@@ -371,7 +372,7 @@ def test_translate_writes_the_target_assessment_and_prints_the_loss_report(
     assert "landkreis-beispiel 2025: nzfh-qualitaetsrahmen 2.0 → nds-qualitaetsstandards-fh 2021" in out
     assert "2 ratings carried: 2 exact, 0 guessed; 2 rescaled to the target's scale" in out
     assert "lost: 0 ratings of source indicators no entry carries: none" in out
-    assert "target indicators no entry reaches: fachkraefte-zugangskriterien, " in out
+    assert "target indicators no entry reaches: Transparent access routes and deployment criteria; " in out
     assert f"wrote {out_file} (2 ratings against nds-qualitaetsstandards-fh 2021)" in out
     written = load_assessment(out_file, registry=SHIPPED)
     assert (written.framework_id, written.framework_version) == ("nds-qualitaetsstandards-fh", "2021")

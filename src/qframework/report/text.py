@@ -309,7 +309,8 @@ def format_scorecard(
 ) -> str:
     """The scorecard as text: overall, per dimension, disagreements worth discussing, priorities.
 
-    ``titles`` (dimension id → title) shows the dimensions in another language than the scorecard's.
+    ``titles`` (dimension and indicator id → title) shows the dimensions in another language than the
+    scorecard's, and the indicators raters disagree on by their titles.
     """
     from ..assessment.scoring import disagreements, priorities
 
@@ -366,7 +367,10 @@ def format_scorecard(
             why.append(_("applicability disputed"))
         lines.append(
             _("  {indicator} values {values}{extra}  ({why})").format(
-                indicator=f"{item.indicator:<44}", values=values, extra=extra, why="; ".join(why)
+                indicator=f"{titles.get(item.indicator, item.indicator):<44}",
+                values=values,
+                extra=extra,
+                why="; ".join(why),
             )
         )
     top = priorities(c, priorities_n)
@@ -893,10 +897,13 @@ def _crosswalk_heading(crosswalk: Crosswalk) -> str:
 
 
 def _element(framework: Framework, element: str) -> str:
-    """A dimension as ``[number title]`` (it stands for all of its indicators), an indicator by its id."""
+    """A dimension as ``[number title]`` (it stands for all of its indicators), an indicator by its title."""
     for dim in framework.dimensions:
         if dim.id == element:
             return f"[{dim.number} {content(dim)}]"
+        for ind in dim.indicators:
+            if ind.id == element:
+                return f"„{content(ind)}“" if active_language() == "de" else f"“{content(ind)}”"
     return element
 
 
@@ -909,7 +916,7 @@ def format_crosswalk(crosswalk: Crosswalk, source: Framework, target: Framework,
 
     lines = [_crosswalk_heading(crosswalk)]
     for here_fw, there_fw, forward in ((source, target, True), (target, source, False)):
-        lines += ["", f"{here_fw.id} → {there_fw.id}"]
+        lines += ["", f"{content(here_fw)} → {content(there_fw)}"]
         for dim in here_fw.dimensions:
             ids = {dim.id, *(i.id for i in dim.indicators)}
             entries = [e for e in crosswalk.entries if (e.source if forward else e.target) in ids]
@@ -941,19 +948,26 @@ def format_crosswalk(crosswalk: Crosswalk, source: Framework, target: Framework,
     lines += [
         "",
         _("Coverage: {source}, {target}").format(
-            source=side(reached_s, coverage.source_indicators, source.id),
-            target=side(reached_t, coverage.target_indicators, target.id),
+            source=side(reached_s, coverage.source_indicators, content(source)),
+            target=side(reached_t, coverage.target_indicators, content(target)),
         ),
     ]
     for fw, unmapped in ((source, coverage.unmapped_sources), (target, coverage.unmapped_targets)):
-        lines.append(
-            "  " + _("{framework}, mapped to nothing: {ids}").format(framework=fw.id, ids=_join(unmapped) or _("none"))
-        )
+        names = "; ".join(_element(fw, i) for i in unmapped) or _("none")
+        lines.append("  " + _("{framework}, mapped to nothing: {ids}").format(framework=content(fw), ids=names))
     return "\n".join(lines)
 
 
-def format_translation(report: TranslationReport) -> str:
-    """``qframework crosswalk translate``: what was carried, what was guessed and what was lost."""
+def format_translation(report: TranslationReport, *, titles: Mapping[str, str] | None = None) -> str:
+    """``qframework crosswalk translate``: what was carried, what was guessed and what was lost.
+
+    ``titles`` (indicator id → title, of both frameworks) names the indicators by their titles.
+    """
+    titles = titles or {}
+
+    def ids(found: Iterable[str]) -> str:
+        return "; ".join(titles.get(i, i) for i in found) or _("none")
+
     lines = [
         _("{subject} {period}: {source} → {target} (crosswalk {crosswalk})").format(
             subject=report.subject,
@@ -978,14 +992,13 @@ def format_translation(report: TranslationReport) -> str:
             "lost: {n} rating of source indicators no entry carries: {ids}",
             "lost: {n} ratings of source indicators no entry carries: {ids}",
             report.lost_ratings,
-        ).format(n=report.lost_ratings, ids=_join(report.unmapped_sources) or _("none")),
-        "  " + _("target indicators no entry reaches: {ids}").format(ids=_join(report.unmapped_targets) or _("none")),
-        "  "
-        + _("target indicators reached but not rated: {ids}").format(ids=_join(report.unrated_targets) or _("none")),
+        ).format(n=report.lost_ratings, ids=ids(report.unmapped_sources)),
+        "  " + _("target indicators no entry reaches: {ids}").format(ids=ids(report.unmapped_targets)),
+        "  " + _("target indicators reached but not rated: {ids}").format(ids=ids(report.unrated_targets)),
     ]
     guessed = list(dict.fromkeys(c.target for c in report.guessed))
     if guessed:
-        lines.append("  " + _("guessed, not carried one to one: {ids}").format(ids=_join(guessed)))
+        lines.append("  " + _("guessed, not carried one to one: {ids}").format(ids=ids(guessed)))
     return "\n".join(lines)
 
 
