@@ -253,6 +253,8 @@ def _report_demo(registry: Any) -> None:
         ).format(n=len(written))
     )
     print("  " + _("report folder: {folder}").format(folder=Path(out).resolve()))
+    if any(path.name == "assignment.html" for path in written):
+        print("  " + _("assignment.html shows the planning round above: the same groups, with a map"))
     print(
         "  "
         + _("open {file} in a browser; print it for the committee (A4)").format(
