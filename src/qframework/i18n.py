@@ -236,7 +236,7 @@ def _messages(root: Any) -> Iterator[tuple[str, int, Any, list[str], Any]]:
             options_map={"**.html": _JINJA_OPTIONS},
             keywords=KEYWORDS,
         ):
-            yield ("../../../examples/web/qframework_web/templates/" + filename, *rest)  # type: ignore[misc]
+            yield ("../../examples/web/qframework_web/templates/" + filename, *rest)  # type: ignore[misc]
 
 
 def _extract() -> None:  # pragma: no cover - a maintainer's command, exercised by test_i18n
