@@ -127,7 +127,7 @@ def _cli_cases() -> Iterator[Any]:
         for i, argv in enumerate(_all_commands(_DUMMY)):
             pending = _pending(argv) and lang == "de"
             marks = (
-                [pytest.mark.xfail(strict=True, reason="problems and reasons are English strings")] if pending else []
+                [pytest.mark.xfail(strict=True, reason="validation problems are English strings")] if pending else []
             )
             yield pytest.param(lang, i, marks=marks, id=f"{lang}-{COMMANDS[i]}")
 
