@@ -60,7 +60,12 @@ def _signature(obj: Any) -> str:
 def _members(prefix: str, cls: type[Any]) -> Iterator[tuple[str, str]]:
     init = cls.__dict__.get("__init__")
     yield prefix, "class" + (_signature(cls) if init is not None or hasattr(cls, "__attrs_attrs__") else "(...)")
-    for name, value in sorted(vars(cls).items()):
+    # own members and those inherited from qframework's own base classes (a mixin's properties are API too)
+    members: dict[str, Any] = {}
+    for base in reversed(cls.__mro__):
+        if base is cls or getattr(base, "__module__", "").startswith("qframework"):
+            members.update(vars(base))
+    for name, value in sorted(members.items()):
         if name.startswith("_"):
             continue
         if isinstance(value, property):

@@ -50,8 +50,8 @@ def fill(text: str, value: int) -> str:
 def test_template_lists_every_indicator_with_title_and_levels() -> None:
     text = assessment_template(FW, raters=("a", "b"))
     assert "# i1: Steuerungsgruppe" in text
-    assert "#   Skala z6: 1 = Stufe 1 · 2 = Stufe 2 · 3 = Stufe 3 · 4 = Stufe 4 · 5 = Stufe 5 · 6 = Stufe 6;" in text
-    assert "#   Skala ja-nein: 0 = nein · 1 = ja; not-applicable not allowed" in text
+    assert "#   Scale z6: 1 = Stufe 1 · 2 = Stufe 2 · 3 = Stufe 3 · 4 = Stufe 4 · 5 = Stufe 5 · 6 = Stufe 6;" in text
+    assert "#   Scale ja-nein: 0 = nein · 1 = ja; not applicable is not allowed" in text
     assert '#   tiers (optional: tier = …): "mindest" = Mindestvoraussetzungen, "mehr" = Das Mehr' in text
     assert "#   weight 3" in text
     assert text.count("\n[[ratings]]\n") == 8
@@ -107,16 +107,16 @@ def test_template_says_where_the_content_comes_from() -> None:
     head = text.split("framework_id =")[0]
     assert "# Where this content comes from:" in head
     assert "published by Nationales Zentrum Frühe Hilfen (NZFH) mit seinem Beirat" in head
-    assert "[paraphrased: NZFH: Qualitätsrahmen Frühe Hilfen – Hintergrund" in head
+    assert "[paraphrased from the source: NZFH: Qualitätsrahmen Frühe Hilfen – Hintergrund" in head
     assert "are data supplied by the plugin qualitaetsrahmen_fh, not the publisher's own document" in head
-    assert "only texts marked [quoted: …] are the source's own words" in head
+    assert "only texts marked [quoted from the source: …] are the source's words" in head
     assert "#     nzfh-hintergrund: NZFH: Qualitätsrahmen Frühe Hilfen – Hintergrund" in head
     assert "https://www.fruehehilfen.de/" in head
     marks = re.findall(r"^#   provenance: (.*)$", text, flags=re.M)
     assert len(marks) == len(list(fw.indicators())) == text.count("\n[[ratings]]\n")
-    assert set(marks) == {"[authored: written by the plugin qualitaetsrahmen_fh]"}
-    assert "# 1 Grundidee  (grundidee)  [paraphrased: NZFH: Qualitätsrahmen Frühe Hilfen 2.0" in text
-    assert "; title quoted]" in text
+    assert set(marks) == {"[written by the plugin (no source): plugin qualitaetsrahmen_fh]"}
+    assert "# 1 Grundidee  (grundidee)  [paraphrased from the source: NZFH: Qualitätsrahmen Frühe Hilfen 2.0" in text
+    assert "; title: quoted from the source]" in text
 
 
 def test_template_marks_quoted_paraphrased_and_inferred_indicators() -> None:
@@ -134,13 +134,13 @@ def test_template_marks_quoted_paraphrased_and_inferred_indicators() -> None:
     fw = attrs.evolve(FW, dimensions=dims, sources=(src,), publisher="")
     text = assessment_template(fw)
     assert re.findall(r"^#   provenance: (.*)$", text, flags=re.M) == [
-        "[quoted: Leitfaden 2020]",
-        "[paraphrased: Leitfaden 2020; title quoted]",
-        "[inferred: inferred by the authors of this framework data]",
-        "[authored: written by the authors of this framework data; source: Leitfaden 2020]",
+        "[quoted from the source: Leitfaden 2020]",
+        "[paraphrased from the source: Leitfaden 2020; title: quoted from the source]",
+        "[inferred (the plugin's reading): the authors of this framework data]",
+        "[written by the plugin (no source): the authors of this framework data; based on Leitfaden 2020]",
     ]
     assert "#     note: our reading" in text
-    assert "#   Framework: Testrahmen  [authored: written by the authors of this framework data]" in text
+    assert "#   Framework: Testrahmen  [written by the plugin (no source): the authors of this framework data]" in text
     assert "are the data of this framework file, not the publisher's own document" in text
     assert "#     leitfaden: Leitfaden 2020 https://example.org/leitfaden" in text
 
@@ -165,7 +165,7 @@ def test_cli_template_to_file(registry: object, tmp_path: Path, capsys: pytest.C
     assert "4 indicators × 2 raters" in capsys.readouterr().out
     expected = assessment_template(FW, raters=("a", "b"), subject="kommune", period="2025", plugin="test-plugin")
     assert out.read_text() == expected
-    assert "[authored: written by the plugin test-plugin]" in expected
+    assert "[written by the plugin (no source): plugin test-plugin]" in expected
     assert cli.main(["template", "test-rahmen", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["framework_id"] == "test-rahmen"
     assert cli.main(["template", "kein-rahmen"]) == 1

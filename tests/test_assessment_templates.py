@@ -81,15 +81,16 @@ def test_a_third_party_template_names_the_plugin_not_qframework_as_author() -> N
     text = assessment_template(MUSTER, plugin="qframework-musterland")
     assert "von qframework" not in text and "qframework's data" not in text
     assert re.findall(r"^#   provenance: (.*)$", text, flags=re.M) == [
-        "[authored: written by the plugin qframework-musterland]",
-        "[inferred: inferred by the plugin qframework-musterland]",
+        "[written by the plugin (no source): plugin qframework-musterland]",
+        "[inferred (the plugin's reading): plugin qframework-musterland]",
     ]
     assert (
-        "# 1 Netzwerk  (netz)  [authored: written by the plugin qframework-musterland; "
-        "source: Landesleitfaden Musterland 2023; title quoted]"
+        "# 1 Netzwerk  (netz)  [written by the plugin (no source): plugin qframework-musterland; "
+        "based on Landesleitfaden Musterland 2023; title: quoted from the source]"
     ) in text
     assert "are data supplied by the plugin qframework-musterland, not the publisher's own document" in text
-    assert "[paraphrased: Landesleitfaden Musterland 2023]" in text  # the framework itself names its source
+    # the framework itself names its source
+    assert "[paraphrased from the source: Landesleitfaden Musterland 2023]" in text
 
 
 def test_each_element_carries_its_own_provenance_note() -> None:
@@ -101,7 +102,7 @@ def test_each_element_carries_its_own_provenance_note() -> None:
 def test_the_template_command_labels_by_the_supplying_plugin(muster: None, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["template", "musterland-rahmen"]) == 0
     out = capsys.readouterr().out
-    assert out.count("[authored: written by the plugin qframework-musterland]") == 1
+    assert out.count("[written by the plugin (no source): plugin qframework-musterland]") == 1
     assert "von qframework" not in out
 
 
@@ -112,7 +113,7 @@ def test_a_framework_file_is_labelled_as_its_own_data(muster: None, tmp_path: Pa
     out = tmp_path / "t.toml"
     assert cli.main(["template", str(path), "-o", str(out)]) == 0
     text = out.read_text()
-    assert "[authored: written by the authors of this framework data]" in text
+    assert "[written by the plugin (no source): the authors of this framework data]" in text
     assert "qframework-musterland" not in text
     assert "are the data of this framework file, not the publisher's own document" in text
 

@@ -71,7 +71,8 @@ def test_show_a_framework_file(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert code == 0
     assert "Mini-Rahmen  (mini 1.0)" in out
     assert "3  Netzwerk" in out
-    assert "- steuerungsgruppe: Es gibt eine Steuerungsgruppe.  (ebene=strategisch)  [authored]" in out
+    indicator = "- steuerungsgruppe: Es gibt eine Steuerungsgruppe.  (ebene=strategisch)"
+    assert f"{indicator}  [written by the plugin (no source)]" in out
 
 
 def test_show_an_unknown_framework_is_an_error_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:

@@ -312,13 +312,18 @@ def test_crosswalks_command_lists_them(capsys: pytest.CaptureFixture[str]) -> No
 def test_crosswalk_show_prints_both_ways_with_rationales_and_coverage(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["crosswalk", "show", "nzfh-nds"]) == 0
     out = capsys.readouterr().out
-    assert "nzfh-qualitaetsrahmen → nds-qualitaetsstandards-fh" in out
-    assert "nds-qualitaetsstandards-fh → nzfh-qualitaetsrahmen" in out
-    # the same relation read both ways: narrower one way, broader the other
-    assert "zielbestimmung-gemeinsame-ziele  narrower (subset-of; inferred)  netzwerk-ziele-planung" in out
-    assert "netzwerk-ziele-planung  broader (superset-of; inferred)  zielbestimmung-gemeinsame-ziele" in out
+    nzfh, nds = (
+        "Quality Framework Frühe Hilfen (early support) 2.0",
+        "Quality Standards for Frühe Hilfen (early support)",
+    )
+    assert f"\n{nzfh} → {nds} in Lower Saxony\n" in out and f"\n{nds} in Lower Saxony → {nzfh}\n" in out
+    # the same relation read both ways: narrower one way, broader the other; indicators by their titles
+    goals = "“The network has set down in writing jointly negotiated goals for the local Frühe Hilfen.”"
+    inferred = "inferred (the plugin's reading)"
+    assert f"{goals}  narrower (subset-of; {inferred})  “Shared goals and annual planning”" in out
+    assert f"“Shared goals and annual planning”  broader (superset-of; {inferred})  {goals}" in out
     assert "Beide verlangen eine Steuerungsgruppe" in out
-    assert "nzfh-qualitaetsrahmen, mapped to nothing: grundidee-sektorenuebergreifend" in out
+    assert f"{nzfh}, mapped to nothing: “Youth welfare, health care" in out
 
 
 def test_crosswalk_show_of_an_unknown_id_names_the_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
@@ -360,8 +365,11 @@ def test_crosswalk_show_json_is_the_crosswalk_itself(capsys: pytest.CaptureFixtu
 def test_crosswalk_show_speaks_german(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--lang", "de", "crosswalk", "show", "nzfh-nds"]) == 0
     out = capsys.readouterr().out
-    assert "netzwerk-ziele-planung  weiter (superset-of; erschlossen)  zielbestimmung-gemeinsame-ziele" in out
-    assert "Abdeckung: 17 von 35 Indikatoren von nzfh-qualitaetsrahmen" in out
+    assert (
+        "„Das Netzwerk hat gemeinsam ausgehandelte Ziele für die Frühen Hilfen vor Ort schriftlich festgelegt.“  "
+        "enger (subset-of; erschlossen (Lesart des Plugins))  „Gemeinsame Ziele und Jahresplanung“"
+    ) in out
+    assert "Abdeckung: 17 von 35 Indikatoren von Qualitätsrahmen Frühe Hilfen 2.0" in out
 
 
 def test_translate_writes_the_target_assessment_and_prints_the_loss_report(
@@ -374,7 +382,7 @@ def test_translate_writes_the_target_assessment_and_prints_the_loss_report(
     # netzwerk-steuerungsgruppe → netzwerk-steuerungsgruppe is an overlap (issue 24), so both are guesses
     assert "2 ratings carried: 0 exact, 2 guessed; 2 rescaled to the target's scale" in out
     assert "lost: 0 ratings of source indicators no entry carries: none" in out
-    assert "target indicators no entry reaches: fachkraefte-zugangskriterien, " in out
+    assert "target indicators no entry reaches: Transparent access routes and deployment criteria; " in out
     assert f"wrote {out_file} (2 ratings against nds-qualitaetsstandards-fh 2021)" in out
     written = load_assessment(out_file, registry=SHIPPED)
     assert (written.framework_id, written.framework_version) == ("nds-qualitaetsstandards-fh", "2021")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +18,7 @@ from assessment_fixtures import assessment, rate, registry_with, small_framework
 import qframework.plugins
 from qframework import cli
 from qframework.assessment import Assessment, Subject, compare, score
+from qframework.i18n import language
 from qframework.io import dumps
 from qframework.report.tables import comparison_table, scorecard_tables, to_csv, to_xlsx
 
@@ -27,6 +29,23 @@ REG = registry_with(FW)
 BEFORE = assessment(rate("i1", 6, "a"), rate("i2", 1, "a"), rate("i3", 2, "a"), rate("i4", 1, "a"))
 # i1 = 4 → 0.6, i2 = 3 → 1.0: d1 = 0.9; i3 = 6 → 1.0, i4 = 1 → 1.0: d2 = 1.0
 AFTER = assessment(rate("i1", 4, "a"), rate("i2", 3, "a"), rate("i3", 6, "a"), rate("i4", 1, "a"))
+
+
+@pytest.fixture(autouse=True)
+def german(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The tables here are the German ones (the API's and the command line's, in German)."""
+    monkeypatch.setenv("LANGUAGE", "de")
+    with language("de"):
+        yield
+
+
+def test_the_tables_speak_english_under_english() -> None:
+    card = score(assessment(rate("i1", 3, "a")), small_framework())
+    with language("en"):
+        dims, inds = scorecard_tables([card], small_framework())
+    assert (dims.title, inds.title) == ("Dimensions", "Indicators")
+    assert dims.header[:3] == ("Kommune (ID)", "Kommune", "Period") and "Rated" in dims.header
+    assert dims.rows[-1][7] == "Overall"
 
 
 def rows(text: str) -> list[list[str]]:
@@ -45,12 +64,12 @@ def test_scores_as_csv_for_german_excel() -> None:
     assert (d1[col["Dimension"]], d1[col["Wert (0–1)"]], d1[col["Stufe"]]) == ("Netzwerk", "0,500", "Stufe 4")
     assert d2[col["Wert (0–1)"]] == "0,467"  # (0.4 + 1) / 3
     assert overall[col["Dimension"]] == "Gesamt" and overall[col["Abdeckung"]] == "1,000"
-    assert overall[col["Bewertet"]] == "4"
+    assert overall[col["Eingeschätzt"]] == "4"
 
 
 def test_comparison_as_csv() -> None:
     table = rows(to_csv(comparison_table(compare(score(BEFORE, FW), score(AFTER, FW)))))
-    assert table[0] == ["Dimension-ID", "Dimension", "Vorher (2024)", "Nachher (2024)", "Veränderung"]
+    assert table[0] == ["Dimension (ID)", "Dimension", "Vorher (2024)", "Nachher (2024)", "Veränderung"]
     assert table[1] == ["d1", "Netzwerk", "0,500", "0,900", "0,400"]
     assert table[2] == ["d2", "Planung", "0,467", "1,000", "0,533"]
     assert table[3][1] == "Gesamt"
@@ -116,6 +135,6 @@ def test_cli_score_and_compare_write_csv_and_xlsx(
     ws = openpyxl.load_workbook(xlsx)["Vergleich"]
     assert [c.value for c in ws[2]] == ["d1", "Netzwerk", 0.5, 0.9, pytest.approx(0.4)]
     assert cli.main(["compare", str(before), str(after), "--format", "xlsx"]) == 1
-    assert "-o FILE.xlsx" in capsys.readouterr().err
+    assert "-o DATEI.xlsx" in capsys.readouterr().err
     assert cli.main(["score", str(before), "-o", str(tmp_path / "x.txt")]) == 1
-    assert "name a .csv or .xlsx file" in capsys.readouterr().err
+    assert "nennen Sie eine .csv- oder .xlsx-Datei" in capsys.readouterr().err

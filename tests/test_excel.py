@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,18 @@ from qframework.assessment import Assessment, Rater, Rating, Subject, load_asses
 from qframework.assessment.combine import combine_assessments
 from qframework.errors import QFrameworkError, ValidationError
 from qframework.excel import assessment_workbook, load_assessment_xlsx, loads_assessment_xlsx
+from qframework.i18n import language
 
 FW = small_framework()
 REG = registry_with(FW)
+
+
+@pytest.fixture(autouse=True)
+def german(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The workbooks here are the German ones coordinators fill in (the API's and the command line's)."""
+    monkeypatch.setenv("LANGUAGE", "de")
+    with language("de"):
+        yield
 
 
 @pytest.fixture
@@ -72,13 +82,13 @@ def test_template_has_an_instructions_sheet_and_one_sheet_per_dimension_with_one
     info = wb["Anleitung"]
     assert [info[f"B{r}"].value for r in (3, 4, 5, 7, 8)] == ["test-rahmen", "1.0", "kreis-x", "2024", "hebamme"]
     net = wb["Netzwerk"]
-    assert [net[f"{c}4"].value for c in "ABCDE"] == ["ID", "Indikator", "Bewertung", "Nachweise", "Kommentar"]
+    assert [net[f"{c}4"].value for c in "ABCDE"] == ["ID", "Indikator", "Einschätzung", "Belege", "Kommentar"]
     assert [(net["A5"].value, net["B5"].value), (net["A6"].value, net["B6"].value)] == [
         ("i1", "Steuerungsgruppe"),
         ("i2", "Verbindliche Absprachen"),
     ]
     assert net["A7"].value is None
-    assert "authored" in net["H5"].value  # the provenance of the indicator's text
+    assert "vom Plugin formuliert (keine Quelle)" in net["H5"].value  # the provenance of the indicator's text
     assert net["G6"].value == "0 = Stand 0 · 1 = Stand 1 · 2 = Stand 2 · 3 = Stand 3"
 
 
@@ -125,10 +135,10 @@ def test_template_writes_user_text_as_text_never_as_a_formula() -> None:
 def test_cli_template_writes_a_workbook(registry: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bewertung.xlsx"
     assert cli.main(["template", "test-rahmen", "--format", "xlsx", "-o", str(out), "--rater", "hebamme"]) == 0
-    assert "2 dimension sheets, 4 indicators, rater hebamme" in capsys.readouterr().out
+    assert "2 Dimensionsblätter, 4 Indikatoren, einschätzende Person hebamme" in capsys.readouterr().out
     assert openpyxl.load_workbook(out)["Anleitung"]["B8"].value == "hebamme"
     assert cli.main(["template", "test-rahmen", "--format", "xlsx"]) == 1
-    assert "-o FILE.xlsx" in capsys.readouterr().err
+    assert "-o DATEI.xlsx" in capsys.readouterr().err
     assert cli.main(["template", "test-rahmen", "-o", str(out), "--rater", "a", "--rater", "b"]) == 1
     assert "one per rater" in capsys.readouterr().err
 
@@ -367,4 +377,22 @@ def test_the_workbook_names_the_supplying_plugin_as_the_author_of_its_texts(tmp_
     texts = [str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c]
     assert not [t for t in texts if "von qframework" in t]
     assert any("Daten des Plugins kqs" in t for t in texts)
-    assert any(t.startswith("authored: formuliert vom Plugin kqs") for t in texts)
+    assert any(t.startswith("vom Plugin formuliert (keine Quelle): Plugin kqs") for t in texts)
+    assert not [t for t in texts if t.split(":")[0] in ("quoted", "paraphrased", "inferred", "authored")]
+
+
+def test_an_english_workbook_reads_back_and_a_german_one_reads_under_english(tmp_path: Path) -> None:
+    """The workbook follows the language it is written in; it is read back whatever language is active."""
+    with language("en"):
+        english = openpyxl.load_workbook(io.BytesIO(assessment_workbook(FW, rater="r1", subject="k", period="2025")))
+    assert english.sheetnames[:2] == ["Instructions", "Lists"]
+    assert [english["Netzwerk"][f"{c}4"].value for c in "ABC"] == ["ID", "Indicator", "Rating"]
+    english["Instructions"]["B8"] = "r1"
+    english["Netzwerk"]["C6"] = "not applicable"
+    out = io.BytesIO()
+    english.save(out)
+    read = loads_assessment_xlsx(out.getvalue(), registry=REG)
+    assert [r.indicator for r in read.ratings if r.not_applicable] == ["i2"]
+    german = filled("r1", **{"Netzwerk!C6": "nicht zutreffend"})
+    with language("en"):
+        assert [r.indicator for r in loads_assessment_xlsx(german, registry=REG).ratings if r.not_applicable] == ["i2"]

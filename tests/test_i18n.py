@@ -70,16 +70,18 @@ def test_the_locale_chooses_the_language_when_no_lang_is_given(
 
 
 def _source_msgids() -> set[str | tuple[str, str]]:
-    from babel.messages.extract import extract_from_dir
-
+    """Every message of the Python sources and the Jinja2 templates (the extractor the catalogue is built with)."""
     root = Path(i18n.__file__).parent
-    keywords = {"_": None, "gettext_": None, "ngettext": (1, 2)}
     found: set[str | tuple[str, str]] = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(root), method_map=[("**.py", "python")], keywords=keywords
-    ):
+    for _file, _line, message, _comments, _context in i18n._messages(root):
         found.add(message if isinstance(message, str) else (message[0], message[1]))
     return found
+
+
+def test_the_extractor_reads_the_report_templates() -> None:
+    """``{{ _("…") }}`` in a shipped report template lands in the catalogue (the web tool's templates too)."""
+    found = {(Path(f).name, m) for f, _line, m, _c, _ctx in i18n._messages(Path(i18n.__file__).parent)}
+    assert ("cohort.html", "lower quartile") in found and ("cohort.md", "upper quartile") in found
 
 
 def _catalogue() -> Any:
@@ -278,9 +280,20 @@ def test_every_command_speaks_one_language(
 
 
 def test_help_is_translated(capsys: pytest.CaptureFixture[str]) -> None:
+    """The help texts and argparse's own words around them (usage, options, errors) are German."""
     with pytest.raises(SystemExit):
         main(["--lang", "de", "--help"])
-    assert "installierte Rahmen auflisten" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "installierte Qualitätsrahmen auflisten" in out
+    assert out.startswith("Aufruf: qframework") and "\nOptionen:\n" in out and "diese Hilfe zeigen und beenden" in out
+    assert "usage:" not in out and "options:" not in out
+    with pytest.raises(SystemExit):
+        main(["--lang", "de", "show"])
+    err = capsys.readouterr().err
+    assert "Fehler: diese Argumente fehlen: ID_OR_FILE" in err and "required" not in err
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "--help"])
+    assert capsys.readouterr().out.startswith("usage: qframework")
 
 
 def test_show_can_add_a_second_language(capsys: pytest.CaptureFixture[str]) -> None:

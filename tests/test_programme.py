@@ -266,7 +266,7 @@ def test_cli_lists_shows_checks_and_plans(capsys: pytest.CaptureFixture[str]) ->
     assert "no historical assignment" in capsys.readouterr().out
     assert main(["programme", "plan", "nds-79a-modellprojekt-2016", "--explain"]) == 0
     out = capsys.readouterr().out
-    assert "celle: bedarfserschliessung, evaluation (optional: leitbild)" in out
+    assert "celle: Bedarfserschließung, Evaluation (optional: Leitbild)" in out  # topics by their titles
 
 
 def test_cli_plans_a_programme_for_new_participants(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -277,7 +277,7 @@ def test_cli_plans_a_programme_for_new_participants(tmp_path: Path, capsys: pyte
     )
     assert main(["programme", "plan", "nds-qualitaetswerkstaetten-2024", "--participants", str(path)]) == 0
     out = capsys.readouterr().out
-    assert out.count(": qualitaetswerkstatt") == 5
+    assert out.count(": Kommunale Qualitätswerkstatt Frühe Hilfen") == 5
     assert "without a place:" in out
     bad = tmp_path / "bad.toml"
     bad.write_text('[[participants]]\nid = "a"\nlocation = "Hannover"\n', encoding="utf-8")

@@ -86,4 +86,17 @@ def test_listing_frameworks_does_not_import_the_domain_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     loaded = out.strip().splitlines()[-1]
-    assert loaded == str([f"qframework.cli.{m}" for m in ("_common", "_registries", "demo", "frameworks")])
+    core = ("_argparse_words", "_common", "_registries", "demo", "frameworks")
+    assert loaded == str([f"qframework.cli.{m}" for m in core])
+
+
+def test_listing_frameworks_does_not_import_babel() -> None:
+    """Babel formats numbers and dates; a command that prints none, in either language, does not load it."""
+    code = (
+        "import sys\n"
+        "from qframework.cli import main\n"
+        "main(['--lang', 'de', 'frameworks'])\n"
+        "print(sorted(m for m in sys.modules if m == 'babel' or m.startswith('babel.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

@@ -85,9 +85,9 @@ def test_evidence_comments_and_provenance_are_reported(assessment_report) -> Non
     text, _ = text_of(render_report(assessment_report))
     assert "Protokolle 2024" in text and "Tagt quartalsweise" in text
     provenance = text.split("Herkunft der Texte", 1)[1]
-    assert "wörtlich zitiert (Herausgeber) 1" in provenance
-    assert "sinngemäß wiedergegeben (Herausgeber) 1" in provenance
-    assert "selbst verfasst (Plugin) 3" in provenance  # two dimensions and i2
+    assert "wörtlich zitiert (Quelle) 1" in provenance
+    assert "sinngemäß nach der Quelle 1" in provenance
+    assert "vom Plugin formuliert (keine Quelle) 3" in provenance  # two dimensions and i2
     assert "Handbuch Qualität" in provenance and "Test-Herausgeber" in provenance
 
 
@@ -100,7 +100,7 @@ def test_english_labels_numbers_and_the_frameworks_own_translations(assessment_r
 
 
 def test_unknown_language_and_format_are_refused(assessment_report) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ValueError, match="known: de, en"):
+    with pytest.raises(ValueError, match="known: en, de"):
         render_report(assessment_report, lang="fr")
     with pytest.raises(ValueError, match="known: html, markdown"):
         render_report(assessment_report, format="pdf")  # type: ignore[arg-type]
@@ -278,7 +278,7 @@ def test_assignment_report_lists_groups_explanations_and_a_map() -> None:
     text, _ = text_of(html)
     assert "Qualitätszirkel 2025" in text
     assert "nord Netzwerk Kiel, Lübeck" in text
-    assert "Kiel nord (mit Lübeck) Netzwerk (verpflichtend; Wunschrang 1) netzwerk: your first choice." in text
+    assert "Kiel nord (mit Lübeck) Netzwerk (vorgesehen; Wunschrang 1) netzwerk: your first choice." in text
     assert "ohne Platz: Bonn" in text
     assert "ohne Koordinaten: Bonn" in text
     # three dots on the map: Kiel and Lübeck in the first group's colour, Köln in the second's

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import attrs
 
 from .frozen import FrozenMap
-from .messages import Note, Param, frozen_params
+from .messages import Coded, Note, Param, frozen_params
 
 __all__ = [
     "InfeasibleAssignment",
@@ -30,7 +30,7 @@ class QFrameworkError(Exception):
 
 
 @attrs.frozen
-class Problem:
+class Problem(Coded):
     """One thing wrong with a file or an object.
 
     ``path`` points into the data (``dimensions[2].indicators[0].scale``), for programs that map a
@@ -56,16 +56,6 @@ class Problem:
         """The problem ``code`` (a key of :data:`qframework.messages.TEMPLATES`) at ``path``."""
         note = Note(code, params)
         return cls(path, note.english, code=code, params=note.params)
-
-    @property
-    def note(self) -> Note:
-        """The problem as a :class:`~qframework.messages.Note` (its English text for a problem made without a code)."""
-        return Note(self.code, self.params) if self.code else Note("text", {"text": self.message})
-
-    @property
-    def text(self) -> str:
-        """The message in the active language."""
-        return self.note.text if self.code else self.message
 
     def __str__(self) -> str:
         # Paths hold keys from the file: a right-to-left override or a NUL is shown escaped.

@@ -26,7 +26,10 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, QFrameworkError, ValidationError
+from .i18n import LANGUAGES, N_, active_language, provenance_label, translation
+from .i18n import gettext_ as _
 from .model import Framework, Indicator, Provenance, Scale
+from .template import CONTENT_LANGUAGE_NOTE
 
 if TYPE_CHECKING:
     from .assessment import Assessment
@@ -41,28 +44,67 @@ __all__ = [
     "save_assessment_workbook",
 ]
 
-#: The drop-down entry for a not-applicable rating (where the scale allows it).
+# The workbook speaks the language active when it is written (qframework.i18n.language): its sheet
+# names, labels, headers and instructions are catalogue messages. It is read back in any language
+# qframework has a catalogue for, and in the wording of the workbooks written before (LEGACY).
+
+#: The drop-down entry for a not-applicable rating (where the scale allows it), a catalogue message.
+NOT_APPLICABLE_MESSAGE = N_("not applicable")
+#: The German drop-down entry (kept for tools that name it).
 NOT_APPLICABLE_LABEL = "nicht zutreffend"
 
+#: The instructions sheet's and the hidden lists sheet's names (catalogue messages; ``Anleitung`` in German).
+INSTRUCTIONS_MESSAGE = N_("Instructions")
+LISTS_MESSAGE = N_("Lists")
+#: The German names (the workbooks written before they followed the language).
 INSTRUCTIONS = "Anleitung"
 LISTS = "Listen"
 HEADER_ROW = 4
 FIRST_ROW = 5
-HEADERS = ("ID", "Indikator", "Bewertung", "Nachweise", "Kommentar", "Stufe (optional)", "Skala", "Herkunft")
+HEADER_MESSAGES = (
+    N_("ID"),
+    N_("Indicator"),
+    N_("Rating"),
+    N_("Evidence"),
+    N_("Comment"),
+    N_("Tier (optional)"),
+    N_("Scale"),
+    N_("Provenance"),
+)
 #: Answer columns of a dimension sheet and the rating field each holds.
 ANSWER_COLUMNS = {"C": "value", "D": "evidence", "E": "comment", "F": "tier"}
-#: Instructions-sheet rows: (row, label, data path, answer cell?).
+#: Instructions-sheet rows: (row, label message, data path, answer cell?).
 META_ROWS = (
-    (3, "Rahmenwerk", "framework_id", False),
-    (4, "Version", "framework_version", False),
-    (5, "Kommune (ID)", "subject.id", True),
-    (6, "Name der Kommune", "subject.name", True),
-    (7, "Zeitraum", "period", True),
-    (8, "Bewerter:in (ID)", "raters[0].id", True),
-    (9, "Rolle", "raters[0].role", True),
-    (10, "Name der Bewerter:in", "raters[0].name", True),
-    (11, "Anmerkungen", "notes", True),
+    (3, N_("Framework"), "framework_id", False),
+    (4, N_("Version"), "framework_version", False),
+    (5, N_("Kommune (ID)"), "subject.id", True),
+    (6, N_("Name of the Kommune"), "subject.name", True),
+    (7, N_("Period"), "period", True),
+    (8, N_("Rater (ID)"), "raters[0].id", True),
+    (9, N_("Role"), "raters[0].role", True),
+    (10, N_("Name of the rater"), "raters[0].name", True),
+    (11, N_("Notes"), "notes", True),
 )
+#: Labels and headers of the workbooks written before (German, with the old wording): still read.
+LEGACY = {
+    "Framework": ("Rahmenwerk",),
+    "Rater (ID)": ("Bewerter:in (ID)",),
+    "Name of the rater": ("Name der Bewerter:in",),
+    "Rating": ("Bewertung",),
+    "Evidence": ("Nachweise",),
+}
+
+
+def _every_language(message: str) -> frozenset[str]:
+    """``message`` in every language with a catalogue, and its legacy wordings."""
+    return frozenset({translation(lang).gettext(message) for lang in LANGUAGES} | set(LEGACY.get(message, ())))
+
+
+def _headers() -> tuple[str, ...]:
+    """The dimension sheets' column headers in the active language."""
+    return tuple(_(h) for h in HEADER_MESSAGES)
+
+
 _NA_WORDS = frozenset({NOT_APPLICABLE_LABEL, "n/a", "na", "nz", "not applicable", "entfällt"})
 
 # Limits that keep a hostile file cheap to refuse; a real template is a few dozen kilobytes.
@@ -94,17 +136,10 @@ _FILLER_WORDS = frozenset(
     }
 )
 
-_PROVENANCE_WORDS = {
-    "quoted": "wörtlich aus der Quelle",
-    "paraphrased": "sinngemäß nach der Quelle",
-    "inferred": "erschlossen {who}",
-    "authored": "formuliert {who}",
-}
-
 
 def _supplier(plugin: str | None) -> str:
     """Who wrote the data's own texts: the supplying plugin (not "qframework"), else the data's authors."""
-    return f"vom Plugin {plugin}" if plugin else "von den Autor:innen dieser Rahmendaten"
+    return _("plugin {plugin}").format(plugin=plugin) if plugin else _("the authors of this framework data")
 
 
 def _openpyxl() -> Any:
@@ -131,17 +166,19 @@ def _one_line(text: str) -> str:
 
 def _provenance_text(framework: Framework, p: Provenance | None, plugin: str | None = None) -> str:
     if p is None:
-        return "Herkunft nicht angegeben"
+        return provenance_label("missing")
     titles = {s.id: s.title for s in framework.sources}
     source = _one_line(titles.get(p.source, p.source)) if p.source else ""
-    text = f"{p.kind}: {_PROVENANCE_WORDS.get(p.kind, p.kind).format(who=_supplier(plugin))}"
-    return text + (f" ({source})" if source else "")
+    if p.kind in ("quoted", "paraphrased") and source:
+        return f"{provenance_label(p.kind)}: {source}"
+    text = f"{provenance_label(p.kind)}: {_supplier(plugin)}"
+    return text + ("; " + _("based on {source}").format(source=source) if source else "")
 
 
 def sheet_names(framework: Framework) -> list[str]:
     """The sheet name of each dimension: its title, cut to Excel's 31 characters, unique."""
     names: list[str] = []
-    taken = {INSTRUCTIONS.casefold(), LISTS.casefold()}
+    taken = {n.casefold() for n in (_every_language(INSTRUCTIONS_MESSAGE) | _every_language(LISTS_MESSAGE))}
     for dim in framework.dimensions:
         base = re.sub(r"[\[\]:*?/\\']", " ", _one_line(dim.title)).strip() or dim.id
         if len(base) > 31:
@@ -213,8 +250,11 @@ def assessment_workbook(
 
     wb = openpyxl.Workbook()
     info = wb.active
-    info.title = INSTRUCTIONS
-    _put(info, "A1", f"Selbstbewertung: {_one_line(framework.title)} ({framework.id} {framework.version})").font = bold
+    info.title = _(INSTRUCTIONS_MESSAGE)
+    heading = _("Self-assessment: {title} ({id} {version})").format(
+        title=_one_line(framework.title), id=framework.id, version=framework.version
+    )
+    _put(info, "A1", heading).font = bold
     values = {
         "framework_id": framework.id,
         "framework_version": framework.version,
@@ -223,29 +263,53 @@ def assessment_workbook(
         "raters[0].id": rater,
     }
     for row, label, path, answer in META_ROWS:
-        _put(info, f"A{row}", label).font = bold
+        _put(info, f"A{row}", _(label)).font = bold
         cell = _put(info, f"B{row}", values.get(path, ""))
         if answer:
             cell.protection = unlocked
             cell.fill = answer_fill
+    whose = (
+        _(
+            "Where the texts come from: the dimension and indicator texts are data of the plugin {plugin}, "
+            "not the publisher's document."
+        ).format(plugin=plugin)
+        if plugin
+        else _(
+            "Where the texts come from: the dimension and indicator texts are data of this framework file, "
+            "not the publisher's document."
+        )
+    )
     text = [
-        "So füllen Sie diese Arbeitsmappe aus:",
-        "1. Tragen Sie oben in den gelben Feldern Kommune, Zeitraum und Ihre Bewerter-ID ein (IDs: Kleinbuchstaben,"
-        " Ziffern, '-').",
-        "2. Wählen Sie auf jedem Blatt in Spalte C (Bewertung) eine Stufe aus der Liste oder 'nicht zutreffend'.",
-        "   Leere Zeilen gelten als nicht bewertet. Nachweise und Kommentar (Spalten D, E) sind freiwillig.",
-        "3. Speichern Sie die Datei und prüfen Sie sie mit: qframework score DATEI.xlsx",
-        "   Mehrere Bewerter:innen: qframework score a.xlsx b.xlsx --combine",
+        *_(
+            "How to fill in this workbook:\n"
+            "1. In the yellow fields above, enter the Kommune, the period and your rater id (ids: lower-case "
+            "letters, digits, '-').\n"
+            "2. On every sheet, choose a level from the list in column C ({rating}) or '{na}'.\n"
+            "   Empty rows count as not yet rated. Evidence and comment (columns D, E) are optional.\n"
+            "3. Save the file and check it with: qframework score FILE.xlsx\n"
+            "   Several raters: qframework score a.xlsx b.xlsx --combine"
+        )
+        .format(rating=_(HEADER_MESSAGES[2]), na=_(NOT_APPLICABLE_MESSAGE))
+        .splitlines(),
         "",
-        "Herkunft der Texte: Die Texte der Dimensionen und Indikatoren sind "
-        + (f"Daten des Plugins {plugin}" if plugin else "Daten dieser Rahmendatei")
-        + ", nicht das",
-        "Dokument des Herausgebers. Jede Zeile nennt die Herkunft ihres Textes; nur 'quoted' ist Wortlaut der Quelle.",
-        f"Rahmenwerk: {_one_line(framework.title)}"
-        + (f", herausgegeben von {_one_line(framework.publisher)}" if framework.publisher else "")
+        whose,
+        _("Each row names the provenance of its text; only '{label}' is the source's own wording.").format(
+            label=provenance_label("quoted")
+        ),
+        _("Framework: {title}").format(title=_one_line(framework.title))
+        + (
+            ", " + _("published by {publisher}").format(publisher=_one_line(framework.publisher))
+            if framework.publisher
+            else ""
+        )
         + f" [{_provenance_text(framework, framework.provenance, plugin)}]",
     ]
-    text += [f"Quelle {s.id}: {_one_line(s.title)}" + (f" {s.url}" if s.url else "") for s in framework.sources]
+    if active_language() != "de":
+        text.append(_(CONTENT_LANGUAGE_NOTE))
+    text += [
+        _("Source {id}: {title}").format(id=s.id, title=_one_line(s.title)) + (f" {s.url}" if s.url else "")
+        for s in framework.sources
+    ]
     for i, line in enumerate(text):
         _put(info, f"A{13 + i}", line)
     info.column_dimensions["A"].width = 24
@@ -253,7 +317,8 @@ def assessment_workbook(
     info.protection.sheet = True
 
     # The drop-down lists live on a hidden sheet: labels may hold commas, which inline lists cannot.
-    lists = wb.create_sheet(LISTS)
+    lists_name = _(LISTS_MESSAGE)
+    lists = wb.create_sheet(lists_name)
     list_ranges: dict[str, str] = {}
     column = 0
 
@@ -264,11 +329,11 @@ def assessment_workbook(
         _put(lists, f"{letter}1", key)
         for r, entry in enumerate(entries, start=2):
             _put(lists, f"{letter}{r}", entry)
-        list_ranges[key] = f"'{LISTS}'!${letter}$2:${letter}${len(entries) + 1}"
+        list_ranges[key] = f"'{lists_name}'!${letter}$2:${letter}${len(entries) + 1}"
 
     for scale in framework.scales:
-        labels = [label for label, _ in _level_labels(scale)]
-        add_list(f"scale:{scale.id}", labels + ([NOT_APPLICABLE_LABEL] if scale.allow_not_applicable else []))
+        labels = [label for label, _value in _level_labels(scale)]
+        add_list(f"scale:{scale.id}", labels + ([_(NOT_APPLICABLE_MESSAGE)] if scale.allow_not_applicable else []))
     for ind in framework.indicators():
         if ind.tiers:
             add_list(f"tiers:{ind.id}", [_one_line(t.title) for t in ind.tiers])
@@ -278,9 +343,9 @@ def assessment_workbook(
     for dim, name in zip(framework.dimensions, sheet_names(framework), strict=True):
         ws = wb.create_sheet(name)
         _put(ws, "A1", f"{dim.number} {_one_line(dim.title)}").font = Font(bold=True, size=13)
-        _put(ws, "A2", f"Herkunft: {_provenance_text(framework, dim.provenance, plugin)}")
-        _put(ws, "A3", "Bewertung in Spalte C aus der Liste wählen; Nachweise, Kommentar und Stufe sind freiwillig.")
-        for col, header in enumerate(HEADERS, start=1):
+        _put(ws, "A2", _("provenance: {tag}").format(tag=_provenance_text(framework, dim.provenance, plugin)))
+        _put(ws, "A3", _("Choose the rating in column C from the list; evidence, comment and tier are optional."))
+        for col, header in enumerate(_headers(), start=1):
             _put(ws, f"{openpyxl.utils.get_column_letter(col)}{HEADER_ROW}", header).font = bold
         by_list: dict[str, list[str]] = {}
         for row, ind in enumerate(dim.indicators, start=FIRST_ROW):
@@ -295,7 +360,7 @@ def assessment_workbook(
             if ind.id in given:
                 rating = given[ind.id]
                 label = {v: lab for lab, v in _level_labels(scale)}.get(rating.value, "")
-                _put(ws, f"C{row}", NOT_APPLICABLE_LABEL if rating.not_applicable else label)
+                _put(ws, f"C{row}", _(NOT_APPLICABLE_MESSAGE) if rating.not_applicable else label)
                 _put(ws, f"D{row}", rating.evidence)
                 _put(ws, f"E{row}", rating.comment)
                 if rating.tier and ind.tiers:
@@ -308,8 +373,8 @@ def assessment_workbook(
                 by_list.setdefault(f"tiers:{ind.id}", []).append(f"F{row}")
         for key, refs in by_list.items():
             dv = DataValidation(type="list", formula1=list_ranges[key], allow_blank=True)
-            dv.error = "Bitte einen Eintrag aus der Liste wählen."
-            dv.errorTitle = "Ungültige Eingabe"
+            dv.error = _("Please choose an entry from the list.")
+            dv.errorTitle = _("Invalid entry")
             for ref in refs:
                 dv.add(ref)
             ws.add_data_validation(dv)
@@ -458,6 +523,7 @@ class _Reader:
         self.file = file
         self.problems: list[Problem] = []
         self.cells: dict[str, str] = {}
+        self.info = INSTRUCTIONS
 
     def cell_of(self, path: str) -> str:
         """The cell a data path came from (the longest known prefix), else the path itself."""
@@ -474,24 +540,28 @@ class _Reader:
 
     def read(self) -> dict[str, Any]:
         names = list(self.wb.sheetnames)
-        if INSTRUCTIONS not in names:
+        info = [n for n in names if n in _every_language(INSTRUCTIONS_MESSAGE)]
+        if not info:
             raise ValidationError(
                 [
                     Problem(
-                        "", f"no sheet {INSTRUCTIONS!r}: not a qframework assessment workbook (sheets: {names[:10]})"
+                        "",
+                        f"no sheet {INSTRUCTIONS!r} or {INSTRUCTIONS_MESSAGE!r}: not a qframework assessment "
+                        f"workbook (sheets: {names[:10]})",
                     )
                 ],
                 self.file,
             )
+        self.info = info[0]
         meta = self._meta()
         fid, version = meta.get("framework_id"), meta.get("framework_version")
         try:
             framework = self.registry.framework(str(fid), str(version) if version else None)
         except QFrameworkError as exc:
-            raise ValidationError([Problem(f"{INSTRUCTIONS}!B3", str(exc))], self.file) from None
+            raise ValidationError([Problem(f"{self.info}!B3", str(exc))], self.file) from None
         expected = sheet_names(framework)
         missing = [n for n in expected if n not in names]
-        extra = [n for n in names if n not in expected and n not in (INSTRUCTIONS, LISTS)]
+        extra = [n for n in names if n not in expected and n != self.info and n not in _every_language(LISTS_MESSAGE)]
         if missing or extra:
             parts = [f"missing sheets: {', '.join(missing)}"] if missing else []
             parts += [f"unexpected sheets: {', '.join(extra)}"] if extra else []
@@ -524,16 +594,16 @@ class _Reader:
         return data
 
     def _meta(self) -> dict[str, Any]:
-        ws = self.wb[INSTRUCTIONS]
+        ws = self.wb[self.info]
         rows = {r: row for r, row in enumerate(ws.iter_rows(min_row=1, max_row=META_ROWS[-1][0], max_col=2), 1)}
         out: dict[str, Any] = {}
-        for row, label, path, _ in META_ROWS:
-            ref = f"{INSTRUCTIONS}!B{row}"
+        for row, label, path, _answer in META_ROWS:
+            ref = f"{self.info}!B{row}"
             self.cells[path] = ref
             cells = rows.get(row, ())
             head = cells[0].value if len(cells) > 0 else None
-            if head != label:
-                self.problem(f"{INSTRUCTIONS}!A{row}", f"expected the label {label!r}, found {head!r}")
+            if head not in _every_language(label):
+                self.problem(f"{self.info}!A{row}", f"expected the label {_(label)!r}, found {head!r}")
             value = self._text(cells[1] if len(cells) > 1 else None, ref)
             if value is not None:
                 out[path] = value
@@ -567,13 +637,14 @@ class _Reader:
             )
         by_id = {ind.id: ind for ind in indicators}
         seen_header = False
-        for r, row in enumerate(ws.iter_rows(min_row=1, max_row=bound, max_col=len(HEADERS)), start=1):
+        for r, row in enumerate(ws.iter_rows(min_row=1, max_row=bound, max_col=len(HEADER_MESSAGES)), start=1):
             cells = {col: row[i] for i, col in enumerate("ABCDEFGH") if i < len(row)}
             if r == HEADER_ROW:
                 seen_header = True
                 found = tuple(self._text(cells.get(c), f"{sheet}!{c}{r}") for c in "ABCDE")
-                if found != HEADERS[:5]:
-                    self.problem(f"{sheet}!A{r}", f"expected the header row {', '.join(HEADERS[:5])}; found {found}")
+                if not all(h in _every_language(m) for h, m in zip(found, HEADER_MESSAGES[:5], strict=True)):
+                    expected = ", ".join(_headers()[:5])
+                    self.problem(f"{sheet}!A{r}", f"expected the header row {expected}; found {found}")
                     return
             if r < FIRST_ROW:
                 continue
@@ -609,7 +680,7 @@ class _Reader:
         labels = {label.casefold(): value for label, value in _level_labels(scale)}
         labels.update({_one_line(lv.label).casefold(): lv.value for lv in scale.levels})
         key = _one_line(raw).casefold()
-        if key in _NA_WORDS:
+        if key in _NA_WORDS or key in {w.casefold() for w in _every_language(NOT_APPLICABLE_MESSAGE)}:
             rating["not_applicable"] = True
         elif key in labels:
             rating["value"] = labels[key]
@@ -617,7 +688,7 @@ class _Reader:
             rating["value"] = int(key)  # a level value typed instead of its label; the scale check follows
         else:
             choices = [label for label, _ in _level_labels(scale)]
-            choices += [NOT_APPLICABLE_LABEL] if scale.allow_not_applicable else []
+            choices += [_(NOT_APPLICABLE_MESSAGE)] if scale.allow_not_applicable else []
             self.problem(ref, f"{raw!r} is not a level of the scale {scale.id!r} (choose: {', '.join(choices)})")
             return None
         tier = answers["tier"]

@@ -47,7 +47,8 @@ PARTS = ("rating", "evidence", "comment", "tier")
 
 _NO_RATING = "no rating: choose a level or not applicable (or clear the row)"
 _UNRATED = "not yet rated: choose a level or not applicable"
-_NOT_APPLICABLE_LABEL = {"de": "nicht zutreffend", "en": "not applicable"}
+#: The not-applicable choice's label: a message of the one catalogue (``nicht zutreffend`` in German).
+_NOT_APPLICABLE_MESSAGE = "not applicable"
 
 
 def field_name(indicator: str, part: str) -> str:
@@ -131,7 +132,9 @@ def _choices(scale: Scale, lang: str) -> tuple[FormChoice, ...]:
         text = level.translations.get(lang) if lang != "de" else None
         out.append(FormChoice(str(level.value), text.title if text is not None else level.label))
     if scale.allow_not_applicable:
-        out.append(FormChoice(NOT_APPLICABLE, _NOT_APPLICABLE_LABEL.get(lang, _NOT_APPLICABLE_LABEL["en"])))
+        from .i18n import translation
+
+        out.append(FormChoice(NOT_APPLICABLE, translation(lang).gettext(_NOT_APPLICABLE_MESSAGE)))
     return tuple(out)
 
 

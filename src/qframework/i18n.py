@@ -22,18 +22,22 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 __all__ = [
     "DOMAIN",
     "LANGUAGES",
+    "N_",
     "active_language",
     "detect_language",
+    "format_date",
     "format_number",
     "format_percent",
     "gettext_",
     "language",
     "ngettext",
     "pick",
+    "provenance_label",
     "translation",
 ]
 
@@ -115,64 +119,137 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translation(_current.get()).ngettext(singular, plural, n)
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it now (a label table, argparse's words)."""
+    return message
+
+
 def pick(texts: Mapping[str, str], default: str) -> str:
     """Framework content in the active language where a translation exists, else the source text."""
     return texts.get(_current.get(), default)
 
 
-def format_number(value: float, digits: int = 2) -> str:
-    """``value`` as the active language writes a number: ``2,5`` in German, ``2.5`` in English.
+#: The provenance kinds' labels (they stop a reader taking our words for the publisher's); never show a raw kind.
+PROVENANCE_LABELS: Mapping[str, str] = {
+    "quoted": N_("quoted from the source"),
+    "paraphrased": N_("paraphrased from the source"),
+    "inferred": N_("inferred (the plugin's reading)"),
+    "authored": N_("written by the plugin (no source)"),
+    "missing": N_("no provenance given"),
+}
 
-    At most ``digits`` decimals, trailing zeros dropped; whole numbers without decimals. Babel's
-    CLDR data decides the separators (imported on first use: the CLI's start-up does not pay for it).
+
+def provenance_label(kind: str, lang: str | None = None) -> str:
+    """A provenance kind's label in ``lang`` (default: the active one): ``vom Plugin formuliert (keine Quelle)``."""
+    message = PROVENANCE_LABELS.get(kind)
+    if message is None:
+        return kind
+    return translation(lang or _current.get()).gettext(message)
+
+
+# -- numbers and dates (Babel, imported on the first number: the CLI's start-up does not pay for it) --
+
+#: The Babel locale of each language (German numbers and dates as in Germany: 0,56 · 55 % · 27.02.2019).
+_BABEL_LOCALES = {"de": "de_DE", "en": "en"}
+
+
+def _babel_locale(lang: str | None) -> str:
+    code = lang or _current.get()
+    return _BABEL_LOCALES.get(code, code)
+
+
+def format_number(value: float | int, digits: int | None = 2, *, sign: bool = False, lang: str | None = None) -> str:
+    """``value`` with ``digits`` decimals in ``lang`` (default: the active language): ``0,56`` in German.
+
+    ``digits=None`` writes as many decimals as the value needs, up to three (a weight: ``0,5``);
+    ``sign=True`` writes a plus sign before positive values (a change: ``+0,12``).
     """
     from babel.numbers import format_decimal
 
-    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
-    return str(format_decimal(value, format=pattern, locale=_current.get()))
+    decimals = "###" if digits is None else "0" * digits
+    pattern = f"#,##0.{decimals}" if decimals else "#,##0"
+    if sign:
+        pattern = f"+{pattern};-{pattern}"
+    return str(format_decimal(value, format=pattern, locale=_babel_locale(lang), decimal_quantization=True))
 
 
-def format_percent(value: float, digits: int = 1) -> str:
-    """A share as the active language writes a percentage: ``12,5 %`` in German, ``12.5%`` in English."""
+def format_percent(share: float, digits: int = 0, *, lang: str | None = None) -> str:
+    """A share 0..1 as a percentage in ``lang``: ``55 %`` in German, ``55%`` in English."""
     from babel import Locale
     from babel.numbers import format_percent as babel_percent
 
-    lang = _current.get()
-    # the language's own pattern (German: "#,##0\u00a0%"), with up to ``digits`` decimals
-    pattern = Locale.parse(lang).percent_formats[None].pattern
+    locale = Locale.parse(_babel_locale(lang))
+    pattern = str(locale.percent_formats[None].pattern)  # "#,##0 %" in German, "#,##0%" in English
     if digits > 0:
-        pattern = pattern.replace("0", "0." + "#" * digits, 1) if "." not in pattern else pattern
-    return str(babel_percent(value, format=pattern, locale=lang))
+        pattern = pattern.replace("#,##0", "#,##0." + "0" * digits, 1)
+    return str(babel_percent(share, format=pattern, locale=locale, decimal_quantization=True)).replace("\u00a0", " ")
+
+
+def format_date(value: object, *, lang: str | None = None) -> str:
+    """A date (``datetime.date`` or an ISO ``yyyy-mm-dd`` string) in ``lang``: ``27.02.2019`` in German.
+
+    Anything that is not a date (a period such as ``2019–2021``) is returned as it is.
+    """
+    import datetime
+
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            return str(value)
+    if not isinstance(value, datetime.date):
+        return str(value)
+    from babel.dates import format_date as babel_date
+
+    locale = _babel_locale(lang)
+    return str(babel_date(value, format="dd.MM.yyyy" if locale.startswith("de") else "medium", locale=locale))
 
 
 # -- catalogue maintenance (Babel; development only) ---------------------------------------------
+
+
+#: The gettext keywords of the Python sources (``N_`` marks a message translated later).
+KEYWORDS = {"_": None, "gettext_": None, "ngettext": (1, 2), "N_": None, "gettext": None}
+#: Jinja2 templates whose ``{{ _("…") }}`` and ``{% trans %}`` land in the same catalogue: the report
+#: templates and the example web tool's pages (``examples/web``, when the source tree is at hand).
+_JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true", "trimmed": "true"}
+
+
+def _messages(root: Any) -> Iterator[tuple[str, int, Any, list[str], Any]]:
+    """Every message of the package's Python sources and Jinja2 templates, and of the web tool's templates."""
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_dir
+
+    root = Path(root)
+    yield from extract_from_dir(
+        str(root),
+        method_map=[("**.py", "python"), ("report/templates/**", "jinja2.ext:babel_extract")],
+        options_map={"report/templates/**": _JINJA_OPTIONS},
+        keywords=KEYWORDS,
+    )
+    web = root.parent.parent / "examples" / "web" / "qframework_web"
+    if web.is_dir():
+        for filename, *rest in extract_from_dir(
+            str(web),
+            method_map=[("templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")],
+            options_map={"templates/**.html": _JINJA_OPTIONS},
+            keywords=KEYWORDS,
+        ):
+            yield ("../../examples/web/qframework_web/" + filename, *rest)  # type: ignore[misc]
 
 
 def _extract() -> None:  # pragma: no cover - a maintainer's command, exercised by test_i18n
     from pathlib import Path
 
     from babel.messages.catalog import Catalog
-    from babel.messages.extract import extract_from_dir
     from babel.messages.pofile import read_po, write_po
 
     root = Path(__file__).parent
     locale_dir = Path(_LOCALE_DIR)
     template = Catalog(project="qframework", domain=DOMAIN)
-    keywords = {"_": None, "gettext_": None, "N_": None, "ngettext": (1, 2)}
-    for filename, lineno, message, comments, _context in extract_from_dir(
-        str(root), method_map=[("**.py", "python")], keywords=keywords
-    ):
+    for filename, lineno, message, comments, _context in _messages(root):
         template.add(message, locations=[(filename, lineno)], auto_comments=comments)
-    # The example web tool's templates and app (a source checkout only): the same catalogue.
-    web = root.parents[1] / "examples" / "web" / "qframework_web"
-    if web.is_dir():
-        web_map = [("templates/**.html", "jinja2"), ("**.py", "python")]
-        web_options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
-        for filename, lineno, message, comments, _context in extract_from_dir(
-            str(web), method_map=web_map, options_map=web_options, keywords={**keywords, "gettext": None}
-        ):
-            location = (f"examples/web/qframework_web/{filename}", lineno)
-            template.add(message, locations=[location], auto_comments=comments)
     locale_dir.mkdir(exist_ok=True)
     with (locale_dir / f"{DOMAIN}.pot").open("wb") as fh:
         write_po(fh, template, omit_header=False, sort_output=True)

@@ -24,7 +24,7 @@ import attrs
 
 from .frozen import FrozenMap
 
-__all__ = ["TEMPLATES", "Note", "Param", "notes", "render"]
+__all__ = ["TEMPLATES", "Coded", "Note", "Param", "notes", "render"]
 
 
 def N_(message: str) -> str:
@@ -103,11 +103,31 @@ class Note:
 Param = Union[str, int, float, bool, tuple[str, ...], Note]  # noqa: UP007 - a runtime alias the converter reads
 
 
+class Coded:
+    """What a problem and a rule violation share: a ``code`` and its ``params`` (a :class:`Note`),
+    and ``message``, the English wording kept for logs and for results made without a code."""
+
+    __slots__ = ()
+    code: str
+    params: FrozenMap[str, Param]
+    message: str
+
+    @property
+    def note(self) -> Note:
+        """The fact as a :class:`Note` (its English text as a ``text`` note when it was made without a code)."""
+        return Note(self.code, self.params) if self.code else Note("text", {"text": self.message})
+
+    @property
+    def text(self) -> str:
+        """The message in the active language."""
+        return self.note.text if self.code else self.message
+
+
 def _number(value: float) -> str:
-    """A number as the active language writes it: ``2,5`` in German, ``2.5`` in English."""
+    """A number as the active language writes it, with the decimals it needs: ``2,5`` in German, ``2.5`` in English."""
     from .i18n import format_number
 
-    return format_number(value)
+    return format_number(value, None)
 
 
 def _value(value: Param, titles: Mapping[str, str] | None, titled: bool) -> str:

@@ -20,6 +20,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .i18n import N_, active_language, format_number, provenance_label
+from .i18n import gettext_ as _
 from .io import dumps
 from .model import Framework, Indicator, Provenance, Scale
 
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
     from .assessment import Assessment
 
 __all__ = ["assessment_template", "sample_assessment"]
+
+#: Said once in a template that is not German: the framework's texts are the plugin's German ones.
+CONTENT_LANGUAGE_NOTE = N_("The framework's texts are in German, the language the plugin supplies them in.")
 
 
 def _s(text: str) -> str:
@@ -40,32 +45,34 @@ def _one_line(text: str) -> str:
 
 def _scale_line(scale: Scale) -> str:
     levels = " · ".join(f"{lv.value} = {_one_line(lv.label)}" for lv in scale.levels)
-    na = "; not_applicable = true allowed" if scale.allow_not_applicable else "; not-applicable not allowed"
-    return f"Skala {scale.id}: {levels}{na}"
+    na = _("not_applicable = true allowed") if scale.allow_not_applicable else _("not applicable is not allowed")
+    return _("Scale {id}: {levels}; {na}").format(id=scale.id, levels=levels, na=na)
 
 
 def _supplier(plugin: str | None) -> str:
     """Who wrote the data's own texts: the supplying plugin, else the framework data's authors."""
-    return f"the plugin {plugin}" if plugin else "the authors of this framework data"
+    return _("plugin {plugin}").format(plugin=plugin) if plugin else _("the authors of this framework data")
 
 
 def _provenance_tag(framework: Framework, p: Provenance | None, plugin: str | None = None) -> str:
-    """``[authored: written by the plugin kqs]``, ``[paraphrased: <source title>]``, …
+    """``[written by the plugin (no source): plugin kqs]``, ``[paraphrased from the source: <title>]``, …
 
-    Quoted and paraphrased texts name their source; inferred and authored ones name who wrote
-    them, the supplying plugin (``plugin``), since the framework data is that plugin's work.
+    The kind is shown by its label (:data:`qframework.i18n.PROVENANCE_LABELS`), never raw. Quoted and
+    paraphrased texts name their source; inferred and authored ones name who wrote them, the
+    supplying plugin (``plugin``), since the framework data is that plugin's work.
     """
     if p is None:
-        return "[provenance not given]"
+        return "[" + provenance_label("missing") + "]"
     titles = {s.id: s.title for s in framework.sources}
     source = _one_line(titles.get(p.source, p.source)) if p.source else ""
     if p.kind in ("quoted", "paraphrased") and source:
-        text = f"{p.kind}: {source}"
+        text = f"{provenance_label(p.kind)}: {source}"
     else:
-        verb = "inferred by" if p.kind == "inferred" else "written by" if p.kind == "authored" else "from"
-        text = f"{p.kind}: {verb} {_supplier(plugin)}" + (f"; source: {source}" if source else "")
+        text = f"{provenance_label(p.kind)}: {_supplier(plugin)}"
+        if source:
+            text += "; " + _("based on {source}").format(source=source)
     if p.title_kind and p.title_kind != p.kind:
-        text += f"; title {p.title_kind}"
+        text += "; " + _("title: {kind}").format(kind=provenance_label(p.title_kind))
     return f"[{text}]"
 
 
@@ -73,27 +80,56 @@ def _note_lines(p: Provenance | None, indent: str) -> list[str]:
     """The provenance note, wrapped as comment lines (empty without a note)."""
     if p is None or not p.note.strip():
         return []
+    label = _("note:") + " "
     return textwrap.wrap(
-        _one_line(p.note), 100, initial_indent=f"#{indent}note: ", subsequent_indent=f"#{indent}      "
+        _one_line(p.note),
+        100,
+        initial_indent=f"#{indent}{label}",
+        subsequent_indent=f"#{indent}" + " " * len(label),
+        break_on_hyphens=False,
     )
 
 
 def _provenance_header(framework: Framework, plugin: str | None) -> list[str]:
-    published = f", published by {_one_line(framework.publisher)}" if framework.publisher else ""
+    published = (
+        ", " + _("published by {publisher}").format(publisher=_one_line(framework.publisher))
+        if framework.publisher
+        else ""
+    )
     tag = _provenance_tag(framework, framework.provenance, plugin)
-    whose = f"data supplied by the plugin {plugin}" if plugin else "the data of this framework file"
+    if plugin:
+        whose = _(
+            "The dimension and indicator texts below are data supplied by the plugin {plugin}, "
+            "not the publisher's own document."
+        ).format(plugin=plugin)
+    else:
+        whose = _(
+            "The dimension and indicator texts below are the data of this framework file, "
+            "not the publisher's own document."
+        )
+    legend = [
+        _("{label} = the source's own words").format(label=provenance_label("quoted")),
+        _("{label} = the source's content in other words").format(label=provenance_label("paraphrased")),
+        _("{label} = a reading no source states").format(label=provenance_label("inferred")),
+        _("{label} = written without a source text").format(label=provenance_label("authored")),
+    ]
     lines = [
-        "# Where this content comes from:",
-        f"#   Framework: {_one_line(framework.title)}{published}  {tag}",
+        "# " + _("Where this content comes from:"),
+        "#   " + _("Framework: {title}").format(title=_one_line(framework.title)) + f"{published}  {tag}",
         *_note_lines(framework.provenance, "     "),
-        f"#   The dimension and indicator texts below are {whose}, not the publisher's own document.",
-        "#   Each is marked with the provenance of its text; only texts marked [quoted: …] are the source's own words:",
-        "#     quoted = the source's own words · paraphrased = the source's content in other words ·",
-        "#     inferred = a reading no source states · authored = written without a source text",
-        f"#   The framework with the provenance of every element: qframework show -d {framework.id}",
+        "#   " + whose,
+        "#   "
+        + _("Each text is marked with its provenance; only texts marked [{label}: …] are the source's words:").format(
+            label=provenance_label("quoted")
+        ),
+        *("#     " + line for line in legend),
+        "#   "
+        + _("The framework with the provenance of every element: {command}").format(
+            command=f"qframework show -d {framework.id}"
+        ),
     ]
     if framework.sources:
-        lines.append("#   Sources:")
+        lines.append("#   " + _("Sources:"))
         lines += [f"#     {s.id}: {_one_line(s.title)}" + (f" {s.url}" if s.url else "") for s in framework.sources]
     return lines
 
@@ -101,15 +137,15 @@ def _provenance_header(framework: Framework, plugin: str | None) -> list[str]:
 def _indicator_comment(framework: Framework, ind: Indicator, plugin: str | None) -> list[str]:
     lines = [
         f"# {ind.id}: {_one_line(ind.title)}",
-        f"#   provenance: {_provenance_tag(framework, ind.provenance, plugin)}",
+        "#   " + _("provenance: {tag}").format(tag=_provenance_tag(framework, ind.provenance, plugin)),
         *_note_lines(ind.provenance, "     "),
     ]
     if ind.weight != 1.0:
-        lines.append(f"#   weight {ind.weight:g}")
+        lines.append("#   " + _("weight {weight}").format(weight=format_number(ind.weight, None)))
     lines.append(f"#   {_scale_line(framework.scale_of(ind))}")
     if ind.tiers:
         tiers = ", ".join(f'"{t.id}" = {_one_line(t.title)}' for t in ind.tiers)
-        lines.append(f"#   tiers (optional: tier = …): {tiers}")
+        lines.append("#   " + _("tiers (optional: tier = …): {tiers}").format(tiers=tiers))
     return lines
 
 
@@ -132,26 +168,33 @@ def assessment_template(
         return _json_template(framework, raters, subject, period)
     if format != "toml":
         raise ValueError(f"format must be 'toml' or 'json', got {format!r}")
+    instructions = _(
+        "Fill in the subject, period and raters, then in every [[ratings]] entry write either\n"
+        "  value = <level of the scale>     or     not_applicable = true\n"
+        'Optional per rating: evidence = "…", comment = "…". An entry left blank is not yet rated:\n'
+        "the file can be checked and scored at any stage (blanks count against coverage), and\n"
+        "--complete demands every entry once the assessment is finished.\n"
+        "Check the file with: qframework validate FILE    Score it with: qframework score FILE"
+    )
     out = [
-        f"# Selbstbewertung / self-assessment: {_one_line(framework.title)} ({framework.id} {framework.version})",
+        "# "
+        + _("Self-assessment: {title} ({id} {version})").format(
+            title=_one_line(framework.title), id=framework.id, version=framework.version
+        ),
         "#",
-        "# Fill in the subject, period and raters, then in every [[ratings]] entry write either",
-        "#   value = <level of the scale>     or     not_applicable = true",
-        '# Optional per rating: evidence = "…", comment = "…". An entry left blank is not yet rated:',
-        "# the file can be checked and scored at any stage (blanks count against coverage), and",
-        "# --complete demands every entry once the assessment is finished.",
-        "# Check the file with: qframework validate FILE    Score it with: qframework score FILE",
+        *("# " + line for line in instructions.splitlines()),
         "#",
         *_provenance_header(framework, plugin),
+        *(["#", "# " + _(CONTENT_LANGUAGE_NOTE)] if active_language() != "de" else []),
         "",
         f"framework_id = {_s(framework.id)}",
         f"framework_version = {_s(framework.version)}",
-        f'period = {_s(period)}  # e.g. "2025" or "2025-H1"',
+        f"period = {_s(period)}  # " + _('e.g. "2025" or "2025-H1"'),
         'notes = ""',
-        '# success_definition = ""  # KQS-style frameworks: the organisation\'s "Definition gelungener …"',
+        '# success_definition = ""  # ' + _('KQS-style frameworks: the organisation\'s "Definition gelungener …"'),
         "",
         "[subject]",
-        f"id = {_s(subject)}  # a stable id: lower-case letters, digits, '-'",
+        f"id = {_s(subject)}  # " + _("a stable id: lower-case letters, digits, '-'"),
         'name = ""',
         "",
     ]
@@ -159,7 +202,7 @@ def assessment_template(
         out += [
             "[[raters]]",
             f"id = {_s(rater)}",
-            'role = ""  # e.g. Netzwerkkoordination, Familienhebamme, Elternvertretung',
+            'role = ""  # ' + _("e.g. Netzwerkkoordination, Familienhebamme, Elternvertretung"),
             "",
         ]
     for dim in framework.dimensions:
@@ -208,14 +251,14 @@ def sample_assessment(
     from .assessment import Assessment, Rater, Rating, Subject
 
     rnd = random.Random(seed)
-    lean = {rid: rnd.uniform(-0.15, 0.15) for rid, _ in raters}
+    lean = {rid: rnd.uniform(-0.15, 0.15) for rid, _role in raters}
     ratings: list[Rating] = []
     for dim in framework.dimensions:
         level = rnd.uniform(0.25, 0.85)
         for ind in dim.indicators:
             scale = framework.scale_of(ind)
             values = [lv.value for lv in scale.levels]
-            for rid, _ in raters:
+            for rid, _role in raters:
                 if scale.allow_not_applicable and rnd.random() < not_applicable:
                     ratings.append(Rating(ind.id, not_applicable=True, rater=rid))
                     continue

@@ -23,7 +23,7 @@ import attrs
 
 from ..errors import NotFound, Problem, type_problem
 from ..frozen import FrozenMap
-from ..messages import Note, Param, frozen_params
+from ..messages import Coded, Note, Param, frozen_params
 from ..messages import notes as notes_converter
 from ..validation import Checked
 
@@ -88,7 +88,7 @@ class Group(Checked):
 
 
 @attrs.frozen
-class Violation(Checked):
+class Violation(Coded, Checked):
     """One way in which an assignment breaks a rule; ``rule`` is the rule's short name.
 
     ``code`` and ``params`` are the violation as data (:class:`~qframework.messages.Note`);
@@ -119,16 +119,6 @@ class Violation(Checked):
         """The violation ``code`` (a key of :data:`qframework.messages.TEMPLATES`) of ``rule``."""
         note = Note(code, params)
         return cls(rule, note.english, participant_id, group_id, topic, code, note.params)
-
-    @property
-    def note(self) -> Note:
-        """The violation as a :class:`~qframework.messages.Note`."""
-        return Note(self.code, self.params) if self.code else Note("text", {"text": self.message})
-
-    @property
-    def text(self) -> str:
-        """The message in the active language."""
-        return self.note.text if self.code else self.message
 
     def __str__(self) -> str:
         from ..report.text import format_violation

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from ..errors import QFrameworkError, ValidationError
 from ..i18n import LANGUAGES, detect_language, language
 from ..i18n import gettext_ as _
+from ._argparse_words import install as install_argparse_words
 from ._common import COMMAND_GROUPS, Handler
 from .demo import cmd_demo
 from .frameworks import cmd_frameworks, cmd_plugins, cmd_show, cmd_validate
@@ -100,6 +101,7 @@ def build_parser(*, features: bool = True) -> argparse.ArgumentParser:
     """
     if features:
         load_feature_modules()
+    install_argparse_words()
 
     parser = argparse.ArgumentParser(
         prog="qframework",

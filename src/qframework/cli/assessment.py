@@ -143,7 +143,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def _dimension_titles(registry: Any, cards: Sequence[Any]) -> dict[str, str]:
-    """Dimension id → title in the active language, from the installed frameworks the cards were scored on.
+    """Dimension and indicator id → title in the active language, from the frameworks the cards were scored on.
 
     Empty where the framework is not installed (the scorecards' own, German, titles are shown).
     """
@@ -154,6 +154,7 @@ def _dimension_titles(registry: Any, cards: Sequence[Any]) -> dict[str, str]:
         fw = registry.framework_versions.get((fid, version))
         if fw is not None:
             titles.update({d.id: content(d) for d in fw.dimensions})
+            titles.update({i.id: content(i) for i in fw.indicators()})  # disagreements name indicators
     return titles
 
 

@@ -60,7 +60,7 @@ def run_assign(args: argparse.Namespace) -> int:
     """``qframework assign FILE [--json] [--explain]``: print an optimal assignment; exit 0."""
     from ..assignment.files import load_assignment_problem
     from ..assignment.solve import assign
-    from ..report.text import format_assignment
+    from ..report.text import format_assignment, topic_titles
 
     problem = load_assignment_problem(args.file)
     rules = with_km_per_rank(problem.rules, getattr(args, "km_per_rank", None))
@@ -68,7 +68,7 @@ def run_assign(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         _print_json(assignment)
         return 0
-    print(format_assignment(assignment))
+    print(format_assignment(assignment, titles=topic_titles(rules)))
     if getattr(args, "explain", False):
         titles = rules.topic_titles()
         for pid in assignment.participant_ids:

@@ -55,7 +55,7 @@ def cmd_crosswalk_translate(args: argparse.Namespace) -> int:
     """Translate one assessment; write it with ``-o``, its report with ``--report``; print the loss report."""
     from ..crosswalk import translate
     from ..io import save
-    from ..report.text import format_translated_written, format_translation, format_translation_not_written
+    from ..report.text import content, format_translated_written, format_translation, format_translation_not_written
     from .assessment import _load_assessment_files
 
     registry = _registry()
@@ -82,7 +82,14 @@ def cmd_crosswalk_translate(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result.report)
         return 0
-    print(format_translation(result.report))
+    titles: dict[str, str] = {}
+    for side in (result.report.source, result.report.target):
+        try:
+            framework = registry.framework(side.framework, side.version)
+        except QFrameworkError:
+            continue
+        titles.update({i.id: content(i) for i in framework.indicators()})
+    print(format_translation(result.report, titles=titles))
     if args.output:
         print(format_translated_written(args.output, len(result.assessment.ratings), str(result.report.target)))
     else:

@@ -22,11 +22,13 @@ def write_template(args: argparse.Namespace) -> int:
     from .frameworks import _load_framework_arg
 
     if args.format not in (None, "xlsx"):
-        raise QFrameworkError(f"--format {args.format} does not fit the file name {args.output}")
+        raise QFrameworkError(
+            _("--format {format} does not fit the file name {file}").format(format=args.format, file=args.output)
+        )
     if not args.output:
-        raise QFrameworkError("an xlsx workbook is not text: name the file with -o FILE.xlsx")
+        raise QFrameworkError(_("an xlsx workbook is not text: name the file with -o FILE.xlsx"))
     if not args.output.lower().endswith(".xlsx"):
-        raise QFrameworkError(f"--format xlsx does not fit the file name {args.output} (use .xlsx)")
+        raise QFrameworkError(_("--format xlsx does not fit the file name {file} (use .xlsx)").format(file=args.output))
     raters = args.rater or ["rater-1"]
     if len(raters) > 1:
         raise QFrameworkError(
@@ -74,7 +76,9 @@ def table_format(args: argparse.Namespace) -> str | None:
     if args.format is None and args.output:
         suffix = args.output.lower().rsplit(".", 1)[-1]
         if suffix not in ("csv", "xlsx"):
-            raise QFrameworkError(f"-o {args.output}: name a .csv or .xlsx file, or give --format csv|xlsx")
+            raise QFrameworkError(
+                _("-o {file}: name a .csv or .xlsx file, or give --format csv|xlsx").format(file=args.output)
+            )
         args.format = suffix
     return args.format if args.format in ("csv", "xlsx") else None
 
@@ -85,7 +89,7 @@ def _write_tables(args: argparse.Namespace, tables: Sequence[Any]) -> int:
 
     if args.format == "xlsx":
         if not args.output:
-            raise QFrameworkError("an xlsx workbook is not text: name the file with -o FILE.xlsx")
+            raise QFrameworkError(_("an xlsx workbook is not text: name the file with -o FILE.xlsx"))
         atomic_write(args.output, lambda: to_xlsx(tables))
         parts = [
             ngettext("{title} ({n} row)", "{title} ({n} rows)", len(t.rows)).format(title=t.title, n=len(t.rows))

@@ -25,9 +25,14 @@ def cmd_programme_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(programme)
         return 0
+    from ..errors import QFrameworkError
     from ..report.text import describe_programme
 
-    print(describe_programme(programme))
+    try:
+        framework = _registry().framework(programme.framework, programme.framework_version)
+    except QFrameworkError:  # the framework is not installed: the id alone says what it is
+        framework = None
+    print(describe_programme(programme, framework=framework))
     return 0
 
 
@@ -146,21 +151,25 @@ _DEMO_KOMMUNEN = (
 )
 
 
-def _demo_programmes(registry: Any) -> None:
-    """Check every historical assignment, then plan a needs-based round end to end."""
+_demo_plans: dict[int, tuple[Any, Any]] = {}
+
+
+def demo_plan(registry: Any) -> tuple[Any, list[Any], Any] | None:
+    """The demo's needs-based round: (programme, participants, assignment), or None without qdfh-2019.
+
+    Twelve Kommunen assess themselves (seeded sample assessments), their weakest dimensions become
+    their wishes and the programme's rules plan the round. The demo prints this plan and its report
+    folder's assignment report shows the same one (computed once per registry).
+    """
+    if "qdfh-2019" not in registry.programmes:
+        return None
+    cached = _demo_plans.get(id(registry))
+    if cached is not None and cached[0] is registry:
+        return cached[1]  # type: ignore[no-any-return]
     from ..assessment import priorities, score
-    from ..assignment import Participant, check_assignment
-    from ..report.text import content, format_demo_historical, format_demo_planning, format_optimality
+    from ..assignment import Participant
     from ..template import sample_assessment
 
-    verdicts = [
-        (p.id, None if p.assignment is None else len(p.check()))
-        for p in sorted(registry.programmes.values(), key=lambda p: p.id)
-    ]
-    print(format_demo_historical(verdicts))
-    print()
-    if "qdfh-2019" not in registry.programmes:
-        return
     programme = registry.programmes["qdfh-2019"]
     framework = registry.framework(programme.framework, programme.framework_version)
     mandatory = set(programme.rules.mandatory_topics)
@@ -170,7 +179,27 @@ def _demo_programmes(registry: Any) -> None:
         # every dimension, weakest first: the self-assessment ranks them all
         wishes = tuple(d.dimension for d in priorities(card, len(framework.dimensions)) if d.dimension not in mandatory)
         participants.append(Participant(pid, name, location=location, preferences=wishes))
-    assignment = programme.plan(participants)
+    plan = (programme, participants, programme.plan(participants))
+    _demo_plans[id(registry)] = (registry, plan)
+    return plan
+
+
+def _demo_programmes(registry: Any) -> None:
+    """Check every historical assignment, then plan a needs-based round end to end."""
+    from ..assignment import check_assignment
+    from ..report.text import content, format_demo_historical, format_demo_planning, format_optimality
+
+    verdicts = [
+        (p.id, None if p.assignment is None else len(p.check()))
+        for p in sorted(registry.programmes.values(), key=lambda p: p.id)
+    ]
+    print(format_demo_historical(verdicts))
+    print()
+    plan = demo_plan(registry)
+    if plan is None:
+        return
+    programme, participants, assignment = plan
+    framework = registry.framework(programme.framework, programme.framework_version)
     violations = check_assignment(assignment, participants, programme.rules)
     titles = {d.id: content(d) for d in framework.dimensions}
     names = {p.id: p.name for p in participants}

@@ -46,7 +46,7 @@ def _assessments(args: argparse.Namespace, registry: Any) -> list[Any]:
     from .assessment import _load_assessment_files
 
     if not args.files:
-        raise QFrameworkError(f"report {args.kind} needs one or more assessment files")
+        raise QFrameworkError(_("report {kind} needs one or more assessment files").format(kind=args.kind))
     items, problems = _load_assessment_files(args.files, registry)
     if problems:
         raise _FileProblems(problems)
@@ -96,7 +96,7 @@ def _report(args: argparse.Namespace) -> Any:
 
     cards = score_all(found, registry, aggregation=args.aggregation)
     if not cards:
-        raise QFrameworkError("the files hold no assessment")
+        raise QFrameworkError(_("the files hold no assessment"))
     fw = registry.framework(cards[-1].framework_id, max(c.framework_version for c in cards))
     if args.kind == "progress":
         return ProgressReport(tuple(cards), fw)
@@ -108,13 +108,13 @@ def _assignment_report(args: argparse.Namespace) -> Any:
 
     if args.kind == "programme":
         if len(args.files) != 1:
-            raise QFrameworkError("report programme needs one installed programme id")
+            raise QFrameworkError(_("report programme needs one installed programme id"))
         programme = _registry().programmes[args.files[0]]
         assignment = programme.assignment if programme.assignment is not None else programme.plan()
         participants = programme.participants or ()
         return AssignmentReport(assignment, participants, programme.rules, title=programme.title)
     if len(args.files) != 1:
-        raise QFrameworkError("report assignment needs one file with [rules] and [[participants]]")
+        raise QFrameworkError(_("report assignment needs one file with [rules] and [[participants]]"))
     from ..assignment.files import load_assignment_problem
 
     problem = load_assignment_problem(args.files[0])
@@ -200,13 +200,12 @@ COMMAND_GROUPS.append(_add_report_commands)
 
 def write_demo_reports(registry: Any, out: str | Path) -> list[Path]:
     """The demo's report folder: assessment, progress, cohort and assignment, each as HTML and Markdown."""
-    from ..assessment import priorities, score
-    from ..assignment import Participant
+    from ..assessment import score
     from ..io import atomic_write
     from ..report.data import AssessmentReport, AssignmentReport, CohortReport, ProgressReport
     from ..report.render import render_report
     from ..template import sample_assessment
-    from .programme import _DEMO_KOMMUNEN
+    from .programme import _DEMO_KOMMUNEN, demo_plan
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -221,15 +220,10 @@ def write_demo_reports(registry: Any, out: str | Path) -> list[Path]:
         for seed, (pid, name, _location) in enumerate(_DEMO_KOMMUNEN, start=1)
     ]
     reports["cohort"] = CohortReport(tuple(cards), fw, highlight=_DEMO_KOMMUNEN[0][0])
-    if "qdfh-2019" in registry.programmes:
-        programme = registry.programmes["qdfh-2019"]
-        mandatory = set(programme.rules.mandatory_topics)
-        people = []
-        for card, (pid, name, location) in zip(cards, _DEMO_KOMMUNEN, strict=True):
-            wishes = tuple(d.dimension for d in priorities(card, 4) if d.dimension not in mandatory)[:3]
-            people.append(Participant(pid, name, location=location, preferences=wishes))
-        rules = programme.rules
-        reports["assignment"] = AssignmentReport(programme.plan(people), tuple(people), rules, title=programme.title)
+    plan = demo_plan(registry)
+    if plan is not None:  # the plan the demo printed, not another one
+        programme, people, assignment = plan
+        reports["assignment"] = AssignmentReport(assignment, tuple(people), programme.rules, title=programme.title)
     written = []
     for kind, report in reports.items():
         for fmt, suffix in (("html", "html"), ("markdown", "md")):
@@ -254,12 +248,12 @@ def write_demo_reports(registry: Any, out: str | Path) -> list[Path]:
 def _report_demo(registry: Any) -> None:
     """Write the demo's results as a report folder and say where."""
     if "nzfh-qualitaetsrahmen" not in registry.frameworks:
-        print("Reports: skipped (the Qualitätsrahmen plugin is not installed)\n")
+        print(_("Reports: skipped (the Qualitätsrahmen plugin is not installed)") + "\n")
         return
     try:
         import jinja2  # noqa: F401
     except ImportError:
-        print("Reports: skipped (pip install 'qframework[report]')\n")
+        print(_("Reports: skipped (pip install 'qframework[report]')") + "\n")
         return
     out = _demo_out.get() or tempfile.mkdtemp(prefix="qframework-demo-report-")
     written = write_demo_reports(registry, out)
@@ -273,6 +267,8 @@ def _report_demo(registry: Any) -> None:
         ).format(n=len(written))
     )
     print("  " + _("report folder: {folder}").format(folder=Path(out).resolve()))
+    if any(path.name == "assignment.html" for path in written):
+        print("  " + _("assignment.html shows the planning round above: the same groups, with a map"))
     print(
         "  "
         + _("open {file} in a browser; print it for the committee (A4)").format(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..errors import QFrameworkError
+from ..i18n import N_, format_number, format_percent, translation
 
 if TYPE_CHECKING:
     from ..assessment import Assessment, Scorecard
@@ -28,6 +29,15 @@ if TYPE_CHECKING:
     from ..model import Framework, Level, Scale
 
 __all__ = ["AssessmentReport", "AssignmentReport", "CohortReport", "ProgressReport", "Report", "view"]
+
+#: The language framework content is written in (titles, descriptions; translations add others).
+SOURCE_LANGUAGE = "de"
+#: The built-in aggregations' names (a plugin's own aggregation is shown by its id).
+AGGREGATION_NAMES = {"mean": N_("mean"), "median": N_("median")}
+#: The sentence that marks content shown in its original language, once per page.
+UNTRANSLATED_NOTE = N_(
+    "Framework texts without an English translation are shown in German, the language the plugin supplies."
+)
 
 
 def _cards(cards: Iterable[Scorecard]) -> tuple[Scorecard, ...]:
@@ -167,43 +177,56 @@ def _same_framework(framework: Framework, cards: Sequence[Scorecard]) -> None:
 
 
 class _Words:
-    """Numbers and framework content in one language."""
+    """Numbers and framework content in one language; remembers content shown in another language.
+
+    Framework content comes in the language the plugin supplies. Where it has no translation into
+    the report's language the original (German) text is shown, and :attr:`untranslated` records it
+    so that the page says so once.
+    """
 
     def __init__(self, lang: str, labels: Mapping[str, str]) -> None:
         self.lang = lang
         self.L = labels
+        self.untranslated = False
 
     def num(self, value: float | None, digits: int = 2) -> str:
         if value is None:
             return self.L["na"]
-        text = f"{value:.{digits}f}"
-        return text.replace(".", ",") if self.lang == "de" else text
+        return format_number(value, digits, lang=self.lang)
 
     def signed(self, value: float | None) -> str:
         if value is None:
             return self.L["na"]
-        text = f"{value:+.2f}"
-        return text.replace(".", ",") if self.lang == "de" else text
+        return format_number(value, 2, sign=True, lang=self.lang)
 
     def pct(self, value: float | None) -> str:
         if value is None:
             return self.L["na"]
-        return f"{value * 100:.0f} %" if self.lang == "de" else f"{value * 100:.0f}%"
+        return format_percent(value, lang=self.lang)
+
+    def content(self, element: Any, source: str) -> str:
+        """``source`` (German content) in the report language where ``element`` translates it."""
+        if self.lang == SOURCE_LANGUAGE or not source:
+            return source
+        translations = getattr(element, "translations", None) or {}
+        text = translations.get(self.lang)
+        if text is not None and text.title:
+            return str(text.title)
+        self.untranslated = True
+        return source
 
     def title(self, element: Any) -> str:
         """An element's title in the report language where the framework translates it."""
-        if self.lang != "de":
-            text = element.translations.get(self.lang)
-            if text is not None:
-                return str(text.title)
-        return str(getattr(element, "title", None) or getattr(element, "label", ""))
+        return self.content(element, str(getattr(element, "title", None) or getattr(element, "label", "")))
 
     def level(self, level: Level) -> str:
-        if self.lang != "de":
-            text = level.translations.get(self.lang)
-            if text is not None:
-                return str(text.title)
-        return level.label
+        return self.content(level, level.label)
+
+    def plain(self, text: str) -> str:
+        """Content with no translations at all (a topic title of assignment rules): German, marked as such."""
+        if text and self.lang != SOURCE_LANGUAGE:
+            self.untranslated = True
+        return text
 
     def nearest(self, scale: Scale, score: float | None) -> str:
         """The label of the scale level nearest to a 0..1 score (ties go to the lower level)."""
@@ -360,7 +383,9 @@ def _assessment(report: AssessmentReport, w: _Words) -> dict[str, Any]:
         "ratings": card.ratings,
         "raters_count": card.raters,
         "not_applicable": card.not_applicable,
-        "aggregation": card.aggregation,
+        "aggregation": translation(w.lang).gettext(AGGREGATION_NAMES[card.aggregation])
+        if card.aggregation in AGGREGATION_NAMES
+        else card.aggregation,
         "scale": {"title": w.title(scale), "levels": [w.level(lv) for lv in scale.levels]},
         "dimensions": dims,
         "disagreements": contested,
@@ -534,7 +559,8 @@ def _assignment(report: AssignmentReport, w: _Words) -> dict[str, Any]:
         return (p.name or pid) if p is not None else pid
 
     def topic(tid: str) -> str:
-        return topic_titles.get(tid, tid)
+        title = topic_titles.get(tid, "")
+        return w.plain(title) if title and title != tid else tid
 
     groups = [
         {
@@ -615,7 +641,10 @@ def view(report: Report, lang: str) -> dict[str, Any]:
             "expected an AssessmentReport, ProgressReport, CohortReport or AssignmentReport, "
             f"got {type(report).__name__}"
         ) from None
-    data = build(report, _Words(lang, table))
+    words = _Words(lang, table)
+    data = build(report, words)
     data["L"] = table
     data["lang"] = lang
+    # Said once per page, never inside a sentence: which content is shown in its original language.
+    data["content_note"] = translation(lang).gettext(UNTRANSLATED_NOTE) if words.untranslated else ""
     return data

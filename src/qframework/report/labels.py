@@ -1,243 +1,171 @@
-"""The fixed labels of the HTML and Markdown reports, in German and English.
+"""The fixed words of the HTML and Markdown reports, through the one gettext catalogue.
 
-A small table rather than the gettext catalogue: a report's words are few, they are needed in both
-languages in the same process (a web app renders German and English side by side), and a template
-that overrides a shipped one can use them by key (``L.coverage``). Framework content (dimension
-titles, level labels) comes from the framework's own ``translations``, not from here.
+Every word a report shows is an English message id in the ``qframework`` catalogue (like the
+command line's), so a third language is a new catalogue, not a code change. A template reads them by
+key (``L.coverage``): :func:`labels` gives the mapping for a language, each value looked up in that
+language's catalogue when it is read. User templates that override a shipped one keep using these
+keys; new templates may also write ``{{ _("Coverage") }}`` (Jinja2's i18n extension is installed,
+bound to the report's language). Framework content (dimension titles, level labels) comes from the
+framework's own ``translations``, not from here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
-__all__ = ["LABELS", "REPORT_LANGUAGES", "labels"]
+from ..i18n import LANGUAGES, N_, PROVENANCE_LABELS, translation
 
-#: The languages reports can be rendered in.
-REPORT_LANGUAGES: tuple[str, ...] = ("de", "en")
+__all__ = ["KEYS", "REPORT_LANGUAGES", "Labels", "labels"]
 
-LABELS: Mapping[str, Mapping[str, str]] = {
-    "de": {
-        "assessment_title": "Selbsteinschätzung",
-        "progress_title": "Entwicklung über die Zeit",
-        "cohort_title": "Die Kommunen im Vergleich",
-        "assignment_title": "Zuordnung der Teilnehmenden",
-        "framework": "Rahmen",
-        "version": "Version",
-        "subject": "Kommune",
-        "period": "Zeitraum",
-        "periods": "Zeiträume",
-        "overall": "Gesamt",
-        "score": "Wert",
-        "level": "Stufe",
-        "coverage": "Abdeckung",
-        "raters": "Einschätzende",
-        "rater": "Einschätzende Person",
-        "role": "Rolle",
-        "ratings": "Einschätzungen",
-        "not_applicable": "nicht zutreffend",
-        "dimension": "Dimension",
-        "dimensions": "Dimensionen",
-        "indicator": "Indikator",
-        "indicators": "Indikatoren",
-        "rated": "bewertet",
-        "spread": "Streuung",
-        "aggregation": "Zusammenfassung je Indikator",
-        "scale": "Skala",
-        "scale_note": "Werte von 0 (niedrigste Stufe) bis 1 (höchste Stufe); die Stufe ist die nächstgelegene "
-        "der Skala.",
-        "summary": "Überblick",
-        "chart_radar": "Netzdiagramm: Werte je Dimension (0 innen, 1 außen)",
-        "chart_bars": "Werte je Dimension mit Stufe",
-        "disagreements": "Abweichende Einschätzungen",
-        "disagreements_intro": "Indikatoren, bei denen die Einschätzungen mindestens {threshold} auseinanderliegen "
-        "oder die manche für nicht zutreffend halten: Gesprächsbedarf.",
-        "no_disagreements": "Die Einschätzenden sind sich überall weitgehend einig.",
-        "priorities": "Prioritäten",
-        "priorities_intro": "Die schwächsten Dimensionen zuerst: Kandidaten für die nächsten Entwicklungsziele.",
-        "none_rated": "Keine Dimension bewertet.",
-        "evidence_comments": "Belege und Kommentare",
-        "evidence": "Beleg",
-        "comment": "Kommentar",
-        "no_comments": "Keine Belege oder Kommentare erfasst.",
-        "notes": "Anmerkungen",
-        "success_definition": "Definition von Gelingen",
-        "provenance": "Herkunft der Texte",
-        "provenance_intro": "Zitierte und sinngemäß wiedergegebene Texte stammen vom Herausgeber (mit Quelle); "
-        "erschlossene und selbst verfasste Texte stammen von den Autorinnen und Autoren des Plugins, "
-        "nicht vom Herausgeber.",
-        "kind_quoted": "wörtlich zitiert (Herausgeber)",
-        "kind_paraphrased": "sinngemäß wiedergegeben (Herausgeber)",
-        "kind_inferred": "erschlossen (Plugin)",
-        "kind_authored": "selbst verfasst (Plugin)",
-        "kind_missing": "ohne Herkunftsangabe",
-        "sources": "Quellen",
-        "publisher": "Herausgeber",
-        "changes": "Hinweis zur Version",
-        "trend": "Verlauf je Dimension",
-        "chart_trend": "Verlauf: Werte je Dimension und Zeitraum",
-        "change": "Veränderung",
-        "improved": "verbessert",
-        "declined": "verschlechtert",
-        "kommunen": "Kommunen",
-        "distribution": "Verteilung der Werte je Dimension",
-        "chart_distribution": "Verteilung: Spannweite, mittlere Hälfte und Median je Dimension",
-        "median": "Median",
-        "quartiles": "mittlere Hälfte",
-        "minimum": "Minimum",
-        "maximum": "Maximum",
-        "count": "Anzahl",
-        "highlight": "Ihre Kommune",
-        "rank": "Rang",
-        "of": "von",
-        "names_hidden": "Die Namen der Kommunen werden nicht gezeigt.",
-        "median_trend": "Median je Dimension über die Zeiträume",
-        "group": "Gruppe",
-        "groups": "Gruppen",
-        "members": "Mitglieder",
-        "topics": "Themen",
-        "required": "verpflichtend",
-        "optional": "optional",
-        "participants": "Teilnehmende",
-        "participant": "Teilnehmende",
-        "explanation": "Begründung",
-        "unassigned": "ohne Platz",
-        "no_group": "ohne Gruppe",
-        "map": "Karte der Teilnehmenden",
-        "chart_map": "Karte: Standorte der Teilnehmenden, eingefärbt nach Gruppe",
-        "no_locations": "Für keine Teilnehmende sind Koordinaten bekannt.",
-        "without_location": "ohne Koordinaten",
-        "preference_rank": "Wunschrang",
-        "total_rank": "Summe der Wunschränge",
-        "alone": "allein",
-        "with": "mit",
-        "translated": "Übertragene Einschätzung",
-        "translated_intro": "Diese Einschätzung wurde nicht gegen diesen Rahmen erhoben: Sie wurde aus einer "
-        "Einschätzung nach {source} (Version {version}) über den Crosswalk „{crosswalk}“ ({id}) übertragen. "
-        "Ihre Werte sind eine erste Schätzung, keine eigene Einschätzung.",
-        "translated_carried": "Übertragene Einschätzungen",
-        "translated_exact": "davon eins zu eins gleichwertig",
-        "translated_guessed": "davon geschätzt (breiter, enger, überschneidend oder zusammengefasst)",
-        "translated_rescaled": "auf eine andere Skala umgerechnet",
-        "translated_lost": "Verlorene Einschätzungen (Quellindikatoren ohne Entsprechung)",
-        "translated_unmapped": "Von keinem Eintrag erreicht, daher unbewertet",
-        "translated_unrated": "Erreicht, aber in der Quelle nicht bewertet",
-        "none": "keine",
-        "generated": "Erstellt mit qframework",
-        "na": "–",
-    },
-    "en": {
-        "assessment_title": "Self-assessment",
-        "progress_title": "Progress over time",
-        "cohort_title": "The Kommunen compared",
-        "assignment_title": "Assignment of the participants",
-        "framework": "Framework",
-        "version": "Version",
-        "subject": "Kommune",
-        "period": "Period",
-        "periods": "Periods",
-        "overall": "Overall",
-        "score": "Score",
-        "level": "Level",
-        "coverage": "Coverage",
-        "raters": "Raters",
-        "rater": "Rater",
-        "role": "Role",
-        "ratings": "Ratings",
-        "not_applicable": "not applicable",
-        "dimension": "Dimension",
-        "dimensions": "Dimensions",
-        "indicator": "Indicator",
-        "indicators": "Indicators",
-        "rated": "rated",
-        "spread": "Spread",
-        "aggregation": "Aggregation per indicator",
-        "scale": "Scale",
-        "scale_note": "Scores from 0 (lowest level) to 1 (highest level); the level is the scale's nearest one.",
-        "summary": "Summary",
-        "chart_radar": "Radar chart: score per dimension (0 centre, 1 edge)",
-        "chart_bars": "Score per dimension with level",
-        "disagreements": "Rater disagreements",
-        "disagreements_intro": "Indicators where the ratings lie at least {threshold} apart or that some raters "
-        "found not applicable: worth discussing.",
-        "no_disagreements": "The raters broadly agree everywhere.",
-        "priorities": "Priorities",
-        "priorities_intro": "The weakest dimensions first: candidates for the next development goals.",
-        "none_rated": "No dimension rated.",
-        "evidence_comments": "Evidence and comments",
-        "evidence": "Evidence",
-        "comment": "Comment",
-        "no_comments": "No evidence or comments recorded.",
-        "notes": "Notes",
-        "success_definition": "Definition of success",
-        "provenance": "Where the texts come from",
-        "provenance_intro": "Quoted and paraphrased texts are the publisher's (with their source); inferred and "
-        "authored texts are the plugin authors', not the publisher's.",
-        "kind_quoted": "quoted (publisher)",
-        "kind_paraphrased": "paraphrased (publisher)",
-        "kind_inferred": "inferred (plugin)",
-        "kind_authored": "authored (plugin)",
-        "kind_missing": "no provenance",
-        "sources": "Sources",
-        "publisher": "Publisher",
-        "changes": "Version note",
-        "trend": "Trend per dimension",
-        "chart_trend": "Trend: score per dimension and period",
-        "change": "Change",
-        "improved": "improved",
-        "declined": "declined",
-        "kommunen": "Kommunen",
-        "distribution": "Distribution of the scores per dimension",
-        "chart_distribution": "Distribution: range, middle half and median per dimension",
-        "median": "Median",
-        "quartiles": "middle half",
-        "minimum": "Minimum",
-        "maximum": "Maximum",
-        "count": "Count",
-        "highlight": "Your Kommune",
-        "rank": "Rank",
-        "of": "of",
-        "names_hidden": "The Kommunen's names are not shown.",
-        "median_trend": "Median per dimension over the periods",
-        "group": "Group",
-        "groups": "Groups",
-        "members": "Members",
-        "topics": "Topics",
-        "required": "required",
-        "optional": "optional",
-        "participants": "Participants",
-        "participant": "Participant",
-        "explanation": "Explanation",
-        "unassigned": "without a place",
-        "no_group": "no group",
-        "map": "Map of the participants",
-        "chart_map": "Map: the participants' locations, coloured by group",
-        "no_locations": "No participant has known coordinates.",
-        "without_location": "without coordinates",
-        "preference_rank": "preference rank",
-        "total_rank": "total preference rank",
-        "alone": "alone",
-        "with": "with",
-        "translated": "Translated assessment",
-        "translated_intro": "This assessment was not made against this framework: it was translated from an "
+#: The languages reports can be rendered in: every language with a catalogue.
+REPORT_LANGUAGES: tuple[str, ...] = LANGUAGES
+
+#: Each label's key and its English message id.
+KEYS: Mapping[str, str] = {
+    "assessment_title": N_("Self-assessment"),
+    "progress_title": N_("Progress over time"),
+    "cohort_title": N_("The Kommunen compared"),
+    "assignment_title": N_("Assignment of the participants"),
+    "framework": N_("Framework"),
+    "version": N_("Version"),
+    "subject": N_("Kommune"),
+    "period": N_("Period"),
+    "periods": N_("Periods"),
+    "overall": N_("Overall"),
+    "score": N_("Score"),
+    "level": N_("Level"),
+    "coverage": N_("Coverage"),
+    "raters": N_("Raters"),
+    "rater": N_("Rater"),
+    "role": N_("Role"),
+    "ratings": N_("Ratings"),
+    "not_applicable": N_("not applicable"),
+    "dimension": N_("Dimension"),
+    "dimensions": N_("Dimensions"),
+    "indicator": N_("Indicator"),
+    "indicators": N_("Indicators"),
+    "rated": N_("rated"),
+    "spread": N_("Spread"),
+    "aggregation": N_("Aggregation per indicator"),
+    "scale": N_("Scale"),
+    "scale_note": N_("Scores from 0 (lowest level) to 1 (highest level); the level is the scale's nearest one."),
+    "summary": N_("Summary"),
+    "chart_radar": N_("Radar chart: score per dimension (0 centre, 1 edge)"),
+    "chart_bars": N_("Score per dimension with level"),
+    "disagreements": N_("Rater disagreements"),
+    "disagreements_intro": N_(
+        "Indicators where the ratings lie at least {threshold} apart or that some raters "
+        "found not applicable: worth discussing."
+    ),
+    "no_disagreements": N_("The raters broadly agree everywhere."),
+    "priorities": N_("Priorities"),
+    "priorities_intro": N_("The weakest dimensions first: candidates for the next development goals."),
+    "none_rated": N_("No dimension rated."),
+    "evidence_comments": N_("Evidence and comments"),
+    "evidence": N_("Evidence"),
+    "comment": N_("Comment"),
+    "no_comments": N_("No evidence or comments recorded."),
+    "notes": N_("Notes"),
+    "success_definition": N_("Definition of success"),
+    "provenance": N_("Where the texts come from"),
+    "provenance_intro": N_(
+        "Texts quoted from or paraphrased after the source give the publisher's content (with the source); "
+        "inferred texts and texts written by the plugin come from the plugin's authors, not from the publisher."
+    ),
+    # the provenance labels are the ones every output uses (qframework.i18n.PROVENANCE_LABELS)
+    "kind_quoted": PROVENANCE_LABELS["quoted"],
+    "kind_paraphrased": PROVENANCE_LABELS["paraphrased"],
+    "kind_inferred": PROVENANCE_LABELS["inferred"],
+    "kind_authored": PROVENANCE_LABELS["authored"],
+    "kind_missing": PROVENANCE_LABELS["missing"],
+    "sources": N_("Sources"),
+    "publisher": N_("Publisher"),
+    "changes": N_("Version note"),
+    "trend": N_("Trend per dimension"),
+    "chart_trend": N_("Trend: score per dimension and period"),
+    "change": N_("Change"),
+    "improved": N_("improved"),
+    "declined": N_("declined"),
+    "kommunen": N_("Kommunen"),
+    "distribution": N_("Distribution of the scores per dimension"),
+    "chart_distribution": N_("Distribution: range, middle half and median per dimension"),
+    "median": N_("Median"),
+    "quartiles": N_("middle half"),
+    "minimum": N_("Minimum"),
+    "maximum": N_("Maximum"),
+    "count": N_("Count"),
+    "highlight": N_("Your Kommune"),
+    "rank": N_("Rank"),
+    "of": N_("of"),
+    "names_hidden": N_("The Kommunen's names are not shown."),
+    "median_trend": N_("Median per dimension over the periods"),
+    "group": N_("Group"),
+    "groups": N_("Groups"),
+    "members": N_("Members"),
+    "topics": N_("Topics"),
+    "required": N_("required"),
+    "optional": N_("optional"),
+    "participants": N_("Participants"),
+    "participant": N_("Participant"),
+    "explanation": N_("Explanation"),
+    "unassigned": N_("without a place"),
+    "no_group": N_("no group"),
+    "map": N_("Map of the participants"),
+    "chart_map": N_("Map: the participants' locations, coloured by group"),
+    "no_locations": N_("No participant has known coordinates."),
+    "without_location": N_("without coordinates"),
+    "preference_rank": N_("preference rank"),
+    "total_rank": N_("total preference rank"),
+    "alone": N_("alone"),
+    "with": N_("with"),
+    "translated": N_("Translated assessment"),
+    "translated_intro": N_(
+        "This assessment was not made against this framework: it was translated from an "
         "assessment against {source} (version {version}) by the crosswalk “{crosswalk}” ({id}). "
-        "Its values are a first estimate, not an assessment of their own.",
-        "translated_carried": "Ratings carried",
-        "translated_exact": "of them equivalent one to one",
-        "translated_guessed": "of them guessed (broader, narrower, overlapping or combined)",
-        "translated_rescaled": "rescaled to another scale",
-        "translated_lost": "Ratings lost (source indicators mapped to nothing)",
-        "translated_unmapped": "Reached by no entry, so unrated",
-        "translated_unrated": "Reached, but not rated in the source",
-        "none": "none",
-        "generated": "Made with qframework",
-        "na": "–",
-    },
+        "Its values are a first estimate, not an assessment of their own."
+    ),
+    "translated_carried": N_("Ratings carried"),
+    "translated_exact": N_("of them equivalent one to one"),
+    "translated_guessed": N_("of them guessed (broader, narrower, overlapping or combined)"),
+    "translated_rescaled": N_("rescaled to another scale"),
+    "translated_lost": N_("Ratings lost (source indicators mapped to nothing)"),
+    "translated_unmapped": N_("Reached by no entry, so unrated"),
+    "translated_unrated": N_("Reached, but not rated in the source"),
+    "none": N_("none"),
+    "generated": N_("Made with qframework"),
+    "na": N_("–"),
 }
 
 
+class Labels(Mapping[str, str]):
+    """The report labels in one language: ``labels("de")["coverage"] == "Abdeckung"``.
+
+    Read as a mapping (``L.coverage`` in a template works too); each value is translated when read.
+    """
+
+    __slots__ = ("lang",)
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __getitem__(self, key: str) -> str:
+        return translation(self.lang).gettext(KEYS[key])
+
+    def __getattr__(self, key: str) -> str:
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(KEYS)
+
+    def __len__(self) -> int:
+        return len(KEYS)
+
+
 def labels(lang: str) -> Mapping[str, str]:
-    """The label table for ``lang``; :class:`ValueError` naming the known languages otherwise."""
-    try:
-        return LABELS[lang]
-    except KeyError:
-        raise ValueError(f"unknown report language {lang!r} (known: {', '.join(REPORT_LANGUAGES)})") from None
+    """The report labels in ``lang``; :class:`ValueError` naming the known languages otherwise."""
+    if lang not in REPORT_LANGUAGES:
+        raise ValueError(f"unknown report language {lang!r} (known: {', '.join(REPORT_LANGUAGES)})")
+    return Labels(lang)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import QFrameworkError
+from ..i18n import gettext_, language, ngettext
 from .data import AssessmentReport, AssignmentReport, CohortReport, ProgressReport, Report, view
 
 if TYPE_CHECKING:
@@ -66,8 +67,9 @@ def _environment(fmt: str, templates: str | None) -> Any:
 
     dirs = ([templates] if templates else []) + [str(TEMPLATE_DIR)]
     loader = jinja2.FileSystemLoader(dirs)
+    i18n = ["jinja2.ext.i18n"]
     if fmt == "html":
-        env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True, extensions=i18n)
     else:
 
         def finalize(value: object) -> object:
@@ -76,9 +78,11 @@ def _environment(fmt: str, templates: str | None) -> Any:
             return value if isinstance(value, Markup) else markdown_escape(value)
 
         env = jinja2.Environment(
-            loader=loader, autoescape=False, finalize=finalize, trim_blocks=True, lstrip_blocks=True
+            loader=loader, autoescape=False, finalize=finalize, trim_blocks=True, lstrip_blocks=True, extensions=i18n
         )
     env.undefined = jinja2.StrictUndefined
+    # {{ _("…") }} and {% trans %} in a template: the one catalogue, in the language of the render call.
+    env.install_gettext_callables(gettext_, ngettext, newstyle=True)
     env.filters["bar"] = text_bar
     return env
 
@@ -142,6 +146,7 @@ def render_report(
     if templates is not None and not Path(templates).is_dir():
         raise QFrameworkError(f"templates: {os.fspath(templates)} is not a directory")
     env = _environment(format, os.fspath(templates) if templates is not None else None)
-    context = view(report, lang)
-    template = env.get_template(f"{context['kind']}.{FORMATS[format]}")
-    return str(template.render(**context))
+    with language(lang):
+        context = view(report, lang)
+        template = env.get_template(f"{context['kind']}.{FORMATS[format]}")
+        return str(template.render(**context))

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-__all__ = ["PALETTE", "Box", "MapPoint", "bars", "boxes", "location_map", "radar", "trend"]
+from ..i18n import format_number
+
+__all__ = ["PALETTE", "Box", "MapPoint", "bars", "boxes", "fit_lines", "location_map", "radar", "text_width", "trend"]
 
 #: Colours for series and groups (Okabe–Ito, distinguishable with the common colour-vision deficiencies).
 PALETTE: tuple[str, ...] = (
@@ -41,8 +43,56 @@ def _t(text: object) -> str:
     return str(escape(str(text)))
 
 
+# Approximate advance widths of DejaVu Sans / Arial in em (the charts' fonts): enough to fit a label
+# into its column without a font file. Unlisted characters count as 0.62 em (most lower-case letters).
+_NARROW = dict.fromkeys("il.,:;'!|", 0.28) | dict.fromkeys("fjrt()[]- ", 0.36) | dict.fromkeys("I1", 0.4)
+_WIDE = dict.fromkeys("mwMW", 0.92) | dict.fromkeys("ABCDEGHKNOQRUVXYZÄÖÜ&%", 0.72) | dict.fromkeys("—", 1.0)
+_WIDTHS = _NARROW | _WIDE
+
+
+def text_width(text: str, size: float) -> float:
+    """The approximate width in px of ``text`` at font size ``size`` (a per-character table, no font file)."""
+    return size * sum(_WIDTHS.get(ch, 0.62) for ch in text)
+
+
+def _ellipsis(text: str, width: float, size: float) -> str:
+    """``text`` cut at the end (never the start) to fit ``width`` px, with "…" where it was cut."""
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def fit_lines(text: str, width: float, size: float, lines: int = 2) -> list[str]:
+    """``text`` wrapped at spaces into at most ``lines`` lines of at most ``width`` px each.
+
+    Only the end of the last line is cut (with "…") when the text does not fit: a label's leading
+    number (``4 Qualitätsentwicklung …``) always stays.
+    """
+    out: list[str] = []
+    words = text.split()
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and text_width(line + " " + words[0], size) <= width:
+            line += " " + words.pop(0)
+        out.append(line)
+    if words:
+        out[-1] = _ellipsis(out[-1] + " " + " ".join(words), width, size)
+    return [_ellipsis(line, width, size) for line in out] or [""]
+
+
+def _label(x: float, y: float, lines: Sequence[str], size: float, anchor: str, extra: str = "") -> str:
+    """A text element whose lines are centred around ``y`` (one ``tspan`` per line)."""
+    step = size * 1.15
+    first = y - step * (len(lines) - 1) / 2
+    spans = "".join(f'<tspan x="{x:.1f}" y="{first + i * step:.1f}">{_t(line)}</tspan>' for i, line in enumerate(lines))
+    return f'<text font-size="{size:g}" text-anchor="{anchor}"{extra}>{spans}</text>'
+
+
 def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """``text`` fitted to about ``limit`` average characters (cut at the end, never at the start)."""
+    return _ellipsis(text, limit * 0.62 * 11, 11)
 
 
 def _svg(width: float, height: float, label: str, body: list[str], css_class: str) -> Markup:
@@ -101,7 +151,9 @@ def bars(
     ``ticks`` are the scale's level labels, drawn as evenly spaced grid lines from lowest to
     highest, so a bar reads against the words of the scale rather than a bare decimal.
     """
-    left, right, row_h, top = 210, 190, 24, 8
+    left, right, top = 210, 190, 8
+    labels = [fit_lines(name, left - 12, 11) for name, _value, _text in rows]
+    row_h = 24 if all(len(lines) == 1 for lines in labels) else 32
     plot = width - left - right
     height = top + row_h * len(rows) + (18 * len(ticks) // 2 + 30 if ticks else 10)
     body: list[str] = []
@@ -112,16 +164,20 @@ def bars(
         body.append(f'<text x="{x:.1f}" y="{bottom + 12}" font-size="10" text-anchor="middle">{i + 1}</text>')
         legend_y = bottom + 26 + 14 * (i // 2)
         legend_x = left + (i % 2) * (plot / 2 + 40)
-        body.append(f'<text x="{legend_x:.1f}" y="{legend_y}" font-size="10">{i + 1} = {_t(tick)}</text>')
+        tick_text = _ellipsis(f"{i + 1} = {tick}", plot / 2 + 30, 10)
+        body.append(f'<text x="{legend_x:.1f}" y="{legend_y}" font-size="10">{_t(tick_text)}</text>')
     for i, (name, value, text) in enumerate(rows):
         y = top + row_h * i
-        body.append(f'<text x="{left - 6}" y="{y + 16}" font-size="11" text-anchor="end">{_t(_short(name, 34))}</text>')
+        body.append(_label(left - 6, y + row_h / 2 + 4, labels[i], 11, "end", ' class="row-label"'))
         if value is not None:
             body.append(
                 f'<rect class="bar" x="{left}" y="{y + 4}" width="{plot * value:.1f}" height="{row_h - 8}" '
                 f'fill="{PALETTE[0]}"><title>{_t(name)}: {_t(text)}</title></rect>'
             )
-        body.append(f'<text x="{left + plot + 6}" y="{y + 16}" font-size="11">{_t(_short(text, 30))}</text>')
+        body.append(
+            f'<text x="{left + plot + 6}" y="{y + row_h / 2 + 4:.1f}" font-size="11">'
+            f"{_t(_ellipsis(text, right - 10, 11))}</text>"
+        )
     return _svg(width, height, label, body, "bars")
 
 
@@ -143,7 +199,9 @@ def trend(
     body: list[str] = []
     for v in (0.0, 0.25, 0.5, 0.75, 1.0):
         body.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + plot_w}" y2="{y(v):.1f}" stroke="#ddd"/>')
-        body.append(f'<text x="{left - 4}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end">{v:.2f}</text>')
+        body.append(
+            f'<text x="{left - 4}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end">{format_number(v)}</text>'
+        )
     every = max(1, math.ceil(len(periods) / 12))
     for i, period in enumerate(periods):
         if i % every == 0 or i == len(periods) - 1:
@@ -165,7 +223,9 @@ def trend(
             body.append(f'<circle cx="{x(i):.1f}" cy="{y(point):.1f}" r="2.5" fill="{c}"/>')
         ly = top + 16 * s + 8
         body.append(f'<rect x="{width - right + 10}" y="{ly - 8}" width="10" height="10" fill="{c}"/>')
-        body.append(f'<text x="{width - right + 24}" y="{ly + 1}" font-size="10">{_t(_short(name, 30))}</text>')
+        body.append(
+            f'<text x="{width - right + 24}" y="{ly + 1}" font-size="10">{_t(_ellipsis(name, right - 28, 10))}</text>'
+        )
     return _svg(width, height, label, body, "trend")
 
 
@@ -197,7 +257,9 @@ def boxes(
     The third item of a row, when given, is one Kommune's own score, drawn as a marker (``mark``
     names it in the legend) so it sees where it stands.
     """
-    left, right, row_h, top = 210, 20, 26, 8
+    left, right, top = 210, 20, 8
+    labels = [fit_lines(name, left - 12, 11) for name, _box, _own in rows]
+    row_h = 26 if all(len(lines) == 1 for lines in labels) else 32
     plot = width - left - right
     height = top + row_h * len(rows) + 40
     body: list[str] = []
@@ -205,13 +267,13 @@ def boxes(
     for v in (0.0, 0.25, 0.5, 0.75, 1.0):
         gx = left + plot * v
         body.append(f'<line x1="{gx:.1f}" y1="{top}" x2="{gx:.1f}" y2="{bottom}" stroke="#ddd"/>')
-        body.append(f'<text x="{gx:.1f}" y="{bottom + 12}" font-size="10" text-anchor="middle">{v:.2f}</text>')
-    for i, (name, box, own) in enumerate(rows):
+        body.append(
+            f'<text x="{gx:.1f}" y="{bottom + 12}" font-size="10" text-anchor="middle">{format_number(v)}</text>'
+        )
+    for i, (_name, box, own) in enumerate(rows):
         y = top + row_h * i
         mid = y + row_h / 2
-        body.append(
-            f'<text x="{left - 6}" y="{mid + 4:.1f}" font-size="11" text-anchor="end">{_t(_short(name, 34))}</text>'
-        )
+        body.append(_label(left - 6, mid + 4, labels[i], 11, "end", ' class="row-label"'))
         if box is not None:
             x0, x1 = left + plot * box.minimum, left + plot * box.maximum
             b0, b1, m = left + plot * box.q1, left + plot * box.q3, left + plot * box.median
@@ -227,7 +289,7 @@ def boxes(
             ox = left + plot * own
             body.append(
                 f'<path class="own" d="M{ox:.1f},{mid - 7:.1f} l6,7 l-6,7 l-6,-7 z" fill="{PALETTE[5]}" '
-                f'stroke="#fff"><title>{_t(mark)}: {own:.2f}</title></path>'
+                f'stroke="#fff"><title>{_t(mark)}: {format_number(own)}</title></path>'
             )
     if mark:
         body.append(

@@ -1,7 +1,7 @@
 """Score and comparison tables as rows, written as CSV for German Excel and as xlsx.
 
 A coordinator opens results in Excel: :func:`scorecard_tables` and :func:`comparison_table` turn
-results into :class:`Table` values (German column names, one row per dimension and an overall
+results into :class:`Table` values (column names in the active language, one row per dimension and an overall
 row), :func:`to_csv` writes a table the way German Excel opens it by double-click (``;`` between
 cells, decimal comma, UTF-8 with a byte-order mark so umlauts survive), and :func:`to_xlsx` writes
 tables as sheets of one workbook. Text from user files never becomes a formula: in CSV a cell
@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, TypeAlias
 import attrs
 
 from ..errors import QFrameworkError
+from ..i18n import N_
+from ..i18n import gettext_ as _
 
 if TYPE_CHECKING:
     from ..assessment import Comparison, Scorecard
@@ -77,14 +79,15 @@ def scorecard_tables(cards: Sequence[Scorecard], framework: Framework | Registry
     dimension table names the nearest level label of each score and the indicator table the
     indicator titles.
     """
-    dim_header = (
-        "Kommune (ID)", "Kommune", "Zeitraum", "Rahmenwerk", "Version", "Nr.", "Dimension-ID", "Dimension",
-        "Wert (0–1)", "Stufe", "Indikatoren", "Bewertet", "Nicht zutreffend", "Streuung", "Abdeckung",
-    )  # fmt: skip
-    ind_header = (
-        "Kommune (ID)", "Zeitraum", "Dimension-ID", "Indikator-ID", "Indikator", "Wert (0–1)", "Stufen der Bewertungen",
-        "Nicht zutreffend", "Streuung",
-    )  # fmt: skip
+    dim_header = tuple(_(h) for h in (
+        N_("Kommune (ID)"), N_("Kommune"), N_("Period"), N_("Framework"), N_("Version"), N_("No."),
+        N_("Dimension (ID)"), N_("Dimension"), N_("Score (0–1)"), N_("Level"), N_("Indicators"), N_("Rated"),
+        N_("Not applicable"), N_("Spread"), N_("Coverage"),
+    ))  # fmt: skip
+    ind_header = tuple(_(h) for h in (
+        N_("Kommune (ID)"), N_("Period"), N_("Dimension (ID)"), N_("Indicator (ID)"), N_("Indicator"),
+        N_("Score (0–1)"), N_("Levels of the ratings"), N_("Not applicable"), N_("Spread"),
+    ))  # fmt: skip
     dim_rows: list[tuple[Cell, ...]] = []
     ind_rows: list[tuple[Cell, ...]] = []
     for card in cards:
@@ -98,7 +101,7 @@ def scorecard_tables(cards: Sequence[Scorecard], framework: Framework | Registry
             )  # fmt: skip
         overall = level_label(fw.scale(), card.overall) if fw else ""
         dim_rows.append(
-            (*who, None, "", "Gesamt", card.overall, overall, sum(d.indicators for d in card.dimensions),
+            (*who, None, "", _("Overall"), card.overall, overall, sum(d.indicators for d in card.dimensions),
              sum(d.rated for d in card.dimensions), card.not_applicable, None, card.coverage)
         )  # fmt: skip
         for i in card.indicators:
@@ -108,7 +111,7 @@ def scorecard_tables(cards: Sequence[Scorecard], framework: Framework | Registry
                 (card.subject.id, card.period, i.dimension, i.indicator, title, i.score, values, i.not_applicable,
                  i.spread)
             )  # fmt: skip
-    return Table("Dimensionen", dim_header, tuple(dim_rows)), Table("Indikatoren", ind_header, tuple(ind_rows))
+    return Table(_("Dimensions"), dim_header, tuple(dim_rows)), Table(_("Indicators"), ind_header, tuple(ind_rows))
 
 
 def _indicator_title(framework: Framework | None, indicator_id: str) -> str:
@@ -123,17 +126,23 @@ def _indicator_title(framework: Framework | None, indicator_id: str) -> str:
 def comparison_table(comparison: Comparison) -> Table:
     """Before, after and change per dimension, then overall; the periods name the columns."""
     b, a = comparison.before, comparison.after
-    header = ("Dimension-ID", "Dimension", f"Vorher ({b.period})", f"Nachher ({a.period})", "Veränderung")
+    header = (
+        _("Dimension (ID)"),
+        _("Dimension"),
+        _("Before ({period})").format(period=b.period),
+        _("After ({period})").format(period=a.period),
+        _("Change"),
+    )
     rows: list[tuple[Cell, ...]] = [(d.dimension, d.title, d.before, d.after, d.delta) for d in comparison.dimensions]
-    rows.append(("", "Gesamt", b.overall, a.overall, comparison.overall_delta))
-    return Table("Vergleich", header, tuple(rows))
+    rows.append(("", _("Overall"), b.overall, a.overall, comparison.overall_delta))
+    return Table(_("Comparison"), header, tuple(rows))
 
 
 def _csv_cell(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ja" if value else "nein"
+        return _("yes") if value else _("no")
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):

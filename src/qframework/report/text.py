@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import active_language, ngettext
+from ..i18n import N_, active_language, format_date, format_number, format_percent, ngettext, provenance_label
 from ..i18n import gettext_ as _
 
 if TYPE_CHECKING:
@@ -79,25 +79,42 @@ def content(element: Any, field: str = "title", lang: str | None = None) -> str:
 
 
 def provenance_kind(kind: str) -> str:
-    """A provenance kind (``quoted``, ``paraphrased``, ``inferred``, ``authored``) in the active language."""
-    words = {
-        "quoted": _("quoted"),
-        "paraphrased": _("paraphrased"),
-        "inferred": _("inferred"),
-        "authored": _("authored"),
-        "missing": _("missing"),
-    }
-    return words.get(kind, kind)
+    """A provenance kind's label in the active language (never the raw kind): ``wörtlich zitiert (Quelle)``."""
+    return provenance_label(kind)
+
+
+#: The built-in aggregations' names (a plugin's own aggregation is shown by its id).
+AGGREGATION_NAMES = {"mean": N_("mean"), "median": N_("median")}
+
+
+def aggregation_name(aggregation: str) -> str:
+    """An aggregation's name in the active language (``Mittelwert``); a plugin's aggregation by its id."""
+    return _(AGGREGATION_NAMES[aggregation]) if aggregation in AGGREGATION_NAMES else aggregation
 
 
 def _prov(p: Provenance | None, *, with_title: bool = False) -> str:
     if p is None:
         return ""
-    title_kind = ""
+    head = provenance_kind(p.kind)
+    parts = []
+    if p.source and p.kind in ("quoted", "paraphrased"):
+        head += f": {p.source}"
+    elif p.source:
+        parts.append(_("based on {source}").format(source=p.source))
     if with_title and p.title_kind and p.title_kind != p.kind:
-        title_kind = _("; title {kind}").format(kind=provenance_kind(p.title_kind))
-    source = ": " + p.source if p.source else ""
-    return f"  [{provenance_kind(p.kind)}{title_kind}{source}]"
+        parts.append(_("title: {kind}").format(kind=provenance_kind(p.title_kind)))
+    return "  [" + "; ".join([head, *parts]) + "]"
+
+
+def _wrap(text: str, width: int, indent: str = "", more: str = "  ") -> list[str]:
+    """``text`` wrapped at ``width`` (never cut): the first line at ``indent``, the rest indented further."""
+    import textwrap
+
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(
+        text, width, initial_indent="", subsequent_indent=indent + more, break_long_words=False, break_on_hyphens=False
+    ) or [text]
 
 
 def _header(*columns: tuple[str, int, str]) -> str:
@@ -167,7 +184,9 @@ def format_framework(
     def wrap(text: str, indent: str, more: str = "") -> str:
         import textwrap
 
-        return textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent + more)
+        return textwrap.fill(
+            text, width, initial_indent=indent, subsequent_indent=indent + more, break_on_hyphens=False
+        )
 
     def note(element: Any, indent: str) -> list[str]:
         """With descriptions: the provenance note, which says what the source gives and what is our reading."""
@@ -178,6 +197,8 @@ def format_framework(
 
     fw = framework
     lines = [f"{title(fw)}  ({fw.id} {fw.version}){_prov(fw.provenance, with_title=True)}"]
+    if _untranslated(fw, descriptions):
+        lines.append(_(UNTRANSLATED_NOTE))
     lines += note(fw, "")
     if fw.publisher:
         lines.append(_("Publisher: {publisher}").format(publisher=fw.publisher))
@@ -205,7 +226,7 @@ def format_framework(
         for ind in dim.indicators:
             extras = []
             if ind.weight != 1.0:
-                extras.append(_("weight {weight}").format(weight=f"{ind.weight:g}"))
+                extras.append(_("weight {weight}").format(weight=format_number(ind.weight, None)))
             if ind.scale:
                 extras.append(_("scale {scale}").format(scale=ind.scale))
             extras += [f"{facet_id}={'/'.join(values)}" for facet_id, values in ind.facets.items()]
@@ -224,6 +245,28 @@ def format_framework(
     return "\n".join(lines)
 
 
+#: Said once in an output that shows framework content without a translation into its language.
+UNTRANSLATED_NOTE = N_("Texts the plugin supplies in German only are shown in German.")
+
+
+def _untranslated(framework: Framework, descriptions: bool) -> bool:
+    """Whether ``format_framework`` shows German content in another language's output."""
+    lang = active_language()
+    if lang == "de":
+        return False
+    elements: list[Any] = [framework, *framework.scales, *framework.facets]
+    for dim in framework.dimensions:
+        elements += [dim, *dim.indicators, *(t for i in dim.indicators for t in i.tiers)]
+    elements += [lv for scale in framework.scales for lv in scale.levels]
+    for element in elements:
+        text = (getattr(element, "translations", None) or {}).get(lang)
+        if text is None or not text.title:
+            return True
+        if descriptions and getattr(element, "description", None) and not getattr(text, "description", None):
+            return True
+    return False
+
+
 def format_valid(file: str, kind: str) -> str:
     """``validate``'s line for a valid file; ``kind`` is the document kind's id."""
     return _("{file}: valid {kind}").format(file=file, kind=kind)
@@ -240,11 +283,14 @@ def format_schema_kinds(kinds: Mapping[str, str]) -> str:
 
 
 def _pct(x: float | None) -> str:
-    return "  –  " if x is None else f"{x:5.2f}"
+    return "  –  " if x is None else f"{format_number(x):>5}"
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _cell_lines(text: str, width: int) -> list[str]:
+    """A table cell's text in lines of at most ``width`` characters (wrapped at spaces, never cut)."""
+    import textwrap
+
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def format_template_written(file: str, indicators: int, raters: int) -> str:
@@ -266,43 +312,52 @@ def format_scorecard(
 ) -> str:
     """The scorecard as text: overall, per dimension, disagreements worth discussing, priorities.
 
-    ``titles`` (dimension id → title) shows the dimensions in another language than the scorecard's.
+    ``titles`` (dimension and indicator id → title) shows the dimensions in another language than the
+    scorecard's, and the indicators raters disagree on by their titles.
     """
     from ..assessment.scoring import disagreements, priorities
 
     titles = titles or {}
     dimension, score, rated_, na, spread = _("dimension"), _("score"), _("rated"), _("n/a"), _("spread")
+    w_score, w_rated, w_na, w_spread = max(5, len(score)), max(7, len(rated_)), max(3, len(na)), max(6, len(spread))
     c = scorecard
     rated = sum(d.rated for d in c.dimensions)
     total = sum(d.indicators for d in c.dimensions)
     name = f"{c.subject.name} ({c.subject.id})" if c.subject.name else c.subject.id
     lines = [
         _("{name}, {period} — {framework} {version}, aggregation {aggregation}").format(
-            name=name, period=c.period, framework=c.framework_id, version=c.framework_version, aggregation=c.aggregation
+            name=name,
+            period=c.period,
+            framework=c.framework_id,
+            version=c.framework_version,
+            aggregation=aggregation_name(c.aggregation),
         ),
         _("overall {overall}   coverage {rated}/{total} ({share})   {ratings} {raters}, {na} not applicable").format(
             overall=_pct(c.overall).strip(),
             rated=rated,
             total=ngettext("{n} indicator", "{n} indicators", total).format(n=total),
-            share=f"{c.coverage:.0%}",
+            share=format_percent(c.coverage),
             ratings=ngettext("{n} rating", "{n} ratings", c.ratings).format(n=c.ratings),
             raters=ngettext("by {n} rater", "by {n} raters", c.raters).format(n=c.raters),
             na=c.not_applicable,
         ),
         "",
-        f"  {'#':>2}  {dimension:<48} {score:>5}  {rated_:>7}  {na:>3}  {spread:>6}",
+        # the columns are as wide as their (translated) headings
+        f"  {'#':>2}  {dimension:<48} {score:>{w_score}}  {rated_:>{w_rated}}  {na:>{w_na}}  {spread:>{w_spread}}",
     ]
     for d in c.dimensions:
-        title = _clip(titles.get(d.dimension, d.title), 48)
+        first, *rest = _cell_lines(titles.get(d.dimension, d.title), 48)
+        share = f"{d.rated:>3}/{d.indicators:<3}"
         lines.append(
-            f"  {d.number:>2}  {title:<48} {_pct(d.score)}  {d.rated:>3}/{d.indicators:<3}  {d.not_applicable:>3}  "
-            f"{_pct(d.spread)}"
+            f"  {d.number:>2}  {first:<48} {_pct(d.score):>{w_score}}  {share:>{w_rated}}  "
+            f"{d.not_applicable:>{w_na}}  {_pct(d.spread):>{w_spread}}"
         )
+        lines += [f"      {more}" for more in rest]
     flagged = disagreements(c, threshold)
     lines += [
         "",
         _("disagreements (spread ≥ {threshold} or applicability disputed): {count}").format(
-            threshold=f"{threshold:g}", count=len(flagged)
+            threshold=format_number(threshold, None), count=len(flagged)
         ),
     ]
     for item in flagged:
@@ -310,23 +365,29 @@ def format_scorecard(
         extra = _(", {n} n/a").format(n=item.not_applicable) if item.not_applicable else ""
         why = []
         if item.spread is not None and item.spread >= threshold - 1e-12:
-            why.append(_("spread {spread}").format(spread=f"{item.spread:.2f}"))
+            why.append(_("spread {spread}").format(spread=format_number(item.spread)))
         if item.applicability_disputed:
             why.append(_("applicability disputed"))
         lines.append(
             _("  {indicator} values {values}{extra}  ({why})").format(
-                indicator=f"{item.indicator:<44}", values=values, extra=extra, why="; ".join(why)
+                indicator=f"{titles.get(item.indicator, item.indicator):<44}",
+                values=values,
+                extra=extra,
+                why="; ".join(why),
             )
         )
     top = priorities(c, priorities_n)
     lines += ["", _("priorities (weakest dimensions first):")]
     lines += [
-        f"  {d.number:>2}  {titles.get(d.dimension, d.title)}  {d.score:.2f}" for d in top if d.score is not None
+        f"  {d.number:>2}  {titles.get(d.dimension, d.title)}  {format_number(d.score)}"
+        for d in top
+        if d.score is not None
     ] or ["  " + _("none rated")]
     if c.changes is not None:
         lines += ["", _("note: {changes}").format(changes=c.changes)]
-    note = _("note: {changes}").split("{", 1)[0]
-    return "\n".join(line[:width] if len(line) > width and not line.startswith(note) else line for line in lines)
+    return "\n".join(
+        wrapped for line in lines for wrapped in _wrap(line, width, " " * (len(line) - len(line.lstrip())))
+    )
 
 
 def format_pending(cards: Sequence[Scorecard]) -> str:
@@ -363,9 +424,11 @@ def format_score_table(cards: Sequence[Scorecard], *, titles: Mapping[str, str] 
     for card in cards:
         scored = [d for d in card.dimensions if d.score is not None]
         weakest = min(scored, key=lambda d: (d.score, d.number)) if scored else None
-        overall = "–" if card.overall is None else f"{card.overall:.2f}"
+        overall = "–" if card.overall is None else format_number(card.overall)
         where = f"{weakest.number} {titles.get(weakest.dimension, weakest.title)}" if weakest else "–"
-        lines.append(f"  {card.subject.id:<28} {card.period:<10} {overall:>7} {card.coverage:>8.0%}  {where}")
+        lines.append(
+            f"  {card.subject.id:<28} {card.period:<10} {overall:>7} {format_percent(card.coverage):>8}  {where}"
+        )
     return "\n".join(lines)
 
 
@@ -374,17 +437,17 @@ def format_comparison(comparison: Comparison, *, titles: Mapping[str, str] | Non
     titles = titles or {}
 
     def fmt(x: float | None, sign: bool = False) -> str:
-        return "   –  " if x is None else (f"{x:+6.2f}" if sign else f"{x:6.2f}")
+        return "   –  " if x is None else f"{format_number(x, sign=sign):>6}"
 
     before, after = comparison.before, comparison.after
     lines = [
         f"{before.subject.id} {before.period} → {after.subject.id} {after.period} ({after.framework_id})",
         _header((_("dimension"), 50, "<"), (_("before"), 6, ">"), (_("after"), 6, ">"), (_("change"), 6, ">")),
     ]
-    lines += [
-        f"  {titles.get(d.dimension, d.title)[:50]:<50} {fmt(d.before)} {fmt(d.after)} {fmt(d.delta, True)}"
-        for d in comparison.dimensions
-    ]
+    for d in comparison.dimensions:
+        first, *rest = _cell_lines(titles.get(d.dimension, d.title), 50)
+        lines.append(f"  {first:<50} {fmt(d.before)} {fmt(d.after)} {fmt(d.delta, True)}")
+        lines += [f"    {more}" for more in rest]
     lines.append(
         _header((_("overall"), 50, "<"))
         + f" {fmt(before.overall)} {fmt(after.overall)} {fmt(comparison.overall_delta, True)}"
@@ -395,25 +458,29 @@ def format_comparison(comparison: Comparison, *, titles: Mapping[str, str] | Non
 # -- assignment and programmes ------------------------------------------------------------------
 
 
-def _topics(required: Sequence[str], optional: Sequence[str]) -> str:
-    text = _join(required)
+def _topics(required: Sequence[str], optional: Sequence[str], titles: Mapping[str, str] | None = None) -> str:
+    titles = titles or {}
+    text = _join(titles.get(t, t) for t in required)
     if optional:
-        text += _(" (optional: {topics})").format(topics=_join(optional))
+        text += _(" (optional: {topics})").format(topics=_join(titles.get(t, t) for t in optional))
     return text
 
 
-def format_assignment(assignment: Assignment) -> str:
-    """Groups with their topics and members, then participants without a group, as text."""
+def format_assignment(assignment: Assignment, *, titles: Mapping[str, str] | None = None) -> str:
+    """Groups with their topics and members, then participants without a group, as text.
+
+    ``titles`` (topic id → title, see :func:`topic_titles`) shows each topic by its title.
+    """
     lines = []
     for g in assignment.groups:
-        topics = _topics(g.required, g.optional)
+        topics = _topics(g.required, g.optional, titles)
         topics = topics or _("no topics")
         lines.append(f"{g.id}: {topics}  ←  {_join(g.members)}")
     grouped = {m for g in assignment.groups for m in g.members}
     for p in assignment.placements:
         if p.participant in grouped or not p.topics:
             continue
-        lines.append(f"{p.participant}: {_topics(p.required, p.optional)}")
+        lines.append(f"{p.participant}: {_topics(p.required, p.optional, titles)}")
     if assignment.unassigned:
         lines.append(_("without a place: {ids}").format(ids=_join(assignment.unassigned)))
     if assignment.cost is not None:
@@ -446,17 +513,18 @@ def reason_lines(reasons: Iterable[Note], *, titles: Mapping[str, str] | None = 
     return lines
 
 
-def topic_titles(rules: AssignmentRules, framework: Framework | None = None) -> dict[str, str]:
-    """Topic id → title in the active language: the framework's dimension (or indicator) of the same
-    id where there is one (its translation where the plugin gives one), else the topic's own title."""
+def topic_titles(rules: AssignmentRules | None, framework: Framework | None = None) -> dict[str, str]:
+    """Topic id → title in the active language (the id where a topic has no title): the framework's
+    dimension of the same id where there is one (its translation where the plugin gives one), else
+    the topic's own title. No rules, no titles."""
+    if rules is None:
+        return {}
     out = {}
     for t in rules.topics:
         element: Any = None
         if framework is not None:
             element = next((d for d in framework.dimensions if d.id == t.id), None)
-        title = content(element) if element is not None else t.title
-        if title:
-            out[t.id] = title
+        out[t.id] = (content(element) if element is not None else t.title) or t.id
     return out
 
 
@@ -532,7 +600,10 @@ def format_no_historical_assignment(programme: str) -> str:
 
 def format_plan(programme: Programme, assignment: Assignment) -> str:
     """``programme plan``: the new assignment under the programme's rules."""
-    return _("{title}: new assignment").format(title=programme.title) + "\n" + format_assignment(assignment)
+    titles = topic_titles(programme.rules)
+    return (
+        _("{title}: new assignment").format(title=programme.title) + "\n" + format_assignment(assignment, titles=titles)
+    )
 
 
 def format_programmes(summaries: Sequence[ProgrammeSummary]) -> str:
@@ -579,8 +650,11 @@ def _count_range(value: Any) -> tuple[str, int]:
     return _bounds(low, high), (high if high is not None else max(low, 2))
 
 
-def describe_programme(programme: Programme) -> str:
-    """A readable overview: facts with their provenance, rules, phases, events, quotas, known assignment."""
+def describe_programme(programme: Programme, *, framework: Framework | None = None) -> str:
+    """A readable overview: facts with their provenance, rules, phases, events, quotas, known assignment.
+
+    ``framework`` (the programme's framework, where installed) names it by its title beside the id.
+    """
 
     def prov(p: Provenance | None) -> str:
         return _prov(p)
@@ -589,10 +663,12 @@ def describe_programme(programme: Programme) -> str:
     lines = [f"{programme.title}  ({programme.id}){prov(programme.provenance)}"]
     if programme.description:
         lines.append(programme.description)
-    framework = programme.framework + (f" {programme.framework_version}" if programme.framework_version else "")
+    framework_text = programme.framework + (f" {programme.framework_version}" if programme.framework_version else "")
+    if framework is not None and framework.id == programme.framework:
+        framework_text = f"{content(framework)} ({framework_text})"
     facts = [
         (_("Period"), programme.period),
-        (_("Framework"), framework),
+        (_("Framework"), framework_text),
         (_("Organiser"), programme.organiser),
         (_("Process support"), _join(programme.process_support)),
         (_("Evaluation"), programme.evaluation),
@@ -622,8 +698,10 @@ def describe_programme(programme: Programme) -> str:
             per_n,
         ).format(n=per_text, required=rules.required_topics)
     lines.append("  " + per_line)
+    titles = topic_titles(rules)
     if rules.mandatory_topics:
-        lines.append("  " + _("for everyone: {topics}").format(topics=_join(rules.mandatory_topics)))
+        topics = _join(titles.get(t, t) for t in rules.mandatory_topics)
+        lines.append("  " + _("mandatory for all: {topics}").format(topics=topics))
     if rules.groups is not None:
         size_text, size_n = _count_range(rules.groups.size)
         lines.append("  " + ngettext("groups of {n} member", "groups of {n} members", size_n).format(n=size_text))
@@ -634,8 +712,8 @@ def describe_programme(programme: Programme) -> str:
     if programme.phases:
         lines += ["", _("Phases")]
         for i, phase in enumerate(programme.phases, 1):
-            when = " – ".join(str(d) for d in (phase.start, phase.end) if d)
-            months = ", ~" + _("{n} months").format(n=f"{phase.months:g}") if phase.months else ""
+            when = " – ".join(format_date(d) for d in (phase.start, phase.end) if d)
+            months = ", ~" + _("{n} months").format(n=format_number(phase.months, None)) if phase.months else ""
             lines.append(f"  {i}. {phase.title}{' (' + when + ')' if when else ''}{months}{prov(phase.provenance)}")
     if programme.events:
         lines += ["", _("Events")]
@@ -644,7 +722,7 @@ def describe_programme(programme: Programme) -> str:
             if event.count > 1:
                 count = (_("up to {n}× ") if event.count_is_maximum else "{n}× ").format(n=event.count)
             per_label = {"programme": "", "group": _(" per group"), "participant": _(" per Kommune")}[event.per]
-            when = _(" on {date}").format(date=event.date) if event.date else ""
+            when = _(" on {date}").format(date=format_date(event.date)) if event.date else ""
             lines.append(f"  {count}{event.title}{per_label}{when}{prov(event.provenance)}")
     if programme.quotas:
         lines += ["", _("Delegation per Kommune")]
@@ -664,13 +742,14 @@ def describe_programme(programme: Programme) -> str:
         lines += ["", _("Historical assignment") + prov(programme.assignment_provenance)]
         a = programme.assignment
         for group in a.groups:
-            lines.append(f"  {group.id}: {_join(group.members)} → {_join(group.topics)}")
+            lines.append(f"  {group.id}: {_join(group.members)} → {_join(titles.get(t, t) for t in group.topics)}")
         grouped = {m for g in a.groups for m in g.members}
         for placement in a.placements:
             if placement.participant in grouped and not placement.topics:
                 continue
-            opt = _("; optional: {topics}").format(topics=_join(placement.optional)) if placement.optional else ""
-            lines.append(f"  {placement.participant}: {_join(placement.required)}{opt}")
+            optional = _join(titles.get(t, t) for t in placement.optional)
+            opt = _("; optional: {topics}").format(topics=optional) if placement.optional else ""
+            lines.append(f"  {placement.participant}: {_join(titles.get(t, t) for t in placement.required)}{opt}")
     return "\n".join(lines)
 
 
@@ -717,9 +796,9 @@ def format_demo_assessment(
     titles = {d.id: content(d) for d in framework.dimensions}
     card = scorecard
     weakest = _join(
-        f"{d.number} {titles.get(d.dimension, d.title)} ({d.score:.2f})" for d in top if d.score is not None
+        f"{d.number} {titles.get(d.dimension, d.title)} ({format_number(d.score)})" for d in top if d.score is not None
     )
-    overall = "–" if card.overall is None else f"{card.overall:.2f}"
+    overall = "–" if card.overall is None else format_number(card.overall)
     return "\n".join(
         [
             _("Self-assessment (generated: 1 Kommune, 3 raters) against {framework} {version}").format(
@@ -730,7 +809,7 @@ def format_demo_assessment(
                 ratings=ngettext("{n} rating", "{n} ratings", card.ratings).format(n=card.ratings),
                 na=card.not_applicable,
                 overall=overall,
-                coverage=f"{card.coverage:.0%}",
+                coverage=format_percent(card.coverage),
             ),
             "  "
             + ngettext(
@@ -783,7 +862,7 @@ def format_demo_planning(
     for i, (gid, names, topics) in enumerate(groups):
         line = f"  {gid}: {_join(names)}  →  {' + '.join(topics)}"
         if diameters is not None:
-            line += "  " + _("(diameter {km:.0f} km)").format(km=diameters[i])
+            line += "  " + _("(diameter {km} km)").format(km=format_number(diameters[i], 0))
         lines.append(line)
     verdict = _("all rules met") if not broken else _("RULES BROKEN")
     lines.append("  " + _("total preference rank {cost}; {verdict}").format(cost=cost, verdict=verdict))
@@ -797,7 +876,9 @@ def format_optimality(optimality: Optimality) -> str:
     o = optimality
     if o.mode == "joint":
         what = _("objective {value} (ranks + {km} km / {kpr} km per rank)").format(
-            value=format_number(o.objective), km=format_number(o.distance_km, 0), kpr=format_number(o.km_per_rank or 0)
+            value=format_number(o.objective),
+            km=format_number(o.distance_km, 0),
+            kpr=format_number(o.km_per_rank, None) if o.km_per_rank is not None else "–",
         )
     else:
         what = _("groups first: distance {km} km").format(km=format_number(o.distance_km, 0))
@@ -807,7 +888,7 @@ def format_optimality(optimality: Optimality) -> str:
         what
         + "; "
         + _("lower bound {bound}, gap at most {gap} (heuristic)").format(
-            bound=format_number(o.bound), gap=format_percent(o.gap)
+            bound=format_number(o.bound), gap=format_percent(o.gap, 1)
         )
     )
 
@@ -815,7 +896,7 @@ def format_optimality(optimality: Optimality) -> str:
 def format_demo_end(seconds: float, ok: bool) -> str:
     """The demo's last line."""
     verdict = _("all shipped data is valid") if ok else _("PROBLEMS FOUND")
-    return _("demo finished in {seconds} s: {verdict}").format(seconds=f"{seconds:.2f}", verdict=verdict)
+    return _("demo finished in {seconds} s: {verdict}").format(seconds=format_number(seconds), verdict=verdict)
 
 
 # -- crosswalks ----------------------------------------------------------------------------------
@@ -862,10 +943,13 @@ def _crosswalk_heading(crosswalk: Crosswalk) -> str:
 
 
 def _element(framework: Framework, element: str) -> str:
-    """A dimension as ``[number title]`` (it stands for all of its indicators), an indicator by its id."""
+    """A dimension as ``[number title]`` (it stands for all of its indicators), an indicator by its title."""
     for dim in framework.dimensions:
         if dim.id == element:
             return f"[{dim.number} {content(dim)}]"
+        for ind in dim.indicators:
+            if ind.id == element:
+                return f"„{content(ind)}“" if active_language() == "de" else f"“{content(ind)}”"
     return element
 
 
@@ -878,7 +962,7 @@ def format_crosswalk(crosswalk: Crosswalk, source: Framework, target: Framework,
 
     lines = [_crosswalk_heading(crosswalk)]
     for here_fw, there_fw, forward in ((source, target, True), (target, source, False)):
-        lines += ["", f"{here_fw.id} → {there_fw.id}"]
+        lines += ["", f"{content(here_fw)} → {content(there_fw)}"]
         for dim in here_fw.dimensions:
             ids = {dim.id, *(i.id for i in dim.indicators)}
             entries = [e for e in crosswalk.entries if (e.source if forward else e.target) in ids]
@@ -888,7 +972,11 @@ def format_crosswalk(crosswalk: Crosswalk, source: Framework, target: Framework,
             for e in entries:
                 here, there = (e.source, e.target) if forward else (e.target, e.source)
                 relation = e.relation if forward else _INVERSE[e.relation]
-                strength = _(", strength {strength}").format(strength=f"{e.strength:g}") if e.strength != 1 else ""
+                strength = (
+                    _(", strength {strength}").format(strength=format_number(e.strength, None))
+                    if e.strength != 1
+                    else ""
+                )
                 kind = provenance_kind(e.provenance.kind) if e.provenance else "?"
                 lines.append(
                     f"    {_element(here_fw, here)}  {relation_word(relation)} "
@@ -906,19 +994,26 @@ def format_crosswalk(crosswalk: Crosswalk, source: Framework, target: Framework,
     lines += [
         "",
         _("Coverage: {source}, {target}").format(
-            source=side(reached_s, coverage.source_indicators, source.id),
-            target=side(reached_t, coverage.target_indicators, target.id),
+            source=side(reached_s, coverage.source_indicators, content(source)),
+            target=side(reached_t, coverage.target_indicators, content(target)),
         ),
     ]
     for fw, unmapped in ((source, coverage.unmapped_sources), (target, coverage.unmapped_targets)):
-        lines.append(
-            "  " + _("{framework}, mapped to nothing: {ids}").format(framework=fw.id, ids=_join(unmapped) or _("none"))
-        )
+        names = "; ".join(_element(fw, i) for i in unmapped) or _("none")
+        lines.append("  " + _("{framework}, mapped to nothing: {ids}").format(framework=content(fw), ids=names))
     return "\n".join(lines)
 
 
-def format_translation(report: TranslationReport) -> str:
-    """``qframework crosswalk translate``: what was carried, what was guessed and what was lost."""
+def format_translation(report: TranslationReport, *, titles: Mapping[str, str] | None = None) -> str:
+    """``qframework crosswalk translate``: what was carried, what was guessed and what was lost.
+
+    ``titles`` (indicator id → title, of both frameworks) names the indicators by their titles.
+    """
+    titles = titles or {}
+
+    def ids(found: Iterable[str]) -> str:
+        return "; ".join(titles.get(i, i) for i in found) or _("none")
+
     lines = [
         _("{subject} {period}: {source} → {target} (crosswalk {crosswalk})").format(
             subject=report.subject,
@@ -943,14 +1038,13 @@ def format_translation(report: TranslationReport) -> str:
             "lost: {n} rating of source indicators no entry carries: {ids}",
             "lost: {n} ratings of source indicators no entry carries: {ids}",
             report.lost_ratings,
-        ).format(n=report.lost_ratings, ids=_join(report.unmapped_sources) or _("none")),
-        "  " + _("target indicators no entry reaches: {ids}").format(ids=_join(report.unmapped_targets) or _("none")),
-        "  "
-        + _("target indicators reached but not rated: {ids}").format(ids=_join(report.unrated_targets) or _("none")),
+        ).format(n=report.lost_ratings, ids=ids(report.unmapped_sources)),
+        "  " + _("target indicators no entry reaches: {ids}").format(ids=ids(report.unmapped_targets)),
+        "  " + _("target indicators reached but not rated: {ids}").format(ids=ids(report.unrated_targets)),
     ]
     guessed = list(dict.fromkeys(c.target for c in report.guessed))
     if guessed:
-        lines.append("  " + _("guessed, not carried one to one: {ids}").format(ids=_join(guessed)))
+        lines.append("  " + _("guessed, not carried one to one: {ids}").format(ids=ids(guessed)))
     return "\n".join(lines)
 
 
