@@ -177,20 +177,29 @@ class NotFound(QFrameworkError, KeyError):
         return cls(f"unknown {kind} {key!r} ({' '.join(parts)})", kind=kind, key=key, known=names)
 
 
-def describe_type(value: object) -> str:
-    """How a problem message names a value's type: ``expected text, got int`` reads ``got whole number``."""
+def describe_type(value: object) -> Note:
+    """How a problem message names a value's type (a word translated when shown): ``expected text,
+    got a whole number``."""
     if isinstance(value, bool):
-        return "true or false"
-    kinds = {str: "text", int: "a whole number", float: "a number", dict: "a table", list: "a list", tuple: "a list"}
-    for tp, word in kinds.items():
+        return Note("type.bool")
+    kinds = {
+        str: "type.text",
+        int: "type.int",
+        float: "type.number",
+        dict: "type.table",
+        list: "type.list",
+        tuple: "type.list",
+    }
+    for tp, code in kinds.items():
         if isinstance(value, tp):
-            return word
-    return type(value).__name__
+            return Note(code)
+    return Note("type.other", {"name": type(value).__name__})
 
 
 def type_problem(path: str, value: object, expected: str) -> Problem:
-    """``Problem(path, "expected text, got a whole number")`` — the one wording for a wrong type."""
-    return Problem(path, f"expected {expected}, got {describe_type(value)}")
+    """``expected text, got a whole number`` — the one wording for a wrong type; ``expected`` is the
+    code of the type word (``"type.text"``, ``"type.table"``, …)."""
+    return Problem.of(path, "type", expected=Note(expected), got=describe_type(value))
 
 
 def join_path(prefix: str, path: str) -> str:

@@ -26,6 +26,7 @@ from .frozen import FrozenMap
 
 __all__ = ["TEMPLATES", "Note", "Param", "notes", "render"]
 
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it now (gettext's ``N_``)."""
     return message
@@ -60,6 +61,110 @@ TEMPLATES: Mapping[str, str] = {
     # -- a participant left out of a selection
     "unassigned": N_("Not selected: participants may stay unassigned, and the places went where they cost less."),
     "unassigned.full": N_("Full: {topic} ({count} of {max})."),
+    # -- validation problems: words for types and values (parameters of other problems)
+    "type.text": N_("text"),
+    "type.int": N_("a whole number"),
+    "type.number": N_("a number"),
+    "type.finite": N_("a finite number"),
+    "type.bool": N_("true or false"),
+    "type.table": N_("a table"),
+    "type.list": N_("a list"),
+    "type.date": N_("a date (YYYY-MM-DD)"),
+    "type.datetime": N_("a date and time"),
+    "type.param": N_("text, a number, true or false, a list of texts or a table"),
+    "type.other": N_("{name}"),
+    "type.either": N_("{first} or {second}"),
+    "kind.text": N_("text"),
+    "kind.int": N_("whole number"),
+    "kind.number": N_("number"),
+    "kind.bool": N_("boolean"),
+    "kind.table": N_("table"),
+    "kind.list": N_("list"),
+    "value": N_("{value} ({kind})"),
+    "value.digits": N_("a {digits}-digit number ({kind})"),
+    "value.digits-many": N_("a very long-digit number ({kind})"),
+    # -- validation problems: reading a file
+    "file.suffix": N_("cannot tell the format from the suffix {suffix!r}: use .toml or .json"),
+    "file.format": N_("format must be 'toml' or 'json', got {got}"),
+    "file.unreadable": N_("cannot read file: {reason}"),
+    "file.folder": N_("cannot read file: it is a folder"),
+    "file.not-regular": N_(
+        "cannot read file: not a regular file (a device, pipe or socket); only regular files are read"
+    ),
+    "file.too-big": N_("file is larger than {limit} bytes, the limit (set QFRAMEWORK_MAX_FILE_BYTES to change it)"),
+    "text.too-long": N_("text is longer than {limit} bytes, the limit (set QFRAMEWORK_MAX_FILE_BYTES to change it)"),
+    "text.not-utf8": N_("not UTF-8 text (byte {byte})"),
+    "text.too-deep": N_("nested more than {depth} lists or tables deep, the limit"),
+    "syntax.toml": N_("TOML syntax error: {detail}"),
+    "syntax.json": N_("JSON syntax error: {detail} (at line {line}, column {column})"),
+    "syntax.json-key-twice": N_("JSON object has the key {key!r} twice (a key may appear once)"),
+    "syntax.json-constant": N_("{word} is not a number qframework reads (numbers must be finite)"),
+    "syntax.digits": N_("a number has too many digits (numbers must lie within the documented ranges)"),
+    "syntax.other": N_("cannot parse: {detail}"),
+    "syntax.too-large": N_("too large to parse"),
+    # -- validation problems: the shape of a document
+    "type": N_("expected {expected}, got {got}"),
+    "type.detail": N_("expected {expected}: {detail}"),
+    "type.personal": N_("expected {expected}, got {got} (not shown: personal data)"),
+    "type.list-length": N_("expected a list of {count} values, got {got}"),
+    "key.missing": N_("missing required key"),
+    "key.unknown": N_("unknown key (expected one of: {known})"),
+    "value.choice": N_("must be one of {allowed}, got {got}"),
+    "number.int-range": N_("whole number out of range: must lie within ±{limit}"),
+    "number.range": N_("number out of range: must lie within ±{limit}"),
+    # -- validation problems: ids, texts, numbers (every document)
+    "id.slug": N_(
+        "must be a lower-case ASCII id such as 'netzwerk' or 'd3' (letters, digits, '-', '_', '.'), got {value}"
+    ),
+    "id.slug.what": N_(
+        "{what} must be a lower-case ASCII id such as 'netzwerk' or 'd3' (letters, digits, '-', '_', '.'), got {value}"
+    ),
+    "id.too-long": N_("must be at most {max} characters, got {length}"),
+    "id.duplicate": N_("duplicate id {id!r} (first used at {first})"),
+    "text.empty": N_("must not be empty"),
+    "text.control": N_("must not contain control or invisible characters, got {value}"),
+    "number.whole": N_("must be a whole number, got {value}"),
+    "number.whole-positive": N_("must be a whole number ≥ 1, got {value}"),
+    "number.positive": N_("must be > 0, got {value}"),
+    "url.scheme": N_("must start with http:// or https://, got {value}"),
+    "ref.unknown": N_("unknown {what} {value!r} (known: {known})"),
+    "ref.unknown.none": N_("unknown {what} {value!r}"),
+    "translation.language": N_("language must be a code such as 'en' or 'en-GB'"),
+    "translation.german": N_("German is the source language: put it in title/description"),
+    # -- words used as parameters of validation problems
+    "word.scale": N_("scale"),
+    "word.facet": N_("facet"),
+    "word.source": N_("source"),
+    "word.facet-value": N_("value of facet {facet!r}"),
+    "word.framework-id": N_("framework id"),
+    "word.element-id": N_("element id"),
+    "word.rater": N_("rater"),
+    # -- validation problems: a framework
+    "provenance.source.quoted": N_("quoted content must name its source"),
+    "provenance.source.paraphrased": N_("paraphrased content must name its source"),
+    "provenance.title-source.quoted": N_("a quoted title must name its source"),
+    "provenance.title-source.paraphrased": N_("a paraphrased title must name its source"),
+    "provenance.note": N_("authored content needs a note saying why no source gives it"),
+    "provenance.missing.scale": N_("provenance missing: say where this scale comes from"),
+    "provenance.missing.facet": N_("provenance missing: say where this facet comes from"),
+    "provenance.missing.tier": N_("provenance missing: say where this tier's text comes from"),
+    "provenance.missing.indicator": N_("provenance missing: say where this indicator comes from"),
+    "provenance.missing.dimension": N_("provenance missing: say where this dimension comes from"),
+    "provenance.missing.framework": N_("provenance missing: say where this framework comes from"),
+    "scale.levels.few": N_("a scale needs at least 2 levels, got {count}"),
+    "scale.levels.order": N_("levels must be listed in ascending order of value; {now} follows {before}"),
+    "scale.duplicate": N_("duplicate scale id {id!r}"),
+    "source.duplicate": N_("duplicate source id {id!r}"),
+    "facet.duplicate": N_("duplicate facet id {id!r}"),
+    "facet.values.none": N_("a facet needs at least one value"),
+    "facet.values.empty": N_("list at least one value or leave the facet out"),
+    "facet.value.duplicate": N_("duplicate facet value {value!r}"),
+    "facet.one-value": N_("facet {facet!r} takes one value only"),
+    "tier.duplicate": N_("duplicate tier {tier!r}"),
+    "dimension.indicators.none": N_("a dimension needs at least one indicator"),
+    "dimension.number.duplicate": N_("number {number} is already used by dimensions[{index}]"),
+    "dimension.number.order": N_("dimensions must be listed by number; {number} follows {previous}"),
+    "framework.dimensions.none": N_("a framework needs at least one dimension"),
     # -- a note read from a file written before notes were facts (its text, in the language it was made in)
     "text": N_("{text}"),
 }
