@@ -57,6 +57,10 @@ class Problem:
         note = Note(code, params)
         return cls(path, note.english, code=code, params=note.params)
 
+    def at(self, path: str) -> Problem:
+        """The same problem (code, parameters, message) at another ``path`` (without line and shown path)."""
+        return Problem(path, self.message, code=self.code, params=self.params)
+
     @property
     def note(self) -> Note:
         """The problem as a :class:`~qframework.messages.Note` (its English text for a problem made without a code)."""

@@ -165,6 +165,67 @@ TEMPLATES: Mapping[str, str] = {
     "dimension.number.duplicate": N_("number {number} is already used by dimensions[{index}]"),
     "dimension.number.order": N_("dimensions must be listed by number; {number} follows {previous}"),
     "framework.dimensions.none": N_("a framework needs at least one dimension"),
+    "type.text.indicator-id": N_("text (an indicator id)"),
+    "type.text.period": N_("text (e.g. '2024' or '2024-H1')"),
+    "type.subject": N_("a Subject"),
+    # -- validation problems: an assessment
+    "assessment.period.empty": N_("must not be empty (e.g. '2024' or '2024-H1')"),
+    "rater.duplicate": N_("duplicate rater {rater!r}"),
+    "rater.unknown": N_("unknown rater {rater!r} (known: {known})"),
+    "rater.unknown.none": N_("unknown rater {rater!r} (known: none declared; add [[raters]] entries)"),
+    "rating.indicator.empty": N_("must name an indicator id, got ''"),
+    "rating.value.type": N_("must be a whole number (a level of the scale), got {value}"),
+    "rating.value.both": N_("a rating is either a value or not_applicable = true, not both"),
+    "rating.tier.not-applicable": N_("a not-applicable rating names no tier"),
+    "rating.twice": N_("indicator {indicator!r} is rated twice by rater {rater!r} (first at ratings[{first}])"),
+    "rating.twice.joint": N_(
+        "indicator {indicator!r} is rated twice by the joint rating (no rater) (first at ratings[{first}])"
+    ),
+    "rating.unrated": N_("not yet rated: give a level of the scale (value = …) or set not_applicable = true"),
+    "assessment.not": N_("not an assessment"),
+    "assessment.bulk": N_(
+        "this is a bulk file holding assessments; compare and load_assessment() take one assessment per file "
+        "(qframework score and validate read bulk files; in Python: load_assessments())"
+    ),
+    "assessment.bulk.one": N_(
+        "this is a bulk file holding {count} assessment; compare and load_assessment() take one assessment per file "
+        "(qframework score and validate read bulk files; in Python: load_assessments())"
+    ),
+    "assessment.bulk.many": N_(
+        "this is a bulk file holding {count} assessments; compare and load_assessment() take one assessment per file "
+        "(qframework score and validate read bulk files; in Python: load_assessments())"
+    ),
+    # -- validation problems: an assessment against its framework
+    "framework.mismatch": N_("the assessment is for framework {framework!r}, not {expected!r}"),
+    "framework.version-mismatch": N_(
+        "the assessment was made against version {version!r}, this is version {expected!r}; "
+        "score it against the version it names"
+    ),
+    "framework.not-installed": N_("framework {framework!r} is not installed (installed: {known})"),
+    "framework.not-installed.none": N_("framework {framework!r} is not installed (installed: none installed)"),
+    "framework.version.not-installed": N_(
+        "framework {framework!r} version {version!r} is not installed (installed: {known})"
+    ),
+    "rating.indicator.unknown": N_(
+        "unknown indicator {indicator!r} in {framework} {version} (list them: qframework show {framework})"
+    ),
+    "rating.indicator.unknown.hint": N_(
+        "unknown indicator {indicator!r} in {framework} {version}; did you mean {hint!r}?"
+    ),
+    "rating.na.not-allowed": N_("scale {scale!r} of indicator {indicator!r} does not allow not-applicable"),
+    "rating.value.off-scale": N_("{value} is not a level of scale {scale!r} ({range}; levels: {levels})"),
+    "rating.tier.unknown": N_("unknown tier {tier!r} of indicator {indicator!r} (tiers: {tiers})"),
+    "rating.tier.none": N_("indicator {indicator!r} has no tiers"),
+    # -- validation problems: combining assessments
+    "combine.none": N_("nothing to combine: no assessments given"),
+    "combine.differs.framework": N_("framework {mine} differs from {theirs} in {first}"),
+    "combine.differs.subject": N_("subject {mine} differs from {theirs} in {first}"),
+    "combine.differs.period": N_("period {mine} differs from {theirs} in {first}"),
+    "combine.rater-twice": N_(
+        "rater {rater!r} also rates in {other}: give each rater their own id "
+        "(on the workbook's Anleitung sheet, or [[raters]] id)"
+    ),
+    "combine.joint-twice": N_("joint ratings (no rater) also in {other}"),
     # -- a note read from a file written before notes were facts (its text, in the language it was made in)
     "text": N_("{text}"),
 }
