@@ -159,26 +159,46 @@ class NotFound(QFrameworkError, KeyError):
     known ids and suggests the closest one.
     """
 
-    def __init__(self, message: str, *, kind: str = "", key: object = None, known: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, message: str, *, kind: str = "", key: object = None, known: tuple[str, ...] = (), note: Note | None = None
+    ) -> None:
         self.kind = kind
         self.key = key
         self.known = known
+        #: the message as a :class:`~qframework.messages.Note` (``message`` is its English wording)
+        self.note = note
         super().__init__(message)
 
     def __str__(self) -> str:  # KeyError would quote the message like a key
+        if self.note is not None:  # worded when shown, in the active language
+            return self.note.text
         return str(self.args[0]) if self.args else ""
 
+    def problem(self, path: str) -> Problem:
+        """The error as a :class:`Problem` at ``path`` (with its code where it has one)."""
+        if self.note is not None:
+            return Problem.of(path, self.note.code, **self.note.params)
+        return Problem(path, str(self.args[0]) if self.args else "")
+
     @classmethod
-    def unknown(cls, kind: str, key: object, known: Iterable[str]) -> NotFound:
+    def unknown(cls, kind: str, key: object, known: Iterable[str], *, what: Param | None = None) -> NotFound:
         """``unknown dimension 'netzwek' (did you mean 'netzwerk'? known: grundidee, netzwerk, …)``."""
         import difflib
 
+        from .messages import TEMPLATES
+
         names = tuple(sorted(str(k) for k in known))
         hint = difflib.get_close_matches(str(key), names, n=1) if isinstance(key, str) else []
-        shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
-        parts = [f"did you mean {hint[0]!r}?"] if hint else []
-        parts.append(f"known: {shown}" if names else f"no {kind} is known")
-        return cls(f"unknown {kind} {key!r} ({' '.join(parts)})", kind=kind, key=key, known=names)
+        shown = names[:12] + (("…",) if len(names) > 12 else ())
+        if what is None:  # the kind as a word of the active language, where the catalogue has it
+            what = Note(f"word.{kind}") if f"word.{kind}" in TEMPLATES else kind
+        if not names:
+            note = Note("notfound.none", {"what": what, "key": repr(key)})
+        elif hint:
+            note = Note("notfound.hint", {"what": what, "key": repr(key), "hint": hint[0], "known": shown})
+        else:
+            note = Note("notfound", {"what": what, "key": repr(key), "known": shown})
+        return cls(note.english, kind=kind, key=key, known=names, note=note)
 
 
 def describe_type(value: object) -> Note:
