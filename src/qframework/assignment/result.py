@@ -118,8 +118,9 @@ class Violation(Checked):
         topic: str | None = None,
         **params: Param,
     ) -> Violation:
-        """The violation ``code`` (a key of :data:`qframework.messages.TEMPLATES`) of ``rule``."""
-        note = Note(code, params)
+        """The violation ``code`` (a key of :data:`qframework.messages.TEMPLATES`) of ``rule``; ``topic``
+        is a parameter of the wording too."""
+        note = Note(code, params if topic is None else {"topic": topic, **params})
         return cls(rule, note.english, participant_id, group_id, topic, code, note.params)
 
     @property
