@@ -287,7 +287,7 @@ TEMPLATES: Mapping[str, str] = {
     # -- validation problems: an assignment result
     "placement.ranks.count": N_("{ranks} ranks for {topics} topics"),
     # -- validation problems: assignment rules and participants
-    "type.count-or-bounds": N_("a whole number or a table { min, max }"),
+    "type.count-or-bounds": N_("a whole number or a table {{ min, max }}"),
     "number.too-large": N_("must be ≤ {max}, got {value}"),
     "number.non-negative-number": N_("must be a number ≥ 0, got {value}"),
     "number.positive-number": N_("must be a number > 0, got {value}"),
