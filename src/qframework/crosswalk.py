@@ -23,7 +23,7 @@ from .aggregation import Aggregation
 from .assessment.model import Assessment, Rating
 from .errors import NotFound, Problem, QFrameworkError, ValidationError, type_problem
 from .io import Format, load, loads
-from .messages import Note
+from .messages import Note, shown_number
 from .model import Framework, Provenance, Scale, Source, slug_problems
 from .validation import Checked, repeats
 
@@ -128,7 +128,7 @@ class CrosswalkEntry(Checked):
         if isinstance(self.strength, bool) or not isinstance(self.strength, (int, float)):
             yield type_problem("strength", self.strength, "type.number")
         elif not 0 < self.strength <= 1:
-            yield Problem.of("strength", "crosswalk.strength.range", value=repr(self.strength))
+            yield Problem.of("strength", "crosswalk.strength.range", value=shown_number(self.strength))
         if self.provenance is None:
             yield Problem.of("provenance", "provenance.missing.relation")
 

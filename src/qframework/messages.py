@@ -385,6 +385,18 @@ TEMPLATES: Mapping[str, str] = {
 }
 
 
+def shown_number(value: object) -> Param:
+    """A number from a file as a parameter: a whole number or a number with at most two decimals
+    is kept (shown with the language's decimal comma), anything else as its ``repr`` (exactly as given)."""
+    import math
+
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and round(value, 2) == value and abs(value) < 1e15:
+        return value
+    return repr(value)
+
+
 def frozen_params(params: Mapping[str, Param] | None = None) -> FrozenMap[str, Param]:
     """The parameters of a note as a :class:`~qframework.frozen.FrozenMap` (a field converter)."""
     return params if isinstance(params, FrozenMap) else FrozenMap(params or {})

@@ -22,7 +22,7 @@ import attrs
 
 from .errors import NotFound, Problem, type_problem
 from .frozen import FrozenMap
-from .messages import Note
+from .messages import Note, shown_number
 from .validation import Checked, repeats
 
 __all__ = [
@@ -360,7 +360,7 @@ class Indicator(Checked):
         yield from _text_problem("title", self.title)
         yield from _optional_text_problem("description", self.description)
         if isinstance(self.weight, bool) or not isinstance(self.weight, (int, float)) or not self.weight > 0:
-            yield Problem.of("weight", "number.positive", value=repr(self.weight))
+            yield Problem.of("weight", "number.positive", value=shown_number(self.weight))
         if self.scale is not None and not is_slug(self.scale):
             yield from slug_problems("scale", self.scale)
         yield from _facet_problems(self.facets)

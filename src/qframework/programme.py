@@ -27,6 +27,7 @@ import attrs
 from .assignment import Assignment, AssignmentRules, Participant, Violation, assign, check_assignment
 from .errors import NotFound, Problem, ValidationError, type_problem
 from .io import Format, load, loads
+from .messages import shown_number
 from .model import Provenance, Source, id_problems, slug_problems
 from .validation import Checked, repeats
 
@@ -135,7 +136,7 @@ class Event(Checked):
         if self.count < 1:
             yield Problem.of("count", "number.at-least-one", value=self.count)
         if self.hours is not None and not self.hours > 0:
-            yield Problem.of("hours", "number.positive", value=self.hours)
+            yield Problem.of("hours", "number.positive", value=shown_number(self.hours))
         if self.provenance is None:
             yield Problem.of("provenance", "provenance.missing.event")
 

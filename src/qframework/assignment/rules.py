@@ -24,6 +24,7 @@ import attrs
 
 from .._memo import IdentityMemo
 from ..errors import NotFound, Problem, type_problem
+from ..messages import shown_number
 from ..model import id_problems
 from ..validation import Checked
 from .result import Assignment, text_problems
@@ -95,9 +96,9 @@ class Participant(Checked):
         elif self.location is not None:
             lat, lon = self.location
             if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
-                yield Problem.of("location", "location.latitude", value=str(lat))
+                yield Problem.of("location", "location.latitude", value=shown_number(lat))
             if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
-                yield Problem.of("location", "location.longitude", value=str(lon))
+                yield Problem.of("location", "location.longitude", value=shown_number(lon))
         if self.wants is not None and self.wants < 1:
             yield Problem.of("wants", "number.at-least-one", value=self.wants)
         yield from _too_large("wants", self.wants)
@@ -178,7 +179,7 @@ class GroupRules(Checked):
         if self.size.min < 1:
             yield Problem.of("size.min", "groups.size.min", value=self.size.min)
         if not (math.isfinite(self.regional_weight) and self.regional_weight >= 0):
-            yield Problem.of("regional_weight", "number.non-negative-number", value=str(self.regional_weight))
+            yield Problem.of("regional_weight", "number.non-negative-number", value=shown_number(self.regional_weight))
         yield from _too_large("regional_weight", self.regional_weight)
 
 
@@ -229,7 +230,7 @@ class Objective(Checked):
 
     def _problems(self) -> Iterator[Problem]:
         if self.km_per_rank is not None and not (math.isfinite(self.km_per_rank) and self.km_per_rank > 0):
-            yield Problem.of("km_per_rank", "number.positive-number", value=str(self.km_per_rank))
+            yield Problem.of("km_per_rank", "number.positive-number", value=shown_number(self.km_per_rank))
         if self.unranked_rank is not None and self.unranked_rank < 1:
             yield Problem.of("unranked_rank", "number.at-least-one", value=self.unranked_rank)
         if self.missing_cost is not None and self.missing_cost < 0:
