@@ -248,3 +248,56 @@ def test_cli_validate_prints_german_problem_lines(tmp_path: Path, capsys: pytest
     assert any("erwartet eine ganze Zahl, erhalten: 'drei' (Text)" in line for line in lines), out
     for line in lines:
         assert not ENGLISH.findall(line), line
+
+
+def test_dates_and_numbers_in_problems_follow_the_language() -> None:
+    """A date in a problem reads 01.01.2019 in German and 2019-01-01 in English; a number from the file
+    keeps its decimals with a decimal comma in German."""
+    problems = {p.path: p for p in _problems(_documents()["programme"])}
+    with language("de"):
+        assert str(problems["end"]) == "end: endet (01.01.2019) vor dem Beginn (01.05.2020)"
+        assert str(problems["events[0].hours"]).endswith("muss > 0 sein, erhalten: -1,5")
+    with language("en"):
+        assert str(problems["end"]) == "end: ends (2019-01-01) before it starts (2020-05-01)"
+        assert str(problems["events[0].hours"]).endswith("must be > 0, got -1.5")
+
+
+#: Calls that take a code, and the position of the code among their arguments.
+_CODE_ARGUMENT = {"of": 1, "_WrongType": 0, "refuse": 0, "fail": 1, "problem": 1, "type_problem": 2, "Note": 0}
+
+
+def _codes_in_source() -> set[tuple[str, str, int]]:
+    import ast
+
+    root = Path(__file__).parents[1] / "src" / "qframework"
+    found = set()
+    for path in root.rglob("*.py"):
+        if "report" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            at = _CODE_ARGUMENT.get(name)
+            if at is None or len(node.args) <= at:
+                continue
+            arg = node.args[at]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found.add((arg.value, path.name, node.lineno))
+    return found
+
+
+def test_every_code_the_source_uses_has_a_wording() -> None:
+    """Every code written as a literal in a Problem.of, Violation.of, Note, type_problem or a reader's
+    ``fail``/``problem`` call is a key of TEMPLATES (a typo would show as ``[code] …``), and so is every
+    code made from a kind."""
+    used = _codes_in_source()
+    assert len(used) > 150
+    unknown = sorted(u for u in used if u[0] not in TEMPLATES)
+    assert not unknown, unknown
+    made = [f"provenance.source.{k}" for k in ("quoted", "paraphrased")]
+    made += [f"provenance.title-source.{k}" for k in ("quoted", "paraphrased")]
+    made += [f"{k}.duplicate" for k in ("phase", "event", "segment")]
+    made += [f"combine.differs.{k}" for k in ("framework", "subject", "period")]
+    made += ["assessment.bulk", "assessment.bulk.one", "assessment.bulk.many"]
+    assert all(code in TEMPLATES for code in made)

@@ -24,7 +24,7 @@ import attrs
 
 from .frozen import FrozenMap
 
-__all__ = ["TEMPLATES", "Note", "Param", "notes", "render"]
+__all__ = ["TEMPLATES", "Note", "Param", "date_note", "notes", "render", "shown_number"]
 
 
 def N_(message: str) -> str:
@@ -226,6 +226,7 @@ TEMPLATES: Mapping[str, str] = {
         "(on the workbook's Anleitung sheet, or [[raters]] id)"
     ),
     "combine.joint-twice": N_("joint ratings (no rater) also in {other}"),
+    "date": N_("{year}-{month}-{day}"),
     # -- validation problems: a programme, its participants and a roster
     "time.order": N_("ends ({end}) before it starts ({start})"),
     "number.at-least-one": N_("must be ≥ 1, got {value}"),
@@ -395,6 +396,15 @@ def shown_number(value: object) -> Param:
     if isinstance(value, float) and math.isfinite(value) and round(value, 2) == value and abs(value) < 1e15:
         return value
     return repr(value)
+
+
+def date_note(value: object) -> Param:
+    """A date as a parameter: ``2019-01-01`` in English, ``01.01.2019`` in German (anything else as text)."""
+    from datetime import date
+
+    if isinstance(value, date):
+        return Note("date", {"year": f"{value.year:04d}", "month": f"{value.month:02d}", "day": f"{value.day:02d}"})
+    return str(value)
 
 
 def frozen_params(params: Mapping[str, Param] | None = None) -> FrozenMap[str, Param]:

@@ -27,7 +27,7 @@ import attrs
 from .assignment import Assignment, AssignmentRules, Participant, Violation, assign, check_assignment
 from .errors import NotFound, Problem, ValidationError, type_problem
 from .io import Format, load, loads
-from .messages import shown_number
+from .messages import date_note, shown_number
 from .model import Provenance, Source, id_problems, slug_problems
 from .validation import Checked, repeats
 
@@ -83,7 +83,7 @@ def _find(kind: str, key: str, items: Iterable[_T], id_of: str = "id") -> _T:
 
 def _dates(start: date | None, end: date | None) -> Iterator[Problem]:
     if start is not None and end is not None and end < start:
-        yield Problem.of("end", "time.order", end=str(end), start=str(start))
+        yield Problem.of("end", "time.order", end=date_note(end), start=date_note(start))
 
 
 @attrs.frozen
