@@ -301,3 +301,21 @@ def test_every_code_the_source_uses_has_a_wording() -> None:
     made += [f"combine.differs.{k}" for k in ("framework", "subject", "period")]
     made += ["assessment.bulk", "assessment.bulk.one", "assessment.bulk.many"]
     assert all(code in TEMPLATES for code in made)
+
+
+def test_an_infeasible_assignment_is_worded_when_shown() -> None:
+    """InfeasibleAssignment names its rule and carries its reason as a code: shown in German under ``de``
+    (no English word), in English under ``en`` (its message)."""
+    from qframework.assignment import AssignmentRules, Bounds, Participant, Topic, assign
+    from qframework.errors import InfeasibleAssignment
+
+    rules = AssignmentRules(topics=(Topic("a", capacity=Bounds(0, 0)), Topic("b", capacity=Bounds(0, 0))))
+    with pytest.raises(InfeasibleAssignment) as info:
+        assign([Participant("k1"), Participant("k2")], rules)
+    error = info.value
+    assert error.rule == "capacity" and error.note is not None and error.note.code == "infeasible.capacity.one"
+    with language("en"):
+        assert str(error) == "capacity: 2 participants, but capacities allow at most 0"
+    with language("de"):
+        assert str(error) == "capacity: 2 Teilnehmende, die Kapazitäten erlauben aber höchstens 0"
+        assert not ENGLISH.findall(str(error).removeprefix("capacity: "))

@@ -143,9 +143,22 @@ class PluginError(QFrameworkError):
 class InfeasibleAssignment(QFrameworkError):
     """The assignment rules cannot all be met; ``rule`` names the one that fails."""
 
-    def __init__(self, rule: str, message: str) -> None:
+    def __init__(self, rule: str, message: str, *, note: Note | None = None) -> None:
         self.rule = rule
+        #: the reason as a :class:`~qframework.messages.Note` (``message`` is its English wording)
+        self.note = note
         super().__init__(f"{rule}: {message}")
+
+    @classmethod
+    def of(cls, rule: str, code: str, /, **params: Param) -> InfeasibleAssignment:
+        """The failing ``rule`` and why, as the code ``code`` of :data:`qframework.messages.TEMPLATES`."""
+        note = Note(code, params)
+        return cls(rule, note.english, note=note)
+
+    def __str__(self) -> str:  # worded when shown, in the active language
+        if self.note is not None:
+            return f"{self.rule}: {self.note.text}"
+        return super().__str__()
 
 
 class NotFound(QFrameworkError, KeyError):

@@ -381,6 +381,47 @@ TEMPLATES: Mapping[str, str] = {
     "form.rating.choose": N_("choose a level of the scale, got {got}"),
     "form.rating.none": N_("no rating: choose a level or not applicable (or clear the row)"),
     "form.rating.unrated": N_("not yet rated: choose a level or not applicable"),
+    # -- why no assignment meets the rules (InfeasibleAssignment)
+    "infeasible.why.excluded": N_("the others are excluded"),
+    "infeasible.why.ranked": N_("only ranked topics are allowed"),
+    "infeasible.need": N_("{count}"),
+    "infeasible.need.at-least": N_("at least {count}"),
+    "infeasible.mandatory-excluded": N_("participant {participant} excludes the mandatory topic {topic!r}"),
+    "infeasible.usable": N_("participant {participant} can take only {count} topics ({why}), but needs {need}"),
+    "infeasible.usable.one": N_("participant {participant} can take only {count} topic ({why}), but needs {need}"),
+    "infeasible.capacity": N_(
+        "{count} participants × {k} topics = {places} places, but capacities allow at most {total}"
+    ),
+    "infeasible.capacity.one": N_("{count} participants, but capacities allow at most {total}"),
+    "infeasible.mandatory-capacity": N_(
+        "{count} participants must take the mandatory topic {topic!r}, but its capacity is {max}"
+    ),
+    "infeasible.distinct": N_(
+        "{count} participants need {slots} different required topics, but only {free} topics exist"
+    ),
+    "infeasible.distinct.groups": N_(
+        "at least {count} groups need {slots} different required topics, but only {free} topics exist"
+    ),
+    "infeasible.exclusion": N_("participant {participant} excludes a topic of every possible topic combination"),
+    "infeasible.group-size": N_("{count} participants cannot be split into groups of {size}"),
+    "infeasible.minimum": N_(
+        "the topics' minimum capacities need {mins} places, but {count} participants × {wants} topics "
+        "give only {places}"
+    ),
+    "infeasible.minimum.one": N_(
+        "the topics' minimum capacities need {mins} places, but {count} participants × {wants} topic give only {places}"
+    ),
+    "infeasible.minimum.wants": N_(
+        "the topics' minimum capacities need {mins} places, but {count} participants' wants give only {places}"
+    ),
+    "infeasible.groups-split": N_("the participants of some topic cannot be split into groups of {size}"),
+    "infeasible.distinct-all": N_("the required topics cannot all be different across participants"),
+    "infeasible.minimums": N_("the topics' minimum capacities cannot all be reached"),
+    "infeasible.capacities": N_("the topics' capacities are too small for these participants"),
+    "infeasible.rules": N_("no assignment meets all rules together (exclusions, capacities, groups)"),
+    "infeasible.regional-groups": N_(
+        "the groups formed by distance cannot all get topics under these rules; try mode='joint'"
+    ),
     # -- a note read from a file written before notes were facts (its text, in the language it was made in)
     "text": N_("{text}"),
 }
