@@ -264,6 +264,7 @@ TEMPLATES: Mapping[str, str] = {
     "notfound": N_("unknown {what} {key} (known: {known})"),
     "notfound.hint": N_("unknown {what} {key} (did you mean {hint!r}? known: {known})"),
     "notfound.none": N_("unknown {what} {key} (no {what} is known)"),
+    "notfound.level": N_("scale {scale!r} has no level {level} (known: {known})"),
     "word.dimension": N_("dimension"),
     "word.indicator": N_("indicator"),
     "word.framework": N_("framework"),

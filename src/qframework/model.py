@@ -245,8 +245,8 @@ class Scale(Checked):
             if level.value == value:
                 return level
         known = tuple(str(level.value) for level in self.levels)
-        message = f"scale {self.id!r} has no level {value!r} (known: {', '.join(known)})"
-        raise NotFound(message, kind="level", key=value, known=known)
+        note = Note("notfound.level", {"scale": self.id, "level": repr(value), "known": known})
+        raise NotFound(note.english, kind="level", key=value, known=known, note=note)
 
     def normalise(self, value: float) -> float:
         """Map a level value (or a mean of level values) to 0..1."""
