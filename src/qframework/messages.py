@@ -74,6 +74,12 @@ TEMPLATES: Mapping[str, str] = {
     "type.param": N_("text, a number, true or false, a list of texts or a table"),
     "type.other": N_("{name}"),
     "type.either": N_("{first} or {second}"),
+    "type.text.indicator-id": N_("text (an indicator id)"),
+    "type.text.period": N_("text (e.g. '2024' or '2024-H1')"),
+    "type.subject": N_("a Subject"),
+    "type.text.element-id": N_("text (a dimension or indicator id)"),
+    "type.count-or-bounds": N_("a whole number or a table {{ min, max }}"),
+    "date": N_("{year}-{month}-{day}"),
     "kind.text": N_("text"),
     "kind.int": N_("whole number"),
     "kind.number": N_("number"),
@@ -165,9 +171,6 @@ TEMPLATES: Mapping[str, str] = {
     "dimension.number.duplicate": N_("number {number} is already used by dimensions[{index}]"),
     "dimension.number.order": N_("dimensions must be listed by number; {number} follows {previous}"),
     "framework.dimensions.none": N_("a framework needs at least one dimension"),
-    "type.text.indicator-id": N_("text (an indicator id)"),
-    "type.text.period": N_("text (e.g. '2024' or '2024-H1')"),
-    "type.subject": N_("a Subject"),
     # -- validation problems: an assessment
     "assessment.period.empty": N_("must not be empty (e.g. '2024' or '2024-H1')"),
     "rater.duplicate": N_("duplicate rater {rater!r}"),
@@ -226,7 +229,6 @@ TEMPLATES: Mapping[str, str] = {
         "(on the workbook's Anleitung sheet, or [[raters]] id)"
     ),
     "combine.joint-twice": N_("joint ratings (no rater) also in {other}"),
-    "date": N_("{year}-{month}-{day}"),
     # -- validation problems: a programme, its participants and a roster
     "time.order": N_("ends ({end}) before it starts ({start})"),
     "number.at-least-one": N_("must be ≥ 1, got {value}"),
@@ -279,7 +281,6 @@ TEMPLATES: Mapping[str, str] = {
     "word.aggregation": N_("aggregation"),
     "word.mode": N_("mode"),
     # -- validation problems: a crosswalk
-    "type.text.element-id": N_("text (a dimension or indicator id)"),
     "word.element-of": N_("element of {framework}"),
     "crosswalk.strength.range": N_("must be > 0 and ≤ 1, got {value}"),
     "crosswalk.entries.none": N_("a crosswalk needs at least one entry"),
@@ -289,7 +290,6 @@ TEMPLATES: Mapping[str, str] = {
     # -- validation problems: an assignment result
     "placement.ranks.count": N_("{ranks} ranks for {topics} topics"),
     # -- validation problems: assignment rules and participants
-    "type.count-or-bounds": N_("a whole number or a table {{ min, max }}"),
     "number.too-large": N_("must be ≤ {max}, got {value}"),
     "number.non-negative-number": N_("must be a number ≥ 0, got {value}"),
     "number.positive-number": N_("must be a number > 0, got {value}"),
