@@ -356,7 +356,10 @@ def test_check_is_a_deprecated_alias_of_check_assignment() -> None:
     )
     assert problem.assignment is not None
     expected = check_assignment(problem.assignment, problem.participants, problem.rules)
-    assert expected == [Violation("topics-per-participant", "2 topics instead of 1", participant_id="k1")]
+    assert expected == [
+        Violation.of("topics-per-participant", "check.count.exact", participant_id="k1", count=2, want=1)
+    ]
+    assert expected[0].message == "2 topics instead of 1"
     with pytest.warns(DeprecationWarning, match="use qframework.check_assignment"):
         got = qframework.check(problem.assignment, problem.participants, problem.rules)
     assert got == expected
@@ -388,7 +391,13 @@ def test_json_output_reads_back_through_the_converter(
     assert main(["check", str(path), "--json"]) == 1
     violations = json.loads(capsys.readouterr().out)
     assert violations == [
-        {"rule": "topics-per-participant", "message": "2 topics instead of 1", "participant_id": "k1"}
+        {
+            "rule": "topics-per-participant",
+            "message": "2 topics instead of 1",
+            "participant_id": "k1",
+            "code": "check.count.exact",
+            "params": {"count": 2, "want": 1},
+        }
     ]
     assert main(["programme", "show", "qdfh-2019", "--json"]) == 0
     assert io.loads(Programme, capsys.readouterr().out, format="json") == registry.programmes["qdfh-2019"]

@@ -67,9 +67,11 @@ def filled(rater: str = "koordination", **cells: Any) -> bytes:
 
 
 def problems(data: bytes) -> list[str]:
+    """The problems of a workbook, worded in English (their German wording: tests/test_problem_codes.py)."""
     with pytest.raises(ValidationError) as info:
         loads_assessment_xlsx(data, registry=REG, file="x.xlsx")
-    return [str(p) for p in info.value.problems]
+    with language("en"):
+        return [str(p) for p in info.value.problems]
 
 
 # -- the template ------------------------------------------------------------------------------
@@ -233,7 +235,8 @@ def test_combining_refuses_one_rater_id_twice_and_different_subjects() -> None:
     other = loads_assessment_xlsx(filled("b", **{"Anleitung!B5": "kreis-y"}), registry=REG)
     with pytest.raises(ValidationError) as info:
         combine_assessments([a, a, other], names=["a.xlsx", "b.xlsx", "c.xlsx"])
-    text = str(info.value)
+    with language("en"):
+        text = str(info.value)
     assert "b.xlsx: rater 'a' also rates in a.xlsx" in text
     assert "c.xlsx: subject 'kreis-y' differs from 'kommune' in a.xlsx" in text
 
@@ -251,7 +254,7 @@ def test_cli_score_combine(registry: object, tmp_path: Path, capsys: pytest.Capt
     assert result["scorecard"]["raters"] == 2
     assert [i["values"] for i in result["scorecard"]["indicators"] if i["indicator"] == "i1"] == [[1, 6]]
     assert cli.main(["score", files[0], files[0], "--combine"]) == 1
-    assert "rater 'a' also rates in" in capsys.readouterr().err
+    assert "die einschätzende Person 'a' schätzt auch in" in capsys.readouterr().err  # LANGUAGE=de
 
 
 # -- hostile and broken workbooks --------------------------------------------------------------
@@ -301,7 +304,7 @@ def test_a_workbook_without_the_instructions_sheet_is_not_a_template() -> None:
     wb = openpyxl.Workbook()
     wb.active.title = "Tabelle1"
     (found,) = problems(to_bytes(wb))
-    assert "no sheet 'Anleitung'" in found
+    assert "no sheet Anleitung / Instructions" in found
 
 
 def test_merged_cells_are_refused() -> None:

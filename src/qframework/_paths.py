@@ -189,7 +189,16 @@ def annotate(problems: Iterable[Problem], data: Any, text: str | None = None) ->
         if lines is not None and line is None:
             line = line_of(problem.path, lines)
         shown = problem.shown_path or with_ids(problem.path, data)
-        out.append(Problem(problem.path, problem.message, line, "" if shown == problem.path else shown))
+        out.append(
+            Problem(
+                problem.path,
+                problem.message,
+                line,
+                "" if shown == problem.path else shown,
+                problem.code,
+                problem.params,
+            )
+        )
     if lines is not None:  # in the order of the file
         out.sort(key=lambda p: p.line or 0)
     return out

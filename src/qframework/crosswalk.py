@@ -23,6 +23,7 @@ from .aggregation import Aggregation
 from .assessment.model import Assessment, Rating
 from .errors import NotFound, Problem, QFrameworkError, ValidationError, type_problem
 from .io import Format, load, loads
+from .messages import Note, shown_number
 from .model import Framework, Provenance, Scale, Source, slug_problems
 from .validation import Checked, repeats
 
@@ -76,9 +77,9 @@ _INVERSE: dict[str, Relation] = {
 
 def _text(path: str, value: object) -> Iterator[Problem]:
     if not isinstance(value, str):
-        yield type_problem(path, value, "text")
+        yield type_problem(path, value, "type.text")
     elif not value.strip():
-        yield Problem(path, "must not be empty")
+        yield Problem.of(path, "text.empty")
 
 
 @attrs.frozen
@@ -90,9 +91,9 @@ class FrameworkRef(Checked):
 
     def _problems(self) -> Iterator[Problem]:
         if isinstance(self.framework, str):
-            yield from slug_problems("framework", self.framework, "framework id")
+            yield from slug_problems("framework", self.framework, "word.framework-id")
         else:
-            yield type_problem("framework", self.framework, "text")
+            yield type_problem("framework", self.framework, "type.text")
         yield from _text("version", self.version)
 
     def __str__(self) -> str:
@@ -118,18 +119,18 @@ class CrosswalkEntry(Checked):
         for name in ("source", "target"):
             value = getattr(self, name)
             if isinstance(value, str):
-                yield from slug_problems(name, value, "element id")
+                yield from slug_problems(name, value, "word.element-id")
             else:
-                yield type_problem(name, value, "text (a dimension or indicator id)")
+                yield type_problem(name, value, "type.text.element-id")
         if self.relation not in RELATIONS:
-            yield Problem("relation", f"must be one of {', '.join(RELATIONS)}, got {self.relation!r}")
+            yield Problem.of("relation", "value.choice", allowed=tuple(RELATIONS), got=repr(self.relation))
         yield from _text("rationale", self.rationale)
         if isinstance(self.strength, bool) or not isinstance(self.strength, (int, float)):
-            yield type_problem("strength", self.strength, "a number")
+            yield type_problem("strength", self.strength, "type.number")
         elif not 0 < self.strength <= 1:
-            yield Problem("strength", f"must be > 0 and ≤ 1, got {self.strength!r}")
+            yield Problem.of("strength", "crosswalk.strength.range", value=shown_number(self.strength))
         if self.provenance is None:
-            yield Problem("provenance", "provenance missing: say where this relation comes from")
+            yield Problem.of("provenance", "provenance.missing.relation")
 
 
 @attrs.frozen(cache_hash=True)
@@ -155,31 +156,36 @@ class Crosswalk(Checked):
         if isinstance(self.id, str):
             yield from slug_problems("id", self.id)
         else:
-            yield type_problem("id", self.id, "text")
+            yield type_problem("id", self.id, "type.text")
         yield from _text("title", self.title)
         if not isinstance(self.description, str):
-            yield type_problem("description", self.description, "text")
+            yield type_problem("description", self.description, "type.text")
         if not self.entries:
-            yield Problem("entries", "a crosswalk needs at least one entry")
+            yield Problem.of("entries", "crosswalk.entries.none")
         if self.provenance is None:
-            yield Problem("provenance", "provenance missing: say where this crosswalk comes from")
+            yield Problem.of("provenance", "provenance.missing.crosswalk")
         for i, source_id in repeats([s.id for s in self.sources]):
-            yield Problem(f"sources[{i}].id", f"duplicate source id {source_id!r}")
+            yield Problem.of(f"sources[{i}].id", "source.duplicate", id=source_id)
         first: dict[tuple[str, str], int] = {}
         for i, entry in enumerate(self.entries):
             pair = (entry.source, entry.target)
             where = first.setdefault(pair, i)
             if where != i:
-                yield Problem(
-                    f"entries[{i}]", f"{entry.source!r} → {entry.target!r} is listed twice (first at entries[{where}])"
+                yield Problem.of(
+                    f"entries[{i}]", "crosswalk.entry.twice", source=entry.source, target=entry.target, first=where
                 )
         declared = {s.id for s in self.sources}
         owned = [("provenance", self.provenance)]
         owned += [(f"entries[{i}].provenance", e.provenance) for i, e in enumerate(self.entries)]
         for path, provenance in owned:
             if provenance is not None and provenance.source is not None and provenance.source not in declared:
-                known = ", ".join(sorted(declared)) or "none declared"
-                yield Problem(f"{path}.source", f"unknown source {provenance.source!r} (known: {known})")
+                yield (
+                    Problem.of(
+                        f"{path}.source", "source.unknown", source=provenance.source, known=tuple(sorted(declared))
+                    )
+                    if declared
+                    else Problem.of(f"{path}.source", "source.unknown.none", source=provenance.source)
+                )
 
     def inverse(self) -> Crosswalk:
         """The same relations read the other way: target → source, broader ↔ narrower."""
@@ -243,14 +249,26 @@ def check_crosswalk(crosswalk: Crosswalk, registry: Registry) -> list[Problem]:
         try:
             sides[name] = _side(ref, registry)
         except NotFound as exc:
-            problems.append(Problem(f"{name}.framework", str(exc)))
+            problems.append(
+                Problem.of(
+                    f"{name}.framework",
+                    "framework.version.not-installed",
+                    framework=ref.framework,
+                    version=str(ref.version),
+                    known=tuple(map(str, exc.known)),
+                )
+                if exc.kind == "framework version"
+                else exc.problem(f"{name}.framework")
+            )
     for name, framework in sides.items():
         known = _elements(framework)
         for i, entry in enumerate(crosswalk.entries):
             element = getattr(entry, name)
             if element not in known:
-                message = str(NotFound.unknown(f"element of {framework.id}", element, sorted(known)))
-                problems.append(Problem(f"entries[{i}].{name}", message))
+                what = Note("word.element-of", {"framework": framework.id})
+                problems.append(
+                    NotFound.unknown("element", element, sorted(known), what=what).problem(f"entries[{i}].{name}")
+                )
     return problems
 
 

@@ -57,6 +57,10 @@ class Problem(Coded):
         note = Note(code, params)
         return cls(path, note.english, code=code, params=note.params)
 
+    def at(self, path: str) -> Problem:
+        """The same problem (code, parameters, message) at another ``path`` (without line and shown path)."""
+        return Problem(path, self.message, code=self.code, params=self.params)
+
     def __str__(self) -> str:
         # Paths hold keys from the file: a right-to-left override or a NUL is shown escaped.
         path = self.shown_path or self.path
@@ -129,9 +133,22 @@ class PluginError(QFrameworkError):
 class InfeasibleAssignment(QFrameworkError):
     """The assignment rules cannot all be met; ``rule`` names the one that fails."""
 
-    def __init__(self, rule: str, message: str) -> None:
+    def __init__(self, rule: str, message: str, *, note: Note | None = None) -> None:
         self.rule = rule
+        #: the reason as a :class:`~qframework.messages.Note` (``message`` is its English wording)
+        self.note = note
         super().__init__(f"{rule}: {message}")
+
+    @classmethod
+    def of(cls, rule: str, code: str, /, **params: Param) -> InfeasibleAssignment:
+        """The failing ``rule`` and why, as the code ``code`` of :data:`qframework.messages.TEMPLATES`."""
+        note = Note(code, params)
+        return cls(rule, note.english, note=note)
+
+    def __str__(self) -> str:  # worded when shown, in the active language
+        if self.note is not None:
+            return f"{self.rule}: {self.note.text}"
+        return super().__str__()
 
 
 class NotFound(QFrameworkError, KeyError):
@@ -145,42 +162,71 @@ class NotFound(QFrameworkError, KeyError):
     known ids and suggests the closest one.
     """
 
-    def __init__(self, message: str, *, kind: str = "", key: object = None, known: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, message: str, *, kind: str = "", key: object = None, known: tuple[str, ...] = (), note: Note | None = None
+    ) -> None:
         self.kind = kind
         self.key = key
         self.known = known
+        #: the message as a :class:`~qframework.messages.Note` (``message`` is its English wording)
+        self.note = note
         super().__init__(message)
 
     def __str__(self) -> str:  # KeyError would quote the message like a key
+        if self.note is not None:  # worded when shown, in the active language
+            return self.note.text
         return str(self.args[0]) if self.args else ""
 
+    def problem(self, path: str) -> Problem:
+        """The error as a :class:`Problem` at ``path`` (with its code where it has one)."""
+        if self.note is not None:
+            return Problem.of(path, self.note.code, **self.note.params)
+        return Problem(path, str(self.args[0]) if self.args else "")
+
     @classmethod
-    def unknown(cls, kind: str, key: object, known: Iterable[str]) -> NotFound:
+    def unknown(cls, kind: str, key: object, known: Iterable[str], *, what: Param | None = None) -> NotFound:
         """``unknown dimension 'netzwek' (did you mean 'netzwerk'? known: grundidee, netzwerk, …)``."""
         import difflib
 
+        from .messages import TEMPLATES
+
         names = tuple(sorted(str(k) for k in known))
         hint = difflib.get_close_matches(str(key), names, n=1) if isinstance(key, str) else []
-        shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
-        parts = [f"did you mean {hint[0]!r}?"] if hint else []
-        parts.append(f"known: {shown}" if names else f"no {kind} is known")
-        return cls(f"unknown {kind} {key!r} ({' '.join(parts)})", kind=kind, key=key, known=names)
+        shown = names[:12] + (("…",) if len(names) > 12 else ())
+        if what is None:  # the kind as a word of the active language, where the catalogue has it
+            what = Note(f"word.{kind}") if f"word.{kind}" in TEMPLATES else kind
+        if not names:
+            note = Note("notfound.none", {"what": what, "key": repr(key)})
+        elif hint:
+            note = Note("notfound.hint", {"what": what, "key": repr(key), "hint": hint[0], "known": shown})
+        else:
+            note = Note("notfound", {"what": what, "key": repr(key), "known": shown})
+        return cls(note.english, kind=kind, key=key, known=names, note=note)
 
 
-def describe_type(value: object) -> str:
-    """How a problem message names a value's type: ``expected text, got int`` reads ``got whole number``."""
+def describe_type(value: object) -> Note:
+    """How a problem message names a value's type (a word translated when shown): ``expected text,
+    got a whole number``."""
     if isinstance(value, bool):
-        return "true or false"
-    kinds = {str: "text", int: "a whole number", float: "a number", dict: "a table", list: "a list", tuple: "a list"}
-    for tp, word in kinds.items():
+        return Note("type.bool")
+    kinds = {
+        str: "type.text",
+        int: "type.int",
+        float: "type.number",
+        dict: "type.table",
+        list: "type.list",
+        tuple: "type.list",
+    }
+    for tp, code in kinds.items():
         if isinstance(value, tp):
-            return word
-    return type(value).__name__
+            return Note(code)
+    return Note("type.other", {"name": type(value).__name__})
 
 
 def type_problem(path: str, value: object, expected: str) -> Problem:
-    """``Problem(path, "expected text, got a whole number")`` — the one wording for a wrong type."""
-    return Problem(path, f"expected {expected}, got {describe_type(value)}")
+    """``expected text, got a whole number`` — the one wording for a wrong type; ``expected`` is the
+    code of the type word (``"type.text"``, ``"type.table"``, …)."""
+    return Problem.of(path, "type", expected=Note(expected), got=describe_type(value))
 
 
 def join_path(prefix: str, path: str) -> str:

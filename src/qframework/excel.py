@@ -25,9 +25,10 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import Problem, QFrameworkError, ValidationError
+from .errors import NotFound, Problem, QFrameworkError, ValidationError
 from .i18n import LANGUAGES, N_, active_language, provenance_label, translation
 from .i18n import gettext_ as _
+from .messages import Note
 from .model import Framework, Indicator, Provenance, Scale
 from .template import CONTENT_LANGUAGE_NOTE
 
@@ -437,7 +438,7 @@ def loads_assessment_xlsx(
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on a broken file; all mean "not readable"
-        raise ValidationError([Problem("", f"not a readable Excel workbook (.xlsx): {_why(exc)}")], file) from None
+        raise ValidationError([Problem.of("", "xlsx.unreadable", reason=_why(exc))], file) from None
     try:
         reg = _registry_or_default(registry)
         reader = _Reader(wb, reg, file)
@@ -446,15 +447,15 @@ def loads_assessment_xlsx(
     except (ValidationError, QFrameworkError):
         raise
     except Exception as exc:  # a broken part of the zip found while streaming a sheet
-        raise ValidationError([Problem("", f"not a readable Excel workbook (.xlsx): {_why(exc)}")], file) from None
+        raise ValidationError([Problem.of("", "xlsx.unreadable", reason=_why(exc))], file) from None
     finally:
         wb.close()
     if any(p.path.startswith("raters[0]") for p in problems):  # the rater id's problem, not once per rating
         problems = [p for p in problems if not re.fullmatch(r"ratings\[\d+\]\.rater", p.path)]
-    mapped = reader.problems + [Problem(reader.cell_of(p.path), p.message) for p in problems]
+    mapped = reader.problems + [p.at(reader.cell_of(p.path)) for p in problems]
     problems = list(dict.fromkeys(mapped))
     if problems or built is None:
-        raise ValidationError(problems or [Problem("", "not an assessment")], file)
+        raise ValidationError(problems or [Problem.of("", "assessment.not")], file)
     return built
 
 
@@ -535,8 +536,8 @@ class _Reader:
             probe = probe[:cut] if cut > 0 else ""
         return path
 
-    def problem(self, ref: str, message: str) -> None:
-        self.problems.append(Problem(ref, message))
+    def problem(self, ref: str, code: str, **params: Any) -> None:
+        self.problems.append(Problem.of(ref, code, **params))
 
     def read(self) -> dict[str, Any]:
         names = list(self.wb.sheetnames)
@@ -544,10 +545,11 @@ class _Reader:
         if not info:
             raise ValidationError(
                 [
-                    Problem(
+                    Problem.of(
                         "",
-                        f"no sheet {INSTRUCTIONS!r} or {INSTRUCTIONS_MESSAGE!r}: not a qframework assessment "
-                        f"workbook (sheets: {names[:10]})",
+                        "xlsx.no-instructions",
+                        sheet=" / ".join(sorted(_every_language(INSTRUCTIONS_MESSAGE))),
+                        sheets=repr(names[:10]),
                     )
                 ],
                 self.file,
@@ -558,21 +560,19 @@ class _Reader:
         try:
             framework = self.registry.framework(str(fid), str(version) if version else None)
         except QFrameworkError as exc:
-            raise ValidationError([Problem(f"{self.info}!B3", str(exc))], self.file) from None
+            problem = (
+                exc.problem(f"{self.info}!B3") if isinstance(exc, NotFound) else Problem(f"{self.info}!B3", str(exc))
+            )
+            raise ValidationError([problem], self.file) from None
         expected = sheet_names(framework)
         missing = [n for n in expected if n not in names]
         extra = [n for n in names if n not in expected and n != self.info and n not in _every_language(LISTS_MESSAGE)]
         if missing or extra:
-            parts = [f"missing sheets: {', '.join(missing)}"] if missing else []
-            parts += [f"unexpected sheets: {', '.join(extra)}"] if extra else []
+            parts = [Note("xlsx.sheets.missing", {"sheets": tuple(missing)})] if missing else []
+            parts += [Note("xlsx.sheets.extra", {"sheets": tuple(extra)})] if extra else []
+            detail = Note("xlsx.sheets.both", {"missing": parts[0], "extra": parts[1]}) if len(parts) == 2 else parts[0]
             raise ValidationError(
-                [
-                    Problem(
-                        "",
-                        f"the sheets are not the template's ({'; '.join(parts)}); write a fresh one with "
-                        f"qframework template {framework.id} --format xlsx",
-                    )
-                ],
+                [Problem.of("", "xlsx.sheets", detail=detail, framework=framework.id)],
                 self.file,
             )
         rater = meta.get("raters[0].id")
@@ -603,7 +603,7 @@ class _Reader:
             cells = rows.get(row, ())
             head = cells[0].value if len(cells) > 0 else None
             if head not in _every_language(label):
-                self.problem(f"{self.info}!A{row}", f"expected the label {_(label)!r}, found {head!r}")
+                self.problem(f"{self.info}!A{row}", "xlsx.label", label=_(label), found=repr(head))
             value = self._text(cells[1] if len(cells) > 1 else None, ref)
             if value is not None:
                 out[path] = value
@@ -614,7 +614,7 @@ class _Reader:
         if cell is None or cell.value is None:
             return None
         if cell.data_type == "f":
-            self.problem(ref, "a formula is not allowed in an answer cell; type the value itself")
+            self.problem(ref, "xlsx.formula")
             return None
         value = cell.value
         if isinstance(value, bool):
@@ -631,10 +631,7 @@ class _Reader:
         declared = ws.max_row
         too_long = isinstance(declared, int) and declared > bound
         if too_long:
-            self.problem(
-                f"{sheet}!A{last + 1}",
-                f"the sheet reaches row {declared:,}; the template ends at row {last} (delete what is below)",
-            )
+            self.problem(f"{sheet}!A{last + 1}", "xlsx.rows.too-many", rows=float(declared), last=last)
         by_id = {ind.id: ind for ind in indicators}
         seen_header = False
         for r, row in enumerate(ws.iter_rows(min_row=1, max_row=bound, max_col=len(HEADER_MESSAGES)), start=1):
@@ -643,8 +640,7 @@ class _Reader:
                 seen_header = True
                 found = tuple(self._text(cells.get(c), f"{sheet}!{c}{r}") for c in "ABCDE")
                 if not all(h in _every_language(m) for h, m in zip(found, HEADER_MESSAGES[:5], strict=True)):
-                    expected = ", ".join(_headers()[:5])
-                    self.problem(f"{sheet}!A{r}", f"expected the header row {expected}; found {found}")
+                    self.problem(f"{sheet}!A{r}", "xlsx.header", headers=tuple(_headers()[:5]), found=repr(found))
                     return
             if r < FIRST_ROW:
                 continue
@@ -652,20 +648,19 @@ class _Reader:
             ind_id = self._text(cells.get("A"), f"{sheet}!A{r}")
             if r > last and (ind_id is not None or any(v is not None for v in answers.values())):
                 if not too_long:  # one problem per sheet says it all
-                    self.problem(f"{sheet}!A{r}", f"content below the indicators; the template ends at row {last}")
+                    self.problem(f"{sheet}!A{r}", "xlsx.rows.below", last=last)
                 break
             if not any(v is not None for v in answers.values()):
                 continue
             ind = by_id.get(ind_id or "")
             if ind is None:
-                known = ", ".join(by_id)
-                self.problem(f"{sheet}!A{r}", f"expected an indicator id of this sheet ({known}), found {ind_id!r}")
+                self.problem(f"{sheet}!A{r}", "xlsx.indicator", known=tuple(by_id), found=repr(ind_id))
                 continue
             rating = self._rating(framework, ind, answers, sheet, r)
             if rating is not None:
                 yield rating
         if not seen_header:
-            self.problem(f"{sheet}!A{HEADER_ROW}", "the header row is missing")
+            self.problem(f"{sheet}!A{HEADER_ROW}", "xlsx.header.missing")
 
     def _rating(
         self, framework: Framework, ind: Indicator, answers: dict[str, str | None], sheet: str, r: int
@@ -674,7 +669,7 @@ class _Reader:
         raw = answers["value"]
         ref = f"{sheet}!C{r}"
         if raw is None:
-            self.problem(ref, "no rating: choose a level from the list or 'nicht zutreffend' (or clear the row)")
+            self.problem(ref, "xlsx.rating.none")
             return None
         rating: dict[str, Any] = {"indicator": ind.id}
         labels = {label.casefold(): value for label, value in _level_labels(scale)}
@@ -689,7 +684,7 @@ class _Reader:
         else:
             choices = [label for label, _ in _level_labels(scale)]
             choices += [_(NOT_APPLICABLE_MESSAGE)] if scale.allow_not_applicable else []
-            self.problem(ref, f"{raw!r} is not a level of the scale {scale.id!r} (choose: {', '.join(choices)})")
+            self.problem(ref, "xlsx.rating.off-scale", value=raw, scale=scale.id, choices=tuple(choices))
             return None
         tier = answers["tier"]
         if tier is not None:

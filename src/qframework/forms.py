@@ -179,10 +179,10 @@ def assessment_from_form(framework: Framework, fields: Mapping[str, str], *, com
         try:
             structure(given, cls)
         except ValidationError as exc:
-            problems += [Problem(f"{prefix}.{p.path}" if p.path else prefix, p.message) for p in exc.problems]
+            problems += [p.at(f"{prefix}.{p.path}" if p.path else prefix) for p in exc.problems]
             given["id"] = "x"  # a stand-in, so the ratings are still checked against the framework
     if not period:
-        problems.append(Problem("period", "must not be empty (e.g. '2024' or '2024-H1')"))
+        problems.append(Problem.of("period", "assessment.period.empty"))
     ratings: list[dict[str, Any]] = []
     order: list[str] = []
     for dim in framework.dimensions:
@@ -199,14 +199,14 @@ def assessment_from_form(framework: Framework, fields: Mapping[str, str], *, com
             elif raw.lstrip("-").isdigit():
                 entry["value"] = int(raw)
             elif raw:
-                problems.append(Problem(field_name(ind.id, "rating"), f"choose a level of the scale, got {raw!r}"))
+                problems.append(Problem.of(field_name(ind.id, "rating"), "form.rating.choose", got=repr(raw)))
                 continue
             elif "evidence" in entry or "comment" in entry or tier:
-                problems.append(Problem(field_name(ind.id, "rating"), _NO_RATING))
+                problems.append(Problem.of(field_name(ind.id, "rating"), "form.rating.none"))
                 continue
             else:
                 if complete:
-                    problems.append(Problem(field_name(ind.id, "rating"), _UNRATED))
+                    problems.append(Problem.of(field_name(ind.id, "rating"), "form.rating.unrated"))
                 continue  # not yet rated: no entry
             if tier:
                 entry["tier"] = tier
@@ -224,7 +224,7 @@ def assessment_from_form(framework: Framework, fields: Mapping[str, str], *, com
     for p in check_assessment(assessment, framework):
         index, _, part = p.path.partition("].")
         indicator = order[int(index.removeprefix("ratings["))]
-        problems.append(Problem(field_name(indicator, "tier" if part == "tier" else "rating"), p.message))
+        problems.append(p.at(field_name(indicator, "tier" if part == "tier" else "rating")))
     if problems:
         raise ValidationError(problems)
     return assessment

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 from .errors import Problem, QFrameworkError, ValidationError, join_path, sort_problems
 from .frozen import FrozenMap
+from .messages import Note
 from .model import Framework
 from .validation import deferred, problems_of
 
@@ -59,33 +60,49 @@ T = TypeVar("T")
 Format = Literal["toml", "json"]
 
 
-def _type_word(tp: Any) -> str:
-    """How a problem names a type: "a whole number" rather than ``int``."""
+def _type_word(tp: Any) -> Note:
+    """How a problem names a type: "a whole number" rather than ``int`` (a word translated when shown)."""
     from datetime import date, datetime
 
     words = {
-        str: "text",
-        int: "a whole number",
-        float: "a number",
-        bool: "true or false",
-        dict: "a table",
-        list: "a list",
-        date: "a date (YYYY-MM-DD)",
-        datetime: "a date and time",
+        str: "type.text",
+        int: "type.int",
+        float: "type.number",
+        bool: "type.bool",
+        dict: "type.table",
+        list: "type.list",
+        date: "type.date",
+        datetime: "type.datetime",
     }
-    return words.get(tp, getattr(tp, "__name__", str(tp)))
+    code = words.get(tp)
+    return Note(code) if code else Note("type.other", {"name": getattr(tp, "__name__", str(tp))})
 
 
-def _describe(value: object) -> str:
-    kind = {str: "text", int: "whole number", float: "number", bool: "boolean", dict: "table", list: "list"}.get(
-        type(value), type(value).__name__
-    )
+def _either(words: list[Note]) -> Note:
+    """``a whole number or a table``: type words joined by "or"."""
+    if len(words) == 1:
+        return words[0]
+    return Note("type.either", {"first": _either(words[:-1]), "second": words[-1]})
+
+
+def _describe(value: object) -> Note:
+    code = {
+        str: "kind.text",
+        int: "kind.int",
+        float: "kind.number",
+        bool: "kind.bool",
+        dict: "kind.table",
+        list: "kind.list",
+    }.get(type(value))
+    kind = Note(code) if code else Note("type.other", {"name": type(value).__name__})
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**40:
-        return f"a {len(str(abs(value))) if abs(value) < 10**4000 else 'very long'}-digit number ({kind})"
+        if abs(value) < 10**4000:
+            return Note("value.digits", {"digits": str(len(str(abs(value)))), "kind": kind})
+        return Note("value.digits-many", {"kind": kind})
     shown = _safe_repr(value)
     if len(shown) > 40:
         shown = shown[:37] + "..."
-    return f"{shown} ({kind})"
+    return Note("value", {"value": shown, "kind": kind})
 
 
 def _safe_repr(value: object) -> str:
@@ -101,12 +118,15 @@ def _safe_repr(value: object) -> str:
 
 
 class _WrongType(TypeError):
-    pass
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(Note(code, params).english)
 
 
 def _strict_str(value: Any, _: Any) -> str:
     if not isinstance(value, str):
-        raise _WrongType(f"expected text, got {_describe(value)}")
+        raise _WrongType("type", expected=Note("type.text"), got=_describe(value))
     return value
 
 
@@ -119,28 +139,28 @@ MAX_NUMBER = 1e15
 
 def _strict_int(value: Any, _: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _WrongType(f"expected a whole number, got {_describe(value)}")
+        raise _WrongType("type", expected=Note("type.int"), got=_describe(value))
     if not -MAX_WHOLE <= value <= MAX_WHOLE:
-        raise _WrongType(f"whole number out of range: must lie within ±{MAX_WHOLE:_}".replace("_", ","))
+        raise _WrongType("number.int-range", limit=float(MAX_WHOLE))
     return value
 
 
 def _strict_float(value: Any, _: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _WrongType(f"expected a number, got {_describe(value)}")
+        raise _WrongType("type", expected=Note("type.number"), got=_describe(value))
     if isinstance(value, int) and not -MAX_WHOLE <= value <= MAX_WHOLE:
-        raise _WrongType(f"number out of range: must lie within ±{MAX_NUMBER:g}")
+        raise _WrongType("number.range", limit=f"{MAX_NUMBER:g}")
     number = float(value)
     if number != number or number in (float("inf"), float("-inf")):
-        raise _WrongType(f"expected a finite number, got {_describe(value)}")
+        raise _WrongType("type", expected=Note("type.finite"), got=_describe(value))
     if not -MAX_NUMBER <= number <= MAX_NUMBER:
-        raise _WrongType(f"number out of range: must lie within ±{MAX_NUMBER:g}")
+        raise _WrongType("number.range", limit=f"{MAX_NUMBER:g}")
     return number
 
 
 def _strict_bool(value: Any, _: Any) -> bool:
     if not isinstance(value, bool):
-        raise _WrongType(f"expected true or false, got {_describe(value)}")
+        raise _WrongType("type", expected=Note("type.bool"), got=_describe(value))
     return value
 
 
@@ -148,7 +168,7 @@ def _strict_date(value: Any, _: Any) -> date:
     from datetime import date, datetime
 
     if isinstance(value, datetime):
-        raise _WrongType(f"expected a date (YYYY-MM-DD), got {_describe(value)}")
+        raise _WrongType("type", expected=Note("type.date"), got=_describe(value))
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -156,7 +176,7 @@ def _strict_date(value: Any, _: Any) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise _WrongType(f"expected a date (YYYY-MM-DD), got {_describe(value)}")
+    raise _WrongType("type", expected=Note("type.date"), got=_describe(value))
 
 
 def _is_frozen_map(tp: Any) -> bool:
@@ -228,7 +248,7 @@ def _make_converter() -> cattrs.Converter:
 
         def structure_map(value: Any, _: Any) -> FrozenMap[Any, Any]:
             if not isinstance(value, dict):
-                raise _WrongType(f"expected a table, got {_describe(value)}")
+                raise _WrongType("type", expected=Note("type.table"), got=_describe(value))
             return FrozenMap(inner(value, dict))
 
         return structure_map
@@ -249,9 +269,9 @@ def _make_converter() -> cattrs.Converter:
 
             def structure_fixed(value: Any, _: Any) -> tuple[Any, ...]:
                 if not isinstance(value, (list, tuple)):
-                    raise _WrongType(f"expected a list, got {_describe(value)}")
+                    raise _WrongType("type", expected=Note("type.list"), got=_describe(value))
                 if len(value) != len(hooks):
-                    raise _WrongType(f"expected a list of {len(hooks)} values, got {len(value)}")
+                    raise _WrongType("type.list-length", count=len(hooks), got=len(value))
                 return tuple(h(v, a) for (h, a), v in zip(hooks, value, strict=True))
 
             return structure_fixed
@@ -261,7 +281,7 @@ def _make_converter() -> cattrs.Converter:
 
         def structure_seq(value: Any, _: Any) -> Any:
             if not isinstance(value, (list, tuple)):
-                raise _WrongType(f"expected a list, got {_describe(value)}")
+                raise _WrongType("type", expected=Note("type.list"), got=_describe(value))
             items = [item(v, item_tp) for v in value]
             return items if as_list else tuple(items)
 
@@ -275,7 +295,7 @@ def _make_converter() -> cattrs.Converter:
         args = get_args(tp)
         optional = type(None) in args
         hooks = [(a, conv.get_structure_hook(a)) for a in args if a is not type(None)]
-        expected = " or ".join(_type_word(a) if not attrs.has(a) else "a table" for a, _ in hooks)
+        expected = _either([_type_word(a) if not attrs.has(a) else Note("type.table") for a, _ in hooks])
 
         def structure_union(value: Any, _: Any) -> Any:
             if value is None and optional:
@@ -283,7 +303,7 @@ def _make_converter() -> cattrs.Converter:
             for arg, hook in hooks:
                 if _fits(value, arg):
                     return hook(value, arg)
-            raise _WrongType(f"expected {expected}, got {_describe(value)}")
+            raise _WrongType("type", expected=expected, got=_describe(value))
 
         return structure_union
 
@@ -318,9 +338,9 @@ def _make_converter() -> cattrs.Converter:
             return tuple(_strict_str(v, str) for v in value)
         if isinstance(value, (str, int, float, bool)):
             if isinstance(value, float) and not math.isfinite(value):
-                raise _WrongType(f"expected a finite number, got {_describe(value)}")
+                raise _WrongType("type", expected=Note("type.finite"), got=_describe(value))
             return value
-        raise _WrongType(f"expected text, a number, true or false, a list of texts or a table, got {_describe(value)}")
+        raise _WrongType("type", expected=Note("type.param"), got=_describe(value))
 
     def unstructure_param(value: Any) -> Any:
         if isinstance(value, Note):
@@ -338,7 +358,7 @@ def _make_converter() -> cattrs.Converter:
         if isinstance(value, str):
             return Note("text", {"text": value})
         if not isinstance(value, dict):
-            raise _WrongType(f"expected a table, got {_describe(value)}")
+            raise _WrongType("type", expected=Note("type.table"), got=_describe(value))
         return structure_note_table(value, Note)
 
     conv.register_structure_hook(Note, structure_note)
@@ -419,8 +439,8 @@ class _Lenient:
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
 
-    def fail(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
+    def fail(self, path: str, code: str, **params: Any) -> None:
+        self.problems.append(Problem.of(path, code, **params))
 
     def value(self, data: Any, tp: Any, path: str) -> Any:
         origin = get_origin(tp)
@@ -436,7 +456,9 @@ class _Lenient:
             if len(tables) == 1 and len(rest) == 2:
                 other = next(a for a in rest if a is not tables[0])
                 if isinstance(data, bool) and other is not bool:
-                    self.fail(path, f"expected {_type_word(other)} or a table, got {_describe(data)}")
+                    self.fail(
+                        path, "type", expected=_either([_type_word(other), Note("type.table")]), got=_describe(data)
+                    )
                     return None
                 return self.value(data, tables[0] if isinstance(data, dict) else other, path)
             return self.leaf(data, tp, path)
@@ -446,12 +468,12 @@ class _Lenient:
             args = get_args(tp)
             item_tp = args[0] if args else Any
             if not isinstance(data, list):
-                self.fail(path, f"expected a list, got {_describe(data)}")
+                self.fail(path, "type", expected=Note("type.list"), got=_describe(data))
                 return ()
             if origin is tuple and args and (len(args) != 2 or args[1] is not Ellipsis):
                 # a fixed-size tuple such as a location (latitude, longitude)
                 if len(data) != len(args):
-                    self.fail(path, f"expected a list of {len(args)} values, got {len(data)}")
+                    self.fail(path, "type.list-length", count=len(args), got=len(data))
                     return None
                 return tuple(self.value(v, a, f"{path}[{i}]") for i, (v, a) in enumerate(zip(data, args, strict=True)))
             items = [self.value(v, item_tp, f"{path}[{i}]") for i, v in enumerate(data)]
@@ -459,7 +481,7 @@ class _Lenient:
         if origin in (dict, Mapping_abc, typing.Mapping, FrozenMap) or tp is FrozenMap:
             key_tp, val_tp = _map_args(tp)
             if not isinstance(data, dict):
-                self.fail(path, f"expected a table, got {_describe(data)}")
+                self.fail(path, "type", expected=Note("type.table"), got=_describe(data))
                 return FrozenMap() if origin is FrozenMap else {}
             table = {
                 self.leaf(k, key_tp, join_path(path, str(k))): self.value(v, val_tp, join_path(path, str(k)))
@@ -469,7 +491,7 @@ class _Lenient:
         if origin is Literal:
             allowed = get_args(tp)
             if data not in allowed:
-                self.fail(path, f"must be one of {', '.join(map(str, allowed))}, got {_describe(data)}")
+                self.fail(path, "value.choice", allowed=tuple(map(str, allowed)), got=_describe(data))
                 return None
             return data
         return self.leaf(data, tp, path)
@@ -478,13 +500,13 @@ class _Lenient:
         try:
             return get_converter().structure(data, tp)
         except _WrongType as exc:
-            self.fail(path, str(exc))
+            self.fail(path, exc.code, **exc.params)
         except Exception as exc:
             if isinstance(tp, type) and issubclass(tp, Enum):
-                allowed = ", ".join(str(m.value) for m in tp)
-                self.fail(path, f"must be one of {allowed}, got {_describe(data)}")
+                allowed = tuple(str(m.value) for m in tp)
+                self.fail(path, "value.choice", allowed=allowed, got=_describe(data))
             else:
-                self.fail(path, f"expected {_type_word(tp)}: {exc}")
+                self.fail(path, "type.detail", expected=_type_word(tp), detail=str(exc))
         return None
 
     def personal(self, data: Any, tp: Any, path: str) -> Any:
@@ -495,12 +517,12 @@ class _Lenient:
         found: list[Problem] = []
         built = _Lenient(found).value(data, tp, path)
         if found:
-            self.fail(path, f"expected {_type_word(tp)}, got {describe_type(data)} (not shown: personal data)")
+            self.fail(path, "type.personal", expected=_type_word(tp), got=describe_type(data))
         return built
 
     def attrs_class(self, data: Any, cls: type[Any], path: str) -> Any:
         if not isinstance(data, dict):
-            self.fail(path, f"expected a table, got {_describe(data)}")
+            self.fail(path, "type", expected=Note("type.table"), got=_describe(data))
             return None
         hints = _field_types(cls)
         kwargs: dict[str, Any] = {}
@@ -517,11 +539,11 @@ class _Lenient:
             elif key in data:
                 kwargs[arg] = self.value(data[key], hints[field.name], fpath)
             elif field.default is attrs.NOTHING:
-                self.fail(fpath, "missing required key")
+                self.fail(fpath, "key.missing")
                 kwargs[arg] = None
         for key in data:
             if key not in known:
-                self.fail(join_path(path, str(key)), f"unknown key (expected one of: {', '.join(sorted(known))})")
+                self.fail(join_path(path, str(key)), "key.unknown", known=tuple(sorted(known)))
         try:
             return cls(**kwargs)
         except Exception:
@@ -553,9 +575,7 @@ def format_for(path: str | os.PathLike[str]) -> Format:
         return "toml"
     if suffix == ".json":
         return "json"
-    raise ValidationError(
-        [Problem("", f"cannot tell the format from the suffix {suffix!r}: use .toml or .json")], str(path)
-    )
+    raise ValidationError([Problem.of("", "file.suffix", suffix=suffix)], str(path))
 
 
 #: The deepest nesting of lists and tables a file may have (the deepest shipped document needs 8).
@@ -581,14 +601,14 @@ def read_file(path: str | os.PathLike[str] | Traversable) -> bytes:
     """
     name = str(path)
     limit = max_file_bytes()
-    too_big = f"file is larger than {limit:,} bytes, the limit (set QFRAMEWORK_MAX_FILE_BYTES to change it)"
+    too_big = Problem.of("", "file.too-big", limit=float(limit))
     if not isinstance(path, (str, os.PathLike)):  # a Traversable inside a plugin's package
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], name) from exc
+            raise ValidationError([Problem.of("", "file.unreadable", reason=str(exc.strerror or exc))], name) from exc
         if len(raw) > limit:
-            raise ValidationError([Problem("", too_big)], name)
+            raise ValidationError([too_big], name)
         return raw
     import stat
 
@@ -596,25 +616,20 @@ def read_file(path: str | os.PathLike[str] | Traversable) -> bytes:
     try:
         fd = os.open(path, flags)  # non-blocking: opening a FIFO without a writer must not hang
     except OSError as exc:
-        raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], name) from exc
+        raise ValidationError([Problem.of("", "file.unreadable", reason=str(exc.strerror or exc))], name) from exc
     except (ValueError, TypeError) as exc:  # a NUL in the name
-        raise ValidationError([Problem("", f"cannot read file: {exc}")], name) from None
+        raise ValidationError([Problem.of("", "file.unreadable", reason=str(exc))], name) from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise ValidationError([Problem("", "cannot read file: it is a folder")], name)
+            raise ValidationError([Problem.of("", "file.folder")], name)
         if not stat.S_ISREG(info.st_mode):
             raise ValidationError(
-                [
-                    Problem(
-                        "",
-                        "cannot read file: not a regular file (a device, pipe or socket); only regular files are read",
-                    )
-                ],
+                [Problem.of("", "file.not-regular")],
                 name,
             )
         if info.st_size > limit:
-            raise ValidationError([Problem("", too_big)], name)
+            raise ValidationError([too_big], name)
         chunks = []
         size = 0
         while True:
@@ -624,10 +639,10 @@ def read_file(path: str | os.PathLike[str] | Traversable) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:  # the file grew while being read
-                raise ValidationError([Problem("", too_big)], name)
+                raise ValidationError([too_big], name)
         return b"".join(chunks)
     except OSError as exc:
-        raise ValidationError([Problem("", f"cannot read file: {exc.strerror or exc}")], name) from exc
+        raise ValidationError([Problem.of("", "file.unreadable", reason=str(exc.strerror or exc))], name) from exc
     finally:
         os.close(fd)
 
@@ -685,19 +700,16 @@ def parse(text: str | bytes, *, format: Format = "toml", file: str | None = None
         raise TypeError(f"text must be str or bytes, got {type(text).__name__}")
     _check_format(format)
 
-    def refuse(message: str) -> ValidationError:
-        return ValidationError([Problem("", message)], file)
+    def refuse(code: str, **params: Any) -> ValidationError:
+        return ValidationError([Problem.of("", code, **params)], file)
 
     if len(text) > max_file_bytes():
-        raise refuse(
-            f"text is longer than {max_file_bytes():,} bytes, the limit (set QFRAMEWORK_MAX_FILE_BYTES to change it)"
-        )
+        raise refuse("text.too-long", limit=float(max_file_bytes()))
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise refuse(f"not UTF-8 text (byte {exc.start})") from None
-    too_deep = f"nested more than {MAX_DEPTH} lists or tables deep, the limit"
+            raise refuse("text.not-utf8", byte=exc.start) from None
     try:
         if format == "toml":
             import tomllib
@@ -705,36 +717,36 @@ def parse(text: str | bytes, *, format: Format = "toml", file: str | None = None
             try:
                 data = tomllib.loads(text)
             except tomllib.TOMLDecodeError as exc:
-                raise refuse(f"TOML syntax error: {exc}") from None
+                raise refuse("syntax.toml", detail=str(exc)) from None
         else:
             import json
 
             try:
                 data = json.loads(text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
             except json.JSONDecodeError as exc:
-                raise refuse(f"JSON syntax error: {exc.msg} (at line {exc.lineno}, column {exc.colno})") from None
+                raise refuse("syntax.json", detail=exc.msg, line=exc.lineno, column=exc.colno) from None
             except _DuplicateKey as exc:
-                raise refuse(f"JSON object has the key {exc.key!r} twice (a key may appear once)") from None
+                raise refuse("syntax.json-key-twice", key=exc.key) from None
             except _NotANumber as exc:
-                raise refuse(f"{exc.word} is not a number qframework reads (numbers must be finite)") from None
+                raise refuse("syntax.json-constant", word=exc.word) from None
     except RecursionError:
-        raise refuse(too_deep) from None
+        raise refuse("text.too-deep", depth=MAX_DEPTH) from None
     except ValidationError:
         raise
     except ValueError as exc:  # an integer of thousands of digits (int max_str_digits)
         if "digits" in str(exc):
-            raise refuse("a number has too many digits (numbers must lie within the documented ranges)") from None
-        raise refuse(f"cannot parse: {exc}") from None
+            raise refuse("syntax.digits") from None
+        raise refuse("syntax.other", detail=str(exc)) from None
     except MemoryError:  # pragma: no cover - bounded by the size limit
-        raise refuse("too large to parse") from None
+        raise refuse("syntax.too-large") from None
     if _depth_exceeds(data, MAX_DEPTH):
-        raise refuse(too_deep)
+        raise refuse("text.too-deep", depth=MAX_DEPTH)
     return data
 
 
 def _check_format(format: object) -> None:
     if format not in ("toml", "json"):
-        raise ValidationError([Problem("", f"format must be 'toml' or 'json', got {_safe_repr(format)}")])
+        raise ValidationError([Problem.of("", "file.format", got=_safe_repr(format))])
 
 
 def parse_json_fast(text: str | bytes, *, file: str | None = None) -> Any:

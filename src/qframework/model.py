@@ -22,6 +22,7 @@ import attrs
 
 from .errors import NotFound, Problem, type_problem
 from .frozen import FrozenMap
+from .messages import Note, shown_number
 from .validation import Checked, repeats
 
 __all__ = [
@@ -59,10 +60,10 @@ def is_slug(value: object) -> bool:
 def slug_problems(path: str, value: object, what: str = "") -> Iterator[Problem]:
     """The problem with an id that is not a slug, if any (shared by every model that has ids)."""
     if not is_slug(value):
-        yield Problem(
-            path,
-            f"{what + ' ' if what else ''}must be a lower-case ASCII id such as 'netzwerk' or 'd3' "
-            f"(letters, digits, '-', '_', '.'), got {value!r}",
+        yield (
+            Problem.of(path, "id.slug.what", what=Note(what), value=repr(value))
+            if what
+            else Problem.of(path, "id.slug", value=repr(value))
         )
 
 
@@ -76,25 +77,25 @@ def id_problems(path: str, value: object) -> Iterator[Problem]:
     control-like (NUL, a right-to-left override, a zero-width space, a line break), so that an id
     prints as what it is."""
     if not isinstance(value, str):
-        yield type_problem(path, value, "text")
+        yield type_problem(path, value, "type.text")
     elif not value.strip():
-        yield Problem(path, "must not be empty")
+        yield Problem.of(path, "text.empty")
     elif len(value) > MAX_ID_LENGTH:
-        yield Problem(path, f"must be at most {MAX_ID_LENGTH} characters, got {len(value)}")
+        yield Problem.of(path, "id.too-long", max=MAX_ID_LENGTH, length=len(value))
     elif not value.isprintable():
-        yield Problem(path, f"must not contain control or invisible characters, got {value!r}")
+        yield Problem.of(path, "text.control", value=repr(value))
 
 
 def _text_problem(path: str, value: object) -> Iterator[Problem]:
     if not isinstance(value, str):
-        yield type_problem(path, value, "text")
+        yield type_problem(path, value, "type.text")
     elif not value.strip():
-        yield Problem(path, "must not be empty")
+        yield Problem.of(path, "text.empty")
 
 
 def _optional_text_problem(path: str, value: object) -> Iterator[Problem]:
     if not isinstance(value, str):
-        yield type_problem(path, value, "text")
+        yield type_problem(path, value, "type.text")
 
 
 def _frozen_map(value: Any) -> Any:
@@ -126,13 +127,13 @@ class Text(Checked):
 
 def _translation_problems(translations: Mapping[str, object]) -> Iterator[Problem]:
     if not isinstance(translations, Mapping):
-        yield type_problem("translations", translations, "a table")
+        yield type_problem("translations", translations, "type.table")
         return
     for lang in translations:
         if not re.match(r"^[a-z]{2}(-[A-Z]{2})?$", lang):
-            yield Problem(f"translations.{lang}", "language must be a code such as 'en' or 'en-GB'")
+            yield Problem.of(f"translations.{lang}", "translation.language")
         elif lang == "de":
-            yield Problem("translations.de", "German is the source language: put it in title/description")
+            yield Problem.of("translations.de", "translation.german")
 
 
 @attrs.frozen
@@ -150,7 +151,7 @@ class Source(Checked):
         yield from _optional_text_problem("url", self.url)
         yield from _optional_text_problem("note", self.note)
         if isinstance(self.url, str) and self.url and not re.match(r"^https?://", self.url):
-            yield Problem("url", f"must start with http:// or https://, got {self.url!r}")
+            yield Problem.of("url", "url.scheme", value=repr(self.url))
 
 
 @attrs.frozen
@@ -174,15 +175,15 @@ class Provenance(Checked):
 
     def _problems(self) -> Iterator[Problem]:
         if self.kind not in PROVENANCE_KINDS:
-            yield Problem("kind", f"must be one of {', '.join(PROVENANCE_KINDS)}, got {self.kind!r}")
+            yield Problem.of("kind", "value.choice", allowed=tuple(PROVENANCE_KINDS), got=repr(self.kind))
         if self.kind in ("quoted", "paraphrased") and not self.source:
-            yield Problem("source", f"{self.kind} content must name its source")
+            yield Problem.of("source", f"provenance.source.{self.kind}")
         if self.title_kind is not None and self.title_kind not in PROVENANCE_KINDS:
-            yield Problem("title_kind", f"must be one of {', '.join(PROVENANCE_KINDS)}, got {self.title_kind!r}")
+            yield Problem.of("title_kind", "value.choice", allowed=tuple(PROVENANCE_KINDS), got=repr(self.title_kind))
         elif self.title_kind in ("quoted", "paraphrased") and not self.source:
-            yield Problem("source", f"a {self.title_kind} title must name its source")
+            yield Problem.of("source", f"provenance.title-source.{self.title_kind}")
         if self.kind == "authored" and self.source is None and not self.note.strip():
-            yield Problem("note", "authored content needs a note saying why no source gives it")
+            yield Problem.of("note", "provenance.note")
 
 
 #: A level translation's old key for its label (``{ en = { title = "met" } }``), read with a deprecation notice.
@@ -232,7 +233,7 @@ class Level(Checked):
 
     def _problems(self) -> Iterator[Problem]:
         if isinstance(self.value, bool) or not isinstance(self.value, int):
-            yield Problem("value", f"must be a whole number, got {self.value!r}")
+            yield Problem.of("value", "number.whole", value=repr(self.value))
         yield from _text_problem("label", self.label)
         yield from _optional_text_problem("description", self.description)
         yield from _translation_problems(self.translations)
@@ -256,16 +257,13 @@ class Scale(Checked):
         yield from _optional_text_problem("description", self.description)
         yield from _translation_problems(self.translations)
         if len(self.levels) < 2:
-            yield Problem("levels", f"a scale needs at least 2 levels, got {len(self.levels)}")
+            yield Problem.of("levels", "scale.levels.few", count=len(self.levels))
         for i in range(1, len(self.levels)):
             before, now = self.levels[i - 1].value, self.levels[i].value
             if now <= before:
-                yield Problem(
-                    f"levels[{i}].value",
-                    f"levels must be listed in ascending order of value; {now} follows {before}",
-                )
+                yield Problem.of(f"levels[{i}].value", "scale.levels.order", now=now, before=before)
         if self.provenance is None:
-            yield Problem("provenance", "provenance missing: say where this scale comes from")
+            yield Problem.of("provenance", "provenance.missing.scale")
 
     @property
     def minimum(self) -> int:
@@ -296,8 +294,8 @@ class Scale(Checked):
             if level.value == value:
                 return level
         known = tuple(str(level.value) for level in self.levels)
-        message = f"scale {self.id!r} has no level {value!r} (known: {', '.join(known)})"
-        raise NotFound(message, kind="level", key=value, known=known)
+        note = Note("notfound.level", {"scale": self.id, "level": repr(value), "known": known})
+        raise NotFound(note.english, kind="level", key=value, known=known, note=note)
 
     def normalise(self, value: float) -> float:
         """Map a level value (or a mean of level values) to 0..1."""
@@ -342,11 +340,11 @@ class Facet(Checked):
         yield from _text_problem("title", self.title)
         yield from _optional_text_problem("description", self.description)
         if not self.values:
-            yield Problem("values", "a facet needs at least one value")
+            yield Problem.of("values", "facet.values.none")
         for i, value_id in repeats([v.id for v in self.values]):
-            yield Problem(f"values[{i}].id", f"duplicate facet value {value_id!r}")
+            yield Problem.of(f"values[{i}].id", "facet.value.duplicate", value=value_id)
         if self.provenance is None:
-            yield Problem("provenance", "provenance missing: say where this facet comes from")
+            yield Problem.of("provenance", "provenance.missing.facet")
         yield from _translation_problems(self.translations)
 
     def value_ids(self) -> frozenset[str]:
@@ -373,19 +371,19 @@ class Tier(Checked):
         yield from _text_problem("title", self.title)
         yield from _optional_text_problem("description", self.description)
         if self.provenance is None:
-            yield Problem("provenance", "provenance missing: say where this tier's text comes from")
+            yield Problem.of("provenance", "provenance.missing.tier")
         yield from _translation_problems(self.translations)
 
 
 def _facet_problems(facets: Mapping[str, tuple[str, ...]]) -> Iterator[Problem]:
     if not isinstance(facets, Mapping):
-        yield type_problem("facets", facets, "a table")
+        yield type_problem("facets", facets, "type.table")
         return
     for facet_id, values in facets.items():
         if not values:
-            yield Problem(f"facets.{facet_id}", "list at least one value or leave the facet out")
+            yield Problem.of(f"facets.{facet_id}", "facet.values.empty")
         for i, value_id in repeats(list(values)):
-            yield Problem(f"facets.{facet_id}[{i}]", f"duplicate facet value {value_id!r}")
+            yield Problem.of(f"facets.{facet_id}[{i}]", "facet.value.duplicate", value=str(value_id))
 
 
 @attrs.frozen
@@ -412,14 +410,14 @@ class Indicator(Checked):
         yield from _text_problem("title", self.title)
         yield from _optional_text_problem("description", self.description)
         if isinstance(self.weight, bool) or not isinstance(self.weight, (int, float)) or not self.weight > 0:
-            yield Problem("weight", f"must be > 0, got {self.weight!r}")
+            yield Problem.of("weight", "number.positive", value=shown_number(self.weight))
         if self.scale is not None and not is_slug(self.scale):
             yield from slug_problems("scale", self.scale)
         yield from _facet_problems(self.facets)
         for i, tier_id in repeats([t.id for t in self.tiers]):
-            yield Problem(f"tiers[{i}].id", f"duplicate tier {tier_id!r}")
+            yield Problem.of(f"tiers[{i}].id", "tier.duplicate", tier=tier_id)
         if self.provenance is None:
-            yield Problem("provenance", "provenance missing: say where this indicator comes from")
+            yield Problem.of("provenance", "provenance.missing.indicator")
         yield from _translation_problems(self.translations)
 
 
@@ -439,14 +437,14 @@ class Dimension(Checked):
     def _problems(self) -> Iterator[Problem]:
         yield from slug_problems("id", self.id)
         if isinstance(self.number, bool) or not isinstance(self.number, int) or self.number < 1:
-            yield Problem("number", f"must be a whole number ≥ 1, got {self.number!r}")
+            yield Problem.of("number", "number.whole-positive", value=repr(self.number))
         yield from _text_problem("title", self.title)
         yield from _optional_text_problem("description", self.description)
         if not self.indicators:
-            yield Problem("indicators", "a dimension needs at least one indicator")
+            yield Problem.of("indicators", "dimension.indicators.none")
         yield from _facet_problems(self.facets)
         if self.provenance is None:
-            yield Problem("provenance", "provenance missing: say where this dimension comes from")
+            yield Problem.of("provenance", "provenance.missing.dimension")
         yield from _translation_problems(self.translations)
 
 
@@ -490,44 +488,46 @@ class Framework(Checked):
         yield from _text_problem("title", self.title)
         yield from _optional_text_problem("description", self.description)
         if self.provenance is None:
-            yield Problem("provenance", "provenance missing: say where this framework comes from")
+            yield Problem.of("provenance", "provenance.missing.framework")
         yield from _translation_problems(self.translations)
         if not self.dimensions:
-            yield Problem("dimensions", "a framework needs at least one dimension")
+            yield Problem.of("dimensions", "framework.dimensions.none")
 
         source_ids = {s.id for s in self.sources}
         for i, source_id in repeats([s.id for s in self.sources]):
-            yield Problem(f"sources[{i}].id", f"duplicate source id {source_id!r}")
+            yield Problem.of(f"sources[{i}].id", "source.duplicate", id=source_id)
 
         scale_ids = {s.id for s in self.scales}
         for i, scale_id in repeats([s.id for s in self.scales]):
-            yield Problem(f"scales[{i}].id", f"duplicate scale id {scale_id!r}")
+            yield Problem.of(f"scales[{i}].id", "scale.duplicate", id=scale_id)
         if self.default_scale not in scale_ids:
-            yield Problem("scale", _unknown("scale", self.default_scale, scale_ids))
+            yield _unknown("scale", Note("word.scale"), self.default_scale, scale_ids)
 
         facets = {f.id: f for f in self.facets}
         for i, facet_id in repeats([f.id for f in self.facets]):
-            yield Problem(f"facets[{i}].id", f"duplicate facet id {facet_id!r}")
+            yield Problem.of(f"facets[{i}].id", "facet.duplicate", id=facet_id)
 
         def refs(path: str, facet_map: Mapping[str, tuple[str, ...]]) -> Iterator[Problem]:
             for facet_id, values in facet_map.items():
                 facet = facets.get(facet_id)
                 if facet is None:
-                    yield Problem(f"{path}.facets.{facet_id}", _unknown("facet", facet_id, facets))
+                    yield _unknown(f"{path}.facets.{facet_id}", Note("word.facet"), facet_id, facets)
                     continue
                 if not facet.multiple and len(values) > 1:
-                    yield Problem(f"{path}.facets.{facet_id}", f"facet {facet_id!r} takes one value only")
+                    yield Problem.of(f"{path}.facets.{facet_id}", "facet.one-value", facet=facet_id)
                 allowed = facet.value_ids()
                 for i, value in enumerate(values):
                     if value not in allowed:
-                        yield Problem(
+                        yield _unknown(
                             f"{path}.facets.{facet_id}[{i}]",
-                            _unknown(f"value of facet {facet_id!r}", value, allowed),
+                            Note("word.facet-value", {"facet": facet_id}),
+                            value,
+                            allowed,
                         )
 
         def provenance_ref(path: str, provenance: Provenance | None) -> Iterator[Problem]:
             if provenance is not None and provenance.source is not None and provenance.source not in source_ids:
-                yield Problem(f"{path}.provenance.source", _unknown("source", provenance.source, source_ids))
+                yield _unknown(f"{path}.provenance.source", Note("word.source"), provenance.source, source_ids)
 
         yield from provenance_ref("", self.provenance)
         for i, scale in enumerate(self.scales):
@@ -539,7 +539,7 @@ class Framework(Checked):
 
         def unique(path: str, element_id: str) -> Iterator[Problem]:
             if element_id in first_seen:
-                yield Problem(f"{path}.id", f"duplicate id {element_id!r} (first used at {first_seen[element_id]})")
+                yield Problem.of(f"{path}.id", "id.duplicate", id=element_id, first=first_seen[element_id])
             else:
                 first_seen[element_id] = path
 
@@ -550,13 +550,11 @@ class Framework(Checked):
             yield from unique(dpath, dim.id)
             if isinstance(dim.number, int):  # otherwise the dimension reports it
                 if dim.number in numbers:
-                    yield Problem(
-                        f"{dpath}.number", f"number {dim.number} is already used by dimensions[{numbers[dim.number]}]"
+                    yield Problem.of(
+                        f"{dpath}.number", "dimension.number.duplicate", number=dim.number, index=numbers[dim.number]
                     )
                 elif dim.number < previous:
-                    yield Problem(
-                        f"{dpath}.number", f"dimensions must be listed by number; {dim.number} follows {previous}"
-                    )
+                    yield Problem.of(f"{dpath}.number", "dimension.number.order", number=dim.number, previous=previous)
                 numbers.setdefault(dim.number, d)
                 previous = max(previous, dim.number)
             yield from refs(dpath, dim.facets)
@@ -565,7 +563,7 @@ class Framework(Checked):
                 ipath = f"{dpath}.indicators[{i}]"
                 yield from unique(ipath, ind.id)
                 if ind.scale is not None and ind.scale not in scale_ids:
-                    yield Problem(f"{ipath}.scale", _unknown("scale", ind.scale, scale_ids))
+                    yield _unknown(f"{ipath}.scale", Note("word.scale"), ind.scale, scale_ids)
                 yield from refs(ipath, ind.facets)
                 yield from provenance_ref(ipath, ind.provenance)
                 for t, tier in enumerate(ind.tiers):
@@ -669,10 +667,12 @@ def _find(kind: str, wanted: str, elements: Iterable[_E]) -> _E:
     raise NotFound.unknown(kind, wanted, [e.id for e in elements])
 
 
-def _unknown(what: str, value: object, known: object) -> str:
+def _unknown(path: str, what: Note, value: object, known: object) -> Problem:
     names = sorted(str(k) for k in known)  # type: ignore[attr-defined]
-    shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
-    return f"unknown {what} {value!r}" + (f" (known: {shown})" if names else "")
+    shown = tuple(names[:12]) + (("…",) if len(names) > 12 else ())
+    if not names:
+        return Problem.of(path, "ref.unknown.none", what=what, value=str(value))
+    return Problem.of(path, "ref.unknown", what=what, value=str(value), known=shown)
 
 
 @attrs.frozen

@@ -35,6 +35,7 @@ from . import hookspecs
 from .errors import NotFound, PluginError, ValidationError
 from .frozen import FrozenMap
 from .hookspecs import PROJECT_NAME
+from .messages import Note
 from .model import Framework
 
 if TYPE_CHECKING:
@@ -521,6 +522,8 @@ class Registry:
                 unknown = (
                     exc if isinstance(exc, NotFound) else NotFound.unknown("framework", framework_id, self.frameworks)
                 )
+                if not note:
+                    raise unknown from None  # the fact, worded when shown
                 raise NotFound(f"{unknown}{note}", kind="framework", key=framework_id, known=unknown.known) from None
             raise NotFound(
                 f"framework {framework_id!r} version {version!r} is not installed (installed: {', '.join(have)}){note}",
@@ -551,25 +554,25 @@ class Registry:
                 found.append(failure)
         return tuple(found)
 
-    def missing_note(self, kind: str, key: str) -> str:
-        """What to add to "unknown {kind} {key}" when plugins failed: the one that may provide it, else all of them.
-
-        ``""`` when no plugin failed. Otherwise, e.g. ``; the plugin musterland, which may provide it,
-        failed to load: musterland.toml:12: …`` (the failure's first line; ``qframework plugins``
-        shows all of it).
-        """
+    def missing_notes(self, key: str) -> tuple[Note, ...]:
+        """The facts to add to "unknown … {key}" when plugins failed: the failed plugin that may provide
+        it, else that plugins failed at all; empty when no plugin failed."""
         failed = [f for f in self.failures if f.clash_with is None]
         if not failed:
-            return ""
+            return ()
         suspects = self.failures_for(key)
         if suspects:
-            return "".join(
-                f"; the plugin {f.plugin}, which may provide {kind} {key!r}, failed to load: "
-                f"{f.message.splitlines()[0]} (see qframework plugins)"
+            return tuple(
+                Note("plugins.failed.suspect", {"plugin": f.plugin, "key": key, "failure": f.message.splitlines()[0]})
                 for f in suspects
             )
-        names = ", ".join(sorted({f.plugin for f in failed}))
-        return f"; note that plugins failed to load ({names}): see qframework plugins"
+        return (Note("plugins.failed.some", {"plugins": tuple(sorted({f.plugin for f in failed}))}),)
+
+    def missing_note(self, kind: str, key: str) -> str:
+        """:meth:`missing_notes` in the active language, as a suffix: ``""`` when no plugin failed, else e.g.
+        ``; the plugin musterland, which may provide 'muster', failed to load: musterland.toml:12: …
+        (see qframework plugins)`` (the failure's first line; ``qframework plugins`` shows all of it)."""
+        return "".join("; " + note.text for note in self.missing_notes(key))
 
     def registered_by(self, plugin: str) -> dict[str, list[str]]:
         """What one plugin registered, by kind."""

@@ -27,6 +27,7 @@ import attrs
 from .assignment import Assignment, AssignmentRules, Participant, Violation, assign, check_assignment
 from .errors import NotFound, Problem, ValidationError, type_problem
 from .io import Format, load, loads
+from .messages import date_note, shown_number
 from .model import Provenance, Source, id_problems, slug_problems
 from .validation import Checked, repeats
 
@@ -58,15 +59,15 @@ __all__ = [
 
 def _nonempty(path: str, value: object) -> Iterator[Problem]:
     if not isinstance(value, str):
-        yield type_problem(path, value, "text")
+        yield type_problem(path, value, "type.text")
     elif not value.strip():
-        yield Problem(path, "must not be empty")
+        yield Problem.of(path, "text.empty")
 
 
 def _slug(path: str, value: object) -> Iterator[Problem]:
     """A wrong type says so ("expected text, got a whole number") before the id rules are checked."""
     if not isinstance(value, str):
-        yield type_problem(path, value, "text")
+        yield type_problem(path, value, "type.text")
     else:
         yield from slug_problems(path, value)
 
@@ -82,7 +83,7 @@ def _find(kind: str, key: str, items: Iterable[_T], id_of: str = "id") -> _T:
 
 def _dates(start: date | None, end: date | None) -> Iterator[Problem]:
     if start is not None and end is not None and end < start:
-        yield Problem("end", f"ends ({end}) before it starts ({start})")
+        yield Problem.of("end", "time.order", end=date_note(end), start=date_note(start))
 
 
 @attrs.frozen
@@ -105,9 +106,9 @@ class Phase(Checked):
         yield from _nonempty("title", self.title)
         yield from _dates(self.start, self.end)
         if self.months is not None and not self.months > 0:
-            yield Problem("months", f"must be > 0, got {self.months}")
+            yield Problem.of("months", "number.positive", value=self.months)
         if self.provenance is None:
-            yield Problem("provenance", "provenance missing: say where this phase comes from")
+            yield Problem.of("provenance", "provenance.missing.phase")
 
 
 @attrs.frozen
@@ -133,11 +134,11 @@ class Event(Checked):
         yield from _slug("id", self.id)
         yield from _nonempty("title", self.title)
         if self.count < 1:
-            yield Problem("count", f"must be ≥ 1, got {self.count}")
+            yield Problem.of("count", "number.at-least-one", value=self.count)
         if self.hours is not None and not self.hours > 0:
-            yield Problem("hours", f"must be > 0, got {self.hours}")
+            yield Problem.of("hours", "number.positive", value=shown_number(self.hours))
         if self.provenance is None:
-            yield Problem("provenance", "provenance missing: say where this event comes from")
+            yield Problem.of("provenance", "provenance.missing.event")
 
 
 @attrs.frozen
@@ -155,11 +156,11 @@ class Quota(Checked):
         yield from _slug("role", self.role)
         yield from _nonempty("title", self.title)
         if self.min < 0:
-            yield Problem("min", f"must be ≥ 0, got {self.min}")
+            yield Problem.of("min", "number.non-negative", value=self.min)
         if self.max is not None and self.max < self.min:
-            yield Problem("max", f"must be ≥ min ({self.min}), got {self.max}")
+            yield Problem.of("max", "quota.max", min=self.min, max=self.max)
         if self.provenance is None:
-            yield Problem("provenance", "provenance missing: say where this quota comes from")
+            yield Problem.of("provenance", "provenance.missing.quota")
 
     def bounds(self) -> str:
         """The quota as people read it: ``1–2``, ``3``, ``at least 1``."""
@@ -190,7 +191,7 @@ class Segment(Checked):
         yield from _slug("id", self.id)
         yield from _nonempty("title", self.title)
         if self.provenance is None:
-            yield Problem("provenance", "provenance missing: say where this segment comes from")
+            yield Problem.of("provenance", "provenance.missing.segment")
 
 
 @attrs.frozen
@@ -235,36 +236,43 @@ class Programme(Checked):
         yield from _slug("framework", self.framework)
         yield from _dates(self.start, self.end)
         if self.provenance is None:
-            yield Problem("provenance", "provenance missing: say where this programme comes from")
+            yield Problem.of("provenance", "provenance.missing.programme")
         if self.rules_provenance is None:
-            yield Problem("rules_provenance", "say where the assignment rules come from")
+            yield Problem.of("rules_provenance", "provenance.missing.rules")
         if self.participants and self.participants_provenance is None:
-            yield Problem("participants_provenance", "say where the list of participants comes from")
+            yield Problem.of("participants_provenance", "provenance.missing.participants")
         if self.assignment is not None and self.assignment_provenance is None:
-            yield Problem("assignment_provenance", "say where the historical assignment comes from")
+            yield Problem.of("assignment_provenance", "provenance.missing.assignment")
         if self.participant_count is not None:
             if self.participant_count < 1:
-                yield Problem("participant_count", f"must be ≥ 1, got {self.participant_count}")
+                yield Problem.of("participant_count", "number.at-least-one", value=self.participant_count)
             elif self.participant_count < len(self.participants):
-                yield Problem(
+                yield Problem.of(
                     "participant_count",
-                    f"{self.participant_count}, but {len(self.participants)} participants are listed",
+                    "programme.participant-count",
+                    count=self.participant_count,
+                    listed=len(self.participants),
                 )
         sources = {s.id for s in self.sources}
         for kind, items in (("phase", self.phases), ("event", self.events), ("segment", self.segments)):
             for i, item_id in repeats([x.id for x in items]):
-                yield Problem(f"{kind}s[{i}].id", f"duplicate {kind} id {item_id!r}")
+                yield Problem.of(f"{kind}s[{i}].id", f"{kind}.duplicate", id=item_id)
         for i, role in repeats([q.role for q in self.quotas]):
-            yield Problem(f"quotas[{i}].role", f"duplicate quota role {role!r}")
+            yield Problem.of(f"quotas[{i}].role", "quota.duplicate", role=role)
         for i, pid in repeats([p.id for p in self.participants]):
-            yield Problem(f"participants[{i}].id", f"duplicate participant id {pid!r}")
+            yield Problem.of(f"participants[{i}].id", "participant.duplicate", id=pid)
         for i, sid in repeats([s.id for s in self.sources]):
-            yield Problem(f"sources[{i}].id", f"duplicate source id {sid!r}")
+            yield Problem.of(f"sources[{i}].id", "source.duplicate", id=sid)
 
         def ref(path: str, provenance: Provenance | None) -> Iterator[Problem]:
             if provenance is not None and provenance.source is not None and provenance.source not in sources:
-                known = ", ".join(sorted(sources)) or "none declared"
-                yield Problem(f"{path}.source", f"unknown source {provenance.source!r} (known: {known})")
+                yield (
+                    Problem.of(
+                        f"{path}.source", "source.unknown", source=provenance.source, known=tuple(sorted(sources))
+                    )
+                    if sources
+                    else Problem.of(f"{path}.source", "source.unknown.none", source=provenance.source)
+                )
 
         for name in ("provenance", "rules_provenance", "participants_provenance", "assignment_provenance"):
             yield from ref(name, getattr(self, name))
@@ -281,16 +289,16 @@ class Programme(Checked):
         for i, p in enumerate(self.participants):
             for topic in (*p.preferences, *p.exclusions):
                 if topic not in topics:
-                    yield Problem(f"participants[{i}]", f"refers to unknown topic {topic!r}")
+                    yield Problem.of(f"participants[{i}]", "participant.topic.unknown", topic=topic)
         listed = {p.id for p in self.participants}
         for i, segment in enumerate(self.segments):
             for pid in segment.participants:
                 if pid not in listed:
-                    yield Problem(f"segments[{i}].participants", f"{pid!r} is not among the participants")
+                    yield Problem.of(f"segments[{i}].participants", "segment.participant.unknown", participant=pid)
         if self.assignment is not None and self.participants:
             for pid in self.assignment.participant_ids:
                 if pid not in listed:
-                    yield Problem("assignment", f"mentions {pid!r}, who is not among the participants")
+                    yield Problem.of("assignment", "assignment.participant.unknown", participant=pid)
 
     # -- working with a programme ----------------------------------------------------------
     def check(self, assignment: Assignment | None = None) -> list[Violation]:
@@ -376,7 +384,7 @@ class Roster(Checked):
         yield from _slug("programme", self.programme)
         yield from id_problems("participant", self.participant)
         for i, did in repeats([d.id for d in self.delegates]):
-            yield Problem(f"delegates[{i}].id", f"duplicate delegate id {did!r}")
+            yield Problem.of(f"delegates[{i}].id", "delegate.duplicate", id=did)
 
     def counts(self) -> Counter[str]:
         """How many delegates the roster has per role."""
@@ -387,30 +395,45 @@ def check_roster(roster: Roster, programme: Programme) -> list[Violation]:
     """Every way a delegation breaks the programme's quotas; empty means it fits."""
     out: list[Violation] = []
     if roster.programme != programme.id:
-        out.append(Violation("programme", f"roster is for {roster.programme!r}, not {programme.id!r}"))
+        out.append(Violation.of("programme", "roster.programme", programme=roster.programme, expected=programme.id))
     known = {p.id for p in programme.participants}
     if known and roster.participant not in known:
         out.append(
-            Violation(
-                "participant", f"{roster.participant!r} is not a participant of {programme.id}", roster.participant
+            Violation.of(
+                "participant",
+                "roster.participant",
+                participant_id=roster.participant,
+                participant=roster.participant,
+                programme=programme.id,
             )
         )
     counts = roster.counts()
     roles = {q.role for q in programme.quotas}
     for role in sorted(set(counts) - roles):
         out.append(
-            Violation(
+            Violation.of(
                 "quota",
-                f"role {role!r} has no quota in {programme.id} (roles: {', '.join(sorted(roles)) or 'none'})",
-                roster.participant,
+                "roster.role.unknown" if roles else "roster.role.unknown.none",
+                participant_id=roster.participant,
+                role=role,
+                programme=programme.id,
+                roles=tuple(sorted(roles)),
             )
         )
     for q in programme.quotas:
         n = counts.get(q.role, 0)
         if n < q.min:
-            out.append(Violation("quota", f"{q.title}: {n} delegates, at least {q.min} required", roster.participant))
+            out.append(
+                Violation.of(
+                    "quota", "roster.quota.min", participant_id=roster.participant, quota=q.title, count=n, min=q.min
+                )
+            )
         if q.max is not None and n > q.max:
-            out.append(Violation("quota", f"{q.title}: {n} delegates, at most {q.max} allowed", roster.participant))
+            out.append(
+                Violation.of(
+                    "quota", "roster.quota.max", participant_id=roster.participant, quota=q.title, count=n, max=q.max
+                )
+            )
     return out
 
 
@@ -423,7 +446,18 @@ def _against_registry(programme: Programme, registry: Registry | None, file: str
         try:
             registry.framework(programme.framework, programme.framework_version)
         except NotFound as exc:
-            raise ValidationError([Problem("framework", str(exc))], file) from None
+            problem = (
+                Problem.of(
+                    "framework",
+                    "framework.version.not-installed",
+                    framework=programme.framework,
+                    version=str(programme.framework_version),
+                    known=tuple(map(str, exc.known)),
+                )
+                if exc.kind == "framework version"
+                else exc.problem("framework")
+            )
+            raise ValidationError([problem], file) from None
     return programme
 
 
@@ -431,7 +465,7 @@ def _roster_against_registry(roster: Roster, registry: Registry | None, file: st
     """With a registry, the roster's programme must be installed."""
     if registry is not None and roster.programme not in registry.programmes:
         known = tuple(registry.programmes)
-        raise ValidationError([Problem("programme", str(NotFound.unknown("programme", roster.programme, known)))], file)
+        raise ValidationError([NotFound.unknown("programme", roster.programme, known).problem("programme")], file)
     return roster
 
 
@@ -458,7 +492,7 @@ class _ParticipantList(Checked):
 
     def _problems(self) -> Iterator[Problem]:
         if not self.participants:
-            yield Problem("participants", "the file lists no participants ([[participants]] tables)")
+            yield Problem.of("participants", "participants.none")
 
 
 def load_participants(

@@ -95,7 +95,7 @@ def _walk(obj: object, path: str, out: list[Problem]) -> None:
         return
     if isinstance(obj, Checked):
         try:
-            out.extend(Problem(join_path(path, p.path), p.message) for p in obj._problems())
+            out.extend(p.at(join_path(path, p.path)) for p in obj._problems())
         except (TypeError, AttributeError, ValueError, KeyError):
             # A field is already reported as missing or of the wrong type; its object cannot be
             # checked further, and one report per mistake is what the user wants.

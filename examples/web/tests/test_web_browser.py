@@ -103,7 +103,7 @@ def test_two_raters_assess_a_kommune_in_the_browser(browser: Any, tmp_path: Path
         where = page.locator("#problems td.where").all_inner_texts()
         messages = page.locator("#problems td.message").all_inner_texts()
         assert "Netzwerk!C5" in where, where
-        assert any("'gut' is not a level" in m for m in messages), messages
+        assert any("'gut' ist kein Wert der Skala" in m for m in messages), messages
         page.screenshot(path=str(SCREENSHOTS / "upload-problems.png"))
     page.close()
     assert errors == []

@@ -91,8 +91,9 @@ def test_form_problems_are_shown_next_to_their_fields(client: TestClient) -> Non
     fields = rater_fields("Koordination", 9)
     response = submit(client, fields)
     assert response.status_code == 422
-    assert re.search(r'data-field="rater.id">must be a lower-case ASCII id', response.text)
-    assert re.search(rf'data-field="{INDICATORS[0]}.rating">9 is not a level', response.text)
+    # the page speaks German (the default), and so does the library's problem next to the field
+    assert re.search(r'data-field="rater.id">muss eine Kennung aus ASCII-Kleinbuchstaben sein', response.text)
+    assert re.search(rf'data-field="{INDICATORS[0]}.rating">9 ist kein Wert der Skala', response.text)
     assert 'value="Koordination"' in response.text  # what was typed stays
     assert client.get("/api/assessments").json() == []
 

@@ -353,29 +353,25 @@ def _rows(cols: dict[str, Any], path: str, problems: list[Problem], broken: list
     ok = True
     for key in cols:
         if key not in _COLUMNS:
-            problems.append(
-                Problem(join_path(path, str(key)), f"unknown column (expected one of: {', '.join(_COLUMNS)})")
-            )
+            problems.append(Problem.of(join_path(path, str(key)), "bulk.column.unknown", known=tuple(_COLUMNS)))
             ok = False
     if "indicator" not in cols:
-        problems.append(Problem(join_path(path, "indicator"), "missing required column"))
+        problems.append(Problem.of(join_path(path, "indicator"), "bulk.column.missing"))
         ok = False
     if "value" not in cols:
-        problems.append(Problem(join_path(path, "value"), "missing required column"))
+        problems.append(Problem.of(join_path(path, "value"), "bulk.column.missing"))
         ok = False
     lengths: dict[str, int] = {}
     for key in _COLUMNS:
         if key in cols:
             if not isinstance(cols[key], list):
-                problems.append(
-                    Problem(join_path(path, key), f"a column must be a list, got {type(cols[key]).__name__}")
-                )
+                problems.append(Problem.of(join_path(path, key), "bulk.column.type", got=type(cols[key]).__name__))
                 ok = False
             else:
                 lengths[key] = len(cols[key])
     if len(set(lengths.values())) > 1:
-        shown = ", ".join(f"{k} {v}" for k, v in lengths.items())
-        problems.append(Problem(path, f"columns differ in length ({shown}); every column needs one entry per rating"))
+        shown = tuple(f"{k} {v}" for k, v in lengths.items())
+        problems.append(Problem.of(path, "bulk.column.lengths", lengths=shown))
         ok = False
     if not ok:
         return None
@@ -389,11 +385,7 @@ def _rows(cols: dict[str, Any], path: str, problems: list[Problem], broken: list
                 if v == NOT_APPLICABLE and isinstance(v, str):
                     row["not_applicable"] = True
                 elif isinstance(v, str):
-                    problems.append(
-                        Problem(
-                            f"{path}[{k}].value", f"expected a level (whole number) or {NOT_APPLICABLE!r}, got {v!r}"
-                        )
-                    )
+                    problems.append(Problem.of(f"{path}[{k}].value", "bulk.value.type", na=NOT_APPLICABLE, got=repr(v)))
                     row["not_applicable"] = True  # reported; keep the row buildable
                     broken += [f"{path}[{k}].value", f"{path}[{k}].not_applicable"]
                 elif v is not None:
@@ -414,20 +406,20 @@ def _bulk_detailed(data: Any) -> tuple[list[tuple[str, Assessment]], list[Proble
     built: list[tuple[str, Assessment]] = []
     broken: list[str] = []
     if not isinstance(data, dict):
-        return built, [Problem("", "expected a table with an 'assessments' list at the top level")], broken
+        return built, [Problem.of("", "bulk.top.type")], broken
     for key in data:
         if key not in _TOP_KEYS:
-            problems.append(Problem(str(key), f"unknown key (expected one of: {', '.join(sorted(_TOP_KEYS))})"))
+            problems.append(Problem.of(str(key), "key.unknown", known=tuple(sorted(_TOP_KEYS))))
     entries = data.get("assessments")
     if not isinstance(entries, list):
-        problems.append(Problem("assessments", "expected a list of assessments"))
+        problems.append(Problem.of("assessments", "bulk.assessments.type"))
         return built, problems, broken
     fw_id, fw_version = data.get("framework_id"), data.get("framework_version")
     cache: dict[tuple[Any, ...], Any] = {}
     for i, entry in enumerate(entries):
         path = f"assessments[{i}]"
         if not isinstance(entry, dict):
-            problems.append(Problem(path, "expected a table"))
+            problems.append(Problem.of(path, "bulk.entry.type"))
             continue
         try:  # most entries of a file with a mistake are fine: keep them on the fast path
             built.append((path, _fast_entry(entry, fw_id, fw_version, cache)))
@@ -446,15 +438,13 @@ def _bulk_detailed(data: Any) -> tuple[list[tuple[str, Assessment]], list[Proble
             else:
                 doc["ratings"] = rows
         elif isinstance(cols, list):
-            problems.append(
-                Problem(f"{path}.ratings", "expected a table of columns (indicator, rater, value, …), got a list")
-            )
+            problems.append(Problem.of(f"{path}.ratings", "bulk.ratings.list"))
             doc.pop("ratings", None)
         else:
-            problems.append(Problem(f"{path}.ratings", "expected a table of columns (indicator, rater, value, …)"))
+            problems.append(Problem.of(f"{path}.ratings", "bulk.ratings.type"))
             doc.pop("ratings", None)
         assessment, found, found_broken = _structure_all(doc)
-        problems.extend(Problem(join_path(path, p.path), p.message) for p in found)
+        problems.extend(p.at(join_path(path, p.path)) for p in found)
         broken.extend(join_path(path, b) for b in found_broken)
         if assessment is not None:
             built.append((path, assessment))
@@ -516,7 +506,7 @@ def _bulk_from_data(
     if not problems:
         if not fast:
             return [a for _, a in built], []
-        problems = [Problem("", "the file could not be read as a bulk assessment file")]  # pragma: no cover
+        problems = [Problem.of("", "bulk.unreadable")]  # pragma: no cover
     return None, _sorted(problems)
 
 
@@ -721,13 +711,7 @@ def _duplicate_keys(built: Sequence[tuple[str, Assessment]]) -> list[Problem]:
             continue  # reported as broken
         where = first.setdefault((subject.id, a.period), path)
         if where != path:
-            out.append(
-                Problem(
-                    path,
-                    f"subject {subject.id!r}, period {a.period!r} is assessed twice (first at {where}); "
-                    "a bulk file holds one assessment per subject and period",
-                )
-            )
+            out.append(Problem.of(path, "bulk.assessed-twice", subject=subject.id, period=a.period, first=where))
     return out
 
 
@@ -800,7 +784,5 @@ def save_assessments(
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
     if Path(path).suffix.lower() != ".json":
-        raise ValidationError(
-            [Problem("", "bulk assessments are written as JSON: give the file the suffix .json")], str(path)
-        )
+        raise ValidationError([Problem.of("", "bulk.suffix")], str(path))
     atomic_write(path, lambda: dumps_assessments(assessments, indent=indent))

@@ -25,7 +25,7 @@ def combine_assessments(assessments: Sequence[Assessment], *, names: Sequence[st
     reported together, each under ``names[i]`` (e.g. the file name) or ``[i]``.
     """
     if not assessments:
-        raise ValidationError([Problem("", "nothing to combine: no assessments given")])
+        raise ValidationError([Problem.of("", "combine.none")])
     label = [names[i] if i < len(names) else f"[{i}]" for i in range(len(assessments))]
     first = assessments[0]
     problems: list[Problem] = []
@@ -36,23 +36,21 @@ def combine_assessments(assessments: Sequence[Assessment], *, names: Sequence[st
             ("period", a.period, first.period),
         ):
             if mine != theirs:
-                problems.append(Problem(label[i], f"{what} {_show(mine)} differs from {_show(theirs)} in {label[0]}"))
+                problems.append(
+                    Problem.of(
+                        label[i], f"combine.differs.{what}", mine=_show(mine), theirs=_show(theirs), first=label[0]
+                    )
+                )
     owner: dict[str, int] = {}
     joint: int | None = None
     for i, a in enumerate(assessments):
         for r in a.raters:
             if r.id in owner:
-                problems.append(
-                    Problem(
-                        label[i],
-                        f"rater {r.id!r} also rates in {label[owner[r.id]]}: give each rater their own id "
-                        "(on the workbook's Anleitung sheet, or [[raters]] id)",
-                    )
-                )
+                problems.append(Problem.of(label[i], "combine.rater-twice", rater=r.id, other=label[owner[r.id]]))
             owner.setdefault(r.id, i)
         if any(rating.rater is None for rating in a.ratings):
             if joint is not None:
-                problems.append(Problem(label[i], f"joint ratings (no rater) also in {label[joint]}"))
+                problems.append(Problem.of(label[i], "combine.joint-twice", other=label[joint]))
             joint = i if joint is None else joint
     if problems:
         raise ValidationError(problems)

@@ -40,7 +40,7 @@ def _framework_problems(built: Sequence[tuple[str, Assessment]], registry: Regis
     """:func:`check_assessment` for each ``(path prefix, assessment)``, paths prefixed."""
     out: list[Problem] = []
     for prefix, a in built:
-        out.extend(Problem(join_path(prefix, p.path), p.message) for p in check_assessment(a, registry))
+        out.extend(p.at(join_path(prefix, p.path)) for p in check_assessment(a, registry))
     return out
 
 
@@ -73,7 +73,7 @@ def _unrated_problems(built: Sequence[tuple[str, Assessment]], broken: Sequence[
         for p in unrated_problems(a):
             path = join_path(prefix, p.path)
             if not _under(path, broken):
-                out.append(Problem(path, p.message))
+                out.append(p.at(path))
     return out
 
 
@@ -109,23 +109,17 @@ def loads_assessment(
     if isinstance(data, dict) and "assessments" in data:
         entries = data["assessments"]
         held = (
-            f"{len(entries)} assessment{'s' if len(entries) != 1 else ''}"
+            ("assessment.bulk.one" if len(entries) == 1 else "assessment.bulk.many")
             if isinstance(entries, list)
-            else "assessments"
+            else "assessment.bulk"
         )
         raise ValidationError(
-            [
-                Problem(
-                    "",
-                    f"this is a bulk file holding {held}; compare and load_assessment() take one assessment per "
-                    "file (qframework score and validate read bulk files; in Python: load_assessments())",
-                )
-            ],
+            [Problem.of("", held, count=len(entries) if isinstance(entries, list) else 0)],
             file,
         )
     assessment, problems = _assessment_problems(data, registry, check, complete)
     if problems or assessment is None:
-        raise ValidationError(problems or [Problem("", "not an assessment")], file)
+        raise ValidationError(problems or [Problem.of("", "assessment.not")], file)
     return assessment
 
 

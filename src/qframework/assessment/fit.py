@@ -149,31 +149,42 @@ def _resolve_framework(assessment: Assessment, source: Framework | Registry) -> 
         problems = []
         if assessment.framework_id != source.id:
             problems.append(
-                Problem(
-                    "framework_id", f"the assessment is for framework {assessment.framework_id!r}, not {source.id!r}"
+                Problem.of(
+                    "framework_id", "framework.mismatch", framework=str(assessment.framework_id), expected=source.id
                 )
             )
         elif assessment.framework_version != source.version:
             problems.append(
-                Problem(
+                Problem.of(
                     "framework_version",
-                    f"the assessment was made against version {assessment.framework_version!r}, "
-                    f"this is version {source.version!r}; score it against the version it names",
+                    "framework.version-mismatch",
+                    version=str(assessment.framework_version),
+                    expected=source.version,
                 )
             )
         return (None, problems) if problems else (source, [])
     if assessment.framework_id not in source.frameworks:
-        known = ", ".join(sorted(source.frameworks)) or "none installed"
-        note = source.missing_note("framework", assessment.framework_id)  # a failed plugin that may provide it
+        known = tuple(sorted(source.frameworks))
+        # a failed plugin that may provide it is named in the problems that follow
+        failed = [Problem.of("framework_id", n.code, **n.params) for n in source.missing_notes(assessment.framework_id)]
         return None, [
-            Problem(
-                "framework_id", f"framework {assessment.framework_id!r} is not installed (installed: {known}){note}"
-            )
+            Problem.of("framework_id", "framework.not-installed", framework=assessment.framework_id, known=known)
+            if known
+            else Problem.of("framework_id", "framework.not-installed.none", framework=assessment.framework_id),
+            *failed,
         ]
     try:
         return source.framework(assessment.framework_id, assessment.framework_version), []
     except NotFound as exc:
-        return None, [Problem("framework_version", str(exc))]
+        return None, [
+            Problem.of(
+                "framework_version",
+                "framework.version.not-installed",
+                framework=assessment.framework_id,
+                version=str(assessment.framework_version),
+                known=tuple(map(str, exc.known)),
+            )
+        ]
 
 
 def check_assessment(assessment: Assessment, framework: Framework | Registry) -> list[Problem]:
@@ -205,37 +216,48 @@ def check_assessment(assessment: Assessment, framework: Framework | Registry) ->
         ip = info.get(r.indicator)
         if ip is None:
             close = difflib.get_close_matches(r.indicator, list(info), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f" (list them: qframework show {fw.id})"
+            where = {"indicator": r.indicator, "framework": fw.id, "version": fw.version}
             problems.append(
-                Problem(f"ratings[{i}].indicator", f"unknown indicator {r.indicator!r} in {fw.id} {fw.version}{hint}")
+                Problem.of(f"ratings[{i}].indicator", "rating.indicator.unknown.hint", hint=close[0], **where)
+                if close
+                else Problem.of(f"ratings[{i}].indicator", "rating.indicator.unknown", **where)
             )
             continue
         if r.not_applicable is True:
             if not ip.allow_na:
                 problems.append(
-                    Problem(
+                    Problem.of(
                         f"ratings[{i}].not_applicable",
-                        f"scale {ip.scale.id!r} of indicator {r.indicator!r} does not allow not-applicable",
+                        "rating.na.not-allowed",
+                        scale=ip.scale.id,
+                        indicator=r.indicator,
                     )
                 )
         elif type(r.value) is int and r.value not in ip.levels:
-            levels = ", ".join(str(v) for v in ip.levels)
+            levels = tuple(str(v) for v in ip.levels)
             problems.append(
-                Problem(
+                Problem.of(
                     f"ratings[{i}].value",
-                    f"{r.value!r} is not a level of scale {ip.scale.id!r} ({_scale_text(ip.scale)}; levels: {levels})",
+                    "rating.value.off-scale",
+                    value=repr(r.value),
+                    scale=ip.scale.id,
+                    range=_scale_text(ip.scale),
+                    levels=levels,
                 )
             )
         if r.tier is not None and r.tier not in ip.tiers:
             if ip.tiers:
                 problems.append(
-                    Problem(
+                    Problem.of(
                         f"ratings[{i}].tier",
-                        f"unknown tier {r.tier!r} of indicator {r.indicator!r} (tiers: {', '.join(sorted(ip.tiers))})",
+                        "rating.tier.unknown",
+                        tier=str(r.tier),
+                        indicator=r.indicator,
+                        tiers=tuple(sorted(ip.tiers)),
                     )
                 )
             else:
-                problems.append(Problem(f"ratings[{i}].tier", f"indicator {r.indicator!r} has no tiers"))
+                problems.append(Problem.of(f"ratings[{i}].tier", "rating.tier.none", indicator=r.indicator))
     return problems
 
 

@@ -77,19 +77,19 @@ class Rating(Checked):
 
     def _problems(self) -> Iterator[Problem]:
         if not isinstance(self.indicator, str):
-            yield type_problem("indicator", self.indicator, "text (an indicator id)")
+            yield type_problem("indicator", self.indicator, "type.text.indicator-id")
         elif not self.indicator:
-            yield Problem("indicator", "must name an indicator id, got ''")
+            yield Problem.of("indicator", "rating.indicator.empty")
         if self.value is not None and (isinstance(self.value, bool) or not isinstance(self.value, int)):
-            yield Problem("value", f"must be a whole number (a level of the scale), got {self.value!r}")
+            yield Problem.of("value", "rating.value.type", value=repr(self.value))
         if self.value is not None and self.not_applicable is True:
-            yield Problem("not_applicable", "a rating is either a value or not_applicable = true, not both")
+            yield Problem.of("not_applicable", "rating.value.both")
         if self.not_applicable is True and self.tier is not None:
-            yield Problem("tier", "a not-applicable rating names no tier")
+            yield Problem.of("tier", "rating.tier.not-applicable")
         if self.rater is not None:
-            yield from _id_problems("rater", self.rater, "rater")
+            yield from _id_problems("rater", self.rater, "word.rater")
         if self.tier is not None and not isinstance(self.tier, str):
-            yield type_problem("tier", self.tier, "text")
+            yield type_problem("tier", self.tier, "type.text")
         if type(self.evidence) is not str or type(self.comment) is not str:
             yield from _text_problems(self, "evidence", "comment")
 
@@ -118,19 +118,19 @@ class Assessment(Checked):
 
     def _problems(self) -> Iterator[Problem]:
         if type(self.framework_id) is str:
-            yield from slug_problems("framework_id", self.framework_id, "framework id")
+            yield from slug_problems("framework_id", self.framework_id, "word.framework-id")
         else:
-            yield type_problem("framework_id", self.framework_id, "text")
+            yield type_problem("framework_id", self.framework_id, "type.text")
         if not isinstance(self.framework_version, str):
-            yield type_problem("framework_version", self.framework_version, "text")
+            yield type_problem("framework_version", self.framework_version, "type.text")
         elif not self.framework_version.strip():
-            yield Problem("framework_version", "must not be empty")
+            yield Problem.of("framework_version", "text.empty")
         if not isinstance(self.period, str):
-            yield type_problem("period", self.period, "text (e.g. '2024' or '2024-H1')")
+            yield type_problem("period", self.period, "type.text.period")
         elif not self.period.strip():
-            yield Problem("period", "must not be empty (e.g. '2024' or '2024-H1')")
+            yield Problem.of("period", "assessment.period.empty")
         if type(self.subject) is not Subject and not isinstance(self.subject, Subject):
-            yield type_problem("subject", self.subject, "a Subject")
+            yield type_problem("subject", self.subject, "type.subject")
         if type(self.notes) is not str or type(self.success_definition) is not str:
             yield from _text_problems(self, "notes", "success_definition")
         rater_ids = [r.id for r in self.raters]
@@ -139,7 +139,7 @@ class Assessment(Checked):
             seen: set[str] = set()
             for i, rid in enumerate(rater_ids):
                 if rid in seen:
-                    yield Problem(f"raters[{i}].id", f"duplicate rater {rid!r}")
+                    yield Problem.of(f"raters[{i}].id", "rater.duplicate", rater=rid)
                 seen.add(rid)
         ratings = self.ratings
         pairs: list[tuple[str, str | None] | None]
@@ -157,14 +157,17 @@ class Assessment(Checked):
                 continue
             indicator, rater = pair
             if rater is not None and rater not in declared:
-                known = ", ".join(sorted(declared)) if declared else "none declared; add [[raters]] entries"
-                yield Problem(f"ratings[{i}].rater", f"unknown rater {rater!r} (known: {known})")
+                yield (
+                    Problem.of(f"ratings[{i}].rater", "rater.unknown", rater=rater, known=tuple(sorted(declared)))
+                    if declared
+                    else Problem.of(f"ratings[{i}].rater", "rater.unknown.none", rater=rater)
+                )
             where = first.setdefault((indicator, rater), i)
             if where != i:
-                who = f"rater {rater!r}" if rater is not None else "the joint rating (no rater)"
-                yield Problem(
-                    f"ratings[{i}]",
-                    f"indicator {indicator!r} is rated twice by {who} (first at ratings[{where}])",
+                yield (
+                    Problem.of(f"ratings[{i}]", "rating.twice", indicator=indicator, rater=rater, first=where)
+                    if rater is not None
+                    else Problem.of(f"ratings[{i}]", "rating.twice.joint", indicator=indicator, first=where)
                 )
 
     @property
@@ -193,7 +196,7 @@ def unrated_problems(assessment: Assessment) -> list[Problem]:
     ``complete=True`` in the loaders and :func:`~qframework.assessment.score`, and ``--complete``
     on the command line, make these problems errors.
     """
-    return [Problem(f"ratings[{i}].value", UNRATED_MESSAGE) for i in assessment.unrated]
+    return [Problem.of(f"ratings[{i}].value", "rating.unrated") for i in assessment.unrated]
 
 
 _RATER = attrgetter("rater")
@@ -203,7 +206,7 @@ _PAIR = attrgetter("indicator", "rater")
 def _id_problems(path: str, value: object, what: str = "") -> Iterator[Problem]:
     """A wrong type says so ("expected text, got a whole number"); a wrong text says what an id looks like."""
     if not isinstance(value, str):
-        yield type_problem(path, value, "text")
+        yield type_problem(path, value, "type.text")
     else:
         yield from slug_problems(path, value, what)
 
@@ -212,4 +215,4 @@ def _text_problems(obj: object, *names: str) -> Iterator[Problem]:
     for name in names:
         value = getattr(obj, name)
         if not isinstance(value, str):
-            yield type_problem(name, value, "text")
+            yield type_problem(name, value, "type.text")

@@ -44,30 +44,36 @@ def check_assignment(
     # --- who is mentioned where
     for pid in assignment.participant_ids:
         if pid not in people:
-            out.append(Violation("unknown-participant", f"{pid!r} is not a participant", participant_id=pid))
+            out.append(
+                Violation.of("unknown-participant", "check.participant.unknown", participant_id=pid, participant=pid)
+            )
     for pid, n in sorted(Counter(p.participant for p in assignment.placements).items()):
         if n > 1:
-            out.append(Violation("duplicate", f"placed {n} times", participant_id=pid))
+            out.append(Violation.of("duplicate", "check.placed-twice", participant_id=pid, count=n))
     membership: dict[str, list[str]] = {}
     for g in assignment.groups:
         for m in g.members:
             membership.setdefault(m, []).append(g.id)
     for pid, gids in sorted(membership.items()):
         if len(gids) > 1:
-            out.append(Violation("duplicate", f"member of {len(gids)} groups: {', '.join(gids)}", participant_id=pid))
+            out.append(
+                Violation.of("duplicate", "check.member-twice", participant_id=pid, count=len(gids), groups=tuple(gids))
+            )
     for gid, n in sorted(Counter(g.id for g in assignment.groups).items()):
         if n > 1:
-            out.append(Violation("duplicate", f"group id used {n} times", group_id=gid))
+            out.append(Violation.of("duplicate", "check.group.duplicate", group_id=gid, count=n))
     group_ids = {g.id for g in assignment.groups}
     for pl in assignment.placements:
         if pl.group is not None and pl.group not in group_ids:
-            out.append(Violation("group", f"refers to unknown group {pl.group!r}", participant_id=pl.participant))
+            out.append(Violation.of("group", "check.group.unknown", participant_id=pl.participant, group=pl.group))
         elif pl.group is not None and membership.get(pl.participant) and pl.group not in membership[pl.participant]:
             out.append(
-                Violation(
+                Violation.of(
                     "group",
-                    f"placed in group {pl.group!r} but listed as a member of {', '.join(membership[pl.participant])}",
+                    "check.group.mismatch",
                     participant_id=pl.participant,
+                    group=pl.group,
+                    groups=tuple(membership[pl.participant]),
                 )
             )
 
@@ -77,35 +83,33 @@ def check_assignment(
         both = req + opt
         for t in both:
             if t not in known_topics:
-                out.append(Violation("unknown-topic", f"{t!r} is not a topic of the rules", topic=t, **where))
+                out.append(Violation.of("unknown-topic", "check.topic.unknown", topic=t, **where))
         for t, n in sorted(Counter(both).items()):
             if n > 1:
-                out.append(Violation("duplicate", f"{t!r} is given {n} times", topic=t, **where))
+                out.append(Violation.of("duplicate", "check.topic.twice", topic=t, count=n, **where))
         covered = Counter(b for t in set(both) if t in known_topics for b in rules.covers(t))
         for b, n in sorted(covered.items()):
             if n > 1 and b not in both:
-                out.append(Violation("duplicate", f"{b!r} is given {n} times through alternatives", topic=b, **where))
+                out.append(Violation.of("duplicate", "check.topic.twice-alternatives", topic=b, count=n, **where))
             elif n > 1 and b in both and Counter(both)[b] == 1:
-                out.append(
-                    Violation(
-                        "duplicate", f"{b!r} is given together with an alternative containing it", topic=b, **where
-                    )
-                )
+                out.append(Violation.of("duplicate", "check.topic.with-alternative", topic=b, **where))
         count = rules.topic_count
         if not count.holds(len(both)):
-            if count.max == count.min:
-                message = f"{len(both)} topics instead of {count.min}"
-            else:
-                message = f"{len(both)} topics, but topics_per_participant is {count}"
-            out.append(Violation("topics-per-participant", message, **where))
+            out.append(
+                Violation.of("topics-per-participant", "check.count.exact", count=len(both), want=count.min, **where)
+                if count.max == count.min
+                else Violation.of(
+                    "topics-per-participant", "check.count.range", count=len(both), want=str(count), **where
+                )
+            )
         elif len(req) != rules.required_for(len(both)):
             r = rules.required_for(len(both))
-            out.append(Violation("required-topics", f"{len(req)} required topics instead of {r}", **where))
+            out.append(Violation.of("required-topics", "check.required.count", count=len(req), want=r, **where))
         for t in mandatory:
             if t in opt:
-                out.append(Violation("mandatory", f"mandatory topic {t!r} is only optional", topic=t, **where))
+                out.append(Violation.of("mandatory", "check.mandatory.optional", topic=t, **where))
             elif t not in req:
-                out.append(Violation("mandatory", f"mandatory topic {t!r} is missing", topic=t, **where))
+                out.append(Violation.of("mandatory", "check.mandatory.missing", topic=t, **where))
 
     for g in assignment.groups:
         check_topics(g.required, g.optional, pid=None, gid=g.id)
@@ -117,11 +121,14 @@ def check_assignment(
         if group is not None and pl.participant in grouped_ids:
             if set(pl.required) != set(group.required) or set(pl.optional) != set(group.optional):
                 out.append(
-                    Violation(
+                    Violation.of(
                         "group-topics",
-                        f"has {', '.join(pl.topics)} but its group {group.id} has {', '.join(group.topics)}",
+                        "check.group.topics",
                         participant_id=pl.participant,
                         group_id=group.id,
+                        topics=tuple(pl.topics),
+                        group=group.id,
+                        group_topics=tuple(group.topics),
                     )
                 )
                 check_topics(pl.required, pl.optional, pid=pl.participant, gid=None)
@@ -134,25 +141,29 @@ def check_assignment(
         req, opt = assignment.topics_of(pid)
         listed_out = pid in assignment.unassigned
         if listed_out and (req or opt):
-            out.append(Violation("unassigned", "listed as unassigned but has topics", participant_id=pid))
+            out.append(Violation.of("unassigned", "check.unassigned.has-topics", participant_id=pid))
         if not (req or opt):
             if not rules.allow_unassigned:
-                why = "is listed as unassigned" if listed_out else "got no topics"
-                out.append(
-                    Violation("unassigned", f"{why}, but every participant must be assigned", participant_id=pid)
-                )
+                why = "check.unassigned.listed" if listed_out else "check.unassigned.no-topics"
+                out.append(Violation.of("unassigned", why, participant_id=pid))
             continue
         topics_of[pid] = (req, opt)
         person = people[pid]
         wants = rules.wants_of(person)
         if len(req + opt) > wants and rules.topic_count.holds(len(req + opt)):
             group = assignment.group_of(pid)
-            via = f" (its group {group.id} has {len(req + opt)})" if group is not None and pid in grouped_ids else ""
             out.append(
-                Violation(
+                Violation.of(
                     "topics-per-participant",
-                    f"{len(req + opt)} topics, but it wants {wants}{via}",
+                    "check.wants.group",
                     participant_id=pid,
+                    count=len(req + opt),
+                    wants=wants,
+                    group=group.id,
+                )
+                if group is not None and pid in grouped_ids
+                else Violation.of(
+                    "topics-per-participant", "check.wants", participant_id=pid, count=len(req + opt), wants=wants
                 )
             )
         for t in req + opt:
@@ -160,12 +171,17 @@ def check_assignment(
                 continue
             hit = sorted(rules.covers(t) & set(person.exclusions))
             if hit:
-                via = "" if hit == [t] else f" (through {', '.join(hit)})"
-                out.append(Violation("exclusion", f"got excluded topic {t!r}{via}", participant_id=pid, topic=t))
+                out.append(
+                    Violation.of("exclusion", "check.excluded", participant_id=pid, topic=t)
+                    if hit == [t]
+                    else Violation.of(
+                        "exclusion", "check.excluded.through", participant_id=pid, topic=t, topics=tuple(hit)
+                    )
+                )
             elif not rules.objective.allow_unranked and t not in mandatory and person.rank(t) is None:
-                out.append(Violation("unranked", f"got {t!r}, which it did not rank", participant_id=pid, topic=t))
+                out.append(Violation.of("unranked", "check.unranked", participant_id=pid, topic=t))
         if rules.groups is not None and pid not in grouped_ids:
-            out.append(Violation("group", "is in no group, but participants work in groups", participant_id=pid))
+            out.append(Violation.of("group", "check.group.none", participant_id=pid))
 
     # --- groups
     if rules.groups is not None:
@@ -173,7 +189,7 @@ def check_assignment(
         for g in assignment.groups:
             if not size.holds(len(g.members)):
                 out.append(
-                    Violation("group-size", f"{len(g.members)} members, but groups must have {size}", group_id=g.id)
+                    Violation.of("group-size", "check.group.size", group_id=g.id, count=len(g.members), size=str(size))
                 )
 
     # --- capacity
@@ -181,7 +197,7 @@ def check_assignment(
     for t in rules.topic_ids:
         cap = rules.capacity_of(t)
         if not cap.holds(counts[t]):
-            out.append(Violation("capacity", f"{counts[t]} participants, but capacity is {cap}", topic=t))
+            out.append(Violation.of("capacity", "check.capacity", topic=t, count=counts[t], capacity=str(cap)))
 
     # --- distinct required topics (a group counts once)
     if rules.distinct_required:
@@ -205,5 +221,7 @@ def check_assignment(
                 continue
             if not rules.topic(b).any_of and len(vias) == 1 and vias != {b}:
                 continue  # only through one alternative: reported once, on the alternative
-            out.append(Violation("distinct-required", f"required by {len(units)}: {', '.join(units)}", topic=b))
+            out.append(
+                Violation.of("distinct-required", "check.distinct", topic=b, count=len(units), units=tuple(units))
+            )
     return out

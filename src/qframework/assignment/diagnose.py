@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import attrs
 
 from ..errors import InfeasibleAssignment
+from ..messages import Note
 from .program import allowed, solve_topics, splittable, topic_bundles
 from .rules import AssignmentRules, Bounds, Participant
 
@@ -24,28 +25,37 @@ def precheck(people: Sequence[Participant], rules: AssignmentRules) -> None:
                 continue  # every topic is allowed: nothing below can fail for this participant
             for t in mandatory:
                 if not allowed(person, t, rules):
-                    raise InfeasibleAssignment(
-                        "mandatory", f"participant {person.id} excludes the mandatory topic {t!r}"
+                    raise InfeasibleAssignment.of(
+                        "mandatory", "infeasible.mandatory-excluded", participant=person.id, topic=t
                     )
             usable = [t for t in rules.topic_ids if allowed(person, t, rules)]
             if len(usable) < k:
-                why = "the others are excluded" if rules.objective.allow_unranked else "only ranked topics are allowed"
-                raise InfeasibleAssignment(
+                why = Note("infeasible.why.excluded" if rules.objective.allow_unranked else "infeasible.why.ranked")
+                need = Note("infeasible.need.at-least" if rules.most_topics > k else "infeasible.need", {"count": k})
+                raise InfeasibleAssignment.of(
                     "topics-per-participant",
-                    f"participant {person.id} can take only {len(usable)} topic{'s' if len(usable) != 1 else ''} "
-                    f"({why}), but needs {'at least ' if rules.most_topics > k else ''}{k}",
+                    "infeasible.usable.one" if len(usable) == 1 else "infeasible.usable",
+                    participant=person.id,
+                    count=len(usable),
+                    why=why,
+                    need=need,
                 )
         caps = [rules.capacity_of(t).max for t in rules.topic_ids]
         if all(c is not None for c in caps):
             total = sum(c for c in caps if c is not None)
             if n * k > total:
-                need = f"{n} participants" if k == 1 else f"{n} participants × {k} topics = {n * k} places"
-                raise InfeasibleAssignment("capacity", f"{need}, but capacities allow at most {total}")
+                raise (
+                    InfeasibleAssignment.of("capacity", "infeasible.capacity.one", count=n, total=total)
+                    if k == 1
+                    else InfeasibleAssignment.of(
+                        "capacity", "infeasible.capacity", count=n, k=k, places=n * k, total=total
+                    )
+                )
         for t in mandatory:
             cap = rules.capacity_of(t)
             if cap.max is not None and cap.max < n:
-                raise InfeasibleAssignment(
-                    "capacity", f"{n} participants must take the mandatory topic {t!r}, but its capacity is {cap.max}"
+                raise InfeasibleAssignment.of(
+                    "capacity", "infeasible.mandatory-capacity", count=n, topic=t, max=cap.max
                 )
         if rules.distinct_required and r > len(mandatory):
             # every distinct required slot uses up at least one plain non-mandatory topic
@@ -59,12 +69,14 @@ def precheck(people: Sequence[Participant], rules: AssignmentRules) -> None:
             else:
                 most = rules.groups.size.max
                 units = 1 if most is None else -(-n // most)
-            who = f"{n} participants" if rules.groups is None else f"at least {units} groups"
             slots = units * (r - len(mandatory))
             if n and slots > len(free):
-                raise InfeasibleAssignment(
+                raise InfeasibleAssignment.of(
                     "distinct-required",
-                    f"{who} need {slots} different required topics, but only {len(free)} topics exist",
+                    "infeasible.distinct" if rules.groups is None else "infeasible.distinct.groups",
+                    count=n if rules.groups is None else units,
+                    slots=slots,
+                    free=len(free),
                 )
         if rules.groups is not None:
             bundles = topic_bundles(rules)
@@ -77,13 +89,9 @@ def precheck(people: Sequence[Participant], rules: AssignmentRules) -> None:
                     len(req + opt) <= wants and all(allowed(person, t, rules) for t in req + opt)
                     for req, opt in bundles
                 ):
-                    raise InfeasibleAssignment(
-                        "exclusion", f"participant {person.id} excludes a topic of every possible topic combination"
-                    )
+                    raise InfeasibleAssignment.of("exclusion", "infeasible.exclusion", participant=person.id)
         if rules.groups is not None and not splittable(n, rules.groups.size):
-            raise InfeasibleAssignment(
-                "group-size", f"{n} participants cannot be split into groups of {rules.groups.size}"
-            )
+            raise InfeasibleAssignment.of("group-size", "infeasible.group-size", count=n, size=str(rules.groups.size))
     mins = sum(rules.capacity_of(t).min for t in rules.topic_ids)
     if mins == 0:
         return  # no minimum capacity to fill (the common case): nothing to count
@@ -92,22 +100,20 @@ def precheck(people: Sequence[Participant], rules: AssignmentRules) -> None:
     if mins > places:
         exact = len({rules.wants_of(person) for person in people}) <= 1
         w = rules.wants_of(people[0]) if people else rules.fewest_topics
-        given = f"{n} participants × {w} topic{'s' if w != 1 else ''}" if exact else f"{n} participants' wants"
-        raise InfeasibleAssignment(
-            "capacity", f"the topics' minimum capacities need {mins} places, but {given} give only {places}"
-        )
+        code = ("infeasible.minimum.one" if w == 1 else "infeasible.minimum") if exact else "infeasible.minimum.wants"
+        raise InfeasibleAssignment.of("capacity", code, mins=mins, count=n, wants=w, places=places)
 
 
 def diagnose(people: Sequence[Participant], rules: AssignmentRules) -> InfeasibleAssignment:
     """Name the rule whose relaxation makes the instance feasible."""
     relaxed_caps = tuple(attrs.evolve(t, capacity=Bounds(0, None)) for t in rules.topics)
-    trials: list[tuple[str, AssignmentRules, str]] = []
+    trials: list[tuple[str, AssignmentRules, Note]] = []
     if rules.groups is not None:
         trials.append(
             (
                 "group-size",
                 attrs.evolve(rules, groups=attrs.evolve(rules.groups, size=Bounds(1, None))),
-                f"the participants of some topic cannot be split into groups of {rules.groups.size}",
+                Note("infeasible.groups-split", {"size": str(rules.groups.size)}),
             )
         )
     if rules.distinct_required:
@@ -115,7 +121,7 @@ def diagnose(people: Sequence[Participant], rules: AssignmentRules) -> Infeasibl
             (
                 "distinct-required",
                 attrs.evolve(rules, distinct_required=False),
-                "the required topics cannot all be different across participants",
+                Note("infeasible.distinct-all"),
             )
         )
     mins = tuple(attrs.evolve(t, capacity=attrs.evolve(rules.capacity_of(t.id), min=0)) for t in rules.topics)
@@ -123,20 +129,20 @@ def diagnose(people: Sequence[Participant], rules: AssignmentRules) -> Infeasibl
         (
             "capacity",
             attrs.evolve(rules, topics=mins, capacity=attrs.evolve(rules.capacity, min=0)),
-            "the topics' minimum capacities cannot all be reached",
+            Note("infeasible.minimums"),
         )
     )
     trials.append(
         (
             "capacity",
             attrs.evolve(rules, topics=relaxed_caps, capacity=Bounds(0, None)),
-            "the topics' capacities are too small for these participants",
+            Note("infeasible.capacities"),
         )
     )
     for rule, relaxed, message in trials:
         try:
             if solve_topics(people, relaxed) is not None:
-                return InfeasibleAssignment(rule, message)
+                return InfeasibleAssignment.of(rule, message.code, **message.params)
         except InfeasibleAssignment:
             continue
-    return InfeasibleAssignment("rules", "no assignment meets all rules together (exclusions, capacities, groups)")
+    return InfeasibleAssignment.of("rules", "infeasible.rules")

@@ -643,9 +643,7 @@ def _local_search(
 
 def _infeasible(inst: _Instance, *, groups: bool = False) -> InfeasibleAssignment:
     if groups:
-        return InfeasibleAssignment(
-            "group-topics", "the groups formed by distance cannot all get topics under these rules; try mode='joint'"
-        )
+        return InfeasibleAssignment.of("group-topics", "infeasible.regional-groups")
     from .diagnose import diagnose
 
     return diagnose(inst.people, inst.rules)

@@ -33,9 +33,9 @@ __all__ = ["Assignment", "Explanation", "Group", "Optimality", "Placement", "Top
 def text_problems(path: str, value: object, *, required: bool = True) -> Iterator[Problem]:
     """``expected text, got …`` for a non-string, ``must not be empty`` for a blank required one."""
     if not isinstance(value, str):
-        yield type_problem(path, value, "text")
+        yield type_problem(path, value, "type.text")
     elif required and not value.strip():
-        yield Problem(path, "must not be empty")
+        yield Problem.of(path, "text.empty")
 
 
 @attrs.frozen
@@ -63,10 +63,12 @@ class Placement(Checked):
     def _problems(self) -> Iterator[Problem]:
         yield from text_problems("participant", self.participant)
         if self.ranks and len(self.ranks) != len(self.required) + len(self.optional):
-            yield Problem("ranks", f"{len(self.ranks)} ranks for {len(self.required) + len(self.optional)} topics")
+            yield Problem.of(
+                "ranks", "placement.ranks.count", ranks=len(self.ranks), topics=len(self.required) + len(self.optional)
+            )
         for rank in self.ranks:
             if rank < 0:
-                yield Problem("ranks", f"must be ≥ 0, got {rank}")
+                yield Problem.of("ranks", "number.non-negative", value=rank)
 
 
 @attrs.frozen
@@ -116,8 +118,9 @@ class Violation(Coded, Checked):
         topic: str | None = None,
         **params: Param,
     ) -> Violation:
-        """The violation ``code`` (a key of :data:`qframework.messages.TEMPLATES`) of ``rule``."""
-        note = Note(code, params)
+        """The violation ``code`` (a key of :data:`qframework.messages.TEMPLATES`) of ``rule``; ``topic``
+        is a parameter of the wording too."""
+        note = Note(code, params if topic is None else {"topic": topic, **params})
         return cls(rule, note.english, participant_id, group_id, topic, code, note.params)
 
     def __str__(self) -> str:

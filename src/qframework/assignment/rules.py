@@ -24,6 +24,7 @@ import attrs
 
 from .._memo import IdentityMemo
 from ..errors import NotFound, Problem, type_problem
+from ..messages import shown_number
 from ..model import id_problems
 from ..validation import Checked
 from .result import Assignment, text_problems
@@ -46,7 +47,7 @@ MAX_COUNT = 1_000_000
 
 def _too_large(path: str, value: object) -> Iterator[Problem]:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value > MAX_COUNT:
-        yield Problem(path, f"must be ≤ {MAX_COUNT:,}, got {value}")
+        yield Problem.of(path, "number.too-large", max=float(MAX_COUNT), value=str(value))
 
 
 def _duplicates(values: tuple[str, ...]) -> list[str]:
@@ -85,21 +86,21 @@ class Participant(Checked):
         yield from text_problems("name", self.name, required=False)
         yield from text_problems("region", self.region, required=False)
         for topic in _duplicates(self.preferences):
-            yield Problem("preferences", f"ranks {topic!r} more than once")
+            yield Problem.of("preferences", "participant.preferences.twice", topic=topic)
         for topic in _duplicates(self.exclusions):
-            yield Problem("exclusions", f"lists {topic!r} more than once")
+            yield Problem.of("exclusions", "topic.listed-twice", topic=topic)
         for topic in sorted(set(self.preferences) & set(self.exclusions)):
-            yield Problem("exclusions", f"{topic!r} is also ranked in preferences")
+            yield Problem.of("exclusions", "participant.exclusions.ranked", topic=topic)
         if self.location is not None and len(self.location) != 2:
-            yield Problem("location", f"must be (latitude, longitude), got {len(self.location)} values")
+            yield Problem.of("location", "location.pair", count=len(self.location))
         elif self.location is not None:
             lat, lon = self.location
             if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
-                yield Problem("location", f"latitude must be between -90 and 90, got {lat}")
+                yield Problem.of("location", "location.latitude", value=shown_number(lat))
             if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
-                yield Problem("location", f"longitude must be between -180 and 180, got {lon}")
+                yield Problem.of("location", "location.longitude", value=shown_number(lon))
         if self.wants is not None and self.wants < 1:
-            yield Problem("wants", f"must be ≥ 1, got {self.wants}")
+            yield Problem.of("wants", "number.at-least-one", value=self.wants)
         yield from _too_large("wants", self.wants)
 
 
@@ -123,9 +124,9 @@ class Bounds(Checked):
 
     def _problems(self) -> Iterator[Problem]:
         if self.min < 0:
-            yield Problem("min", f"must be ≥ 0, got {self.min}")
+            yield Problem.of("min", "number.non-negative", value=self.min)
         if self.max is not None and self.max < self.min:
-            yield Problem("max", f"must be ≥ min ({self.min}), got {self.max}")
+            yield Problem.of("max", "quota.max", min=self.min, max=self.max)
         yield from _too_large("min", self.min)
         yield from _too_large("max", self.max)
 
@@ -155,11 +156,11 @@ class Topic(Checked):
         yield from id_problems("id", self.id)
         yield from text_problems("title", self.title, required=False)
         if len(self.any_of) == 1:
-            yield Problem("any_of", f"an alternative needs at least 2 topics, got only {self.any_of[0]!r}")
+            yield Problem.of("any_of", "topic.any-of.few", topic=self.any_of[0])
         if self.id in self.any_of:
-            yield Problem("any_of", f"must not contain the alternative itself ({self.id!r})")
+            yield Problem.of("any_of", "topic.any-of.self", topic=self.id)
         for topic in _duplicates(self.any_of):
-            yield Problem("any_of", f"lists {topic!r} more than once")
+            yield Problem.of("any_of", "topic.listed-twice", topic=topic)
 
 
 @attrs.frozen
@@ -176,9 +177,9 @@ class GroupRules(Checked):
 
     def _problems(self) -> Iterator[Problem]:
         if self.size.min < 1:
-            yield Problem("size.min", f"a group needs at least 1 member, got {self.size.min}")
+            yield Problem.of("size.min", "groups.size.min", value=self.size.min)
         if not (math.isfinite(self.regional_weight) and self.regional_weight >= 0):
-            yield Problem("regional_weight", f"must be a number ≥ 0, got {self.regional_weight}")
+            yield Problem.of("regional_weight", "number.non-negative-number", value=shown_number(self.regional_weight))
         yield from _too_large("regional_weight", self.regional_weight)
 
 
@@ -229,13 +230,13 @@ class Objective(Checked):
 
     def _problems(self) -> Iterator[Problem]:
         if self.km_per_rank is not None and not (math.isfinite(self.km_per_rank) and self.km_per_rank > 0):
-            yield Problem("km_per_rank", f"must be a number > 0, got {self.km_per_rank}")
+            yield Problem.of("km_per_rank", "number.positive-number", value=shown_number(self.km_per_rank))
         if self.unranked_rank is not None and self.unranked_rank < 1:
-            yield Problem("unranked_rank", f"must be ≥ 1, got {self.unranked_rank}")
+            yield Problem.of("unranked_rank", "number.at-least-one", value=self.unranked_rank)
         if self.missing_cost is not None and self.missing_cost < 0:
-            yield Problem("missing_cost", f"must be ≥ 0, got {self.missing_cost}")
+            yield Problem.of("missing_cost", "number.non-negative", value=self.missing_cost)
         if self.unassigned_cost is not None and self.unassigned_cost < 0:
-            yield Problem("unassigned_cost", f"must be ≥ 0, got {self.unassigned_cost}")
+            yield Problem.of("unassigned_cost", "number.non-negative", value=self.unassigned_cost)
         for name in ("unranked_rank", "missing_cost", "unassigned_cost"):
             yield from _too_large(name, getattr(self, name))
 
@@ -377,45 +378,49 @@ class AssignmentRules(Checked):
         ids = tuple(t.id for t in self.topics)
         known = set(ids)
         if not self.topics:
-            yield Problem("topics", "at least one topic is needed")
+            yield Problem.of("topics", "rules.topics.none")
         for topic in _duplicates(ids):
-            yield Problem("topics", f"topic id {topic!r} is used more than once")
+            yield Problem.of("topics", "topic.duplicate", topic=topic)
         for i, t in enumerate(self.topics):
             for member in t.any_of:
                 if member not in known:
-                    yield Problem(f"topics[{i}].any_of", f"unknown topic {member!r}")
+                    yield Problem.of(f"topics[{i}].any_of", "topic.unknown", topic=member)
                 elif any(o.id == member and o.any_of for o in self.topics):
-                    yield Problem(f"topics[{i}].any_of", f"{member!r} is itself an alternative")
+                    yield Problem.of(f"topics[{i}].any_of", "topic.any-of.nested", topic=member)
         k = self.topics_per_participant
         exact = not isinstance(k, Bounds)
         counted = not exact or (isinstance(k, int) and not isinstance(k, bool))
         if not counted:
-            yield type_problem("topics_per_participant", k, "a whole number or a table { min, max }")
+            yield type_problem("topics_per_participant", k, "type.count-or-bounds")
         else:
             fewest, most = self.topic_count.min, self.topic_count.max
             at_min = "topics_per_participant" if exact else "topics_per_participant.min"
             at_max = "topics_per_participant" if exact else "topics_per_participant.max"
             if fewest < 1:
-                yield Problem(at_min, f"must be ≥ 1, got {fewest}")
+                yield Problem.of(at_min, "number.at-least-one", value=fewest)
             elif fewest > len(self.topics) > 0:
-                yield Problem(at_min, f"must be ≤ the number of topics ({len(self.topics)}), got {fewest}")
+                yield Problem.of(at_min, "rules.count.topics", topics=len(self.topics), value=fewest)
             if most is not None and most > len(self.topics) > 0 and most > fewest:
-                yield Problem(at_max, f"must be ≤ the number of topics ({len(self.topics)}), got {most}")
+                yield Problem.of(at_max, "rules.count.topics", topics=len(self.topics), value=most)
             if self.required_topics is not None and not 0 <= self.required_topics <= fewest:
-                limit = (
-                    f"topics_per_participant ({k})" if exact else f"the minimum of topics_per_participant ({fewest})"
+                yield (
+                    Problem.of("required_topics", "rules.required.range", count=str(k), value=self.required_topics)
+                    if exact
+                    else Problem.of(
+                        "required_topics", "rules.required.range-min", count=fewest, value=self.required_topics
+                    )
                 )
-                yield Problem("required_topics", f"must be between 0 and {limit}, got {self.required_topics}")
         for topic in _duplicates(self.mandatory_topics):
-            yield Problem("mandatory_topics", f"lists {topic!r} more than once")
+            yield Problem.of("mandatory_topics", "topic.listed-twice", topic=topic)
         for topic in self.mandatory_topics:
             if topic not in known:
-                yield Problem("mandatory_topics", f"unknown topic {topic!r}")
+                yield Problem.of("mandatory_topics", "topic.unknown", topic=topic)
         if counted and len(set(self.mandatory_topics)) > self.required_count:
-            yield Problem(
+            yield Problem.of(
                 "mandatory_topics",
-                f"{len(set(self.mandatory_topics))} mandatory topics, "
-                f"but only {self.required_count} required topics per participant",
+                "rules.mandatory.too-many",
+                count=len(set(self.mandatory_topics)),
+                required=self.required_count,
             )
 
 
@@ -431,20 +436,22 @@ class AssignmentProblem(Checked):
     def _problems(self) -> Iterator[Problem]:
         ids = tuple(p.id for p in self.participants)
         for pid in _duplicates(ids):
-            yield Problem("participants", f"participant id {pid!r} is used more than once")
+            yield Problem.of("participants", "participant.used-twice", participant=pid)
         known = set(self.rules.topic_ids)
         for i, p in enumerate(self.participants):
             for topic in p.preferences:
                 if topic not in known:
-                    yield Problem(f"participants[{i}].preferences", f"unknown topic {topic!r}")
+                    yield Problem.of(f"participants[{i}].preferences", "topic.unknown", topic=topic)
             for topic in p.exclusions:
                 if topic not in known:
-                    yield Problem(f"participants[{i}].exclusions", f"unknown topic {topic!r}")
+                    yield Problem.of(f"participants[{i}].exclusions", "topic.unknown", topic=topic)
             count = self.rules.topic_count
             sane = type(count.min) is int and count.min >= 1 and (count.max is None or type(count.max) is int)
             sane = sane and (count.max is None or count.max >= count.min)
             if p.wants is not None and p.wants >= 1 and sane and not count.holds(p.wants):
-                yield Problem(
+                yield Problem.of(
                     f"participants[{i}].wants",
-                    f"must lie within topics_per_participant ({self.rules.topic_count}), got {p.wants}",
+                    "participant.wants.range",
+                    count=str(self.rules.topic_count),
+                    value=p.wants,
                 )
