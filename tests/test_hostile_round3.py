@@ -181,7 +181,7 @@ def test_a_tampered_entry_point_list_is_a_miss(cache_dir: Path) -> None:
 def test_the_cache_holds_no_pickle(tmp_path: Path, cache_dir: Path) -> None:
     """Entries are JSON behind a head naming their key and the payload's digest."""
     _, _, entry = _valid_entry(tmp_path, cache_dir)
-    magic, key, digest, payload = entry.read_bytes().split(b"\n", 3)
+    _magic, key, _digest, payload = entry.read_bytes().split(b"\n", 3)
     assert key.decode() == entry.name
     assert json.loads(payload)["id"] == "mini"
     assert b"\x80" not in entry.read_bytes()  # no pickle protocol marker

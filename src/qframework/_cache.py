@@ -53,7 +53,8 @@ _MAGIC = b"qframework-cache-2\n"
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
 T = TypeVar("T")
 _FINGERPRINT: str | None = None
-_POSIX = hasattr(os, "geteuid") and os.open in os.supports_dir_fd and os.rename in os.supports_dir_fd  # os.replace: the same renameat
+# os.replace takes dir_fd wherever os.rename does (both are renameat); only rename is listed.
+_POSIX = hasattr(os, "geteuid") and os.open in os.supports_dir_fd and os.rename in os.supports_dir_fd
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
