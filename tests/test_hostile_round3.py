@@ -185,3 +185,151 @@ def test_the_cache_holds_no_pickle(tmp_path: Path, cache_dir: Path) -> None:
     assert key.decode() == entry.name
     assert json.loads(payload)["id"] == "mini"
     assert b"\x80" not in entry.read_bytes()  # no pickle protocol marker
+
+
+# -- workbooks: bounded work per byte, refused before openpyxl sees them ---------------------------
+
+import zipfile  # noqa: E402
+from io import BytesIO  # noqa: E402
+
+from test_excel import REG, filled  # noqa: E402
+
+from qframework import excel  # noqa: E402
+from qframework.errors import ValidationError  # noqa: E402
+
+
+def _rezip(data: bytes, add: dict[str, bytes] | None = None, replace: dict[str, bytes] | None = None) -> bytes:
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, (replace or {}).get(info.filename, src.read(info)))
+        for name, body in (add or {}).items():
+            dst.writestr(name, body)
+    return out.getvalue()
+
+
+def _refusal(data: bytes, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The problems of a workbook refused before openpyxl is imported or called."""
+
+    def no_openpyxl() -> None:
+        raise AssertionError("openpyxl saw a workbook that should have been refused")
+
+    monkeypatch.setattr(excel, "_openpyxl", no_openpyxl)
+    with pytest.raises(ValidationError) as info:
+        excel.loads_assessment_xlsx(data, registry=REG, file="x.xlsx")
+    return [str(p) for p in info.value.problems]
+
+
+class _CountingZip(zipfile.ZipFile):
+    opened = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        type(self).opened += 1
+        if type(self).opened > 5:
+            raise AssertionError("the archive is opened again for every entry")
+        super().__init__(*args, **kwargs)
+
+
+def test_the_zip_check_opens_the_archive_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reproducer: 2,000 extra empty sheet entries took a minute (the archive re-opened per entry)."""
+    extra = {f"xl/worksheets/extra{i}.xml": b"" for i in range(300)}
+    data = _rezip(filled(**{"Netzwerk!C5": "Stufe 4"}), add=extra)
+    monkeypatch.setattr(_CountingZip, "opened", 0)
+    monkeypatch.setattr(excel.zipfile, "ZipFile", _CountingZip)
+    assessment = excel.loads_assessment_xlsx(data, registry=REG, file="x.xlsx")
+    assert len(assessment.ratings) == 1
+    assert _CountingZip.opened == 1
+
+
+def test_a_workbook_with_too_many_entries_is_refused_from_the_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = {f"xl/worksheets/extra{i}.xml": b"" for i in range(excel.MAX_ENTRIES)}
+    (found,) = _refusal(_rezip(filled(), add=extra), monkeypatch)
+    assert f"limit {excel.MAX_ENTRIES:,}" in found
+
+
+def _styles(records: int, tag: str = "xf") -> bytes:
+    body = f'<{tag} numFmtId="0" fontId="0" fillId="0" borderId="0"/>' * records
+    return (
+        '<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<cellXfs count="{records}">{body}</cellXfs></styleSheet>'
+    ).encode()
+
+
+def test_a_styles_part_with_more_records_than_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reproducer: a 30 KB workbook with a million <xf/> took a minute and 660 MB in openpyxl."""
+    data = _rezip(filled(), replace={"xl/styles.xml": _styles(excel.MAX_STYLE_RECORDS + 1)})
+    (found,) = _refusal(data, monkeypatch)
+    assert "cell styles" in found
+
+
+def test_style_records_count_under_any_part_name_and_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The styles part is found through the workbook's relationships: its name proves nothing."""
+    body = _styles(excel.MAX_STYLE_RECORDS + 1, tag="x:xf").replace(b"<styleSheet", b"<x:styleSheet xmlns:x='m'", 1)
+    (found,) = _refusal(_rezip(filled(), add={"xl/other.xml": body}), monkeypatch)
+    assert "cell styles" in found
+
+
+def test_shared_strings_beyond_the_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reproducer: a 130 KB workbook with 2.6 million shared strings took 51-106 s."""
+    strings = b"<si><t>a</t></si>" * (excel.MAX_SHARED_STRINGS + 1)
+    sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + strings + b"</sst>"
+    (found,) = _refusal(_rezip(filled(), add={"xl/sharedStrings.xml": sst}), monkeypatch)
+    assert "shared strings" in found
+
+
+def test_a_part_with_too_many_tags_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    (found,) = _refusal(_rezip(filled(), add={"docProps/custom.xml": b"<a/>" * (excel.MAX_PART_TAGS + 1)}), monkeypatch)
+    assert "limits of XML tags" in found
+
+
+def _set_flags(data: bytes, name: bytes, flag: int | None = None, method: int | None = None) -> bytes:
+    """Set the general-purpose flag and/or method of entry ``name`` in both its headers."""
+    out = bytearray(data)
+    pos = 0
+    while (pos := out.find(b"PK\x03\x04", pos)) >= 0:
+        if out[pos + 30 : pos + 30 + len(name)] == name:
+            if flag is not None:
+                out[pos + 6 : pos + 8] = flag.to_bytes(2, "little")
+            if method is not None:
+                out[pos + 8 : pos + 10] = method.to_bytes(2, "little")
+        pos += 4
+    pos = 0
+    while (pos := out.find(b"PK\x01\x02", pos)) >= 0:
+        if out[pos + 46 : pos + 46 + len(name)] == name:
+            if flag is not None:
+                out[pos + 8 : pos + 10] = flag.to_bytes(2, "little")
+            if method is not None:
+                out[pos + 10 : pos + 12] = method.to_bytes(2, "little")
+        pos += 4
+    return bytes(out)
+
+
+def test_an_encrypted_entry_is_a_problem_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reproducer: the zip "encrypted" flag gave a RuntimeError traceback (web: 500)."""
+    (found,) = _refusal(_set_flags(filled(), b"xl/workbook.xml", flag=1), monkeypatch)
+    assert "encrypted" in found
+
+
+def test_an_unknown_compression_method_is_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    (found,) = _refusal(_set_flags(filled(), b"xl/styles.xml", method=99), monkeypatch)
+    assert "compression" in found
+
+
+def test_a_real_template_is_far_inside_every_limit() -> None:
+    data = filled(**{"Netzwerk!C5": "Stufe 4"})
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        tags = sum(archive.read(i).count(b"<") for i in archive.infolist())
+        assert len(archive.infolist()) * 10 < excel.MAX_ENTRIES
+    assert tags * 50 < excel.MAX_TOTAL_TAGS
+    assert len(excel.loads_assessment_xlsx(data, registry=REG).ratings) == 1
+
+
+def test_a_row_wider_than_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl parses every cell of a row it reads: one row of 900,000 cells took 6.5 s and 580 MB."""
+    data = filled()
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        sheet = next(n for n in archive.namelist() if n.startswith("xl/worksheets/"))
+        xml = archive.read(sheet)
+    wide = b'<row r="6">' + b'<c r="B6"/>' * (excel.MAX_ROW_CELLS + 1) + b"</row></sheetData>"
+    (found,) = _refusal(_rezip(data, replace={sheet: xml.replace(b"</sheetData>", wide)}), monkeypatch)
+    assert "limits of cells" in found

@@ -65,10 +65,19 @@ META_ROWS = (
 )
 _NA_WORDS = frozenset({NOT_APPLICABLE_LABEL, "n/a", "na", "nz", "not applicable", "entfällt"})
 
-# Limits that keep a hostile file cheap to refuse; a real template is a few dozen kilobytes.
+# Limits that keep a hostile file cheap to refuse (docs/file-formats.md, "Limits"); a real template
+# is a few dozen kilobytes with 13-22 parts and 2,000-4,000 XML tags, a styles part of ~130 tags.
 MAX_FILE_BYTES = 20_000_000
-MAX_PART_BYTES = 50_000_000
-MAX_TOTAL_BYTES = 100_000_000
+MAX_PART_BYTES = 10_000_000
+MAX_TOTAL_BYTES = 40_000_000
+MAX_ENTRIES = 500
+MAX_PART_TAGS = 200_000  # any part but a worksheet
+MAX_SHEET_TAGS = 2_000_000  # a worksheet: only the template's rows are parsed (100,000 rows: 900,000 tags)
+MAX_TOTAL_TAGS = 4_000_000
+MAX_STYLE_RECORDS = 10_000
+MAX_ROW_CELLS = 1_000
+MAX_CELLS = 200_000
+MAX_SHARED_STRINGS = 50_000
 EXTRA_ROWS = 20  # rows read below the last indicator, to report stray content there
 
 _FILLER_WORDS = frozenset(
@@ -399,7 +408,15 @@ def _why(exc: BaseException) -> str:
 
 
 def _check_zip(data: bytes, file: str | None) -> None:
-    """Refuse what is not a zip, or a zip that would unpack to far more than a template ever holds."""
+    """Refuse a workbook that would cost far more to read than a template ever does, before openpyxl sees it.
+
+    One pass over the archive, opened once (docs/file-formats.md, "Limits"): the number of
+    entries, encryption and compression flags and each part's unpacked size come from the zip's
+    directory; every part is then unpacked once, in chunks, counting its XML tags (``<``), since
+    openpyxl builds an object for every style, shared string and cell it parses. Styles and shared
+    strings have their own, tighter, tag limits. Worksheets are searched for merged cells in the
+    same pass. The work is linear in the archive's unpacked size, which the limits bound.
+    """
 
     def fail(message: str) -> ValidationError:
         return ValidationError([Problem("", message)], file)
@@ -409,44 +426,143 @@ def _check_zip(data: bytes, file: str | None) -> None:
     if not data.startswith(b"PK"):
         raise fail("not an Excel workbook (.xlsx): the file is not a zip archive (an old .xls or a renamed file?)")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise fail(f"not an Excel workbook (.xlsx): broken zip archive ({_why(exc)})") from None
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
             raise fail(
-                f"the workbook part {info.filename!r} unpacks to {info.file_size:,} bytes "
-                f"(total {total:,}); refused as too large for an assessment workbook"
+                f"the workbook has {len(infos):,} parts; an assessment workbook has a few dozen (limit {MAX_ENTRIES:,})"
             )
-    names = {info.filename for info in infos}
-    if "xl/workbook.xml" not in names:
-        raise fail("not an Excel workbook (.xlsx): the zip has no xl/workbook.xml")
-    for info in infos:
-        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-            try:
-                with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(info) as part:
-                    merged = _merged_ranges(part)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-                raise fail(f"not an Excel workbook (.xlsx): broken part {info.filename} ({_why(exc)})") from None
-            if merged:
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
                 raise fail(
-                    f"merged cells ({', '.join(merged[:5])}) in {info.filename}: the template has none; "
+                    f"the workbook part {_part_name(info)} unpacks to {info.file_size:,} bytes "
+                    f"(total {total:,}); refused as too large for an assessment workbook"
+                )
+            if info.flag_bits & 0x1:
+                raise fail(f"the workbook part {_part_name(info)} is encrypted: save the workbook without a password")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise fail(
+                    f"the workbook part {_part_name(info)} uses a compression Excel does not write "
+                    f"(method {info.compress_type})"
+                )
+        names = {info.filename for info in infos}
+        if "xl/workbook.xml" not in names:
+            raise fail("not an Excel workbook (.xlsx): the zip has no xl/workbook.xml")
+        scan = _Scan()
+        for info in infos:
+            if info.is_dir():
+                continue
+            name = info.filename
+            before = scan.tags
+            sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
+            try:
+                with archive.open(info) as part:
+                    _scan_part(part, sheet, scan, MAX_TOTAL_TAGS)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+                raise fail(f"not an Excel workbook (.xlsx): broken part {_part_name(info)} ({_why(exc)})") from None
+            if scan.styles > MAX_STYLE_RECORDS:
+                raise fail(
+                    f"the workbook defines more than {MAX_STYLE_RECORDS:,} cell styles, fonts, fills or borders; "
+                    "a template defines a few dozen (write a fresh one with qframework template)"
+                )
+            if scan.strings > MAX_SHARED_STRINGS:
+                raise fail(
+                    f"the workbook holds more than {MAX_SHARED_STRINGS:,} shared strings; "
+                    "a template holds a few hundred (write a fresh one with qframework template)"
+                )
+            if scan.tags - before > (MAX_SHEET_TAGS if sheet else MAX_PART_TAGS) or scan.tags > MAX_TOTAL_TAGS:
+                raise fail(
+                    f"the workbook part {_part_name(info)} takes the workbook over its limits of XML tags "
+                    f"({MAX_SHEET_TAGS:,} in a worksheet, {MAX_PART_TAGS:,} in another part, {MAX_TOTAL_TAGS:,} "
+                    "in all); a template holds a few thousand "
+                    "(write a fresh one with qframework template)"
+                )
+            if scan.widest_row > MAX_ROW_CELLS or scan.cells > MAX_CELLS:
+                raise fail(
+                    f"the worksheet {_part_name(info)} takes the workbook over its limits of cells "
+                    f"({MAX_ROW_CELLS:,} in a row, {MAX_CELLS:,} in all); a template row has {len(HEADERS)} "
+                    "(write a fresh one with qframework template)"
+                )
+            if scan.merged:
+                merged = sorted(set(scan.merged))
+                raise fail(
+                    f"merged cells ({', '.join(merged[:5])}) in {name}: the template has none; "
                     "unmerge them (or start from a fresh template)"
                 )
 
 
-def _merged_ranges(part: Any) -> list[str]:
-    """The ``mergeCell`` ranges of a worksheet part, read in chunks (the part size is already bounded)."""
-    found: list[str] = []
-    tail = b""
+def _part_name(info: zipfile.ZipInfo) -> str:
+    return repr(safe_cell_text(_one_line(info.filename))[:120])
+
+
+class _Scan:
+    """What one pass over a part found: tags, style records, shared strings, merged ranges."""
+
+    __slots__ = ("cells", "merged", "row_cells", "strings", "styles", "tags", "widest_row")
+
+    def __init__(self) -> None:
+        self.tags = 0
+        self.cells = 0
+        self.row_cells = 0
+        self.widest_row = 0
+        self.styles = 0
+        self.strings = 0
+        self.merged: list[str] = []
+
+
+def _scan_part(part: Any, sheet: bool, scan: _Scan, stop: int) -> None:
+    """Count a part's tags, style records and shared strings into ``scan``; collect a worksheet's merged ranges.
+
+    Chunks are cut at their last ``<``; the tag it starts is carried (at most 256 bytes of it) into
+    the next chunk, so no tag is counted twice or missed at a boundary. Stops once ``stop`` tags
+    were seen in total: the caller refuses the workbook then.
+    """
+    carry = b""
     while chunk := part.read(1 << 20):
-        buf = tail + chunk
-        found += [m.decode("ascii", "replace") for m in re.findall(rb"<(?:\w+:)?mergeCell\s+ref=\"([^\"]+)\"", buf)]
-        tail = buf[-200:]
-    return sorted(set(found))
+        scan.tags += chunk.count(b"<")
+        buf = carry + chunk
+        cut = buf.rfind(b"<")
+        if cut <= 0:  # no tag starts in this chunk after the carried one (if any)
+            carry = buf[:256] if cut == 0 else b""
+            continue
+        body, carry = buf[:cut], buf[cut : cut + 256]
+        scan.styles += len(_STYLE_RECORD.findall(body))
+        scan.strings += len(_SHARED_STRING.findall(body))
+        if sheet:
+            _scan_sheet(body, scan)
+        if scan.tags > stop:
+            return
+    scan.styles += len(_STYLE_RECORD.findall(carry))
+    scan.strings += len(_SHARED_STRING.findall(carry))
+    if sheet:
+        _scan_sheet(carry, scan)
+    scan.row_cells = 0
+
+
+def _scan_sheet(body: bytes, scan: _Scan) -> None:
+    """Count a worksheet's cells, in all and in its widest row; collect its merged ranges."""
+    for match in _SHEET_TOKEN.finditer(body):
+        if match.group(1) == b"c":
+            scan.cells += 1
+            scan.row_cells += 1
+            if scan.row_cells > scan.widest_row:
+                scan.widest_row = scan.row_cells
+        else:
+            scan.row_cells = 0
+    scan.merged += [m.decode("ascii", "replace") for m in _MERGE_CELL.findall(body)]
+
+
+_MERGE_CELL = re.compile(rb"<(?:[\w.-]+:)?mergeCell\s+ref=\"([^\"]+)\"")
+# Elements openpyxl turns into an object each when it loads the styles (any prefix, any part).
+_STYLE_RECORD = re.compile(rb"<(?:[\w.-]+:)?(?:xf|font|fill|border|numFmt|dxf|cellStyle|tableStyle|color)[\s/>]")
+_SHARED_STRING = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+# openpyxl parses every cell of a row it reads, also those beyond the columns asked for.
+_SHEET_TOKEN = re.compile(rb"<(?:[\w.-]+:)?(row|c)[\s/>]")
 
 
 class _Reader:
