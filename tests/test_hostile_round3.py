@@ -333,3 +333,101 @@ def test_a_row_wider_than_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) 
     wide = b'<row r="6">' + b'<c r="B6"/>' * (excel.MAX_ROW_CELLS + 1) + b"</row></sheetData>"
     (found,) = _refusal(_rezip(data, replace={sheet: xml.replace(b"</sheetData>", wide)}), monkeypatch)
     assert "limits of cells" in found
+
+
+# -- late crashes: lone surrogates, deep nesting in known fields, special output files -------------
+
+from test_hostile import BASES, COMMANDS, _assert_refused, _copy, run_cli  # noqa: E402
+
+_TEXT_FIELDS = ("period", "notes", "title", "description", "comment", "evidence", "role", "region")
+
+
+def _with_text(data: Any, value: str) -> tuple[Any, str]:
+    """``data`` with the first free-text field (by name, depth first) set to ``value``, and its name."""
+    out = _copy(data)
+    stack = [out]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, dict):
+            for key in node:
+                if key in _TEXT_FIELDS and isinstance(node[key], str):
+                    node[key] = value
+                    return out, key
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    raise AssertionError("no free-text field")
+
+
+_WRITERS: dict[str, list[list[str]]] = {
+    "assessment": [["score", "--json", "{}"], ["score", "--format", "csv", "{}"], ["report", "assessment", "{}"]],
+    "assessments": [["score", "--full", "{}"], ["report", "cohort", "{}"]],
+    "framework": [["template", "{}"]],
+}
+
+
+@pytest.mark.parametrize("kind", list(BASES))
+def test_a_lone_surrogate_is_refused_by_every_command_before_any_writer(tmp_path: Path, kind: str) -> None:
+    """Reproducer: a JSON ``\\ud800`` passed validate, then every writer failed with UnicodeEncodeError."""
+    data, _ = BASES[kind]
+    hostile, field = _with_text(data, "2024\ud800")
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(hostile, ensure_ascii=True), encoding="ascii")  # the escape \ud800
+    for argv in COMMANDS[kind] + _WRITERS.get(kind, []):
+        argv = [str(path) if a == "{}" else a for a in argv]
+        code, output = run_cli(argv)
+        _assert_refused(code, output, f"{kind}: {' '.join(argv)}")
+        assert "surrogate" in output, output
+
+
+def test_a_surrogate_pair_is_one_character_and_reads(tmp_path: Path) -> None:
+    data, _ = BASES["assessment"]
+    good, _ = _with_text(data, "2024 \U0001f600")
+    path = tmp_path / "ok.json"
+    path.write_text(json.dumps(good, ensure_ascii=True), encoding="ascii")  # \ud83d\ude00
+    assert run_cli(["validate", str(path)])[0] == 0
+
+
+def _deep_in(data: Any, field: str, depth: int) -> bytes:
+    out = _copy(data)
+    out["assessments"][0][field] = "@@DEEP@@"
+    return json.dumps(out).replace('"@@DEEP@@"', "[" * depth + '"x"' + "]" * depth).encode()
+
+
+@pytest.mark.parametrize("field", ["period", "notes", "subject"])
+def test_bulk_json_nested_deep_inside_a_known_field_is_refused(tmp_path: Path, field: str) -> None:
+    """Reproducer: 1,000 deep inside ``period``/``notes``/``subject`` raised RecursionError from msgspec."""
+    path = tmp_path / "bulk.json"
+    path.write_bytes(_deep_in(BASES["assessments"][0], field, 1000))
+    for argv in (["validate"], ["score"], ["report", "cohort"], ["report", "progress"]):
+        code, output = run_cli([*argv, str(path)])
+        _assert_refused(code, output, " ".join(argv))
+        assert "nested more than" in output
+
+
+def test_bulk_json_nested_deep_inside_a_value_is_refused(tmp_path: Path) -> None:
+    out = _copy(BASES["assessments"][0])
+    out["assessments"][0]["ratings"]["value"][0] = "@@DEEP@@"
+    path = tmp_path / "bulk.json"
+    path.write_text(json.dumps(out).replace('"@@DEEP@@"', "[" * 1000 + "1" + "]" * 1000), encoding="utf-8")
+    code, output = run_cli(["score", str(path)])
+    _assert_refused(code, output, "score")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs are POSIX")
+def test_output_onto_a_fifo_or_device_is_refused_and_leaves_it_alone(tmp_path: Path) -> None:
+    """Reproducer: ``-o`` onto a FIFO or a character device replaced it with a regular file."""
+    source = tmp_path / "a.toml"
+    source.write_bytes((Path(__file__).parent.parent / "docs" / "examples" / "landkreis-beispiel-2024.toml").read_bytes())
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "null-link"
+    link.symlink_to(os.devnull)
+    for target in (fifo, link):
+        for argv in (["score", "--format", "csv", "-o", str(target), str(source)], ["schema", "assessment", "-o", str(target)]):
+            code, output = run_cli(argv)
+            assert code == 1, output
+            assert "not a regular file" in output
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert os.path.islink(link) and stat.S_ISCHR(os.stat(link).st_mode)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -12,6 +12,7 @@ including the semantic ones of the parts that could be built. Saving is atomic.
 from __future__ import annotations
 
 import os
+import re
 import types
 import typing
 from collections.abc import Callable, Iterator
@@ -106,6 +107,8 @@ class _WrongType(TypeError):
 def _strict_str(value: Any, _: Any) -> str:
     if not isinstance(value, str):
         raise _WrongType(f"expected text, got {_describe(value)}")
+    if not value.isascii() and _SURROGATE.search(value):
+        raise _WrongType("contains a lone surrogate (\\ud800-\\udfff), which is not a character; fix the text")
     return value
 
 
@@ -656,11 +659,14 @@ def parse(text: str | bytes, *, format: Format = "toml", file: str | None = None
         raise refuse(
             f"text is longer than {max_file_bytes():,} bytes, the limit (set QFRAMEWORK_MAX_FILE_BYTES to change it)"
         )
+    lone_escape = False
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise refuse(f"not UTF-8 text (byte {exc.start})") from None
+    elif _has_surrogate(text):  # text handed in as str may hold one (bytes decoded as UTF-8 cannot)
+        lone_escape = True
     too_deep = f"nested more than {MAX_DEPTH} lists or tables deep, the limit"
     try:
         if format == "toml":
@@ -693,7 +699,41 @@ def parse(text: str | bytes, *, format: Format = "toml", file: str | None = None
         raise refuse("too large to parse") from None
     if _depth_exceeds(data, MAX_DEPTH):
         raise refuse(too_deep)
+    if (lone_escape or format == "json" and _SURROGATE_ESCAPE.search(text)) and (
+        where := _lone_surrogate_path(data)
+    ) is not None:
+        raise ValidationError(
+            [Problem(where, "contains a lone surrogate (\\ud800-\\udfff), which is not a character; fix the text")],
+            file,
+        )
     return data
+
+
+#: A JSON escape of a surrogate code point: only text with one can decode to a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]|\\u[dD][c-fC-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(text: str) -> bool:
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def _lone_surrogate_path(data: Any) -> str | None:
+    """The path of the first key or text value holding a lone surrogate (iteratively), or None."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if _has_surrogate(value):
+                return path
+        elif isinstance(value, dict):
+            for key, child in reversed(list(value.items())):
+                if _has_surrogate(str(key)):
+                    return path
+                stack.append((child, join_path(path, str(key))))
+        elif isinstance(value, list):
+            stack.extend((child, f"{path}[{i}]") for i, child in reversed(list(enumerate(value))))
+    return None
 
 
 def _check_format(format: object) -> None:
@@ -856,6 +896,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str | Callable[[], 
     folder = target.parent
     if target.is_dir():
         raise QFrameworkError(f"cannot write {path}: it is a folder")
+    _refuse_special(path, target)
     import tempfile
 
     try:
@@ -871,6 +912,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str | Callable[[], 
             os.chmod(tmp, target.stat().st_mode & 0o7777)
         else:
             os.chmod(tmp, 0o666 & ~_umask())
+        _refuse_special(path, target)  # again: it may have been replaced while the content was written
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -891,6 +933,22 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str | Callable[[], 
             pass
         finally:
             os.close(dir_fd)
+
+
+def _refuse_special(path: str | os.PathLike[str], target: Any) -> None:
+    """Outputs replace regular files only: renaming over a device, FIFO or socket would replace it."""
+    import stat
+
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise QFrameworkError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(mode):
+        raise QFrameworkError(
+            f"cannot write {path}: it is not a regular file (a device, pipe or socket); name a file to write"
+        )
 
 
 def _umask() -> int:
