@@ -370,7 +370,7 @@ _WRITERS: dict[str, list[list[str]]] = {
 def test_a_lone_surrogate_is_refused_by_every_command_before_any_writer(tmp_path: Path, kind: str) -> None:
     """Reproducer: a JSON ``\\ud800`` passed validate, then every writer failed with UnicodeEncodeError."""
     data, _ = BASES[kind]
-    hostile, field = _with_text(data, "2024\ud800")
+    hostile, _ = _with_text(data, "2024\ud800")
     path = tmp_path / "hostile.json"
     path.write_text(json.dumps(hostile, ensure_ascii=True), encoding="ascii")  # the escape \ud800
     for argv in COMMANDS[kind] + _WRITERS.get(kind, []):
@@ -418,16 +418,20 @@ def test_bulk_json_nested_deep_inside_a_value_is_refused(tmp_path: Path) -> None
 def test_output_onto_a_fifo_or_device_is_refused_and_leaves_it_alone(tmp_path: Path) -> None:
     """Reproducer: ``-o`` onto a FIFO or a character device replaced it with a regular file."""
     source = tmp_path / "a.toml"
-    source.write_bytes((Path(__file__).parent.parent / "docs" / "examples" / "landkreis-beispiel-2024.toml").read_bytes())
+    examples = Path(__file__).parent.parent / "docs" / "examples"
+    source.write_bytes((examples / "landkreis-beispiel-2024.toml").read_bytes())
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     link = tmp_path / "null-link"
     link.symlink_to(os.devnull)
     for target in (fifo, link):
-        for argv in (["score", "--format", "csv", "-o", str(target), str(source)], ["schema", "assessment", "-o", str(target)]):
+        for argv in (
+            ["score", "--format", "csv", "-o", str(target), str(source)],
+            ["schema", "assessment", "-o", str(target)],
+        ):
             code, output = run_cli(argv)
             assert code == 1, output
             assert "not a regular file" in output
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
-    assert os.path.islink(link) and stat.S_ISCHR(os.stat(link).st_mode)
+    assert link.is_symlink() and stat.S_ISCHR(link.stat().st_mode)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

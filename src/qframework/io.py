@@ -699,7 +699,7 @@ def parse(text: str | bytes, *, format: Format = "toml", file: str | None = None
         raise refuse("too large to parse") from None
     if _depth_exceeds(data, MAX_DEPTH):
         raise refuse(too_deep)
-    if (lone_escape or format == "json" and _SURROGATE_ESCAPE.search(text)) and (
+    if (lone_escape or (format == "json" and _SURROGATE_ESCAPE.search(text))) and (
         where := _lone_surrogate_path(data)
     ) is not None:
         raise ValidationError(
