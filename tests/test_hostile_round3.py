@@ -435,3 +435,68 @@ def test_output_onto_a_fifo_or_device_is_refused_and_leaves_it_alone(tmp_path: P
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert link.is_symlink() and stat.S_ISCHR(link.stat().st_mode)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+# -- text and number policy: invisible and unnormalised ids, tiny weights and km_per_rank -----------
+
+from test_hostile import _dump  # noqa: E402
+
+
+def _participants_with_id(tmp_path: Path, ident: str) -> Path:
+    data = _copy(BASES["participants"][0])
+    data["participants"][0]["id"] = ident
+    path = tmp_path / "participants.toml"
+    path.write_bytes(_dump(data, "toml"))
+    return path
+
+
+@pytest.mark.parametrize("ident", ["\u3164", "a\u2800", "x\u034fy", "\u115f", "kreis\ufe0f"])
+def test_an_invisible_id_is_refused(tmp_path: Path, ident: str) -> None:
+    """Reproducer: ids of U+3164, U+2800 or U+034F were accepted though the docs promise none."""
+    path = _participants_with_id(tmp_path, ident)
+    code, output = run_cli(["programme", "plan", "qdfh-2019", "--participants", str(path)])
+    _assert_refused(code, output, ascii(ident))
+    assert "invisible" in output
+    assert ascii(ident)[1:-1] in output  # shown escaped, so that the reader sees what is there
+
+
+def test_an_id_not_in_nfc_is_refused_so_twins_cannot_exist(tmp_path: Path) -> None:
+    """Reproducer: ``josé`` written composed and decomposed made two different participants."""
+    data = _copy(BASES["participants"][0])
+    data["participants"][0]["id"] = "jos\u00e9"
+    data["participants"][1]["id"] = "jose\u0301"
+    path = tmp_path / "participants.toml"
+    path.write_bytes(_dump(data, "toml"))
+    code, output = run_cli(["programme", "plan", "qdfh-2019", "--participants", str(path)])
+    _assert_refused(code, output, "NFD twin")
+    assert "NFC" in output and "participants[1]" in output
+    assert "participants[0]" not in output  # the composed form is fine
+
+
+def _framework_with_weights(tmp_path: Path, weight: float) -> Path:
+    data = _copy(BASES["framework"][0])
+    for dim in data["dimensions"]:
+        for ind in dim["indicators"]:
+            ind["weight"] = weight
+    path = tmp_path / "fw.toml"
+    path.write_bytes(_dump(data, "toml"))
+    return path
+
+
+def test_a_subnormal_weight_is_refused(tmp_path: Path) -> None:
+    """Reproducer: weights of 5e-324 passed and scored 0.5 where equal weights give 0.667."""
+    code, output = run_cli(["validate", str(_framework_with_weights(tmp_path, 5e-324))])
+    _assert_refused(code, output, "weight 5e-324")
+    assert "at least 1e-06" in output
+    assert run_cli(["validate", str(_framework_with_weights(tmp_path, 1e-6))])[0] == 0
+
+
+@pytest.mark.parametrize("km", ["1e-310", "1e-50", "1e-7"])
+def test_a_tiny_km_per_rank_is_refused(tmp_path: Path, km: str) -> None:
+    """Reproducer: 1e-310 gave a scipy ValueError traceback, 1e-50 the false "cannot be split into groups"."""
+    path = tmp_path / "participants.toml"
+    path.write_bytes(_dump(BASES["participants"][0], "toml"))
+    code, output = run_cli(["programme", "plan", "qdfh-2019", "--participants", str(path), "--km-per-rank", km])
+    _assert_refused(code, output, f"km_per_rank {km}")
+    assert "km_per_rank: must be at least 1e-06" in output
+    assert "cannot be split" not in output

@@ -65,6 +65,10 @@ def slug_problems(path: str, value: object, what: str = "") -> Iterator[Problem]
         )
 
 
+#: The smallest indicator weight: weights are relative shares, and a tiny one (5e-324) underflows
+#: to zero once multiplied by a score, so that the scores silently change.
+MIN_WEIGHT = 1e-6
+
 #: The longest free-form id (a participant, topic or delegate id) the loader accepts.
 MAX_ID_LENGTH = 200
 
@@ -80,8 +84,33 @@ def id_problems(path: str, value: object) -> Iterator[Problem]:
         yield Problem(path, "must not be empty")
     elif len(value) > MAX_ID_LENGTH:
         yield Problem(path, f"must be at most {MAX_ID_LENGTH} characters, got {len(value)}")
-    elif not value.isprintable():
-        yield Problem(path, f"must not contain control or invisible characters, got {value!r}")
+    elif not value.isprintable() or (not value.isascii() and _INVISIBLE.search(value)):
+        yield Problem(path, f"must not contain control or invisible characters, got {_escaped(value)}")
+    elif not value.isascii() and not _is_nfc(value):
+        yield Problem(
+            path,
+            f"must be in Unicode normal form NFC (an accented letter as one character), got {_escaped(value)}",
+        )
+
+
+#: Characters that print as nothing but are not control or format characters (``str.isprintable``
+#: accepts them): Hangul fillers, the braille blank, the combining grapheme joiner, Khmer inherent
+#: vowels, Mongolian and other variation selectors. An id made of them looks empty or like another.
+_INVISIBLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f"
+    "\U000e0100-\U000e01ef]"
+)
+
+
+def _is_nfc(value: str) -> bool:
+    import unicodedata
+
+    return unicodedata.is_normalized("NFC", value)
+
+
+def _escaped(value: str) -> str:
+    """``repr`` with every non-ASCII character escaped, so that what is invisible shows (``'a\\u3164'``)."""
+    return ascii(value)
 
 
 def _text_problem(path: str, value: object) -> Iterator[Problem]:
@@ -363,6 +392,8 @@ class Indicator(Checked):
         yield from _optional_text_problem("description", self.description)
         if isinstance(self.weight, bool) or not isinstance(self.weight, (int, float)) or not self.weight > 0:
             yield Problem("weight", f"must be > 0, got {self.weight!r}")
+        elif self.weight < MIN_WEIGHT:  # a subnormal weight underflows when scores are weighted
+            yield Problem("weight", f"must be at least {MIN_WEIGHT:g} (weights are relative shares), got {self.weight!r}")
         if self.scale is not None and not is_slug(self.scale):
             yield from slug_problems("scale", self.scale)
         yield from _facet_problems(self.facets)
