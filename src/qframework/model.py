@@ -97,8 +97,7 @@ def id_problems(path: str, value: object) -> Iterator[Problem]:
 #: accepts them): Hangul fillers, the braille blank, the combining grapheme joiner, Khmer inherent
 #: vowels, Mongolian and other variation selectors. An id made of them looks empty or like another.
 _INVISIBLE = re.compile(
-    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f"
-    "\U000e0100-\U000e01ef]"
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f\U000e0100-\U000e01ef]"
 )
 
 
@@ -393,7 +392,9 @@ class Indicator(Checked):
         if isinstance(self.weight, bool) or not isinstance(self.weight, (int, float)) or not self.weight > 0:
             yield Problem("weight", f"must be > 0, got {self.weight!r}")
         elif self.weight < MIN_WEIGHT:  # a subnormal weight underflows when scores are weighted
-            yield Problem("weight", f"must be at least {MIN_WEIGHT:g} (weights are relative shares), got {self.weight!r}")
+            yield Problem(
+                "weight", f"must be at least {MIN_WEIGHT:g} (weights are relative shares), got {self.weight!r}"
+            )
         if self.scale is not None and not is_slug(self.scale):
             yield from slug_problems("scale", self.scale)
         yield from _facet_problems(self.facets)
