@@ -500,3 +500,88 @@ def test_a_tiny_km_per_rank_is_refused(tmp_path: Path, km: str) -> None:
     _assert_refused(code, output, f"km_per_rank {km}")
     assert "km_per_rank: must be at least 1e-06" in output
     assert "cannot be split" not in output
+
+
+# -- control and bidi characters: escaped on a terminal, in TOML and in workbooks ----------------
+
+import contextlib  # noqa: E402
+import io as _io  # noqa: E402
+import tomllib  # noqa: E402
+
+from qframework.cli import main  # noqa: E402
+
+EVIL = "\x1b]0;pwned\x07\x1b[2J Ti\x00tel\u202eevil\x7f\x9b"
+
+
+def _evil_framework(tmp_path: Path) -> Path:
+    data = _copy(BASES["framework"][0])
+    data["title"] = EVIL
+    dim = data["dimensions"][0]
+    dim["title"] = dim["indicators"][0]["title"] = dim["indicators"][0]["description"] = EVIL
+    path = tmp_path / "evil.toml"
+    path.write_bytes(_dump(data, "toml"))
+    return path
+
+
+class _Terminal(_io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _on_terminal(argv: list[str]) -> tuple[int, str]:
+    out, err = _Terminal(), _Terminal()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue() + err.getvalue()
+
+
+def test_control_and_bidi_characters_reach_a_terminal_escaped(tmp_path: Path) -> None:
+    """Reproducer: a title could retitle and clear the terminal (``show``, ``score``, ``template``)."""
+    path = _evil_framework(tmp_path)
+    code, output = _on_terminal(["show", "-d", str(path)])
+    assert code == 0
+    assert "\\x1b]0;pwned\\x07" in output  # shown, as an escape
+    assert not any(c in output for c in "\x1b\x07\x00\u202e\x7f\x9b")
+
+
+def test_output_into_a_file_or_pipe_is_left_as_data(tmp_path: Path) -> None:
+    code, output = run_cli(["show", "-d", str(_evil_framework(tmp_path))])  # StringIO: not a terminal
+    assert code == 0
+    assert "\x1b]0;pwned\x07" in output  # the text as it is in the file
+
+
+def test_a_template_of_a_framework_with_control_characters_is_valid_toml(tmp_path: Path) -> None:
+    """Reproducer: ``template`` wrote TOML that did not parse."""
+    path = _evil_framework(tmp_path)
+    out = tmp_path / "template.toml"
+    code, output = run_cli(["template", str(path), "--period", "2024", "-o", str(out)])
+    assert code == 0, output
+    text = out.read_text(encoding="utf-8")
+    tomllib.loads(text)
+    assert not any(c in text for c in "\x1b\x07\x00\u202e\x7f\x9b")
+
+
+def test_a_workbook_of_a_framework_with_control_characters_is_written(tmp_path: Path) -> None:
+    """Reproducer: the xlsx template raised IllegalCharacterError."""
+    out = tmp_path / "template.xlsx"
+    code, output = run_cli(["template", str(_evil_framework(tmp_path)), "--format", "xlsx", "-o", str(out)])
+    assert code == 0, output
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out)
+    texts = [str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
+    assert any("\\x1b]0;pwned" in t for t in texts)
+    assert not any(ch in t for t in texts for ch in "\x1b\x07\x00\u202e")
+
+
+def test_a_scorecard_table_with_control_characters_in_the_period_is_written(tmp_path: Path) -> None:
+    data = _copy(BASES["assessment"][0])
+    data["period"] = "2024\x1b[2J\u202e"
+    source = tmp_path / "a.toml"
+    source.write_bytes(_dump(data, "toml"))
+    for fmt in ("csv", "xlsx"):
+        out = tmp_path / f"score.{fmt}"
+        code, output = run_cli(["score", "--format", fmt, "-o", str(out), str(source)])
+        assert code == 0, output
+        if fmt == "csv":
+            assert "\x1b" not in out.read_text(encoding="utf-8-sig")

@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._safe_text import CONTROL, escape_controls
 from .errors import Problem, QFrameworkError, ValidationError
 from .model import Framework, Indicator, Provenance, Scale
 
@@ -152,7 +153,8 @@ def sheet_names(framework: Framework) -> list[str]:
     names: list[str] = []
     taken = {INSTRUCTIONS.casefold(), LISTS.casefold()}
     for dim in framework.dimensions:
-        base = re.sub(r"[\[\]:*?/\\']", " ", _one_line(dim.title)).strip() or dim.id
+        # Excel forbids []:*?/\' in sheet names; control and bidi characters are left out, not escaped.
+        base = re.sub(r"[\[\]:*?/\\']", " ", CONTROL.sub("", _one_line(dim.title))).strip() or dim.id
         if len(base) > 31:
             cut = base[:31]
             base = cut.rsplit(" ", 1)[0] if " " in cut[10:] else cut
@@ -184,6 +186,8 @@ def _level_labels(scale: Scale) -> list[tuple[str, int]]:
 def _put(ws: Any, ref: str, value: object) -> Any:
     """Write a cell; text is always stored as text, never as a formula (no formula injection)."""
     cell = ws[ref]
+    if isinstance(value, str):  # openpyxl refuses C0 controls; bidi controls would reorder the text
+        value = escape_controls(value, keep_crlf=True)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
