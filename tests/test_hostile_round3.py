@@ -585,3 +585,50 @@ def test_a_scorecard_table_with_control_characters_in_the_period_is_written(tmp_
         assert code == 0, output
         if fmt == "csv":
             assert "\x1b" not in out.read_text(encoding="utf-8-sig")
+
+
+# -- reports: user templates' errors, Markdown lists, assignments that break their rules -----------
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("{% if %}\n", "line 1: template syntax error"),
+        ("x {{ nope.really }}\n", "a name the report does not have: 'nope' is undefined"),
+        ("{{ 1 // 0 }}\n", "ZeroDivisionError"),
+    ],
+)
+def test_a_user_templates_error_is_a_problem(tmp_path: Path, body: str, expected: str) -> None:
+    """Reproducer: a --templates DIR template with a syntax error or undefined variable gave a traceback."""
+    (tmp_path / "assessment.md").write_text(body, encoding="utf-8")
+    argv = ["report", "assessment", str(EXAMPLES / "landkreis-beispiel-2024.toml"), "--format", "markdown"]
+    code, output = run_cli([*argv, "--templates", str(tmp_path)])
+    _assert_refused(code, output, body)
+    assert expected in output
+    assert str(tmp_path / "assessment.md") in output
+
+
+def test_markdown_escapes_a_parenthesised_list_number_at_a_line_start() -> None:
+    """Reproducer: ``1)`` at a line start became a list in Markdown reports."""
+    from qframework.report.render import markdown_escape
+
+    assert markdown_escape("1) Netzwerk") == "1\\) Netzwerk"
+    assert markdown_escape("12. Punkt") == "12\\. Punkt"
+    assert markdown_escape("Stufe 1) gut") == "Stufe 1) gut"
+
+
+def test_report_assignment_refuses_a_member_who_is_not_a_participant(tmp_path: Path) -> None:
+    """Reproducer: ``report assignment`` rendered a group member who is not a participant (``check`` refuses)."""
+    text = (EXAMPLES / "assignment-problem.toml").read_text(encoding="utf-8")
+    broken = text.replace('members = ["rendsburg-eckernfoerde",', 'members = ["gibt-es-nicht", "rendsburg-eckernfoerde",')
+    assert broken != text
+    path = tmp_path / "problem.toml"
+    path.write_text(broken, encoding="utf-8")
+    check_code, check_output = run_cli(["check", str(path)])
+    assert check_code == 1
+    code, output = run_cli(["report", "assignment", str(path), "--format", "markdown"])
+    _assert_refused(code, output, "report assignment")
+    assert "gibt-es-nicht" in output
+    assert run_cli(["report", "assignment", str(EXAMPLES / "assignment-problem.toml"), "--format", "markdown"])[0] == 0

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import QFrameworkError
+from ..errors import Problem, QFrameworkError, ValidationError
 from .data import AssessmentReport, AssignmentReport, CohortReport, ProgressReport, Report, view
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ FORMATS: dict[str, str] = {"html": "html", "markdown": "md"}
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_MD_LINE_START = re.compile(r"^(\d+(?=\.\s)|)([#+\-=.])(?=\s|$)")
+_MD_LINE_START = re.compile(r"^(\d+(?=[.)](?:\s|$))|)([#+\-=.)])(?=\s|$)")
 
 
 def markdown_escape(value: object) -> str:
@@ -40,7 +40,7 @@ def markdown_escape(value: object) -> str:
     Markdown's punctuation is backslash-escaped, line breaks become spaces."""
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     text = " ".join(_MD_SPECIAL.sub(r"\\\1", text).split())
-    return _MD_LINE_START.sub(r"\1\\\2", text)  # "# x" -> "\# x", "1. x" -> "1\. x"
+    return _MD_LINE_START.sub(r"\1\\\2", text)  # "# x" -> "\# x", "1. x" -> "1\. x", "1) x" -> "1\) x"
 
 
 def text_bar(value: float | None, width: int = 10) -> str:
@@ -143,5 +143,29 @@ def render_report(
         raise QFrameworkError(f"templates: {os.fspath(templates)} is not a directory")
     env = _environment(format, os.fspath(templates) if templates is not None else None)
     context = view(report, lang)
-    template = env.get_template(f"{context['kind']}.{FORMATS[format]}")
-    return str(template.render(**context))
+    name = f"{context['kind']}.{FORMATS[format]}"
+    if templates is None:  # the shipped templates: an error there is a bug, with its traceback
+        return str(env.get_template(name).render(**context))
+    try:
+        return str(env.get_template(name).render(**context))
+    except Exception as exc:  # a user's template: a syntax error, an undefined name, a failing filter
+        raise _template_problem(exc, os.fspath(templates), name) from None
+
+
+def _template_problem(exc: Exception, folder: str, name: str) -> ValidationError:
+    """A user template's error as a problem naming the template and, where Jinja knows it, the line."""
+    from .._safe_text import escape_controls
+
+    jinja2 = _jinja()
+    file = getattr(exc, "filename", None) or os.path.join(folder, name)
+    line = getattr(exc, "lineno", None)
+    where = f"line {line}" if isinstance(line, int) else ""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        what = f"template syntax error: {exc.message or exc}"
+    elif isinstance(exc, jinja2.UndefinedError):
+        what = f"the template uses a name the report does not have: {exc.message or exc}"
+    elif isinstance(exc, jinja2.TemplateError):
+        what = f"template error: {exc.message or exc}"
+    else:
+        what = f"the template failed while rendering: {type(exc).__name__}: {exc}"
+    return ValidationError([Problem(where, escape_controls(what)[:500])], str(file))
