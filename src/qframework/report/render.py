@@ -157,7 +157,7 @@ def _template_problem(exc: Exception, folder: str, name: str) -> ValidationError
     from .._safe_text import escape_controls
 
     jinja2 = _jinja()
-    file = getattr(exc, "filename", None) or os.path.join(folder, name)
+    file = getattr(exc, "filename", None) or str(Path(folder) / name)
     line = getattr(exc, "lineno", None)
     where = f"line {line}" if isinstance(line, int) else ""
     if isinstance(exc, jinja2.TemplateSyntaxError):
