@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CONTROL", "escape_controls"]
+__all__ = ["CONTROL", "escape_controls", "is_plain_id", "quote_text"]
 
 #: C0 controls but tab and line feed, DEL, C1 controls, the bidi controls (embeddings, overrides,
 #: isolates, marks), zero-width characters and the byte-order mark, and lone surrogates.
@@ -40,3 +40,21 @@ def escape_controls(text: str, *, keep_crlf: bool = False, toml: bool = False) -
         return text
     pattern = _KEEP_CR_LF if keep_crlf else CONTROL
     return pattern.sub(_escape_u if toml else _escape, text)
+
+
+def is_plain_id(value: object) -> bool:
+    """Text an id could be: no whitespace, nothing a terminal would act on. Others are not repeated."""
+    return isinstance(value, str) and bool(value) and value.isprintable() and not any(c.isspace() for c in value)
+
+
+def quote_text(value: str, limit: int = 40) -> str:
+    """A text from a file, quoted for a problem message, or described when it may be personal data.
+
+    A text with spaces where an id belongs is, as often as not, a person's name typed into the wrong
+    field: it is described (``a text of 16 characters with spaces``), not repeated. Other texts are
+    quoted with control and bidi characters escaped and cut to ``limit`` characters.
+    """
+    if any(c.isspace() for c in value):
+        return f"a text of {len(value)} characters with spaces (not repeated: it may be a name)"
+    shown = value if len(value) <= limit else value[: limit - 3] + "..."
+    return ascii(shown) if not shown.isprintable() else repr(shown)

@@ -82,6 +82,12 @@ def _describe(value: object) -> str:
     )
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**40:
         return f"a {len(str(abs(value))) if abs(value) < 10**4000 else 'very long'}-digit number ({kind})"
+    if isinstance(value, str) and any(c.isspace() for c in value):
+        from ._safe_text import quote_text
+
+        return quote_text(value)
+    if isinstance(value, list) and any(isinstance(v, str) and any(c.isspace() for c in v) for v in value[:8]):
+        return f"a list of {len(value)} texts (not repeated: they may be names)"
     shown = _safe_repr(value)
     if len(shown) > 40:
         shown = shown[:37] + "..."

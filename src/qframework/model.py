@@ -61,7 +61,7 @@ def slug_problems(path: str, value: object, what: str = "") -> Iterator[Problem]
         yield Problem(
             path,
             f"{what + ' ' if what else ''}must be a lower-case ASCII id such as 'netzwerk' or 'd3' "
-            f"(letters, digits, '-', '_', '.'), got {value!r}",
+            f"(letters, digits, '-', '_', '.'), got {_shown(value)}",
         )
 
 
@@ -85,7 +85,12 @@ def id_problems(path: str, value: object) -> Iterator[Problem]:
     elif len(value) > MAX_ID_LENGTH:
         yield Problem(path, f"must be at most {MAX_ID_LENGTH} characters, got {len(value)}")
     elif not value.isprintable() or (not value.isascii() and _INVISIBLE.search(value)):
-        yield Problem(path, f"must not contain control or invisible characters, got {_escaped(value)}")
+        at = next(i for i, c in enumerate(value) if not c.isprintable() or _INVISIBLE.match(c))
+        yield Problem(
+            path,
+            f"must not contain control or invisible characters, got {_escaped(value)} "
+            f"({ascii(value[at])} at position {at + 1})",
+        )
     elif not value.isascii() and not _is_nfc(value):
         yield Problem(
             path,
@@ -107,9 +112,17 @@ def _is_nfc(value: str) -> bool:
     return unicodedata.is_normalized("NFC", value)
 
 
+def _shown(value: object) -> str:
+    """A wrong id as a problem shows it: text with spaces (a name in the wrong field) is not repeated."""
+    from ._safe_text import quote_text
+
+    return quote_text(value, limit=200) if isinstance(value, str) else repr(value)
+
+
 def _escaped(value: str) -> str:
-    """``repr`` with every non-ASCII character escaped, so that what is invisible shows (``'a\\u3164'``)."""
-    return ascii(value)
+    """``repr`` with every non-ASCII character escaped, so that what is invisible shows (``'a\\u3164'``);
+    a text with spaces is described, not repeated (see :func:`_shown`)."""
+    return _shown(value) if any(c.isspace() for c in value) else ascii(value)
 
 
 def _text_problem(path: str, value: object) -> Iterator[Problem]:

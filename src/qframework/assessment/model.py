@@ -16,6 +16,7 @@ from operator import attrgetter
 import attrs
 
 from ..errors import Problem, type_problem
+from .._safe_text import is_plain_id
 from ..model import slug_problems
 from ..validation import Checked
 
@@ -157,7 +158,8 @@ class Assessment(Checked):
                 continue
             indicator, rater = pair
             if rater is not None and rater not in declared:
-                known = ", ".join(sorted(declared)) if declared else "none declared; add [[raters]] entries"
+                shown = sorted(r for r in declared if is_plain_id(r))  # not a name typed into an id
+                known = ", ".join(shown) if declared else "none declared; add [[raters]] entries"
                 yield Problem(f"ratings[{i}].rater", f"unknown rater {rater!r} (known: {known})")
             where = first.setdefault((indicator, rater), i)
             if where != i:
