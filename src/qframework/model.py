@@ -89,7 +89,7 @@ def id_problems(path: str, value: object) -> Iterator[Problem]:
         yield Problem(
             path,
             f"must not contain control or invisible characters, got {_escaped(value)} "
-            f"({ascii(value[at])} at position {at + 1})",
+            f"({value[at]!a} at position {at + 1})",
         )
     elif not value.isascii() and not _is_nfc(value):
         yield Problem(

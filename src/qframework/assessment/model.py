@@ -15,8 +15,8 @@ from operator import attrgetter
 
 import attrs
 
-from ..errors import Problem, type_problem
 from .._safe_text import is_plain_id
+from ..errors import Problem, type_problem
 from ..model import slug_problems
 from ..validation import Checked
 
