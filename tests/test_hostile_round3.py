@@ -632,3 +632,16 @@ def test_report_assignment_refuses_a_member_who_is_not_a_participant(tmp_path: P
     _assert_refused(code, output, "report assignment")
     assert "gibt-es-nicht" in output
     assert run_cli(["report", "assignment", str(EXAMPLES / "assignment-problem.toml"), "--format", "markdown"])[0] == 0
+
+
+def test_a_corrupt_deflate_stream_is_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the workbook fuzzer: zlib.error escaped the zip check."""
+    data = bytearray(filled())
+    with zipfile.ZipFile(BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("xl/styles.xml")
+    name_len = int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little")
+    extra_len = int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_len + extra_len
+    data[start : start + info.compress_size] = b"\xff" * info.compress_size
+    (found,) = _refusal(bytes(data), monkeypatch)
+    assert "broken part 'xl/styles.xml'" in found

@@ -22,6 +22,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -468,6 +469,8 @@ def _check_zip(data: bytes, file: str | None) -> None:
                 with archive.open(info) as part:
                     _scan_part(part, sheet, scan, MAX_TOTAL_TAGS)
             except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+                raise fail(f"not an Excel workbook (.xlsx): broken part {_part_name(info)} ({_why(exc)})") from None
+            except zlib.error as exc:  # a corrupt deflate stream (found by the workbook fuzzer)
                 raise fail(f"not an Excel workbook (.xlsx): broken part {_part_name(info)} ({_why(exc)})") from None
             if scan.styles > MAX_STYLE_RECORDS:
                 raise fail(
