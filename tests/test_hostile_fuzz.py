@@ -160,7 +160,7 @@ def test_mutated_documents_never_end_in_a_traceback(tmp_path: Path) -> None:
         assert code in (0, 1), f"case {case} ({kind}, seed {SEED}): exit {code}\n{output[-1500:]}"
         assert "Traceback" not in output
         assert "Mustermann" not in output, f"case {case} ({kind}): printed a person's name\n{output}"
-        if code == 0:
+        if code == 0 and case % 3 == 0:  # a third of the accepted files: the writers cost more than validate
             for argv in WRITERS.get(kind, []):
                 argv = [a.replace("{out}", str(tmp_path / "out")).replace("{}", str(path)) for a in argv]
                 wrote, said = run_cli(argv)

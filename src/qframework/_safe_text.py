@@ -10,6 +10,7 @@ escape a reader recognises (``\\x1b``, ``\\u202e``); everything else is left as 
 from __future__ import annotations
 
 import re
+from typing import TypeGuard
 
 __all__ = ["CONTROL", "escape_controls", "is_plain_id", "quote_text"]
 
@@ -42,7 +43,7 @@ def escape_controls(text: str, *, keep_crlf: bool = False, toml: bool = False) -
     return pattern.sub(_escape_u if toml else _escape, text)
 
 
-def is_plain_id(value: object) -> bool:
+def is_plain_id(value: object) -> TypeGuard[str]:
     """Text an id could be: no whitespace, nothing a terminal would act on. Others are not repeated."""
     return isinstance(value, str) and bool(value) and value.isprintable() and not any(c.isspace() for c in value)
 

@@ -194,9 +194,9 @@ def _terminal_safe() -> Iterator[None]:
     """Standard output and error escape control characters while they are terminals."""
     saved = sys.stdout, sys.stderr
     if _is_terminal(sys.stdout):
-        sys.stdout = _EscapingStream(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = _EscapingStream(sys.stdout)
     if _is_terminal(sys.stderr):
-        sys.stderr = _EscapingStream(sys.stderr)  # type: ignore[assignment]
+        sys.stderr = _EscapingStream(sys.stderr)
     try:
         yield
     finally:
