@@ -662,3 +662,28 @@ def test_a_toml_file_over_its_limit_is_refused_before_parsing(tmp_path: Path, mo
     code, output = run_cli(["validate", str(path)])
     _assert_refused(code, output, "big TOML")
     assert "the limit for TOML" in output
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="owners and modes are POSIX")
+def test_the_default_cache_folder_left_group_writable_is_tightened_a_named_one_never(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder an older qframework made under umask 002 (0775) is made 0700 on the next store;
+    a folder the user named with QFRAMEWORK_CACHE_DIR keeps its mode and is just not used."""
+    monkeypatch.delenv("QFRAMEWORK_NO_CACHE", raising=False)
+    monkeypatch.delenv("QFRAMEWORK_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(sys, "platform", "linux")
+    default = Path(cache.cache_dir())
+    default.mkdir(parents=True)
+    default.chmod(0o775)
+    cache.store((b"probe",), "x")
+    assert stat.S_IMODE(default.stat().st_mode) == 0o700
+    assert cache.lookup((b"probe",)) == "x"
+    named = tmp_path / "named"
+    named.mkdir()
+    named.chmod(0o775)
+    monkeypatch.setenv("QFRAMEWORK_CACHE_DIR", str(named))
+    cache.store((b"probe",), "x")
+    assert stat.S_IMODE(named.stat().st_mode) == 0o775
+    assert cache.lookup((b"probe",)) is None

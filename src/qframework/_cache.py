@@ -147,6 +147,21 @@ def _open_folder(folder: str) -> int | None:
     return fd
 
 
+def _tighten(folder: str) -> None:
+    """qframework's own cache folder, when the user owns it but others may write to it, becomes 0700.
+
+    An older qframework created it with the default mode, which a umask of 002 leaves group-writable:
+    such a folder is not used, and tightening it once keeps the cache working. A folder named by
+    ``QFRAMEWORK_CACHE_DIR`` is never changed, only not used.
+    """
+    if not _POSIX:  # pragma: no cover - Windows
+        return
+    with contextlib.suppress(OSError):
+        st = os.lstat(folder)
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid() and st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            os.chmod(folder, 0o700)
+
+
 def _read_entry(key: str) -> bytes | None:
     """The bytes of entry ``key``: only a trusted regular file in a trusted folder, bounded in size."""
     folder = cache_dir()
@@ -264,6 +279,8 @@ def _write_entry(key: str, payload: bytes) -> None:
     folder = cache_dir()
     data = _MAGIC + key.encode() + b"\n" + _sha256(payload).hexdigest().encode() + b"\n" + payload
     os.makedirs(folder, mode=0o700, exist_ok=True)
+    if not os.environ.get("QFRAMEWORK_CACHE_DIR"):
+        _tighten(folder)
     if not _POSIX:  # pragma: no cover - Windows
         import tempfile
 
