@@ -12,6 +12,7 @@ autoescape; the report escapes its own), no request path near the file system, a
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hmac
 import json
 import os
@@ -127,8 +128,9 @@ class _Parser:
         (bounded) end while its request already has its answer.
         """
         loop = asyncio.get_running_loop()
+        context = contextvars.copy_context()  # the request's language and other context go along
         try:
-            return await asyncio.wait_for(loop.run_in_executor(self.pool, work), PARSE_BUDGET)
+            return await asyncio.wait_for(loop.run_in_executor(self.pool, context.run, work), PARSE_BUDGET)
         except TimeoutError:
             raise Problems(
                 422, [Problem("file", f"reading the file took longer than {PARSE_BUDGET:g} seconds; refused")]

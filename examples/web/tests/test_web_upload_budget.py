@@ -84,3 +84,31 @@ def test_an_upload_past_its_budget_is_answered_with_a_problem(tmp_path: Path, mo
     status, text = asyncio.run(run())
     assert status == 422
     assert "took longer than" in text
+
+
+def test_the_reader_runs_in_the_requests_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker thread sees the request's context variables (the language of its messages)."""
+    import contextvars
+
+    marker: contextvars.ContextVar[str] = contextvars.ContextVar("marker", default="worker")
+    seen: list[str] = []
+
+    def reader(data: bytes, **kwargs: Any) -> Any:
+        seen.append(marker.get())
+        raise ValidationError([Problem("", "stub refused the file")], kwargs.get("file"))
+
+    monkeypatch.setattr(web, "loads_assessment_xlsx", reader)
+    app = web.create_app(tmp_path / "web.sqlite", registry=REGISTRY)
+
+    async def run() -> int:
+        marker.set("request")
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://web") as client:
+            await client.get("/upload")
+            answer = await client.post(
+                "/upload", data={"csrf": client.cookies["qf_csrf"]}, files={"file": ("a.xlsx", b"PK\x03\x04")}
+            )
+            return answer.status_code
+
+    assert asyncio.run(run()) == 422
+    assert seen == ["request"]
