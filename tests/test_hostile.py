@@ -174,6 +174,16 @@ def _hostile(kind: str) -> dict[str, bytes]:
         hidden = _copy(data)
         hidden["raters"][0]["name"] = [PERSON]
         cases["privacy/rater-name-as-list"] = _dump(hidden, fmt)
+        # issue 27: a name typed into an id field, raters written as a list of names
+        hidden = _copy(data)
+        hidden["raters"][0]["id"] = PERSON
+        cases["privacy/name-in-rater-id"] = _dump(hidden, fmt)
+        hidden = _copy(data)
+        hidden["subject"]["id"] = PERSON
+        cases["privacy/name-in-subject-id"] = _dump(hidden, fmt)
+        hidden = _copy(data)
+        hidden["raters"] = [PERSON, "Max Mustermann"]
+        cases["privacy/raters-as-list-of-names"] = _dump(hidden, fmt)
     if kind == "participants":
         cases["silent/empty-participants"] = _dump({}, fmt)
         cases["silent/empty-participants-list"] = b"participants = []\n"

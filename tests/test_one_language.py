@@ -19,11 +19,10 @@ from typing import Any
 
 import openpyxl
 import pytest
-
-import qframework
 from one_language import assert_one_language, catalogue_words, language_problems, visible_text
 from test_i18n import _commands, _content_strings, files  # noqa: F401  (files is a fixture)
 
+import qframework
 from qframework.cli import main
 from qframework.cli.programme import _DEMO_KOMMUNEN
 from qframework.cli.report import write_demo_reports

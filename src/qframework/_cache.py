@@ -1,25 +1,37 @@
-"""The validated-data cache: plugin data files that passed validation once load without parsing.
+"""The validated-data cache: plugin data files that passed validation once load without parsing TOML.
 
-Parsing and validating the shipped TOML is most of what ``qframework frameworks`` costs. An entry
-stores the finished object (pickled) under a key made of the file's content hash (SHA-256), the
-class, the format and a fingerprint of the code that defines the classes (the Python version and
-the name, size and modification time of every qframework module: the rule Python's own byte-code
-cache applies to sources), so an entry is used only for exactly the bytes it was made from, by
-the code that made it. Entries live in the user cache directory
-(``platformdirs.user_cache_dir("qframework")``); each is written to a temporary file and renamed
-into place, so concurrent writers never expose half an entry, and a reader that finds an entry
-it cannot use ignores it. ``QFRAMEWORK_NO_CACHE=1`` turns the cache off.
+Parsing the shipped TOML is much of what ``qframework frameworks`` costs. An entry stores the
+finished object as JSON of its plain data (:func:`qframework.io.unstructure`) under a key made of
+the file's content hash (SHA-256), the class, the format and a fingerprint of the code that defines
+the classes (the Python version and the name, size and modification time of every qframework
+module: the rule Python's own byte-code cache applies to sources), so an entry is used only for
+exactly the bytes it was made from, by the code that made it.
 
-The plugin loader keeps one more kind of entry here: the list of installed entry points, keyed by
-the import path and the modification times of its folders (installing a distribution changes
-its folder), which spares start-up the scan of every installed distribution's metadata.
+Nothing in an entry is trusted: it is data, never code (no pickle). Reading one goes through the
+checked JSON parser and the converter, which validates it completely as it would a user's file;
+an entry that does not name its own key, whose payload digest does not match, that is not JSON,
+not valid or not of the class asked for is a miss, and the file is loaded from its bytes. The
+folder is used only when it is a directory owned by the current user and writable by no one else
+(``QFRAMEWORK_CACHE_DIR`` or ``XDG_CACHE_HOME`` may point at a shared place); an entry only when
+it is a regular file with the same owner and mode, no larger than :data:`MAX_ENTRY_BYTES`. Entries
+are opened relative to the checked folder, never through a symbolic link and without blocking (a
+FIFO or a device is a miss, not a hang). Each entry is written to a temporary file and renamed into
+place, so concurrent writers never expose half an entry. ``QFRAMEWORK_NO_CACHE=1`` turns the cache
+off.
+
+The plugin loader keeps two more kinds of entry here: the list of installed entry points, keyed by
+the import path and the modification times of its folders (installing a distribution changes its
+folder), which spares start-up the scan of every installed distribution's metadata, and the id a
+programme or crosswalk file defines. Both are checked for their shape when read.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
-import pickle
+import re
+import stat
 import sys
 from typing import Any, TypeVar
 
@@ -33,12 +45,22 @@ except ImportError:
     except ImportError:
         from hashlib import sha256 as _sha256  # type: ignore[assignment,unused-ignore]
 
-__all__ = ["ENV_VAR", "cache_dir", "get", "lookup", "put", "store"]
+__all__ = ["ENV_VAR", "MAX_ENTRY_BYTES", "cache_dir", "get", "lookup", "put", "store", "trusted_folder"]
 
 ENV_VAR = "QFRAMEWORK_NO_CACHE"
-_MAGIC = b"qframework-cache-1\n"
+_MAGIC = b"qframework-cache-2\n"
+#: The largest entry read; a larger file is a miss (the shipped frameworks' entries are < 100 KB).
+MAX_ENTRY_BYTES = 16 * 1024 * 1024
 T = TypeVar("T")
 _FINGERPRINT: str | None = None
+# os.replace takes dir_fd wherever os.rename does (both are renameat); only rename is listed.
+_POSIX = hasattr(os, "geteuid") and os.open in os.supports_dir_fd and os.rename in os.supports_dir_fd
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_ENTRY_POINT_VALUE = re.compile(r"^[\w.]+\s*(:\s*[\w.]+\s*)?(\[[\w\s,.-]*\]\s*)?$")
+_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
 
 
 def enabled() -> bool:
@@ -79,8 +101,8 @@ def _fingerprint() -> str:
             for name in sorted(names):
                 if name.endswith(".py"):
                     path = os.path.join(folder, name)
-                    stat = os.stat(path)
-                    digest.update(f"{os.path.relpath(path, package)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+                    st = os.stat(path)
+                    digest.update(f"{os.path.relpath(path, package)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
         _FINGERPRINT = digest.hexdigest()
     return _FINGERPRINT
 
@@ -93,45 +115,209 @@ def _key(parts: tuple[bytes, ...]) -> str:
     return str(digest.hexdigest())
 
 
-def lookup(parts: tuple[bytes, ...]) -> Any:
-    """The entry stored under exactly these key parts, or None (none, disabled or unreadable)."""
-    if not enabled():
-        return None
-    key = _key(parts)
+def _trusted(st: os.stat_result) -> bool:
+    """Owned by the current user and writable by no one else (group or world)."""
+    if not _POSIX:
+        return True
+    return st.st_uid == os.geteuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def trusted_folder(folder: str) -> bool:
+    """Whether ``folder`` is a directory the cache may use (see the module's documentation)."""
     try:
-        with open(os.path.join(cache_dir(), key), "rb") as handle:
-            blob = handle.read()
+        st = os.stat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and _trusted(st)
+
+
+def _open_folder(folder: str) -> int | None:
+    """A descriptor of the cache folder when it is trusted, else None."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
     except OSError:
         return None
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        st = None
+    if st is None or not stat.S_ISDIR(st.st_mode) or not _trusted(st):
+        os.close(fd)
+        return None
+    return fd
+
+
+def _tighten(folder: str) -> None:
+    """qframework's own cache folder, when the user owns it but others may write to it, becomes 0700.
+
+    An older qframework created it with the default mode, which a umask of 002 leaves group-writable:
+    such a folder is not used, and tightening it once keeps the cache working. A folder named by
+    ``QFRAMEWORK_CACHE_DIR`` is never changed, only not used.
+    """
+    if not _POSIX:  # pragma: no cover - Windows
+        return
+    with contextlib.suppress(OSError):
+        st = os.lstat(folder)
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid() and st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            os.chmod(folder, 0o700)
+
+
+def _read_entry(key: str) -> bytes | None:
+    """The bytes of entry ``key``: only a trusted regular file in a trusted folder, bounded in size."""
+    folder = cache_dir()
+    if not _POSIX:  # pragma: no cover - Windows: no owners or modes to check
+        try:
+            with open(os.path.join(folder, key), "rb") as handle:
+                blob = handle.read(MAX_ENTRY_BYTES + 1)
+        except OSError:
+            return None
+        return blob if len(blob) <= MAX_ENTRY_BYTES else None
+    dfd = _open_folder(folder)
+    if dfd is None:
+        return None
+    try:
+        fd = os.open(key, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC, dir_fd=dfd)
+    except OSError:
+        return None
+    finally:
+        os.close(dfd)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or not _trusted(st) or st.st_size > MAX_ENTRY_BYTES:
+            return None
+        chunks = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, MAX_ENTRY_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_ENTRY_BYTES:
+                return None
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _payload(key: str, blob: bytes) -> bytes | None:
+    """The JSON payload of an entry when its head names ``key`` and the payload's digest matches."""
     head = _MAGIC + key.encode() + b"\n"
     if not blob.startswith(head):
         return None
+    rest = blob[len(head) :]
+    digest, newline, payload = rest.partition(b"\n")
+    if not newline or digest != _sha256(payload).hexdigest().encode():
+        return None
+    return payload
+
+
+def _entry_points_shape(value: Any) -> Any:
+    """``[(name, value, version or None), …]`` as the plugin loader stored it, or None."""
+    if not isinstance(value, list):
+        return None
+    found = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 3):
+            return None
+        name, target, version = item
+        if not (isinstance(name, str) and _ID.match(name)):
+            return None
+        if not (isinstance(target, str) and _ENTRY_POINT_VALUE.match(target)):
+            return None
+        if not (version is None or (isinstance(version, str) and _ID.match(version))):
+            return None
+        found.append((name, target, version))
+    return found
+
+
+def _id_shape(value: Any) -> Any:
+    return value if isinstance(value, str) and _ID.match(value) else None
+
+
+def _shape(kind: bytes, value: Any) -> Any:
+    """A plain entry checked for what its kind holds (other kinds: any JSON value)."""
+    if kind == b"entry-points":
+        return _entry_points_shape(value)
+    if kind.endswith(b"-id"):
+        return _id_shape(value)
+    return value
+
+
+def _parse(payload: bytes) -> Any:
+    """The payload through the checked JSON parser (limits on size, depth, keys, constants)."""
+    from .io import parse
+
+    return parse(payload, format="json")
+
+
+def lookup(parts: tuple[bytes, ...]) -> Any:
+    """The plain entry stored under exactly these key parts, checked for its kind, or None."""
+    if not enabled():
+        return None
     try:
-        return pickle.loads(blob[len(head) :])
+        key = _key(parts)
+        blob = _read_entry(key)
+        payload = None if blob is None else _payload(key, blob)
+        if payload is None:
+            return None
+        return _shape(parts[0] if parts else b"", _parse(payload))
     except Exception:
         return None
 
 
-def store(parts: tuple[bytes, ...], obj: object) -> None:
-    """Store an entry atomically; any failure (read-only home, full disk) just means no cache."""
-    if not enabled():
-        return
-    key = _key(parts)
+def _encode(value: Any) -> bytes:
+    from .io import _json_default
+
+    # ASCII only: a lone surrogate (or any text) round-trips as an escape.
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"), default=_json_default).encode("ascii")
+
+
+def _write_entry(key: str, payload: bytes) -> None:
     folder = cache_dir()
-    try:
-        os.makedirs(folder, exist_ok=True)
-        payload = _MAGIC + key.encode() + b"\n" + pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    data = _MAGIC + key.encode() + b"\n" + _sha256(payload).hexdigest().encode() + b"\n" + payload
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    if not os.environ.get("QFRAMEWORK_CACHE_DIR"):
+        _tighten(folder)
+    if not _POSIX:  # pragma: no cover - Windows
         import tempfile
 
         fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
+                handle.write(data)
             os.replace(tmp, os.path.join(folder, key))
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+        return
+    dfd = _open_folder(folder)
+    if dfd is None:
+        return
+    try:
+        tmp = f".{key[:16]}.{os.getpid()}.{os.urandom(6).hex()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_CLOEXEC, 0o600, dir_fd=dfd)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, key, src_dir_fd=dfd, dst_dir_fd=dfd)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=dfd)
+            raise
+    finally:
+        os.close(dfd)
+
+
+def store(parts: tuple[bytes, ...], obj: object) -> None:
+    """Store a plain entry (JSON data) atomically; any failure just means no cache."""
+    if not enabled():
+        return
+    try:
+        _write_entry(_key(parts), _encode(obj))
     except Exception:
         return
 
@@ -141,11 +327,34 @@ def _object_parts(cls: type[Any], raw: bytes, fmt: str) -> tuple[bytes, ...]:
 
 
 def get(cls: type[T], raw: bytes, fmt: str) -> T | None:
-    """The validated object made from exactly these bytes, or None."""
-    obj = lookup(_object_parts(cls, raw, fmt))
+    """The validated object made from exactly these bytes, or None.
+
+    The entry's plain data is structured and validated by the converter like any file: an entry
+    that was changed into something invalid is a miss, never an object.
+    """
+    if not enabled():
+        return None
+    try:
+        key = _key(_object_parts(cls, raw, fmt))
+        blob = _read_entry(key)
+        payload = None if blob is None else _payload(key, blob)
+        if payload is None:
+            return None
+        from .io import structure
+
+        obj = structure(_parse(payload), cls)
+    except Exception:
+        return None
     return obj if type(obj) is cls else None
 
 
 def put(cls: type[Any], raw: bytes, fmt: str, obj: object) -> None:
-    """Store the validated object made from these bytes."""
-    store(_object_parts(cls, raw, fmt), obj)
+    """Store the validated object made from these bytes (as its plain data)."""
+    if not enabled():
+        return
+    try:
+        from .io import unstructure
+
+        _write_entry(_key(_object_parts(cls, raw, fmt)), _encode(unstructure(obj)))
+    except Exception:
+        return

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ._safe_text import is_plain_id
 from .errors import Problem
 
 __all__ = ["annotate", "plain_path", "toml_line_map"]
@@ -43,7 +44,7 @@ def with_ids(path: str, data: Any) -> str:
             out.append(f"[{segment}]")
             node = node[segment] if isinstance(node, list) and 0 <= segment < len(node) else None
             ident = node.get("id") if isinstance(node, Mapping) else None
-            if isinstance(ident, str) and ident.strip():
+            if is_plain_id(ident):  # an id with spaces may be a name typed into the wrong field
                 shown = ident if len(ident) <= 40 else ident[:37] + "..."
                 out.append(f" ({shown})")
         else:

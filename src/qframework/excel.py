@@ -22,9 +22,11 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._safe_text import CONTROL, escape_controls
 from .errors import NotFound, Problem, QFrameworkError, ValidationError
 from .i18n import LANGUAGES, N_, active_language, provenance_label, translation
 from .i18n import gettext_ as _
@@ -108,10 +110,19 @@ def _headers() -> tuple[str, ...]:
 
 _NA_WORDS = frozenset({NOT_APPLICABLE_LABEL, "n/a", "na", "nz", "not applicable", "entfällt"})
 
-# Limits that keep a hostile file cheap to refuse; a real template is a few dozen kilobytes.
+# Limits that keep a hostile file cheap to refuse (docs/file-formats.md, "Limits"); a real template
+# is a few dozen kilobytes with 13-22 parts and 2,000-4,000 XML tags, a styles part of ~130 tags.
 MAX_FILE_BYTES = 20_000_000
-MAX_PART_BYTES = 50_000_000
-MAX_TOTAL_BYTES = 100_000_000
+MAX_PART_BYTES = 10_000_000
+MAX_TOTAL_BYTES = 40_000_000
+MAX_ENTRIES = 500
+MAX_PART_TAGS = 200_000  # any part but a worksheet
+MAX_SHEET_TAGS = 2_000_000  # a worksheet: only the template's rows are parsed (100,000 rows: 900,000 tags)
+MAX_TOTAL_TAGS = 4_000_000
+MAX_STYLE_RECORDS = 10_000
+MAX_ROW_CELLS = 1_000
+MAX_CELLS = 200_000
+MAX_SHARED_STRINGS = 50_000
 EXTRA_ROWS = 20  # rows read below the last indicator, to report stray content there
 
 _FILLER_WORDS = frozenset(
@@ -181,7 +192,8 @@ def sheet_names(framework: Framework) -> list[str]:
     names: list[str] = []
     taken = {n.casefold() for n in (_every_language(INSTRUCTIONS_MESSAGE) | _every_language(LISTS_MESSAGE))}
     for dim in framework.dimensions:
-        base = re.sub(r"[\[\]:*?/\\']", " ", _one_line(dim.title)).strip() or dim.id
+        # Excel forbids []:*?/\' in sheet names; control and bidi characters are left out, not escaped.
+        base = re.sub(r"[\[\]:*?/\\']", " ", CONTROL.sub("", _one_line(dim.title))).strip() or dim.id
         if len(base) > 31:
             cut = base[:31]
             base = cut.rsplit(" ", 1)[0] if " " in cut[10:] else cut
@@ -213,6 +225,8 @@ def _level_labels(scale: Scale) -> list[tuple[str, int]]:
 def _put(ws: Any, ref: str, value: object) -> Any:
     """Write a cell; text is always stored as text, never as a formula (no formula injection)."""
     cell = ws[ref]
+    if isinstance(value, str):  # openpyxl refuses C0 controls; bidi controls would reorder the text
+        value = escape_controls(value, keep_crlf=True)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
@@ -465,54 +479,149 @@ def _why(exc: BaseException) -> str:
 
 
 def _check_zip(data: bytes, file: str | None) -> None:
-    """Refuse what is not a zip, or a zip that would unpack to far more than a template ever holds."""
+    """Refuse a workbook that would cost far more to read than a template ever does, before openpyxl sees it.
 
-    def fail(message: str) -> ValidationError:
-        return ValidationError([Problem("", message)], file)
+    One pass over the archive, opened once (docs/file-formats.md, "Limits"): the number of
+    entries, encryption and compression flags and each part's unpacked size come from the zip's
+    directory; every part is then unpacked once, in chunks, counting its XML tags (``<``), since
+    openpyxl builds an object for every style, shared string and cell it parses. Styles and shared
+    strings have their own, tighter, tag limits. Worksheets are searched for merged cells in the
+    same pass. The work is linear in the archive's unpacked size, which the limits bound.
+    """
+
+    def fail(code: str, **params: Any) -> ValidationError:
+        return ValidationError([Problem.of("", code, **params)], file)
 
     if len(data) > MAX_FILE_BYTES:
-        raise fail(f"the file is {len(data):,} bytes; an assessment workbook is far smaller (limit {MAX_FILE_BYTES:,})")
+        raise fail("xlsx.file.too-big", size=float(len(data)), limit=float(MAX_FILE_BYTES))
     if not data.startswith(b"PK"):
-        raise fail("not an Excel workbook (.xlsx): the file is not a zip archive (an old .xls or a renamed file?)")
+        raise fail("xlsx.not-zip")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise fail(f"not an Excel workbook (.xlsx): broken zip archive ({_why(exc)})") from None
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
-            raise fail(
-                f"the workbook part {info.filename!r} unpacks to {info.file_size:,} bytes "
-                f"(total {total:,}); refused as too large for an assessment workbook"
-            )
-    names = {info.filename for info in infos}
-    if "xl/workbook.xml" not in names:
-        raise fail("not an Excel workbook (.xlsx): the zip has no xl/workbook.xml")
-    for info in infos:
-        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        raise fail("xlsx.broken-zip", reason=_why(exc)) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise fail("xlsx.parts.too-many", count=float(len(infos)), limit=float(MAX_ENTRIES))
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
+                raise fail("xlsx.part.too-big", part=_part_name(info), size=float(info.file_size), total=float(total))
+            if info.flag_bits & 0x1:
+                raise fail("xlsx.part.encrypted", part=_part_name(info))
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise fail("xlsx.part.compression", part=_part_name(info), method=info.compress_type)
+        names = {info.filename for info in infos}
+        if "xl/workbook.xml" not in names:
+            raise fail("xlsx.no-workbook")
+        scan = _Scan()
+        for info in infos:
+            if info.is_dir():
+                continue
+            name = info.filename
+            before = scan.tags
+            sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
             try:
-                with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(info) as part:
-                    merged = _merged_ranges(part)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-                raise fail(f"not an Excel workbook (.xlsx): broken part {info.filename} ({_why(exc)})") from None
-            if merged:
+                with archive.open(info) as part:
+                    _scan_part(part, sheet, scan, MAX_TOTAL_TAGS)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+                raise fail("xlsx.part.broken", part=_part_name(info), reason=_why(exc)) from None
+            except zlib.error as exc:  # a corrupt deflate stream (found by the workbook fuzzer)
+                raise fail("xlsx.part.broken", part=_part_name(info), reason=_why(exc)) from None
+            if scan.styles > MAX_STYLE_RECORDS:
+                raise fail("xlsx.styles.too-many", limit=float(MAX_STYLE_RECORDS))
+            if scan.strings > MAX_SHARED_STRINGS:
+                raise fail("xlsx.strings.too-many", limit=float(MAX_SHARED_STRINGS))
+            if scan.tags - before > (MAX_SHEET_TAGS if sheet else MAX_PART_TAGS) or scan.tags > MAX_TOTAL_TAGS:
                 raise fail(
-                    f"merged cells ({', '.join(merged[:5])}) in {info.filename}: the template has none; "
-                    "unmerge them (or start from a fresh template)"
+                    "xlsx.tags.too-many",
+                    part=_part_name(info),
+                    sheet=float(MAX_SHEET_TAGS),
+                    other=float(MAX_PART_TAGS),
+                    total=float(MAX_TOTAL_TAGS),
                 )
+            if scan.widest_row > MAX_ROW_CELLS or scan.cells > MAX_CELLS:
+                raise fail(
+                    "xlsx.cells.too-many",
+                    part=_part_name(info),
+                    row=float(MAX_ROW_CELLS),
+                    total=float(MAX_CELLS),
+                    columns=len(HEADER_MESSAGES),
+                )
+            if scan.merged:
+                merged = sorted(set(scan.merged))
+                raise fail("xlsx.merged", cells=tuple(merged[:5]), part=name)
 
 
-def _merged_ranges(part: Any) -> list[str]:
-    """The ``mergeCell`` ranges of a worksheet part, read in chunks (the part size is already bounded)."""
-    found: list[str] = []
-    tail = b""
+def _part_name(info: zipfile.ZipInfo) -> str:
+    return repr(safe_cell_text(_one_line(info.filename))[:120])
+
+
+class _Scan:
+    """What one pass over a part found: tags, style records, shared strings, merged ranges."""
+
+    __slots__ = ("cells", "merged", "row_cells", "strings", "styles", "tags", "widest_row")
+
+    def __init__(self) -> None:
+        self.tags = 0
+        self.cells = 0
+        self.row_cells = 0
+        self.widest_row = 0
+        self.styles = 0
+        self.strings = 0
+        self.merged: list[str] = []
+
+
+def _scan_part(part: Any, sheet: bool, scan: _Scan, stop: int) -> None:
+    """Count a part's tags, style records and shared strings into ``scan``; collect a worksheet's merged ranges.
+
+    Chunks are cut at their last ``<``; the tag it starts is carried (at most 256 bytes of it) into
+    the next chunk, so no tag is counted twice or missed at a boundary. Stops once ``stop`` tags
+    were seen in total: the caller refuses the workbook then.
+    """
+    carry = b""
     while chunk := part.read(1 << 20):
-        buf = tail + chunk
-        found += [m.decode("ascii", "replace") for m in re.findall(rb"<(?:\w+:)?mergeCell\s+ref=\"([^\"]+)\"", buf)]
-        tail = buf[-200:]
-    return sorted(set(found))
+        scan.tags += chunk.count(b"<")
+        buf = carry + chunk
+        cut = buf.rfind(b"<")
+        if cut <= 0:  # no tag starts in this chunk after the carried one (if any)
+            carry = buf[:256] if cut == 0 else b""
+            continue
+        body, carry = buf[:cut], buf[cut : cut + 256]
+        scan.styles += len(_STYLE_RECORD.findall(body))
+        scan.strings += len(_SHARED_STRING.findall(body))
+        if sheet:
+            _scan_sheet(body, scan)
+        if scan.tags > stop:
+            return
+    scan.styles += len(_STYLE_RECORD.findall(carry))
+    scan.strings += len(_SHARED_STRING.findall(carry))
+    if sheet:
+        _scan_sheet(carry, scan)
+    scan.row_cells = 0
+
+
+def _scan_sheet(body: bytes, scan: _Scan) -> None:
+    """Count a worksheet's cells, in all and in its widest row; collect its merged ranges."""
+    for match in _SHEET_TOKEN.finditer(body):
+        if match.group(1) == b"c":
+            scan.cells += 1
+            scan.row_cells += 1
+            if scan.row_cells > scan.widest_row:
+                scan.widest_row = scan.row_cells
+        else:
+            scan.row_cells = 0
+    scan.merged += [m.decode("ascii", "replace") for m in _MERGE_CELL.findall(body)]
+
+
+_MERGE_CELL = re.compile(rb"<(?:[\w.-]+:)?mergeCell\s+ref=\"([^\"]+)\"")
+# Elements openpyxl turns into an object each when it loads the styles (any prefix, any part).
+_STYLE_RECORD = re.compile(rb"<(?:[\w.-]+:)?(?:xf|font|fill|border|numFmt|dxf|cellStyle|tableStyle|color)[\s/>]")
+_SHARED_STRING = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+# openpyxl parses every cell of a row it reads, also those beyond the columns asked for.
+_SHEET_TOKEN = re.compile(rb"<(?:[\w.-]+:)?(row|c)[\s/>]")
 
 
 class _Reader:

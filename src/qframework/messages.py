@@ -423,6 +423,57 @@ TEMPLATES: Mapping[str, str] = {
     "infeasible.regional-groups": N_(
         "the groups formed by distance cannot all get topics under these rules; try mode='joint'"
     ),
+    # -- limits and text policy (hostile input)
+    "value.text-with-spaces": N_("a text of {length} characters with spaces (not repeated: it may be a name)"),
+    "value.texts-with-spaces": N_("a list of {count} texts (not repeated: they may be names)"),
+    "value.surrogate": N_("contains a lone surrogate (\\ud800-\\udfff), which is not a character; fix the text"),
+    "text.too-long.toml": N_(
+        "TOML text is longer than {limit} bytes, the limit for TOML: write large data as JSON "
+        "(or set QFRAMEWORK_MAX_FILE_BYTES to change it)"
+    ),
+    "text.invisible": N_(
+        "must not contain control or invisible characters, got {value} ({char} at position {position})"
+    ),
+    "id.nfc": N_("must be in Unicode normal form NFC (an accented letter as one character), got {value}"),
+    "number.weight.min": N_("must be at least {min} (weights are relative shares), got {value}"),
+    "number.km-per-rank.min": N_("must be at least {min} (a millimetre of travel per preference rank), got {value}"),
+    "level.title-deprecated": N_("give the label once, as 'label' ('title' is its deprecated name)"),
+    "template.syntax": N_("template syntax error: {detail}"),
+    "template.undefined": N_("the template uses a name the report does not have: {detail}"),
+    "template.error": N_("template error: {detail}"),
+    "template.failed": N_("the template failed while rendering: {detail}"),
+    "xlsx.file.too-big": N_("the file is {size} bytes; an assessment workbook is far smaller (limit {limit})"),
+    "xlsx.not-zip": N_("not an Excel workbook (.xlsx): the file is not a zip archive (an old .xls or a renamed file?)"),
+    "xlsx.broken-zip": N_("not an Excel workbook (.xlsx): broken zip archive ({reason})"),
+    "xlsx.parts.too-many": N_("the workbook has {count} parts; an assessment workbook has a few dozen (limit {limit})"),
+    "xlsx.part.too-big": N_(
+        "the workbook part {part} unpacks to {size} bytes (total {total}); refused as too large for an "
+        "assessment workbook"
+    ),
+    "xlsx.part.encrypted": N_("the workbook part {part} is encrypted: save the workbook without a password"),
+    "xlsx.part.compression": N_("the workbook part {part} uses a compression Excel does not write (method {method})"),
+    "xlsx.no-workbook": N_("not an Excel workbook (.xlsx): the zip has no xl/workbook.xml"),
+    "xlsx.part.broken": N_("not an Excel workbook (.xlsx): broken part {part} ({reason})"),
+    "xlsx.styles.too-many": N_(
+        "the workbook defines more than {limit} cell styles, fonts, fills or borders; a template defines a few "
+        "dozen (write a fresh one with qframework template)"
+    ),
+    "xlsx.strings.too-many": N_(
+        "the workbook holds more than {limit} shared strings; a template holds a few hundred "
+        "(write a fresh one with qframework template)"
+    ),
+    "xlsx.tags.too-many": N_(
+        "the workbook part {part} takes the workbook over its limits of XML tags ({sheet} in a worksheet, "
+        "{other} in another part, {total} in all); a template holds a few thousand "
+        "(write a fresh one with qframework template)"
+    ),
+    "xlsx.cells.too-many": N_(
+        "the worksheet {part} takes the workbook over its limits of cells ({row} in a row, {total} in all); "
+        "a template row has {columns} (write a fresh one with qframework template)"
+    ),
+    "xlsx.merged": N_(
+        "merged cells ({cells}) in {part}: the template has none; unmerge them (or start from a fresh template)"
+    ),
     # -- plugins that failed to load, named where what they may provide is missing
     "plugins.failed.suspect": N_(
         "the plugin {plugin}, which may provide {key!r}, failed to load: {failure} (see qframework plugins)"

@@ -61,11 +61,15 @@ def slug_problems(path: str, value: object, what: str = "") -> Iterator[Problem]
     """The problem with an id that is not a slug, if any (shared by every model that has ids)."""
     if not is_slug(value):
         yield (
-            Problem.of(path, "id.slug.what", what=Note(what), value=repr(value))
+            Problem.of(path, "id.slug.what", what=Note(what), value=_shown(value))
             if what
-            else Problem.of(path, "id.slug", value=repr(value))
+            else Problem.of(path, "id.slug", value=_shown(value))
         )
 
+
+#: The smallest indicator weight: weights are relative shares, and a tiny one (5e-324) underflows
+#: to zero once multiplied by a score, so that the scores silently change.
+MIN_WEIGHT = 1e-6
 
 #: The longest free-form id (a participant, topic or delegate id) the loader accepts.
 MAX_ID_LENGTH = 200
@@ -82,8 +86,40 @@ def id_problems(path: str, value: object) -> Iterator[Problem]:
         yield Problem.of(path, "text.empty")
     elif len(value) > MAX_ID_LENGTH:
         yield Problem.of(path, "id.too-long", max=MAX_ID_LENGTH, length=len(value))
-    elif not value.isprintable():
-        yield Problem.of(path, "text.control", value=repr(value))
+    elif not value.isprintable() or (not value.isascii() and _INVISIBLE.search(value)):
+        at = next(i for i, c in enumerate(value) if not c.isprintable() or _INVISIBLE.match(c))
+        yield Problem.of(path, "text.invisible", value=_escaped(value), char=ascii(value[at]), position=at + 1)
+    elif not value.isascii() and not _is_nfc(value):
+        yield Problem.of(path, "id.nfc", value=_escaped(value))
+
+
+#: Characters that print as nothing but are not control or format characters (``str.isprintable``
+#: accepts them): Hangul fillers, the braille blank, the combining grapheme joiner, Khmer inherent
+#: vowels, Mongolian and other variation selectors. An id made of them looks empty or like another.
+_INVISIBLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f\U000e0100-\U000e01ef]"
+)
+
+
+def _is_nfc(value: str) -> bool:
+    import unicodedata
+
+    return unicodedata.is_normalized("NFC", value)
+
+
+def _shown(value: object) -> str | Note:
+    """A wrong id as a problem shows it: text with spaces (a name in the wrong field) is described, not repeated."""
+    if isinstance(value, str) and any(c.isspace() for c in value):
+        return Note("value.text-with-spaces", {"length": len(value)})
+    from ._safe_text import quote_text
+
+    return quote_text(value, limit=200) if isinstance(value, str) else repr(value)
+
+
+def _escaped(value: str) -> str | Note:
+    """``repr`` with every non-ASCII character escaped, so that what is invisible shows (``'a\\u3164'``);
+    a text with spaces is described, not repeated (see :func:`_shown`)."""
+    return _shown(value) if any(c.isspace() for c in value) else ascii(value)
 
 
 def _text_problem(path: str, value: object) -> Iterator[Problem]:
@@ -214,7 +250,7 @@ class LevelText(Checked):
 
     def _problems(self) -> Iterator[Problem]:
         if self.label and self.legacy_title:
-            yield Problem("title", "give the label once, as 'label' ('title' is its deprecated name)")
+            yield Problem.of("title", "level.title-deprecated")
         elif self.legacy_title:
             yield from _text_problem("title", self.legacy_title)
         else:
@@ -411,6 +447,10 @@ class Indicator(Checked):
         yield from _optional_text_problem("description", self.description)
         if isinstance(self.weight, bool) or not isinstance(self.weight, (int, float)) or not self.weight > 0:
             yield Problem.of("weight", "number.positive", value=shown_number(self.weight))
+        elif self.weight < MIN_WEIGHT:  # a subnormal weight underflows when scores are weighted
+            yield Problem.of(
+                "weight", "number.weight.min", min=shown_number(MIN_WEIGHT), value=shown_number(self.weight)
+            )
         if self.scale is not None and not is_slug(self.scale):
             yield from slug_problems("scale", self.scale)
         yield from _facet_problems(self.facets)

@@ -35,12 +35,18 @@ CONTENT_LANGUAGE_NOTE = N_("The framework's texts are in German, the language th
 
 
 def _s(text: str) -> str:
-    """A TOML basic string (JSON string escapes are valid TOML)."""
-    return json.dumps(text, ensure_ascii=False)
+    """A TOML basic string (JSON string escapes are valid TOML); DEL, C1 and bidi controls escaped too."""
+    from ._safe_text import escape_controls
+
+    # json.dumps escapes the C0 controls; what is left (DEL, C1, bidi) becomes \u escapes too.
+    return escape_controls(json.dumps(text, ensure_ascii=False), toml=True)
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Text for a comment line: whitespace runs as one space, control and bidi characters escaped."""
+    from ._safe_text import escape_controls
+
+    return escape_controls(" ".join(text.split()))
 
 
 def _scale_line(scale: Scale) -> str:

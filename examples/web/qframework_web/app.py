@@ -15,14 +15,18 @@ go through qframework's own gettext catalogue (Jinja2's i18n extension).
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import functools
 import hmac
 import json
 import os
 import re
 import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import jinja2
@@ -60,6 +64,12 @@ from .store import Store
 #: Largest request body of a form or an API call, and of an uploaded file (bytes).
 MAX_BODY = 1_000_000
 MAX_UPLOAD = 5_000_000
+#: Seconds an uploaded file may take to read before the upload is answered with a problem. The
+#: reading runs in a worker thread, never on the event loop, so other requests go on meanwhile;
+#: the library's reader limits (docs/file-formats.md, "Limits") bound what a worker can be asked.
+PARSE_BUDGET = 10.0
+#: Uploads and API bodies read at the same time; more wait their turn (within their budget).
+PARSE_WORKERS = 2
 CSRF_COOKIE = "qf_csrf"
 #: The language a person chose with the switch (``?lang=``), remembered for a year.
 LANG_COOKIE = "qf_lang"
@@ -262,6 +272,32 @@ async def _body(request: Request, limit: int) -> bytes:
     return body
 
 
+T = TypeVar("T")
+
+
+class _Parser:
+    """Reads uploaded documents in worker threads, each within a time budget, off the event loop."""
+
+    def __init__(self, workers: int) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qframework-parse")
+
+    async def run(self, work: Callable[[], T]) -> T:
+        """``work()`` in a worker; a Problems(422) when it takes longer than :data:`PARSE_BUDGET` seconds.
+
+        The budget counts from the request's turn in the queue. Work that has not started when its
+        budget ends is dropped; work that has cannot be stopped in a thread and runs to its
+        (bounded) end while its request already has its answer.
+        """
+        loop = asyncio.get_running_loop()
+        context = contextvars.copy_context()  # the request's language and other context go along
+        try:
+            return await asyncio.wait_for(loop.run_in_executor(self.pool, context.run, work), PARSE_BUDGET)
+        except TimeoutError:
+            raise Problems(
+                422, [Problem("file", f"reading the file took longer than {PARSE_BUDGET:g} seconds; refused")]
+            ) from None
+
+
 def _csrf_token(request: Request) -> str:
     token = request.cookies.get(CSRF_COOKIE, "")
     return token if re.fullmatch(r"[A-Za-z0-9_-]{32,64}", token) else secrets.token_urlsafe(32)
@@ -385,6 +421,8 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
     app.state.store = store
     app.state.registry = reg
     app.add_middleware(_Language)
+    parser = _Parser(PARSE_WORKERS)
+    app.state.parser = parser
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -580,14 +618,19 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
             return _page(request, "upload.html", 422, problems=[Problem("file", _("choose a file"))], filename="")
         data = await file.read()
         name = re.sub(r"[^\w.\- ]", "_", (file.filename or "upload"))[:100]  # shown, never opened
-        try:
+
+        def read() -> Assessment:
             if data[:2] == b"PK" or name.lower().endswith(".xlsx"):
-                assessment = loads_assessment_xlsx(data, registry=reg, file=name)
-            else:
-                fmt = "json" if name.lower().endswith(".json") or data.lstrip()[:1] == b"{" else "toml"
-                assessment = loads_assessment(data, format=fmt, registry=reg, file=name)
+                return loads_assessment_xlsx(data, registry=reg, file=name)
+            fmt = "json" if name.lower().endswith(".json") or data.lstrip()[:1] == b"{" else "toml"
+            return loads_assessment(data, format=fmt, registry=reg, file=name)
+
+        try:
+            assessment = await parser.run(read)
         except ValidationError as exc:
             return _page(request, "upload.html", 422, problems=list(exc.problems), filename=name)
+        except Problems as exc:
+            return _page(request, "upload.html", exc.status, problems=exc.problems, filename=name)
         store.put(assessment)
         target = _kommune_url(assessment)
         return RedirectResponse(target, status_code=303)
@@ -598,7 +641,7 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
         body = await _body(request, MAX_BODY)
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             raise Problems(415, [Problem("", _("send the assessment as application/json"))])
-        return loads_assessment(body, format="json", registry=reg, file="body")
+        return await parser.run(lambda: loads_assessment(body, format="json", registry=reg, file="body"))
 
     @app.get("/api/frameworks", summary="The installed frameworks")
     async def api_frameworks() -> Response:

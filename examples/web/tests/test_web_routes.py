@@ -126,7 +126,7 @@ def test_uploads_of_toml_and_xlsx(client: TestClient) -> None:
     blank = loads_assessment_xlsx(workbook.content, registry=REGISTRY)
     assert blank.subject.id == "xl" and blank.raters[0].id == "koordination"
     broken = client.post("/upload", data={"csrf": token}, files={"file": ("kaputt.xlsx", b"PK\x03\x04 not a zip")})
-    assert broken.status_code == 422 and "not an Excel workbook" in broken.text
+    assert broken.status_code == 422 and "keine Excel-Arbeitsmappe" in broken.text  # the page's German
     bad = dumps(a).replace('period = "2025"', "period = 2025")
     response = client.post("/upload", data={"csrf": token}, files={"file": ("b.toml", bad.encode())})
     assert response.status_code == 422 and '<td class="where" translate="no">period</td>' in response.text

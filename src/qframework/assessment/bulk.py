@@ -587,7 +587,9 @@ def _msgspec_decoder() -> Any:
         _DECODER = (
             msgspec.json.Decoder(bulk).decode,
             msgspec.json.decode,
-            (msgspec.DecodeError,),
+            # msgspec nests as deep as the text does, until RecursionError: a file nested beyond the
+            # limit is left to the checked parser, which refuses it with a problem.
+            (msgspec.DecodeError, RecursionError),
             unset,
             msgspec.structs.astuple,
         )

@@ -15,6 +15,7 @@ from operator import attrgetter
 
 import attrs
 
+from .._safe_text import is_plain_id
 from ..errors import Problem, type_problem
 from ..model import slug_problems
 from ..validation import Checked
@@ -157,8 +158,9 @@ class Assessment(Checked):
                 continue
             indicator, rater = pair
             if rater is not None and rater not in declared:
+                shown = tuple(sorted(r for r in declared if is_plain_id(r)))  # not a name typed into an id
                 yield (
-                    Problem.of(f"ratings[{i}].rater", "rater.unknown", rater=rater, known=tuple(sorted(declared)))
+                    Problem.of(f"ratings[{i}].rater", "rater.unknown", rater=rater, known=shown)
                     if declared
                     else Problem.of(f"ratings[{i}].rater", "rater.unknown.none", rater=rater)
                 )

@@ -39,6 +39,11 @@ __all__ = [
     "Topic",
 ]
 
+#: The smallest ``km_per_rank`` (a millimetre per rank: travel already outweighs every rank there):
+#: below it travel costs leave the solver's tolerances (1e-50 made a feasible plan "infeasible",
+#: 1e-310 an error inside scipy).
+MIN_KM_PER_RANK = 1e-6
+
 
 #: The largest count, capacity, rank or cost the rules accept (docs/file-formats.md, "Limits"):
 #: far beyond any programme, small enough that costs stay exact in the solver's floating point.
@@ -231,6 +236,13 @@ class Objective(Checked):
     def _problems(self) -> Iterator[Problem]:
         if self.km_per_rank is not None and not (math.isfinite(self.km_per_rank) and self.km_per_rank > 0):
             yield Problem.of("km_per_rank", "number.positive-number", value=shown_number(self.km_per_rank))
+        elif self.km_per_rank is not None and self.km_per_rank < MIN_KM_PER_RANK:
+            yield Problem.of(
+                "km_per_rank",
+                "number.km-per-rank.min",
+                min=shown_number(MIN_KM_PER_RANK),
+                value=shown_number(self.km_per_rank),
+            )
         if self.unranked_rank is not None and self.unranked_rank < 1:
             yield Problem.of("unranked_rank", "number.at-least-one", value=self.unranked_rank)
         if self.missing_cost is not None and self.missing_cost < 0:

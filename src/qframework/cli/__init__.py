@@ -12,9 +12,11 @@ them: ``plugins``, ``frameworks`` and ``show`` start without them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from ..errors import QFrameworkError, ValidationError
 from ..i18n import LANGUAGES, detect_language, language
@@ -162,6 +164,52 @@ def build_parser(*, features: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+class _EscapingStream:
+    """A terminal's text stream that writes control and bidi characters as escapes (``\\x1b``).
+
+    Text from a file (a title, a name, a period) reaches the terminal through here: an escape
+    sequence in it cannot retitle or clear the terminal, nor an override reorder the line. Only
+    terminals are wrapped: output into a file or a pipe is data and stays byte for byte.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from .._safe_text import escape_controls
+
+        self._stream.write(escape_controls(text, keep_crlf=True))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def _terminal_safe() -> Iterator[None]:
+    """Standard output and error escape control characters while they are terminals."""
+    saved = sys.stdout, sys.stderr
+    if _is_terminal(sys.stdout):
+        sys.stdout = _EscapingStream(sys.stdout)
+    if _is_terminal(sys.stderr):
+        sys.stderr = _EscapingStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the output language is ``--lang``, else the locale, else English.
 
@@ -177,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser(features=_command(arguments) not in _CORE_COMMANDS)
         args = parser.parse_args(arguments)
     handler: Handler = args.handler
-    with language("en" if getattr(args, "json", False) else lang):
+    with language("en" if getattr(args, "json", False) else lang), _terminal_safe():
         try:
             return handler(args)
         except QFrameworkError as exc:

@@ -103,6 +103,16 @@ def _report(args: argparse.Namespace) -> Any:
     return CohortReport(tuple(cards), fw, period=args.period, names=args.names, highlight=args.highlight)
 
 
+def _refuse_violations(assignment: Any, participants: Any, rules: Any, subject: str) -> None:
+    """A given assignment is reported only when it keeps its rules: ``check`` says what it breaks."""
+    from ..assignment.checking import check_assignment
+    from ..report.text import format_check
+
+    violations = check_assignment(assignment, participants, rules)
+    if violations:
+        raise QFrameworkError(format_check(violations, subject))
+
+
 def _assignment_report(args: argparse.Namespace) -> Any:
     from ..report.data import AssignmentReport
 
@@ -110,8 +120,10 @@ def _assignment_report(args: argparse.Namespace) -> Any:
         if len(args.files) != 1:
             raise QFrameworkError(_("report programme needs one installed programme id"))
         programme = _registry().programmes[args.files[0]]
-        assignment = programme.assignment if programme.assignment is not None else programme.plan()
         participants = programme.participants or ()
+        if programme.assignment is not None:
+            _refuse_violations(programme.assignment, participants, programme.rules, programme.id)
+        assignment = programme.assignment if programme.assignment is not None else programme.plan()
         return AssignmentReport(assignment, participants, programme.rules, title=programme.title)
     if len(args.files) != 1:
         raise QFrameworkError(_("report assignment needs one file with [rules] and [[participants]]"))
@@ -119,6 +131,8 @@ def _assignment_report(args: argparse.Namespace) -> Any:
 
     problem = load_assignment_problem(args.files[0])
     assignment = problem.assignment
+    if assignment is not None:
+        _refuse_violations(assignment, problem.participants, problem.rules, args.files[0])
     if assignment is None:
         from ..assignment.solve import assign
 

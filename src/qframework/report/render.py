@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import QFrameworkError
+from ..errors import Problem, QFrameworkError, ValidationError
 from ..i18n import gettext_, language, ngettext
 from .data import AssessmentReport, AssignmentReport, CohortReport, ProgressReport, Report, view
 
@@ -33,7 +33,7 @@ FORMATS: dict[str, str] = {"html": "html", "markdown": "md"}
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_MD_LINE_START = re.compile(r"^(\d+(?=\.\s)|)([#+\-=.])(?=\s|$)")
+_MD_LINE_START = re.compile(r"^(\d+(?=[.)](?:\s|$))|)([#+\-=.)])(?=\s|$)")
 
 
 def markdown_escape(value: object) -> str:
@@ -41,7 +41,7 @@ def markdown_escape(value: object) -> str:
     Markdown's punctuation is backslash-escaped, line breaks become spaces."""
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     text = " ".join(_MD_SPECIAL.sub(r"\\\1", text).split())
-    return _MD_LINE_START.sub(r"\1\\\2", text)  # "# x" -> "\# x", "1. x" -> "1\. x"
+    return _MD_LINE_START.sub(r"\1\\\2", text)  # "# x" -> "\# x", "1. x" -> "1\. x", "1) x" -> "1\) x"
 
 
 def text_bar(value: float | None, width: int = 10) -> str:
@@ -148,5 +148,29 @@ def render_report(
     env = _environment(format, os.fspath(templates) if templates is not None else None)
     with language(lang):
         context = view(report, lang)
-        template = env.get_template(f"{context['kind']}.{FORMATS[format]}")
-        return str(template.render(**context))
+        name = f"{context['kind']}.{FORMATS[format]}"
+        if templates is None:  # the shipped templates: an error there is a bug, with its traceback
+            return str(env.get_template(name).render(**context))
+        try:
+            return str(env.get_template(name).render(**context))
+        except Exception as exc:  # a user's template: a syntax error, an undefined name, a failing filter
+            raise _template_problem(exc, os.fspath(templates), name) from None
+
+
+def _template_problem(exc: Exception, folder: str, name: str) -> ValidationError:
+    """A user template's error as a problem naming the template and, where Jinja knows it, the line."""
+    from .._safe_text import escape_controls
+
+    jinja2 = _jinja()
+    file = getattr(exc, "filename", None) or str(Path(folder) / name)
+    line = getattr(exc, "lineno", None)
+    where = f"line {line}" if isinstance(line, int) else ""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        code, detail = "template.syntax", str(exc.message or exc)
+    elif isinstance(exc, jinja2.UndefinedError):
+        code, detail = "template.undefined", str(exc.message or exc)
+    elif isinstance(exc, jinja2.TemplateError):
+        code, detail = "template.error", str(exc.message or exc)
+    else:
+        code, detail = "template.failed", f"{type(exc).__name__}: {exc}"
+    return ValidationError([Problem.of(where, code, detail=escape_controls(detail)[:500])], str(file))

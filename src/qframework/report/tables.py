@@ -147,9 +147,10 @@ def _csv_cell(value: Cell) -> str:
         return str(value)
     if isinstance(value, float):
         return f"{value:.{DECIMALS}f}".replace(".", ",")
+    from .._safe_text import escape_controls
     from ..excel import safe_cell_text
 
-    return safe_cell_text(value)
+    return safe_cell_text(escape_controls(value, keep_crlf=True))
 
 
 def to_csv(table: Table) -> str:
@@ -171,18 +172,21 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
     openpyxl = _openpyxl()
     from openpyxl.styles import Font
 
+    from .._safe_text import escape_controls
+
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for table in tables:
         ws = wb.create_sheet(table.title[:31])
-        ws.append(list(table.header))
+        ws.append([escape_controls(h, keep_crlf=True) if isinstance(h, str) else h for h in table.header])
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.data_type = "s"
         for r, row in enumerate(table.rows, start=2):
             for c, value in enumerate(row, start=1):
                 cell = ws.cell(row=r, column=c)
-                cell.value = value
+                # openpyxl refuses C0 controls (IllegalCharacterError); bidi controls would reorder the text
+                cell.value = escape_controls(value, keep_crlf=True) if isinstance(value, str) else value
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
                 elif isinstance(value, float):
