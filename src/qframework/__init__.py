@@ -28,6 +28,7 @@ if _typing.TYPE_CHECKING:  # the names for type checkers and IDEs; at run time t
         check_assessment as check_assessment,
         compare as compare,
         disagreements as disagreements,
+        dumps_assessment as dumps_assessment,
         dumps_assessments as dumps_assessments,
         framework_changes as framework_changes,
         load_assessment as load_assessment,
@@ -35,6 +36,7 @@ if _typing.TYPE_CHECKING:  # the names for type checkers and IDEs; at run time t
         loads_assessment as loads_assessment,
         loads_assessments as loads_assessments,
         priorities as priorities,
+        save_assessment as save_assessment,
         save_assessments as save_assessments,
         score as score,
         score_all as score_all,
@@ -56,7 +58,8 @@ if _typing.TYPE_CHECKING:  # the names for type checkers and IDEs; at run time t
         TopicResult as TopicResult,
         Violation as Violation,
         assign as assign,
-        check_assignment as check_assignment,  # the deprecated alias ``check`` is left to __getattr__ (and out of type checkers' view)
+        # the deprecated alias ``check`` is left to __getattr__ (and out of type checkers' view)
+        check_assignment as check_assignment,
         load_assignment_problem as load_assignment_problem,
         loads_assignment_problem as loads_assignment_problem,
     )
@@ -69,7 +72,15 @@ if _typing.TYPE_CHECKING:  # the names for type checkers and IDEs; at run time t
         loads_crosswalk as loads_crosswalk,
         translate as translate,
     )
-    from .errors import InfeasibleAssignment as InfeasibleAssignment, NotFound as NotFound, PluginError as PluginError, Problem as Problem, QFrameworkError as QFrameworkError, ValidationError as ValidationError
+    from .errors import (
+        InfeasibleAssignment as InfeasibleAssignment,
+        NotFound as NotFound,
+        PluginError as PluginError,
+        Problem as Problem,
+        QFrameworkError as QFrameworkError,
+        UnknownOption as UnknownOption,
+        ValidationError as ValidationError,
+    )
     from .excel import assessment_workbook as assessment_workbook, load_assessment_xlsx as load_assessment_xlsx
     from .frozen import FrozenMap as FrozenMap
     from .hookspecs import hookimpl as hookimpl
@@ -123,9 +134,18 @@ if _typing.TYPE_CHECKING:  # the names for type checkers and IDEs; at run time t
         loads_programme as loads_programme,
         loads_roster as loads_roster,
     )
-    from .report.data import AssessmentReport as AssessmentReport, AssignmentReport as AssignmentReport, CohortReport as CohortReport, ProgressReport as ProgressReport
+    from .report.data import (
+        AssessmentReport as AssessmentReport,
+        AssignmentReport as AssignmentReport,
+        CohortReport as CohortReport,
+        ProgressReport as ProgressReport,
+    )
     from .report.render import render_report as render_report
-    from .report.text import describe_programme as describe_programme, format_comparison as format_comparison, format_scorecard as format_scorecard
+    from .report.text import (
+        describe_programme as describe_programme,
+        format_comparison as format_comparison,
+        format_scorecard as format_scorecard,
+    )
     from .schema import kind_schema as kind_schema, schema_for as schema_for
     from .template import assessment_template as assessment_template
     from .validation import validate as validate
@@ -198,6 +218,7 @@ _EXPORTS: dict[str, str] = {
     "Topic": "assignment",
     "TranslationReport": "crosswalk",
     "TopicResult": "assignment",
+    "UnknownOption": "errors",
     "ValidationError": "errors",
     "VersionChanges": "assessment",
     "Violation": "assignment",
@@ -214,6 +235,7 @@ _EXPORTS: dict[str, str] = {
     "describe_programme": "report.text",
     "disagreements": "assessment",
     "dumps": "io",
+    "dumps_assessment": "assessment",
     "dumps_assessments": "assessment",
     "dumps_framework": "io",
     "format_comparison": "report.text",
@@ -245,6 +267,7 @@ _EXPORTS: dict[str, str] = {
     "priorities": "assessment",
     "render_report": "report.render",
     "save": "io",
+    "save_assessment": "assessment",
     "save_assessments": "assessment",
     "schema_for": "schema",
     "score": "assessment",
@@ -318,6 +341,7 @@ __all__ = [
     "Topic",
     "TopicResult",
     "TranslationReport",
+    "UnknownOption",
     "ValidationError",
     "VersionChanges",
     "Violation",
@@ -335,6 +359,7 @@ __all__ = [
     "describe_programme",
     "disagreements",
     "dumps",
+    "dumps_assessment",
     "dumps_assessments",
     "dumps_framework",
     "format_comparison",
@@ -366,6 +391,7 @@ __all__ = [
     "priorities",
     "render_report",
     "save",
+    "save_assessment",
     "save_assessments",
     "schema_for",
     "score",
