@@ -314,5 +314,5 @@ def test_save_assessments_indents_on_request(tmp_path: Any) -> None:
 )
 def test_wrong_python_types_raise_type_error_naming_the_argument(call: Any) -> None:
     """The API rule: a wrong Python type is a TypeError that says what was expected, not an AttributeError."""
-    with pytest.raises(TypeError, match=r"must be a (Scorecard|Assessment), got"):
+    with pytest.raises(TypeError, match=r"must be an? (Scorecard|Assessment), got"):
         call()

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 
 import attrs
 
+from ._fields import tuple_fields
 from .aggregation import Aggregation
 from .assessment.model import Assessment, Rating
 from .errors import NotFound, Problem, QFrameworkError, ValidationError, type_problem
@@ -81,7 +82,7 @@ def _text(path: str, value: object) -> Iterator[Problem]:
         yield Problem(path, "must not be empty")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class FrameworkRef(Checked):
     """One side of a crosswalk: a framework id and the version the entries were written against."""
 
@@ -99,7 +100,7 @@ class FrameworkRef(Checked):
         return f"{self.framework} {self.version}"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class CrosswalkEntry(Checked):
     """One relation: the source element (a dimension or indicator id) is ``relation`` to the target element.
 
@@ -132,7 +133,7 @@ class CrosswalkEntry(Checked):
             yield Problem("provenance", "provenance missing: say where this relation comes from")
 
 
-@attrs.frozen(cache_hash=True)
+@attrs.frozen(field_transformer=tuple_fields, cache_hash=True)
 class Crosswalk(Checked):
     """How a source framework relates to a target framework, entry by entry.
 
@@ -202,7 +203,7 @@ class Crosswalk(Checked):
         return tuple(e for e in self.entries if e.target == element)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class CrosswalkSummary:
     """One line of ``qframework crosswalks``: what a crosswalk relates and which plugin ships it."""
 
@@ -286,7 +287,7 @@ def _indicators_of(framework: Framework, element: str) -> tuple[str, ...]:
     return (element,)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Coverage:
     """Which indicators of each side a crosswalk reaches, and which map to nothing."""
 
@@ -313,7 +314,7 @@ def coverage(crosswalk: Crosswalk, source: Framework, target: Framework) -> Cove
 # -- translation --------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class CarriedRating:
     """How one rating of the translated assessment came about.
 
@@ -335,7 +336,7 @@ class CarriedRating:
     rounded: bool
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class TranslationReport:
     """What a translation carried, lost and guessed (plain data: round-trips through :mod:`qframework.io`).
 
@@ -375,7 +376,7 @@ class TranslationReport:
         return tuple(c for c in self.carried if c.rescaled)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Translation:
     """The result of :func:`translate`: the assessment against the target framework and its report."""
 

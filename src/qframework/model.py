@@ -20,6 +20,7 @@ from typing import Any, Literal, TypeVar, get_args
 
 import attrs
 
+from ._fields import tuple_fields
 from .errors import NotFound, Problem, type_problem
 from .frozen import FrozenMap
 from .validation import Checked, repeats
@@ -111,7 +112,7 @@ def _facet_map(value: Any) -> Any:
     return FrozenMap((k, tuple(v) if isinstance(v, list) else v) for k, v in value.items())
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Text(Checked):
     """A title and description in one language other than the source language (German)."""
 
@@ -134,7 +135,7 @@ def _translation_problems(translations: Mapping[str, Text]) -> Iterator[Problem]
             yield Problem("translations.de", "German is the source language: put it in title/description")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Source(Checked):
     """A public source a framework's content comes from."""
 
@@ -152,7 +153,7 @@ class Source(Checked):
             yield Problem("url", f"must start with http:// or https://, got {self.url!r}")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Provenance(Checked):
     """Where an element's content comes from.
 
@@ -184,7 +185,7 @@ class Provenance(Checked):
             yield Problem("note", "authored content needs a note saying why no source gives it")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Level(Checked):
     """One step of a scale; ``value`` orders the steps (higher is better)."""
 
@@ -201,7 +202,7 @@ class Level(Checked):
         yield from _translation_problems(self.translations)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Scale(Checked):
     """An ordered rating scale. Scores normalise to 0..1 from the lowest to the highest level."""
 
@@ -256,7 +257,7 @@ class Scale(Checked):
         return (value - low) / (high - low)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class FacetValue(Checked):
     """One allowed value of a facet, e.g. ``netzwerk`` of the facet ``objekt``."""
 
@@ -272,7 +273,7 @@ class FacetValue(Checked):
         yield from _translation_problems(self.translations)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Facet(Checked):
     """A typed tag a framework declares for scoping indicators.
 
@@ -304,7 +305,7 @@ class Facet(Checked):
         return frozenset(v.id for v in self.values)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Tier(Checked):
     """One step of a two-step standard, e.g. Lower Saxony's *Mindestvoraussetzungen* and *das Mehr*.
 
@@ -338,7 +339,7 @@ def _facet_problems(facets: Mapping[str, tuple[str, ...]]) -> Iterator[Problem]:
             yield Problem(f"facets.{facet_id}[{i}]", f"duplicate facet value {value_id!r}")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Indicator(Checked):
     """The assessable unit: a criterion, Anforderung or standard.
 
@@ -373,7 +374,7 @@ class Indicator(Checked):
         yield from _translation_problems(self.translations)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Dimension(Checked):
     """A Qualitätsdimension, Qualitätsbereich or Themenfeld; frameworks order them by ``number``."""
 
@@ -400,7 +401,7 @@ class Dimension(Checked):
         yield from _translation_problems(self.translations)
 
 
-@attrs.frozen(cache_hash=True)
+@attrs.frozen(field_transformer=tuple_fields, cache_hash=True)
 class Framework(Checked):
     """A published (or locally agreed) quality framework.
 
@@ -598,7 +599,7 @@ def _unknown(what: str, value: object, known: object) -> str:
     return f"unknown {what} {value!r}" + (f" (known: {shown})" if names else "")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class FrameworkSummary:
     """One installed framework in a listing (``qframework frameworks``): what a picker or index page needs.
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 import attrs
 
+from ._fields import tuple_fields
 from .assignment import Assignment, AssignmentRules, Participant, Violation, assign, check_assignment
 from .errors import NotFound, Problem, ValidationError, type_problem
 from .io import Format, load, loads
@@ -85,7 +86,7 @@ def _dates(start: date | None, end: date | None) -> Iterator[Problem]:
         yield Problem("end", f"ends ({end}) before it starts ({start})")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Phase(Checked):
     """A stage of a programme, in order (e.g. *Auftrags- und Zielklärung* → … → *Evaluation*).
 
@@ -110,7 +111,7 @@ class Phase(Checked):
             yield Problem("provenance", "provenance missing: say where this phase comes from")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Event(Checked):
     """A meeting or event: a kick-off, a Werkstatt, a closing conference.
 
@@ -140,7 +141,7 @@ class Event(Checked):
             yield Problem("provenance", "provenance missing: say where this event comes from")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Quota(Checked):
     """How many delegates of one role each Kommune sends (``max = None``: no upper limit)."""
 
@@ -167,7 +168,7 @@ class Quota(Checked):
         return f"{self.min}–{self.max}" if self.min != self.max else str(self.min)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Segment(Checked):
     """A field of work in which participants try out their topics (a *Jugendhilfesegment*).
 
@@ -192,7 +193,7 @@ class Segment(Checked):
             yield Problem("provenance", "provenance missing: say where this segment comes from")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Programme(Checked):
     """A quality-development programme: framework + assignment rules + the known facts.
 
@@ -343,7 +344,7 @@ class Programme(Checked):
         return _find("source", source_id, self.sources)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Delegate(Checked):
     """One person a Kommune sends, under a pseudonymous id.
 
@@ -362,7 +363,7 @@ class Delegate(Checked):
         return f"{self.id} ({self.name})" if show_names and self.name else self.id
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Roster(Checked):
     """The delegation of one Kommune to one programme."""
 
@@ -447,7 +448,7 @@ def loads_programme(
     return _against_registry(loads(Programme, text, format=format, file=file), registry, file)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class _ParticipantList(Checked):
     """A participants file: at least one participant (an empty file would plan nobody and succeed)."""
 
@@ -487,7 +488,7 @@ def loads_roster(
     return _roster_against_registry(loads(Roster, text, format=format, file=file), registry, file)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class ProgrammeSummary:
     """One installed programme in a listing (``qframework programmes``)."""
 

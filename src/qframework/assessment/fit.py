@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from .._fields import tuple_fields
 from .._memo import IdentityMemo
 from ..errors import NotFound, Problem
 from ..model import Framework, Scale
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["VersionChanges", "check_assessment", "framework_changes", "version_changes"]
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class _IndicatorPlan:
     position: int
     levels: dict[int, float]
@@ -236,7 +237,7 @@ def check_assessment(assessment: Assessment, framework: Framework | Registry) ->
     return problems
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class VersionChanges:
     """What changed between the framework version an assessment names and a newer one."""
 

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .._args import expect, expect_int, expect_number
+from .._fields import tuple_fields
 from .._memo import IdentityMemo
 from ..aggregation import BUILTIN_AGGREGATIONS, Aggregation
 from ..errors import NotFound, QFrameworkError, ValidationError
@@ -101,7 +102,7 @@ def resolve_aggregation(aggregation: str | Aggregation, registry: Registry | Non
 # -- results -----------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class TierCount:
     """How many raters named one tier of an indicator (e.g. ``mindest``: 2)."""
 
@@ -109,7 +110,7 @@ class TierCount:
     count: int
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class IndicatorScore:
     """One indicator's result: the aggregated score and how far the raters agree.
 
@@ -137,7 +138,9 @@ class IndicatorScore:
         return bool(self.values) and self.not_applicable > 0
 
 
-@attrs.frozen(slots=False)  # a frozen dict-backed init is twice as fast as slots: 9 per scored assessment
+@attrs.frozen(
+    field_transformer=tuple_fields, slots=False
+)  # a frozen dict-backed init is twice as fast as slots: 9 per scored assessment
 class DimensionScore:
     """One dimension's result. ``weight`` is the summed weight of its rated indicators (``W_d``).
 
@@ -160,7 +163,9 @@ class DimensionScore:
         return self.rated / self.indicators if self.indicators else 0.0
 
 
-@attrs.frozen(slots=False)  # built once per assessment: the faster dict-backed init (see DimensionScore)
+@attrs.frozen(
+    field_transformer=tuple_fields, slots=False
+)  # built once per assessment: the faster dict-backed init (see DimensionScore)
 class Scorecard:
     """The result of :func:`score`: per indicator, per dimension and overall, plus coverage.
 
@@ -205,7 +210,7 @@ class Scorecard:
         raise NotFound.unknown("indicator", indicator_id, (i.indicator for i in self.indicators))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=tuple_fields, kw_only=True)
 class DimensionChange:
     """One dimension's score before and after; ``delta = after - before`` when both are scored."""
 
@@ -216,7 +221,7 @@ class DimensionChange:
     delta: float | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=tuple_fields, kw_only=True)
 class Comparison:
     """Progress between two scorecards of one subject and framework (:func:`compare`).
 

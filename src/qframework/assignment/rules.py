@@ -22,6 +22,7 @@ from typing import Literal
 
 import attrs
 
+from .._fields import tuple_fields
 from .._memo import IdentityMemo
 from ..errors import NotFound, Problem, type_problem
 from ..model import id_problems
@@ -53,7 +54,7 @@ def _duplicates(values: tuple[str, ...]) -> list[str]:
     return sorted(v for v, n in Counter(values).items() if n > 1)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Participant(Checked):
     """A Kommune (or Jugendamt) taking part in a programme.
 
@@ -103,7 +104,7 @@ class Participant(Checked):
         yield from _too_large("wants", self.wants)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Bounds(Checked):
     """An inclusive range of counts; ``max = None`` means unbounded."""
 
@@ -130,7 +131,7 @@ class Bounds(Checked):
         yield from _too_large("max", self.max)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Topic(Checked):
     """Something a participant works on: a Qualitätsdimension, a KQS area, a circle's theme.
 
@@ -162,7 +163,7 @@ class Topic(Checked):
             yield Problem("any_of", f"lists {topic!r} more than once")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class GroupRules(Checked):
     """Participants work in groups (clusters, circles) that share all their topics.
 
@@ -182,7 +183,7 @@ class GroupRules(Checked):
         yield from _too_large("regional_weight", self.regional_weight)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Objective(Checked):
     """What an optimal assignment minimises, stated explicitly.
 
@@ -251,7 +252,7 @@ def _derived(rules: AssignmentRules) -> dict[object, object]:
     return _DERIVED.get(rules, lambda _rules: {})
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class AssignmentRules(Checked):
     """The rules of one programme's assignment.
 
@@ -415,7 +416,7 @@ class AssignmentRules(Checked):
             )
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class AssignmentProblem(Checked):
     """One file for the CLI: the rules, the participants and optionally an assignment to check."""
 

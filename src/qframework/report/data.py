@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .._fields import tuple_fields
 from ..errors import QFrameworkError
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def _participants(participants: Iterable[Participant]) -> tuple[Participant, ...
     return tuple(participants)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class AssessmentReport:
     """One assessment: scores with level labels, coverage, disagreements, priorities, evidence, provenance.
 
@@ -79,7 +80,7 @@ class AssessmentReport:
             )
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class ProgressReport:
     """Two or more periods of one Kommune: a trend per dimension over every period, oldest first."""
 
@@ -104,7 +105,7 @@ class ProgressReport:
         object.__setattr__(self, "scorecards", tuple(sorted(cards, key=lambda c: c.period)))
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class CohortReport:
     """Many Kommunen in one period: how each dimension's scores are distributed.
 
@@ -137,7 +138,7 @@ class CohortReport:
         return self.period if self.period is not None else max(c.period for c in self.scorecards)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class AssignmentReport:
     """A programme's or an assignment's result: groups, topics, each participant's explanation, a map.
 
