@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 
 import attrs
 
+from ._args import expect
 from ._fields import tuple_fields
 from .aggregation import Aggregation
 from .assessment.model import Assessment, Rating
@@ -237,6 +238,10 @@ def check_crosswalk(crosswalk: Crosswalk, registry: Registry) -> list[Problem]:
     Both frameworks (in the versions named) must be installed and every entry's element must
     exist on its side. Empty means the crosswalk fits.
     """
+    from .plugins import Registry
+
+    expect(crosswalk, Crosswalk, "check_crosswalk", "crosswalk")
+    expect(registry, Registry, "check_crosswalk", "registry")
     problems: list[Problem] = []
     sides: dict[str, Framework] = {}
     for name in ("source", "target"):
@@ -397,12 +402,15 @@ def _nearest(scale: Scale, normalised: float) -> tuple[int, bool]:
 
 def translate(
     assessment: Assessment,
-    crosswalk: Crosswalk,
+    crosswalk: Crosswalk | str,
     *,
     registry: Registry,
     aggregation: str | Aggregation = "mean",
 ) -> Translation:
     """Carry ``assessment`` from the crosswalk's source framework to its target framework.
+
+    ``crosswalk`` is a :class:`Crosswalk` or its id, looked up in ``registry`` (:class:`NotFound` names
+    the installed ones).
 
     The rules, per target indicator and per rater (the joint rating counts as one rater):
 
@@ -421,7 +429,14 @@ def translate(
     the crosswalk's source framework and version.
     """
     from .assessment.scoring import resolve_aggregation
+    from .plugins import Registry
 
+    expect(assessment, Assessment, "translate", "assessment")
+    expect(registry, Registry, "translate", "registry")
+    if isinstance(crosswalk, str):  # an id: the natural thing to pass, looked up where the frameworks come from
+        crosswalk = registry.crosswalks[crosswalk]
+    expect(crosswalk, Crosswalk, "translate", "crosswalk", "a Crosswalk or a crosswalk id (str)")
+    expect(aggregation, (str, Aggregation), "translate", "aggregation")
     if (assessment.framework_id, assessment.framework_version) != (
         crosswalk.source.framework,
         crosswalk.source.version,

@@ -171,7 +171,7 @@ class UnknownOption(QFrameworkError, ValueError):
     """An option a function takes by name (a file or report ``format``, …) has a value it does not know.
 
     The same type for every such option across ``io``, ``report`` and ``excel``; ``option``, ``value``
-    and ``known`` carry the facts (``render_report: unknown format 'pdf' (known: 'html', 'markdown')``).
+    and ``known`` carry the facts (``render_report: unknown format 'pdf' (known: html, markdown)``).
     """
 
     def __init__(self, function: str, option: str, value: str, known: Iterable[str]) -> None:
@@ -179,7 +179,7 @@ class UnknownOption(QFrameworkError, ValueError):
         self.option = option
         self.value = value
         self.known: tuple[str, ...] = tuple(known)
-        shown = ", ".join(repr(k) for k in self.known)
+        shown = ", ".join(self.known)
         super().__init__(f"{function}: unknown {option} {printable(repr(value))} (known: {shown})")
 
 

@@ -696,9 +696,12 @@ def parse(text: str | bytes, *, format: Format = "toml", file: str | None = None
     return data
 
 
-def _check_format(format: object) -> None:
-    if format not in ("toml", "json"):
-        raise ValidationError([Problem("", f"format must be 'toml' or 'json', got {_safe_repr(format)}")])
+def _check_format(format: object, function: str = "qframework.io") -> None:
+    """``toml`` or ``json``: another ``str`` is :class:`UnknownOption`, another type a ``TypeError``."""
+    if format != "toml" and format != "json":
+        from ._args import expect_option
+
+        expect_option(format, ("toml", "json"), function)
 
 
 def parse_json_fast(text: str | bytes, *, file: str | None = None) -> Any:
@@ -785,7 +788,11 @@ def _json_default(value: Any) -> Any:
 
 def dumps(obj: Any, *, format: Format = "toml") -> str:
     """Serialise a qframework object as TOML or JSON text (lossless: ``loads(dumps(x)) == x``)."""
-    _check_format(format)
+    _check_format(format, "dumps")
+    if not attrs.has(type(obj)) and not isinstance(obj, (dict, list, tuple)):
+        from ._args import expect
+
+        expect(obj, (), "dumps", "obj", "a qframework value (an attrs class such as Framework), a dict or a list")
     data = unstructure(obj)
     if format == "toml":
         import tomli_w
@@ -925,4 +932,8 @@ def loads_framework(text: str | bytes, *, format: Format = "toml", file: str | N
 
 def dumps_framework(framework: Framework, *, format: Format = "toml") -> str:
     """Serialise a framework as TOML or JSON."""
+    if not isinstance(framework, Framework):
+        from ._args import expect
+
+        expect(framework, Framework, "dumps_framework", "framework")
     return dumps(framework, format=format)

@@ -438,6 +438,11 @@ class Registry:
 
     def framework(self, framework_id: str, version: str | None = None) -> Framework:
         """A framework by id, in the newest version or in the one asked for."""
+        if not isinstance(framework_id, str) or not isinstance(version, str | None):
+            from ._args import expect
+
+            expect(framework_id, str, "Registry.framework", "framework_id")
+            expect(version, (str, type(None)), "Registry.framework", "version", "a str (e.g. '2.0') or None")
         if version is None:
             return self.frameworks[framework_id]
         try:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 import attrs
 
+from ._args import expect
 from ._fields import tuple_fields
 from .assignment import Assignment, AssignmentRules, Participant, Violation, assign, check_assignment
 from .errors import NotFound, Problem, ValidationError, type_problem
@@ -383,6 +384,8 @@ class Roster(Checked):
 
 def check_roster(roster: Roster, programme: Programme) -> list[Violation]:
     """Every way a delegation breaks the programme's quotas; empty means it fits."""
+    expect(roster, Roster, "check_roster", "roster")
+    expect(programme, Programme, "check_roster", "programme")
     out: list[Violation] = []
     if roster.programme != programme.id:
         out.append(Violation("programme", f"roster is for {roster.programme!r}, not {programme.id!r}"))

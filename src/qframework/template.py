@@ -20,6 +20,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._args import expect, expect_option
 from .io import dumps
 from .model import Framework, Indicator, Provenance, Scale
 
@@ -128,10 +129,10 @@ def assessment_template(
     texts its data marks as authored or inferred are labelled as written by that plugin. Without it
     (a framework read from a file) they are labelled as written by the framework data's authors.
     """
+    expect(framework, Framework, "assessment_template", "framework")
+    expect_option(format, ("toml", "json"), "assessment_template")
     if format == "json":
         return _json_template(framework, raters, subject, period)
-    if format != "toml":
-        raise ValueError(f"format must be 'toml' or 'json', got {format!r}")
     out = [
         f"# Selbstbewertung / self-assessment: {_one_line(framework.title)} ({framework.id} {framework.version})",
         "#",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from .._args import expect
 from .._fields import tuple_fields
 from .._memo import IdentityMemo
 from ..errors import NotFound, Problem
@@ -174,6 +175,14 @@ def _resolve_framework(assessment: Assessment, source: Framework | Registry) -> 
         return None, [Problem("framework_version", str(exc))]
 
 
+def _expect_assessment_and_source(assessment: object, source: object, function: str, name: str) -> None:
+    from ..plugins import Registry
+
+    expect(assessment, Assessment, function, "assessment")
+    kinds = (Registry,) if name == "registry" else (Framework, Registry)
+    expect(source, kinds, function, name)
+
+
 def check_assessment(assessment: Assessment, framework: Framework | Registry) -> list[Problem]:
     """Every problem of ``assessment`` that needs the framework to see, with paths.
 
@@ -184,6 +193,7 @@ def check_assessment(assessment: Assessment, framework: Framework | Registry) ->
     allowed by the scale, tiers are tiers of the indicator. Entries not yet rated are no problem
     here (see :func:`~qframework.assessment.unrated_problems`).
     """
+    _expect_assessment_and_source(assessment, framework, "check_assessment", "framework")
     if not isinstance(assessment.framework_id, str) or not isinstance(assessment.framework_version, str):
         return []  # reported by the structural checks; nothing to look up
     fw, problems = _resolve_framework(assessment, framework)
@@ -277,6 +287,7 @@ def version_changes(old: Framework, new: Framework) -> VersionChanges:
 
 def framework_changes(assessment: Assessment, registry: Registry) -> VersionChanges | None:
     """What changed since the version ``assessment`` was made against; ``None`` if it is the newest."""
+    _expect_assessment_and_source(assessment, registry, "framework_changes", "registry")
     try:
         newest = registry.framework(assessment.framework_id)
         old = registry.framework(assessment.framework_id, assessment.framework_version)

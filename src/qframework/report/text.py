@@ -265,8 +265,10 @@ def format_scorecard(
 
     ``titles`` (dimension id → title) shows the dimensions in another language than the scorecard's.
     """
-    from ..assessment.scoring import disagreements, priorities
+    from .._args import expect
+    from ..assessment.scoring import Scorecard, disagreements, priorities
 
+    expect(scorecard, Scorecard, "format_scorecard", "scorecard")
     titles = titles or {}
     dimension, score, rated_, na, spread = _("dimension"), _("score"), _("rated"), _("n/a"), _("spread")
     c = scorecard
@@ -368,6 +370,10 @@ def format_score_table(cards: Sequence[Scorecard], *, titles: Mapping[str, str] 
 
 def format_comparison(comparison: Comparison, *, titles: Mapping[str, str] | None = None) -> str:
     """The compare table: each dimension's score before and after and the change, then overall."""
+    from .._args import expect
+    from ..assessment.scoring import Comparison
+
+    expect(comparison, Comparison, "format_comparison", "comparison")
     titles = titles or {}
 
     def fmt(x: float | None, sign: bool = False) -> str:
@@ -533,6 +539,10 @@ def _count_range(value: Any) -> tuple[str, int]:
 
 def describe_programme(programme: Programme) -> str:
     """A readable overview: facts with their provenance, rules, phases, events, quotas, known assignment."""
+    from .._args import expect
+    from ..programme import Programme
+
+    expect(programme, Programme, "describe_programme", "programme")
 
     def prov(p: Provenance | None) -> str:
         return _prov(p)
