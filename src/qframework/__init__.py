@@ -42,6 +42,12 @@ if _typing.TYPE_CHECKING:  # the names for type checkers and IDEs; at run time t
         score_all as score_all,
     )
     from .assessment.combine import combine_assessments as combine_assessments
+    from .cohort import (
+        combine_files as combine_files,
+        compare_series as compare_series,
+        series as series,
+        slugify as slugify,
+    )
     from .assignment import (
         Assignment as Assignment,
         AssignmentProblem as AssignmentProblem,
@@ -134,6 +140,7 @@ if _typing.TYPE_CHECKING:  # the names for type checkers and IDEs; at run time t
         loads_programme as loads_programme,
         loads_roster as loads_roster,
     )
+    from .records import to_dataframe as to_dataframe, to_records as to_records
     from .report.data import (
         AssessmentReport as AssessmentReport,
         AssignmentReport as AssignmentReport,
@@ -216,8 +223,8 @@ _EXPORTS: dict[str, str] = {
     "Tier": "model",
     "TierCount": "assessment",
     "Topic": "assignment",
-    "TranslationReport": "crosswalk",
     "TopicResult": "assignment",
+    "TranslationReport": "crosswalk",
     "UnknownOption": "errors",
     "ValidationError": "errors",
     "VersionChanges": "assessment",
@@ -226,12 +233,14 @@ _EXPORTS: dict[str, str] = {
     "assessment_workbook": "excel",
     "assign": "assignment",
     "check": "assignment",
-    "check_assignment": "assignment",
     "check_assessment": "assessment",
+    "check_assignment": "assignment",
     "check_crosswalk": "crosswalk",
     "check_roster": "programme",
     "combine_assessments": "assessment.combine",
+    "combine_files": "cohort",
     "compare": "assessment",
+    "compare_series": "cohort",
     "describe_programme": "report.text",
     "disagreements": "assessment",
     "dumps": "io",
@@ -272,6 +281,10 @@ _EXPORTS: dict[str, str] = {
     "schema_for": "schema",
     "score": "assessment",
     "score_all": "assessment",
+    "series": "cohort",
+    "slugify": "cohort",
+    "to_dataframe": "records",
+    "to_records": "records",
     "translate": "crosswalk",
     "validate": "validation",
 }
@@ -355,7 +368,9 @@ __all__ = [
     "check_crosswalk",
     "check_roster",
     "combine_assessments",
+    "combine_files",
     "compare",
+    "compare_series",
     "describe_programme",
     "disagreements",
     "dumps",
@@ -396,6 +411,10 @@ __all__ = [
     "schema_for",
     "score",
     "score_all",
+    "series",
+    "slugify",
+    "to_dataframe",
+    "to_records",
     "translate",
     "validate",
 ]

@@ -123,6 +123,19 @@ class CohortReport:
         if not self.scorecards:
             raise QFrameworkError("a cohort report needs at least one scorecard")
         _same_framework(self.framework, self.scorecards)
+        seen: dict[tuple[str, str], int] = {}
+        for card in self.scorecards:
+            key = (card.subject.id, card.period)
+            seen[key] = seen.get(key, 0) + 1
+        twice = sorted(key for key, n in seen.items() if n > 1)
+        if twice:  # uncombined per-rater files would count one Kommune several times
+            shown = ", ".join(f"{subject} {period}" for subject, period in twice[:5]) + (
+                ", …" if len(twice) > 5 else ""
+            )
+            raise QFrameworkError(
+                f"a Kommune occurs more than once in one period: {shown}; combine each Kommune's per-rater "
+                "files into one assessment first (combine_assessments, qframework.cohort.combine_files)"
+            )
         periods = {c.period for c in self.scorecards}
         if self.period is not None and self.period not in periods:
             from ..errors import NotFound
@@ -156,6 +169,13 @@ Report = AssessmentReport | ProgressReport | CohortReport | AssignmentReport
 
 
 def _same_framework(framework: Framework, cards: Sequence[Scorecard]) -> None:
+    from .._args import expect
+    from ..assessment.scoring import Scorecard as _Scorecard
+    from ..model import Framework as _Framework
+
+    expect(framework, _Framework, "report", "framework")
+    for i, card in enumerate(cards):
+        expect(card, _Scorecard, "report", f"scorecards[{i}]")
     others = sorted({c.framework_id for c in cards} - {framework.id})
     if others:
         raise QFrameworkError(
