@@ -54,7 +54,7 @@ def _functions() -> list[str]:
 
 def _probes() -> list[Any]:
     """(function, wrong value): None and an int everywhere; a str where no required argument takes text."""
-    takes_text = ("load", "kind_schema")  # a path, a document's text or a kind name is a str
+    takes_text = ("load", "kind_schema", "slugify")  # a path, a document's text, a kind or a name is a str
     return [
         pytest.param(name, bad, id=f"{name}-{type(bad).__name__}")
         for name in _functions()

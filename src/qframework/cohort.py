@@ -60,7 +60,7 @@ def _paths(source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) ->
         folder = Path(source)
         if not folder.is_dir():
             raise QFrameworkError(
-                f"combine_files: {os.fspath(source)} is not a folder; pass a folder or a list of files"
+                f"combine_files: source {os.fspath(source)} is not a folder; pass a folder or a list of files"
             )
         found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in ASSESSMENT_SUFFIXES)
         if not found:
