@@ -245,3 +245,20 @@ def test_to_dataframe_without_pandas_says_how_to_get_it(
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(QFrameworkError, match=r"pip install 'qframework\[pandas\]'"):
         to_dataframe(cards)
+
+
+def test_participant_from_priorities_ranks_the_weakest_topics_without_the_mandatory(
+    cards: list[qframework.Scorecard], registry: qframework.Registry
+) -> None:
+    from qframework import participant_from_priorities, priorities
+
+    programme = registry.programmes["qdfh-2019"]
+    card = cards[0]
+    mandatory = set(programme.rules.mandatory_topics)
+    weakest_first = [d.dimension for d in priorities(card, len(card.dimensions))]
+    p = participant_from_priorities(card, programme.rules, location=(54.3, 10.1))
+    assert p.id == card.subject.id and p.name == card.subject.name and p.location == (54.3, 10.1)
+    assert list(p.preferences) == [d for d in weakest_first if d not in mandatory]
+    assert participant_from_priorities(card, programme.rules, n=3).preferences == p.preferences[:3]
+    with pytest.raises(TypeError, match="participant_from_priorities: n must be an int, got str"):
+        participant_from_priorities(card, programme.rules, n="3")  # type: ignore[arg-type]

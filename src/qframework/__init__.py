@@ -45,6 +45,7 @@ if _typing.TYPE_CHECKING:  # the names for type checkers and IDEs; at run time t
     from .cohort import (
         combine_files as combine_files,
         compare_series as compare_series,
+        participant_from_priorities as participant_from_priorities,
         series as series,
         slugify as slugify,
     )
@@ -273,6 +274,7 @@ _EXPORTS: dict[str, str] = {
     "loads_programme": "programme",
     "loads_roster": "programme",
     "make_plugin_manager": "plugins",
+    "participant_from_priorities": "cohort",
     "priorities": "assessment",
     "render_report": "report.render",
     "save": "io",
@@ -403,6 +405,7 @@ __all__ = [
     "loads_programme",
     "loads_roster",
     "make_plugin_manager",
+    "participant_from_priorities",
     "priorities",
     "render_report",
     "save",

@@ -6,7 +6,8 @@ multi-rater assessment per framework version, Kommune and period (:func:`group_f
 the same code ``qframework score --combine`` runs); :func:`series` orders scorecards per Kommune
 by period; :func:`compare_series` compares every consecutive pair of each Kommune's series;
 :func:`slugify` makes a stable id from a Kommune's name (``Landkreis Lüneburg`` →
-``landkreis-lueneburg``).
+``landkreis-lueneburg``); :func:`participant_from_priorities` turns a Kommune's scorecard into its
+wishes for a programme (what the demo's planning and reports run).
 """
 
 from __future__ import annotations
@@ -25,9 +26,18 @@ from .errors import QFrameworkError
 
 if TYPE_CHECKING:
     from .assessment import Assessment, Comparison, Scorecard
+    from .assignment import AssignmentRules, Participant
     from .plugins import Registry
 
-__all__ = ["ASSESSMENT_SUFFIXES", "combine_files", "compare_series", "group_for_combining", "series", "slugify"]
+__all__ = [
+    "ASSESSMENT_SUFFIXES",
+    "combine_files",
+    "compare_series",
+    "group_for_combining",
+    "participant_from_priorities",
+    "series",
+    "slugify",
+]
 
 #: The file kinds :func:`combine_files` reads from a folder: what :func:`~qframework.load_assessment` reads.
 ASSESSMENT_SUFFIXES = (".toml", ".json", ".xlsx")
@@ -150,3 +160,38 @@ def compare_series(cards: Iterable[Scorecard]) -> list[Comparison]:
     for cards_of_one in series(_scorecards(cards, "compare_series")).values():
         out.extend(compare(before, after) for before, after in pairwise(cards_of_one))
     return out
+
+
+def participant_from_priorities(
+    card: Scorecard,
+    rules: AssignmentRules,
+    *,
+    n: int | None = None,
+    name: str | None = None,
+    location: tuple[float, float] | None = None,
+) -> Participant:
+    """A Kommune's :class:`~qframework.Participant` for a programme, its wishes taken from its self-assessment.
+
+    The preferences are the scored dimensions that are topics of ``rules``, weakest first (the order of
+    :func:`~qframework.priorities`), without the topics every participant takes anyway
+    (``rules.mandatory_topics``), the first ``n`` of them (all without ``n``). The id is the scorecard's
+    subject id; ``name`` defaults to the subject's name. ``location`` (latitude, longitude) is for
+    regional clusters: a scorecard does not know it.
+    """
+    from .assessment.scoring import Scorecard, priorities
+    from .assignment import AssignmentRules, Participant
+
+    expect(card, Scorecard, "participant_from_priorities", "card")
+    expect(rules, AssignmentRules, "participant_from_priorities", "rules")
+    if n is not None:
+        from ._args import expect_int
+
+        expect_int(n, "participant_from_priorities", "n")
+    topics = set(rules.topic_ids) - set(rules.mandatory_topics)
+    wishes = [d.dimension for d in priorities(card, len(card.dimensions)) if d.dimension in topics]
+    return Participant(
+        card.subject.id,
+        card.subject.name if name is None else name,
+        location=location,
+        preferences=tuple(wishes if n is None else wishes[:n]),
+    )

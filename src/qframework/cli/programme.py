@@ -144,8 +144,9 @@ _DEMO_KOMMUNEN = (
 
 def _demo_programmes(registry: Any) -> None:
     """Check every historical assignment, then plan a needs-based round end to end."""
-    from ..assessment import priorities, score
-    from ..assignment import Participant, check_assignment
+    from ..assessment import score
+    from ..assignment import check_assignment
+    from ..cohort import participant_from_priorities
     from ..report.text import content, format_demo_historical, format_demo_planning, format_optimality
     from ..template import sample_assessment
 
@@ -159,13 +160,11 @@ def _demo_programmes(registry: Any) -> None:
         return
     programme = registry.programmes["qdfh-2019"]
     framework = registry.framework(programme.framework, programme.framework_version)
-    mandatory = set(programme.rules.mandatory_topics)
     participants = []
     for seed, (pid, name, location) in enumerate(_DEMO_KOMMUNEN, start=1):
         card = score(sample_assessment(framework, subject=pid, subject_name=name, seed=seed), framework)
         # every dimension, weakest first: the self-assessment ranks them all
-        wishes = tuple(d.dimension for d in priorities(card, len(framework.dimensions)) if d.dimension not in mandatory)
-        participants.append(Participant(pid, name, location=location, preferences=wishes))
+        participants.append(participant_from_priorities(card, programme.rules, location=location))
     assignment = programme.plan(participants)
     violations = check_assignment(assignment, participants, programme.rules)
     titles = {d.id: content(d) for d in framework.dimensions}

@@ -186,8 +186,8 @@ COMMAND_GROUPS.append(_add_report_commands)
 
 def write_demo_reports(registry: Any, out: str | Path) -> list[Path]:
     """The demo's report folder: assessment, progress, cohort and assignment, each as HTML and Markdown."""
-    from ..assessment import priorities, score
-    from ..assignment import Participant
+    from ..assessment import score
+    from ..cohort import participant_from_priorities
     from ..io import atomic_write
     from ..report.data import AssessmentReport, AssignmentReport, CohortReport, ProgressReport
     from ..report.render import render_report
@@ -209,11 +209,10 @@ def write_demo_reports(registry: Any, out: str | Path) -> list[Path]:
     reports["cohort"] = CohortReport(tuple(cards), fw, highlight=_DEMO_KOMMUNEN[0][0])
     if "qdfh-2019" in registry.programmes:
         programme = registry.programmes["qdfh-2019"]
-        mandatory = set(programme.rules.mandatory_topics)
-        people = []
-        for card, (pid, name, location) in zip(cards, _DEMO_KOMMUNEN, strict=True):
-            wishes = tuple(d.dimension for d in priorities(card, 4) if d.dimension not in mandatory)[:3]
-            people.append(Participant(pid, name, location=location, preferences=wishes))
+        people = [
+            participant_from_priorities(card, programme.rules, n=3, location=location)
+            for card, (_pid, _name, location) in zip(cards, _DEMO_KOMMUNEN, strict=True)
+        ]
         rules = programme.rules
         reports["assignment"] = AssignmentReport(programme.plan(people), tuple(people), rules, title=programme.title)
     written = []
