@@ -146,6 +146,8 @@ def test_unknown_format_names_are_one_exception_type(card: qframework.Scorecard,
         assert isinstance(info.value, ValueError)  # what callers caught before
     with pytest.raises(TypeError, match="format must be a str"):
         io.dumps(framework, format=typing.cast(Any, None))
+    with pytest.raises(qframework.UnknownOption, match=r"render_report: unknown lang 'fr' \(known: de, en\)"):
+        qframework.render_report(card, framework=framework, lang="fr")
 
 
 def test_a_folder_is_not_an_assessment_file(tmp_path: Path) -> None:

@@ -138,6 +138,9 @@ def render_report(
     ``templates`` names a directory whose files override the shipped templates of the same name.
     """
     expect_option(format, FORMATS, "render_report")
+    from .labels import REPORT_LANGUAGES
+
+    expect_option(lang, REPORT_LANGUAGES, "render_report", "lang")
     report = _coerce(data, framework, assessment, participants, rules)
     if templates is not None and not Path(templates).is_dir():
         raise QFrameworkError(f"templates: {os.fspath(templates)} is not a directory")
