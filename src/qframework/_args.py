@@ -12,11 +12,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 from .errors import UnknownOption
 
-__all__ = ["expect", "expect_int", "expect_number", "expect_option", "expect_path", "expect_str", "type_name"]
+__all__ = [
+    "expect",
+    "expect_int",
+    "expect_number",
+    "expect_option",
+    "expect_path",
+    "expect_str",
+    "refuse",
+    "type_name",
+]
 
 
 def type_name(value: object) -> str:
@@ -26,6 +35,11 @@ def type_name(value: object) -> str:
 
 def _refuse(function: str, name: str, expected: str, value: object) -> TypeError:
     return TypeError(f"{function}: {name} must be {expected}, got {type_name(value)}")
+
+
+def refuse(value: object, function: str, name: str, expected: str) -> NoReturn:
+    """The ``TypeError`` for a value a check further up found wrong (e.g. a ``str`` where a list is meant)."""
+    raise _refuse(function, name, expected, value)
 
 
 def expect(value: object, types: type | tuple[type, ...], function: str, name: str, expected: str = "") -> None:

@@ -20,7 +20,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._args import expect, expect_str
+from ._args import expect, expect_str, refuse
 from .assessment.combine import group_for_combining
 from .errors import QFrameworkError
 
@@ -79,7 +79,7 @@ def _paths(source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) ->
             )
         return found
     if isinstance(source, bytes) or not isinstance(source, Iterable):
-        expect(source, (), "combine_files", "source", "a folder (str or os.PathLike) or a list of files")
+        refuse(source, "combine_files", "source", "a folder (str or os.PathLike) or a list of files")
     paths = list(source)
     for i, p in enumerate(paths):
         expect(p, (str, os.PathLike), "combine_files", f"source[{i}]", "a str or os.PathLike")
@@ -117,7 +117,7 @@ def _scorecards(cards: Iterable[Scorecard], function: str) -> list[Scorecard]:
     from .assessment.scoring import Scorecard
 
     if isinstance(cards, (str, bytes, Scorecard)) or not isinstance(cards, Iterable):
-        expect(cards, (), function, "cards", "an iterable of Scorecard")
+        refuse(cards, function, "cards", "an iterable of Scorecard")
     out = list(cards)
     for i, card in enumerate(out):
         expect(card, Scorecard, function, f"cards[{i}]")

@@ -790,9 +790,9 @@ def dumps(obj: Any, *, format: Format = "toml") -> str:
     """Serialise a qframework object as TOML or JSON text (lossless: ``loads(dumps(x)) == x``)."""
     _check_format(format, "dumps")
     if not attrs.has(type(obj)) and not isinstance(obj, (dict, list, tuple)):
-        from ._args import expect
+        from ._args import refuse
 
-        expect(obj, (), "dumps", "obj", "a qframework value (an attrs class such as Framework), a dict or a list")
+        refuse(obj, "dumps", "obj", "a qframework value (an attrs class such as Framework), a dict or a list")
     data = unstructure(obj)
     if format == "toml":
         import tomli_w

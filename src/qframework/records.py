@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 import attrs
 
-from ._args import expect, expect_option
+from ._args import expect, expect_option, refuse
 
 if TYPE_CHECKING:
     from .assessment import Comparison, DimensionScore, IndicatorScore, Scorecard
@@ -184,15 +184,13 @@ def to_records(
     if isinstance(data, (Scorecard, Comparison)):
         items = [data]
     elif isinstance(data, (str, bytes)) or not isinstance(data, Iterable):
-        expect(
+        refuse(
             data,
-            (),
             "to_records",
             "data",
             "a Scorecard, Comparison, TranslationReport, Assignment or a list of scorecards, comparisons, "
             "dimension scores or indicator scores",
         )
-        raise AssertionError  # expect raised
     else:
         items = list(data)
     if not items:

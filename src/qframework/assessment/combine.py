@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .._args import expect
+from .._args import expect, refuse
 from ..errors import Problem, ValidationError
 from .model import Assessment, Subject
 
@@ -26,7 +26,7 @@ def combine_assessments(assessments: Sequence[Assessment], *, names: Sequence[st
     reported together, each under ``names[i]`` (e.g. the file name) or ``[i]``.
     """
     if isinstance(assessments, (str, bytes, Assessment)) or not isinstance(assessments, Sequence):
-        expect(assessments, (), "combine_assessments", "assessments", "a sequence (list or tuple) of Assessment")
+        refuse(assessments, "combine_assessments", "assessments", "a sequence (list or tuple) of Assessment")
     for i, item in enumerate(assessments):
         expect(item, Assessment, "combine_assessments", f"assessments[{i}]")
     if not assessments:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .._args import expect, expect_int, expect_number
+from .._args import expect, expect_int, expect_number, refuse
 from .._fields import tuple_fields
 from .._memo import IdentityMemo
 from ..aggregation import BUILTIN_AGGREGATIONS, Aggregation
@@ -745,7 +745,7 @@ def score_all(
     """:func:`score` for many assessments (e.g. a bulk file), in order."""
     _expect_scoring_args("score_all", framework, aggregation, registry)
     if isinstance(assessments, (str, bytes, Assessment)) or not isinstance(assessments, Iterable):
-        expect(assessments, (), "score_all", "assessments", "an iterable of Assessment")
+        refuse(assessments, "score_all", "assessments", "an iterable of Assessment")
     if registry is None and not isinstance(framework, Framework):
         registry = framework
     agg = resolve_aggregation(aggregation, registry)

@@ -32,12 +32,12 @@ def check(assignment: Assignment, participants: Iterable[Participant], rules: As
 
 
 def _expect_arguments(assignment: object, participants: object, rules: object) -> None:
-    from .._args import expect
+    from .._args import expect, refuse
 
     expect(assignment, Assignment, "check_assignment", "assignment")
     expect(rules, AssignmentRules, "check_assignment", "rules")
     if isinstance(participants, (str, bytes)) or not isinstance(participants, Iterable):
-        expect(participants, (), "check_assignment", "participants", "an iterable of Participant")
+        refuse(participants, "check_assignment", "participants", "an iterable of Participant")
 
 
 def check_assignment(
