@@ -1,8 +1,9 @@
 """Tutorial 6: plan a round of Qualitätsdialoge for a dozen Kommunen with locations.
 
 The programme ``qdfh-2019`` (plugin qualitaetsrahmen_fh) says how the NZFH's Qualitätsdialoge
-worked: clusters of 3–4 Kommunen, every cluster works on dimension 3 (Netzwerk) plus one or two
-dimensions it chooses, clusters largely regional. We plan a new round for twelve Kommunen with their
+worked: clusters of 3–4 Kommunen (the published list has one of 5), every cluster works on dimension 3
+(Netzwerk) plus one or two dimensions it chooses; the Kommunen formed the clusters themselves, not by
+region. We plan a new round for twelve Kommunen with their
 (approximate) locations and wishes — München, Augsburg and Rosenheim ask for three dimensions (``wants=3``), the
 others for the minimum of two — then print the clusters and check them against the programme's rules.
 

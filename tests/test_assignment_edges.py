@@ -210,7 +210,7 @@ def test_tutorial_runs() -> None:
     """examples/03_assign_clusters.py runs and prints clusters and explanations."""
     path = ROOT / "examples" / "03_assign_clusters.py"
     proc = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=60, check=True)
-    assert "group-1" in proc.stdout and "mandatory for every participant" in proc.stdout
+    assert "g1" in proc.stdout and "mandatory for every participant" in proc.stdout
 
 
 def test_grouping_distance_is_km_plus_regional_weight() -> None:

@@ -206,10 +206,15 @@ def test_explain_names_distance_as_the_reason() -> None:
     """Kiel did not get its first choice because the group working on it is in the Rhineland."""
     people, rules = cities_instance(150.0)
     why = assign(people, rules).explain("kiel")
-    note = next(r for r in why.reasons if "km away" in r)
-    assert note.startswith("Not a (your rank 1): the nearest group working on it")
+    fact = next(r for r in why.reasons if r.code == "not-given.distance")
+    assert fact.params["km_per_rank"] == 150.0
+    lines = [line for line in why.text.splitlines() if line.startswith("Not a ")]
+    assert len(lines) == 1, lines  # one line per topic not given, its causes joined
+    note = lines[0]
+    assert note.startswith("Not a (your rank 1): ") and "the nearest group working on it" in note
     assert "km per rank" in note
-    km_ = float(note.split(" is ")[1].split(" km")[0])
+    km_ = float(note.split(") is ")[1].split(" km")[0])
+    assert km_ == fact.params["km"]
     assert 400 < km_ < 500  # Kiel to Aachen, Bonn, Köln: about 430–470 km
     assert "proven optimal" in why.text
 

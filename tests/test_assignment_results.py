@@ -39,6 +39,7 @@ from qframework.assignment import (
 )
 from qframework.cli import main
 from qframework.errors import InfeasibleAssignment, NotFound, ValidationError
+from qframework.messages import TEMPLATES, Note
 from qframework.programme import (
     Programme,
     Roster,
@@ -102,12 +103,25 @@ def placements(draw: st.DrawFn) -> Placement:
     required, optional = draw(TOPICS), draw(TOPICS)
     with_ranks = draw(st.booleans())
     ranks = tuple(draw(st.integers(0, 50)) for _ in required + optional) if with_ranks else ()
-    notes = tuple(draw(st.lists(TEXT, max_size=2)))
+    notes = tuple(draw(st.lists(NOTES, max_size=2)))
     return Placement(draw(IDS), required, optional, draw(OPTIONAL_IDS), notes, ranks)
 
 
+PARAMS = st.dictionaries(
+    IDS, st.one_of(TEXT, st.integers(-5, 50), st.booleans(), st.floats(allow_nan=False, allow_infinity=False), TOPICS)
+)
+NOTES = st.builds(Note, st.sampled_from(sorted(TEMPLATES)), PARAMS)
 GROUPS = st.builds(Group, IDS, TOPICS, TOPICS, TOPICS)
-VIOLATIONS = st.builds(Violation, IDS, IDS, OPTIONAL_IDS, OPTIONAL_IDS, OPTIONAL_IDS)
+VIOLATIONS = st.builds(
+    Violation,
+    IDS,
+    IDS,
+    OPTIONAL_IDS,
+    OPTIONAL_IDS,
+    OPTIONAL_IDS,
+    st.just("") | st.sampled_from(sorted(TEMPLATES)),
+    PARAMS,
+)
 TOPIC_RESULTS = st.builds(TopicResult, IDS, st.booleans(), st.none() | st.integers(1, 50))
 EXPLANATIONS = st.builds(
     Explanation,
@@ -139,15 +153,16 @@ def test_constructed_results_round_trip(value: Any) -> None:
 
 def test_json_names_every_field() -> None:
     """JSON output is objects with named fields (no positional arrays), so a web client reads it by name."""
-    explanation = Explanation("k1", True, (TopicResult("a", True, 2),), "group-1", ("k2",), ("why",))
+    why = Note("given.ranked", {"topic": "a", "role": Note("role.required"), "rank": 2})
+    explanation = Explanation("k1", True, (TopicResult("a", True, 2),), "g1", ("k2",), (why,))
     data = json.loads(io.dumps(explanation, format="json"))
     assert data == {
         "participant": "k1",
         "placed": True,
         "topics": [{"topic": "a", "required": True, "rank": 2}],
-        "group": "group-1",
+        "group": "g1",
         "group_members": ["k2"],
-        "reasons": ["why"],
+        "reasons": [{"code": "given.ranked", "params": {"topic": "a", "role": {"code": "role.required"}, "rank": 2}}],
     }
     violation = json.loads(io.dumps(Violation("capacity", "full", topic="a"), format="json"))
     assert violation == {"rule": "capacity", "message": "full", "topic": "a"}
@@ -198,8 +213,9 @@ def test_explanation_is_data_with_ranks_group_and_reasons() -> None:
     assert explanation.topics == (TopicResult("b", True, 1), TopicResult("a", False, 2))
     assert explanation.required == ("b",) and explanation.optional == ("a",)
     assert explanation.group is None
-    assert "b: required, your preference rank 1." in explanation.reasons
-    assert explanation.text.startswith("k1 got required: b; optional (if time allows): a.")
+    assert Note("given.ranked", {"topic": "b", "role": Note("role.required"), "rank": 1}) in explanation.reasons
+    assert "b: assigned, your preference rank 1." in explanation.text.splitlines()
+    assert explanation.text.startswith("k1 got assigned: b; optional (if time allows): a.")
     assert str(explanation) == explanation.text
 
 
@@ -222,13 +238,13 @@ def test_lookups_by_id_raise_not_found_with_the_known_ids() -> None:
         NotFound, match=r"unknown topic 'netzwek' \(did you mean 'netzwerk'\? known: leitbild, netzwerk\)"
     ):
         rules.topic("netzwek")
-    a = Assignment((Placement("kiel", ("netzwerk",)),), (Group("group-1", members=("kiel",)),))
+    a = Assignment((Placement("kiel", ("netzwerk",)),), (Group("g1", members=("kiel",)),))
     assert a.placement("kiel").required == ("netzwerk",)
-    assert a.group("group-1").members == ("kiel",)
+    assert a.group("g1").members == ("kiel",)
     with pytest.raises(NotFound, match="did you mean 'kiel'"):
         a.placement("kiell")
-    with pytest.raises(NotFound, match="known: group-1"):
-        a.group("group-2")
+    with pytest.raises(NotFound, match="known: g1"):
+        a.group("g2")
     with pytest.raises(LookupError, match="unknown participant 'bonn'"):
         a.explain("bonn")
 

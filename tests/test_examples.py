@@ -14,7 +14,7 @@ EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.
 EXPECTED = {
     "01_frameworks.py": "4 problems in unser-rahmen.toml:",
     "02_self_assessment.py": "Priorities for the next year:",
-    "03_assign_clusters.py": "it is already required by celle.",
+    "03_assign_clusters.py": "it is already assigned to celle.",
     "04_kqs_model_project.py": "identical to the historical distribution",
     "05_qualitaetszirkel_round.py": "Total preference rank:",
     "06_plan_qdfh_round.py": "rules met",

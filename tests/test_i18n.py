@@ -194,7 +194,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     problem = loads_assignment_problem(PROBLEM_TOML)
     solved = AssignmentProblem(problem.rules, problem.participants, assign(problem.participants, problem.rules))
     out["check"].write_text(io.dumps(solved), encoding="utf-8")
-    roster = Roster("qdfh-2019", "bremen", (Delegate("d1", "netzwerk"), Delegate("d2", "eltern")))
+    roster = Roster("qdfh-2019", "bremen", (Delegate("d1", "netzwerk"), Delegate("d2", "eltern-zivilgesellschaft")))
     (d / "roster.toml").write_text(io.dumps(roster), encoding="utf-8")
     paths = {k: str(v) for k, v in out.items()}
     paths.update(a2024=str(d / "a2024.toml"), a2025=str(d / "a2025.toml"), roster=str(d / "roster.toml"), dir=str(d))

@@ -330,7 +330,7 @@ def test_the_installed_registry_is_the_same_with_and_without_the_cache(
     monkeypatch.setenv("QFRAMEWORK_NO_CACHE", "1")
     uncached = _snapshot(load_registry(make_plugin_manager()))
     assert warm == cold == uncached
-    assert len(uncached["programmes"]) == 5  # type: ignore[arg-type]
+    assert len(uncached["programmes"]) == 6  # type: ignore[arg-type]
     assert uncached["failures"] == ()
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 
 import pytest
 
-from qframework import Framework, Programme, Provenance, load_registry
+from qframework import Framework, Programme, Provenance, assign, check_assignment, load_registry
 from qframework.io import unstructure
 
 REGISTRY = load_registry()
@@ -40,9 +43,9 @@ def programme_elements(p: Programme) -> Iterator[tuple[str, Provenance | None]]:
         yield f"{p.id}: quota {quota.role}", quota.provenance
 
 
-def test_the_four_frameworks_and_five_programmes_are_installed() -> None:
+def test_the_four_frameworks_and_six_programmes_are_installed() -> None:
     assert set(REGISTRY.frameworks) == {"nzfh-qualitaetsrahmen", "kqs", "nds-qualitaetsstandards-fh", "sgb8-79a"}
-    assert len(REGISTRY.programmes) == 5
+    assert len(REGISTRY.programmes) == 6
     assert REGISTRY.failures == ()
 
 
@@ -162,7 +165,6 @@ def test_jin_is_jugendhilfe_in_niedersachsen(name: str) -> None:
 
 # Years are all the sources give for these (seeds 000, 004; BRIEF §2 "In 2019 five more Jugendämter").
 PERIODS_IN_YEARS_ONLY = {
-    "nds-qualitaetszirkel-2019": "2019–2021",
     "nds-79a-modellprojekt-2019": "ab 2019",
     "nds-qualitaetswerkstaetten-2024": "ab 2024",
 }
@@ -191,11 +193,22 @@ def test_werkstaetten_do_not_end_before_their_own_next_workshop() -> None:
     assert "Januar 2025" in p.description
 
 
-def test_79a_2019_claims_no_process_support_and_marks_its_title_ours() -> None:
-    """No source names who supported the 2019 round, nor a name for it."""
+def test_79a_2019_round_is_the_landesamt_s_with_artset_and_another_process() -> None:
+    """artset.de: funded by the Landesamt, supported by ArtSet, another process; no name for the round."""
     p = REGISTRY.programmes["nds-79a-modellprojekt-2019"]
-    assert p.process_support == ()
+    assert p.process_support == ("ArtSet Forschung Bildung Beratung GmbH, Hannover",)
+    assert "Landesamt für Soziales, Jugend und Familie" in p.organiser
+    assert [ph.title for ph in p.phases] == [
+        "Auftaktworkshops",
+        "Bestandsaufnahme und Wahl der Qualitätsbereiche",
+        "Workshops zu den gewählten Qualitätsbereichen",
+        "Begleitung von Arbeitsgruppen",
+        "Verstetigung",
+    ]
     assert p.provenance is not None and p.provenance.title_kind == "authored"
+    # the round-1 slot rules are kept only to plan with, and say they have no support
+    assert p.rules_provenance is not None and p.rules_provenance.kind == "authored"
+    assert "Annahme ohne Beleg" in p.rules_provenance.note and "Annahme ohne Beleg" in p.description
 
 
 def test_qdfh_phase_titles_are_marked_ours() -> None:
@@ -208,11 +221,13 @@ def test_qdfh_phase_titles_are_marked_ours() -> None:
     ]
 
 
-def test_qdfh_parent_and_civil_society_quotas_share_one_reading() -> None:
-    """Seed 002 gives one "1-2 Elternvertreter/innen und zivilgesellschaftliche Akteure"; the split is ours."""
+def test_qdfh_parents_and_civil_society_are_one_quota_of_at_most_two_in_total() -> None:
+    """Seed 002: "nach Möglichkeit 1-2 Elternvertreter/innen und zivilgesellschaftliche Akteure" — 1–2 in total."""
     quotas = {q.role: q for q in REGISTRY.programmes["qdfh-2019"].quotas}
-    kinds = {role: q.provenance.kind for role, q in quotas.items() if q.provenance}
-    assert (kinds["eltern"], kinds["zivilgesellschaft"]) == ("inferred", "inferred")
+    assert set(quotas) == {"netzwerk", "eltern-zivilgesellschaft"}
+    both = quotas["eltern-zivilgesellschaft"]
+    assert (both.min, both.max) == (0, 2)
+    assert both.provenance is not None and "insgesamt" in both.provenance.note
 
 
 def test_kqs_scale_marks_no_points_scale_as_our_reading() -> None:
@@ -236,6 +251,19 @@ def test_qdfh_records_its_size_participant_levels_and_framing_conferences() -> N
     assert all("Eintägig" in e.description for e in conferences.values())
 
 
+def test_qdfh_conference_dates_and_online_format() -> None:
+    """Kick-off 27.02.2019 in Berlin; Zwischenkonferenz 19.11.2020 and Abschlusskonferenz 07.06.2021, both online."""
+    events = {e.id: e for e in REGISTRY.programmes["qdfh-2019"].events}
+    assert [(i, str(events[i].date)) for i in ("auftakt", "zwischenveranstaltung", "abschlusskonferenz")] == [
+        ("auftakt", "2019-02-27"),
+        ("zwischenveranstaltung", "2020-11-19"),
+        ("abschlusskonferenz", "2021-06-07"),
+    ]
+    assert "online" in events["zwischenveranstaltung"].description
+    assert "online" in events["abschlusskonferenz"].description
+    assert "Berlin" in events["auftakt"].description
+
+
 def test_qualitaetsrahmen_describes_its_process_model_and_self_assessment() -> None:
     """BRIEF §1: the five-step cycle after the Public Health Action Cycle and the self-assessment method."""
     description = REGISTRY.frameworks["nzfh-qualitaetsrahmen"].description
@@ -256,3 +284,272 @@ def test_qualitaetszirkel_record_the_werkstatt_before_them_and_the_federal_dialo
 def test_english_network_topic_title_is_idiomatic() -> None:
     topic = REGISTRY.frameworks["nds-qualitaetsstandards-fh"].dimension("netzwerkstrukturen")
     assert topic.translations["en"].title == "Binding structures for the network's work"
+
+
+# --- third fidelity pass (issue 24) ------------------------------------------------------------
+
+
+def _all_texts() -> Iterator[tuple[str, str]]:
+    """Every string in every shipped framework, programme and crosswalk, with where it is."""
+
+    def walk(where: str, value: object) -> Iterator[tuple[str, str]]:
+        if isinstance(value, str):
+            yield where, value
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield from walk(f"{where}.{k}", v)
+        elif isinstance(value, (list, tuple)):
+            for i, v in enumerate(value):
+                yield from walk(f"{where}[{i}]", v)
+
+    for kind, items in (
+        ("framework", REGISTRY.frameworks),
+        ("programme", REGISTRY.programmes),
+        ("crosswalk", REGISTRY.crosswalks),
+    ):
+        for item_id, item in items.items():
+            yield from walk(f"{kind} {item_id}", unstructure(item))
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_lower_saxony_document_is_a_handreichung_everywhere() -> None:
+    """JiN 02/2021 and the Land: the circles' result is a Handreichung, never a "Handbuch"."""
+    found = [where for where, text in _all_texts() if "handbuch" in text.lower() or "handbook" in text.lower()]
+    assert found == []
+    pages = [*ROOT.glob("plugins/*/README.md"), *ROOT.glob("docs/*.md"), ROOT / "README.md"]
+    pages += list(ROOT.glob("plugins/*/src/*/*.py"))
+    assert [str(p) for p in pages if re.search(r"handbuch|handbook", p.read_text("utf-8"), re.I)] == []
+
+
+def test_79a_has_satz_1_numbers_satz_2_and_satz_3_in_the_kjsg_fassung() -> None:
+    fw = REGISTRY.frameworks["sgb8-79a"]
+    assert fw.version == "2021"
+    assert "KJSG" in fw.description and "10.06.2021" in fw.description
+    source = {s.id: s for s in fw.sources}["sgb8-79a-text"]
+    assert source.url == "https://www.gesetze-im-internet.de/sgb_8/__79a.html"
+    notes = {d.id: d.provenance.note for d in fw.dimensions if d.provenance}
+    assert [
+        notes[i].split(" SGB")[0]
+        for i in ("leistungen", "andere-aufgaben", "gefaehrdungseinschaetzung", "zusammenarbeit")
+    ] == [
+        "§ 79a Satz 1 Nr. 1",
+        "§ 79a Satz 1 Nr. 2",
+        "§ 79a Satz 1 Nr. 3",
+        "§ 79a Satz 1 Nr. 4",
+    ]
+    assert not any("Satz 2 Nr." in note for note in notes.values())
+    assert fw.dimension("gefaehrdungseinschaetzung").title == "Prozess der Gefährdungseinschätzung nach § 8a"
+    assert notes["inklusion"].startswith("§ 79a Satz 2") and notes["rechte-und-schutz"].startswith("§ 79a Satz 2")
+    assert notes["fachliche-empfehlungen"].startswith("§ 79a Satz 3")
+    assert "Behinderungen" in fw.dimension("inklusion").description
+    assert "Familienpflege" in fw.dimension("rechte-und-schutz").description
+    assert "§ 85 Abs. 2" in fw.dimension("fachliche-empfehlungen").description
+
+
+def test_kqs_crosswalk_reaches_79a_satz_2_and_3_without_the_unsupported_claim() -> None:
+    crosswalk = REGISTRY.crosswalks["kqs-sgb8-79a"]
+    assert crosswalk.target.version == "2021"
+    reached = {e.target for e in crosswalk.entries}
+    assert {"inklusion", "rechte-und-schutz", "fachliche-empfehlungen"} <= reached
+    assert "Frage des niedersächsischen Modellprojekts" not in crosswalk.description
+
+
+def test_qualitaetszirkel_topic_1_final_title_with_its_history() -> None:
+    fw = REGISTRY.frameworks["nds-qualitaetsstandards-fh"]
+    topic = fw.dimension("fachkraefte-frueher-hilfen")
+    assert topic.title == "Bedarfsgerechter Einsatz von Fachkräften Früher Hilfen"
+    assert "Familienhebammen und vergleichbaren Berufsgruppen" in topic.description  # the earlier wording
+    zirkel = REGISTRY.programmes["nds-qualitaetszirkel-2019"]
+    assert zirkel.rules.topic("fachkraefte-frueher-hilfen").title == topic.title
+
+
+def test_qualitaetszirkel_dates_the_handreichung_and_not_the_planned_end_of_support() -> None:
+    """Presented 26.06.2021 online; the circles worked about 1.5 years; end 2020 was only planned."""
+    p = REGISTRY.programmes["nds-qualitaetszirkel-2019"]
+    assert (p.period, p.start, p.end) == ("2019–2021", None, date(2021, 6, 26))
+    assert all(ph.end != date(2020, 12, 31) for ph in p.phases)
+    assert "eineinhalb Jahre" in p.description and "26.06.2021" in p.description
+    closing = p.event("abschluss")
+    assert closing.date == date(2021, 6, 26) and "online" in closing.title
+    assert p.phase("handreichung").provenance is not None
+
+
+def test_handreichung_is_published_but_its_texts_are_not_yet_modelled() -> None:
+    fw = REGISTRY.frameworks["nds-qualitaetsstandards-fh"]
+    assert "noch nicht abgebildet" in fw.description and "soziales.niedersachsen.de" in fw.description
+    sources = {s.id: s for s in fw.sources}
+    assert "Handreichung" in sources["soziales-niedersachsen"].title
+
+
+def test_werkstaetten_figures_are_attributed_and_wolfenbuettel_facts_stay_wolfenbuettel_s() -> None:
+    p = REGISTRY.programmes["nds-qualitaetswerkstaetten-2024"]
+    assert "bis zu drei Kommunen (JiN-Newsletter 02/2023)" in p.description
+    assert "fünf ausgewählt \\\n" not in p.description
+    assert "regionalheute.de" in p.description
+    workshop = p.event("workshop")
+    assert workshop.hours is None  # five hours is one Kommune's fact
+    assert "Nur für Wolfenbüttel belegt" in workshop.description
+    assert "Wolfenbüttel" in p.quota("runder-tisch").title
+
+
+def test_79a_model_project_closed_at_the_fachtag() -> None:
+    """Planned "bis Ende 2018"; closed at the Fachtag Jugendhilfe on 20.11.2018 (artset.de)."""
+    p = REGISTRY.programmes["nds-79a-modellprojekt-2016"]
+    assert p.end == date(2018, 11, 20) == p.event("fachtag-2018").date
+    assert "bis Ende 2018" in p.description
+
+
+def test_kqs_testat_follow_up_workshop_and_latest_self_report() -> None:
+    from qframework_kqs.testat import testat_cycle
+
+    description = REGISTRY.frameworks["kqs"].description
+    assert "Follow-up-Workshop" in description
+    assert "spätestens fünf Monate" in description and "LQW" in description
+    text = str(testat_cycle(date(2024, 3, 1)))
+    assert "Follow-up-Workshop (Halbzeit) 01.03.2026" in text
+    assert "Selbstreport fällig spätestens 01.10.2027" in text
+
+
+def test_indicator_texts_an_expert_would_correct() -> None:
+    """§ 4 Abs. 3 KKG / § 8a allow disclosure without consent; § 8a Abs. 1 involves parents and child."""
+    datenschutz = REGISTRY.frameworks["nzfh-qualitaetsrahmen"].indicator("familie-datenschutz")
+    assert "nur mit Einwilligung" not in datenschutz.title
+    assert "§ 4 Abs. 3 KKG" in datenschutz.title
+    verfahren = REGISTRY.frameworks["kqs"].indicator("prozesse-gefaehrdungseinschaetzung")
+    assert "Eltern" in verfahren.title and "Kindes oder Jugendlichen" in verfahren.title
+
+
+# The NZFH's published list (fruehehilfen.de, "Kommunen und Cluster"), written out by hand.
+QDFH_CLUSTERS = {
+    "cluster-zielbestimmung": (("netzwerk", "zielbestimmung"), {"hannover", "dresden", "dessau-rosslau"}),
+    "cluster-planung": (
+        ("netzwerk", "planung"),
+        {"wetteraukreis", "wetzlar", "rheingau-taunus-kreis", "germersheim"},
+    ),
+    "cluster-verankerung": (
+        ("netzwerk", "politisch-strukturelle-verankerung"),
+        {"berlin-pankow", "oder-spree", "hamburg-harburg", "chemnitz"},
+    ),
+    "cluster-qualifizierung-dokumentation": (
+        ("netzwerk", "qualifizierung", "dokumentation-und-evaluation"),
+        {"ingolstadt", "nuernberg", "rosenheim"},
+    ),
+    "cluster-familie": (
+        ("netzwerk", "zusammenarbeit-mit-der-familie"),
+        {"bremen", "bremerhaven", "rotenburg-wuemme", "rendsburg-eckernfoerde"},
+    ),
+    "cluster-angebote": (
+        ("netzwerk", "qualitaet-von-angeboten"),
+        {"dortmund", "dueren-stadt", "dueren-kreis", "hamm", "muelheim-an-der-ruhr"},
+    ),
+}
+
+
+def test_qdfh_ships_the_published_23_kommunen_in_6_clusters_and_passes_its_rules() -> None:
+    p = REGISTRY.programmes["qdfh-2019"]
+    assert p.assignment is not None
+    assert {g.id: (g.required, set(g.members)) for g in p.assignment.groups} == QDFH_CLUSTERS
+    assert len(p.participants) == p.participant_count == 23
+    names = {k.id: k.name for k in p.participants}
+    assert (names["dueren-stadt"], names["dueren-kreis"]) == ("Stadt Düren", "Landkreis Düren")
+    assert p.assignment_provenance is not None and p.assignment_provenance.source == "nzfh-kommunen-cluster"
+    source = p.source("nzfh-kommunen-cluster")
+    assert source.url is not None and source.url.endswith("/kommunen-und-cluster")
+    # The Düren cluster has 5 entries although the text says 3–4: the rules say so and check() passes.
+    assert p.rules.groups is not None and (p.rules.groups.size.min, p.rules.groups.size.max) == (3, 5)
+    assert p.rules_provenance is not None and "Düren" in p.rules_provenance.note
+    assert p.check() == []
+
+
+def test_qdfh_assign_with_the_clusters_own_choices_re_forms_the_six_clusters() -> None:
+    p = REGISTRY.programmes["qdfh-2019"]
+    result = assign(p.participants, p.rules)
+    assert check_assignment(result, p.participants, p.rules) == []
+    formed = sorted((g.required, sorted(g.members)) for g in result.groups)
+    assert formed == sorted((req, sorted(members)) for req, members in QDFH_CLUSTERS.values())
+
+
+def test_qdfh_claims_no_regional_or_groups_first_clustering() -> None:
+    """The Kommunen formed their clusters themselves; the published clusters are not regional."""
+    p = REGISTRY.programmes["qdfh-2019"]
+    assert p.rules.groups is not None and p.rules.groups.regional_weight == 0
+    assert p.rules.objective.km_per_rank is None
+    notes = " ".join(x.note for x in (p.provenance, p.rules_provenance, p.participants_provenance) if x)
+    assert "regional gebildet" not in notes and "nicht regional" in p.description
+    assert "how the QDFH clusters worked" not in (ROOT / "docs" / "assignment.md").read_text("utf-8")
+    assert "how the QDFH clusters worked" not in (ROOT / "src/qframework/assignment/regional.py").read_text("utf-8")
+
+
+def test_fqg_programme_ships_what_is_known_and_says_what_is_not() -> None:
+    p = REGISTRY.programmes["fqg-2022"]
+    assert (p.period, p.participant_count, p.participants) == ("2022–2025", 8, ())
+    assert [t.title for t in p.rules.topics] == [
+        "Partizipation von Familien",
+        "Politisch-strukturelle Verankerung",
+        "Wirkungsorientierung",
+    ]
+    assert p.rules.topics_per_participant == 1
+    assert "Auridis" in p.organiser
+    assert p.event("transferkonferenz").date == date(2025, 6, 26)
+    assert "zunächst neun Kommunen" in p.description  # the project page's own figure, kept beside the eight
+    assert "Nicht bekannt sind uns" in p.description
+
+
+EQUIVALENTS_TABLE = re.compile(r"<!-- equivalents: begin -->\n(.*?)<!-- equivalents: end -->", re.S)
+
+
+def test_every_equivalent_crosswalk_entry_is_in_the_docs_table_and_vice_versa() -> None:
+    """An equivalent entry makes a carried rating exact; docs/crosswalks.md lists each with its reason."""
+    match = EQUIVALENTS_TABLE.search((ROOT / "docs" / "crosswalks.md").read_text("utf-8"))
+    assert match is not None, "docs/crosswalks.md has no table of equivalent entries"
+    rows = [line.strip("|").split("|") for line in match.group(1).splitlines()[2:] if line.strip()]
+    table = {tuple(c.strip().strip("`") for c in row[:3]) for row in rows}
+    assert all(len(row) == 4 and row[3].strip() for row in rows), "every row says why it is equivalent"
+    data = {
+        (crosswalk.id, e.source, e.target)
+        for crosswalk in REGISTRY.crosswalks.values()
+        for e in crosswalk.entries
+        if e.relation == "equivalent"
+    }
+    assert table == data
+
+
+REGRADED = {
+    ("nzfh-nds", "netzwerk-steuerungsgruppe", "netzwerk-steuerungsgruppe"): ("overlapping", None),
+    ("nzfh-nds", "familie-datenschutz", "familien-einwilligung-datenschutz"): ("overlapping", None),
+    ("nzfh-nds", "netzwerk-verbindliche-kooperation", "netzwerk-kooperationsvereinbarungen"): ("overlapping", None),
+    ("nzfh-nds", "qualifizierung-fortbildung", "fachkraefte-qualifikation"): ("overlapping", 0.5),
+    ("nzfh-nds", "angebote-uebergaenge", "familien-fallabstimmung"): ("overlapping", 0.5),
+    ("nzfh-kqs", "qualifizierung-reflexion", "personal-reflexion"): ("overlapping", None),
+    ("nzfh-kqs", "familie-transparenz", "kommunikation-information"): ("overlapping", None),
+    ("kqs-sgb8-79a", "kooperationen", "zusammenarbeit"): ("overlapping", None),
+}
+ADDED = {
+    ("nzfh-nds", "verankerung-ressourcen", "netzwerk-koordination"),
+    ("nzfh-nds", "angebote-rueckmeldungen", "familien-beteiligung"),
+    ("nzfh-kqs", "zielbestimmung-ueberpruefung", "controlling-ziele"),
+    ("nzfh-kqs", "angebote-erreichbarkeit", "dienstleistung-zugang"),
+}
+
+
+def test_crosswalk_regrades_and_added_pairs() -> None:
+    entries = {(c.id, e.source, e.target): e for c in REGISTRY.crosswalks.values() for e in c.entries}
+    for key, (relation, strength) in REGRADED.items():
+        assert entries[key].relation == relation, key
+        if strength is not None:
+            assert entries[key].strength == strength, key
+    assert set(entries) >= ADDED
+
+
+def test_overlapping_rationales_name_what_each_side_has_of_its_own() -> None:
+    """A rationale that only says "is part of" or "includes" claims narrower or broader, not an overlap."""
+    one_sided = re.compile(r"^[^;:]*\b(ist ein Teil|sind ein Teil|schließt [^;]* ein)\b[^;:]*\.$")
+    wrong = [
+        (c.id, e.source, e.target)
+        for c in REGISTRY.crosswalks.values()
+        for e in c.entries
+        if e.relation == "overlapping" and one_sided.search(e.rationale)
+    ]
+    assert wrong == []

@@ -10,6 +10,9 @@ from collections.abc import Iterable
 
 import attrs
 
+from .frozen import FrozenMap
+from .messages import Note, Param, frozen_params
+
 __all__ = [
     "InfeasibleAssignment",
     "NotFound",
@@ -36,17 +39,39 @@ class Problem:
     path as a person reads it, naming each element's id where it has one
     (``dimensions[2] (netzwerk).indicators[0] (netzwerk-steuerung).scale``); ``str()`` uses it.
     ``line`` is the line of a TOML file where the element starts, where it could be told.
+
+    ``code`` and ``params`` are the problem as data (:class:`~qframework.messages.Note`):
+    :attr:`text` and ``str()`` word it in the active language, ``message`` is its English wording
+    (for logs; the same whatever language was active). Build one with :meth:`of`.
     """
 
     path: str
     message: str
     line: int | None = None
     shown_path: str = ""
+    code: str = ""
+    params: FrozenMap[str, Param] = attrs.field(factory=FrozenMap, converter=frozen_params)
+
+    @classmethod
+    def of(cls, path: str, code: str, /, **params: Param) -> Problem:
+        """The problem ``code`` (a key of :data:`qframework.messages.TEMPLATES`) at ``path``."""
+        note = Note(code, params)
+        return cls(path, note.english, code=code, params=note.params)
+
+    @property
+    def note(self) -> Note:
+        """The problem as a :class:`~qframework.messages.Note` (its English text for a problem made without a code)."""
+        return Note(self.code, self.params) if self.code else Note("text", {"text": self.message})
+
+    @property
+    def text(self) -> str:
+        """The message in the active language."""
+        return self.note.text if self.code else self.message
 
     def __str__(self) -> str:
         # Paths hold keys from the file: a right-to-left override or a NUL is shown escaped.
         path = self.shown_path or self.path
-        return printable(f"{path}: {self.message}" if path else self.message)
+        return printable(f"{path}: {self.text}" if path else self.text)
 
 
 class ValidationError(QFrameworkError, ValueError):
@@ -57,22 +82,33 @@ class ValidationError(QFrameworkError, ValueError):
         self.file = file
         super().__init__(self._render())
 
+    def __str__(self) -> str:
+        # worded when shown, in the language active then (not the one active when it was raised)
+        return self._render()
+
     def _render(self) -> str:
+        from .i18n import gettext_, ngettext
+
         head = f"{printable(self.file)}: " if self.file else ""
         count = len(self.problems)
-        lines = [f"{head}{count} problem{'s' if count != 1 else ''}:"]
-        lines += [f"  line {p.line}: {p}" if p.line else f"  {p}" for p in self.problems]
+        lines = [head + ngettext("{count} problem:", "{count} problems:", count).format(count=count)]
+        line = gettext_("line {line}: {problem}")
+        lines += ["  " + line.format(line=p.line, problem=p) if p.line else f"  {p}" for p in self.problems]
         return "\n".join(lines)
 
     def lines(self) -> list[str]:
-        """One ``file: path: message`` (``file:41: path: message``) line per problem, as the CLI prints them."""
+        """One ``file: path: message`` (``file:41: path: message``) line per problem, as the CLI prints them,
+        in the active language."""
+        from .i18n import gettext_
+
         out = []
         file = printable(self.file) if self.file else ""
+        line = gettext_("line {line}: {problem}")
         for p in self.problems:
             if file:
                 out.append(f"{file}:{p.line}: {p}" if p.line else f"{file}: {p}")
             else:
-                out.append(f"line {p.line}: {p}" if p.line else str(p))
+                out.append(line.format(line=p.line, problem=p) if p.line else str(p))
         return out
 
     def with_file(self, file: str) -> ValidationError:
@@ -88,6 +124,8 @@ class ValidationError(QFrameworkError, ValueError):
                     p.message,
                     p.line,
                     join_path(prefix, p.shown_path) if p.shown_path else "",
+                    p.code,
+                    p.params,
                 )
                 for p in self.problems
             ),

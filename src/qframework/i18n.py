@@ -28,6 +28,8 @@ __all__ = [
     "LANGUAGES",
     "active_language",
     "detect_language",
+    "format_number",
+    "format_percent",
     "gettext_",
     "language",
     "ngettext",
@@ -118,6 +120,31 @@ def pick(texts: Mapping[str, str], default: str) -> str:
     return texts.get(_current.get(), default)
 
 
+def format_number(value: float, digits: int = 2) -> str:
+    """``value`` as the active language writes a number: ``2,5`` in German, ``2.5`` in English.
+
+    At most ``digits`` decimals, trailing zeros dropped; whole numbers without decimals. Babel's
+    CLDR data decides the separators (imported on first use: the CLI's start-up does not pay for it).
+    """
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    return str(format_decimal(value, format=pattern, locale=_current.get()))
+
+
+def format_percent(value: float, digits: int = 1) -> str:
+    """A share as the active language writes a percentage: ``12,5 %`` in German, ``12.5%`` in English."""
+    from babel import Locale
+    from babel.numbers import format_percent as babel_percent
+
+    lang = _current.get()
+    # the language's own pattern (German: "#,##0\u00a0%"), with up to ``digits`` decimals
+    pattern = Locale.parse(lang).percent_formats[None].pattern
+    if digits > 0:
+        pattern = pattern.replace("0", "0." + "#" * digits, 1) if "." not in pattern else pattern
+    return str(babel_percent(value, format=pattern, locale=lang))
+
+
 # -- catalogue maintenance (Babel; development only) ---------------------------------------------
 
 
@@ -131,11 +158,21 @@ def _extract() -> None:  # pragma: no cover - a maintainer's command, exercised 
     root = Path(__file__).parent
     locale_dir = Path(_LOCALE_DIR)
     template = Catalog(project="qframework", domain=DOMAIN)
-    keywords = {"_": None, "gettext_": None, "ngettext": (1, 2)}
+    keywords = {"_": None, "gettext_": None, "N_": None, "ngettext": (1, 2)}
     for filename, lineno, message, comments, _context in extract_from_dir(
         str(root), method_map=[("**.py", "python")], keywords=keywords
     ):
         template.add(message, locations=[(filename, lineno)], auto_comments=comments)
+    # The example web tool's templates and app (a source checkout only): the same catalogue.
+    web = root.parents[1] / "examples" / "web" / "qframework_web"
+    if web.is_dir():
+        web_map = [("templates/**.html", "jinja2"), ("**.py", "python")]
+        web_options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+        for filename, lineno, message, comments, _context in extract_from_dir(
+            str(web), method_map=web_map, options_map=web_options, keywords={**keywords, "gettext": None}
+        ):
+            location = (f"examples/web/qframework_web/{filename}", lineno)
+            template.add(message, locations=[location], auto_comments=comments)
     locale_dir.mkdir(exist_ok=True)
     with (locale_dir / f"{DOMAIN}.pot").open("wb") as fh:
         write_po(fh, template, omit_header=False, sort_output=True)

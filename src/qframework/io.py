@@ -11,6 +11,7 @@ including the semantic ones of the parts that could be built. Saving is atomic.
 
 from __future__ import annotations
 
+import math
 import os
 import types
 import typing
@@ -306,6 +307,41 @@ def _make_converter() -> cattrs.Converter:
 
     conv.register_structure_hook_factory(_renamed, structure_renamed)
     conv.register_unstructure_hook_factory(_renamed, unstructure_renamed)
+
+    # A Note's parameters: plain values, a list of texts, or another note (a table with a code).
+    from .messages import Note, Param
+
+    def structure_param(value: Any, _: Any) -> Any:
+        if isinstance(value, dict):
+            return conv.structure(value, Note)
+        if isinstance(value, list):
+            return tuple(_strict_str(v, str) for v in value)
+        if isinstance(value, (str, int, float, bool)):
+            if isinstance(value, float) and not math.isfinite(value):
+                raise _WrongType(f"expected a finite number, got {_describe(value)}")
+            return value
+        raise _WrongType(f"expected text, a number, true or false, a list of texts or a table, got {_describe(value)}")
+
+    def unstructure_param(value: Any) -> Any:
+        if isinstance(value, Note):
+            return conv.unstructure(value, Note)
+        return list(value) if isinstance(value, tuple) else value
+
+    conv.register_structure_hook_func(lambda tp: tp == Param, structure_param)
+    conv.register_unstructure_hook_func(lambda tp: tp == Param, unstructure_param)
+    structure_note_table = make_dict_structure_fn(
+        Note, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=False
+    )
+
+    def structure_note(value: Any, _: Any) -> Note:
+        # a note saved as text before notes were facts (kept for one minor release)
+        if isinstance(value, str):
+            return Note("text", {"text": value})
+        if not isinstance(value, dict):
+            raise _WrongType(f"expected a table, got {_describe(value)}")
+        return structure_note_table(value, Note)
+
+    conv.register_structure_hook(Note, structure_note)
     return conv
 
 

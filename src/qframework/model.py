@@ -233,10 +233,12 @@ class Scale(Checked):
 
     @property
     def minimum(self) -> int:
+        """The lowest level's value."""
         return self.levels[0].value
 
     @property
     def maximum(self) -> int:
+        """The highest level's value."""
         return self.levels[-1].value
 
     def values(self) -> frozenset[int]:
@@ -244,6 +246,7 @@ class Scale(Checked):
         return frozenset(level.value for level in self.levels)
 
     def level(self, value: int) -> Level:
+        """The level with this value (:class:`~qframework.errors.NotFound` if the scale has none)."""
         for level in self.levels:
             if level.value == value:
                 return level
@@ -302,6 +305,7 @@ class Facet(Checked):
         yield from _translation_problems(self.translations)
 
     def value_ids(self) -> frozenset[str]:
+        """The ids of the facet's values."""
         return frozenset(v.id for v in self.values)
 
 

@@ -164,6 +164,7 @@ class Quota(Checked):
             yield Problem("provenance", "provenance missing: say where this quota comes from")
 
     def bounds(self) -> str:
+        """The quota as people read it: ``1–2``, ``3``, ``at least 1``."""
         if self.max is None:
             return f"at least {self.min}"
         return f"{self.min}–{self.max}" if self.min != self.max else str(self.min)
@@ -361,6 +362,7 @@ class Delegate(Checked):
         yield from _slug("role", self.role)
 
     def label(self, show_names: bool = False) -> str:
+        """The delegate's id, with the name beside it only when ``show_names`` (names are personal data)."""
         return f"{self.id} ({self.name})" if show_names and self.name else self.id
 
 
@@ -379,6 +381,7 @@ class Roster(Checked):
             yield Problem(f"delegates[{i}].id", f"duplicate delegate id {did!r}")
 
     def counts(self) -> Counter[str]:
+        """How many delegates the roster has per role."""
         return Counter(d.role for d in self.delegates)
 
 

@@ -7,10 +7,15 @@ the answers read back with every problem mapped to its field (``assessment_from_
 routes, stores and guards: CSRF tokens on forms, size limits on bodies, escaping (Jinja2
 autoescape; the report escapes its own), no request path near the file system, and every error a
 4xx with the problems — never a traceback.
+
+Every page speaks one language: the request's (``?lang=``, the switch's cookie, ``Accept-Language``,
+else German), in which the request runs under :func:`qframework.i18n.language`; the templates' words
+go through qframework's own gettext catalogue (Jinja2's i18n extension).
 """
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import os
@@ -24,6 +29,7 @@ import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from markupsafe import escape
 from starlette.exceptions import HTTPException
 
 from qframework import (
@@ -42,9 +48,11 @@ from qframework import (
     render_report,
     score,
 )
-from qframework.errors import Problem
+from qframework.errors import Problem, printable
 from qframework.excel import loads_assessment_xlsx
 from qframework.forms import HEADER_FIELDS, assessment_form, assessment_from_form, form_fields
+from qframework.i18n import LANGUAGES, active_language, language, ngettext
+from qframework.i18n import gettext_ as _
 from qframework.model import FrameworkSummary, is_slug
 
 from .store import Store
@@ -53,11 +61,24 @@ from .store import Store
 MAX_BODY = 1_000_000
 MAX_UPLOAD = 5_000_000
 CSRF_COOKIE = "qf_csrf"
-_EXPIRED = "the form expired or came from another site: reload the page and send it again"
-LANGS = ("de", "en")
+#: The language a person chose with the switch (``?lang=``), remembered for a year.
+LANG_COOKIE = "qf_lang"
+#: The language of pages when neither ``?lang=``, the cookie nor ``Accept-Language`` names one we have:
+#: the tool's readers are German coordinators. The JSON API answers tools in English by default.
+DEFAULT_LANG = "de"
+API_DEFAULT_LANG = "en"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-_env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined)
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    extensions=["jinja2.ext.i18n"],
+)
+_env.policies["ext.i18n.trimmed"] = True
+# The catalogue is qframework's own (domain ``qframework``); the language is the request's, set by
+# ``_Language`` below in qframework.i18n's ContextVar, so one environment serves every request.
+_env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 
 class Problems(Exception):
@@ -76,25 +97,165 @@ def _problems_json(status: int, problems: list[Problem] | tuple[Problem, ...]) -
 def _slug(value: str, what: str) -> str:
     """Path parameters are ids: anything else is a 404 before it reaches a lookup."""
     if not is_slug(value):
-        raise Problems(404, [Problem(what, f"not a valid {what} id: {value!r}")])
+        raise Problems(404, [Problem(what, _("not a valid id: {value}").format(value=repr(value)))])
     return value
 
 
+def accepted_languages(header: str) -> list[str]:
+    """The languages of an ``Accept-Language`` header that qframework has, most wanted first.
+
+    q-values are honoured (``q=0`` refuses a language), ties keep the header's order, ``de-AT`` counts
+    as ``de``, and ``*`` stands for every language not named.
+    """
+    weighted: list[tuple[float, int, str]] = []
+    refused: set[str] = set()
+    for position, item in enumerate(header.split(",")):
+        tag, _sep, params = item.strip().partition(";")
+        code = tag.strip().split("-")[0].split("_")[0].lower()
+        q = 1.0
+        for param in params.split(";"):
+            key, _eq, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = -1.0
+        if not code or not 0 <= q <= 1:
+            continue
+        if q == 0:
+            refused.add(code)
+        else:
+            weighted.append((-q, position, code))
+    out: list[str] = []
+    for _q, _position, code in sorted(weighted):
+        candidates = [c for c in (DEFAULT_LANG, *LANGUAGES) if c not in refused] if code == "*" else [code]
+        for c in candidates:
+            if c in LANGUAGES and c not in out and c not in refused:
+                out.append(c)
+    return out
+
+
+def choose_language(request: Request) -> str:
+    """The request's language: ``?lang=``, else the switch's cookie, else ``Accept-Language``, else the default."""
+    for given in (request.query_params.get("lang", ""), request.cookies.get(LANG_COOKIE, "")):
+        if given in LANGUAGES:
+            return given
+    accepted = accepted_languages(request.headers.get("accept-language", ""))
+    if accepted:
+        return accepted[0]
+    return API_DEFAULT_LANG if request.url.path.startswith("/api/") else DEFAULT_LANG
+
+
 def _lang(request: Request) -> str:
-    lang = request.query_params.get("lang", "de")
-    return lang if lang in LANGS else "de"
+    lang = getattr(request.state, "lang", None)
+    return lang if lang in LANGUAGES else choose_language(request)
+
+
+class _Language:
+    """ASGI middleware: each request runs under ``qframework.i18n.language(its language)``.
+
+    Library results (scorecards, problems, provenance labels) and this module's messages are worded
+    in that language; the ContextVar is per request, so parallel requests never see each other's.
+    A ``?lang=`` choice is remembered in a cookie; responses vary by ``Accept-Language`` and ``Cookie``.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        lang = choose_language(request)
+        scope.setdefault("state", {})["lang"] = lang
+        chosen = request.query_params.get("lang", "") in LANGUAGES
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"vary", b"Accept-Language, Cookie"))
+                if chosen:
+                    cookie = f"{LANG_COOKIE}={lang}; Max-Age=31536000; Path=/; SameSite=Lax"
+                    headers.append((b"set-cookie", cookie.encode("latin-1")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        with language(lang):
+            await self.app(scope, receive, send_with_headers)
+
+
+def _megabytes(size: int) -> str:
+    return format_number(size / 1_000_000)
+
+
+def format_number(value: float, digits: int = 2) -> str:
+    """``value`` as the active language writes numbers (decimal comma in German), via Babel (imported lazily)."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    return str(format_decimal(value, format=pattern, locale=active_language()))
+
+
+_KIND_LABELS = {
+    "quoted": lambda: _("quoted verbatim (source)"),
+    "paraphrased": lambda: _("paraphrased from the source"),
+    "inferred": lambda: _("inferred (the plugin's reading)"),
+    "authored": lambda: _("written by the plugin (no source)"),
+}
+
+
+def provenance_label(kind: str) -> str:
+    """A provenance kind as readers are told it (GERMAN.md), in the active language; never the raw kind."""
+    label = _KIND_LABELS.get(kind)
+    return label() if label is not None else _("origin not recorded")
+
+
+def problem_text(problem: Problem) -> str:
+    """A problem's message in the active language (the library words it where it can, else English)."""
+    return printable(str(getattr(problem, "text", problem.message)))
+
+
+def translated(element: Any, field: str = "title") -> tuple[str, str]:
+    """``(text, lang)``: an element's title (or ``description``, ``label``) in the active language where the
+    framework translates it, else the source text and the source language (German), to be marked."""
+    lang = active_language()
+    text = (getattr(element, "translations", None) or {}).get(lang) if lang != "de" else None
+    value = getattr(text, "title" if field == "label" else field, "") if text is not None else ""
+    return (str(value), lang) if value else (str(getattr(element, field)), "de")
+
+
+def label_lang(framework: Any, indicator: str, value: str) -> str:
+    """The language a scale level's label is shown in on a form (the page's, or the untranslated original's)."""
+    ind = framework.indicator(indicator)
+    for level in framework.scale(ind.scale or framework.default_scale).levels:
+        if str(level.value) == value:
+            return translated(level, "label")[1]
+    return active_language()  # not applicable: the library's own label, in every language
+
+
+_env.globals.update(
+    provenance_label=provenance_label, problem_text=problem_text, translated=translated, label_lang=label_lang
+)
+#: Put where a page may show untranslated originals; replaced by the note once, or by nothing.
+_ORIGINAL_NOTE = "<!--original-note-->"
+_env.filters["number"] = format_number
+
+
+def _too_large(limit: int) -> Problem:
+    return Problem("", _("request body too large: at most {size} MB").format(size=_megabytes(limit)))
 
 
 async def _body(request: Request, limit: int) -> bytes:
     """The request body, refused with 413 as soon as it passes ``limit`` bytes."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise Problems(413, [Problem("", f"request body too large: at most {limit:,} bytes")])
+        raise Problems(413, [_too_large(limit)])
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise Problems(413, [Problem("", f"request body too large: at most {limit:,} bytes")])
+            raise Problems(413, [_too_large(limit)])
         chunks.append(chunk)
     body = b"".join(chunks)
     request._body = body  # Starlette's form parser reads the cached body
@@ -109,12 +270,45 @@ def _csrf_token(request: Request) -> str:
 def _check_csrf(request: Request, form: Any) -> None:
     cookie, posted = request.cookies.get(CSRF_COOKIE, ""), form.get("csrf", "")
     if not cookie or not isinstance(posted, str) or not hmac.compare_digest(cookie.encode(), posted.encode()):
-        raise Problems(403, [Problem("csrf", _EXPIRED)])
+        expired = _("the form expired or came from another site: reload the page and send it again")
+        raise Problems(403, [Problem("csrf", expired)])
+
+
+@functools.cache
+def language_name(code: str) -> str:
+    """A language named in itself ("Deutsch", "English"), for the switch: a new catalogue needs no new code."""
+    from babel import Locale
+
+    return str(Locale.parse(code).get_display_name(code) or code)
+
+
+def _switch(request: Request) -> list[tuple[str, str, str]]:
+    """``(code, name, url)`` of each language: this page with ``?lang=`` set (other parameters kept)."""
+    out = []
+    for code in LANGUAGES:
+        query = request.url.include_query_params(lang=code).query
+        out.append((code, language_name(code), f"{request.url.path}?{query}"))
+    return out
+
+
+def render(request: Request, template: str, **context: Any) -> str:
+    """A template in the request's language (set here too: error pages can come from outside the middleware)."""
+    lang = _lang(request)
+    with language(lang):
+        html = _env.get_template(template).render(
+            lang=lang, languages=_switch(request), max_upload=_megabytes(MAX_UPLOAD), **context
+        )
+        note = ""
+        if 'class="original"' in html:
+            note = '<p class="note">{}</p>'.format(
+                escape(_("Texts in italics have no translation: they are shown as the source gives them."))
+            )
+        return html.replace(_ORIGINAL_NOTE, note, 1)
 
 
 def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     token = _csrf_token(request)
-    html = _env.get_template(template).render(csrf=token, lang=_lang(request), **context)
+    html = render(request, template, csrf=token, **context)
     response = HTMLResponse(html, status_code=status)
     response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
     return response
@@ -190,6 +384,7 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
     )
     app.state.store = store
     app.state.registry = reg
+    app.add_middleware(_Language)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -202,15 +397,24 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
         _slug(framework_id, "framework")
         try:
             return reg.framework(framework_id, version)
-        except NotFound as exc:
-            raise Problems(404, [Problem("framework", str(exc))]) from None
+        except NotFound:
+            if version is None or framework_id not in reg.frameworks:
+                message = _("unknown framework '{id}'").format(id=framework_id)
+            else:
+                message = _("framework '{id}' is not installed in version {version}").format(
+                    id=framework_id, version=version
+                )
+            raise Problems(404, [Problem("framework", message)]) from None
 
     def scorecard(framework_id: str, subject_id: str, period: str) -> tuple[Any, Any, Assessment]:
         _slug(subject_id, "Kommune")
         fw = framework(framework_id)
         assessment = store.combined(framework_id, subject_id, period)
         if assessment is None:
-            raise Problems(404, [Problem("", f"no assessment of {subject_id!r} in {period!r} yet")])
+            message = _("no assessment of {kommune} in {period} yet").format(
+                kommune=repr(subject_id), period=repr(period)
+            )
+            raise Problems(404, [Problem("", message)])
         fw = framework(framework_id, assessment.framework_version)
         return score(assessment, fw), fw, assessment
 
@@ -236,11 +440,14 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def on_http_error(request: Request, exc: HTTPException) -> Response:
-        return await on_problems(request, Problems(exc.status_code, [Problem("", str(exc.detail))]))
+        messages = {404: _("page not found"), 405: _("this page does not take that method")}
+        detail = messages.get(exc.status_code, str(exc.detail))
+        return await on_problems(request, Problems(exc.status_code, [Problem("", detail)]))
 
     @app.exception_handler(Exception)
     async def on_bug(request: Request, exc: Exception) -> Response:  # a bug: say so, show no traceback
-        problem = Problem("", "internal error; the administrator finds the details in the server log")
+        with language(_lang(request)):  # this handler runs outside the language middleware
+            problem = Problem("", _("internal error; the administrator finds the details in the server log"))
         return await on_problems(request, Problems(500, [problem]))
 
     # -- pages ----------------------------------------------------------------------------
@@ -253,6 +460,7 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
             frameworks=list(reg.frameworks.values()),
             programmes=list(reg.programmes.values()),
             kommunen=store.kommunen(),
+            titles={f: reg.frameworks[f] for f in reg.frameworks},
         )
 
     @app.get("/frameworks/{framework_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -268,7 +476,7 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
         }
         by_field: dict[str, list[str]] = {}
         for p in problems:
-            by_field.setdefault(p.path if p.path in known else "", []).append(p.message)
+            by_field.setdefault(p.path if p.path in known else "", []).append(problem_text(p))
         return _page(
             request,
             "form.html",
@@ -315,15 +523,18 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
         if re.fullmatch(r"[\w-]{1,20}", q.get("period", "")):
             given["period"] = q["period"]
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return _attachment(assessment_workbook(fw, **given), media, f"{fw.id}-vorlage.xlsx")
+        return _attachment(
+            assessment_workbook(fw, **given), media, _("{framework}-template.xlsx").format(framework=fw.id)
+        )
 
     def nav(request: Request, fw: Any, assessment: Assessment, period: str) -> str:
-        return _env.get_template("_report_nav.html").render(
+        return render(
+            request,
+            "_report_nav.html",
             fw=fw,
             subject=assessment.subject,
             period=period,
             periods=store.periods(fw.id, assessment.subject.id),
-            lang=_lang(request),
         )
 
     @app.get("/kommunen/{framework_id}/{subject_id}/progress", response_class=HTMLResponse, include_in_schema=False)
@@ -332,7 +543,7 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
         fw = framework(framework_id)
         cards = [scorecard(framework_id, subject_id, p)[0] for p in store.periods(fw.id, subject_id)]
         if len(cards) < 2:
-            raise Problems(404, [Problem("", "progress needs assessments of at least two periods")])
+            raise Problems(404, [Problem("", _("progress needs assessments of at least two periods"))])
         html = render_report(ProgressReport(tuple(cards), fw), lang=_lang(request))
         latest = store.combined(fw.id, subject_id, cards[-1].period)
         assert latest is not None
@@ -348,11 +559,11 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
     async def report_download(request: Request, framework_id: str, subject_id: str, period: str) -> Response:
         card, fw, assessment = scorecard(framework_id, subject_id, period)
         html = render_report(AssessmentReport(card, fw, assessment), lang=_lang(request))
-        return _attachment(html, "text/html; charset=utf-8", f"{subject_id}-bericht.html")
+        return _attachment(html, "text/html; charset=utf-8", _("{kommune}-report.html").format(kommune=subject_id))
 
     @app.get("/kommunen/{framework_id}/{subject_id}/{period}/assessment.toml", include_in_schema=False)
     async def export_toml(framework_id: str, subject_id: str, period: str) -> Response:
-        _, _, assessment = scorecard(framework_id, subject_id, period)
+        assessment = scorecard(framework_id, subject_id, period)[2]
         return _attachment(dumps(assessment, format="toml"), "application/toml", f"{subject_id}.toml")
 
     @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
@@ -366,7 +577,7 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
         _check_csrf(request, form)
         file = form.get("file")
         if file is None or isinstance(file, str):
-            return _page(request, "upload.html", 422, problems=[Problem("file", "choose a file")], filename="")
+            return _page(request, "upload.html", 422, problems=[Problem("file", _("choose a file"))], filename="")
         data = await file.read()
         name = re.sub(r"[^\w.\- ]", "_", (file.filename or "upload"))[:100]  # shown, never opened
         try:
@@ -386,7 +597,7 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
     async def assessment_body(request: Request) -> Assessment:
         body = await _body(request, MAX_BODY)
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-            raise Problems(415, [Problem("", "send the assessment as application/json")])
+            raise Problems(415, [Problem("", _("send the assessment as application/json"))])
         return loads_assessment(body, format="json", registry=reg, file="body")
 
     @app.get("/api/frameworks", summary="The installed frameworks")

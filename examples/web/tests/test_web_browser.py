@@ -1,7 +1,8 @@
 """The web tool in a real browser: Debian's headless Chromium through Playwright, the app on uvicorn.
 
-Two raters fill in the NZFH form, the scorecard shows the chart and their mean score, and a broken
-workbook uploaded shows its problems cell by cell. The run writes the screenshots in
+Two raters fill in the NZFH form in a browser set to German, the scorecard shows the chart and their
+mean score, the language switch turns it into English, and a broken workbook uploaded shows its
+problems cell by cell. The run writes the screenshots in
 ``examples/web/screenshots/`` (form.png, scorecard.png, upload-problems.png). Not skipped:
 ``.ci/run`` installs ``chromium`` where it is missing.
 """
@@ -66,7 +67,7 @@ def broken_workbook() -> bytes:
 
 def test_two_raters_assess_a_kommune_in_the_browser(browser: Any, tmp_path: Path) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1000, "height": 1200})
+    page = browser.new_page(viewport={"width": 1000, "height": 1200}, locale="de-DE")  # Accept-Language: de-DE
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
@@ -82,6 +83,16 @@ def test_two_raters_assess_a_kommune_in_the_browser(browser: Any, tmp_path: Path
         assert page.get_by_text("Musterstadt <b>Nord</b>", exact=False).count() >= 1  # shown as text
         assert page.locator("b:text-is('Nord')").count() == 0
         page.screenshot(path=str(SCREENSHOTS / "scorecard.png"))
+        # the switch: the same scorecard in English, and the choice kept on the next page
+        page.click("nav.webtool a[hreflang=en]")
+        page.wait_for_selector("html[lang=en]")
+        assert "0.60" in page.locator(".facts li").first.inner_text()
+        page.goto(f"{base}/upload")
+        assert page.locator("html").get_attribute("lang") == "en" and page.locator("h1").inner_text() == (
+            "Upload a filled-in file"
+        )
+        page.click("header.site a[hreflang=de]")
+        page.wait_for_selector("html[lang=de]")
         page.goto(f"{base}/upload")
         page.set_input_files(
             "input[type=file]",

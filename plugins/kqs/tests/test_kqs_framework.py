@@ -47,7 +47,7 @@ NAMED_IN_SEED_003 = {
 SGB8_79A = [
     ("leistungen", "Gewährung und Erbringung von Leistungen"),
     ("andere-aufgaben", "Erfüllung anderer Aufgaben"),
-    ("gefaehrdungseinschaetzung", "Gefährdungseinschätzung nach § 8a"),
+    ("gefaehrdungseinschaetzung", "Prozess der Gefährdungseinschätzung nach § 8a"),
     ("zusammenarbeit", "Zusammenarbeit mit anderen Institutionen"),
 ]
 

@@ -93,7 +93,26 @@ def test_dimension_descriptions_paraphrase_the_dimension_pages(framework: Framew
     for dim in framework.dimensions:
         assert dim.description.strip(), dim.id
         assert dim.provenance.kind == "paraphrased", dim.id
-        assert dim.provenance.source == "nzfh-qr2-dimensionen", dim.id
+        # the general dimension pages, or the one page read in full (dimensions 1 and 8)
+        assert dim.provenance.source in ("nzfh-qr2-dimensionen", f"nzfh-qr2-dimension-{dim.number}"), dim.id
+
+
+def test_zentrale_fragen_are_paraphrased_where_the_page_was_read(framework: Framework) -> None:
+    """Every dimension page we could read: its "Zentrale Fragen" in our words, one clause per question,
+    with that page as source. Dimension 2's page was not found, so it claims none."""
+    for dim in framework.dimensions:
+        marker = "Zentrale Fragen (sinngemäß): "
+        if dim.number == 2:
+            assert marker not in dim.description
+            continue
+        assert marker in dim.description, dim.id
+        clauses = dim.description.split(marker, 1)[1].rstrip(".").split("; ")
+        assert len(clauses) == ZENTRALE_FRAGEN[dim.number], dim.id
+        assert dim.provenance.source == f"nzfh-qr2-dimension-{dim.number}", dim.id
+        assert "kein Satz übernommen" in dim.provenance.note, dim.id
+    sources = {s.id: s for s in framework.sources}
+    for number in (1, 3, 4, 5, 6, 7, 8, 9):
+        assert sources[f"nzfh-qr2-dimension-{number}"].url in READ_PAGES
         assert "en" in dim.translations and dim.translations["en"].title.strip(), dim.id
 
 
@@ -244,9 +263,23 @@ def test_nothing_claims_to_quote_the_nzfh_questions(framework: Framework) -> Non
     assert "quoted" not in kinds
 
 
+# Full page addresses the project has read (stored copies); any other source names only the domain.
+_QR = "https://www.fruehehilfen.de/qualitaetsentwicklung-fruehe-hilfen/qualitaetsrahmen-fruehe-hilfen/"
+READ_PAGES = {
+    _QR + "qualitaetsdimension-1-grundidee/",
+    _QR + "qualitaetsdimension-3-netzwerk/",
+    _QR + "qualitaetsdimension-4-planung/",
+    _QR + "qualitaetsdimension-5-politisch-strukturelle-verankerung/",
+    _QR + "qualitaetsdimension-6-qualifizierung-und-interprofessionelles-lernen/",
+    _QR + "qualitaetsdimension-7-zusammenarbeit-mit-der-familie/",
+    _QR + "qualitaetsdimension-8-qualitaet-von-angeboten/",
+    _QR + "qualitaetsdimension-9-dokumentation-und-evaluation/",
+}
+
+
 def test_sources_do_not_invent_url_paths(framework: Framework) -> None:
     for source in framework.sources:
-        assert source.url in ("", "https://www.fruehehilfen.de/"), source.id
+        assert source.url in ("", "https://www.fruehehilfen.de/", *READ_PAGES), source.id
         assert source.title.strip()
 
 

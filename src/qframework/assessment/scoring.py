@@ -130,6 +130,7 @@ class IndicatorScore:
 
     @property
     def rated(self) -> bool:
+        """Whether the indicator has a score (some rater gave a value)."""
         return self.score is not None
 
     @property
@@ -160,6 +161,7 @@ class DimensionScore:
 
     @property
     def coverage(self) -> float:
+        """The share of the dimension's indicators that are rated (0..1)."""
         return self.rated / self.indicators if self.indicators else 0.0
 
 
@@ -235,10 +237,12 @@ class Comparison:
 
     @property
     def improved(self) -> tuple[DimensionChange, ...]:
+        """The dimensions whose score rose."""
         return tuple(d for d in self.dimensions if d.delta is not None and d.delta > 0)
 
     @property
     def declined(self) -> tuple[DimensionChange, ...]:
+        """The dimensions whose score fell."""
         return tuple(d for d in self.dimensions if d.delta is not None and d.delta < 0)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from .result import Assignment, Violation
 from .rules import AssignmentRules, Participant
@@ -82,7 +83,7 @@ def check_assignment(
 
     # --- topic lists: each group's once, then each participant's own
     def check_topics(req: tuple[str, ...], opt: tuple[str, ...], *, pid: str | None, gid: str | None) -> None:
-        where = {"participant_id": pid, "group_id": gid}
+        where: dict[str, Any] = {"participant_id": pid, "group_id": gid}
         both = req + opt
         for t in both:
             if t not in known_topics:

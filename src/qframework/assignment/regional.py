@@ -9,7 +9,7 @@ Two ways to plan, both under the same :class:`~qframework.assignment.rules.Assig
   best of the preferences-first plan, the groups-first plan and exact plans of pieces of the map
   (without capacities), with a lower bound (the exact rank
   optimum of stage 1 plus every member's mean distance to its nearest possible fellow members).
-- ``groups-first`` (how the QDFH clusters worked): as few groups as the sizes allow, formed by
+- ``groups-first``: as few groups as the sizes allow, formed by
   distance alone (exact set partitioning while the candidates fit, else the greedy-and-swap
   grouping), then each group gets the bundle that minimises its members' total rank under the
   capacities (an exact MILP over group × bundle).

@@ -17,11 +17,14 @@ returns an :class:`Explanation`, built on demand from the placement the solver s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import attrs
 
 from ..errors import NotFound, Problem, type_problem
+from ..frozen import FrozenMap
+from ..messages import Note, Param, frozen_params
+from ..messages import notes as notes_converter
 from ..validation import Checked
 
 __all__ = ["Assignment", "Explanation", "Group", "Optimality", "Placement", "TopicResult", "Violation"]
@@ -39,7 +42,8 @@ def text_problems(path: str, value: object, *, required: bool = True) -> Iterato
 class Placement(Checked):
     """What one participant got: required topics (in order), optional ones, its group.
 
-    ``notes`` are the solver's reasons, in words; ``ranks`` the preference rank of each topic
+    ``notes`` are the solver's reasons as facts (:class:`~qframework.messages.Note`: a code and its
+    parameters, worded when shown, in any language); ``ranks`` the preference rank of each topic
     (required, then optional; 0: not among the participant's preferences). Both are empty for an
     assignment typed in by hand.
     """
@@ -48,7 +52,7 @@ class Placement(Checked):
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     group: str | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = attrs.field(default=(), converter=notes_converter)
     ranks: tuple[int, ...] = ()
 
     @property
@@ -85,19 +89,51 @@ class Group(Checked):
 
 @attrs.frozen
 class Violation(Checked):
-    """One way in which an assignment breaks a rule; ``rule`` is the rule's short name."""
+    """One way in which an assignment breaks a rule; ``rule`` is the rule's short name.
+
+    ``code`` and ``params`` are the violation as data (:class:`~qframework.messages.Note`);
+    :attr:`text` words it in the active language, ``message`` is its English wording (for logs).
+    Build one with :meth:`of`.
+    """
 
     rule: str
     message: str
     participant_id: str | None = None
     group_id: str | None = None
     topic: str | None = None
+    code: str = ""
+    params: FrozenMap[str, Param] = attrs.field(factory=FrozenMap, converter=frozen_params)
+
+    @classmethod
+    def of(
+        cls,
+        rule: str,
+        code: str,
+        /,
+        *,
+        participant_id: str | None = None,
+        group_id: str | None = None,
+        topic: str | None = None,
+        **params: Param,
+    ) -> Violation:
+        """The violation ``code`` (a key of :data:`qframework.messages.TEMPLATES`) of ``rule``."""
+        note = Note(code, params)
+        return cls(rule, note.english, participant_id, group_id, topic, code, note.params)
+
+    @property
+    def note(self) -> Note:
+        """The violation as a :class:`~qframework.messages.Note`."""
+        return Note(self.code, self.params) if self.code else Note("text", {"text": self.message})
+
+    @property
+    def text(self) -> str:
+        """The message in the active language."""
+        return self.note.text if self.code else self.message
 
     def __str__(self) -> str:
-        where = [f"participant {self.participant_id}"] if self.participant_id is not None else []
-        where += [f"group {self.group_id}"] if self.group_id is not None else []
-        where += [f"topic {self.topic}"] if self.topic is not None else []
-        return f"{self.rule} ({', '.join(where)}): {self.message}" if where else f"{self.rule}: {self.message}"
+        from ..report.text import format_violation
+
+        return format_violation(self)
 
     def _problems(self) -> Iterator[Problem]:
         yield from text_problems("rule", self.rule)
@@ -121,9 +157,9 @@ class TopicResult:
 class Explanation:
     """Why a participant got what it got, as data: its topics with ranks, its group, the reasons.
 
-    ``reasons`` are the solver's notes (what bound the result: a full capacity, distinct required
-    topics, the group's choice …); empty with ``computed = False`` for an assignment typed in by
-    hand. :attr:`text` words it all; it is rendered when asked for, not stored.
+    ``reasons`` are the solver's notes as facts (what bound the result: a full capacity, distinct
+    required topics, the group's choice …); empty with ``computed = False`` for an assignment typed
+    in by hand. :attr:`text` and :meth:`render` word it all in the active language, when asked.
     """
 
     participant: str
@@ -131,7 +167,7 @@ class Explanation:
     topics: tuple[TopicResult, ...] = ()
     group: str | None = None
     group_members: tuple[str, ...] = ()
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Note, ...] = attrs.field(default=(), converter=notes_converter)
     computed: bool = True
     optimality: Optimality | None = None
 
@@ -147,10 +183,15 @@ class Explanation:
 
     @property
     def text(self) -> str:
-        """The explanation in words, one line per fact."""
+        """The explanation in words in the active language, one line per fact (topics by id)."""
+        return self.render()
+
+    def render(self, titles: Mapping[str, str] | None = None) -> str:
+        """The explanation in words in the active language; ``titles`` (topic id → title, e.g.
+        from :meth:`~qframework.assignment.AssignmentRules.topic_titles`) names each topic by its title."""
         from ..report.text import format_explanation
 
-        return format_explanation(self)
+        return format_explanation(self, titles=titles)
 
     def __str__(self) -> str:
         return self.text

@@ -329,6 +329,10 @@ class AssignmentRules(Checked):
             found = memo["topic_ids"] = tuple(t.id for t in self.topics)
         return found  # type: ignore[return-value]
 
+    def topic_titles(self) -> dict[str, str]:
+        """Topic id → title, for showing a topic by its title (:meth:`Explanation.render`)."""
+        return {t.id: t.title for t in self.topics if t.title}
+
     def topic(self, topic_id: str) -> Topic:
         """The topic with this id (:class:`~qframework.errors.NotFound` naming the known ids if unknown)."""
         memo = _derived(self)

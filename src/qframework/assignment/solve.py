@@ -38,7 +38,7 @@ from typing import Any
 import attrs
 
 from ..errors import NotFound
-from ..i18n import gettext_ as _
+from ..messages import Note
 from ..validation import deferred
 from .diagnose import diagnose, precheck
 from .grouping import form_groups
@@ -178,12 +178,18 @@ def _distance_notes(
             if not near:
                 continue
             km, gid = min(near)
-            notes.append(
-                _(
-                    "Not {topic} (your rank {rank}): the nearest group working on it ({group}) is {km:.0f} km away; "
-                    "worth {ranks:.1f} ranks at {kpr:g} km per rank."
-                ).format(topic=t, rank=rank, group=gid, km=km, ranks=km / kpr, kpr=kpr)
+            cause = Note(
+                "not-given.distance", {"group": gid, "km": round(km), "ranks": round(km / kpr, 1), "km_per_rank": kpr}
             )
+            header = Note("not-given", {"topic": t, "rank": rank})
+            if header in notes:
+                # one block per topic: the distance joins the causes already given for it
+                at = notes.index(header) + 1
+                while at < len(notes) and notes[at].code.startswith("not-given."):
+                    at += 1
+                notes.insert(at, cause)
+            else:
+                notes += [header, cause]
         out.append(attrs.evolve(placement, notes=tuple(notes)))
     return tuple(out)
 
@@ -290,7 +296,7 @@ def _build(
         if rules.distinct_required:
             _required_get_better_ranks(people, rules, by_unit, unit_topics, lambda _u: shown)
         for i, members in by_unit.items():
-            gid = f"group-{i + 1}"
+            gid = f"g{i + 1}"
             req, opt = unit_topics[i]
             groups.append(Group(gid, req, opt, tuple(people[m].id for m in members)))
             for m in members:

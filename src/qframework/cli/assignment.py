@@ -70,9 +70,10 @@ def run_assign(args: argparse.Namespace) -> int:
         return 0
     print(format_assignment(assignment))
     if getattr(args, "explain", False):
+        titles = rules.topic_titles()
         for pid in assignment.participant_ids:
             print()
-            print(assignment.explain(pid).text)
+            print(assignment.explain(pid).render(titles))
     return 0
 
 

@@ -66,9 +66,13 @@ def cmd_programme_plan(args: argparse.Namespace) -> int:
 
     print(format_plan(programme, assignment))
     if args.explain:
+        from ..report.text import topic_titles
+
+        framework = _registry().framework(programme.framework, programme.framework_version)
+        titles = topic_titles(programme.rules, framework)
         for pid in assignment.participant_ids:
             print()
-            print(assignment.explain(pid).text)
+            print(assignment.explain(pid).render(titles))
     return 0
 
 

@@ -148,6 +148,7 @@ class CohortReport:
 
     @property
     def chosen_period(self) -> str:
+        """The period the report is about: the one given, else the latest of the scorecards."""
         return self.period if self.period is not None else max(c.period for c in self.scorecards)
 
 
@@ -542,6 +543,7 @@ def _cohort(report: CohortReport, w: _Words) -> dict[str, Any]:
 
 def _assignment(report: AssignmentReport, w: _Words) -> dict[str, Any]:
     from .svg import MapPoint, location_map
+    from .text import reason_lines
 
     a = report.assignment
     L = w.L
@@ -581,7 +583,7 @@ def _assignment(report: AssignmentReport, w: _Words) -> dict[str, Any]:
                 "group": group,
                 "with": [name(m) for m in ex.group_members],
                 "topics": topics,
-                "reasons": list(ex.reasons),
+                "reasons": reason_lines(ex.reasons, titles=topic_titles),
             }
         else:
             group = None

@@ -21,9 +21,10 @@ from ..i18n import gettext_ as _
 
 if TYPE_CHECKING:
     from ..assessment.scoring import Comparison, Scorecard
-    from ..assignment import Assignment, Explanation, Optimality, Violation
+    from ..assignment import Assignment, AssignmentRules, Explanation, Optimality, Violation
     from ..crosswalk import Coverage, Crosswalk, CrosswalkSummary, TranslationReport
     from ..errors import Problem
+    from ..messages import Note
     from ..model import Framework, FrameworkSummary, Provenance
     from ..plugins import PluginFailure, PluginReport, PluginSummary
     from ..programme import Programme, ProgrammeSummary, Roster
@@ -53,7 +54,9 @@ __all__ = [
     "format_valid",
     "format_violation",
     "provenance_kind",
+    "reason_lines",
     "relation_word",
+    "topic_titles",
 ]
 
 #: The spread from which raters disagree, as in :data:`qframework.assessment.model.DEFAULT_DISAGREEMENT`
@@ -426,20 +429,65 @@ def format_assignment(assignment: Assignment) -> str:
     return "\n".join(lines)
 
 
-def format_explanation(explanation: Explanation) -> str:
-    """An :class:`~qframework.assignment.Explanation` in words: what the participant got, its group, the reasons.
+def reason_lines(reasons: Iterable[Note], *, titles: Mapping[str, str] | None = None) -> list[str]:
+    """An assignment's notes in the active language, one line each; a ``not-given`` note and the
+    causes after it make one line: "Not planung (your rank 2): its capacity is full (4 of 4); …"."""
+    from ..messages import render
 
-    The reasons are the solver's notes, worded in the language that was active when it ran.
+    lines: list[str] = []
+    header, causes = "", []
+    for note in (*reasons, None):
+        if note is not None and header and note.code.startswith("not-given."):
+            causes.append(render(note, titles=titles).rstrip("."))
+            continue
+        if header:
+            lines.append(f"{header} {'; '.join(causes)}." if causes else header.rstrip(":") + ".")
+            header, causes = "", []
+        if note is None:
+            break
+        if note.code == "not-given":
+            header = render(note, titles=titles)
+        else:
+            lines.append(render(note, titles=titles))
+    return lines
+
+
+def topic_titles(rules: AssignmentRules, framework: Framework | None = None) -> dict[str, str]:
+    """Topic id → title in the active language: the framework's dimension (or indicator) of the same
+    id where there is one (its translation where the plugin gives one), else the topic's own title."""
+    out = {}
+    for t in rules.topics:
+        element: Any = None
+        if framework is not None:
+            element = next((d for d in framework.dimensions if d.id == t.id), None)
+        title = content(element) if element is not None else t.title
+        if title:
+            out[t.id] = title
+    return out
+
+
+def format_explanation(explanation: Explanation, *, titles: Mapping[str, str] | None = None) -> str:
+    """An :class:`~qframework.assignment.Explanation` in words, in the active language: what the
+    participant got, its group, the reasons. ``titles`` (topic id → title) shows topics by title.
+
+    The reasons are facts (:class:`~qframework.messages.Note`), worded by :func:`reason_lines`.
     """
+
+    def topic(t: str) -> str:
+        title = titles.get(t) if titles else None
+        return f"{title} ({t})" if title and title != t else t
+
     pid = explanation.participant
     lines: list[str] = []
     if not explanation.placed:
         lines.append(_("{participant} got no place.").format(participant=pid))
     else:
         required, optional = explanation.required, explanation.optional
-        parts = [_("required: {topics}").format(topics=_join(required)) if required else _("no required topic")]
+        parts = [
+            _("assigned: {topics}").format(topics=_join(map(topic, required))) if required else _("no assigned topic")
+        ]
         if optional:
-            parts.append(_("optional (if time allows): {topics}").format(topics=_join(optional)))
+            parts.append(_("optional (if time allows): {topics}").format(topics=_join(map(topic, optional))))
         lines.append(_("{participant} got {topics}.").format(participant=pid, topics="; ".join(parts)))
         if explanation.group is not None:
             others = explanation.group_members
@@ -448,7 +496,7 @@ def format_explanation(explanation: Explanation) -> str:
             else:
                 line = _("Group {group} alone; the group shares its topics.")
             lines.append(line.format(group=explanation.group, members=_join(others)))
-    lines.extend(explanation.reasons)
+    lines += reason_lines(explanation.reasons, titles=titles)
     if explanation.optimality is not None:
         lines.append(_("The plan: {optimality}.").format(optimality=format_optimality(explanation.optimality)))
     if not explanation.computed:
@@ -457,7 +505,7 @@ def format_explanation(explanation: Explanation) -> str:
 
 
 def format_violation(violation: Violation) -> str:
-    """One broken rule: the rule, where, and the checker's message."""
+    """One broken rule, in the active language: the rule, where, and what is wrong."""
     where = []
     if violation.participant_id is not None:
         where.append(_("participant {id}").format(id=violation.participant_id))
@@ -466,7 +514,7 @@ def format_violation(violation: Violation) -> str:
     if violation.topic is not None:
         where.append(_("topic {id}").format(id=violation.topic))
     head = f"{violation.rule} ({_join(where)})" if where else violation.rule
-    return f"{head}: {violation.message}"
+    return f"{head}: {violation.text}"
 
 
 def format_check(violations: Sequence[Violation], subject: str, *, programme: bool = False) -> str:
@@ -754,17 +802,23 @@ def format_demo_planning(
 
 def format_optimality(optimality: Optimality) -> str:
     """A regional plan's objective, its lower bound and whether it is proven optimal."""
+    from ..i18n import format_number, format_percent
+
     o = optimality
     if o.mode == "joint":
-        what = _("objective {value:.2f} (ranks + {km:.0f} km / {kpr:g} km per rank)").format(
-            value=o.objective, km=o.distance_km, kpr=o.km_per_rank
+        what = _("objective {value} (ranks + {km} km / {kpr} km per rank)").format(
+            value=format_number(o.objective), km=format_number(o.distance_km, 0), kpr=format_number(o.km_per_rank or 0)
         )
     else:
-        what = _("groups first: distance {km:.0f} km").format(km=o.distance_km)
+        what = _("groups first: distance {km} km").format(km=format_number(o.distance_km, 0))
     if o.exact:
         return what + "; " + _("proven optimal (exact)")
     return (
-        what + "; " + _("lower bound {bound:.2f}, gap at most {gap:.1%} (heuristic)").format(bound=o.bound, gap=o.gap)
+        what
+        + "; "
+        + _("lower bound {bound}, gap at most {gap} (heuristic)").format(
+            bound=format_number(o.bound), gap=format_percent(o.gap)
+        )
     )
 
 

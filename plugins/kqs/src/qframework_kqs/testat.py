@@ -1,8 +1,9 @@
 """The KQS testing cycle: the dates that follow from a Testat.
 
 Facts (domain brief §2, sources S38, S41, S42): a KQS Testat is valid for **four years**; a
-follow-up workshop takes place at **mid-term**; the next Selbstreport is due **about five months
-before** the Testat expires. The calendar arithmetic is this project's: dates move by whole
+Follow-up-Workshop takes place at **mid-term**; the next Selbstreport is due **at the latest five
+months before** the Testat expires (a figure documented for the sister model LQW, S42; we assume it
+holds for KQS). The calendar arithmetic is this project's: dates move by whole
 calendar months, and a day that does not exist in the target month becomes that month's last day:
 a Testat of 29 February 2024 expires on 29 February 2028 (a leap year), one of 29 February 2096 on
 28 February 2100 (not a leap year); a Testat of 31 July 2020 expires on 31 July 2024, and the
@@ -41,13 +42,14 @@ class TestatCycle:
 
     def __str__(self) -> str:
         return (
-            f"Testat {self.testat:%d.%m.%Y}: Folgeworkshop (Halbzeit) {self.follow_up_workshop:%d.%m.%Y}, "
-            f"Selbstreport fällig etwa {self.self_report_due:%d.%m.%Y}, gültig bis {self.expires:%d.%m.%Y}"
+            f"Testat {self.testat:%d.%m.%Y}: Follow-up-Workshop (Halbzeit) {self.follow_up_workshop:%d.%m.%Y}, "
+            f"Selbstreport fällig spätestens {self.self_report_due:%d.%m.%Y}, gültig bis {self.expires:%d.%m.%Y}"
         )
 
 
 def testat_cycle(testat: date) -> TestatCycle:
-    """The follow-up workshop (mid-term), the self-report due (≈ 5 months before expiry), the expiry (4 years)."""
+    """The Follow-up-Workshop (mid-term), the self-report due (at the latest 5 months before expiry,
+    an LQW figure) and the expiry (4 years)."""
     expires = add_months(testat, VALIDITY_MONTHS)
     return TestatCycle(
         testat=testat,

@@ -3,7 +3,8 @@
 The content lives in ``data/*.toml`` and is loaded through qframework's validating loader, the
 same one users call on their own files. The three topics (dimensions) come from public sources;
 the standards themselves are qframework's own illustrative wording, because the texts of the
-handbook's 25 standards are not known to this project (see the README and the data's provenance).
+25 standards of the Land's Handreichung are not yet modelled here (see the README and the data's
+provenance).
 """
 
 from __future__ import annotations

@@ -25,5 +25,6 @@ def qframework_frameworks(register: Callable[[str], None]) -> None:
 
 @hookimpl
 def qframework_programmes(register: Callable[[str], None]) -> None:
-    """The Qualitätsdialoge Frühe Hilfen 2019–2021."""
+    """The Qualitätsdialoge Frühe Hilfen 2019–2021 and Frühe Hilfen qualitätvoll gestalten 2022–2025."""
     register(os.path.join(DATA, "qdfh-2019.toml"))
+    register(os.path.join(DATA, "fqg-2022.toml"))
