@@ -146,7 +146,7 @@ def test_template_marks_quoted_paraphrased_and_inferred_indicators() -> None:
 
 
 def test_template_refuses_unknown_format() -> None:
-    with pytest.raises(ValueError, match="format must be"):
+    with pytest.raises(ValueError, match=r"unknown format 'yaml' \(known: toml, json\)"):
         assessment_template(FW, format="yaml")
 
 

@@ -302,6 +302,36 @@ def test_save_assessments_indents_on_request(tmp_path: Any) -> None:
     assert load_assessments(path, registry=REG) == [worked()]
 
 
+@pytest.mark.parametrize("suffix", [".toml", ".json"])
+def test_save_assessment_writes_one_file_load_assessment_reads_back_equal(tmp_path: Any, suffix: str) -> None:
+    from qframework import dumps_assessment, load_assessment, loads_assessment, save_assessment
+
+    path = tmp_path / f"kreis{suffix}"
+    save_assessment(worked(), path)
+    assert load_assessment(path, registry=REG) == worked()
+    fmt: Any = suffix[1:]
+    assert path.read_text(encoding="utf-8") == dumps_assessment(worked(), format=fmt)
+    assert loads_assessment(dumps_assessment(worked(), format=fmt), format=fmt, registry=REG) == worked()
+
+
+def test_save_assessment_is_atomic_and_refuses_an_unknown_suffix(tmp_path: Any) -> None:
+    from qframework import save_assessment
+
+    path = tmp_path / "kreis.toml"
+    path.write_text("old", encoding="utf-8")
+    with pytest.raises(TypeError, match="save_assessment: assessment must be an Assessment, got str"):
+        save_assessment(typing_any("not an assessment"), path)
+    assert path.read_text(encoding="utf-8") == "old"  # nothing written before the refusal
+    with pytest.raises(ValidationError, match=r"cannot tell the format from the suffix '\.yaml'"):
+        save_assessment(worked(), tmp_path / "kreis.yaml")
+    save_assessment(worked(), tmp_path / "kreis.txt", format="json")
+    assert json.loads((tmp_path / "kreis.txt").read_text(encoding="utf-8"))["subject"]["id"] == worked().subject.id
+
+
+def typing_any(value: object) -> Any:
+    return value
+
+
 @pytest.mark.parametrize(
     "call",
     [
@@ -314,5 +344,5 @@ def test_save_assessments_indents_on_request(tmp_path: Any) -> None:
 )
 def test_wrong_python_types_raise_type_error_naming_the_argument(call: Any) -> None:
     """The API rule: a wrong Python type is a TypeError that says what was expected, not an AttributeError."""
-    with pytest.raises(TypeError, match=r"must be a (Scorecard|Assessment), got"):
+    with pytest.raises(TypeError, match=r"must be an? (Scorecard|Assessment), got"):
         call()

@@ -112,6 +112,32 @@ def test_xlsx_export_holds_dimension_and_indicator_sheets(tmp_path: Path) -> Non
     assert [c.value for c in ind[2]][3:7] == ["i1", "Steuerungsgruppe", 1.0, "6"]
 
 
+def test_a_large_xlsx_export_reads_back_cell_for_cell(tmp_path: Path) -> None:
+    """A cohort-sized table (6,400 rows): every value back as written, with the sheet's layout."""
+    from qframework.report.tables import Table
+
+    header = ("Kommune", "Zeitraum", "Nr.", "Wert (0–1)", "bewertet", "Streuung")
+    table_rows = tuple(
+        (f"Landkreis Ä{i // 160}", str(2023 + i % 3), i % 8 + 1, i / 6400, i % 9, None if i % 3 else 0.25)
+        for i in range(6400)
+    )
+    odd = Table("Gesamt: [alle]?", ("A", "B"), (("  leading space", "a & <b> \x07"), (True, float("nan"))))
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(to_xlsx([Table("Dimensionen", header, table_rows), odd, Table("dimensionen", ("x",), ())]))
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Dimensionen", "Gesamt_ _alle__", "dimensionen1"]
+    ws = wb["Dimensionen"]
+    assert ws.max_row == 6401 and ws.freeze_panes == "A2"
+    assert [c.value for c in ws[1]] == list(header) and all(c.font.b for c in ws[1])
+    read = tuple(tuple(c.value for c in row) for row in ws.iter_rows(min_row=2))
+    assert read == table_rows  # floats exactly (no digit lost), ints as ints, empty cells as None
+    assert ws["D2"].number_format == "0.000" and ws["C2"].number_format == "General"
+    assert ws.column_dimensions["D"].width == 12
+    other = wb["Gesamt_ _alle__"]
+    assert [c.value for c in other[2]] == ["  leading space", "a & <b> \ufffd"]
+    assert [c.value for c in other[3]] == [True, "nan"]
+
+
 @pytest.fixture
 def registry(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(qframework.plugins, "load_registry", lambda *a, **k: REG)

@@ -7,7 +7,9 @@ A fenced block's language says what is done with it:
   repository's ``docs/examples/``, as from the root of a clone, and must exit 0. Lines that
   create a virtual environment or ``pip install`` are checked for shape (the paths and extras they
   name exist), not run. Any other command fails the test, so nothing is silently skipped.
-- ``python``: executed as a script in the same place (the example plugin importable).
+- ``python``: executed as a script in the same place (the example plugin importable). Every
+  ``python`` block (also those not run) and every ``examples/*.py`` must pass ``mypy --strict``:
+  the code a tool builder copies type-checks against the public API as written.
 - ``toml`` / ``json``: parsed, then validated as the qframework document they are
   (``qframework validate``).
 - ``text``: output, directory trees and command synopses; never run.
@@ -226,3 +228,27 @@ def test_python_block_runs(block: Block, workspace: Path) -> None:
         timeout=300, check=False,
     )  # fmt: skip
     assert result.returncode == 0, f"{block.name}:\n{result.stdout}\n{result.stderr}"
+
+
+def test_python_blocks_and_examples_pass_mypy_strict(tmp_path: Path) -> None:
+    """A tool written like the README (``import qframework; qframework.load_registry()``) type-checks.
+
+    Each block is written to its own module (a block that is a shipped file is checked as that file);
+    the example plugin is on the search path, as it is installed for the blocks that run.
+    """
+    files = [str(p) for p in sorted((ROOT / "examples").glob("*.py"))]
+    for block in BLOCKS:
+        if block.language != "python":
+            continue
+        if block.marker and block.marker[0] == "file":
+            files.append(str(ROOT / block.marker[1]))
+            continue
+        script = tmp_path / f"block_{block.doc.stem.replace('-', '_')}_{block.line}.py"
+        script.write_text(block.text, encoding="utf-8")
+        files.append(str(script))
+    env = dict(os.environ, MYPYPATH=str(ROOT / "docs" / "examples" / "plugin" / "src"))
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--python-version", "3.11", "--no-incremental", *files],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr

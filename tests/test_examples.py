@@ -20,6 +20,7 @@ EXPECTED = {
     "06_plan_qdfh_round.py": "rules met",
     "07_report.py": "Reports written to",
     "08_crosswalk.py": "Lost on the way:",
+    "09_lagebild.py": "Lagebild written: 1200 rows as CSV and xlsx, a cohort report of 40 Kommunen",
 }
 
 

@@ -100,3 +100,30 @@ def test_listing_frameworks_does_not_import_babel() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_type_checkers_see_every_public_name_as_an_explicit_re_export() -> None:
+    """``mypy --strict`` accepts ``qframework.X`` only for ``import X as X`` and an ``__all__`` it can read.
+
+    The module's ``__getattr__`` would hide a forgotten name (it types as ``Any``), so the source is read here:
+    the ``TYPE_CHECKING`` block re-exports every exported name except the deprecated alias ``check``, and
+    ``__all__`` is a literal list.
+    """
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(qframework.__file__).read_text(encoding="utf-8"))
+    guarded = next(n for n in tree.body if isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test))
+    re_exported = {
+        alias.name
+        for node in guarded.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.asname == alias.name
+    }
+    assert re_exported == set(qframework._EXPORTS) - {"check"}
+    assignment = next(
+        n for n in tree.body if isinstance(n, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in n.targets)
+    )
+    assert isinstance(assignment.value, ast.List)
+    assert [ast.literal_eval(e) for e in assignment.value.elts] == qframework.__all__

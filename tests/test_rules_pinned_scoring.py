@@ -438,11 +438,11 @@ def test_wrong_python_types_name_the_argument_and_the_type() -> None:
     """Rule: a wrong Python type is a TypeError naming the argument, the expected and the given type."""
     c = card()
     cases = [
-        (lambda: score("2024", small_framework()), "assessment must be a Assessment, got str"),  # type: ignore[arg-type]
-        (lambda: compare("2024", c), "before must be a Scorecard, got str"),  # type: ignore[arg-type]
-        (lambda: compare(c, 2025), "after must be a Scorecard, got int"),  # type: ignore[arg-type]
-        (lambda: disagreements([c]), "scorecard must be a Scorecard, got list"),  # type: ignore[arg-type]
-        (lambda: priorities({}), "scorecard must be a Scorecard, got dict"),  # type: ignore[arg-type]
+        (lambda: score("2024", small_framework()), "score: assessment must be an Assessment, got str"),  # type: ignore[arg-type]
+        (lambda: compare("2024", c), "compare: before must be a Scorecard, got str"),  # type: ignore[arg-type]
+        (lambda: compare(c, 2025), "compare: after must be a Scorecard, got int"),  # type: ignore[arg-type]
+        (lambda: disagreements([c]), "disagreements: scorecard must be a Scorecard, got list"),  # type: ignore[arg-type]
+        (lambda: priorities({}), "priorities: scorecard must be a Scorecard, got dict"),  # type: ignore[arg-type]
     ]
     for call, message in cases:
         with pytest.raises(TypeError) as info:

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Literal, get_args
 
 import attrs
 
+from ._args import expect
+from ._fields import tuple_fields
 from .aggregation import Aggregation
 from .assessment.model import Assessment, Rating
 from .errors import NotFound, Problem, QFrameworkError, ValidationError, type_problem
@@ -82,7 +84,7 @@ def _text(path: str, value: object) -> Iterator[Problem]:
         yield Problem.of(path, "text.empty")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class FrameworkRef(Checked):
     """One side of a crosswalk: a framework id and the version the entries were written against."""
 
@@ -100,7 +102,7 @@ class FrameworkRef(Checked):
         return f"{self.framework} {self.version}"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class CrosswalkEntry(Checked):
     """One relation: the source element (a dimension or indicator id) is ``relation`` to the target element.
 
@@ -133,7 +135,7 @@ class CrosswalkEntry(Checked):
             yield Problem.of("provenance", "provenance.missing.relation")
 
 
-@attrs.frozen(cache_hash=True)
+@attrs.frozen(field_transformer=tuple_fields, cache_hash=True)
 class Crosswalk(Checked):
     """How a source framework relates to a target framework, entry by entry.
 
@@ -208,7 +210,7 @@ class Crosswalk(Checked):
         return tuple(e for e in self.entries if e.target == element)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class CrosswalkSummary:
     """One line of ``qframework crosswalks``: what a crosswalk relates and which plugin ships it."""
 
@@ -242,6 +244,10 @@ def check_crosswalk(crosswalk: Crosswalk, registry: Registry) -> list[Problem]:
     Both frameworks (in the versions named) must be installed and every entry's element must
     exist on its side. Empty means the crosswalk fits.
     """
+    from .plugins import Registry
+
+    expect(crosswalk, Crosswalk, "check_crosswalk", "crosswalk")
+    expect(registry, Registry, "check_crosswalk", "registry")
     problems: list[Problem] = []
     sides: dict[str, Framework] = {}
     for name in ("source", "target"):
@@ -304,7 +310,7 @@ def _indicators_of(framework: Framework, element: str) -> tuple[str, ...]:
     return (element,)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Coverage:
     """Which indicators of each side a crosswalk reaches, and which map to nothing."""
 
@@ -331,7 +337,7 @@ def coverage(crosswalk: Crosswalk, source: Framework, target: Framework) -> Cove
 # -- translation --------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class CarriedRating:
     """How one rating of the translated assessment came about.
 
@@ -353,7 +359,7 @@ class CarriedRating:
     rounded: bool
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class TranslationReport:
     """What a translation carried, lost and guessed (plain data: round-trips through :mod:`qframework.io`).
 
@@ -393,7 +399,7 @@ class TranslationReport:
         return tuple(c for c in self.carried if c.rescaled)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Translation:
     """The result of :func:`translate`: the assessment against the target framework and its report."""
 
@@ -414,12 +420,15 @@ def _nearest(scale: Scale, normalised: float) -> tuple[int, bool]:
 
 def translate(
     assessment: Assessment,
-    crosswalk: Crosswalk,
+    crosswalk: Crosswalk | str,
     *,
     registry: Registry,
     aggregation: str | Aggregation = "mean",
 ) -> Translation:
     """Carry ``assessment`` from the crosswalk's source framework to its target framework.
+
+    ``crosswalk`` is a :class:`Crosswalk` or its id, looked up in ``registry`` (:class:`NotFound` names
+    the installed ones).
 
     The rules, per target indicator and per rater (the joint rating counts as one rater):
 
@@ -438,7 +447,14 @@ def translate(
     the crosswalk's source framework and version.
     """
     from .assessment.scoring import resolve_aggregation
+    from .plugins import Registry
 
+    expect(assessment, Assessment, "translate", "assessment")
+    expect(registry, Registry, "translate", "registry")
+    if isinstance(crosswalk, str):  # an id: the natural thing to pass, looked up where the frameworks come from
+        crosswalk = registry.crosswalks[crosswalk]
+    expect(crosswalk, Crosswalk, "translate", "crosswalk", "a Crosswalk or a crosswalk id (str)")
+    expect(aggregation, (str, Aggregation), "translate", "aggregation")
     if (assessment.framework_id, assessment.framework_version) != (
         crosswalk.source.framework,
         crosswalk.source.version,

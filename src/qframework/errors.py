@@ -19,6 +19,7 @@ __all__ = [
     "PluginError",
     "Problem",
     "QFrameworkError",
+    "UnknownOption",
     "ValidationError",
     "printable",
     "sort_problems",
@@ -238,6 +239,22 @@ def join_path(prefix: str, path: str) -> str:
     if path.startswith("["):
         return prefix + path
     return f"{prefix}.{path}"
+
+
+class UnknownOption(QFrameworkError, ValueError):
+    """An option a function takes by name (a file or report ``format``, …) has a value it does not know.
+
+    The same type for every such option across ``io``, ``report`` and ``excel``; ``option``, ``value``
+    and ``known`` carry the facts (``render_report: unknown format 'pdf' (known: html, markdown)``).
+    """
+
+    def __init__(self, function: str, option: str, value: str, known: Iterable[str]) -> None:
+        self.function = function
+        self.option = option
+        self.value = value
+        self.known: tuple[str, ...] = tuple(known)
+        shown = ", ".join(self.known)
+        super().__init__(f"{function}: unknown {option} {printable(repr(value))} (known: {shown})")
 
 
 def _path_key(problem: Problem) -> list[tuple[int, int | str]]:

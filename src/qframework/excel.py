@@ -26,6 +26,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._args import expect, expect_path
 from ._safe_text import CONTROL, escape_controls
 from .errors import NotFound, Problem, QFrameworkError, ValidationError
 from .i18n import LANGUAGES, N_, active_language, provenance_label, translation
@@ -248,6 +249,10 @@ def assessment_workbook(
     are entered as a person would enter them (level labels, "nicht zutreffend", evidence, comment) —
     the demo's filled example, and a way to hand a rater last period's answers to revise.
     """
+    from .assessment.model import Assessment as _Assessment
+
+    expect(framework, Framework, "assessment_workbook", "framework")
+    expect(filled, (_Assessment, type(None)), "assessment_workbook", "filled", "an Assessment or None")
     given: dict[str, Any] = {}
     if filled is not None:
         subject, period = filled.subject.id, filled.period
@@ -438,6 +443,7 @@ def load_assessment_xlsx(
     """
     from .assessment.files import read_bytes
 
+    expect_path(path, "load_assessment_xlsx")
     return loads_assessment_xlsx(read_bytes(path), registry=registry, file=str(path), check=check)
 
 

@@ -623,14 +623,17 @@ def read_file(path: str | os.PathLike[str] | Traversable) -> bytes:
     """
     name = str(path)
     limit = max_file_bytes()
-    too_big = Problem.of("", "file.too-big", limit=float(limit))
+
+    def too_big() -> Problem:  # built only when needed: wording a number loads Babel
+        return Problem.of("", "file.too-big", limit=float(limit))
+
     if not isinstance(path, (str, os.PathLike)):  # a Traversable inside a plugin's package
         try:
             raw = path.read_bytes()
         except OSError as exc:
             raise ValidationError([Problem.of("", "file.unreadable", reason=str(exc.strerror or exc))], name) from exc
         if len(raw) > limit:
-            raise ValidationError([too_big], name)
+            raise ValidationError([too_big()], name)
         return raw
     import stat
 
@@ -651,7 +654,7 @@ def read_file(path: str | os.PathLike[str] | Traversable) -> bytes:
                 name,
             )
         if info.st_size > limit:
-            raise ValidationError([too_big], name)
+            raise ValidationError([too_big()], name)
         chunks = []
         size = 0
         while True:
@@ -661,7 +664,7 @@ def read_file(path: str | os.PathLike[str] | Traversable) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:  # the file grew while being read
-                raise ValidationError([too_big], name)
+                raise ValidationError([too_big()], name)
         return b"".join(chunks)
     except OSError as exc:
         raise ValidationError([Problem.of("", "file.unreadable", reason=str(exc.strerror or exc))], name) from exc
@@ -802,9 +805,12 @@ def _lone_surrogate_path(data: Any) -> str | None:
     return None
 
 
-def _check_format(format: object) -> None:
-    if format not in ("toml", "json"):
-        raise ValidationError([Problem.of("", "file.format", got=_safe_repr(format))])
+def _check_format(format: object, function: str = "qframework.io") -> None:
+    """``toml`` or ``json``: another ``str`` is :class:`UnknownOption`, another type a ``TypeError``."""
+    if format != "toml" and format != "json":
+        from ._args import expect_option
+
+        expect_option(format, ("toml", "json"), function)
 
 
 def parse_json_fast(text: str | bytes, *, file: str | None = None) -> Any:
@@ -891,7 +897,11 @@ def _json_default(value: Any) -> Any:
 
 def dumps(obj: Any, *, format: Format = "toml") -> str:
     """Serialise a qframework object as TOML or JSON text (lossless: ``loads(dumps(x)) == x``)."""
-    _check_format(format)
+    _check_format(format, "dumps")
+    if not attrs.has(type(obj)) and not isinstance(obj, (dict, list, tuple)):
+        from ._args import refuse
+
+        refuse(obj, "dumps", "obj", "a qframework value (an attrs class such as Framework), a dict or a list")
     data = unstructure(obj)
     if format == "toml":
         import tomli_w
@@ -1049,4 +1059,8 @@ def loads_framework(text: str | bytes, *, format: Format = "toml", file: str | N
 
 def dumps_framework(framework: Framework, *, format: Format = "toml") -> str:
     """Serialise a framework as TOML or JSON."""
+    if not isinstance(framework, Framework):
+        from ._args import expect
+
+        expect(framework, Framework, "dumps_framework", "framework")
     return dumps(framework, format=format)

@@ -476,7 +476,7 @@ TEMPLATES: Mapping[str, str] = {
     ),
     # -- plugins that failed to load, named where what they may provide is missing
     "plugins.failed.suspect": N_(
-        "the plugin {plugin}, which may provide {key!r}, failed to load: {failure} (see qframework plugins)"
+        "the plugin {plugin}, which may provide {kind} {key!r}, failed to load: {failure} (see qframework plugins)"
     ),
     "plugins.failed.some": N_("note that plugins failed to load ({plugins}): see qframework plugins"),
     # -- a note read from a file written before notes were facts (its text, in the language it was made in)

@@ -20,6 +20,7 @@ from typing import Any, Literal, TypeVar, get_args
 
 import attrs
 
+from ._fields import tuple_fields
 from .errors import NotFound, Problem, type_problem
 from .frozen import FrozenMap
 from .messages import Note, shown_number
@@ -149,7 +150,7 @@ def _facet_map(value: Any) -> Any:
     return FrozenMap((k, tuple(v) if isinstance(v, list) else v) for k, v in value.items())
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Text(Checked):
     """A title and description in one language other than the source language (German)."""
 
@@ -172,7 +173,7 @@ def _translation_problems(translations: Mapping[str, object]) -> Iterator[Proble
             yield Problem.of("translations.de", "translation.german")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Source(Checked):
     """A public source a framework's content comes from."""
 
@@ -190,7 +191,7 @@ class Source(Checked):
             yield Problem.of("url", "url.scheme", value=repr(self.url))
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Provenance(Checked):
     """Where an element's content comes from.
 
@@ -258,7 +259,7 @@ class LevelText(Checked):
         yield from _optional_text_problem("description", self.description)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Level(Checked):
     """One step of a scale; ``value`` orders the steps (higher is better)."""
 
@@ -275,7 +276,7 @@ class Level(Checked):
         yield from _translation_problems(self.translations)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Scale(Checked):
     """An ordered rating scale. Scores normalise to 0..1 from the lowest to the highest level."""
 
@@ -339,7 +340,7 @@ class Scale(Checked):
         return (value - low) / (high - low)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class FacetValue(Checked):
     """One allowed value of a facet, e.g. ``netzwerk`` of the facet ``objekt``."""
 
@@ -355,7 +356,7 @@ class FacetValue(Checked):
         yield from _translation_problems(self.translations)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Facet(Checked):
     """A typed tag a framework declares for scoping indicators.
 
@@ -388,7 +389,7 @@ class Facet(Checked):
         return frozenset(v.id for v in self.values)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Tier(Checked):
     """One step of a two-step standard, e.g. Lower Saxony's *Mindestvoraussetzungen* and *das Mehr*.
 
@@ -422,7 +423,7 @@ def _facet_problems(facets: Mapping[str, tuple[str, ...]]) -> Iterator[Problem]:
             yield Problem.of(f"facets.{facet_id}[{i}]", "facet.value.duplicate", value=str(value_id))
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Indicator(Checked):
     """The assessable unit: a criterion, Anforderung or standard.
 
@@ -461,7 +462,7 @@ class Indicator(Checked):
         yield from _translation_problems(self.translations)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Dimension(Checked):
     """A Qualitätsdimension, Qualitätsbereich or Themenfeld; frameworks order them by ``number``."""
 
@@ -488,7 +489,7 @@ class Dimension(Checked):
         yield from _translation_problems(self.translations)
 
 
-@attrs.frozen(cache_hash=True)
+@attrs.frozen(field_transformer=tuple_fields, cache_hash=True)
 class Framework(Checked):
     """A published (or locally agreed) quality framework.
 
@@ -715,7 +716,7 @@ def _unknown(path: str, what: Note, value: object, known: object) -> Problem:
     return Problem.of(path, "ref.unknown", what=what, value=str(value), known=shown)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class FrameworkSummary:
     """One installed framework in a listing (``qframework frameworks``): what a picker or index page needs.
 

@@ -32,6 +32,7 @@ import attrs
 import pluggy
 
 from . import hookspecs
+from ._fields import tuple_fields
 from .errors import NotFound, PluginError, ValidationError
 from .frozen import FrozenMap
 from .hookspecs import PROJECT_NAME
@@ -85,7 +86,7 @@ class PluginInfo:
         return f"{self.name} {self.version}" if self.version else self.name
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class PluginFailure:
     """A plugin that could not be used (or one of its ids that could not), and why. The others are not affected.
 
@@ -511,6 +512,11 @@ class Registry:
         The :class:`~qframework.errors.NotFound` for a missing one names a failed plugin that may
         have provided it (see :meth:`missing_note`).
         """
+        if not isinstance(framework_id, str) or not isinstance(version, str | None):
+            from ._args import expect
+
+            expect(framework_id, str, "Registry.framework", "framework_id")
+            expect(version, (str, type(None)), "Registry.framework", "version", "a str (e.g. '2.0') or None")
         try:
             if version is None:
                 return self.frameworks[framework_id]
@@ -554,16 +560,24 @@ class Registry:
                 found.append(failure)
         return tuple(found)
 
-    def missing_notes(self, key: str) -> tuple[Note, ...]:
-        """The facts to add to "unknown … {key}" when plugins failed: the failed plugin that may provide
-        it, else that plugins failed at all; empty when no plugin failed."""
+    def missing_notes(self, key: str, kind: str = "framework") -> tuple[Note, ...]:
+        """The facts to add to "unknown {kind} {key}" when plugins failed: the failed plugin that may
+        provide it, else that plugins failed at all; empty when no plugin failed."""
         failed = [f for f in self.failures if f.clash_with is None]
         if not failed:
             return ()
         suspects = self.failures_for(key)
         if suspects:
             return tuple(
-                Note("plugins.failed.suspect", {"plugin": f.plugin, "key": key, "failure": f.message.splitlines()[0]})
+                Note(
+                    "plugins.failed.suspect",
+                    {
+                        "plugin": f.plugin,
+                        "kind": Note(f"word.{kind}"),
+                        "key": key,
+                        "failure": f.message.splitlines()[0],
+                    },
+                )
                 for f in suspects
             )
         return (Note("plugins.failed.some", {"plugins": tuple(sorted({f.plugin for f in failed}))}),)
@@ -572,7 +586,7 @@ class Registry:
         """:meth:`missing_notes` in the active language, as a suffix: ``""`` when no plugin failed, else e.g.
         ``; the plugin musterland, which may provide 'muster', failed to load: musterland.toml:12: …
         (see qframework plugins)`` (the failure's first line; ``qframework plugins`` shows all of it)."""
-        return "".join("; " + note.text for note in self.missing_notes(key))
+        return "".join("; " + note.text for note in self.missing_notes(key, kind))
 
     def registered_by(self, plugin: str) -> dict[str, list[str]]:
         """What one plugin registered, by kind."""

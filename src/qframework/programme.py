@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 import attrs
 
+from ._args import expect
+from ._fields import tuple_fields
 from .assignment import Assignment, AssignmentRules, Participant, Violation, assign, check_assignment
 from .errors import NotFound, Problem, ValidationError, type_problem
 from .io import Format, load, loads
@@ -86,7 +88,7 @@ def _dates(start: date | None, end: date | None) -> Iterator[Problem]:
         yield Problem.of("end", "time.order", end=date_note(end), start=date_note(start))
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Phase(Checked):
     """A stage of a programme, in order (e.g. *Auftrags- und Zielklärung* → … → *Evaluation*).
 
@@ -111,7 +113,7 @@ class Phase(Checked):
             yield Problem.of("provenance", "provenance.missing.phase")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Event(Checked):
     """A meeting or event: a kick-off, a Werkstatt, a closing conference.
 
@@ -141,7 +143,7 @@ class Event(Checked):
             yield Problem.of("provenance", "provenance.missing.event")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Quota(Checked):
     """How many delegates of one role each Kommune sends (``max = None``: no upper limit)."""
 
@@ -169,7 +171,7 @@ class Quota(Checked):
         return f"{self.min}–{self.max}" if self.min != self.max else str(self.min)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Segment(Checked):
     """A field of work in which participants try out their topics (a *Jugendhilfesegment*).
 
@@ -194,7 +196,7 @@ class Segment(Checked):
             yield Problem.of("provenance", "provenance.missing.segment")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Programme(Checked):
     """A quality-development programme: framework + assignment rules + the known facts.
 
@@ -352,7 +354,7 @@ class Programme(Checked):
         return _find("source", source_id, self.sources)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Delegate(Checked):
     """One person a Kommune sends, under a pseudonymous id.
 
@@ -372,7 +374,7 @@ class Delegate(Checked):
         return f"{self.id} ({self.name})" if show_names and self.name else self.id
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Roster(Checked):
     """The delegation of one Kommune to one programme."""
 
@@ -393,6 +395,8 @@ class Roster(Checked):
 
 def check_roster(roster: Roster, programme: Programme) -> list[Violation]:
     """Every way a delegation breaks the programme's quotas; empty means it fits."""
+    expect(roster, Roster, "check_roster", "roster")
+    expect(programme, Programme, "check_roster", "programme")
     out: list[Violation] = []
     if roster.programme != programme.id:
         out.append(Violation.of("programme", "roster.programme", programme=roster.programme, expected=programme.id))
@@ -484,7 +488,7 @@ def loads_programme(
     return _against_registry(loads(Programme, text, format=format, file=file), registry, file)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class _ParticipantList(Checked):
     """A participants file: at least one participant (an empty file would plan nobody and succeed)."""
 
@@ -524,7 +528,7 @@ def loads_roster(
     return _roster_against_registry(loads(Roster, text, format=format, file=file), registry, file)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class ProgrammeSummary:
     """One installed programme in a listing (``qframework programmes``)."""
 

@@ -113,6 +113,10 @@ def schema_for(cls: type[Any], *, title: str | None = None, description: str | N
     itself is a ``$ref`` to ``cls``'s entry. Raises ``TypeError`` for a type it cannot describe
     (add it to :data:`SCHEMA_OVERRIDES`).
     """
+    if not isinstance(cls, type):
+        from ._args import expect
+
+        expect(cls, type, "schema_for", "cls", "a class (e.g. qframework.Assessment)")
     builder = _Builder()
     root = builder.schema(cls)
     doc = _class_doc(cls)
@@ -130,8 +134,10 @@ def kind_schema(kind: str) -> dict[str, Any]:
 
     Raises :class:`~qframework.errors.NotFound` (with the known kinds) for an unknown kind.
     """
+    from ._args import expect_str
     from .errors import NotFound
 
+    expect_str(kind, "kind_schema", "kind")
     if kind not in SCHEMA_KINDS:
         raise NotFound.unknown("schema kind", kind, sorted(SCHEMA_KINDS))
     return copy.deepcopy(_kind_schema(kind))

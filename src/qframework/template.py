@@ -20,6 +20,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._args import expect, expect_option
 from .i18n import N_, active_language, format_number, provenance_label
 from .i18n import gettext_ as _
 from .io import dumps
@@ -170,10 +171,10 @@ def assessment_template(
     texts its data marks as authored or inferred are labelled as written by that plugin. Without it
     (a framework read from a file) they are labelled as written by the framework data's authors.
     """
+    expect(framework, Framework, "assessment_template", "framework")
+    expect_option(format, ("toml", "json"), "assessment_template")
     if format == "json":
         return _json_template(framework, raters, subject, period)
-    if format != "toml":
-        raise ValueError(f"format must be 'toml' or 'json', got {format!r}")
     instructions = _(
         "Fill in the subject, period and raters, then in every [[ratings]] entry write either\n"
         "  value = <level of the scale>     or     not_applicable = true\n"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from ..aggregation import Aggregation
 from .bulk import AssessmentBatch, dumps_assessments, load_assessments, loads_assessments, save_assessments
-from .files import AssessmentFile, load_assessment, loads_assessment
+from .files import AssessmentFile, dumps_assessment, load_assessment, loads_assessment, save_assessment
 from .fit import VersionChanges, check_assessment, framework_changes, version_changes
 from .model import DEFAULT_DISAGREEMENT, NOT_APPLICABLE, Assessment, Rater, Rating, Subject, unrated_problems
 from .scoring import (
@@ -58,6 +58,7 @@ __all__ = [
     "check_assessment",
     "compare",
     "disagreements",
+    "dumps_assessment",
     "dumps_assessments",
     "framework_changes",
     "load_assessment",
@@ -66,6 +67,7 @@ __all__ = [
     "loads_assessments",
     "priorities",
     "resolve_aggregation",
+    "save_assessment",
     "save_assessments",
     "score",
     "score_all",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
+from .._args import refuse
 from ..errors import Problem, QFrameworkError, ValidationError, join_path
 from ..io import atomic_write, max_file_bytes, parse_json_fast, unstructure
 from ..validation import Checked, deferred
@@ -763,6 +764,8 @@ def dumps_assessments(assessments: Sequence[Assessment], *, indent: int | None =
     Subjects and raters go through the one converter; the rating columns are this codec's own
     layout. Compact by default (a bulk file holds hundreds of thousands of ratings).
     """
+    if isinstance(assessments, (str, bytes, Assessment)) or not isinstance(assessments, Sequence):
+        refuse(assessments, "dumps_assessments", "assessments", "a sequence (list or tuple) of Assessment")
     if assessments:
         fw_id, fw_version = assessments[0].framework_id, assessments[0].framework_version
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from .._args import expect, refuse
 from ..errors import Problem, ValidationError
 from .model import Assessment, Subject
 
@@ -24,6 +25,10 @@ def combine_assessments(assessments: Sequence[Assessment], *, names: Sequence[st
     the success definition are taken from the first assessment that gives them; every conflict is
     reported together, each under ``names[i]`` (e.g. the file name) or ``[i]``.
     """
+    if isinstance(assessments, (str, bytes, Assessment)) or not isinstance(assessments, Sequence):
+        refuse(assessments, "combine_assessments", "assessments", "a sequence (list or tuple) of Assessment")
+    for i, item in enumerate(assessments):
+        expect(item, Assessment, "combine_assessments", f"assessments[{i}]")
     if not assessments:
         raise ValidationError([Problem.of("", "combine.none")])
     label = [names[i] if i < len(names) else f"[{i}]" for i in range(len(assessments))]

@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .._args import expect, expect_option, expect_path
 from ..errors import Problem, ValidationError, join_path, sort_problems
-from ..io import Format, _Lenient, format_for, parse, read_file, structure
+from ..io import Format, _Lenient, atomic_write, dumps, format_for, parse, read_file, structure
 from ..validation import deferred
 from .fit import check_assessment
 from .model import Assessment, unrated_problems
@@ -24,7 +26,14 @@ from .model import Assessment, unrated_problems
 if TYPE_CHECKING:
     from ..plugins import Registry
 
-__all__ = ["AssessmentFile", "load_assessment", "loads_assessment"]
+__all__ = ["AssessmentFile", "dumps_assessment", "load_assessment", "loads_assessment", "save_assessment"]
+
+
+def _expect_registry(registry: object, function: str) -> None:
+    if registry is not None:
+        from ..plugins import Registry
+
+        expect(registry, Registry, function, "registry", "a Registry or None")
 
 
 def _registry_or_default(registry: Registry | None) -> Registry:
@@ -105,6 +114,9 @@ def loads_assessment(
     from ``registry`` (default: the installed plugins); all problems are raised together. Entries
     not yet rated (no value, not not-applicable) load as such; ``complete=True`` refuses them.
     """
+    expect(text, (str, bytes), "loads_assessment", "text")
+    expect_option(format, ("toml", "json"), "loads_assessment")
+    _expect_registry(registry, "loads_assessment")
     data = parse(text, format=format, file=file)
     if isinstance(data, dict) and "assessments" in data:
         entries = data["assessments"]
@@ -135,15 +147,46 @@ def load_assessment(
     blank entries are *not yet rated* (:attr:`Assessment.unrated`); with ``complete=True`` each
     blank is a problem (``ratings[i].value: not yet rated: …``).
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
-    name = str(path)
+    expect_path(path, "load_assessment")
+    _expect_registry(registry, "load_assessment")
+    name = os.fspath(path)
+    if Path(name).is_dir():
+        raise ValidationError(
+            [
+                Problem(
+                    "",
+                    "this is a folder; load_assessment reads one file (.toml, .json or .xlsx). For a folder of "
+                    "per-rater files: combine_assessments([load_assessment(p) for p in sorted(folder.glob('*.toml'))])",
+                )
+            ],
+            name,
+        )
     if name.lower().endswith(".xlsx"):  # a filled-in workbook from ``qframework template ID --format xlsx``
         from ..excel import load_assessment_xlsx
 
         return load_assessment_xlsx(path, registry=registry, check=check)
     fmt = format_for(name)
     return loads_assessment(read_bytes(path), format=fmt, registry=registry, file=name, check=check, complete=complete)
+
+
+def dumps_assessment(assessment: Assessment, *, format: Format = "toml") -> str:
+    """One assessment as TOML or JSON text, the single-file format :func:`loads_assessment` reads back equal."""
+    expect(assessment, Assessment, "dumps_assessment", "assessment")
+    expect_option(format, ("toml", "json"), "dumps_assessment")
+    return dumps(assessment, format=format)
+
+
+def save_assessment(assessment: Assessment, path: str | os.PathLike[str], *, format: Format | None = None) -> None:
+    """Write one assessment to ``path`` atomically (:func:`qframework.io.atomic_write`).
+
+    The format follows the suffix (``.toml`` or ``.json``) unless given; :func:`load_assessment` reads
+    the file back equal. For many assessments in one file see :func:`save_assessments` (bulk JSON); for a
+    workbook to fill in, ``qframework template``.
+    """
+    expect(assessment, Assessment, "save_assessment", "assessment")
+    expect_path(path, "save_assessment")
+    fmt: Format = format_for(path) if format is None else expect_option(format, ("toml", "json"), "save_assessment")
+    atomic_write(path, lambda: dumps_assessment(assessment, format=fmt))
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:

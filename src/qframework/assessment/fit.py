@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from .._args import expect
+from .._fields import tuple_fields
 from .._memo import IdentityMemo
 from ..errors import NotFound, Problem
 from ..model import Framework, Scale
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["VersionChanges", "check_assessment", "framework_changes", "version_changes"]
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class _IndicatorPlan:
     position: int
     levels: dict[int, float]
@@ -166,7 +168,10 @@ def _resolve_framework(assessment: Assessment, source: Framework | Registry) -> 
     if assessment.framework_id not in source.frameworks:
         known = tuple(sorted(source.frameworks))
         # a failed plugin that may provide it is named in the problems that follow
-        failed = [Problem.of("framework_id", n.code, **n.params) for n in source.missing_notes(assessment.framework_id)]
+        failed = [
+            Problem.of("framework_id", n.code, **n.params)
+            for n in source.missing_notes(assessment.framework_id, "framework")
+        ]
         return None, [
             Problem.of("framework_id", "framework.not-installed", framework=assessment.framework_id, known=known)
             if known
@@ -187,6 +192,14 @@ def _resolve_framework(assessment: Assessment, source: Framework | Registry) -> 
         ]
 
 
+def _expect_assessment_and_source(assessment: object, source: object, function: str, name: str) -> None:
+    from ..plugins import Registry
+
+    expect(assessment, Assessment, function, "assessment")
+    kinds = (Registry,) if name == "registry" else (Framework, Registry)
+    expect(source, kinds, function, name)
+
+
 def check_assessment(assessment: Assessment, framework: Framework | Registry) -> list[Problem]:
     """Every problem of ``assessment`` that needs the framework to see, with paths.
 
@@ -197,6 +210,7 @@ def check_assessment(assessment: Assessment, framework: Framework | Registry) ->
     allowed by the scale, tiers are tiers of the indicator. Entries not yet rated are no problem
     here (see :func:`~qframework.assessment.unrated_problems`).
     """
+    _expect_assessment_and_source(assessment, framework, "check_assessment", "framework")
     if not isinstance(assessment.framework_id, str) or not isinstance(assessment.framework_version, str):
         return []  # reported by the structural checks; nothing to look up
     fw, problems = _resolve_framework(assessment, framework)
@@ -261,7 +275,7 @@ def check_assessment(assessment: Assessment, framework: Framework | Registry) ->
     return problems
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class VersionChanges:
     """What changed between the framework version an assessment names and a newer one."""
 
@@ -301,6 +315,7 @@ def version_changes(old: Framework, new: Framework) -> VersionChanges:
 
 def framework_changes(assessment: Assessment, registry: Registry) -> VersionChanges | None:
     """What changed since the version ``assessment`` was made against; ``None`` if it is the newest."""
+    _expect_assessment_and_source(assessment, registry, "framework_changes", "registry")
     try:
         newest = registry.framework(assessment.framework_id)
         old = registry.framework(assessment.framework_id, assessment.framework_version)

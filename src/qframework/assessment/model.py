@@ -15,6 +15,7 @@ from operator import attrgetter
 
 import attrs
 
+from .._fields import tuple_fields
 from .._safe_text import is_plain_id
 from ..errors import Problem, type_problem
 from ..model import slug_problems
@@ -29,7 +30,7 @@ NOT_APPLICABLE = "n/a"
 DEFAULT_DISAGREEMENT = 0.4
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Subject(Checked):
     """What is assessed: a Kommune (Landkreis, kreisfreie Stadt) or an organisation, with a stable id."""
 
@@ -42,7 +43,7 @@ class Subject(Checked):
         yield from _text_problems(self, "name", "region")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Rater(Checked):
     """One actor who rates, e.g. the Netzwerkkoordination, a Familienhebamme, a parent representative."""
 
@@ -55,7 +56,7 @@ class Rater(Checked):
         yield from _text_problems(self, "role", "name")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Rating(Checked):
     """One rater's judgement of one indicator.
 
@@ -100,7 +101,7 @@ class Rating(Checked):
         return self.value is not None or self.not_applicable is True
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Assessment(Checked):
     """One self-assessment of one subject (Kommune) in one period against one framework version.
 

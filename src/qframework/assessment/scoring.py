@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from .._args import expect, expect_int, expect_number, refuse
+from .._fields import tuple_fields
 from .._memo import IdentityMemo
 from ..aggregation import BUILTIN_AGGREGATIONS, Aggregation
 from ..errors import NotFound, QFrameworkError, ValidationError
@@ -100,7 +102,7 @@ def resolve_aggregation(aggregation: str | Aggregation, registry: Registry | Non
 # -- results -----------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class TierCount:
     """How many raters named one tier of an indicator (e.g. ``mindest``: 2)."""
 
@@ -108,7 +110,7 @@ class TierCount:
     count: int
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class IndicatorScore:
     """One indicator's result: the aggregated score and how far the raters agree.
 
@@ -137,7 +139,9 @@ class IndicatorScore:
         return bool(self.values) and self.not_applicable > 0
 
 
-@attrs.frozen(slots=False)  # a frozen dict-backed init is twice as fast as slots: 9 per scored assessment
+@attrs.frozen(
+    field_transformer=tuple_fields, slots=False
+)  # a frozen dict-backed init is twice as fast as slots: 9 per scored assessment
 class DimensionScore:
     """One dimension's result. ``weight`` is the summed weight of its rated indicators (``W_d``).
 
@@ -161,7 +165,9 @@ class DimensionScore:
         return self.rated / self.indicators if self.indicators else 0.0
 
 
-@attrs.frozen(slots=False)  # built once per assessment: the faster dict-backed init (see DimensionScore)
+@attrs.frozen(
+    field_transformer=tuple_fields, slots=False
+)  # built once per assessment: the faster dict-backed init (see DimensionScore)
 class Scorecard:
     """The result of :func:`score`: per indicator, per dimension and overall, plus coverage.
 
@@ -206,7 +212,7 @@ class Scorecard:
         raise NotFound.unknown("indicator", indicator_id, (i.indicator for i in self.indicators))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=tuple_fields, kw_only=True)
 class DimensionChange:
     """One dimension's score before and after; ``delta = after - before`` when both are scored."""
 
@@ -217,7 +223,7 @@ class DimensionChange:
     delta: float | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=tuple_fields, kw_only=True)
 class Comparison:
     """Progress between two scorecards of one subject and framework (:func:`compare`).
 
@@ -574,7 +580,8 @@ def score(
     ``registry`` (never in plugins found behind the caller's back). With a registry the scorecard's
     ``changes`` say what changed since the version the assessment names.
     """
-    _expect(assessment, Assessment, "assessment")
+    _expect(assessment, Assessment, "assessment", "score")
+    _expect_scoring_args("score", framework, aggregation, registry)
     if registry is None and not isinstance(framework, Framework):
         registry = framework
     agg = resolve_aggregation(aggregation, registry)
@@ -740,6 +747,9 @@ def score_all(
     complete: bool = False,
 ) -> list[Scorecard]:
     """:func:`score` for many assessments (e.g. a bulk file), in order."""
+    _expect_scoring_args("score_all", framework, aggregation, registry)
+    if isinstance(assessments, (str, bytes, Assessment)) or not isinstance(assessments, Iterable):
+        refuse(assessments, "score_all", "assessments", "an iterable of Assessment")
     if registry is None and not isinstance(framework, Framework):
         registry = framework
     agg = resolve_aggregation(aggregation, registry)
@@ -774,10 +784,20 @@ def score_all(
     return out
 
 
-def _expect(value: object, cls: type, name: str) -> None:
+def _expect(value: object, cls: type, name: str, function: str) -> None:
     """A wrong Python type is the caller's bug: ``TypeError`` (data problems are ``QFrameworkError``s)."""
     if not isinstance(value, cls):
-        raise TypeError(f"{name} must be a {cls.__name__}, got {type(value).__name__}")
+        expect(value, cls, function, name)
+
+
+def _expect_scoring_args(function: str, framework: object, aggregation: object, registry: object) -> None:
+    """``framework``, ``aggregation`` and ``registry`` of :func:`score` and :func:`score_all`."""
+    if not isinstance(framework, Framework) or registry is not None:
+        from ..plugins import Registry
+
+        expect(framework, (Framework, Registry), function, "framework")
+        expect(registry, (Registry, type(None)), function, "registry", "a Registry or None")
+    expect(aggregation, (str, Aggregation), function, "aggregation")
 
 
 def disagreements(scorecard: Scorecard, threshold: float = DEFAULT_DISAGREEMENT) -> tuple[IndicatorScore, ...]:
@@ -788,7 +808,8 @@ def disagreements(scorecard: Scorecard, threshold: float = DEFAULT_DISAGREEMENT)
     or when some raters found it not applicable while others rated it. Order: spread descending,
     then framework order.
     """
-    _expect(scorecard, Scorecard, "scorecard")
+    _expect(scorecard, Scorecard, "scorecard", "disagreements")
+    threshold = expect_number(threshold, "disagreements", "threshold")
     flagged = [
         (i, item)
         for i, item in enumerate(scorecard.indicators)
@@ -804,7 +825,8 @@ def priorities(scorecard: Scorecard, n: int = 3) -> tuple[DimensionScore, ...]:
     Dimensions without any rated indicator are left out (nothing is known about them); the result
     is the input to needs-based assignment of topics.
     """
-    _expect(scorecard, Scorecard, "scorecard")
+    _expect(scorecard, Scorecard, "scorecard", "priorities")
+    expect_int(n, "priorities", "n")
     if n < 0:
         raise ValueError(f"n must be ≥ 0, got {n}")
     scored = [d for d in scorecard.dimensions if d.score is not None]
@@ -825,8 +847,8 @@ def compare(before: Scorecard, after: Scorecard) -> Comparison:
     them has ``None`` on the other side. Order: the dimensions of ``after``, then any that only
     ``before`` has.
     """
-    _expect(before, Scorecard, "before")
-    _expect(after, Scorecard, "after")
+    _expect(before, Scorecard, "before", "compare")
+    _expect(after, Scorecard, "after", "compare")
     if before.framework_id != after.framework_id:
         raise QFrameworkError(
             f"cannot compare scorecards of different frameworks: {before.framework_id!r} and {after.framework_id!r}"

@@ -32,10 +32,20 @@ def check(assignment: Assignment, participants: Iterable[Participant], rules: As
     return check_assignment(assignment, participants, rules)
 
 
+def _expect_arguments(assignment: object, participants: object, rules: object) -> None:
+    from .._args import expect, refuse
+
+    expect(assignment, Assignment, "check_assignment", "assignment")
+    expect(rules, AssignmentRules, "check_assignment", "rules")
+    if isinstance(participants, (str, bytes)) or not isinstance(participants, Iterable):
+        refuse(participants, "check_assignment", "participants", "an iterable of Participant")
+
+
 def check_assignment(
     assignment: Assignment, participants: Iterable[Participant], rules: AssignmentRules
 ) -> list[Violation]:
     """Every way in which ``assignment`` breaks ``rules`` for ``participants``; empty means valid."""
+    _expect_arguments(assignment, participants, rules)
     people = {p.id: p for p in participants}
     known_topics = set(rules.topic_ids)
     mandatory = list(dict.fromkeys(rules.mandatory_topics))

@@ -22,6 +22,7 @@ from typing import Literal
 
 import attrs
 
+from .._fields import tuple_fields
 from .._memo import IdentityMemo
 from ..errors import NotFound, Problem, type_problem
 from ..messages import shown_number
@@ -59,7 +60,7 @@ def _duplicates(values: tuple[str, ...]) -> list[str]:
     return sorted(v for v, n in Counter(values).items() if n > 1)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Participant(Checked):
     """A Kommune (or Jugendamt) taking part in a programme.
 
@@ -109,7 +110,7 @@ class Participant(Checked):
         yield from _too_large("wants", self.wants)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Bounds(Checked):
     """An inclusive range of counts; ``max = None`` means unbounded."""
 
@@ -136,7 +137,7 @@ class Bounds(Checked):
         yield from _too_large("max", self.max)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Topic(Checked):
     """Something a participant works on: a Qualitätsdimension, a KQS area, a circle's theme.
 
@@ -168,7 +169,7 @@ class Topic(Checked):
             yield Problem.of("any_of", "topic.listed-twice", topic=topic)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class GroupRules(Checked):
     """Participants work in groups (clusters, circles) that share all their topics.
 
@@ -188,7 +189,7 @@ class GroupRules(Checked):
         yield from _too_large("regional_weight", self.regional_weight)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class Objective(Checked):
     """What an optimal assignment minimises, stated explicitly.
 
@@ -264,7 +265,7 @@ def _derived(rules: AssignmentRules) -> dict[object, object]:
     return _DERIVED.get(rules, lambda _rules: {})
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class AssignmentRules(Checked):
     """The rules of one programme's assignment.
 
@@ -436,7 +437,7 @@ class AssignmentRules(Checked):
             )
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class AssignmentProblem(Checked):
     """One file for the CLI: the rules, the participants and optionally an assignment to check."""
 

@@ -166,19 +166,17 @@ def demo_plan(registry: Any) -> tuple[Any, list[Any], Any] | None:
     cached = _demo_plans.get(id(registry))
     if cached is not None and cached[0] is registry:
         return cached[1]  # type: ignore[no-any-return]
-    from ..assessment import priorities, score
-    from ..assignment import Participant
+    from ..assessment import score
+    from ..cohort import participant_from_priorities
     from ..template import sample_assessment
 
     programme = registry.programmes["qdfh-2019"]
     framework = registry.framework(programme.framework, programme.framework_version)
-    mandatory = set(programme.rules.mandatory_topics)
     participants = []
     for seed, (pid, name, location) in enumerate(_DEMO_KOMMUNEN, start=1):
         card = score(sample_assessment(framework, subject=pid, subject_name=name, seed=seed), framework)
         # every dimension, weakest first: the self-assessment ranks them all
-        wishes = tuple(d.dimension for d in priorities(card, len(framework.dimensions)) if d.dimension not in mandatory)
-        participants.append(Participant(pid, name, location=location, preferences=wishes))
+        participants.append(participant_from_priorities(card, programme.rules, location=location))
     plan = (programme, participants, programme.plan(participants))
     _demo_plans[id(registry)] = (registry, plan)
     return plan

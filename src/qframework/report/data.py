@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .._fields import tuple_fields
 from ..errors import QFrameworkError
 from ..i18n import N_, format_number, format_percent, translation
 
@@ -48,7 +49,7 @@ def _participants(participants: Iterable[Participant]) -> tuple[Participant, ...
     return tuple(participants)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class AssessmentReport:
     """One assessment: scores with level labels, coverage, disagreements, priorities, evidence, provenance.
 
@@ -89,7 +90,7 @@ class AssessmentReport:
             )
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class ProgressReport:
     """Two or more periods of one Kommune: a trend per dimension over every period, oldest first."""
 
@@ -114,7 +115,7 @@ class ProgressReport:
         object.__setattr__(self, "scorecards", tuple(sorted(cards, key=lambda c: c.period)))
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class CohortReport:
     """Many Kommunen in one period: how each dimension's scores are distributed.
 
@@ -132,6 +133,19 @@ class CohortReport:
         if not self.scorecards:
             raise QFrameworkError("a cohort report needs at least one scorecard")
         _same_framework(self.framework, self.scorecards)
+        seen: dict[tuple[str, str], int] = {}
+        for card in self.scorecards:
+            key = (card.subject.id, card.period)
+            seen[key] = seen.get(key, 0) + 1
+        twice = sorted(key for key, n in seen.items() if n > 1)
+        if twice:  # uncombined per-rater files would count one Kommune several times
+            shown = ", ".join(f"{subject} {period}" for subject, period in twice[:5]) + (
+                ", …" if len(twice) > 5 else ""
+            )
+            raise QFrameworkError(
+                f"a Kommune occurs more than once in one period: {shown}; combine each Kommune's per-rater "
+                "files into one assessment first (combine_assessments, qframework.cohort.combine_files)"
+            )
         periods = {c.period for c in self.scorecards}
         if self.period is not None and self.period not in periods:
             from ..errors import NotFound
@@ -148,7 +162,7 @@ class CohortReport:
         return self.period if self.period is not None else max(c.period for c in self.scorecards)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=tuple_fields)
 class AssignmentReport:
     """A programme's or an assignment's result: groups, topics, each participant's explanation, a map.
 
@@ -166,6 +180,13 @@ Report = AssessmentReport | ProgressReport | CohortReport | AssignmentReport
 
 
 def _same_framework(framework: Framework, cards: Sequence[Scorecard]) -> None:
+    from .._args import expect
+    from ..assessment.scoring import Scorecard as _Scorecard
+    from ..model import Framework as _Framework
+
+    expect(framework, _Framework, "report", "framework")
+    for i, card in enumerate(cards):
+        expect(card, _Scorecard, "report", f"scorecards[{i}]")
     others = sorted({c.framework_id for c in cards} - {framework.id})
     if others:
         raise QFrameworkError(

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from .._args import expect_option
 from ..errors import Problem, QFrameworkError, ValidationError
 from ..i18n import gettext_, language, ngettext
 from .data import AssessmentReport, AssignmentReport, CohortReport, ProgressReport, Report, view
@@ -108,7 +109,7 @@ def _coerce(
         cards = list(data)
     if cards is None:
         raise TypeError(
-            "render_report takes a report (AssessmentReport, ProgressReport, CohortReport, AssignmentReport), "
+            "render_report: data must be a report (AssessmentReport, ProgressReport, CohortReport, AssignmentReport), "
             f"a Scorecard, a list of Scorecards or an Assignment; got {type(data).__name__}"
         )
     if framework is None:
@@ -140,8 +141,10 @@ def render_report(
     a cohort) or an :class:`~qframework.assignment.Assignment` (with ``participants`` and ``rules``).
     ``templates`` names a directory whose files override the shipped templates of the same name.
     """
-    if format not in FORMATS:
-        raise ValueError(f"unknown report format {format!r} (known: {', '.join(FORMATS)})")
+    expect_option(format, FORMATS, "render_report")
+    from .labels import REPORT_LANGUAGES
+
+    expect_option(lang, REPORT_LANGUAGES, "render_report", "lang")
     report = _coerce(data, framework, assessment, participants, rules)
     if templates is not None and not Path(templates).is_dir():
         raise QFrameworkError(f"templates: {os.fspath(templates)} is not a directory")

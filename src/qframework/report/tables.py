@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -166,34 +167,162 @@ def to_csv(table: Table) -> str:
 
 
 def to_xlsx(tables: Sequence[Table]) -> bytes:
-    """The tables as sheets of one workbook (xlsx bytes); numbers stay numbers, text stays text."""
-    from ..excel import _openpyxl
+    """The tables as sheets of one workbook (xlsx bytes); numbers stay numbers, text stays text.
 
-    openpyxl = _openpyxl()
-    from openpyxl.styles import Font
+    Each sheet has a bold header row, frozen below it, column widths after the header and scores
+    shown with three decimals. Text is stored as inline text, never as a formula, whatever it starts
+    with. The SpreadsheetML is written directly, row by row (a sheet is a stream of ``<row>``
+    elements): openpyxl's pure-Python XML writer took ~1 s of CPU for 6,800 rows, in normal and
+    write-only mode alike; this takes well under a tenth of that. Files are read back with openpyxl
+    in the tests. Needs no optional dependency.
+    """
+    import zipfile
 
-    from .._safe_text import escape_controls
-
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    names: list[str] = []
     for table in tables:
-        ws = wb.create_sheet(table.title[:31])
-        ws.append([escape_controls(h, keep_crlf=True) if isinstance(h, str) else h for h in table.header])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.data_type = "s"
-        for r, row in enumerate(table.rows, start=2):
-            for c, value in enumerate(row, start=1):
-                cell = ws.cell(row=r, column=c)
-                # openpyxl refuses C0 controls (IllegalCharacterError); bidi controls would reorder the text
-                cell.value = escape_controls(value, keep_crlf=True) if isinstance(value, str) else value
-                if isinstance(value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text starts with
-                elif isinstance(value, float):
-                    cell.number_format = "0.000"
-        ws.freeze_panes = "A2"
-        for c, name in enumerate(table.header, start=1):
-            ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width = max(10, min(40, len(name) + 2))
+        names.append(_sheet_name(table.title, names))
     out = io.BytesIO()
-    wb.save(out)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _content_types(len(names)))
+        z.writestr("_rels/.rels", _ROOT_RELS)
+        z.writestr("xl/workbook.xml", _workbook_xml(names))
+        z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(names)))
+        z.writestr("xl/styles.xml", _STYLES)
+        for i, table in enumerate(tables, start=1):
+            z.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(table))
     return out.getvalue()
+
+
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_ROOT_RELS = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG}">'
+    f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+# Cell styles: 0 plain, 1 bold (the header), 2 three decimals (scores).
+_STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_NS}">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="0.000"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+    "</fills>"
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+)
+# Characters XML 1.0 cannot hold (C0 controls other than tab, newline, carriage return).
+_NOT_XML = str.maketrans({c: "\ufffd" for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))})
+_BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _sheet_name(title: str, taken: Sequence[str]) -> str:
+    """Excel's rules: at most 31 characters, none of ``[]:*?/\\``, unique regardless of case."""
+    base = (title.translate(_BAD_SHEET_CHARS).translate(_NOT_XML).strip("'") or "Tabelle")[:31]
+    name, n = base, 1
+    while name.lower() in {t.lower() for t in taken}:
+        suffix = str(n)
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    return name
+
+
+def _escape(text: str) -> str:
+    text = text.translate(_NOT_XML).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;")
+
+
+def _content_types(sheets: int) -> str:
+    main = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    parts = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{main}.worksheet+xml"/>'
+        for i in range(1, sheets + 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{main}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{main}.styles+xml"/>{parts}</Types>'
+    )
+
+
+def _workbook_xml(names: Sequence[str]) -> str:
+    sheets = "".join(
+        f'<sheet name="{_escape(name)}" sheetId="{i}" r:id="rId{i}"/>' for i, name in enumerate(names, start=1)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_NS}" xmlns:r="{_REL}">'
+        f"<sheets>{sheets}</sheets></workbook>"
+    )
+
+
+def _workbook_rels(sheets: int) -> str:
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, sheets + 1)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG}">{rels}'
+        f'<Relationship Id="rId{sheets + 1}" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'
+    )
+
+
+def _column(n: int) -> str:
+    """1 → ``A``, 27 → ``AA``."""
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _text_cell(ref: str, text: str, style: int = 0) -> str:
+    s = f' s="{style}"' if style else ""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}" t="inlineStr"{s}><is><t{space}>{_escape(text)}</t></is></c>'
+
+
+def _sheet_xml(table: Table) -> str:
+    width = max([len(table.header), *(len(row) for row in table.rows)], default=0)
+    columns = [_column(c) for c in range(1, width + 1)]
+    parts = [
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_NS}">'
+        '<sheetViews><sheetView workbookViewId="0">'
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+    ]
+    if table.header:
+        parts.append("<cols>")
+        parts.extend(
+            f'<col min="{c}" max="{c}" width="{max(10, min(40, len(name) + 2))}" customWidth="1"/>'
+            for c, name in enumerate(table.header, start=1)
+        )
+        parts.append("</cols>")
+    parts.append('<sheetData><row r="1">')
+    parts.extend(_text_cell(f"{columns[c]}1", name, 1) for c, name in enumerate(table.header))
+    parts.append("</row>")
+    for r, row in enumerate(table.rows, start=2):
+        cells = [f'<row r="{r}">']
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            ref = f"{columns[c]}{r}"
+            if isinstance(value, str):
+                cells.append(_text_cell(ref, value))
+            elif isinstance(value, bool):
+                cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
+            elif isinstance(value, int):
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+            elif math.isfinite(value):
+                cells.append(f'<c r="{ref}" s="2"><v>{value!r}</v></c>')
+            else:  # no number in a spreadsheet is NaN or infinite: shown as the text it is
+                cells.append(_text_cell(ref, str(value)))
+        cells.append("</row>")
+        parts.append("".join(cells))
+    parts.append("</sheetData></worksheet>")
+    return "".join(parts)

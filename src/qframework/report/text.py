@@ -315,8 +315,10 @@ def format_scorecard(
     ``titles`` (dimension and indicator id → title) shows the dimensions in another language than the
     scorecard's, and the indicators raters disagree on by their titles.
     """
-    from ..assessment.scoring import disagreements, priorities
+    from .._args import expect
+    from ..assessment.scoring import Scorecard, disagreements, priorities
 
+    expect(scorecard, Scorecard, "format_scorecard", "scorecard")
     titles = titles or {}
     dimension, score, rated_, na, spread = _("dimension"), _("score"), _("rated"), _("n/a"), _("spread")
     w_score, w_rated, w_na, w_spread = max(5, len(score)), max(7, len(rated_)), max(3, len(na)), max(6, len(spread))
@@ -434,6 +436,10 @@ def format_score_table(cards: Sequence[Scorecard], *, titles: Mapping[str, str] 
 
 def format_comparison(comparison: Comparison, *, titles: Mapping[str, str] | None = None) -> str:
     """The compare table: each dimension's score before and after and the change, then overall."""
+    from .._args import expect
+    from ..assessment.scoring import Comparison
+
+    expect(comparison, Comparison, "format_comparison", "comparison")
     titles = titles or {}
 
     def fmt(x: float | None, sign: bool = False) -> str:
@@ -655,6 +661,10 @@ def describe_programme(programme: Programme, *, framework: Framework | None = No
 
     ``framework`` (the programme's framework, where installed) names it by its title beside the id.
     """
+    from .._args import expect
+    from ..programme import Programme
+
+    expect(programme, Programme, "describe_programme", "programme")
 
     def prov(p: Provenance | None) -> str:
         return _prov(p)
