@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1", help="address (default: this machine only)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--https", action="store_true", help="mark the session cookie Secure (served over HTTPS)")
+    serve.add_argument("--workers", type=int, default=1, help="processes (more than one: uvicorn's supervisor)")
     admin = commands["create-admin"]
     admin.add_argument("--username", required=True)
     admin.add_argument("--name", default="")
@@ -55,6 +56,19 @@ def main(argv: list[str] | None = None) -> int:
         from .app import create_app
         from .server import uvicorn_config
 
+        if args.workers > 1:  # each worker builds the app from the environment (app_from_env)
+            os.environ["QFRAMEWORK_WEB_DB"] = args.db
+            os.environ["QFRAMEWORK_WEB_HTTPS"] = "1" if args.https else ""
+            from .store import Store
+
+            Store(args.db).close()  # the schema upgraded once, before the workers start
+            config = uvicorn_config(
+                "qframework_web.app:app_from_env", args.host, args.port, factory=True, workers=args.workers
+            )
+            from uvicorn.supervisors import Multiprocess
+
+            Multiprocess(config, sockets=[config.bind_socket()]).run()
+            return 0
         uvicorn.Server(uvicorn_config(create_app(args.db, https_only=args.https), args.host, args.port)).run()
         return 0
 
