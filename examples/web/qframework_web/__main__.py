@@ -5,6 +5,7 @@
   (the password is asked for, or read from standard input with ``--password-stdin``);
 - ``add-kommune --db … --name …``: a Kommune for the directory (the admin pages do the same);
 - ``export --db … > all.json``, ``import --db … all.json``: everything as qframework JSON documents;
+- ``forget-name --db … --rater ID``: remove a rater's name from every stored version and their account;
 - ``upgrade --db …``: bring the schema up to date (every other command does this too).
 
 ``--db`` is an SQLite file or a database URL (``postgresql://user@host/dbname``), else ``$QFRAMEWORK_WEB_DB``.
@@ -19,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-COMMANDS = ("serve", "create-admin", "add-kommune", "export", "import", "upgrade")
+COMMANDS = ("serve", "create-admin", "add-kommune", "export", "import", "forget-name", "upgrade")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     kommune.add_argument("--id", default="", help="default: made from the name (Göttingen → goettingen)")
     kommune.add_argument("--regionalschluessel", default=None)
     commands["import"].add_argument("file", help="a file written by export")
+    commands["forget-name"].add_argument("--rater", required=True, help="the rater's id (their user name)")
     args = parser.parse_args(args_in)
 
     if args.command == "serve":
@@ -110,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             except (Conflict, ValueError) as exc:
                 parser.error(str(exc))
             print(f"{count} versions imported")
+        elif args.command == "forget-name":
+            print(f"the name removed from {store.forget_name(args.rater)} versions")
     finally:
         store.close()
     return 0

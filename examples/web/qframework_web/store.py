@@ -271,11 +271,16 @@ class Store:
 
     def secret(self) -> str:
         """The key that signs sessions, made on first use and shared by every worker on this database."""
-        with self._tx() as db:
-            value = db.execute(sa.select(settings.c.value).where(settings.c.key == "session_secret")).scalar()
-            if value is None:
-                value = secrets.token_urlsafe(48)
-                db.execute(settings.insert().values(key="session_secret", value=value))
+        query = sa.select(settings.c.value).where(settings.c.key == "session_secret")
+        try:
+            with self._tx() as db:
+                value = db.execute(query).scalar()
+                if value is None:
+                    value = secrets.token_urlsafe(48)
+                    db.execute(settings.insert().values(key="session_secret", value=value))
+        except sa.exc.IntegrityError:  # another worker made it at the same moment: theirs counts
+            with self._ro() as db:
+                value = db.execute(query).scalar()
         return str(value)
 
     # -- the Kommune directory ----------------------------------------------------------------------
@@ -590,6 +595,26 @@ class Store:
                 versions.insert().values(**row, submitted_by=submitted_by, submitted_at=now(), restored_from=r.id)
             ).inserted_primary_key
         return int(new[0])
+
+    def forget_name(self, rater: str) -> int:
+        """Remove the name (personal data) of ``rater`` from every version of theirs, and from their account.
+
+        Ratings, evidence, comments, the rater's id and role stay: the scorecards do not change. Returns how
+        many versions carried the name.
+        """
+        changed = 0
+        with self._tx() as db:
+            rows = db.execute(sa.select(versions.c.id, versions.c.document).where(versions.c.rater == rater)).all()
+            for row in rows:
+                a = io.loads(Assessment, row.document, format="json")
+                if any(r.name for r in a.raters):
+                    cleaned = attrs.evolve(a, raters=tuple(attrs.evolve(r, name="") for r in a.raters))
+                    db.execute(
+                        versions.update().where(versions.c.id == row.id).values(document=dumps(cleaned, format="json"))
+                    )
+                    changed += 1
+            db.execute(accounts.update().where(accounts.c.username == rater).values(name=rater))
+        return changed
 
     # -- export and import --------------------------------------------------------------------------
 
