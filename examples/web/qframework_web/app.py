@@ -398,6 +398,9 @@ def _openapi_schemas(app: FastAPI) -> dict[str, Any]:
         ("/api/score", "post"): (ref("assessment"), ref("scorecard")),
         ("/api/assessments/{framework_id}/{subject_id}/{period}", "get"): (None, ref("assessment")),
     }
+    components_root = doc["components"]
+    components_root["securitySchemes"] = {"apiKey": {"type": "http", "scheme": "bearer", "description": "qfk_…"}}
+    doc["security"] = [{"apiKey": []}]
     for (path, method), (request_schema, response_schema) in bodies.items():
         op = doc["paths"][path][method]
         if request_schema is not None:
@@ -431,7 +434,9 @@ _env.globals["role_label"] = role_label
 
 def _safe_next(target: str) -> str:
     """Where to go after logging in: a path of this site only (never ``//host`` or a URL)."""
-    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
+    # browsers drop tabs and newlines from URLs ("/\t/evil" → "//evil"): plain path characters only
+    ok = re.fullmatch(r"/[A-Za-z0-9/_.~%?&=+-]*", target) is not None and not target.startswith("//")
+    return target if ok else "/"
 
 
 def _without_names(assessment: Assessment) -> Assessment:

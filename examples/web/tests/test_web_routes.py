@@ -329,6 +329,7 @@ def test_the_openapi_document_carries_the_library_schemas(client: Client) -> Non
     schemas = doc["components"]["schemas"]
     assert "Rating" in schemas and "qframework-scorecard" in schemas
     assert "#/$defs/" not in json.dumps(doc)
+    assert doc["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer" and doc["security"] == [{"apiKey": []}]
 
 
 def test_progress_over_periods(client: Client) -> None:
@@ -368,8 +369,9 @@ def test_pages_need_a_login(client: Client) -> None:
     for url in ("/", SCORECARD, "/frameworks/nzfh-qualitaetsrahmen/assess", "/upload", "/accounts"):
         response = client.get(url)
         assert response.status_code == 303 and response.headers["location"].startswith("/login?next="), url
-    page = client.get("/login?next=//evil.example/").text
-    assert 'name="next" value="/"' in page
+    for evil in ("//evil.example/", "/\t/evil.example/", "https://evil.example/", "/\\evil.example"):
+        assert 'name="next" value="/"' in client.get("/login", params={"next": evil}).text, evil
+    assert 'name="next" value="/upload?lang=en"' in client.get("/login", params={"next": "/upload?lang=en"}).text
 
 
 def test_a_wrong_password_is_refused_and_logins_are_rate_limited(client: Client) -> None:
