@@ -700,6 +700,23 @@ def create_app(
             request, "accounts.html", accounts=listed, kommunen=allowed_kommunen(account), invitation="", problems=[]
         )
 
+    @app.post("/accounts/{account_id}/active", include_in_schema=False)
+    async def set_active(request: Request, account_id: int) -> Response:
+        """The office locks out or lets in any other account; a coordinator the raters of their Kommune."""
+        account = need(request, "admin", "coordinator")
+        await _body(request, 10_000)
+        form = await request.form(max_files=0, max_fields=5)
+        _check_csrf(request, form)
+        target = store.account(account_id)
+        if target is None:
+            raise Problems(404, [Problem("", _("page not found"))])
+        if target.id == account.id or (
+            account.role != "admin" and (target.role != "rater" or target.kommune_id != account.kommune_id)
+        ):
+            raise Problems(403, [Problem("", _("your account may not do this"))])
+        store.set_active(target.id, form.get("active") == "1")
+        return RedirectResponse("/accounts", status_code=303)
+
     @app.post("/invitations", include_in_schema=False)
     async def invite(request: Request) -> Response:
         account = need(request, "admin", "coordinator")

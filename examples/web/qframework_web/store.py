@@ -372,6 +372,11 @@ class Store:
                 )
         return _account(row)
 
+    def set_active(self, account_id: int, active: bool) -> None:
+        """Lock an account out (its sessions and API key stop working at once) or let it in again."""
+        with self._tx() as db:
+            db.execute(accounts.update().where(accounts.c.id == account_id).values(active=active))
+
     def new_api_key(self, account_id: int) -> str:
         """A new API key for the account (replacing its old one); only its hash is kept, so it is shown once."""
         key = "qfk_" + secrets.token_urlsafe(32)

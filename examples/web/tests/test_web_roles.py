@@ -57,6 +57,9 @@ class World:
             self.store.put(part("hebamme-kiel", "kiel", period, 2), "hebamme-kiel")
         self.version = {which: self.store.versions(FW, kommune, "2025")[-1].id for which, kommune in KOMMUNE.items()}
         self.counter = itertools.count()
+        # a rater account of each Kommune that the matrix does not log in as (to lock out or let in)
+        by_name = {a.username: a.id for a in self.store.accounts()}
+        self.rater_account = {"own": by_name["eltern"], "other": by_name["hebamme-kiel"]}
 
     def token(self, which: str) -> str:
         return str(self.store.invite("rater", KOMMUNE[which], "office"))
@@ -72,7 +75,8 @@ def get(path: str) -> Request:
 def post_form(path: str, fields: Callable[[World, str, str], dict[str, Any]], **kwargs: Any) -> Request:
     def run(c: TestClient, w: World, user: str, which: str) -> Any:
         data = {"csrf": csrf_of(c.get("/login").text), **fields(w, user, which)}
-        return c.post(path.format(k=KOMMUNE[which], fw=FW, v=w.version[which]), data=data, **kwargs)
+        url = path.format(k=KOMMUNE[which], fw=FW, v=w.version[which], a=w.rater_account[which])
+        return c.post(url, data=data, **kwargs)
 
     return run
 
@@ -145,6 +149,10 @@ ROUTES: dict[tuple[str, str], tuple[str, Request]] = {
     ),
     ("POST", "/versions/{version_id}/restore"): (OVERSEE, post_form("/versions/{v}/restore", lambda w, u, k: {})),
     ("GET", "/accounts"): (STAFF, get("/accounts")),
+    ("POST", "/accounts/{account_id}/active"): (
+        OVERSEE,
+        post_form("/accounts/{a}/active", lambda w, u, k: {"active": "1"}),
+    ),
     ("POST", "/invitations"): (
         OVERSEE,
         post_form("/invitations", lambda w, u, k: {"role": "rater", "kommune": KOMMUNE[k]}),

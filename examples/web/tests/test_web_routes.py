@@ -520,3 +520,24 @@ def test_a_database_of_the_first_version_is_upgraded(tmp_path: Path) -> None:
         assert [v.submitted_by for v in store.versions(NZFH.id, "altstadt", "2025")] == ["migration"]
     finally:
         store.close()
+
+
+def test_an_account_locked_out_is_refused_at_once(client: Client) -> None:
+    rater = TestClient(client.app, follow_redirects=False)
+    assert login(rater, "hebamme").status_code == 303 and rater.get("/").status_code == 200
+    page = client.get("/accounts")
+    ids = {a.username: a.id for a in client.app.state.store.accounts()}  # type: ignore[attr-defined]
+    token = csrf_of(page.text)
+    assert f'action="/accounts/{ids["hebamme"]}/active"' in page.text
+    assert f'action="/accounts/{ids["koordination"]}/active"' not in page.text  # not oneself
+    locked = client.post(f"/accounts/{ids['hebamme']}/active", data={"csrf": token, "active": "0"})
+    assert locked.status_code == 303
+    assert rater.get("/").status_code == 303  # the open session ends
+    assert client.get("/api/frameworks", headers=client.api("hebamme")).status_code == 401  # and the key
+    assert login(rater, "hebamme").status_code == 401
+    # a coordinator locks out only their own Kommune's raters
+    for other in ("hebamme-kiel", "office"):
+        assert client.post(f"/accounts/{ids[other]}/active", data={"csrf": token, "active": "0"}).status_code == 403
+    assert client.post(f"/accounts/{ids['hebamme']}/active", data={"csrf": token, "active": "1"}).status_code == 303
+    assert login(rater, "hebamme").status_code == 303 and rater.get("/").status_code == 200
+    rater.close()
