@@ -397,6 +397,8 @@ class Store:
         """A one-time invitation token for a new account of ``role`` in ``kommune_id``, valid ``days`` days."""
         token = secrets.token_urlsafe(32)
         with self._tx() as db:
+            # invitations 30 days past their expiry are of no more use: who used which is in the accounts
+            db.execute(invitations.delete().where(invitations.c.expires_at < now() - timedelta(days=30)))
             db.execute(
                 invitations.insert().values(
                     token_hash=token_hash(token),

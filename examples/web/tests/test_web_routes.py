@@ -384,8 +384,9 @@ def test_a_wrong_password_is_refused_and_logins_are_rate_limited(client: Client)
     assert login(client, "eltern").status_code == 303  # another user of the same address is not locked out
 
 
-def test_sessions_are_signed_and_expire(client: Client, db_url: str) -> None:
+def test_sessions_are_signed_and_expire(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     import base64
+    import time
 
     from itsdangerous import TimestampSigner
 
@@ -401,6 +402,13 @@ def test_sessions_are_signed_and_expire(client: Client, db_url: str) -> None:
     assert client.get("/").status_code == 303  # logged in years ago: over
     client.cookies.set("qf_session", cookie({"uid": account.id, "t": 4_000_000_000, "csrf": "x" * 43}, "guess"))
     assert client.get("/").status_code == 303  # not signed by this server
+    fresh = {"uid": account.id, "t": int(time.time()), "csrf": "x" * 43}
+    client.cookies.set("qf_session", cookie(fresh, secret))
+    assert client.get("/").status_code == 200  # the forging works: a fresh session of this server is good
+    with monkeypatch.context() as m:  # signed three hours ago, unused since: over (idle for more than 2 hours)
+        m.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - 3 * 3600)
+        client.cookies.set("qf_session", cookie(fresh, secret))
+    assert client.get("/").status_code == 303
 
 
 def test_an_invitation_makes_a_rater_of_the_kommune_once(client: Client) -> None:
