@@ -1,12 +1,14 @@
-"""The web tool: pages and a JSON API over qframework's domain layer, assessments in SQLite.
+"""The web tool: pages and a JSON API over qframework's domain layer, assessments in SQLite or PostgreSQL.
 
 Everything a page shows comes from the library: the framework's questions (``assessment_form``),
 the answers read back with every problem mapped to its field (``assessment_from_form``), scores
 (``score``), the report with its SVG charts (``render_report``), the Excel template
 (``assessment_workbook``) and the reading of filled workbooks and TOML files. This module only
-routes, stores and guards: CSRF tokens on forms, size limits on bodies, escaping (Jinja2
-autoescape; the report escapes its own), no request path near the file system, and every error a
-4xx with the problems — never a traceback.
+routes, stores (``store.py``: every submission a new version) and guards: accounts with roles
+(coordination office, Kommune coordinator, rater) checked on every route, signed expiring sessions,
+API keys, CSRF tokens bound to the session, size limits on bodies, escaping (Jinja2 autoescape; the
+report escapes its own), no request path near the file system, and every error a 4xx with the
+problems — never a traceback.
 
 Every page speaks one language: the request's (``?lang=``, the switch's cookie, ``Accept-Language``,
 else German), in which the request runs under :func:`qframework.i18n.language`; the templates' words
