@@ -1,12 +1,14 @@
-"""The web tool: pages and a JSON API over qframework's domain layer, assessments in SQLite.
+"""The web tool: pages and a JSON API over qframework's domain layer, assessments in SQLite or PostgreSQL.
 
 Everything a page shows comes from the library: the framework's questions (``assessment_form``),
 the answers read back with every problem mapped to its field (``assessment_from_form``), scores
 (``score``), the report with its SVG charts (``render_report``), the Excel template
 (``assessment_workbook``) and the reading of filled workbooks and TOML files. This module only
-routes, stores and guards: CSRF tokens on forms, size limits on bodies, escaping (Jinja2
-autoescape; the report escapes its own), no request path near the file system, and every error a
-4xx with the problems — never a traceback.
+routes, stores (``store.py``: every submission a new version) and guards: accounts with roles
+(coordination office, Kommune coordinator, rater) checked on every route, signed expiring sessions,
+API keys, CSRF tokens bound to the session, size limits on bodies, escaping (Jinja2 autoescape; the
+report escapes its own), no request path near the file system, and every error a 4xx with the
+problems — never a traceback.
 
 Every page speaks one language: the request's (``?lang=``, the switch's cookie, ``Accept-Language``,
 else German), in which the request runs under :func:`qframework.i18n.language`; the templates' words
@@ -23,18 +25,22 @@ import json
 import os
 import re
 import secrets
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
+import attrs
 import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import escape
 from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 from qframework import (
     Assessment,
@@ -59,7 +65,12 @@ from qframework.i18n import LANGUAGES, active_language, language, ngettext
 from qframework.i18n import gettext_ as _
 from qframework.model import FrameworkSummary, is_slug
 
-from .store import Store
+from .store import MIN_PASSWORD, PERIOD, REGIONALSCHLUESSEL, Account, Conflict, Entry, Store, slugify, split_by_rater
+
+
+def _PERIOD_PROBLEM() -> str:  # a message, worded when it is shown
+    return _("a period is letters, digits, '-', '_' or '.' (at most 32, no '/'), e.g. 2025 or 2025-H1")
+
 
 #: Largest request body of a form or an API call, and of an uploaded file (bytes).
 MAX_BODY = 1_000_000
@@ -70,7 +81,16 @@ MAX_UPLOAD = 5_000_000
 PARSE_BUDGET = 10.0
 #: Uploads and API bodies read at the same time; more wait their turn (within their budget).
 PARSE_WORKERS = 2
-CSRF_COOKIE = "qf_csrf"
+SESSION_COOKIE = "qf_session"
+#: A session ends after 2 hours without a request, and 12 hours after the login in any case.
+SESSION_IDLE = 2 * 3600
+SESSION_MAX = 12 * 3600
+#: Failed logins allowed per user name, and per address, in LOGIN_WINDOW; then the login waits.
+LOGIN_FAILURES_PER_USER = 5
+LOGIN_FAILURES_PER_ADDRESS = 30
+LOGIN_WINDOW = timedelta(minutes=15)
+INVITATION_DAYS = 7
+
 #: The language a person chose with the switch (``?lang=``), remembered for a year.
 LANG_COOKIE = "qf_lang"
 #: The language of pages when neither ``?lang=``, the cookie nor ``Accept-Language`` names one we have:
@@ -299,13 +319,24 @@ class _Parser:
 
 
 def _csrf_token(request: Request) -> str:
-    token = request.cookies.get(CSRF_COOKIE, "")
-    return token if re.fullmatch(r"[A-Za-z0-9_-]{32,64}", token) else secrets.token_urlsafe(32)
+    """The form token of this session, kept in the signed session cookie: a forged cookie cannot carry one."""
+    if "session" not in request.scope:  # an error page from outside the session middleware: no form to send
+        return ""
+    token = request.session.get("csrf")
+    if not isinstance(token, str) or len(token) < 32:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
 
 
 def _check_csrf(request: Request, form: Any) -> None:
-    cookie, posted = request.cookies.get(CSRF_COOKIE, ""), form.get("csrf", "")
-    if not cookie or not isinstance(posted, str) or not hmac.compare_digest(cookie.encode(), posted.encode()):
+    expected, posted = request.session.get("csrf", ""), form.get("csrf", "")
+    if (
+        not isinstance(expected, str)
+        or len(expected) < 32
+        or not isinstance(posted, str)
+        or not hmac.compare_digest(expected.encode(), posted.encode())
+    ):
         expired = _("the form expired or came from another site: reload the page and send it again")
         raise Problems(403, [Problem("csrf", expired)])
 
@@ -331,6 +362,7 @@ def render(request: Request, template: str, **context: Any) -> str:
     """A template in the request's language (set here too: error pages can come from outside the middleware)."""
     lang = _lang(request)
     with language(lang):
+        context.setdefault("user", _account_shown(request))
         html = _env.get_template(template).render(
             lang=lang, languages=_switch(request), max_upload=_megabytes(MAX_UPLOAD), **context
         )
@@ -342,12 +374,22 @@ def render(request: Request, template: str, **context: Any) -> str:
         return html.replace(_ORIGINAL_NOTE, note, 1)
 
 
+def _account_shown(request: Request) -> Any:
+    """The account a page's header shows (also on pages that did not ask for one, such as "not found")."""
+    if hasattr(request.state, "account"):
+        return request.state.account
+    resolve = getattr(request.app.state, "account_of", None) if "app" in request.scope else None
+    if resolve is None or "session" not in request.scope:
+        return None
+    try:
+        return resolve(request)
+    except Exception:  # an error page must not fail for want of the account (e.g. the database is down)
+        return None
+
+
 def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    token = _csrf_token(request)
-    html = render(request, template, csrf=token, **context)
-    response = HTMLResponse(html, status_code=status)
-    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
-    return response
+    html = render(request, template, csrf=_csrf_token(request), **context)
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 def _json(value: Any, status: int = 200) -> Response:
@@ -394,6 +436,9 @@ def _openapi_schemas(app: FastAPI) -> dict[str, Any]:
         ("/api/score", "post"): (ref("assessment"), ref("scorecard")),
         ("/api/assessments/{framework_id}/{subject_id}/{period}", "get"): (None, ref("assessment")),
     }
+    components_root = doc["components"]
+    components_root["securitySchemes"] = {"apiKey": {"type": "http", "scheme": "bearer", "description": "qfk_…"}}
+    doc["security"] = [{"apiKey": []}]
     for (path, method), (request_schema, response_schema) in bodies.items():
         op = doc["paths"][path][method]
         if request_schema is not None:
@@ -406,14 +451,57 @@ def _openapi_schemas(app: FastAPI) -> dict[str, Any]:
     return doc
 
 
-def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
-    """The application over the SQLite file ``db`` (created with its schema) and the installed frameworks."""
+class LoginRequired(Exception):
+    """A page that needs an account, asked for without one: the login page, then back."""
+
+
+ROLE_LABELS = {
+    "admin": lambda: _("coordination office"),
+    "coordinator": lambda: _("Kommune coordinator"),
+    "rater": lambda: _("rater"),
+}
+
+
+def role_label(role: str) -> str:
+    label = ROLE_LABELS.get(role)
+    return label() if label is not None else role
+
+
+_env.globals["role_label"] = role_label
+
+
+def _safe_next(target: str) -> str:
+    """Where to go after logging in: a path of this site only (never ``//host`` or a URL)."""
+    # browsers drop tabs and newlines from URLs ("/\t/evil" → "//evil"): plain path characters only
+    ok = re.fullmatch(r"/[A-Za-z0-9/_.~%?&=+-]*", target) is not None and not target.startswith("//")
+    return target if ok else "/"
+
+
+def _without_names(assessment: Assessment) -> Assessment:
+    """The assessment with the raters' names (personal data) removed; ids and roles stay."""
+    return attrs.evolve(assessment, raters=tuple(attrs.evolve(r, name="") for r in assessment.raters))
+
+
+def create_app(
+    db: str | Path,
+    *,
+    registry: Registry | None = None,
+    https_only: bool = False,
+    session_idle: int = SESSION_IDLE,
+    session_max: int = SESSION_MAX,
+) -> FastAPI:
+    """The application over the database ``db`` (an SQLite file or a URL, upgraded to the newest schema).
+
+    ``https_only`` marks the session cookie ``Secure`` (set it when the tool is served over HTTPS);
+    a session ends after ``session_idle`` seconds without a request and ``session_max`` seconds after login.
+    """
     reg = registry if registry is not None else load_registry()
     store = Store(db)
     app = FastAPI(
         title="qframework web",
-        version="0.1.0",
-        description="Self-assessments against quality frameworks; bodies are qframework documents and results.",
+        version="0.2.0",
+        description="Self-assessments against quality frameworks; bodies are qframework documents and results. "
+        "Every call needs an API key (`Authorization: Bearer qfk_…`, made on the account page).",
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
@@ -423,6 +511,14 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
     app.add_middleware(_Language)
     parser = _Parser(PARSE_WORKERS)
     app.state.parser = parser
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=store.secret(),
+        session_cookie=SESSION_COOKIE,
+        max_age=session_idle,
+        same_site="lax",
+        https_only=https_only,
+    )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -430,6 +526,79 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+    # -- who asks, and what they may see ----------------------------------------------------------
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    def account_of(request: Request) -> Account | None:
+        """The account of a request: its API key (the JSON API) or its session (pages), else ``None``."""
+        if hasattr(request.state, "account"):
+            return request.state.account  # type: ignore[no-any-return]
+        account = None
+        if wants_json(request):
+            scheme, _sep, key = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() == "bearer":
+                account = store.account_by_api_key(key.strip())
+        else:
+            uid, since = request.session.get("uid"), request.session.get("t")
+            if isinstance(uid, int) and isinstance(since, int | float) and 0 <= time.time() - since < session_max:
+                found = store.account(uid)
+                account = found if found is not None and found.active else None
+            elif uid is not None:
+                request.session.clear()  # expired: a new login
+        request.state.account = account
+        return account
+
+    app.state.account_of = account_of
+
+    def need(request: Request, *roles: str) -> Account:
+        """The request's account, which must have one of ``roles`` (any role if none are named)."""
+        account = account_of(request)
+        if account is None:
+            if wants_json(request):
+                raise Problems(401, [Problem("authorization", _("send your API key: Authorization: Bearer …"))])
+            raise LoginRequired()
+        if roles and account.role not in roles:
+            raise Problems(403, [Problem("", _("your account may not do this"))])
+        return account
+
+    def may_see(account: Account, kommune_id: str) -> None:
+        """Admins see every Kommune; coordinators and raters only their own."""
+        if account.role != "admin" and account.kommune_id != kommune_id:
+            raise Problems(403, [Problem("", _("your account may not see this Kommune's assessments"))])
+
+    def kommune_entry(kommune_id: str) -> Entry:
+        entry = store.kommune(kommune_id)
+        if entry is None:
+            message = _("{kommune} is not in the directory: the coordination office adds it first").format(
+                kommune=repr(kommune_id)
+            )
+            raise Problems(422, [Problem("subject.id", message)])
+        return entry
+
+    def allowed_kommunen(account: Account) -> list[Entry]:
+        if account.role == "admin":
+            return store.directory()
+        entry = store.kommune(account.kommune_id or "")
+        return [entry] if entry is not None else []
+
+    def checked_for_storing(account: Account, assessment: Assessment) -> Assessment:
+        """Whether ``account`` may store ``assessment``: its Kommune, its period, and (for raters) only itself.
+
+        The Kommune's name is the directory's, never the document's.
+        """
+        if not PERIOD.fullmatch(assessment.period):
+            raise Problems(422, [Problem("period", _PERIOD_PROBLEM())])
+        entry = kommune_entry(assessment.subject.id)
+        may_see(account, entry.id)
+        if account.role == "rater":
+            others = {r for r, _part in split_by_rater(assessment)} - {account.username}
+            if others:
+                message = _("a rater stores only their own ratings (rater id {id})").format(id=account.username)
+                raise Problems(403, [Problem("raters", message)])
+        return attrs.evolve(assessment, subject=attrs.evolve(assessment.subject, name=entry.name))
 
     def framework(framework_id: str, version: str | None = None) -> Any:
         _slug(framework_id, "framework")
@@ -444,26 +613,46 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
                 )
             raise Problems(404, [Problem("framework", message)]) from None
 
-    def scorecard(framework_id: str, subject_id: str, period: str) -> tuple[Any, Any, Assessment]:
+    def own_rater(account: Account) -> str | None:
+        """Raters see only their own part; coordinators and admins every rater's."""
+        return account.username if account.role == "rater" else None
+
+    def show_names(request: Request, account: Account) -> bool:
+        """Rater names (personal data) only to coordinators and admins who ask (``?names=1``), and raters' own."""
+        return account.role == "rater" or request.query_params.get("names") == "1"
+
+    def scorecard(
+        request: Request, account: Account, framework_id: str, subject_id: str, period: str
+    ) -> tuple[Any, Any, Assessment]:
         _slug(subject_id, "Kommune")
         fw = framework(framework_id)
-        assessment = store.combined(framework_id, subject_id, period)
+        may_see(account, subject_id)
+        assessment = store.combined(framework_id, subject_id, period, own_rater(account))
         if assessment is None:
             message = _("no assessment of {kommune} in {period} yet").format(
                 kommune=repr(subject_id), period=repr(period)
             )
             raise Problems(404, [Problem("", message)])
+        if not show_names(request, account):
+            assessment = _without_names(assessment)
         fw = framework(framework_id, assessment.framework_version)
         return score(assessment, fw), fw, assessment
 
-    def wants_json(request: Request) -> bool:
-        return request.url.path.startswith("/api/")
+    # -- errors -----------------------------------------------------------------------------------
 
     @app.exception_handler(Problems)
     async def on_problems(request: Request, exc: Problems) -> Response:
         if wants_json(request):
-            return _problems_json(exc.status, exc.problems)
+            response = _problems_json(exc.status, exc.problems)
+            if exc.status == 401:
+                response.headers["WWW-Authenticate"] = "Bearer"
+            return response
         return _page(request, "problems.html", exc.status, problems=exc.problems, code=exc.status)
+
+    @app.exception_handler(LoginRequired)
+    async def on_login_required(request: Request, exc: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
 
     @app.exception_handler(QFrameworkError)
     async def on_library_error(request: Request, exc: QFrameworkError) -> Response:
@@ -488,26 +677,232 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
             problem = Problem("", _("internal error; the administrator finds the details in the server log"))
         return await on_problems(request, Problems(500, [problem]))
 
+    # -- logging in, invitations, accounts ----------------------------------------------------------
+
+    def start_session(request: Request, account: Account) -> None:
+        request.session.clear()  # a new session id and form token: nothing from before the login carries over
+        request.session.update(uid=account.id, t=int(time.time()), csrf=secrets.token_urlsafe(32))
+        request.state.account = account
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    async def login_form(request: Request) -> Response:
+        return _page(request, "login.html", next=_safe_next(request.query_params.get("next", "/")), problems=[])
+
+    @app.post("/login", include_in_schema=False)
+    async def login(request: Request) -> Response:
+        await _body(request, 10_000)
+        form = await request.form(max_files=0, max_fields=10)
+        _check_csrf(request, form)
+        username, password = str(form.get("username", "")).strip().lower()[:64], str(form.get("password", ""))
+        target = _safe_next(str(form.get("next", "/")))
+        client = request.client.host if request.client else "unknown"
+        keys = (f"user:{username}", f"ip:{client}")
+        if (
+            store.failures(keys[0], LOGIN_WINDOW) >= LOGIN_FAILURES_PER_USER
+            or store.failures(keys[1], LOGIN_WINDOW) >= LOGIN_FAILURES_PER_ADDRESS
+        ):
+            problem = Problem("", _("too many failed logins: please wait a quarter of an hour and try again"))
+            return _page(request, "login.html", 429, next=target, problems=[problem])
+        account = store.check_password(username, password[:1000]) if username and password else None
+        if account is None:
+            store.record_failure(*keys)
+            problem = Problem("", _("user name or password is wrong"))
+            return _page(request, "login.html", 401, next=target, problems=[problem])
+        store.clear_failures(keys[0])
+        start_session(request, account)
+        return RedirectResponse(target, status_code=303)
+
+    @app.post("/logout", include_in_schema=False)
+    async def logout(request: Request) -> Response:
+        await _body(request, 10_000)
+        _check_csrf(request, await request.form(max_files=0, max_fields=5))
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    @app.get("/account", response_class=HTMLResponse, include_in_schema=False)
+    async def account_page(request: Request) -> Response:
+        account = need(request)
+        return _page(request, "account.html", account=account, api_key="")
+
+    @app.post("/account/api-key", include_in_schema=False)
+    async def api_key(request: Request) -> Response:
+        account = need(request)
+        await _body(request, 10_000)
+        _check_csrf(request, await request.form(max_files=0, max_fields=5))
+        key = store.new_api_key(account.id)
+        return _page(request, "account.html", account=account, api_key=key)
+
+    @app.get("/accounts", response_class=HTMLResponse, include_in_schema=False)
+    async def accounts_page(request: Request) -> Response:
+        account = need(request, "admin", "coordinator")
+        listed = store.accounts(None if account.role == "admin" else account.kommune_id)
+        return _page(
+            request, "accounts.html", accounts=listed, kommunen=allowed_kommunen(account), invitation="", problems=[]
+        )
+
+    @app.post("/accounts/{account_id}/active", include_in_schema=False)
+    async def set_active(request: Request, account_id: int) -> Response:
+        """The office locks out or lets in any other account; a coordinator the raters of their Kommune."""
+        account = need(request, "admin", "coordinator")
+        await _body(request, 10_000)
+        form = await request.form(max_files=0, max_fields=5)
+        _check_csrf(request, form)
+        target = store.account(account_id)
+        if target is None:
+            raise Problems(404, [Problem("", _("page not found"))])
+        if target.id == account.id or (
+            account.role != "admin" and (target.role != "rater" or target.kommune_id != account.kommune_id)
+        ):
+            raise Problems(403, [Problem("", _("your account may not do this"))])
+        store.set_active(target.id, form.get("active") == "1")
+        return RedirectResponse("/accounts", status_code=303)
+
+    @app.post("/invitations", include_in_schema=False)
+    async def invite(request: Request) -> Response:
+        account = need(request, "admin", "coordinator")
+        await _body(request, 10_000)
+        form = await request.form(max_files=0, max_fields=10)
+        _check_csrf(request, form)
+        role, kommune_id = str(form.get("role", "rater")), str(form.get("kommune", ""))
+        if role not in ("rater", "coordinator") or (role == "coordinator" and account.role != "admin"):
+            raise Problems(403, [Problem("role", _("your account may not do this"))])
+        entry = kommune_entry(kommune_id)
+        may_see(account, entry.id)
+        token = store.invite(role, entry.id, account.username, INVITATION_DAYS)
+        link = str(request.base_url).rstrip("/") + f"/invite/{token}"
+        listed = store.accounts(None if account.role == "admin" else account.kommune_id)
+        return _page(
+            request,
+            "accounts.html",
+            accounts=listed,
+            kommunen=allowed_kommunen(account),
+            invitation=link,
+            invited=entry,
+            invited_role=role,
+            days=INVITATION_DAYS,
+            problems=[],
+        )
+
+    def invitation_of(token: str) -> Any:
+        found = store.invitation(token) if re.fullmatch(r"[A-Za-z0-9_-]{20,100}", token) else None
+        if found is None:
+            message = _("this invitation is unknown, already used or expired: ask for a new one")
+            raise Problems(404, [Problem("", message)])
+        return found
+
+    @app.get("/invite/{token}", response_class=HTMLResponse, include_in_schema=False)
+    async def invitation_form(request: Request, token: str) -> Response:
+        found = invitation_of(token)
+        return _page(
+            request, "invite.html", invitation=found, kommune=store.kommune(found.kommune_id), values={}, problems=[]
+        )
+
+    @app.post("/invite/{token}", include_in_schema=False)
+    async def accept_invitation(request: Request, token: str) -> Response:
+        found = invitation_of(token)
+        await _body(request, 10_000)
+        form = await request.form(max_files=0, max_fields=10)
+        _check_csrf(request, form)
+        values = {k: str(form.get(k, "")) for k in ("username", "name")}
+        values["username"] = values["username"].strip()
+        password, again = str(form.get("password", "")), str(form.get("password2", ""))
+        problems = []
+        if not (is_slug(values["username"]) and len(values["username"]) <= 32):
+            problems.append(Problem("username", _("a user name is lower-case letters, digits, '-', '_' or '.' "
+                                                  "(at most 32), e.g. hebamme-kiel")))  # fmt: skip
+        if not 0 < len(values["name"]) <= 200:
+            problems.append(Problem("name", _("please give your name (it is shown only to your coordination)")))
+        if not MIN_PASSWORD <= len(password) <= 1000:
+            problems.append(Problem("password", _("a password has at least {n} characters").format(n=MIN_PASSWORD)))
+        elif password != again:
+            problems.append(Problem("password2", _("the two passwords differ")))
+        if not problems:
+            try:
+                account = store.accept(token, values["username"], values["name"], password)
+            except Conflict:
+                problems.append(Problem("username", _("this user name is taken: please choose another")))
+            else:
+                start_session(request, account)
+                return RedirectResponse("/", status_code=303)
+        kommune = store.kommune(found.kommune_id)
+        return _page(request, "invite.html", 422, invitation=found, kommune=kommune, values=values, problems=problems)
+
+    # -- the directory (coordination office) --------------------------------------------------------
+
+    @app.get("/admin/kommunen", response_class=HTMLResponse, include_in_schema=False)
+    async def directory(request: Request) -> Response:
+        need(request, "admin")
+        return _page(request, "kommunen.html", directory=store.directory(), values={}, problems=[])
+
+    @app.post("/admin/kommunen", include_in_schema=False)
+    async def add_kommune(request: Request) -> Response:
+        need(request, "admin")
+        await _body(request, 10_000)
+        form = await request.form(max_files=0, max_fields=10)
+        _check_csrf(request, form)
+        values = {
+            k: str(form.get(k, "")).strip() for k in ("name", "id", "regionalschluessel", "latitude", "longitude")
+        }
+        problems = []
+        kommune_id = values["id"] or slugify(values["name"])
+        if not 0 < len(values["name"]) <= 200:
+            problems.append(Problem("name", _("please give the Kommune's name")))
+        elif not (is_slug(kommune_id) and len(kommune_id) <= 100):
+            problems.append(Problem("id", _("not a valid id: {value}").format(value=repr(kommune_id))))
+        if values["regionalschluessel"] and not REGIONALSCHLUESSEL.fullmatch(values["regionalschluessel"]):
+            problems.append(Problem("regionalschluessel", _("a Regionalschlüssel has 12 digits")))
+        location: list[float | None] = [None, None]
+        for i, (key, bound) in enumerate((("latitude", 90), ("longitude", 180))):
+            if values[key]:
+                try:
+                    location[i] = float(values[key].replace(",", "."))
+                except ValueError:
+                    location[i] = None
+                if location[i] is None or not -bound <= location[i] <= bound:  # type: ignore[operator]
+                    problems.append(Problem(key, _("not a coordinate: {value}").format(value=repr(values[key]))))
+        if not problems:
+            try:
+                store.add_kommune(values["name"], kommune_id, values["regionalschluessel"] or None, *location)
+            except Conflict:
+                problems.append(Problem("id", _("a Kommune with the id {id} exists").format(id=repr(kommune_id))))
+            else:
+                return RedirectResponse("/admin/kommunen", status_code=303)
+        return _page(request, "kommunen.html", 422, directory=store.directory(), values=values, problems=problems)
+
+    @app.get("/admin/export", include_in_schema=False)
+    async def export(request: Request) -> Response:
+        need(request, "admin")
+        body = json.dumps(store.export(), ensure_ascii=False, indent=1)
+        return _attachment(body, "application/json", "qframework-web-export.json")
+
     # -- pages ----------------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index(request: Request) -> Response:
+        account = need(request)
+        if account.role == "admin":
+            assessed = store.assessed()
+        else:
+            assessed = store.assessed(account.kommune_id or "", own_rater(account))
         return _page(
             request,
             "index.html",
             frameworks=list(reg.frameworks.values()),
             programmes=list(reg.programmes.values()),
-            kommunen=store.kommunen(),
+            kommunen=assessed,
             titles={f: reg.frameworks[f] for f in reg.frameworks},
         )
 
     @app.get("/frameworks/{framework_id}", response_class=HTMLResponse, include_in_schema=False)
     async def show_framework(request: Request, framework_id: str) -> Response:
+        need(request)
         fw = framework(framework_id)
         sources = {s.id: s for s in fw.sources}
         return _page(request, "framework.html", fw=fw, sources=sources)
 
-    def form_page(request: Request, fw: Any, values: dict[str, str], problems: list[Problem], status: int) -> Response:
+    def form_page(
+        request: Request, account: Account, fw: Any, values: dict[str, str], problems: list[Problem], status: int
+    ) -> Response:
         form = assessment_form(fw, _lang(request))
         known = set(HEADER_FIELDS) | {
             name for q in form.questions() for name in (q.rating_field, q.evidence_field, q.comment_field, q.tier_field)
@@ -521,95 +916,163 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
             status,
             fw=fw,
             form=form,
-            values=values,
+            values={**values, "rater.id": account.username},
             problems=by_field,
             count=len(problems),
-            header=HEADER_FIELDS,
+            header=[h for h in HEADER_FIELDS if h != "subject.name"],
+            kommunen=allowed_kommunen(account),
         )
 
     @app.get("/frameworks/{framework_id}/assess", response_class=HTMLResponse, include_in_schema=False)
     async def assess_form(request: Request, framework_id: str) -> Response:
+        account = need(request)
         fw = framework(framework_id)
         q = request.query_params
-        values = {"subject.id": q.get("subject", ""), "period": q.get("period", ""), "rater.id": q.get("rater", "")}
-        if is_slug(values["subject.id"]) and values["period"] and is_slug(values["rater.id"]):
-            for part in store.parts(fw.id, values["subject.id"], values["period"]):
-                if part.raters and part.raters[0].id == values["rater.id"]:
-                    values = form_fields(part)
-        return form_page(request, fw, values, [], 200)
+        values = {
+            "subject.id": q.get("subject", account.kommune_id or ""),
+            "period": q.get("period", ""),
+            "rater.name": account.name,  # the account's name, shown to the coordination only (they may clear it)
+        }
+        if is_slug(values["subject.id"]) and PERIOD.fullmatch(values["period"]):
+            may_see(account, values["subject.id"])
+            for part in store.parts(fw.id, values["subject.id"], values["period"], account.username):
+                values = form_fields(part)
+        return form_page(request, account, fw, values, [], 200)
+
+    def rating_problems(fw: Any, values: dict[str, str]) -> list[Problem]:
+        """Ratings the library's form reader would not take as a number (``²``, ``--1``, 5,000 digits)."""
+        problems = []
+        for q in assessment_form(fw).questions():
+            raw = values.get(q.rating_field, "").strip()
+            if raw and raw not in {c.value for c in q.choices} and not re.fullmatch(r"-?[0-9]{1,9}", raw):
+                message = _("choose a level of the scale, got {value}").format(value=repr(raw[:40]))
+                problems.append(Problem(q.rating_field, message))
+        return problems
 
     @app.post("/frameworks/{framework_id}/assess", include_in_schema=False)
     async def assess_submit(request: Request, framework_id: str) -> Response:
+        account = need(request)
         fw = framework(framework_id)
         await _body(request, MAX_BODY)
         form = await request.form(max_files=0, max_fields=4000)
         _check_csrf(request, form)
         values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
+        values["rater.id"] = account.username  # everyone rates as themselves
+        entry = store.kommune(values.get("subject.id", ""))
+        if entry is not None:
+            may_see(account, entry.id)
+            values["subject.name"] = entry.name
+        problems = rating_problems(fw, values)
+        if entry is None:
+            problems.append(Problem("subject.id", _("choose a Kommune from the directory")))
+        if values.get("period") and not PERIOD.fullmatch(values["period"]):
+            problems.append(Problem("period", _PERIOD_PROBLEM()))
+        assessment = None
         try:
-            assessment = assessment_from_form(fw, values)
+            assessment = assessment_from_form(fw, values) if not problems else None
         except ValidationError as exc:
-            return form_page(request, fw, values, list(exc.problems), 422)
-        store.put(assessment)
+            problems = list(exc.problems)
+        if assessment is None:
+            return form_page(request, account, fw, values, problems, 422)
+        store.put(checked_for_storing(account, assessment), account.username)
         target = _kommune_url(assessment)
         return RedirectResponse(target, status_code=303)
 
     @app.get("/frameworks/{framework_id}/template.xlsx", include_in_schema=False)
     async def template_xlsx(request: Request, framework_id: str) -> Response:
+        need(request)
         fw = framework(framework_id)
         q = request.query_params
         given = {k: q[k] for k in ("rater", "subject") if is_slug(q.get(k, ""))}
-        if re.fullmatch(r"[\w-]{1,20}", q.get("period", "")):
+        if PERIOD.fullmatch(q.get("period", "")):
             given["period"] = q["period"]
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return _attachment(
             assessment_workbook(fw, **given), media, _("{framework}-template.xlsx").format(framework=fw.id)
         )
 
-    def nav(request: Request, fw: Any, assessment: Assessment, period: str) -> str:
+    def nav(request: Request, account: Account, fw: Any, assessment: Assessment, period: str) -> str:
         return render(
             request,
             "_report_nav.html",
             fw=fw,
             subject=assessment.subject,
             period=period,
-            periods=store.periods(fw.id, assessment.subject.id),
+            periods=store.periods(fw.id, assessment.subject.id, own_rater(account)),
+            oversees=account.role != "rater",
+            names=request.query_params.get("names") == "1",
         )
 
     @app.get("/kommunen/{framework_id}/{subject_id}/progress", response_class=HTMLResponse, include_in_schema=False)
     async def progress(request: Request, framework_id: str, subject_id: str) -> Response:
+        account = need(request)
         _slug(subject_id, "Kommune")
         fw = framework(framework_id)
-        cards = [scorecard(framework_id, subject_id, p)[0] for p in store.periods(fw.id, subject_id)]
+        may_see(account, subject_id)
+        periods = store.periods(fw.id, subject_id, own_rater(account))
+        cards = [scorecard(request, account, framework_id, subject_id, p)[0] for p in periods]
         if len(cards) < 2:
             raise Problems(404, [Problem("", _("progress needs assessments of at least two periods"))])
         html = render_report(ProgressReport(tuple(cards), fw), lang=_lang(request))
-        latest = store.combined(fw.id, subject_id, cards[-1].period)
-        assert latest is not None
-        return HTMLResponse(html.replace("<body>", "<body>" + nav(request, fw, latest, latest.period), 1))
+        latest = scorecard(request, account, framework_id, subject_id, cards[-1].period)[2]
+        return HTMLResponse(html.replace("<body>", "<body>" + nav(request, account, fw, latest, latest.period), 1))
 
     @app.get("/kommunen/{framework_id}/{subject_id}/{period}", response_class=HTMLResponse, include_in_schema=False)
     async def kommune(request: Request, framework_id: str, subject_id: str, period: str) -> Response:
-        card, fw, assessment = scorecard(framework_id, subject_id, period)
+        account = need(request)
+        card, fw, assessment = scorecard(request, account, framework_id, subject_id, period)
         html = render_report(AssessmentReport(card, fw, assessment), lang=_lang(request))
-        return HTMLResponse(html.replace("<body>", "<body>" + nav(request, fw, assessment, period), 1))
+        return HTMLResponse(html.replace("<body>", "<body>" + nav(request, account, fw, assessment, period), 1))
 
     @app.get("/kommunen/{framework_id}/{subject_id}/{period}/report.html", include_in_schema=False)
     async def report_download(request: Request, framework_id: str, subject_id: str, period: str) -> Response:
-        card, fw, assessment = scorecard(framework_id, subject_id, period)
+        account = need(request)
+        card, fw, assessment = scorecard(request, account, framework_id, subject_id, period)
         html = render_report(AssessmentReport(card, fw, assessment), lang=_lang(request))
         return _attachment(html, "text/html; charset=utf-8", _("{kommune}-report.html").format(kommune=subject_id))
 
     @app.get("/kommunen/{framework_id}/{subject_id}/{period}/assessment.toml", include_in_schema=False)
-    async def export_toml(framework_id: str, subject_id: str, period: str) -> Response:
-        assessment = scorecard(framework_id, subject_id, period)[2]
+    async def export_toml(request: Request, framework_id: str, subject_id: str, period: str) -> Response:
+        account = need(request)
+        assessment = scorecard(request, account, framework_id, subject_id, period)[2]
         return _attachment(dumps(assessment, format="toml"), "application/toml", f"{subject_id}.toml")
+
+    @app.get("/kommunen/{framework_id}/{subject_id}/{period}/versions", include_in_schema=False)
+    async def versions_page(request: Request, framework_id: str, subject_id: str, period: str) -> Response:
+        account = need(request, "admin", "coordinator")
+        _slug(subject_id, "Kommune")
+        fw = framework(framework_id)
+        may_see(account, subject_id)
+        listed = store.versions(fw.id, subject_id, period)
+        if not listed:
+            message = _("no assessment of {kommune} in {period} yet").format(
+                kommune=repr(subject_id), period=repr(period)
+            )
+            raise Problems(404, [Problem("", message)])
+        return _page(request, "versions.html", fw=fw, kommune=store.kommune(subject_id), period=period, versions=listed)
+
+    @app.post("/versions/{version_id}/restore", include_in_schema=False)
+    async def restore(request: Request, version_id: int) -> Response:
+        account = need(request, "admin", "coordinator")
+        await _body(request, 10_000)
+        _check_csrf(request, await request.form(max_files=0, max_fields=5))
+        found = store.version(version_id)
+        if found is None:
+            raise Problems(404, [Problem("", _("page not found"))])
+        meta = found[0]
+        may_see(account, meta.subject_id)
+        store.restore(version_id, account.username)
+        target = f"/kommunen/{quote(meta.framework_id)}/{quote(meta.subject_id)}/{quote(meta.period, safe='')}/versions"
+        return RedirectResponse(target, status_code=303)
 
     @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
     async def upload_form(request: Request) -> Response:
+        need(request)
         return _page(request, "upload.html", problems=[], filename="")
 
     @app.post("/upload", include_in_schema=False)
     async def upload(request: Request) -> Response:
+        account = need(request)
         await _body(request, MAX_UPLOAD + 10_000)
         form = await request.form(max_files=1, max_fields=5, max_part_size=MAX_UPLOAD)
         _check_csrf(request, form)
@@ -631,7 +1094,7 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
             return _page(request, "upload.html", 422, problems=list(exc.problems), filename=name)
         except Problems as exc:
             return _page(request, "upload.html", exc.status, problems=exc.problems, filename=name)
-        store.put(assessment)
+        store.put(checked_for_storing(account, assessment), account.username)
         target = _kommune_url(assessment)
         return RedirectResponse(target, status_code=303)
 
@@ -644,15 +1107,27 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
         return await parser.run(lambda: loads_assessment(body, format="json", registry=reg, file="body"))
 
     @app.get("/api/frameworks", summary="The installed frameworks")
-    async def api_frameworks() -> Response:
+    async def api_frameworks(request: Request) -> Response:
+        need(request)
         return _json([FrameworkSummary.of(reg.frameworks[f], reg.frameworks.providers[f].name) for f in reg.frameworks])
 
     @app.get("/api/frameworks/{framework_id}", summary="One framework, as a qframework framework document")
-    async def api_framework(framework_id: str) -> Response:
+    async def api_framework(request: Request, framework_id: str) -> Response:
+        need(request)
         return _json(framework(framework_id))
 
-    @app.get("/api/assessments", summary="The stored assessments (Kommune and period)")
-    async def api_assessments() -> Response:
+    @app.get("/api/kommunen", summary="The Kommunen of the directory this account may see")
+    async def api_kommunen(request: Request) -> Response:
+        account = need(request)
+        return JSONResponse([attrs.asdict(e) for e in allowed_kommunen(account)])
+
+    @app.get("/api/assessments", summary="The stored assessments (Kommune and period) this account may see")
+    async def api_assessments(request: Request) -> Response:
+        account = need(request)
+        if account.role == "admin":
+            assessed = store.assessed()
+        else:
+            assessed = store.assessed(account.kommune_id or "", own_rater(account))
         return JSONResponse(
             [
                 {
@@ -662,18 +1137,20 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
                     "period": k.period,
                     "parts": k.raters,
                 }
-                for k in store.kommunen()
+                for k in assessed
             ]
         )
 
     @app.get("/api/assessments/{framework_id}/{subject_id}/{period}", summary="One Kommune's combined assessment")
-    async def api_assessment(framework_id: str, subject_id: str, period: str) -> Response:
-        return _json(scorecard(framework_id, subject_id, period)[2])
+    async def api_assessment(request: Request, framework_id: str, subject_id: str, period: str) -> Response:
+        account = need(request)
+        return _json(scorecard(request, account, framework_id, subject_id, period)[2])
 
-    @app.post("/api/assessments", status_code=201, summary="Store an assessment (every rater's part)")
+    @app.post("/api/assessments", status_code=201, summary="Store an assessment (every rater's part, as new versions)")
     async def api_store(request: Request) -> Response:
-        assessment = await assessment_body(request)
-        stored = store.put(assessment)
+        account = need(request)
+        assessment = checked_for_storing(account, await assessment_body(request))
+        stored = store.put(assessment, account.username)
         return JSONResponse(
             {
                 "framework_id": assessment.framework_id,
@@ -686,6 +1163,7 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
 
     @app.post("/api/score", summary="Score an assessment (nothing is stored)")
     async def api_score(request: Request) -> Response:
+        need(request)
         assessment = await assessment_body(request)
         fw = framework(assessment.framework_id, assessment.framework_version)
         return _json(score(assessment, fw))
@@ -694,5 +1172,9 @@ def create_app(db: str | Path, *, registry: Registry | None = None) -> FastAPI:
 
 
 def app_from_env() -> FastAPI:
-    """For ``uvicorn --factory qframework_web.app:app_from_env``: the database named by ``QFRAMEWORK_WEB_DB``."""
-    return create_app(os.environ.get("QFRAMEWORK_WEB_DB", "assessments.sqlite"))
+    """For ``uvicorn --factory qframework_web.app:app_from_env``: the database named by ``QFRAMEWORK_WEB_DB``
+    (a file name or a URL), Secure cookies if ``QFRAMEWORK_WEB_HTTPS=1``."""
+    return create_app(
+        os.environ.get("QFRAMEWORK_WEB_DB", "assessments.sqlite"),
+        https_only=os.environ.get("QFRAMEWORK_WEB_HTTPS", "") == "1",
+    )

@@ -1,10 +1,11 @@
 """The web tool in a real browser: Debian's headless Chromium through Playwright, the app on uvicorn.
 
-Two raters fill in the NZFH form in a browser set to German, the scorecard shows the chart and their
-mean score, the language switch turns it into English, and a broken workbook uploaded shows its
-problems cell by cell. The run writes the screenshots in
-``examples/web/screenshots/`` (form.png, scorecard.png, upload-problems.png). Not skipped:
-``.ci/run`` installs ``chromium`` where it is missing.
+Two raters log in and fill in the NZFH form in a browser set to German, the scorecard shows the chart
+and their mean score, the language switch turns it into English, and a broken workbook uploaded shows
+its problems cell by cell. The run writes the screenshots in ``examples/web/screenshots/`` (form.png,
+scorecard.png, upload-problems.png). Then, on SQLite and on PostgreSQL: a coordinator invites a rater,
+the rater makes an account with the link, fills in the form, the coordinator sees the scorecard, and
+the rater cannot open another Kommune's. Not skipped: ``.ci/run`` installs ``chromium`` where it is missing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_fixtures import INDICATORS, NZFH, serve
+from web_fixtures import INDICATORS, NZFH, PASSWORD, seed_db, serve
 
 from qframework.excel import assessment_workbook
 
@@ -38,20 +39,35 @@ def browser() -> Iterator[Any]:
             instance.close()
 
 
-def fill_as(page: Any, base: str, rater: str, role: str, label: str, screenshot: Path | None = None) -> None:
+def log_in(page: Any, base: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#f-username", username)
+    page.fill("#f-password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def fill_as(
+    page: Any,
+    base: str,
+    rater: str,
+    role: str,
+    label: str,
+    screenshot: Path | None = None,
+    kommune: str = "musterstadt",
+) -> None:
+    log_in(page, base, rater)
     page.goto(f"{base}/frameworks/nzfh-qualitaetsrahmen/assess")
-    page.fill("[name='subject.id']", "musterstadt")
-    page.fill("[name='subject.name']", "Musterstadt <b>Nord</b>")
+    assert page.locator("select[name='subject.id']").input_value() == kommune  # their Kommune, chosen for them
     page.fill("[name='period']", "2025")
-    page.fill("[name='rater.id']", rater)
     page.fill("[name='rater.role']", role)
     for ind in INDICATORS:
         page.select_option(f"select[name='{ind}.rating']", label=label)
     page.fill(f"[name='{INDICATORS[0]}.evidence']", "Protokolle der Netzwerktreffen 2025")
     if screenshot is not None:
         page.screenshot(path=str(screenshot))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/kommunen/nzfh-qualitaetsrahmen/musterstadt/2025")
+    page.click("#assessment-form button[type=submit]")
+    page.wait_for_url(f"{base}/kommunen/nzfh-qualitaetsrahmen/{kommune}/2025")
 
 
 def broken_workbook() -> bytes:
@@ -71,9 +87,11 @@ def test_two_raters_assess_a_kommune_in_the_browser(browser: Any, tmp_path: Path
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-    with serve(tmp_path / "web.sqlite") as base:
-        fill_as(page, base, "koordination", "Netzwerkkoordination", "stimme sehr zu", SCREENSHOTS / "form.png")
+    db = tmp_path / "web.sqlite"
+    seed_db(db, names={"musterstadt": "Musterstadt <b>Nord</b>"})
+    with serve(db) as base:
         fill_as(page, base, "hebamme", "Familienhebamme", "stimme nicht zu")
+        fill_as(page, base, "koordination", "Netzwerkkoordination", "stimme sehr zu", SCREENSHOTS / "form.png")
         # the scorecard: levels 6 and 2 on 1..6 give a mean of 4, i.e. 0.60, nearest level "stimme eher zu"
         assert page.locator("svg.chart.radar").count() == 1
         assert page.locator("svg.chart.bars rect.bar").count() == len(NZFH.dimensions)
@@ -98,7 +116,7 @@ def test_two_raters_assess_a_kommune_in_the_browser(browser: Any, tmp_path: Path
             "input[type=file]",
             files=[{"name": "eltern.xlsx", "mimeType": "application/octet-stream", "buffer": broken_workbook()}],
         )
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_selector("#problems")
         where = page.locator("#problems td.where").all_inner_texts()
         messages = page.locator("#problems td.message").all_inner_texts()
@@ -106,4 +124,58 @@ def test_two_raters_assess_a_kommune_in_the_browser(browser: Any, tmp_path: Path
         assert any("'gut' ist kein Wert der Skala" in m for m in messages), messages
         page.screenshot(path=str(SCREENSHOTS / "upload-problems.png"))
     page.close()
+    assert errors == []
+
+
+def test_an_invited_rater_fills_in_and_the_coordinator_sees_it(browser: Any, db_url: str) -> None:
+    seed_db(db_url)
+    errors: list[str] = []
+    coordinator = browser.new_context(locale="de-DE", viewport={"width": 1000, "height": 1000})
+    rater = browser.new_context(locale="de-DE", viewport={"width": 1000, "height": 1000})  # another browser
+    with serve(db_url) as base:
+        office = coordinator.new_page()
+        office.on("pageerror", lambda exc: errors.append(str(exc)))
+        log_in(office, base, "koordination")
+        office.goto(f"{base}/accounts")
+        office.select_option("#f-role", "rater")
+        office.click("form[action='/invitations'] button[type=submit]")
+        link = office.locator("#invitation").inner_text().strip()
+        assert link.startswith(f"{base}/invite/")
+
+        page = rater.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(link)
+        assert "Musterstadt" in page.locator("main p").first.inner_text()
+        page.fill("#f-username", "neue-hebamme")
+        page.fill("#f-name", "Nora Neumann")
+        page.fill("#f-password", "ein-gutes-passwort")
+        page.fill("#f-password2", "ein-gutes-passwort")
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{base}/")  # the first login: the account is made and logged in
+        page.goto(f"{base}/frameworks/nzfh-qualitaetsrahmen/assess")
+        assert page.locator("#f-rater\\.id").input_value() == "neue-hebamme"
+        page.fill("[name='period']", "2025")
+        page.fill("[name='rater.role']", "Familienhebamme")
+        for ind in INDICATORS:
+            page.select_option(f"select[name='{ind}.rating']", label="stimme eher zu")
+        page.click("#assessment-form button[type=submit]")
+        page.wait_for_url(f"{base}/kommunen/nzfh-qualitaetsrahmen/musterstadt/2025")
+        assert "stimme eher zu" in page.locator(".facts li").first.inner_text()
+        # another Kommune's page is refused, by link or typed
+        refused = page.goto(f"{base}/kommunen/nzfh-qualitaetsrahmen/kiel/2025")
+        assert refused is not None and refused.status == 403
+        assert "(403)" in page.locator("h1").inner_text()
+        assert page.goto(f"{base}/kommunen/nzfh-qualitaetsrahmen/musterstadt/2025/versions").status == 403
+
+        office.goto(f"{base}/kommunen/nzfh-qualitaetsrahmen/musterstadt/2025")
+        assert office.locator("svg.chart.radar").count() == 1
+        assert "stimme eher zu" in office.locator(".facts li").first.inner_text()
+        assert "Familienhebamme" in office.content() and "Nora Neumann" not in office.content()
+        office.click("text=Namen der Einschätzenden zeigen")
+        office.wait_for_url("**names=1")
+        assert "Nora Neumann" in office.content()
+        office.goto(f"{base}/kommunen/nzfh-qualitaetsrahmen/musterstadt/2025/versions")
+        assert office.locator("#versions tr[data-version]").count() == 1
+    coordinator.close()
+    rater.close()
     assert errors == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -18,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from qframework_web import create_app
 from qframework_web.app import accepted_languages, format_number, provenance_label
-from web_fixtures import INDICATORS, NZFH, REGISTRY, rater_fields
+from web_fixtures import INDICATORS, NZFH, PASSWORD, REGISTRY, csrf_of, login, rater_fields, seed
 from web_language_check import PO, decimal_points, other_language_words, raw_provenance_kinds
 
 from qframework import dumps
@@ -33,10 +34,15 @@ CHROME = {"de": "Übersicht", "en": "Overview"}
 REPORT = "the report's own text (report/, another engineer's part of issue 23)"
 
 
-def make_client(tmp_path: Path) -> TestClient:
-    return TestClient(
-        create_app(tmp_path / "web.sqlite", registry=REGISTRY), raise_server_exceptions=False, follow_redirects=False
-    )
+@contextmanager
+def make_client(tmp_path: Path) -> Iterator[TestClient]:
+    """A client logged in as the coordinator of Musterstadt (``koordination``)."""
+    app = create_app(tmp_path / "web.sqlite", registry=REGISTRY)
+    seed(app.state.store)
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as c:
+        assert login(c, "koordination").status_code == 303
+        yield c
+    app.state.store.close()
 
 
 @pytest.fixture
@@ -123,9 +129,12 @@ def test_an_unknown_language_is_ignored(client: TestClient) -> None:
 
 
 def test_the_api_answers_tools_in_english_unless_asked(client: TestClient) -> None:
-    plain = client.get("/api/frameworks/nope").json()["problems"][0]["message"]
+    key = client.app.state.store.new_api_key(client.app.state.store.accounts("musterstadt")[0].id)  # type: ignore[attr-defined]
+    auth = {"authorization": f"Bearer {key}"}
+    plain = client.get("/api/frameworks/nope", headers=auth).json()["problems"][0]["message"]
     assert plain == "unknown framework 'nope'"
-    german = client.get("/api/frameworks/nope", headers={"accept-language": "de"}).json()["problems"][0]["message"]
+    german = client.get("/api/frameworks/nope", headers={**auth, "accept-language": "de"}).json()["problems"][0]
+    german = german["message"]
     assert german == "unbekannter Qualitätsrahmen „nope“"
 
 
@@ -134,7 +143,9 @@ def test_the_api_answers_tools_in_english_unless_asked(client: TestClient) -> No
 
 def _stored(client: TestClient) -> None:
     assert submit(client, rater_fields("koordination", 6)).status_code == 303
+    login(client, "hebamme")
     assert submit(client, rater_fields("hebamme", 1)).status_code == 303
+    login(client, "koordination")
     assert submit(client, {**rater_fields("koordination", 5), "period": "2026"}).status_code == 303
 
 
@@ -143,8 +154,12 @@ PAGES = [
     *(f"/frameworks/{f}" for f in REGISTRY.frameworks),
     *(f"/frameworks/{f}/assess" for f in REGISTRY.frameworks),
     "/upload",
+    "/account",
+    "/accounts",
+    "/kommunen/nzfh-qualitaetsrahmen/musterstadt/2025/versions",
     "/frameworks/nope",  # a problem page
-    "/kommunen/nzfh-qualitaetsrahmen/nobody/2025",
+    "/kommunen/nzfh-qualitaetsrahmen/musterstadt/1999",
+    "/kommunen/nzfh-qualitaetsrahmen/kiel/2025",  # another Kommune's: refused
     "/nowhere",
 ]
 REPORT_PAGES = [
@@ -167,7 +182,7 @@ def test_every_page_speaks_one_language(tmp_path: Path, lang: str) -> None:
         _stored(client)
         for url in PAGES:
             page = client.get(url, headers={"accept-language": lang})
-            assert page.status_code in (200, 404), url
+            assert page.status_code in (200, 403, 404), url
             assert CHROME[lang] in page.text, url
             check(page.text, lang)
             # the same page reached through the switch, whatever the browser says
@@ -310,8 +325,9 @@ def test_numbers_follow_the_language(client: TestClient) -> None:
 
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_a_hostile_name_stays_escaped_in_both_languages(client: TestClient, lang: str) -> None:
-    assert submit(client, rater_fields("koordination", 4, name=HOSTILE)).status_code == 303
-    for url in ("/", "/kommunen/nzfh-qualitaetsrahmen/musterstadt/2025"):
+    fields = {**rater_fields("koordination", 4), "rater.role": HOSTILE, "rater.name": HOSTILE}
+    assert submit(client, fields).status_code == 303
+    for url in ("/kommunen/nzfh-qualitaetsrahmen/musterstadt/2025?names=1",):
         page = client.get(url, params={"lang": lang}).text
         assert html_lang(page) == lang
         assert HOSTILE not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -323,15 +339,21 @@ def test_a_hostile_name_stays_escaped_in_both_languages(client: TestClient, lang
 def test_parallel_requests_keep_their_own_language(tmp_path: Path) -> None:
     """The language is a ContextVar set per request: requests interleaved on one event loop never mix."""
     app = create_app(tmp_path / "web.sqlite", registry=REGISTRY)
+    seed(app.state.store)
 
     async def run() -> list[tuple[str, httpx.Response]]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://web") as client:
-            page = await client.get("/upload")
-            token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+            form = {
+                "csrf": csrf_of((await client.get("/login")).text),
+                "username": "koordination",
+                "password": PASSWORD,
+            }
+            assert (await client.post("/login", data=form)).status_code == 303
+            token = csrf_of((await client.get("/upload")).text)
 
             async def one(lang: str) -> tuple[str, httpx.Response]:
-                fields = {**rater_fields("Koordination", 4), "csrf": token}
+                fields = {**rater_fields("koordination", 9), "csrf": token}
                 response = await client.post(
                     "/frameworks/nzfh-qualitaetsrahmen/assess", data=fields, headers={"accept-language": lang}
                 )
@@ -413,12 +435,14 @@ def test_the_checker_finds_what_it_is_for() -> None:
 def test_the_error_page_of_a_bug_is_in_the_pages_language(tmp_path: Path, lang: str) -> None:
     """A bug's page comes from Starlette's outermost handler, outside the language middleware."""
     app = create_app(tmp_path / "web.sqlite", registry=REGISTRY)
+    seed(app.state.store)
 
-    def broken() -> None:
+    def broken(*args: object) -> None:
         raise RuntimeError("a bug")
 
-    app.state.store.kommunen = broken
     with TestClient(app, raise_server_exceptions=False) as client:
+        login(client, "koordination")
+        app.state.store.assessed = broken
         page = client.get("/", headers={"accept-language": lang})
     assert page.status_code == 500 and "a bug" not in page.text and "Traceback" not in page.text
     assert ("Serverprotokoll" if lang == "de" else "server log") in page.text

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from qframework_web import app as web
-from web_fixtures import REGISTRY
+from web_fixtures import PASSWORD, REGISTRY, csrf_of, seed_db
 
 from qframework.errors import Problem, ValidationError
 
@@ -37,13 +37,21 @@ class _BlockingReader:
         raise ValidationError([Problem("", "stub refused the file")], kwargs.get("file"))
 
 
+async def _logged_in(client: httpx.AsyncClient) -> str:
+    """Log a rater of Musterstadt in (uploads need an account since issue 28); returns the upload form's CSRF token."""
+    login_page = await client.get("/login")
+    credentials = {"username": "hebamme", "password": PASSWORD, "next": "/"}
+    await client.post("/login", data={"csrf": csrf_of(login_page.text), **credentials})
+    page = await client.get("/upload")
+    assert page.status_code == 200
+    return csrf_of(page.text)
+
+
 async def _upload_while(app: Any, reader: _BlockingReader, during: str) -> tuple[int, int, str]:
     """Post a workbook; while it is being read, GET ``during``; then release the reader."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://web") as client:
-        page = await client.get("/upload")
-        token = client.cookies["qf_csrf"]
-        assert page.status_code == 200
+        token = await _logged_in(client)
         upload = asyncio.create_task(
             client.post("/upload", data={"csrf": token}, files={"file": ("a.xlsx", b"PK\x03\x04 workbook")})
         )
@@ -57,8 +65,9 @@ async def _upload_while(app: Any, reader: _BlockingReader, during: str) -> tuple
 def test_a_get_is_answered_while_an_upload_is_being_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     reader = _BlockingReader()
     monkeypatch.setattr(web, "loads_assessment_xlsx", reader)
+    seed_db(tmp_path / "web.sqlite")
     app = web.create_app(tmp_path / "web.sqlite", registry=REGISTRY)
-    other, status, text = asyncio.run(_upload_while(app, reader, "/api/frameworks"))
+    other, status, text = asyncio.run(_upload_while(app, reader, "/"))
     assert other == 200
     assert reader.released == [True]  # the GET was answered before the reader was let go
     assert status == 422 and "stub refused the file" in text
@@ -68,13 +77,13 @@ def test_an_upload_past_its_budget_is_answered_with_a_problem(tmp_path: Path, mo
     reader = _BlockingReader()
     monkeypatch.setattr(web, "loads_assessment_xlsx", reader)
     monkeypatch.setattr(web, "PARSE_BUDGET", 0.01)
+    seed_db(tmp_path / "web.sqlite")
     app = web.create_app(tmp_path / "web.sqlite", registry=REGISTRY)
 
     async def run() -> tuple[int, str]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://web") as client:
-            await client.get("/upload")
-            token = client.cookies["qf_csrf"]
+            token = await _logged_in(client)
             answer = await client.post(
                 "/upload", data={"csrf": token}, files={"file": ("a.xlsx", b"PK\x03\x04 workbook")}
             )
@@ -98,16 +107,15 @@ def test_the_reader_runs_in_the_requests_context(tmp_path: Path, monkeypatch: py
         raise ValidationError([Problem("", "stub refused the file")], kwargs.get("file"))
 
     monkeypatch.setattr(web, "loads_assessment_xlsx", reader)
+    seed_db(tmp_path / "web.sqlite")
     app = web.create_app(tmp_path / "web.sqlite", registry=REGISTRY)
 
     async def run() -> int:
         marker.set("request")
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://web") as client:
-            await client.get("/upload")
-            answer = await client.post(
-                "/upload", data={"csrf": client.cookies["qf_csrf"]}, files={"file": ("a.xlsx", b"PK\x03\x04")}
-            )
+            token = await _logged_in(client)
+            answer = await client.post("/upload", data={"csrf": token}, files={"file": ("a.xlsx", b"PK\x03\x04")})
             return answer.status_code
 
     assert asyncio.run(run()) == 422
