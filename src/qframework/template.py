@@ -209,7 +209,7 @@ def assessment_template(
         out += [
             "[[raters]]",
             f"id = {_s(rater)}",
-            'role = ""  # ' + _("e.g. Netzwerkkoordination, Familienhebamme, Elternvertretung"),
+            'role = ""  # ' + _("e.g. network coordination, family midwife, parents' representative"),
             "",
         ]
     for dim in framework.dimensions:
