@@ -1,0 +1,172 @@
+"""The tie rule (docs/assignment.md, "Ties") when participants hold several topics each.
+
+The result of :func:`~qframework.assignment.assign` is *swap-stable by id*: among the optimal assignments it is one
+where no two participants ``a < b`` (by id) can exchange a topic ``x`` of ``a`` for a topic ``y`` of ``b`` so that
+the total cost stays equal, ``a`` ranks ``y`` strictly better than ``x``, and every rule still holds for both
+(allowed topics, exclusions, ``allow_unranked``, an alternative never together with one of its own topics, the same
+role under ``distinct_required``; mandatory topics never move).
+
+The worked examples are small enough to solve by hand; the property compares every result against the rule
+restated separately (``tie_exchanges``, the plain MILP optimum and the rules of ``assert_rules_hold`` in
+``test_assignment_properties``), never against the engine.
+"""
+
+from __future__ import annotations
+
+import test_assignment_properties as restated
+from assignment_strategies import covers, milp_cost
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qframework.assignment import (
+    AssignmentRules,
+    Bounds,
+    Objective,
+    Participant,
+    Topic,
+    assign,
+    check_assignment,
+)
+
+
+def seats(n: int | None) -> Bounds:
+    return Bounds(0, n)
+
+
+def test_a_shared_second_choice_with_one_seat_goes_to_the_smaller_id() -> None:
+    """Two topics each; p0 and p1 both rank t3 second and t3 has one seat. Their first choices (t1, t2, one seat
+    each) differ, t4 is both third choices: whoever gets t3, the total is 1 + 2 + 1 + 3 = 7, so the tie rule
+    decides — the smaller id, p0, gets t3, whatever the input order and whichever first choice is whose."""
+    rules = AssignmentRules(
+        topics=(Topic("t1", capacity=seats(1)), Topic("t2", capacity=seats(1)), Topic("t3", capacity=seats(1)),
+                Topic("t4")),
+        topics_per_participant=2,
+    )  # fmt: skip
+    for first0, first1 in (("t1", "t2"), ("t2", "t1")):
+        people = [
+            Participant("p0", preferences=(first0, "t3", "t4")),
+            Participant("p1", preferences=(first1, "t3", "t4")),
+        ]
+        for order in (people, people[::-1]):
+            a = assign(order, rules)
+            assert a.cost == 7
+            assert a.topics_of("p0") == (tuple(sorted((first0, "t3"))), ())
+            assert a.topics_of("p1") == (tuple(sorted((first1, "t4"))), ())
+
+
+def test_a_tie_exchange_keeps_each_topics_role() -> None:
+    """One required and one optional topic each, distinct required topics: an exchange swaps a required topic only
+    for a required one, so every participant still has exactly one of each, and no topic is required twice.
+
+    By hand: everybody ranks t1 (one seat) > t2 > t0; the cheapest total is 1 + 2 for whoever gets t1 and
+    2 + 3 for the other, 8; the required topic is the better ranked one (t1 resp. t2), distinct."""
+    rules = AssignmentRules(
+        topics=(Topic("t0"), Topic("t1", capacity=seats(1)), Topic("t2")),
+        topics_per_participant=2,
+        required_topics=1,
+        distinct_required=True,
+        objective=Objective(allow_unranked=True),
+    )
+    people = [Participant(f"p{i}", preferences=("t1", "t2", "t0")) for i in range(2)]
+    a = assign(people, rules)
+    assert a.cost == 8
+    held = {p.id: a.topics_of(p.id) for p in people}
+    assert sorted(held.values()) == [(("t1",), ("t2",)), (("t2",), ("t0",))]
+    assert restated.tie_exchanges(a, people, rules) == []
+
+
+def alternative_together_with_its_topic(rules: AssignmentRules, held: tuple[tuple[str, ...], ...]) -> bool:
+    topics = [t for part in held for t in part]
+    return any(len(covers(rules, t) & set(topics)) > 1 for t in topics)
+
+
+def test_an_exchange_never_combines_an_alternative_with_its_own_topics() -> None:
+    """An alternative ("alt": t1 or t2) occupies both its topics: no exchange hands it to somebody who keeps t1 or t2
+    (here p0 holds t1 and t2 and ranks alt first; p1 holds alt and ranks t2 one place lower: trading p0's t2 for
+    p1's alt keeps the total, but would leave p0 with alt and t1), and every rule still holds afterwards."""
+    rules = AssignmentRules(
+        topics=(Topic("t0", capacity=seats(2)), Topic("t1"), Topic("t2", capacity=seats(2)),
+                Topic("t3", capacity=seats(1)), Topic("alt", capacity=seats(1), any_of=("t1", "t2"))),
+        topics_per_participant=2,
+        required_topics=2,
+        objective=Objective(allow_unranked=True),
+    )  # fmt: skip
+    people = [
+        Participant("p0", preferences=("alt", "t2", "t1")),
+        Participant("p1", preferences=("t0", "alt", "t2")),
+        Participant("p2", preferences=("t1", "t2", "t0")),
+        Participant("p3", preferences=("t1", "t0")),
+    ]
+    a = assign(people, rules)
+    for p in people:
+        assert not alternative_together_with_its_topic(rules, a.topics_of(p.id)), (p.id, a.topics_of(p.id))
+    assert check_assignment(a, people, rules) == []
+    assert a.cost == milp_cost(people, rules)
+    assert restated.tie_exchanges(a, people, rules) == []
+
+
+def test_a_participant_may_give_up_a_topic_for_the_alternative_that_covers_it() -> None:
+    """Giving up t3 for the alternative "alt" (t1 or t3) is an allowed exchange: the topic given up no longer
+    counts against the alternative. By hand: both rank t5 (two seats) first, alt (one seat) second, t3 (one seat)
+    third; both get t5, and whoever gets alt, the other gets t3: 1 + 2 + 1 + 3 = 7 either way — p0, the smaller
+    id, gets alt."""
+    rules = AssignmentRules(
+        topics=(Topic("t1", capacity=seats(2)), Topic("t3", capacity=seats(1)), Topic("t5", capacity=seats(2)),
+                Topic("alt", capacity=seats(1), any_of=("t1", "t3"))),
+        topics_per_participant=2,
+    )  # fmt: skip
+    people = [Participant(f"p{i}", preferences=("t5", "alt", "t3")) for i in range(2)]
+    for order in (people, people[::-1]):
+        a = assign(order, rules)
+        assert a.cost == 7
+        assert [set(a.topics_of(p)[0]) for p in ("p0", "p1")] == [{"t5", "alt"}, {"t5", "t3"}]
+
+
+@st.composite
+def two_topics_each(draw: st.DrawFn) -> tuple[list[Participant], AssignmentRules]:
+    """Two topics per participant, 3–5 topics with one seat, two or unbounded, sometimes an alternative of two
+    of them, a mandatory topic, distinct required topics; 2–5 participants with random rankings and exclusions."""
+    ids = [f"t{i}" for i in range(draw(st.integers(3, 5)))]
+    topics = [Topic(t, capacity=seats(draw(st.sampled_from([1, 1, 2, None])))) for t in ids]
+    distinct = draw(st.booleans())
+    required = 1 if distinct else draw(st.sampled_from([None, 0, 1, 2]))
+    mandatory = tuple(draw(st.lists(st.sampled_from(ids), max_size=1 if required != 0 else 0)))
+    if draw(st.booleans()):
+        pair = tuple(sorted(draw(st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True))))
+        topics.append(Topic("alt", capacity=seats(draw(st.sampled_from([1, 2, None]))), any_of=pair))
+    every = [t.id for t in topics]
+    rules = AssignmentRules(
+        topics=tuple(topics),
+        topics_per_participant=2,
+        required_topics=required,
+        mandatory_topics=mandatory,
+        distinct_required=distinct,
+        allow_unassigned=draw(st.booleans()),
+        objective=Objective(allow_unranked=draw(st.booleans())),
+    )
+    people = []
+    for i in range(draw(st.integers(2, 5))):
+        prefs = draw(st.lists(st.sampled_from(every), min_size=2, unique=True))
+        rest = [t for t in every if t not in prefs]
+        excluded = draw(st.lists(st.sampled_from(rest), max_size=1)) if rest else []
+        people.append(Participant(f"p{i}", preferences=tuple(prefs), exclusions=tuple(excluded)))
+    return people, rules
+
+
+@restated.budget(150)
+@given(two_topics_each())
+def test_with_two_topics_each_the_result_is_optimal_and_swap_stable_by_id(
+    instance: tuple[list[Participant], AssignmentRules],
+) -> None:
+    """The rule, checked on random instances with two topics each: the cost is the plain MILP's optimum, every rule
+    holds (restated), and no exchange of the tie rule is left — no a < b can trade a topic so that a pays strictly
+    less, the total stays equal and both still hold what the rules allow them (same role when roles are told
+    apart, an alternative never with its own topics, mandatory topics fixed)."""
+    people, rules = instance
+    a = restated.solve_or_none(people, rules)
+    if a is None:
+        assert milp_cost(people, rules) is None
+        return
+    restated.assert_rules_hold(a, people, rules)
+    assert a.cost == milp_cost(people, rules)
+    assert restated.tie_exchanges(a, people, rules) == []
