@@ -23,6 +23,7 @@ from qframework.crosswalk import (
     CarriedRating,
     Crosswalk,
     CrosswalkEntry,
+    CrosswalkSummary,
     FrameworkRef,
     TranslationReport,
     load_crosswalk,
@@ -361,3 +362,26 @@ def test_a_crosswalk_file_loads_as_toml_or_json_and_a_misfit_names_the_file(tmp_
     with pytest.raises(ValidationError) as caught:
         loads_crosswalk(bad.read_text(encoding="utf-8"), registry=REGISTRY, file="aus-text.toml")
     assert caught.value.file == "aus-text.toml"
+
+
+def test_a_structural_problem_of_crosswalk_text_names_the_file_given() -> None:
+    """``loads_crosswalk(..., file=...)``: the file named is the one in the error, for problems of the structure
+    as well as for misfits against the registry."""
+    text = io.dumps(walk(entry("i1", "t1"))).replace('relation = "equivalent"', 'relation = "gleich"')
+    with pytest.raises(ValidationError) as caught:
+        loads_crosswalk(text, file="vom-amt.toml")
+    assert caught.value.file == "vom-amt.toml"
+    assert [p.path for p in caught.value.problems] == ["entries[0].relation"]
+
+
+def test_a_summary_names_what_the_crosswalk_relates_and_who_ships_it() -> None:
+    """``CrosswalkSummary.of``: id, title, both sides, the number of entries and the plugin."""
+    summary = CrosswalkSummary.of(walk(entry("i1", "t1"), entry("i2", "t1", "overlapping")), "ein-plugin")
+    assert (summary.id, summary.title, str(summary.source), str(summary.target), summary.entries, summary.plugin) == (
+        "w",
+        "W",
+        "test-rahmen 1.0",
+        "ziel 1",
+        2,
+        "ein-plugin",
+    )

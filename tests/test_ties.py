@@ -13,6 +13,9 @@ restated separately (``tie_exchanges``, the plain MILP optimum and the rules of 
 
 from __future__ import annotations
 
+import random
+
+import pytest
 import test_assignment_properties as restated
 from assignment_strategies import covers, milp_cost
 from hypothesis import given
@@ -170,3 +173,62 @@ def test_with_two_topics_each_the_result_is_optimal_and_swap_stable_by_id(
     restated.assert_rules_hold(a, people, rules)
     assert a.cost == milp_cost(people, rules)
     assert restated.tie_exchanges(a, people, rules) == []
+
+
+def seeded_instance(seed: int, per: int) -> tuple[list[Participant], AssignmentRules]:
+    """A plain random instance: ``per`` topics each, ``per + 1`` to ``per + 3`` topics of one seat, two or
+    unbounded, an alternative of two of them in every other instance, sometimes a mandatory topic or distinct
+    required topics, 2–7 participants ranking at least ``per`` topics."""
+    rnd = random.Random(seed)
+    ids = [f"t{i}" for i in range(rnd.randint(per + 1, per + 3))]
+    topics = [Topic(t, capacity=seats(rnd.choice([1, 1, 2, None]))) for t in ids]
+    if seed % 2:
+        topics.append(Topic("alt", capacity=seats(rnd.choice([1, 2, None])), any_of=tuple(sorted(rnd.sample(ids, 2)))))
+    distinct = rnd.random() < 0.5
+    required = 1 if distinct else rnd.choice([None, 0, 1, per])
+    every = [t.id for t in topics]
+    rules = AssignmentRules(
+        topics=tuple(topics),
+        topics_per_participant=per,
+        required_topics=required,
+        mandatory_topics=tuple(rnd.sample(ids, 1)) if required != 0 and rnd.random() < 0.2 else (),
+        distinct_required=distinct,
+        allow_unassigned=rnd.random() < 0.5,
+        objective=Objective(allow_unranked=rnd.random() < 0.5),
+    )
+    people = []
+    for i in range(rnd.randint(2, 7)):
+        prefs = rnd.sample(every, rnd.randint(per, len(every)))
+        rest = [t for t in every if t not in prefs]
+        excluded = rnd.sample(rest, 1) if rest and rnd.random() < 0.3 else []
+        people.append(Participant(f"p{i}", preferences=tuple(prefs), exclusions=tuple(excluded)))
+    return people, rules
+
+
+@pytest.mark.parametrize("per", [1, 2, 3])
+def test_seeded_instances_are_optimal_and_swap_stable_by_id(per: int) -> None:
+    """The same rule as the property, on 60 fixed random instances per topic count (one, two, three topics each):
+    longer exchange chains than the property's small instances, every time the same ones (no example budget)."""
+    checked = 0
+    for seed in range(60):
+        people, rules = seeded_instance(seed, per)
+        a = restated.solve_or_none(people, rules)
+        if a is None:
+            continue
+        checked += 1
+        restated.assert_rules_hold(a, people, rules)
+        assert a.cost == milp_cost(people, rules), seed
+        assert restated.tie_exchanges(a, people, rules) == [], seed
+    assert checked >= 20  # most instances are feasible: the loop tests something
+
+
+def test_many_topics_one_seat_each_go_to_the_smaller_ids_in_rank_order() -> None:
+    """One topic each, 1,200 topics of one seat, three participants with the same ranking: p0 gets the first,
+    p1 the second, p2 the third choice, whatever the input order (with this many topics the exchange pass files
+    its moves by sorting instead of indexing them directly — the result must be the same)."""
+    ids = [f"t{i:04d}" for i in range(1200)]
+    rules = AssignmentRules(topics=tuple(Topic(t, capacity=seats(1)) for t in ids))
+    people = [Participant(f"p{i}", preferences=tuple(ids[:5])) for i in range(3)]
+    for order in (people, people[::-1]):
+        a = assign(order, rules)
+        assert [a.topics_of(p.id) for p in people] == [(("t0000",), ()), (("t0001",), ()), (("t0002",), ())]
