@@ -232,3 +232,47 @@ def test_many_topics_one_seat_each_go_to_the_smaller_ids_in_rank_order() -> None
     for order in (people, people[::-1]):
         a = assign(order, rules)
         assert [a.topics_of(p.id) for p in people] == [(("t0000",), ()), (("t0001",), ()), (("t0002",), ())]
+
+
+def _exchange_chain_instances() -> list[tuple[list[Participant], AssignmentRules]]:
+    """Two instances (drawn at random, kept because the solver's optimum needs a *chain* of exchanges: one
+    exchange opens the next, and a bucket without a pair comes before one with a pair)."""
+    first = AssignmentRules(
+        topics=(Topic("t0", capacity=seats(1)), Topic("t1", capacity=seats(1)), Topic("t2", capacity=seats(1)),
+                Topic("t3"), Topic("alt", capacity=seats(1), any_of=("t0", "t2"))),
+        topics_per_participant=2,
+        allow_unassigned=True,
+        objective=Objective(allow_unranked=True),
+    )  # fmt: skip
+    first_people = [
+        Participant("p0", preferences=("alt", "t0", "t3", "t2")),
+        Participant("p1", preferences=("t1", "alt", "t2")),
+        Participant("p2", preferences=("t0", "t2", "t3")),
+        Participant("p3", preferences=("alt", "t0", "t2", "t3"), exclusions=("t1",)),
+        Participant("p4", preferences=("t3", "t0", "t1")),
+    ]
+    second = AssignmentRules(
+        topics=(Topic("t0"), Topic("t1"), Topic("t2", capacity=seats(1)), Topic("t3", capacity=seats(1)),
+                Topic("alt", capacity=seats(1), any_of=("t2", "t3"))),
+        topics_per_participant=2,
+        required_topics=0,
+        objective=Objective(allow_unranked=True),
+    )  # fmt: skip
+    second_people = [
+        Participant("p0", preferences=("t0", "t1", "t2", "t3", "alt")),
+        Participant("p1", preferences=("t0", "alt", "t3", "t2", "t1")),
+        Participant("p2", preferences=("t1", "t3", "t2", "t0", "alt")),
+        Participant("p3", preferences=("alt", "t3", "t1", "t0", "t2")),
+    ]
+    return [(first_people, first), (second_people, second)]
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_chains_of_exchanges_run_to_the_end(which: int) -> None:
+    """The exchange pass goes on until no exchange is left, however many it takes: optimal, every rule held,
+    no exchange of the tie rule open (all restated)."""
+    people, rules = _exchange_chain_instances()[which]
+    a = assign(people, rules)
+    restated.assert_rules_hold(a, people, rules)
+    assert a.cost == milp_cost(people, rules)
+    assert restated.tie_exchanges(a, people, rules) == []
