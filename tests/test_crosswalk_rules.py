@@ -385,3 +385,34 @@ def test_a_summary_names_what_the_crosswalk_relates_and_who_ships_it() -> None:
         2,
         "ein-plugin",
     )
+
+
+def test_an_id_or_description_that_is_not_text_is_named_with_its_path() -> None:
+    """``id`` and ``description`` must be text; a number in either is a problem at that path."""
+    with pytest.raises(ValidationError) as caught:
+        Crosswalk(
+            5,  # type: ignore[arg-type]
+            "W",
+            FrameworkRef("test-rahmen", "1.0"),
+            FrameworkRef("ziel", "1"),
+            (entry("i1", "t1"),),
+            description=3,  # type: ignore[arg-type]
+            provenance=PROV,
+        )
+    assert {p.path: p.message for p in caught.value.problems} == {
+        "id": "expected text, got a whole number",
+        "description": "expected text, got a whole number",
+    }
+
+
+def test_the_report_says_where_the_translation_comes_from() -> None:
+    """The report names the crosswalk (id and title), both sides, the subject, the period and the source
+    framework's title, so a report of the translated assessment needs neither at hand."""
+    report = translate(assessment(rate("i1", 6, "a")), walk(entry("i1", "t1")), registry=REGISTRY).report
+    assert (report.crosswalk, report.crosswalk_title, report.source_title) == ("w", "W", "Testrahmen")
+    assert (str(report.source), str(report.target), report.subject, report.period) == (
+        "test-rahmen 1.0",
+        "ziel 1",
+        "kreis-x",
+        "2024",
+    )
