@@ -67,8 +67,8 @@ HIGHEST = Aggregation("hoechst", "Höchster Wert", _max)
 REGISTRY = registry_with(small_framework(), target(), aggregations=(HIGHEST,))
 
 
-def entry(source: str, to: str, relation: str = "equivalent", strength: float = 1.0, **kw: object) -> CrosswalkEntry:
-    return CrosswalkEntry(source, to, relation, "Weil es passt.", strength, PROV, **kw)  # type: ignore[arg-type]
+def entry(source: str, to: str, relation: str = "equivalent", strength: float = 1.0) -> CrosswalkEntry:
+    return CrosswalkEntry(source, to, relation, "Weil es passt.", strength, PROV)  # type: ignore[arg-type]
 
 
 def walk(*entries: CrosswalkEntry, version: str = "1") -> Crosswalk:
@@ -416,3 +416,54 @@ def test_the_report_says_where_the_translation_comes_from() -> None:
         "kreis-x",
         "2024",
     )
+
+
+SLUG = "must be a lower-case ASCII id such as 'netzwerk' or 'd3' (letters, digits, '-', '_', '.'), got"
+
+
+def problems(build: object) -> dict[str, str]:
+    with pytest.raises(ValidationError) as caught:
+        build()  # type: ignore[operator]
+    return {p.path: p.message for p in caught.value.problems}
+
+
+def test_every_problem_of_an_entry_is_named_with_its_path_and_what_was_expected() -> None:
+    """An entry's source and target are element ids (text, a slug), its relation one of the four, its strength a
+    number, its provenance given; each problem says what was expected and what came."""
+    assert problems(lambda: CrosswalkEntry("I 1", 7, "gleich", "R", "x", None)) == {  # type: ignore[arg-type]
+        "source": f"element id {SLUG} 'I 1'",
+        "target": "expected text (a dimension or indicator id), got a whole number",
+        "relation": "must be one of equivalent, broader, narrower, overlapping, got 'gleich'",
+        "strength": "expected a number, got text",
+        "provenance": "provenance missing: say where this relation comes from",
+    }
+    assert problems(lambda: CrosswalkEntry(3, "T 1", "broader", "R", 0, PROV)) == {  # type: ignore[arg-type]
+        "source": "expected text (a dimension or indicator id), got a whole number",
+        "target": f"element id {SLUG} 'T 1'",
+        "strength": "must be > 0 and ≤ 1, got 0",
+    }
+
+
+def test_every_problem_of_a_framework_reference_is_named() -> None:
+    """A side of a crosswalk names a framework id (text, a slug) and a version (non-empty text)."""
+    assert problems(lambda: FrameworkRef("Ziel Rahmen", "")) == {
+        "framework": f"framework id {SLUG} 'Ziel Rahmen'",
+        "version": "must not be empty",
+    }
+    assert problems(lambda: FrameworkRef(3, 4)) == {  # type: ignore[arg-type]
+        "framework": "expected text, got a whole number",
+        "version": "expected text, got a whole number",
+    }
+
+
+def test_an_unknown_source_reference_says_none_are_declared_and_a_missing_element_names_its_framework() -> None:
+    """Without declared sources the message says so; an element missing on its side names that framework."""
+    cited = CrosswalkEntry("i1", "t1", "equivalent", "R.", 1.0, Provenance("inferred", source="buch"))
+    sides = (FrameworkRef("test-rahmen", "1.0"), FrameworkRef("ziel", "1"))
+    assert problems(lambda: Crosswalk("w", "W", *sides, (cited,), provenance=PROV)) == {
+        "entries[0].provenance.source": "unknown source 'buch' (known: none declared)"
+    }
+    with pytest.raises(ValidationError) as caught:
+        translate(assessment(rate("i1", 1, "a")), walk(entry("i1", "t9")), registry=REGISTRY)
+    (problem,) = caught.value.problems
+    assert problem.message.startswith("unknown element of ziel 't9'"), problem.message
