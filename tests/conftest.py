@@ -14,6 +14,11 @@ Hypothesis profiles, selected by the environment variable ``QFRAMEWORK_HYPOTHESI
 
   A failure found this way prints the reproducing ``@reproduce_failure`` blob and is replayed from the
   local database on the next run; pin it with ``@example`` before fixing.
+- ``mutation``: for mutation runs (docs/mutation-testing.md) — derandomised, 10 examples where a test
+  keeps hypothesis' default and a tenth of its budget where it scales with the profile, no deadline: a
+  surviving mutant runs every property that reaches it, and must not cost minutes::
+
+      QFRAMEWORK_HYPOTHESIS=mutation mutmut run "qframework.crosswalk*"
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.register_profile("long", max_examples=20 * settings.default.max_examples, print_blob=True)
+settings.register_profile("mutation", derandomize=True, database=None, max_examples=10, deadline=None)
 settings.load_profile(os.environ.get("QFRAMEWORK_HYPOTHESIS", "ci"))
 
 

@@ -363,7 +363,8 @@ class CarriedRating:
 class TranslationReport:
     """What a translation carried, lost and guessed (plain data: round-trips through :mod:`qframework.io`).
 
-    ``unmapped_sources``: source indicators with ratings that no entry carries anywhere (lost).
+    ``unmapped_sources``: source indicators with ratings that no entry carries anywhere (lost;
+    ``lost_ratings`` counts their ratings, a blank not-yet-rated entry is none).
     ``unmapped_targets``: target indicators no entry reaches (left unrated). ``unrated_targets``:
     target indicators an entry reaches, but whose sources had no rating. ``crosswalk_title`` and
     ``source_title`` let a report of the translated assessment say where it came from without
@@ -434,10 +435,11 @@ def translate(
 
     - an entry reaches the target indicator if its target is the indicator or its dimension, and
       draws on its source indicator, or on every indicator of its source dimension;
-    - the rater's ratings of every drawn-on indicator are collected; none → no rating (nothing is
-      ever invented); all not applicable → not applicable; otherwise the applicable values are
-      normalised to 0..1, combined with ``aggregation`` (mean by default) and rounded to the
-      nearest level of the target indicator's scale (the lower level on a tie);
+    - the rater's ratings of every drawn-on indicator are collected (a blank, not-yet-rated entry of
+      a half-filled template is no rating); none → no rating (nothing is ever invented); all not
+      applicable → not applicable; otherwise the applicable values are normalised to 0..1,
+      combined with ``aggregation`` (mean by default) and rounded to the nearest level of the
+      target indicator's scale (the lower level on a tie);
     - confidence is the lowest ``RELATION_CONFIDENCE[relation] × strength`` of the entries used;
       a rating is *exact* only when one source rating crossed one equivalent indicator → indicator
       entry; then its tier (if the target knows it), evidence and comment are carried too.
@@ -474,6 +476,8 @@ def translate(
     by_key: dict[tuple[str, str | None], tuple[int, Rating]] = {}
     raters: list[str | None] = []
     for position, rating in enumerate(assessment.ratings):
+        if not rating.rated:  # a blank of a half-filled template says nothing: it is no source rating
+            continue
         by_key.setdefault((rating.indicator, rating.rater), (position, rating))
         if rating.rater not in raters:
             raters.append(rating.rater)
@@ -570,10 +574,11 @@ def translate(
     cov = coverage(crosswalk, source, target)
     lost_ids = []
     lost = 0
-    for indicator_id in dict.fromkeys(r.indicator for r in assessment.ratings):
+    given = [r for r in assessment.ratings if r.rated]
+    for indicator_id in dict.fromkeys(r.indicator for r in given):
         if indicator_id not in used_sources:
             lost_ids.append(indicator_id)
-            lost += sum(1 for r in assessment.ratings if r.indicator == indicator_id)
+            lost += sum(1 for r in given if r.indicator == indicator_id)
     report = TranslationReport(
         crosswalk=crosswalk.id,
         source=crosswalk.source,
