@@ -23,6 +23,10 @@ from qframework.report import render as render_module
 from qframework.report.data import AssessmentReport, AssignmentReport, CohortReport, ProgressReport
 from qframework.report.render import markdown_escape, render_report
 
+#: Inline elements run on with the text around them, as a browser shows them; every other tag separates
+#: (``b`` too: the reports' stylesheet shows the facts' numbers as blocks).
+_INLINE = frozenset(("a", "abbr", "cite", "code", "em", "i", "span", "strong", "sub", "sup", "time"))
+
 
 class _Text(HTMLParser):
     """The visible text of a page, whitespace collapsed, and the tags it contains."""
@@ -34,6 +38,12 @@ class _Text(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
+        if tag not in _INLINE:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _INLINE:
+            self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
@@ -42,7 +52,7 @@ class _Text(HTMLParser):
 def text_of(html: str) -> tuple[str, list[str]]:
     parser = _Text()
     parser.feed(html)
-    return " ".join(" ".join(parser.parts).split()), parser.tags
+    return " ".join("".join(parser.parts).split()), parser.tags
 
 
 @pytest.fixture(scope="module")
