@@ -322,3 +322,21 @@ def test_a_long_chart_label_keeps_its_number_and_fits_its_column() -> None:
         assert all(text_width(line, 11) <= 210 - 12 for line in (first, second))
     short = bars([("3 Netzwerk", 0.5, "0,50")], label="x")
     assert '<tspan x="204.0" y="24.0">3 Netzwerk</tspan>' in short  # one line where it fits
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [
+        ("de", {"Qualitätsrahmen", "Programme", "Crosswalks", "Aggregationen"}),
+        ("en", {"frameworks", "programmes", "crosswalks", "aggregations"}),
+    ],
+)
+def test_the_plugin_listing_labels_every_kind_in_the_output_language(
+    lang: str, labels: set[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``qframework plugins`` labels each kind of registered data in the output's language (a kind the
+    catalogue does not know would print its English key: "crosswalks" in German output did)."""
+    assert main(["--lang", lang, "plugins"]) == 0
+    out = capsys.readouterr().out
+    shown = {line.split(":")[0].strip() for line in out.splitlines() if line.startswith("  ") and ":" in line}
+    assert shown == labels

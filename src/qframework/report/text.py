@@ -130,7 +130,12 @@ def _join(items: Iterable[str]) -> str:
 
 
 def _kind_label(kind: str) -> str:
-    words = {"frameworks": _("frameworks"), "programmes": _("programmes"), "aggregations": _("aggregations")}
+    words = {
+        "frameworks": _("frameworks"),
+        "programmes": _("programmes"),
+        "crosswalks": _("crosswalks"),
+        "aggregations": _("aggregations"),
+    }
     return words.get(kind, kind)
 
 
