@@ -51,14 +51,16 @@ def pricing_cases(draw: st.DrawFn) -> tuple[np.ndarray, float, int, np.ndarray, 
 @given(pricing_cases())
 def test_pair_pricing_finds_every_group_below_the_threshold(case) -> None:  # type: ignore[no-untyped-def]
     """Rule: the exact pricing returns exactly the member sets of the size whose Σ w_i + λ Σ_pairs d_ij
-    is below the threshold (every one of them, each once, with that sum), as enumerating all does."""
+    is below the threshold (every one of them, each once, with that sum), as enumerating all does;
+    when more than ``cap`` are found it says the search is incomplete."""
     w, lam, s, dist, theta = case
     expected = {}
     for g in itertools.combinations(range(len(w)), s):
         total = sum(w[i] for i in g) + lam * sum(dist[i, j] for i, j in itertools.combinations(g, 2))
         if total < theta:
             expected[g] = total
-    groups, sums = colgen._enumerate(w, lam, s, dist, theta)
+    groups, sums, complete = colgen._enumerate(w, lam, s, dist, theta, 10**6)
+    assert complete
     found = {tuple(int(v) for v in g): float(t) for g, t in zip(groups, sums, strict=True)}
     assert len(found) == len(groups)
     # a sum within rounding of the threshold may fall either way
@@ -66,6 +68,11 @@ def test_pair_pricing_finds_every_group_below_the_threshold(case) -> None:  # ty
     assert set(found) - near == set(expected) - near
     for g, t in found.items():
         assert t == pytest.approx(expected.get(g, t), rel=1e-9, abs=1e-9)
+    # with a cap below the count it says it is not complete, and what it returns is still below
+    if len(expected) > 1 and not near:
+        some, sums, complete = colgen._enumerate(w, lam, s, dist, theta, len(expected) - 1)
+        assert not complete
+        assert {tuple(int(v) for v in g) for g in some} <= set(expected)
 
 
 @SETTINGS

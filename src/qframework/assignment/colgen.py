@@ -50,6 +50,11 @@ ROUNDS = 400
 ADD = 3
 # columns within the reduced-cost margin handed to the proving MILP at most
 FIX_COLUMNS = 200_000
+# exact pricing: the columns of negative reduced cost kept, and searched at most, per participant
+PRICED = 20
+SEARCHED = 200
+# column generation is tried up to this many participants (the master LP grows with them)
+MAX_PARTICIPANTS = 1_000
 # branch-and-bound nodes of a MILP at most (a count, not a clock: the result stays deterministic)
 NODES = 5_000
 EPS = 1e-7
@@ -312,31 +317,39 @@ class ColumnGeneration:
                 found_r.append(rc[gi, b])
         return _joined(found_m, found_b, found_r)
 
-    def price_exact(self, w: Array, kappa: Array, theta: float, limit: int) -> tuple[Array, Array, Array, float]:
-        """Every group × bundle with reduced cost below ``theta`` (at most ``limit``, the least),
-        and the least reduced cost of any column (``inf`` if there is none)."""
+    def price_exact(
+        self, w: Array, kappa: Array, theta: float, limit: int, cap: int
+    ) -> tuple[Array, Array, Array, float, bool]:
+        """Every group × bundle with reduced cost below ``theta`` (at most ``limit``, the least), the
+        least reduced cost of any column (``inf`` if there is none) and whether the search was complete
+        (it stops after ``cap`` columns; then the least is only the least found)."""
         import numpy as np
 
         found_m, found_b, found_r = [], [], []
         least = math.inf
+        total = 0
         for s in self.sizes:
             lam = self.lam(s)
             for b in range(self.B):
-                groups, rc = _enumerate(w[:, b], lam, s, self.dist, theta - float(kappa[b]))
+                groups, rc, complete = _enumerate(w[:, b], lam, s, self.dist, theta - float(kappa[b]), cap - total)
                 if len(groups):
                     rc = rc + float(kappa[b])
                     least = min(least, float(rc.min()))
+                    total += len(rc)
                     if len(rc) > limit:
                         keep = np.argsort(rc, kind="stable")[:limit]
                         groups, rc = groups[keep], rc[keep]
                     found_m.append(_pad(groups))
                     found_b.append(np.full(len(groups), b))
                     found_r.append(rc)
+                if not complete:
+                    m, b_, r = _joined(found_m, found_b, found_r)
+                    return m, b_, r, least, False
         m, b_, r = _joined(found_m, found_b, found_r)
         if len(r) > limit:
             keep = np.argsort(r, kind="stable")[:limit]
             m, b_, r = m[keep], b_[keep], r[keep]
-        return m, b_, r, least
+        return m, b_, r, least, True
 
     def select(self, members: Array, bundle: Array, rc: Array) -> tuple[Array, Array]:
         """The columns to add: for each participant, its ``ADD`` most negative columns."""
@@ -370,13 +383,18 @@ class ColumnGeneration:
             value, y, _x = lp
             w, kappa = self.weights(y)
             m, b, rc = self.price_pool(w, kappa)
+            _debug("round", value, "pool", len(rc), "columns", len(self.cols.cost))
             if len(rc):
                 self.add_groups(*self.select(m, b, rc))
                 continue
-            m, b, rc, least = self.price_exact(w, kappa, -EPS, 20 * self.n)
-            bound = max(bound, value + self.most_groups * min(0.0, least))
-            if not len(rc) or self.add_groups(*self.select(m, b, rc)) == 0:
+            m, b, rc, least, complete = self.price_exact(w, kappa, -EPS, PRICED * self.n, SEARCHED * self.n)
+            _debug("exact", len(rc), least, complete)
+            if complete:
+                bound = max(bound, value + self.most_groups * min(0.0, least))
+            if not len(rc):
                 converged = True
+                break
+            if self.add_groups(*self.select(m, b, rc)) == 0:
                 break
         assert lp is not None
         value, y, _x = lp
@@ -394,9 +412,9 @@ class ColumnGeneration:
             # reduced-cost fixing: every column within upper − LP of the LP, then the MILP over them
             w, kappa = self.weights(y)
             margin = best_value - value + 1e-6 * max(1.0, abs(best_value))
-            m, b, rc, _least = self.price_exact(w, kappa, margin, FIX_COLUMNS + 1)
-            _debug("fixing margin", margin, "columns", len(rc))
-            if len(rc) <= FIX_COLUMNS:
+            m, b, rc, _least, complete = self.price_exact(w, kappa, margin, FIX_COLUMNS, FIX_COLUMNS)
+            _debug("fixing margin", margin, "columns", len(rc), complete)
+            if complete:
                 self.add_groups(m, b)
                 idx = self._indices(m, b)
                 solved = self.milp(idx, proving=True)
@@ -480,28 +498,34 @@ def _joined(m: list[Array], b: list[Array], r: list[Array]) -> tuple[Array, Arra
 CHUNK = 1 << 21  # matrix entries per vectorised step
 
 
-def _enumerate(w: Array, lam: float, s: int, dist: Array, theta: float) -> tuple[Array, Array]:
+def _enumerate(w: Array, lam: float, s: int, dist: Array, theta: float, cap: int) -> tuple[Array, Array, bool]:
     """Every group of ``s`` members whose ``Σ w_i + λ Σ_pairs d_ij`` is below ``theta`` (sorted
-    member rows, unique) with that sum. Exact: see the module docstring."""
+    member rows, unique) with that sum, and ``True``; or, once more than ``cap`` are found, some of
+    them and ``False``. Exact: see the module docstring."""
     import numpy as np
 
     n = len(w)
-    empty = np.zeros((0, s), dtype=np.int64), np.zeros(0)
+    empty = np.zeros((0, s), dtype=np.int64), np.zeros(0), True
     if n < s:
         return empty
     if s == 1:
         i = np.nonzero(w < theta)[0]
-        return i[:, None].astype(np.int64), w[i]
+        return i[:, None].astype(np.int64), w[i], len(i) <= cap
     e = (w[:, None] + w[None, :]) / (s - 1) + lam * dist
     np.fill_diagonal(e, np.inf)
     pairs = s * (s - 1) // 2
     ii, jj = np.nonzero(np.triu(e < theta / pairs, 1))
     if s == 2:
-        return np.stack([ii, jj], axis=1).astype(np.int64), e[ii, jj]
+        return np.stack([ii, jj], axis=1).astype(np.int64), e[ii, jj], len(ii) <= cap
     found: list[Array] = []
     sums: list[Array] = []
+    count = 0
+    complete = True
     step = max(1, CHUNK // n)
     for at in range(0, len(ii), step):
+        if count > cap:
+            complete = False
+            break
         i, j = ii[at : at + step], jj[at : at + step]
         eij = e[i, j][:, None]
         ei, ej = e[i], e[j]
@@ -511,6 +535,7 @@ def _enumerate(w: Array, lam: float, s: int, dist: Array, theta: float) -> tuple
             if len(r):
                 found.append(np.stack([i[r], j[r], k], axis=1))
                 sums.append(f[r, k] + eij[r, 0])
+                count += len(r)
             continue
         # s == 4: e_ij + f_k + f_l + e_kl < θ with e_kl ≥ e_ij and f_l ≥ min f
         fmin = f.min(axis=1, keepdims=True)
@@ -523,6 +548,9 @@ def _enumerate(w: Array, lam: float, s: int, dist: Array, theta: float) -> tuple
             same = r[:-d] == r[d:]
             if not same.any():
                 break
+            if count > cap:
+                complete = False
+                break
             p = np.nonzero(same)[0]
             k1, k2 = k[p], k[p + d]
             total = base[p] + fk[p] + fk[p + d] + e[k1, k2]
@@ -531,18 +559,20 @@ def _enumerate(w: Array, lam: float, s: int, dist: Array, theta: float) -> tuple
                 p, k1, k2 = p[ok], k1[ok], k2[ok]
                 found.append(np.stack([i[r[p]], j[r[p]], k1, k2], axis=1))
                 sums.append(total[ok])
+                count += len(p)
     if not found:
-        return empty
+        return empty[0], empty[1], complete
     groups = np.sort(np.concatenate(found), axis=1)
     total = np.concatenate(sums)
     groups, first = np.unique(groups, axis=0, return_index=True)
-    return groups.astype(np.int64), total[first]
+    return groups.astype(np.int64), total[first], complete and count <= cap
 
 
 def applies(inst: _Instance) -> bool:
-    """Whether column generation handles the instance: groups of at most :data:`MAX_SIZE`."""
+    """Whether column generation handles the instance: groups of at most :data:`MAX_SIZE`, at most
+    :data:`MAX_PARTICIPANTS` participants."""
     size = inst.size
-    return size.max is not None and size.max <= MAX_SIZE and len(inst.people) > 0
+    return size.max is not None and size.max <= MAX_SIZE and 0 < len(inst.people) <= MAX_PARTICIPANTS
 
 
 def improve(
