@@ -3,7 +3,11 @@
 Two ways to plan, both under the same :class:`~qframework.assignment.rules.AssignmentRules`:
 
 - ``joint``: every group and its topic bundle are chosen together, minimising
-  ``rank cost + distance_km / km_per_rank``. Exact by set partitioning over every candidate group
+  ``rank cost + distance_km / km_per_rank``. With groups of at most four and from
+  :data:`GENERATE_FROM` participants, column generation (:mod:`.colgen`) runs first, from the
+  heuristic plan below: exact pair pricing, the MILP over the generated columns, and reduced-cost
+  fixing, which proves the plan optimal where the columns within the margin fit; else its LP gives
+  the bound. Otherwise (or when that proof fails) exact by set partitioning over every candidate group
   (all member sets of an allowed size) × bundle, solved by HiGHS, while the candidates fit
   (:data:`MAX_GROUPS`; 60 participants with groups of 3–4); above that a local search from the
   best of the preferences-first plan, the groups-first plan and exact plans of pieces of the map
