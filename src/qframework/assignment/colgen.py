@@ -383,12 +383,10 @@ class ColumnGeneration:
             value, y, _x = lp
             w, kappa = self.weights(y)
             m, b, rc = self.price_pool(w, kappa)
-            _debug("round", value, "pool", len(rc), "columns", len(self.cols.cost))
             if len(rc):
                 self.add_groups(*self.select(m, b, rc))
                 continue
             m, b, rc, least, complete = self.price_exact(w, kappa, -EPS, PRICED * self.n, SEARCHED * self.n)
-            _debug("exact", len(rc), least, complete)
             if complete:
                 bound = max(bound, value + self.most_groups * min(0.0, least))
             if not len(rc):
@@ -398,14 +396,12 @@ class ColumnGeneration:
                 break
         assert lp is not None
         value, y, _x = lp
-        _debug("lp", value, "bound", bound, "converged", converged, "columns", len(self.cols.cost))
         if converged:
             bound = max(bound, value)
         bound -= 1e-6 * max(1.0, abs(bound))
         best, best_value = start, upper
         # the MILP over the generated columns
         found = self.milp(np.arange(len(self.cols.cost)))
-        _debug("milp generated", None if found is None else found[1])
         if found is not None and found[1] < best_value - 1e-9:
             best, best_value = found
         if converged and best_value - bound > 1e-9:
@@ -413,7 +409,6 @@ class ColumnGeneration:
             w, kappa = self.weights(y)
             margin = best_value - value + 1e-6 * max(1.0, abs(best_value))
             m, b, rc, _least, complete = self.price_exact(w, kappa, margin, FIX_COLUMNS, FIX_COLUMNS)
-            _debug("fixing margin", margin, "columns", len(rc), complete)
             if complete:
                 self.add_groups(m, b)
                 idx = self._indices(m, b)
@@ -469,14 +464,6 @@ class ColumnGeneration:
             plan.append(([int(p)], None))
         value = float(c @ x)
         return plan, value
-
-
-def _debug(*args: object) -> None:
-    import os
-    import time
-
-    if os.environ.get("QF_CG_DEBUG"):
-        print(f"{time.process_time():8.2f}", *args)
 
 
 def _pad(groups: Array) -> Array:
