@@ -132,8 +132,9 @@ class ColumnGeneration:
         # leaving a participant out in the LP when the rules do not allow it: dearer than any plan
         self.big = 10.0 * (n * (top + 1.0) + float(self.dist.max(initial=0.0)) * n / kpr + self.u_cost + 1.0)
         self.cols = _Columns(n, B)
-        # most groups a plan can have (each covers at least size.min participants; left out: one)
-        self.most_groups = n if (self.unassigned or self.sizes[0] == 1) else n // self.sizes[0]
+        # the most group columns an LP solution can sum to (each covers at least size.min participants;
+        # the leave-out columns are in the master LP, so their reduced costs are never negative)
+        self.most_groups = n / self.sizes[0]
         self.pool = self._near_groups()
 
     # ------------------------------------------------------------------ columns
@@ -559,7 +560,8 @@ def applies(inst: _Instance) -> bool:
     """Whether column generation handles the instance: groups of at most :data:`MAX_SIZE`, at most
     :data:`MAX_PARTICIPANTS` participants."""
     size = inst.size
-    return size.max is not None and size.max <= MAX_SIZE and 0 < len(inst.people) <= MAX_PARTICIPANTS
+    n = len(inst.people)
+    return size.max is not None and size.max <= MAX_SIZE and max(size.min, 1) <= n <= MAX_PARTICIPANTS
 
 
 def improve(
