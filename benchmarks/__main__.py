@@ -9,6 +9,7 @@ machine is shared and noisy, so a ratio says more than an absolute time). Rows:
 * assignment (``bench_assign``): ``assign`` against the transport LP solved by HiGHS directly, for
   600, 5,000 and 20,000 Kommunen (medians of 3), with peak memory beside the direct call's and how
   both times grow (not 20,000 with ``--quick``); 5,000 Kommunen with groups of 3–4 against its 1 s goal;
+* regional plans (``bench_regional``): the joint plan's objective, bound, gap shown and CPU time;
 * start-up (``bench_startup``): ``qframework plugins`` against ``import attrs, cattrs, pluggy``;
 * reports (``bench_report``): the cohort report over 6,000 scorecards against scoring them.
 
@@ -32,6 +33,7 @@ import itertools
 
 import bench_assessment
 import bench_assign
+import bench_regional
 import bench_startup
 
 Row = tuple[str, str, str, str, str]  # work, measured, ratio, goal, met
@@ -141,6 +143,11 @@ def assignment_rows(quick: bool) -> list[Row]:
     return rows
 
 
+def regional_rows(quick: bool) -> list[Row]:
+    """The joint regional plan at 60 (not with ``--quick``), 100 and 600 Kommunen: objective, bound, gap, CPU."""
+    return bench_regional.rows((100, 600) if quick else (60, 100, 600))
+
+
 def startup_rows(rounds: int) -> list[Row]:
     commands = bench_startup.COMMANDS
     for command in commands.values():  # warm-up: caches, byte code
@@ -203,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     sections: dict[str, Callable[[], list[Row]]] = {
         "assessment": lambda: assessment_rows(repeat, big=not args.quick),
         "assignment": lambda: assignment_rows(args.quick),
+        "regional": lambda: regional_rows(args.quick),
         "start-up": lambda: startup_rows(5 if args.quick else 11),
         "report": lambda: report_rows(repeat),
     }

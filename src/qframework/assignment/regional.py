@@ -3,7 +3,11 @@
 Two ways to plan, both under the same :class:`~qframework.assignment.rules.AssignmentRules`:
 
 - ``joint``: every group and its topic bundle are chosen together, minimising
-  ``rank cost + distance_km / km_per_rank``. Exact by set partitioning over every candidate group
+  ``rank cost + distance_km / km_per_rank``. With groups of at most four and from
+  :data:`GENERATE_FROM` participants, column generation (:mod:`.colgen`) runs first, from the
+  heuristic plan below: exact pair pricing, the MILP over the generated columns, and reduced-cost
+  fixing, which proves the plan optimal where the columns within the margin fit; else its LP gives
+  the bound. Otherwise (or when that proof fails) exact by set partitioning over every candidate group
   (all member sets of an allowed size) × bundle, solved by HiGHS, while the candidates fit
   (:data:`MAX_GROUPS`; 60 participants with groups of 3–4); above that a local search from the
   best of the preferences-first plan, the groups-first plan and exact plans of pieces of the map
@@ -26,6 +30,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InfeasibleAssignment
+from . import colgen
 from .program import Column, columns, solve_topics, topic_bundles
 from .result import Optimality
 from .rules import AssignmentRules, Bounds, Participant
@@ -48,6 +53,8 @@ LOCAL_ROUNDS = 20
 # The heuristic plans pieces of the map of at most this many participants exactly.
 PIECE = 36
 NEAR_GROUPS = 8
+# From this many participants (groups of at most four) the joint mode tries column generation first.
+GENERATE_FROM = 24
 
 # (groups as member indices with their bundle index, or None for a group left out), optimality
 Plan = tuple[list[tuple[list[int], int | None]], Optimality]
@@ -125,10 +132,16 @@ def plan_regional(people: Sequence[Participant], rules: AssignmentRules, mode: s
         return _groups_first(inst)
     kpr = rules.objective.km_per_rank
     assert kpr is not None
+    generated = None
+    if colgen.applies(inst) and len(people) >= GENERATE_FROM:
+        # column generation proves most plans of this size faster than enumerating every group
+        generated = _joint_heuristic(inst, kpr)
+        if generated[1].exact:
+            return generated
     exact = _set_partition(inst, kpr, fixed_count=None)
     if exact is not None:
         return exact
-    return _joint_heuristic(inst, kpr)
+    return generated if generated is not None else _joint_heuristic(inst, kpr)
 
 
 # ----------------------------------------------------------------------------- exact
@@ -512,9 +525,11 @@ def _joint_heuristic(inst: _Instance, kpr: float) -> Plan:
     from .solve import _build
 
     people, rules = inst.people, inst.rules
+    generate = colgen.applies(inst)
     starts: list[list[tuple[list[int], int | None]]] = []
     try:
-        starts.append(_groups_first(inst)[0])
+        # column generation improves on any start: the greedy grouping, not the exact one, will do
+        starts.append(_bundles_for(inst, _distance_groups(inst)) if generate else _groups_first(inst)[0])
     except InfeasibleAssignment:
         pass
     solution = solve_topics(people, rules)
@@ -532,7 +547,7 @@ def _joint_heuristic(inst: _Instance, kpr: float) -> Plan:
             plan.append((ms, key[(col.topics, col.required)]))
         plan += [([index[u]], None) for u in first.unassigned]
         starts.append(plan)
-    if inst.simple and not rules.allow_unassigned:
+    if inst.simple and not rules.allow_unassigned and not generate:
         pieces = _by_region(inst)
         if pieces is not None:
             starts.append(pieces)
@@ -541,7 +556,20 @@ def _joint_heuristic(inst: _Instance, kpr: float) -> Plan:
     best = min(starts, key=lambda pl: _objective(inst, pl, kpr))
     best = _local_search(inst, best, kpr)
     value = _objective(inst, best, kpr)
-    bound = min(value, rank_bound + _distance_bound(inst) / kpr)
+    bound = rank_bound + _distance_bound(inst) / kpr
+    proven = False
+    if generate:
+        # the final step: column generation from this plan, its LP bound and the MILP over its columns
+        generated = colgen.improve(inst, kpr, best, value)
+        if generated is not None:
+            plan, _value, lp_bound, proven = generated
+            own = _objective(inst, plan, kpr)
+            if own < value - 1e-9:
+                best, value = plan, own
+            bound = max(bound, lp_bound)
+    if proven or value - bound < 1e-9:
+        bound = value
+    bound = min(value, bound)
     distance = sum(travel(g, inst.dist) for g, b in best if b is not None)
     return best, Optimality("joint", value, bound, value - bound < 1e-9, distance, kpr)
 
