@@ -28,8 +28,9 @@ import gc
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from operator import itemgetter
-from typing import TYPE_CHECKING
+from itertools import repeat
+from operator import add, itemgetter, truediv
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -211,6 +212,28 @@ class Scorecard:
                 return i
         raise NotFound.unknown("indicator", indicator_id, (i.indicator for i in self.indicators))
 
+    # A scorecard of score_all's batch path is built with its numbers but without its dimension and
+    # indicator objects: they are made from the batch's sums on first read (``_lazy``), then kept.
+    # Equality, hashing, repr, attrs.evolve and the converter all read the attributes, so a lazy
+    # scorecard is indistinguishable from one built eagerly; pickling and copying take the filled one.
+
+    def __getattr__(self, name: str) -> Any:
+        state = self.__dict__
+        lazy = state.get("_lazy")
+        if lazy is not None and name in _LAZY_FIELDS:
+            lazy[0].fill(lazy[1], state)
+        try:
+            return state[name]
+        except KeyError:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__
+        lazy = state.get("_lazy")
+        if lazy is not None:
+            lazy[0].fill(lazy[1], state)
+        return {k: v for k, v in state.items() if k != "_lazy"}
+
 
 @attrs.frozen(field_transformer=tuple_fields, kw_only=True)
 class DimensionChange:
@@ -381,9 +404,10 @@ class _FastPlan:
 #: A raw value of a bulk file's value column: a level, ``"n/a"``, or ``None`` (not yet rated).
 _Value = int | str | None
 
-#: An indicator's result with what its dimension adds up: (result, not applicable, rated, weight if
-#: rated else 0, weight × score if rated else 0, spread).
-_Row = tuple[IndicatorScore, int, bool, float, float, float | None]
+#: An indicator's result with what its dimension adds up: (result, not applicable, rated (1 or 0),
+#: weight if rated else 0.0, weight × score if rated else 0.0, spread, spread or 0.0, 1 if a spread else 0).
+#: The last two let a batch add spreads up without a test per row: adding 0.0 leaves a sum as it is.
+_Row = tuple[IndicatorScore, int, int, float, float, float | None, float, int]
 
 
 #: Per indicator position, its rows by the indicator's raw values in a layout's order (see :class:`_Columns`).
@@ -392,8 +416,18 @@ _Memos = list[dict[tuple[_Value, ...], _Row]]
 
 def _row(item: IndicatorScore) -> _Row:
     if item.score is None:
-        return (item, item.not_applicable, False, 0.0, 0.0, None)
-    return (item, item.not_applicable, True, item.weight, item.weight * item.score, item.spread)
+        return (item, item.not_applicable, 0, 0.0, 0.0, None, 0.0, 0)
+    spread = item.spread
+    return (
+        item,
+        item.not_applicable,
+        1,
+        0.0 + item.weight,  # a float, as score()'s sums start at 0.0 (an int weight stays exact)
+        item.weight * item.score,
+        spread,
+        0.0 if spread is None else spread,
+        0 if spread is None else 1,
+    )
 
 
 class _Columns:
@@ -468,20 +502,18 @@ def _score_codes(
     return _card(assessment, fw, fast, rows, agg, changes, (len(given), _rater_count(given), n_blank))
 
 
-def _score_columns(
+def _column_rows(
     assessment: Assessment,
-    fw: Framework,
     fast: _FastPlan,
     columns: _Columns,
     values: list[_Value],
     blanks: bool,
     memos: _Memos,
     agg: Aggregation,
-    changes: VersionChanges | None,
-) -> Scorecard:
-    """:func:`score` from a bulk layout's value column, every rating known to fit (the loader's
-    handoff; ``blanks``: the column holds a ``None``): each indicator's row is looked up by its raw
-    values, at C speed."""
+) -> tuple[list[_Row], tuple[int, int, int]]:
+    """The rows and counts (see :func:`_card`) of an assessment from a bulk layout's value column,
+    every rating known to fit (the loader's handoff; ``blanks``: the column holds a ``None``): each
+    indicator's row is looked up by its raw values, at C speed."""
     keys = columns.keys(values)
     rows: list[_Row] = list(map(dict.get, memos, keys))  # type: ignore[arg-type]
     if not all(rows):  # C speed; a row is a non-empty tuple
@@ -491,10 +523,8 @@ def _score_columns(
     if blanks:
         n_blank = values.count(None)
         given = [r for r in assessment.ratings if r.value is not None or r.not_applicable is True]
-        counts = (len(given), _rater_count(given), n_blank)
-    else:
-        counts = (len(values), columns.raters, 0)
-    return _card(assessment, fw, fast, rows, agg, changes, counts)
+        return rows, (len(given), _rater_count(given), n_blank)
+    return rows, (len(values), columns.raters, 0)
 
 
 def _card(
@@ -520,7 +550,7 @@ def _card(
         rated = 0
         d_na = 0
         spreads: list[float] = []
-        for _, na, is_rated, w, ws, spread in rows[start:stop]:
+        for _, na, is_rated, w, ws, spread, _, _ in rows[start:stop]:
             d_na += na
             if is_rated:
                 if spread is not None:
@@ -559,6 +589,121 @@ def _card(
 
 
 _ITEM = itemgetter(0)  # a row's IndicatorScore
+_LAZY_FIELDS = frozenset(("dimensions", "indicators"))
+#: The fields of a row (:data:`_Row`) a dimension adds up: not applicable, rated, weight, weight × score,
+#: spread (0.0 for none) and whether there is a spread.
+_NA, _RATED, _W, _WS, _SPREAD0, _SPREADS = (itemgetter(k) for k in (1, 2, 3, 4, 6, 7))
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    """``numerator / denominator``, ``None`` when nothing was added up (a weight sum is > 0 once rated)."""
+    return numerator / denominator if denominator else None
+
+
+def _weighted(w_sum: float, ws_sum: float) -> float:
+    """What a dimension adds to the overall sum: ``W_d × S_d`` as :func:`score` computes it (0.0 unrated)."""
+    return w_sum * (ws_sum / w_sum) if w_sum else 0.0
+
+
+def _added(columns: Sequence[Iterable[Any]]) -> list[Any]:
+    """Element-wise sums of ``columns``, left to right: for each item, ``((c0 + c1) + c2) + …``.
+
+    Starting from the first column instead of 0.0 gives the same floats (``0.0 + x == x``), and
+    adding 0.0 for a row that is not counted leaves a float sum as it is: so these are exactly the
+    sums score() makes with its tests.
+    """
+    acc: Iterable[Any] = columns[0]
+    for column in columns[1:]:
+        acc = map(add, acc, column)
+    return list(acc)
+
+
+class _Batch:
+    """Many assessments' indicator rows (one bulk layout), with their dimension sums added up for the
+    whole batch at once; the scorecards' dimension and indicator objects are made on first read."""
+
+    __slots__ = ("dims", "positions")
+
+    def __init__(self, fast: _FastPlan, rows: list[list[_Row]]) -> None:
+        #: Per indicator position, the rows of every assessment of the batch.
+        self.positions: list[tuple[_Row, ...]] = list(zip(*rows, strict=True))
+        #: Per dimension: (id, number, title, size) and its rated, not applicable, weight, score and spread lists.
+        self.dims: list[tuple[tuple[str, int, str, int], list[int], list[int], list[float], list[Any], list[Any]]] = []
+        for dim_id, number, title, size, start, stop in fast.dims:
+            cols = self.positions[start:stop]
+            w = _added([map(_W, c) for c in cols])
+            ws = _added([map(_WS, c) for c in cols])
+            spread_sum = _added([map(_SPREAD0, c) for c in cols])
+            spread = list(map(_ratio, spread_sum, _added([map(_SPREADS, c) for c in cols])))
+            self.dims.append(
+                (
+                    (dim_id, number, title, size),
+                    _added([map(_RATED, c) for c in cols]),
+                    _added([map(_NA, c) for c in cols]),
+                    w,
+                    ws,
+                    spread,
+                )
+            )
+
+    def totals(self) -> tuple[list[float], list[float], list[int], list[int]]:
+        """Per assessment: the overall weight and weighted sums, the rated indicators and the not applicable."""
+        dims = self.dims
+        total_w = _added([d[3] for d in dims])
+        total_ws = _added([map(_weighted, d[3], d[4]) for d in dims])
+        return total_w, total_ws, _added([d[1] for d in dims]), _added([d[2] for d in dims])
+
+    def fill(self, i: int, state: dict[str, Any]) -> None:
+        """Put scorecard ``i``'s dimension and indicator objects into its ``__dict__``."""
+        state["indicators"] = tuple([c[i][0] for c in self.positions])
+        state["dimensions"] = tuple(
+            [
+                DimensionScore(*head, rated[i], na[i], w[i], _ratio(ws[i], w[i]), spread[i])
+                for head, rated, na, w, ws, spread in self.dims
+            ]
+        )
+        state.pop("_lazy", None)
+
+
+_new_object = object.__new__
+
+
+def _batch_cards(
+    fw: Framework,
+    fast: _FastPlan,
+    rows: list[list[_Row]],
+    work: list[tuple[Assessment, tuple[int, int, int]]],
+    agg: Aggregation,
+    changes: VersionChanges | None,
+) -> list[Scorecard]:
+    """The scorecards of ``work`` (assessments with their counts, see :func:`_card`) from their rows:
+    the numbers of :func:`_card`, the dimension and indicator objects lazily (see :class:`_Batch`)."""
+    batch = _Batch(fast, rows)
+    total_w, total_ws, rated_all, n_na = batch.totals()
+    overall = map(_ratio, total_ws, total_w)
+    coverage = map(truediv, rated_all, repeat(len(fast.plan.entries)))
+    fw_id, fw_version, agg_id = fw.id, fw.version, agg.id
+    out: list[Scorecard] = []
+    append = out.append
+    for i, (a, counts), o, c, na in zip(range(len(work)), work, overall, coverage, n_na, strict=True):
+        card = _new_object(Scorecard)
+        card.__dict__.update(
+            framework_id=fw_id,
+            framework_version=fw_version,
+            subject=a.subject,
+            period=a.period,
+            aggregation=agg_id,
+            coverage=c,
+            ratings=counts[0],
+            raters=counts[1],
+            not_applicable=na,
+            overall=o,
+            changes=changes,
+            unrated=counts[2],
+            _lazy=(batch, i),
+        )
+        append(card)
+    return out
 
 
 def score(
@@ -755,7 +900,18 @@ def score_all(
     agg = resolve_aggregation(aggregation, registry)
     # Per (framework id, version): the framework, its fast plan and the version changes, found once.
     found: dict[tuple[str, str], tuple[Framework, _FastPlan, VersionChanges | None, _Memos]] = {}
-    out: list[Scorecard] = []
+    # Per framework key, the bulk loader's assessments waiting to be scored as a batch: their rows,
+    # (assessment, counts) and places in ``out``.
+    waiting: dict[tuple[str, str], tuple[list[list[_Row]], list[tuple[Assessment, tuple[int, int, int]]], list[int]]]
+    waiting = {}
+    out: list[Scorecard | None] = []
+
+    def flush(key: tuple[str, str]) -> None:
+        rows, work, places = waiting.pop(key)
+        fw, fast, changes, _ = found[key]
+        for place, card in zip(places, _batch_cards(fw, fast, rows, work, agg, changes), strict=True):
+            out[place] = card
+
     with _gc_paused():
         for a in assessments:
             key = (a.framework_id, a.framework_version)
@@ -770,7 +926,16 @@ def score_all(
                 fast = hit[1]
                 known = fast.handoff.pop(id(a.ratings), None) if fast.handoff else None
                 if known is not None and known[0] is a.ratings:
-                    out.append(_score_columns(a, hit[0], fast, known[1], known[2], known[3], hit[3], agg, hit[2]))
+                    group = waiting.get(key)
+                    if group is None:
+                        group = waiting[key] = ([], [], [])
+                    rows, counts = _column_rows(a, fast, known[1], known[2], known[3], hit[3], agg)
+                    group[0].append(rows)
+                    group[1].append((a, counts))
+                    group[2].append(len(out))
+                    out.append(None)
+                    if len(group[0]) >= _BATCH:
+                        flush(key)
                     continue
                 codes: list[int] | None
                 try:
@@ -781,7 +946,14 @@ def score_all(
                     out.append(_score_codes(a, hit[0], fast, codes, agg, hit[2]))
                     continue
             out.append(score(a, framework, aggregation=agg, registry=registry, complete=complete))
-    return out
+        for key in list(waiting):
+            flush(key)
+    return cast("list[Scorecard]", out)  # every place filled
+
+
+#: Assessments scored together (:class:`_Batch`): large enough that the per-batch work is small,
+#: small enough that the batch's temporary rows stay a few megabytes.
+_BATCH = 2048
 
 
 def _expect(value: object, cls: type, name: str, function: str) -> None:
