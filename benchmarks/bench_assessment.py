@@ -226,6 +226,196 @@ def pydantic_peer(fw_data: dict[str, Any]) -> Callable[[bytes], list[float | Non
     return run
 
 
+def msgspec_numpy_peer(framework: Framework) -> Callable[[bytes], dict[str, Any]] | None:
+    """The strongest peer: msgspec typed decode, the same checks, numpy scoring; ``None`` without them.
+
+    The file is decoded into msgspec Structs (strict types: no ``true`` for 1, no ``"4"``; unknown keys
+    refused). Then it refuses what qframework refuses: a framework id or version not installed, columns
+    of unequal length, unknown indicators, an indicator rated twice by one rater, undeclared raters,
+    a ``(subject, period)`` twice, values that are not a level of their indicator's scale, ``"n/a"``
+    where the scale does not allow it (``null`` is an entry not yet rated). Column layouts are checked
+    once per distinct layout, and the values of all entries of a layout are checked and scored as one
+    numpy matrix: indicator means, dimension weighted means over rated indicators, the overall score
+    and coverage (overall and per dimension), the rules of ``docs/assessment.md``.
+    """
+    try:
+        from itertools import chain, repeat
+        from typing import Literal
+
+        import msgspec
+        import numpy as np
+    except ImportError:
+        return None
+
+    # defstruct: the classes are local, and this module's annotations are strings (PEP 563).
+    strict = {"forbid_unknown_fields": True}
+    subject_s = msgspec.defstruct("SubjectS", [("id", str), ("name", str, ""), ("region", str, "")], **strict)
+    rater_s = msgspec.defstruct("RaterS", [("id", str), ("role", str, ""), ("name", str, "")], **strict)
+    columns_s = msgspec.defstruct(
+        "ColumnsS",
+        [
+            ("indicator", list[str]),
+            ("value", list[int | Literal["n/a"] | None]),  # type: ignore[valid-type]
+            ("rater", list[str | None] | None, None),
+        ],
+        **strict,
+    )
+    entry_s = msgspec.defstruct(
+        "EntryS",
+        [
+            ("subject", subject_s),
+            ("period", str),
+            ("ratings", columns_s),
+            ("raters", list[rater_s], msgspec.field(default_factory=list)),  # type: ignore[valid-type]
+            ("framework_id", str | None, None),
+            ("framework_version", str | None, None),
+            ("notes", str, ""),
+            ("success_definition", str, ""),
+        ],
+        **strict,
+    )
+    bulk_s = msgspec.defstruct(
+        "BulkS",
+        [("framework_id", str), ("framework_version", str), ("assessments", list[entry_s])],  # type: ignore[valid-type]
+        **strict,
+    )
+
+    decoder = msgspec.json.Decoder(bulk_s)
+    indicators = [ind for dim in framework.dimensions for ind in dim.indicators]
+    position = {ind.id: k for k, ind in enumerate(indicators)}
+    n_ind, n_dim = len(indicators), len(framework.dimensions)
+    dim_of = np.array([d for d, dim in enumerate(framework.dimensions) for _ in dim.indicators])
+    weights = np.array([ind.weight for ind in indicators], dtype=np.float64)
+    one_hot_dim = np.zeros((n_ind, n_dim))
+    one_hot_dim[np.arange(n_ind), dim_of] = 1.0
+    dim_size = one_hot_dim.sum(axis=0)
+    # A value's code: 0 not yet rated, 1 not applicable, 2 + v the level v (levels 0..top), top + 3 anything else.
+    top = max(lv.value for ind in indicators for lv in framework.scale_of(ind).levels)
+    bottom = min(lv.value for ind in indicators for lv in framework.scale_of(ind).levels)
+    assert bottom >= 0
+    code_of: dict[Any, int] = {None: 0, "n/a": 1, **{v: 2 + v for v in range(top + 1)}}
+    invalid = top + 3
+    valid = np.zeros((n_ind, top + 4), dtype=bool)  # per indicator, which codes fit
+    norm = np.zeros((n_ind, top + 4))  # per indicator, each level's normalised value
+    for k, ind in enumerate(indicators):
+        scale = framework.scale_of(ind)
+        valid[k, 0] = True
+        valid[k, 1] = scale.allow_not_applicable
+        for lv in scale.levels:
+            valid[k, 2 + lv.value] = True
+            norm[k, 2 + lv.value] = scale.normalise(lv.value)
+    installed = (framework.id, framework.version)
+
+    def layout_of(cols: Any, declared: frozenset[str]) -> Any:
+        n = len(cols.indicator)
+        if len(cols.value) != n or (cols.rater is not None and len(cols.rater) != n):
+            raise ValueError("columns differ in length")
+        try:
+            positions = np.array([position[i] for i in cols.indicator], dtype=np.intp)
+        except KeyError as exc:
+            raise ValueError(f"unknown indicator {exc}") from None
+        raters = cols.rater if cols.rater is not None else [None] * n
+        if len(set(zip(cols.indicator, raters, strict=True))) != n:
+            raise ValueError("an indicator rated twice by one rater")
+        used = {r for r in raters if r is not None}
+        one_hot = np.zeros((n, n_ind))
+        one_hot[np.arange(n), positions] = 1.0
+        return positions, used, one_hot
+
+    def run(raw: bytes) -> dict[str, Any]:
+        doc = decoder.decode(raw)
+        layouts: dict[tuple[Any, ...], Any] = {}
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        seen: set[tuple[str, str]] = set()
+        declared_of: dict[tuple[str, ...], frozenset[str]] = {}
+        for k, e in enumerate(doc.assessments):
+            fw = (e.framework_id or doc.framework_id, e.framework_version or doc.framework_version)
+            if fw != installed:
+                raise ValueError(f"[{k}] framework {fw} not installed")
+            key = (e.subject.id, e.period)
+            if key in seen:
+                raise ValueError(f"[{k}] {key} assessed twice")
+            seen.add(key)
+            rater_ids = tuple(r.id for r in e.raters)
+            declared = declared_of.get(rater_ids)
+            if declared is None:
+                declared = declared_of[rater_ids] = frozenset(rater_ids)
+            cols = e.ratings
+            lkey = (tuple(cols.indicator), None if cols.rater is None else tuple(cols.rater))
+            layout = layouts.get(lkey)
+            if layout is None:
+                layout = layouts[lkey] = layout_of(cols, declared)
+            if len(cols.value) != len(cols.indicator):
+                raise ValueError(f"[{k}] columns differ in length")
+            if not layout[1] <= declared:
+                raise ValueError(f"[{k}] undeclared raters")
+            groups.setdefault(lkey, []).append(k)
+        n = len(doc.assessments)
+        ind_score = np.full((n, n_ind), np.nan)
+        dim_score = np.full((n, n_dim), np.nan)
+        dim_coverage = np.zeros((n, n_dim))
+        overall = np.full(n, np.nan)
+        coverage = np.zeros(n)
+        entries = doc.assessments
+        for lkey, members in groups.items():
+            positions, _, one_hot = layouts[lkey]
+            flat = chain.from_iterable([entries[k].ratings.value for k in members])
+            width = len(positions)
+            codes = np.fromiter(map(code_of.get, flat, repeat(invalid)), dtype=np.intp, count=len(members) * width)
+            codes = codes.reshape(len(members), width)
+            if not valid[positions, codes].all():
+                raise ValueError("a value off its indicator's scale, or n/a where not allowed")
+            applicable = (codes >= 2).astype(np.float64)
+            sums = (norm[positions, codes] * applicable) @ one_hot
+            counts = applicable @ one_hot
+            rated = counts > 0
+            scores = np.divide(sums, counts, out=np.full_like(sums, np.nan), where=rated)
+            w = rated * weights
+            w_sum = w @ one_hot_dim
+            ws_sum = (w * np.where(rated, scores, 0.0)) @ one_hot_dim
+            members_ix = np.array(members)
+            ind_score[members_ix] = scores
+            dim_score[members_ix] = np.divide(ws_sum, w_sum, out=np.full_like(w_sum, np.nan), where=w_sum > 0)
+            dim_coverage[members_ix] = (rated @ one_hot_dim) / dim_size
+            total_w = w_sum.sum(axis=1)
+            overall[members_ix] = np.divide(
+                ws_sum.sum(axis=1), total_w, out=np.full_like(total_w, np.nan), where=total_w > 0
+            )
+            coverage[members_ix] = rated.sum(axis=1) / n_ind
+        return {
+            "indicator": ind_score,
+            "dimension": dim_score,
+            "dimension_coverage": dim_coverage,
+            "overall": overall,
+            "coverage": coverage,
+        }
+
+    return run
+
+
+def same_numbers(cards: list[Any], numbers: dict[str, Any], tolerance: float = 1e-12) -> float:
+    """The largest difference between qframework's scorecards and a numpy peer's numbers (indicator,
+    dimension, overall scores, coverage overall and per dimension); ``None`` must be NaN and vice versa."""
+    import math
+
+    worst = 0.0
+
+    def diff(a: float | None, b: float) -> float:
+        if a is None or math.isnan(b):
+            return 0.0 if a is None and math.isnan(b) else math.inf
+        return abs(a - b)
+
+    for i, card in enumerate(cards):
+        worst = max(worst, diff(card.overall, numbers["overall"][i]), diff(card.coverage, numbers["coverage"][i]))
+        for d, dim in enumerate(card.dimensions):
+            worst = max(worst, diff(dim.score, numbers["dimension"][i, d]))
+            worst = max(worst, diff(dim.coverage, numbers["dimension_coverage"][i, d]))
+        for k, ind in enumerate(card.indicators):
+            worst = max(worst, diff(ind.score, numbers["indicator"][i, k]))
+    assert worst <= tolerance, worst
+    return worst
+
+
 def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, float, Any]:
     """Best wall-clock and best CPU (process) time of ``repeat`` runs, and the last result."""
     walls, cpus = [], []
@@ -280,6 +470,9 @@ def measure(kommunen: int, years: int, repeat: int) -> dict[str, Any]:
     peer = pydantic_peer(fw_data)
     if peer is not None:
         contenders["pydantic"] = lambda: peer(raw)
+    strong = msgspec_numpy_peer(framework)
+    if strong is not None:
+        contenders["msgspec+numpy"] = lambda: strong(raw)
     qframework_run()  # warm up: lazy imports (orjson) and first-use caches are not part of the measurement
     timings = interleaved(repeat, contenders)
     cards = timings["qframework"][2]
@@ -289,6 +482,8 @@ def measure(kommunen: int, years: int, repeat: int) -> dict[str, Any]:
             got = timings[other][2]
             worst = max(abs((c.overall or 0.0) - (b or 0.0)) for c, b in zip(cards, got, strict=True))
             assert worst < 1e-9, (other, worst)
+    if "msgspec+numpy" in timings:  # every number: indicator, dimension, overall scores and coverage
+        same_numbers(cards, timings["msgspec+numpy"][2])
     return {
         "ratings": kommunen * years * RATINGS_PER_ASSESSMENT,
         "bytes": len(raw),
