@@ -858,7 +858,7 @@ def load(cls: type[T], path: str | os.PathLike[str] | Traversable, *, format: Fo
         return loads(cls, raw, format=fmt, file=name)
     from . import _cache
 
-    cached = _cache.get(cls, raw, fmt)
+    cached = _cache.get(cls, raw, fmt, name if isinstance(path, (str, os.PathLike)) else None)
     if cached is not None:
         return cached
     obj = loads(cls, raw, format=fmt, file=name)

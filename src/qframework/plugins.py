@@ -274,14 +274,118 @@ def _entry_points() -> list[tuple[str, str, str | None, int]]:
     cached = _cache.lookup(key)
     if isinstance(cached, list):
         return [cast("tuple[str, str, str | None, int]", tuple(entry)) for entry in cached]
+    found = _scan_entry_points()
+    if found is None:
+        found = _metadata_entry_points()
+    _cache.store(key, found)
+    return found
+
+
+def _metadata_entry_points() -> list[tuple[str, str, str | None, int]]:
+    """:func:`_entry_points` through ``importlib.metadata`` (every kind of installation)."""
     from importlib import metadata
 
-    found = [
+    return [
         (ep.name, ep.value, ep.dist.version if ep.dist is not None else None, _installed_at(ep.dist))
         for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
     ]
-    _cache.store(key, found)
-    return found
+
+
+def _scan_entry_points() -> list[tuple[str, str, str | None, int]] | None:
+    """:func:`_entry_points` read straight from the ``*.dist-info`` folders on the import path, as
+    ``importlib.metadata`` finds them (the first distribution of a name on the path wins), without
+    importing it (it imports the email package: most of a cold start-up); ``None`` where the
+    installation has anything else (``.egg-info``, eggs, zip files, other distribution finders, a
+    name twice in one folder): ``importlib.metadata`` then reads it.
+    """
+    import importlib.machinery
+
+    for finder in sys.meta_path:
+        if finder is not importlib.machinery.PathFinder and hasattr(finder, "find_distributions"):
+            return None
+    seen: set[str] = set()
+    found: list[tuple[str, str, str | None, int]] = []
+    for entry in sys.path:
+        folder = entry or "."
+        try:
+            names = os.listdir(folder)
+        except NotADirectoryError:
+            if os.path.exists(folder):
+                return None  # a zip file on the path
+            continue
+        except OSError:
+            continue
+        here: set[str] = set()
+        for name in names:
+            low = name.lower()
+            if low.endswith((".egg-info", ".egg", ".egg-link")) or (
+                low.endswith(".dist-info") and not name.endswith(".dist-info")
+            ):
+                return None
+            if not name.endswith(".dist-info"):
+                continue
+            dist, dash, version = name[: -len(".dist-info")].partition("-")
+            normal = re.sub(r"[-_.]+", "_", dist).lower()
+            if not dash or not version or normal in here:
+                return None
+            here.add(normal)
+            if normal in seen:
+                continue  # shadowed by the same distribution earlier on the path
+            seen.add(normal)
+            path = os.path.join(folder, name)
+            try:
+                with open(os.path.join(path, "entry_points.txt"), encoding="utf-8") as handle:
+                    text = handle.read()
+            except FileNotFoundError:
+                continue
+            except (OSError, UnicodeDecodeError):
+                return None
+            points = _group_lines(text)
+            if points is None:
+                return None
+            if points:
+                declared = _metadata_version(path)
+                if declared is None:
+                    return None
+                stamp = os.stat(path).st_mtime_ns
+                found += [(ep_name, value, declared, stamp) for ep_name, value in points]
+    return sorted(found, key=lambda ep: ep[0])
+
+
+def _metadata_version(path: str) -> str | None:
+    """The ``Version`` header of a ``.dist-info`` folder's ``METADATA`` (what ``Distribution.version`` reads)."""
+    try:
+        with open(os.path.join(path, "METADATA"), encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    break  # the end of the headers
+                key, colon, value = line.partition(":")
+                if colon and key.strip().lower() == "version":
+                    return value.strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def _group_lines(text: str) -> list[tuple[str, str]] | None:
+    """``(name, value)`` of the entry points of :data:`ENTRY_POINT_GROUP` in an ``entry_points.txt``
+    as ``importlib.metadata`` reads it (stripped lines, ``#`` comments, ``[section]``, ``name = value``);
+    ``None`` for a line it cannot read (it raises on one: the caller lets it)."""
+    out: list[tuple[str, str]] = []
+    section = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line.strip("[]")
+            continue
+        name, equals, value = line.partition("=")
+        if not equals:
+            return None
+        if section == ENTRY_POINT_GROUP:
+            out.append((name.strip(), value.strip()))
+    return out
 
 
 _ENTRY_POINT_VALUE = re.compile(r"^(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
@@ -410,7 +514,7 @@ def _object_from_bytes(kind: str, raw: bytes, fmt: str, file: str) -> Any:
     from .io import loads
 
     cls = _expect(kind + "s")
-    obj = _cache.get(cls, raw, fmt)
+    obj = _cache.get(cls, raw, fmt, file)
     if obj is None:
         obj = loads(cls, raw, format=cast("Format", fmt), file=file)
         _cache.put(cls, raw, fmt, obj)
@@ -427,7 +531,7 @@ def _lazy_file(kind: str) -> Callable[[DataPath], object]:
         file = str(path)
         fmt = format_for(file)
         raw = read_file(path)
-        known = _cache.lookup(_id_parts(kind, raw, fmt))
+        known = _cache.lookup(_id_parts(kind, raw, fmt), file if isinstance(path, (str, os.PathLike)) else None)
         if isinstance(known, str):
             return _Deferred(kind, known, raw, fmt, file)
         obj = _object_from_bytes(kind, raw, fmt, file)
