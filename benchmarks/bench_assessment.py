@@ -45,7 +45,11 @@ RATINGS_PER_ASSESSMENT = sum(INDICATORS_PER_DIM) * len(RATERS)
 
 #: The goals of issue 14, as ratios of CPU time.
 GOAL_VS_PYDANTIC = 1.5  # qframework at least 1.5× the peer's speed
-GOAL_VS_JSON = 2.5  # qframework within 2.5× the time of json.loads alone
+#: The goals of issue 29: the strongest peer (msgspec typed decode + the same checks + numpy scoring),
+#: json.loads alone, and peak memory against every peer.
+GOAL_VS_MSGSPEC = 1.2  # qframework at least 1.2× the peer's speed
+GOAL_VS_JSON = 2.0  # qframework within 2× the time of json.loads alone
+GOAL_MEMORY = 0.5  # qframework's peak memory at most half of every peer's
 
 
 def build_framework() -> Framework:
@@ -492,6 +496,107 @@ def measure(kommunen: int, years: int, repeat: int) -> dict[str, Any]:
     }
 
 
+#: The contenders whose peak memory is compared (``json.loads`` builds no objects to check or score).
+MEMORY_CONTENDERS = ("qframework", "qframework, every card read", "plain-dict", "pydantic", "msgspec+numpy")
+
+
+def _contender(name: str, raw: bytes, framework: Framework) -> Callable[[], Any] | None:
+    """One contender of :func:`measure` by name, for a process of its own (:func:`peak_memory`)."""
+    if name == "qframework":
+        registry = make_registry(framework)
+        return lambda: score_all(loads_assessments(raw, registry=registry), registry)
+    if name == "qframework, every card read":  # the dimension and indicator objects made too
+
+        def read_all() -> list[Any]:
+            cards = score_all(loads_assessments(raw, registry=registry), registry)
+            for card in cards:
+                card.dimensions  # noqa: B018
+            return cards
+
+        registry = make_registry(framework)
+        return read_all
+    if name == "json.loads":
+        return lambda: json.loads(raw)
+    if name == "plain-dict":
+        fw_data = framework_data(framework)
+        return lambda: plain_dict_baseline(raw, fw_data)
+    if name == "pydantic":
+        peer = pydantic_peer(framework_data(framework))
+        return None if peer is None else lambda: peer(raw)
+    if name == "msgspec+numpy":
+        strong = msgspec_numpy_peer(framework)
+        return None if strong is None else lambda: strong(raw)
+    raise ValueError(name)
+
+
+def _rss_mb() -> float:
+    """This process's resident memory now (Linux: /proc/self/statm)."""
+    with open("/proc/self/statm") as handle:  # noqa: PTH123
+        return int(handle.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _memory_child(name: str, path: str) -> None:
+    """In a process of its own: the peak memory one run of contender ``name`` adds, in MB, on stdout."""
+    from pathlib import Path
+
+    raw = Path(path).read_bytes()
+    run = _contender(name, raw, build_framework())
+    if run is None:
+        print("null")
+        return
+    gc.collect()
+    before = _rss_mb()
+    result = run()
+    print(json.dumps(_high_water_mb() - before))
+    del result
+
+
+def _high_water_mb() -> float:
+    """This process's peak resident memory (``VmHWM``: unlike ``ru_maxrss``, not inherited from the
+    parent, whose peak may be far higher)."""
+    with open("/proc/self/status") as handle:  # noqa: PTH123
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return peak_rss_mb()
+
+
+def peak_memory(kommunen: int, years: int, names: tuple[str, ...]) -> dict[str, float]:
+    """The peak memory (MB above the process's state with its imports and the file's bytes) one run of
+    each contender adds, each in a fresh process; a contender whose library is missing is left out."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    raw = generate(build_framework(), kommunen, years)
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bulk.json"
+        path.write_bytes(raw)
+        del raw
+        for name in names:
+            done = subprocess.run(
+                [sys.executable, __file__, "--memory-child", name, str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            value = json.loads(done.stdout.splitlines()[-1])
+            if value is not None:
+                out[name] = value
+    return out
+
+
+def machine_load() -> str:
+    """The 1-minute load average against the number of cores, for the report: a loaded machine says so."""
+    import os
+
+    load = os.getloadavg()[0]
+    cores = os.cpu_count() or 1
+    state = "loaded" if load > 0.75 * cores else "quiet"
+    return f"machine {state}: load average {load:.1f} on {cores} cores"
+
+
 def scaling(sizes: list[int], repeat: int, years: int = 10) -> list[dict[str, float]]:
     """qframework and json.loads on growing files (``sizes`` Kommunen × ``years``): CPU s, ns/rating, peak RSS."""
     framework = build_framework()
@@ -541,7 +646,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--scaling", action="store_true", help="also time 60k, 600k ratings (and 2.4M with --big)")
     parser.add_argument("--big", action="store_true", help="include the 2.4M-rating step (about 1.3 GB peak memory)")
+    parser.add_argument("--memory-child", nargs=2, metavar=("NAME", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.memory_child:
+        _memory_child(*args.memory_child)
+        return 0
+    print(machine_load())
 
     result = measure(args.kommunen, args.years, args.repeat)
     n_ratings = result["ratings"]
@@ -554,6 +664,7 @@ def main(argv: list[str] | None = None) -> int:
         "json.loads": "json.loads alone",
         "plain-dict": "plain-dict baseline (parse + naive score, no validation)",
         "pydantic": "pydantic v2 model_validate_json + same scoring",
+        "msgspec+numpy": "msgspec typed decode + same checks + numpy scoring",
         "qframework": "qframework load + full validation + score",
     }
     t = result["timings"]
@@ -570,6 +681,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  speed qframework vs pydantic        {speed:5.2f}× (goal ≥ {GOAL_VS_PYDANTIC}×)")
     else:
         print("  pydantic not installed (pip install 'qframework[bench]'): no peer measured")
+    if "msgspec+numpy" in t:
+        speed = t["msgspec+numpy"][0] / t_qf
+        print(f"  speed qframework vs msgspec+numpy   {speed:5.2f}× (goal ≥ {GOAL_VS_MSGSPEC}×)")
+    else:
+        print("  msgspec or numpy not installed (pip install 'qframework[bench]'): no peer measured")
+    memory = peak_memory(args.kommunen, args.years, MEMORY_CONTENDERS)
+    print("peak memory one run adds (MB, each in a fresh process):")
+    for name, mb in memory.items():
+        share = memory["qframework"] / mb
+        ratio = "" if name.startswith("qframework") else f"   qframework {share:4.2f}× (goal ≤ {GOAL_MEMORY}×)"
+        print(f"  {name:<14} {mb:8.1f}{ratio}")
     print(f"  median overall score {result['median_overall']:.3f}")
     if args.scaling or args.big:
         sizes = [args.kommunen // 10, args.kommunen] + ([args.kommunen * 4] if args.big else [])

@@ -260,10 +260,19 @@ def _id_shape(value: Any) -> Any:
     return value if isinstance(value, str) and _ID.match(value) else None
 
 
+def _key_shape(value: Any) -> Any:
+    """A framework's ``(id, version)``: two ids."""
+    if isinstance(value, list) and len(value) == 2 and all(_id_shape(v) is not None for v in value):
+        return (value[0], value[1])
+    return None
+
+
 def _shape(kind: bytes, value: Any) -> Any:
     """A plain entry checked for what its kind holds (other kinds: any JSON value)."""
     if kind == b"entry-points":
         return _entry_points_shape(value)
+    if kind == b"framework-id":
+        return _key_shape(value)
     if kind.endswith(b"-id"):
         return _id_shape(value)
     return value
@@ -294,8 +303,13 @@ def lookup(parts: tuple[bytes, ...], file: str | None = None) -> Any:
             found = None
     if found is None and file is not None and len(parts) == 3 and parts[0].endswith(b"-id"):
         entry = _shipped_entry(file, parts[2])
-        if entry is not None and entry.get("kind") == parts[0].decode() and entry.get("format") == parts[1].decode():
-            found = _id_shape(entry.get("id"))
+        if entry is not None and entry.get("format") == parts[1].decode():
+            if parts[0] == b"framework-id":  # the framework's data names its id and version
+                data = entry.get("data")
+                if entry.get("class") == "qframework.model.Framework" and isinstance(data, dict):
+                    found = _key_shape([data.get("id"), data.get("version")])
+            elif entry.get("kind") == parts[0].decode():
+                found = _id_shape(entry.get("id"))
     return found
 
 

@@ -9,12 +9,13 @@ under its name, with the file and line where its code raised; the others still l
 hooks and returns a :class:`Registry` of everything registered, by id, with the plugin that
 supplied each object.
 
-A plugin may register a data file by its path instead of an object. A framework file is loaded
-at once (``plugins`` lists framework versions); a programme file whose exact bytes were validated
-before is registered under the id the validated-data cache recorded for them, and built on first
-access (``registry.programmes[id]``): listing plugins and frameworks then never imports the
-programme and assignment modules. A programme file not seen before is loaded at once, so an
-invalid one is named in ``Registry.failures`` exactly as an invalid object would be.
+A plugin may register a data file by its path instead of an object. A file whose exact bytes were
+validated before is registered under the id (a framework under its id and version) that the
+validated-data cache, or the plugin's shipped data (:mod:`qframework._cache`), recorded for them,
+and built on first access (``registry.frameworks[id]``, ``registry.programmes[id]``): listing
+plugins then structures no framework and never imports the programme and assignment modules. A
+file not seen before is loaded at once, so an invalid one is named in ``Registry.failures`` exactly
+as an invalid object would be.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import os
 import re
 import sys
 import threading
-import traceback
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -479,29 +479,88 @@ _BUILD_LOCK = threading.RLock()
 
 
 class _Deferred:
-    """A programme or crosswalk file registered under the id the cache recorded for its bytes; built on first access.
+    """A data file registered under the id (and, for a framework, the version) the cache or the plugin's
+    shipped data recorded for its exact bytes; built on first access, once.
 
     The bytes are kept, so the object built later is made from exactly the bytes whose id was
     recorded, whatever happens to the file meanwhile.
     """
 
-    __slots__ = ("file", "fmt", "id", "kind", "raw")
+    __slots__ = ("built", "file", "fmt", "id", "kind", "raw", "version")
 
-    def __init__(self, kind: str, id: str, raw: bytes, fmt: str, file: str) -> None:
+    def __init__(self, kind: str, id: str, raw: bytes, fmt: str, file: str, version: str | None = None) -> None:
         self.kind = kind
         self.id = id
         self.raw = raw
         self.fmt = fmt
         self.file = file
+        self.version = version
+        self.built: Any = None
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """``(id, version)``, as :attr:`Framework.key`."""
+        return (self.id, self.version)
 
     def __repr__(self) -> str:
         return f"<deferred {self.kind} {self.id!r} from {self.file}>"
 
     def build(self) -> Any:
-        obj = _object_from_bytes(self.kind, self.raw, self.fmt, self.file)
-        if obj.id != self.id:  # cannot happen while the cache key covers the bytes and the code
-            raise PluginError(f"{self.file}: the cache recorded {self.kind} {self.id!r}, the file holds {obj.id!r}")
-        return obj
+        """The object, built from the kept bytes on the first call (under a lock; one object for every caller)."""
+        with _BUILD_LOCK:
+            if self.built is None:
+                obj = _object_from_bytes(self.kind, self.raw, self.fmt, self.file)
+                # cannot happen while the cache key covers the bytes and the code
+                if obj.id != self.id or (self.version is not None and obj.version != self.version):
+                    raise PluginError(f"{self.file}: recorded as {self.kind} {self.key!r}, the file holds {obj.id!r}")
+                self.built = obj
+            return self.built
+
+
+class _Versions(FrozenMap[tuple[str, str], Framework]):
+    """``Registry.framework_versions``: a framework registered by its file is built on first access
+    (see :class:`_Deferred`); equality, hashing, copies and ``repr`` see the built frameworks."""
+
+    __slots__ = ("_providers",)
+    _providers: Mapping[str, PluginInfo]
+
+    def __init__(
+        self, items: dict[tuple[str, str], Framework | _Deferred], providers: Mapping[str, PluginInfo]
+    ) -> None:
+        super().__init__(items)  # type: ignore[arg-type]  # deferred entries are built on access
+        object.__setattr__(self, "_providers", providers)
+
+    def __getitem__(self, key: tuple[str, str]) -> Framework:
+        value: Framework | _Deferred = self._data[key]
+        if isinstance(value, _Deferred):
+            try:
+                return cast(Framework, value.build())
+            except ValidationError as exc:
+                provider = self._providers.get(key[0], key[0])
+                raise PluginError(
+                    f"plugin {provider} shipped invalid data for framework {key!r}:\n" + "\n".join(exc.lines())
+                ) from None
+        return value
+
+    def _built(self) -> dict[tuple[str, str], Framework]:
+        return {key: self[key] for key in self._data}
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._built() == dict(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._built().items()))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._built()!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (list(self._built().items()),))
+
+    def to_dict(self) -> dict[tuple[str, str], Framework]:
+        return self._built()
 
 
 def _id_parts(kind: str, raw: bytes, fmt: str) -> tuple[bytes, ...]:
@@ -541,10 +600,22 @@ def _lazy_file(kind: str) -> Callable[[DataPath], object]:
     return read
 
 
-def _framework_file(path: DataPath) -> Framework:
-    from .io import load
+def _framework_file(path: DataPath) -> Framework | _Deferred:
+    """A framework file: deferred when the cache or the shipped data knows its bytes' id and version, else
+    loaded now (an invalid file is then named in ``Registry.failures`` at once)."""
+    from . import _cache
+    from .io import format_for, read_file
 
-    return load(Framework, path)
+    file = str(path)
+    fmt = format_for(file)
+    raw = read_file(path)
+    parts = _id_parts("framework", raw, fmt)
+    known = _cache.lookup(parts, file if isinstance(path, (str, os.PathLike)) else None)
+    if isinstance(known, tuple):
+        return _Deferred("framework", known[0], raw, fmt, file, known[1])
+    obj: Framework = _object_from_bytes("framework", raw, fmt, file)
+    _cache.store(parts, [obj.id, obj.version])
+    return obj
 
 
 class _Collecting(Generic[T]):
@@ -798,6 +869,8 @@ def _traceback_summary(exc: BaseException) -> tuple[str, ...]:
     that called ``load_framework`` is what its author needs), at most three frames are kept, and
     a syntax error names the line it is on.
     """
+    import traceback  # only when a plugin failed: start-up does not pay for it
+
     frames = [
         frame
         for frame in traceback.extract_tb(exc.__traceback__)
@@ -866,18 +939,19 @@ def _build_registry(pm: PluginManager) -> Registry:
     programmes: _Collecting[Programme] = _Collecting("programme", pm.failures, pm.installed)
     aggregations: _Collecting[Aggregation] = _Collecting("aggregation", pm.failures, pm.installed)
     crosswalks: _Collecting[Crosswalk] = _Collecting("crosswalk", pm.failures, pm.installed)
-    versions: dict[tuple[str, str], Framework] = {}
+    versions: dict[tuple[str, str], Framework | _Deferred] = {}
 
     def add_framework(obj: object, info: PluginInfo) -> None:
-        assert isinstance(obj, Framework)
+        assert isinstance(obj, (Framework, _Deferred))
         if frameworks.clashes(obj.id, info):
             return  # every version of the id stays with the plugin that registered it first
-        if obj.key in versions:
-            raise PluginError(f"plugin {info} registers framework {obj.id!r} version {obj.version!r} twice")
-        versions[obj.key] = obj
+        version = cast(str, obj.version)  # a deferred framework's recorded version
+        key = (obj.id, version)
+        if key in versions:
+            raise PluginError(f"plugin {info} registers framework {obj.id!r} version {version!r} twice")
+        versions[key] = obj
         current = frameworks.items.get(obj.id)
-        assert current is None or isinstance(current, Framework)  # frameworks are never deferred
-        if current is None or _version_key(obj.version) > _version_key(current.version):
+        if current is None or _version_key(version) > _version_key(cast(str, current.version)):
             frameworks.add(obj.id, obj, info)
 
     from .io import caching_loads
@@ -889,7 +963,7 @@ def _build_registry(pm: PluginManager) -> Registry:
         _call_each(pm, "qframework_crosswalks", lambda obj, info: crosswalks.add(_id(obj), obj, info))
     return Registry(
         frameworks=frameworks.freeze(),
-        framework_versions=FrozenMap(versions),
+        framework_versions=_Versions(versions, frameworks.providers),
         programmes=programmes.freeze(),
         aggregations=aggregations.freeze(),
         crosswalks=crosswalks.freeze(),
