@@ -12,6 +12,7 @@ others) or made by another qframework version being ignored. The entry points ar
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -183,3 +184,51 @@ def test_installations_the_scan_does_not_know_go_to_importlib_metadata(
     monkeypatch.setattr(sys, "path", [entry, *sys.path])
     assert plugins_module._scan_entry_points() is None
     assert Path(entry).exists()
+
+
+def test_the_quick_reading_of_data_files_keeps_the_size_limit_of_qframework_io() -> None:
+    from qframework import io
+
+    assert plugins_module._MAX_FILE_BYTES == io.DEFAULT_MAX_FILE_BYTES
+    assert plugins_module._FORMATS == {".toml": "toml", ".json": "json"}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b'["a", "a", "b"',  # not JSON
+        b'{"a": 1, "a": 2}',  # a key twice
+        b"[NaN]",
+        b"[" * 40 + b"]" * 40,  # deeper than qframework.io.MAX_DEPTH
+        b'"\\ud800"',  # a lone surrogate
+        b"\xff",  # not UTF-8
+    ],
+)
+def test_plain_entries_are_read_with_the_checked_parsers_refusals(payload: bytes) -> None:
+    """What qframework.io.parse refuses in JSON, the reading of plain entries and shipped data refuses too."""
+    from qframework import io
+    from qframework.errors import ValidationError
+
+    with pytest.raises(ValidationError):
+        io.parse(payload, format="json")
+    with pytest.raises((ValueError, RecursionError)):
+        _cache._parse_plain(payload)
+
+
+def test_listing_plugins_on_a_cold_start_imports_no_framework_code(tmp_path: Path) -> None:
+    """`qframework plugins` with no cache lists every framework without structuring one (no qframework.io,
+    no qframework.model); the first framework asked for is built then."""
+    import subprocess
+
+    script = (
+        "import sys\n"
+        "from qframework import load_registry\n"
+        "registry = load_registry()\n"
+        "listed = [registry.registered_by(p) for p in registry.plugins]\n"
+        "print('qframework.io' in sys.modules, 'qframework.model' in sys.modules)\n"
+        "print(registry.frameworks['kqs'].id)\n"
+    )
+    env = {**os.environ, "QFRAMEWORK_NO_CACHE": "1", "QFRAMEWORK_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("QFRAMEWORK_PLUGINS", None)
+    run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["False", "False", "kqs"]

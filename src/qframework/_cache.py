@@ -44,6 +44,7 @@ import os
 import re
 import stat
 import sys
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 # SHA-256 straight from its C module: ``hashlib`` first sets up OpenSSL, which costs start-up
@@ -71,6 +72,8 @@ __all__ = [
 ]
 
 ENV_VAR = "QFRAMEWORK_NO_CACHE"
+#: Whether :func:`qframework.io.load` uses the cache (:func:`qframework.io.caching_loads`; the registry sets it).
+CACHING: ContextVar[bool] = ContextVar("qframework_caching_loads", default=False)
 _MAGIC = b"qframework-cache-2\n"
 #: The largest entry read; a larger file is a miss (the shipped frameworks' entries are < 100 KB).
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
@@ -285,6 +288,50 @@ def _parse(payload: bytes) -> Any:
     return parse(payload, format="json")
 
 
+_MAX_DEPTH = 32  # as qframework.io.MAX_DEPTH
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _Refused(ValueError):
+    """Plain data the checked reading refuses."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _Refused("a key twice")
+    return out
+
+
+def _no_constant(word: str) -> Any:
+    raise _Refused(word)
+
+
+def _parse_plain(payload: bytes) -> Any:
+    """:func:`_parse` for plain entries (entry points, ids) and shipped data, without importing
+    :mod:`qframework.io` (start-up): the same refusals — not UTF-8, a key twice, ``NaN``/``Infinity``,
+    too many digits, nesting deeper than :data:`qframework.io.MAX_DEPTH`, a lone surrogate — as
+    exceptions (every caller turns one into a miss)."""
+    data = json.loads(payload.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii() and _SURROGATE.search(value):
+                raise _Refused("a lone surrogate")
+            continue
+        if isinstance(value, dict):
+            children: list[Any] = [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth >= _MAX_DEPTH and any(isinstance(c, (dict, list)) for c in children):
+            raise _Refused("too deep")
+        stack.extend((child, depth + 1) for child in children)
+    return data
+
+
 def lookup(parts: tuple[bytes, ...], file: str | None = None) -> Any:
     """The plain entry stored under exactly these key parts, checked for its kind, or None.
 
@@ -298,7 +345,7 @@ def lookup(parts: tuple[bytes, ...], file: str | None = None) -> Any:
             blob = _read_entry(key)
             payload = None if blob is None else _payload(key, blob)
             if payload is not None:
-                found = _shape(parts[0] if parts else b"", _parse(payload))
+                found = _shape(parts[0] if parts else b"", _parse_plain(payload))
         except Exception:
             found = None
     if found is None and file is not None and len(parts) == 3 and parts[0].endswith(b"-id"):
@@ -385,7 +432,7 @@ def _shipped_entries(folder: str) -> dict[str, Any] | None:
         if blob is not None and blob.startswith(_SHIPPED_MAGIC):
             digest, newline, payload = blob[len(_SHIPPED_MAGIC) :].partition(b"\n")
             if newline and payload.endswith(b"\n") and digest == _sha256(payload[:-1]).hexdigest().encode():
-                doc = _parse(payload)
+                doc = _parse_plain(payload)
                 version = installed_version()
                 if (
                     isinstance(doc, dict)
@@ -459,7 +506,9 @@ def store(parts: tuple[bytes, ...], obj: object) -> None:
     if not enabled():
         return
     try:
-        _write_entry(_key(parts), _encode(obj))
+        # plain entries are JSON already: no converter (and no import of qframework.io) needed
+        payload = json.dumps(obj, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        _write_entry(_key(parts), payload)
     except Exception:
         return
 

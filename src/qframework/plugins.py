@@ -37,7 +37,6 @@ from .errors import NotFound, PluginError, ValidationError
 from .frozen import FrozenMap
 from .hookspecs import PROJECT_NAME
 from .messages import Note
-from .model import Framework
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -45,6 +44,7 @@ if TYPE_CHECKING:
     from .aggregation import Aggregation
     from .crosswalk import Crosswalk
     from .io import Format
+    from .model import Framework  # imported when first needed: listing plugins structures no framework
     from .programme import Programme
 
     DataPath = str | os.PathLike[str] | Traversable
@@ -517,7 +517,7 @@ class _Deferred:
             return self.built
 
 
-class _Versions(FrozenMap[tuple[str, str], Framework]):
+class _Versions(FrozenMap[tuple[str, str], "Framework"]):
     """``Registry.framework_versions``: a framework registered by its file is built on first access
     (see :class:`_Deferred`); equality, hashing, copies and ``repr`` see the built frameworks."""
 
@@ -534,7 +534,7 @@ class _Versions(FrozenMap[tuple[str, str], Framework]):
         value: Framework | _Deferred = self._data[key]
         if isinstance(value, _Deferred):
             try:
-                return cast(Framework, value.build())
+                return cast("Framework", value.build())
             except ValidationError as exc:
                 provider = self._providers.get(key[0], key[0])
                 raise PluginError(
@@ -585,11 +585,8 @@ def _lazy_file(kind: str) -> Callable[[DataPath], object]:
 
     def read(path: DataPath) -> object:
         from . import _cache
-        from .io import format_for, read_file
 
-        file = str(path)
-        fmt = format_for(file)
-        raw = read_file(path)
+        file, fmt, raw = _data_file(path)
         known = _cache.lookup(_id_parts(kind, raw, fmt), file if isinstance(path, (str, os.PathLike)) else None)
         if isinstance(known, str):
             return _Deferred(kind, known, raw, fmt, file)
@@ -600,15 +597,63 @@ def _lazy_file(kind: str) -> Callable[[DataPath], object]:
     return read
 
 
+#: The suffixes of data files, as :func:`qframework.io.format_for` reads them.
+_FORMATS = {".toml": "toml", ".json": "json"}
+#: :data:`qframework.io.DEFAULT_MAX_FILE_BYTES` (a test keeps them equal).
+_MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def _data_file(path: DataPath) -> tuple[str, str, bytes]:
+    """``(name, format, bytes)`` of a data file a plugin registers by path, as
+    :func:`qframework.io.format_for` and :func:`qframework.io.read_file` give them. A regular file
+    of a known suffix within the default size limit is read here (start-up need not import
+    :mod:`qframework.io`); anything else goes through them, which refuse it as they always do."""
+    file = str(path)
+    fmt = _FORMATS.get(os.path.splitext(file)[1].lower()) if isinstance(path, (str, os.PathLike)) else None
+    if fmt is not None and not os.environ.get("QFRAMEWORK_MAX_FILE_BYTES"):
+        raw = _regular_file_bytes(file)
+        if raw is not None:
+            return file, fmt, raw
+    from .io import format_for, read_file
+
+    return file, format_for(file), read_file(path)
+
+
+def _regular_file_bytes(file: str) -> bytes | None:
+    """A regular file's bytes within :data:`_MAX_FILE_BYTES`, else None (the caller reads it the long way)."""
+    import stat
+
+    try:
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError, TypeError):
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_FILE_BYTES:
+            return None
+        chunks = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, _MAX_FILE_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > _MAX_FILE_BYTES:
+                return None
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def _framework_file(path: DataPath) -> Framework | _Deferred:
     """A framework file: deferred when the cache or the shipped data knows its bytes' id and version, else
     loaded now (an invalid file is then named in ``Registry.failures`` at once)."""
     from . import _cache
-    from .io import format_for, read_file
 
-    file = str(path)
-    fmt = format_for(file)
-    raw = read_file(path)
+    file, fmt, raw = _data_file(path)
     parts = _id_parts("framework", raw, fmt)
     known = _cache.lookup(parts, file if isinstance(path, (str, os.PathLike)) else None)
     if isinstance(known, tuple):
@@ -784,6 +829,8 @@ class Registry:
 def _expect(kind: str) -> type[Any]:
     """The class a hook must register; imported only when the hook is called."""
     if kind == "frameworks":
+        from .model import Framework
+
         return Framework
     if kind == "programmes":
         from .programme import Programme
@@ -942,7 +989,10 @@ def _build_registry(pm: PluginManager) -> Registry:
     versions: dict[tuple[str, str], Framework | _Deferred] = {}
 
     def add_framework(obj: object, info: PluginInfo) -> None:
-        assert isinstance(obj, (Framework, _Deferred))
+        if not isinstance(obj, _Deferred):
+            from .model import Framework
+
+            assert isinstance(obj, Framework)
         if frameworks.clashes(obj.id, info):
             return  # every version of the id stays with the plugin that registered it first
         version = cast(str, obj.version)  # a deferred framework's recorded version
@@ -954,13 +1004,16 @@ def _build_registry(pm: PluginManager) -> Registry:
         if current is None or _version_key(version) > _version_key(cast(str, current.version)):
             frameworks.add(obj.id, obj, info)
 
-    from .io import caching_loads
+    from ._cache import CACHING
 
-    with caching_loads():
+    token = CACHING.set(True)  # qframework.io.caching_loads(), without importing qframework.io
+    try:
         _call_each(pm, "qframework_frameworks", add_framework)
         _call_each(pm, "qframework_aggregations", lambda obj, info: aggregations.add(_id(obj), obj, info))
         _call_each(pm, "qframework_programmes", lambda obj, info: programmes.add(_id(obj), obj, info))
         _call_each(pm, "qframework_crosswalks", lambda obj, info: crosswalks.add(_id(obj), obj, info))
+    finally:
+        CACHING.reset(token)
     return Registry(
         frameworks=frameworks.freeze(),
         framework_versions=_Versions(versions, frameworks.providers),
