@@ -357,6 +357,8 @@ def lookup(parts: tuple[bytes, ...], file: str | None = None) -> Any:
                     found = _key_shape([data.get("id"), data.get("version")])
             elif entry.get("kind") == parts[0].decode():
                 found = _id_shape(entry.get("id"))
+            if found is not None:  # the next start reads this small entry, not the whole shipped file
+                store(parts, list(found) if isinstance(found, tuple) else found)
     return found
 
 
