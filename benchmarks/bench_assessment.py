@@ -7,9 +7,16 @@ In one run, from the same bytes in memory, interleaved round by round (medians o
 3. the peer a user would write instead: a pydantic v2 model of the same columnar document, read with
    ``model_validate_json`` (strict types, every value checked against its indicator's scale, unknown
    indicators refused), then the same scoring in plain Python (needs ``pydantic``: the ``bench`` extra);
-4. qframework: :func:`qframework.assessment.loads_assessments` (full validation: structure, raters,
+4. the strongest peer: msgspec typed decode into Structs, the same checks (layouts checked once per
+   distinct layout) and numpy scoring of every entry of a layout as one matrix; its indicator,
+   dimension, overall and coverage numbers are cross-checked against qframework's
+   (:func:`msgspec_numpy_peer`; needs ``msgspec`` and ``numpy``: the ``bench`` extra);
+5. qframework: :func:`qframework.assessment.loads_assessments` (full validation: structure, raters,
    duplicates, unknown indicators, values outside the scale, framework version installed) plus
    :func:`qframework.assessment.score_all`.
+
+Peak memory: each contender once more in a fresh process (:func:`peak_memory`), the resident memory
+one run adds. The run says whether the machine was loaded (:func:`machine_load`).
 
 Then the scaling: qframework and ``json.loads`` on 60,000, 600,000 (and with ``--big`` 2,400,000)
 ratings, time per rating and peak memory, so a super-linear step shows.
