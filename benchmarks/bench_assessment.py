@@ -7,9 +7,16 @@ In one run, from the same bytes in memory, interleaved round by round (medians o
 3. the peer a user would write instead: a pydantic v2 model of the same columnar document, read with
    ``model_validate_json`` (strict types, every value checked against its indicator's scale, unknown
    indicators refused), then the same scoring in plain Python (needs ``pydantic``: the ``bench`` extra);
-4. qframework: :func:`qframework.assessment.loads_assessments` (full validation: structure, raters,
+4. the strongest peer: msgspec typed decode into Structs, the same checks (layouts checked once per
+   distinct layout) and numpy scoring of every entry of a layout as one matrix; its indicator,
+   dimension, overall and coverage numbers are cross-checked against qframework's
+   (:func:`msgspec_numpy_peer`; needs ``msgspec`` and ``numpy``: the ``bench`` extra);
+5. qframework: :func:`qframework.assessment.loads_assessments` (full validation: structure, raters,
    duplicates, unknown indicators, values outside the scale, framework version installed) plus
    :func:`qframework.assessment.score_all`.
+
+Peak memory: each contender once more in a fresh process (:func:`peak_memory`), the resident memory
+one run adds. The run says whether the machine was loaded (:func:`machine_load`).
 
 Then the scaling: qframework and ``json.loads`` on 60,000, 600,000 (and with ``--big`` 2,400,000)
 ratings, time per rating and peak memory, so a super-linear step shows.
@@ -45,7 +52,11 @@ RATINGS_PER_ASSESSMENT = sum(INDICATORS_PER_DIM) * len(RATERS)
 
 #: The goals of issue 14, as ratios of CPU time.
 GOAL_VS_PYDANTIC = 1.5  # qframework at least 1.5× the peer's speed
-GOAL_VS_JSON = 2.5  # qframework within 2.5× the time of json.loads alone
+#: The goals of issue 29: the strongest peer (msgspec typed decode + the same checks + numpy scoring),
+#: json.loads alone, and peak memory against every peer.
+GOAL_VS_MSGSPEC = 1.2  # qframework at least 1.2× the peer's speed
+GOAL_VS_JSON = 2.0  # qframework within 2× the time of json.loads alone
+GOAL_MEMORY = 0.5  # qframework's peak memory at most half of every peer's
 
 
 def build_framework() -> Framework:
@@ -226,6 +237,196 @@ def pydantic_peer(fw_data: dict[str, Any]) -> Callable[[bytes], list[float | Non
     return run
 
 
+def msgspec_numpy_peer(framework: Framework) -> Callable[[bytes], dict[str, Any]] | None:
+    """The strongest peer: msgspec typed decode, the same checks, numpy scoring; ``None`` without them.
+
+    The file is decoded into msgspec Structs (strict types: no ``true`` for 1, no ``"4"``; unknown keys
+    refused). Then it refuses what qframework refuses: a framework id or version not installed, columns
+    of unequal length, unknown indicators, an indicator rated twice by one rater, undeclared raters,
+    a ``(subject, period)`` twice, values that are not a level of their indicator's scale, ``"n/a"``
+    where the scale does not allow it (``null`` is an entry not yet rated). Column layouts are checked
+    once per distinct layout, and the values of all entries of a layout are checked and scored as one
+    numpy matrix: indicator means, dimension weighted means over rated indicators, the overall score
+    and coverage (overall and per dimension), the rules of ``docs/assessment.md``.
+    """
+    try:
+        from itertools import chain, repeat
+        from typing import Literal
+
+        import msgspec
+        import numpy as np
+    except ImportError:
+        return None
+
+    # defstruct: the classes are local, and this module's annotations are strings (PEP 563).
+    strict = {"forbid_unknown_fields": True}
+    subject_s = msgspec.defstruct("SubjectS", [("id", str), ("name", str, ""), ("region", str, "")], **strict)
+    rater_s = msgspec.defstruct("RaterS", [("id", str), ("role", str, ""), ("name", str, "")], **strict)
+    columns_s = msgspec.defstruct(
+        "ColumnsS",
+        [
+            ("indicator", list[str]),
+            ("value", list[int | Literal["n/a"] | None]),  # type: ignore[valid-type]
+            ("rater", list[str | None] | None, None),
+        ],
+        **strict,
+    )
+    entry_s = msgspec.defstruct(
+        "EntryS",
+        [
+            ("subject", subject_s),
+            ("period", str),
+            ("ratings", columns_s),
+            ("raters", list[rater_s], msgspec.field(default_factory=list)),  # type: ignore[valid-type]
+            ("framework_id", str | None, None),
+            ("framework_version", str | None, None),
+            ("notes", str, ""),
+            ("success_definition", str, ""),
+        ],
+        **strict,
+    )
+    bulk_s = msgspec.defstruct(
+        "BulkS",
+        [("framework_id", str), ("framework_version", str), ("assessments", list[entry_s])],  # type: ignore[valid-type]
+        **strict,
+    )
+
+    decoder = msgspec.json.Decoder(bulk_s)
+    indicators = [ind for dim in framework.dimensions for ind in dim.indicators]
+    position = {ind.id: k for k, ind in enumerate(indicators)}
+    n_ind, n_dim = len(indicators), len(framework.dimensions)
+    dim_of = np.array([d for d, dim in enumerate(framework.dimensions) for _ in dim.indicators])
+    weights = np.array([ind.weight for ind in indicators], dtype=np.float64)
+    one_hot_dim = np.zeros((n_ind, n_dim))
+    one_hot_dim[np.arange(n_ind), dim_of] = 1.0
+    dim_size = one_hot_dim.sum(axis=0)
+    # A value's code: 0 not yet rated, 1 not applicable, 2 + v the level v (levels 0..top), top + 3 anything else.
+    top = max(lv.value for ind in indicators for lv in framework.scale_of(ind).levels)
+    bottom = min(lv.value for ind in indicators for lv in framework.scale_of(ind).levels)
+    assert bottom >= 0
+    code_of: dict[Any, int] = {None: 0, "n/a": 1, **{v: 2 + v for v in range(top + 1)}}
+    invalid = top + 3
+    valid = np.zeros((n_ind, top + 4), dtype=bool)  # per indicator, which codes fit
+    norm = np.zeros((n_ind, top + 4))  # per indicator, each level's normalised value
+    for k, ind in enumerate(indicators):
+        scale = framework.scale_of(ind)
+        valid[k, 0] = True
+        valid[k, 1] = scale.allow_not_applicable
+        for lv in scale.levels:
+            valid[k, 2 + lv.value] = True
+            norm[k, 2 + lv.value] = scale.normalise(lv.value)
+    installed = (framework.id, framework.version)
+
+    def layout_of(cols: Any, declared: frozenset[str]) -> Any:
+        n = len(cols.indicator)
+        if len(cols.value) != n or (cols.rater is not None and len(cols.rater) != n):
+            raise ValueError("columns differ in length")
+        try:
+            positions = np.array([position[i] for i in cols.indicator], dtype=np.intp)
+        except KeyError as exc:
+            raise ValueError(f"unknown indicator {exc}") from None
+        raters = cols.rater if cols.rater is not None else [None] * n
+        if len(set(zip(cols.indicator, raters, strict=True))) != n:
+            raise ValueError("an indicator rated twice by one rater")
+        used = {r for r in raters if r is not None}
+        one_hot = np.zeros((n, n_ind))
+        one_hot[np.arange(n), positions] = 1.0
+        return positions, used, one_hot
+
+    def run(raw: bytes) -> dict[str, Any]:
+        doc = decoder.decode(raw)
+        layouts: dict[tuple[Any, ...], Any] = {}
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        seen: set[tuple[str, str]] = set()
+        declared_of: dict[tuple[str, ...], frozenset[str]] = {}
+        for k, e in enumerate(doc.assessments):
+            fw = (e.framework_id or doc.framework_id, e.framework_version or doc.framework_version)
+            if fw != installed:
+                raise ValueError(f"[{k}] framework {fw} not installed")
+            key = (e.subject.id, e.period)
+            if key in seen:
+                raise ValueError(f"[{k}] {key} assessed twice")
+            seen.add(key)
+            rater_ids = tuple(r.id for r in e.raters)
+            declared = declared_of.get(rater_ids)
+            if declared is None:
+                declared = declared_of[rater_ids] = frozenset(rater_ids)
+            cols = e.ratings
+            lkey = (tuple(cols.indicator), None if cols.rater is None else tuple(cols.rater))
+            layout = layouts.get(lkey)
+            if layout is None:
+                layout = layouts[lkey] = layout_of(cols, declared)
+            if len(cols.value) != len(cols.indicator):
+                raise ValueError(f"[{k}] columns differ in length")
+            if not layout[1] <= declared:
+                raise ValueError(f"[{k}] undeclared raters")
+            groups.setdefault(lkey, []).append(k)
+        n = len(doc.assessments)
+        ind_score = np.full((n, n_ind), np.nan)
+        dim_score = np.full((n, n_dim), np.nan)
+        dim_coverage = np.zeros((n, n_dim))
+        overall = np.full(n, np.nan)
+        coverage = np.zeros(n)
+        entries = doc.assessments
+        for lkey, members in groups.items():
+            positions, _, one_hot = layouts[lkey]
+            flat = chain.from_iterable([entries[k].ratings.value for k in members])
+            width = len(positions)
+            codes = np.fromiter(map(code_of.get, flat, repeat(invalid)), dtype=np.intp, count=len(members) * width)
+            codes = codes.reshape(len(members), width)
+            if not valid[positions, codes].all():
+                raise ValueError("a value off its indicator's scale, or n/a where not allowed")
+            applicable = (codes >= 2).astype(np.float64)
+            sums = (norm[positions, codes] * applicable) @ one_hot
+            counts = applicable @ one_hot
+            rated = counts > 0
+            scores = np.divide(sums, counts, out=np.full_like(sums, np.nan), where=rated)
+            w = rated * weights
+            w_sum = w @ one_hot_dim
+            ws_sum = (w * np.where(rated, scores, 0.0)) @ one_hot_dim
+            members_ix = np.array(members)
+            ind_score[members_ix] = scores
+            dim_score[members_ix] = np.divide(ws_sum, w_sum, out=np.full_like(w_sum, np.nan), where=w_sum > 0)
+            dim_coverage[members_ix] = (rated @ one_hot_dim) / dim_size
+            total_w = w_sum.sum(axis=1)
+            overall[members_ix] = np.divide(
+                ws_sum.sum(axis=1), total_w, out=np.full_like(total_w, np.nan), where=total_w > 0
+            )
+            coverage[members_ix] = rated.sum(axis=1) / n_ind
+        return {
+            "indicator": ind_score,
+            "dimension": dim_score,
+            "dimension_coverage": dim_coverage,
+            "overall": overall,
+            "coverage": coverage,
+        }
+
+    return run
+
+
+def same_numbers(cards: list[Any], numbers: dict[str, Any], tolerance: float = 1e-12) -> float:
+    """The largest difference between qframework's scorecards and a numpy peer's numbers (indicator,
+    dimension, overall scores, coverage overall and per dimension); ``None`` must be NaN and vice versa."""
+    import math
+
+    worst = 0.0
+
+    def diff(a: float | None, b: float) -> float:
+        if a is None or math.isnan(b):
+            return 0.0 if a is None and math.isnan(b) else math.inf
+        return abs(a - b)
+
+    for i, card in enumerate(cards):
+        worst = max(worst, diff(card.overall, numbers["overall"][i]), diff(card.coverage, numbers["coverage"][i]))
+        for d, dim in enumerate(card.dimensions):
+            worst = max(worst, diff(dim.score, numbers["dimension"][i, d]))
+            worst = max(worst, diff(dim.coverage, numbers["dimension_coverage"][i, d]))
+        for k, ind in enumerate(card.indicators):
+            worst = max(worst, diff(ind.score, numbers["indicator"][i, k]))
+    assert worst <= tolerance, worst
+    return worst
+
+
 def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, float, Any]:
     """Best wall-clock and best CPU (process) time of ``repeat`` runs, and the last result."""
     walls, cpus = [], []
@@ -280,6 +481,9 @@ def measure(kommunen: int, years: int, repeat: int) -> dict[str, Any]:
     peer = pydantic_peer(fw_data)
     if peer is not None:
         contenders["pydantic"] = lambda: peer(raw)
+    strong = msgspec_numpy_peer(framework)
+    if strong is not None:
+        contenders["msgspec+numpy"] = lambda: strong(raw)
     qframework_run()  # warm up: lazy imports (orjson) and first-use caches are not part of the measurement
     timings = interleaved(repeat, contenders)
     cards = timings["qframework"][2]
@@ -289,12 +493,115 @@ def measure(kommunen: int, years: int, repeat: int) -> dict[str, Any]:
             got = timings[other][2]
             worst = max(abs((c.overall or 0.0) - (b or 0.0)) for c, b in zip(cards, got, strict=True))
             assert worst < 1e-9, (other, worst)
+    if "msgspec+numpy" in timings:  # every number: indicator, dimension, overall scores and coverage
+        same_numbers(cards, timings["msgspec+numpy"][2])
     return {
         "ratings": kommunen * years * RATINGS_PER_ASSESSMENT,
         "bytes": len(raw),
         "timings": {name: (cpu, wall) for name, (cpu, wall, _) in timings.items()},
         "median_overall": statistics.median(c.overall for c in cards if c.overall is not None),
     }
+
+
+#: The contenders whose peak memory is compared (``json.loads`` builds no objects to check or score).
+MEMORY_CONTENDERS = ("qframework", "qframework, every card read", "plain-dict", "pydantic", "msgspec+numpy")
+
+
+def _contender(name: str, raw: bytes, framework: Framework) -> Callable[[], Any] | None:
+    """One contender of :func:`measure` by name, for a process of its own (:func:`peak_memory`)."""
+    if name == "qframework":
+        registry = make_registry(framework)
+        return lambda: score_all(loads_assessments(raw, registry=registry), registry)
+    if name == "qframework, every card read":  # the dimension and indicator objects made too
+
+        def read_all() -> list[Any]:
+            cards = score_all(loads_assessments(raw, registry=registry), registry)
+            for card in cards:
+                card.dimensions  # noqa: B018
+            return cards
+
+        registry = make_registry(framework)
+        return read_all
+    if name == "json.loads":
+        return lambda: json.loads(raw)
+    if name == "plain-dict":
+        fw_data = framework_data(framework)
+        return lambda: plain_dict_baseline(raw, fw_data)
+    if name == "pydantic":
+        peer = pydantic_peer(framework_data(framework))
+        return None if peer is None else lambda: peer(raw)
+    if name == "msgspec+numpy":
+        strong = msgspec_numpy_peer(framework)
+        return None if strong is None else lambda: strong(raw)
+    raise ValueError(name)
+
+
+def _rss_mb() -> float:
+    """This process's resident memory now (Linux: /proc/self/statm)."""
+    with open("/proc/self/statm") as handle:  # noqa: PTH123
+        return int(handle.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _memory_child(name: str, path: str) -> None:
+    """In a process of its own: the peak memory one run of contender ``name`` adds, in MB, on stdout."""
+    from pathlib import Path
+
+    raw = Path(path).read_bytes()
+    run = _contender(name, raw, build_framework())
+    if run is None:
+        print("null")
+        return
+    gc.collect()
+    before = _rss_mb()
+    result = run()
+    print(json.dumps(_high_water_mb() - before))
+    del result
+
+
+def _high_water_mb() -> float:
+    """This process's peak resident memory (``VmHWM``: unlike ``ru_maxrss``, not inherited from the
+    parent, whose peak may be far higher)."""
+    with open("/proc/self/status") as handle:  # noqa: PTH123
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return peak_rss_mb()
+
+
+def peak_memory(kommunen: int, years: int, names: tuple[str, ...]) -> dict[str, float]:
+    """The peak memory (MB above the process's state with its imports and the file's bytes) one run of
+    each contender adds, each in a fresh process; a contender whose library is missing is left out."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    raw = generate(build_framework(), kommunen, years)
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bulk.json"
+        path.write_bytes(raw)
+        del raw
+        for name in names:
+            done = subprocess.run(
+                [sys.executable, __file__, "--memory-child", name, str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            value = json.loads(done.stdout.splitlines()[-1])
+            if value is not None:
+                out[name] = value
+    return out
+
+
+def machine_load() -> str:
+    """The 1-minute load average against the number of cores, for the report: a loaded machine says so."""
+    import os
+
+    load = os.getloadavg()[0]
+    cores = os.cpu_count() or 1
+    state = "loaded" if load > 0.75 * cores else "quiet"
+    return f"machine {state}: load average {load:.1f} on {cores} cores"
 
 
 def scaling(sizes: list[int], repeat: int, years: int = 10) -> list[dict[str, float]]:
@@ -346,7 +653,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--scaling", action="store_true", help="also time 60k, 600k ratings (and 2.4M with --big)")
     parser.add_argument("--big", action="store_true", help="include the 2.4M-rating step (about 1.3 GB peak memory)")
+    parser.add_argument("--memory-child", nargs=2, metavar=("NAME", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.memory_child:
+        _memory_child(*args.memory_child)
+        return 0
+    print(machine_load())
 
     result = measure(args.kommunen, args.years, args.repeat)
     n_ratings = result["ratings"]
@@ -359,6 +671,7 @@ def main(argv: list[str] | None = None) -> int:
         "json.loads": "json.loads alone",
         "plain-dict": "plain-dict baseline (parse + naive score, no validation)",
         "pydantic": "pydantic v2 model_validate_json + same scoring",
+        "msgspec+numpy": "msgspec typed decode + same checks + numpy scoring",
         "qframework": "qframework load + full validation + score",
     }
     t = result["timings"]
@@ -375,6 +688,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  speed qframework vs pydantic        {speed:5.2f}× (goal ≥ {GOAL_VS_PYDANTIC}×)")
     else:
         print("  pydantic not installed (pip install 'qframework[bench]'): no peer measured")
+    if "msgspec+numpy" in t:
+        speed = t["msgspec+numpy"][0] / t_qf
+        print(f"  speed qframework vs msgspec+numpy   {speed:5.2f}× (goal ≥ {GOAL_VS_MSGSPEC}×)")
+    else:
+        print("  msgspec or numpy not installed (pip install 'qframework[bench]'): no peer measured")
+    memory = peak_memory(args.kommunen, args.years, MEMORY_CONTENDERS)
+    print("peak memory one run adds (MB, each in a fresh process):")
+    for name, mb in memory.items():
+        share = memory["qframework"] / mb
+        ratio = "" if name.startswith("qframework") else f"   qframework {share:4.2f}× (goal ≤ {GOAL_MEMORY}×)"
+        print(f"  {name:<14} {mb:8.1f}{ratio}")
     print(f"  median overall score {result['median_overall']:.3f}")
     if args.scaling or args.big:
         sizes = [args.kommunen // 10, args.kommunen] + ([args.kommunen * 4] if args.big else [])

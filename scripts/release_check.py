@@ -41,12 +41,22 @@ WHEEL_MUST_HOLD = {
         "qframework/report/templates/assessment.html",
         "qframework/messages.py",
     ],
+    # the shipped validated data (scripts/ship_validated.py) spares the first start-up parsing the TOML
     "qframework-qualitaetsrahmen-fh": [
         "qframework_qualitaetsrahmen_fh/py.typed",
         "qframework_qualitaetsrahmen_fh/data/*.toml",
+        "qframework_qualitaetsrahmen_fh/data/qframework-validated.json",
     ],
-    "qframework-kqs": ["qframework_kqs/py.typed", "qframework_kqs/data/*.toml"],
-    "qframework-nds-standards": ["qframework_nds_standards/py.typed", "qframework_nds_standards/data/*.toml"],
+    "qframework-kqs": [
+        "qframework_kqs/py.typed",
+        "qframework_kqs/data/*.toml",
+        "qframework_kqs/data/qframework-validated.json",
+    ],
+    "qframework-nds-standards": [
+        "qframework_nds_standards/py.typed",
+        "qframework_nds_standards/data/*.toml",
+        "qframework_nds_standards/data/qframework-validated.json",
+    ],
 }
 
 

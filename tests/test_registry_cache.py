@@ -17,6 +17,7 @@ from test_io import VALID
 from qframework import Framework, NotFound, Programme, Registry, hookimpl, load_programme, loads_framework
 from qframework import _cache as cache
 from qframework.cli._registries import DocumentKinds
+from qframework.frozen import FrozenMap
 from qframework.io import caching_loads, load
 from qframework.plugins import PluginInfo, PluginManager, Registered, load_registry, make_plugin_manager
 
@@ -334,8 +335,10 @@ def test_the_installed_registry_is_the_same_with_and_without_the_cache(
     assert uncached["failures"] == ()
 
 
-def test_listing_the_installed_plugins_does_not_build_programmes(cache_dir: Path) -> None:
-    """What keeps start-up fast: with a warm cache, plugins and frameworks need no programme module."""
+@pytest.mark.parametrize("no_cache", [False, True])
+def test_listing_the_installed_plugins_does_not_build_programmes(cache_dir: Path, no_cache: bool) -> None:
+    """What keeps start-up fast: plugins and frameworks need no programme module, with a warm cache,
+    and on the first start (an empty cache, or none) too: the plugins ship their files' ids."""
     script = textwrap.dedent(
         """
         import sys
@@ -350,10 +353,12 @@ def test_listing_the_installed_plugins_does_not_build_programmes(cache_dir: Path
     env = {**os.environ, "QFRAMEWORK_CACHE_DIR": str(cache_dir)}
     env.pop("QFRAMEWORK_PLUGINS", None)
     env.pop("QFRAMEWORK_NO_CACHE", None)
+    if no_cache:
+        env["QFRAMEWORK_NO_CACHE"] = "1"
     run = [sys.executable, "-c", script]
     cold = subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout.split()
     warm = subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout.split()
-    assert cold == ["True", "True", "True"]  # first start: every file is validated
+    assert cold == ["False", "False", "True"]  # first start: the shipped ids
     assert warm == ["False", "False", "True"]
 
 
@@ -368,3 +373,47 @@ def test_document_kinds_are_a_table_with_one_entry_per_kind() -> None:
     assert list(kinds) == ["framework", "other"]
     with pytest.raises(ValueError, match="registered twice"):
         kinds.register("framework", lambda data: True, lambda: Framework)
+
+
+class FrameworkFilePlugin:
+    """A plugin registering framework files by path, as the shipped plugins do."""
+
+    def __init__(self, *paths: Path) -> None:
+        self.paths = paths
+
+    @hookimpl
+    def qframework_frameworks(self, register: Callable[[Path], None]) -> None:
+        for path in self.paths:
+            register(path)
+
+
+def test_a_framework_file_validated_before_is_listed_at_once_and_built_once_on_access(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    """The second registry lists the framework's id and version from the cache; the framework it gives,
+    by id or by version, is one object equal to the file's, and the version map compares, hashes and
+    pickles as the framework it holds."""
+    path = _write(tmp_path / "mini.toml", VALID)
+    want = loads_framework(VALID)
+    for _ in range(2):  # the first build validates the file, the second finds its id and version in the cache
+        registry = load_registry(_manager(files=FrameworkFilePlugin(path)))
+        assert registry.failures == ()
+        assert registry.registered_by("files") == {"frameworks": [f"{want.id} {want.version}"]}
+        versions = registry.framework_versions
+        assert versions == {want.key: want}
+        assert hash(versions) == hash(FrozenMap({want.key: want}))
+        assert pickle.loads(pickle.dumps(versions)) == {want.key: want}
+        framework = registry.frameworks[want.id]
+        assert framework == want
+        assert versions[want.key] is framework is registry.framework(want.id, want.version)
+
+
+def test_the_id_and_version_recorded_for_a_framework_file_are_used_only_for_the_same_bytes(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    path = _write(tmp_path / "mini.toml", VALID)
+    load_registry(_manager(files=FrameworkFilePlugin(path)))
+    _write(path, VALID.replace('version = "1.0"', 'version = "1.1"', 1))
+    registry = load_registry(_manager(files=FrameworkFilePlugin(path)))
+    assert [key[1] for key in registry.framework_versions] == ["1.1"]
+    assert registry.framework_versions[next(iter(registry.framework_versions))].version == "1.1"

@@ -23,6 +23,17 @@ The plugin loader keeps two more kinds of entry here: the list of installed entr
 the import path and the modification times of its folders (installing a distribution changes its
 folder), which spares start-up the scan of every installed distribution's metadata, and the id a
 programme or crosswalk file defines. Both are checked for their shape when read.
+
+Shipped data: a plugin's data folder may hold :data:`SHIPPED_NAME`, written when the plugin is built
+(``scripts/ship_validated.py``): for each data file, by the SHA-256 of its bytes, the plain data of the
+validated framework, or the id of the programme or crosswalk, made by the qframework version it names.
+It serves the first start after an install, a read-only home and ``QFRAMEWORK_NO_CACHE=1`` alike (it is
+part of the installed package, not a cache) when the user cache has no entry. It is trusted no more
+than an entry: used only for exactly the bytes it was made from, only by the qframework version that
+made it (an upgrade of qframework without the plugins makes it unused), only as a regular file that
+is not a symbolic link, not writable by group or others, no larger than :data:`MAX_ENTRY_BYTES`,
+whose payload digest matches; its data goes through the checked parser and the converter (a
+framework is validated completely) and its ids through the shape check of cached ids.
 """
 
 from __future__ import annotations
@@ -33,6 +44,7 @@ import os
 import re
 import stat
 import sys
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 # SHA-256 straight from its C module: ``hashlib`` first sets up OpenSSL, which costs start-up
@@ -45,9 +57,23 @@ except ImportError:
     except ImportError:
         from hashlib import sha256 as _sha256  # type: ignore[assignment,unused-ignore]
 
-__all__ = ["ENV_VAR", "MAX_ENTRY_BYTES", "cache_dir", "get", "lookup", "put", "store", "trusted_folder"]
+__all__ = [
+    "ENV_VAR",
+    "MAX_ENTRY_BYTES",
+    "SHIPPED_NAME",
+    "cache_dir",
+    "get",
+    "installed_version",
+    "lookup",
+    "put",
+    "shipped_payload",
+    "store",
+    "trusted_folder",
+]
 
 ENV_VAR = "QFRAMEWORK_NO_CACHE"
+#: Whether :func:`qframework.io.load` uses the cache (:func:`qframework.io.caching_loads`; the registry sets it).
+CACHING: ContextVar[bool] = ContextVar("qframework_caching_loads", default=False)
 _MAGIC = b"qframework-cache-2\n"
 #: The largest entry read; a larger file is a miss (the shipped frameworks' entries are < 100 KB).
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
@@ -237,10 +263,19 @@ def _id_shape(value: Any) -> Any:
     return value if isinstance(value, str) and _ID.match(value) else None
 
 
+def _key_shape(value: Any) -> Any:
+    """A framework's ``(id, version)``: two ids."""
+    if isinstance(value, list) and len(value) == 2 and all(_id_shape(v) is not None for v in value):
+        return (value[0], value[1])
+    return None
+
+
 def _shape(kind: bytes, value: Any) -> Any:
     """A plain entry checked for what its kind holds (other kinds: any JSON value)."""
     if kind == b"entry-points":
         return _entry_points_shape(value)
+    if kind == b"framework-id":
+        return _key_shape(value)
     if kind.endswith(b"-id"):
         return _id_shape(value)
     return value
@@ -253,19 +288,175 @@ def _parse(payload: bytes) -> Any:
     return parse(payload, format="json")
 
 
-def lookup(parts: tuple[bytes, ...]) -> Any:
-    """The plain entry stored under exactly these key parts, checked for its kind, or None."""
-    if not enabled():
+_MAX_DEPTH = 32  # as qframework.io.MAX_DEPTH
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _Refused(ValueError):
+    """Plain data the checked reading refuses."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _Refused("a key twice")
+    return out
+
+
+def _no_constant(word: str) -> Any:
+    raise _Refused(word)
+
+
+def _parse_plain(payload: bytes) -> Any:
+    """:func:`_parse` for plain entries (entry points, ids) and shipped data, without importing
+    :mod:`qframework.io` (start-up): the same refusals — not UTF-8, a key twice, ``NaN``/``Infinity``,
+    too many digits, nesting deeper than :data:`qframework.io.MAX_DEPTH`, a lone surrogate — as
+    exceptions (every caller turns one into a miss)."""
+    data = json.loads(payload.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii() and _SURROGATE.search(value):
+                raise _Refused("a lone surrogate")
+            continue
+        if isinstance(value, dict):
+            children: list[Any] = [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth >= _MAX_DEPTH and any(isinstance(c, (dict, list)) for c in children):
+            raise _Refused("too deep")
+        stack.extend((child, depth + 1) for child in children)
+    return data
+
+
+def lookup(parts: tuple[bytes, ...], file: str | None = None) -> Any:
+    """The plain entry stored under exactly these key parts, checked for its kind, or None.
+
+    With ``file`` (the data file the key's last part was read from), the id of a ``*-id`` kind also
+    comes from the shipped data next to that file when the cache has none.
+    """
+    found = None
+    if enabled():
+        try:
+            key = _key(parts)
+            blob = _read_entry(key)
+            payload = None if blob is None else _payload(key, blob)
+            if payload is not None:
+                found = _shape(parts[0] if parts else b"", _parse_plain(payload))
+        except Exception:
+            found = None
+    if found is None and file is not None and len(parts) == 3 and parts[0].endswith(b"-id"):
+        entry = _shipped_entry(file, parts[2])
+        if entry is not None and entry.get("format") == parts[1].decode():
+            if parts[0] == b"framework-id":  # the framework's data names its id and version
+                data = entry.get("data")
+                if entry.get("class") == "qframework.model.Framework" and isinstance(data, dict):
+                    found = _key_shape([data.get("id"), data.get("version")])
+            elif entry.get("kind") == parts[0].decode():
+                found = _id_shape(entry.get("id"))
+            if found is not None:  # the next start reads this small entry, not the whole shipped file
+                store(parts, list(found) if isinstance(found, tuple) else found)
+    return found
+
+
+# -- shipped data: validated when the plugin was built ---------------------------------------------
+
+#: The name of a data folder's shipped data (see the module's documentation).
+SHIPPED_NAME = "qframework-validated.json"
+_SHIPPED_MAGIC = b"qframework-shipped-1\n"
+_SHIPPED: dict[str, dict[str, Any] | None] = {}  # by folder: the entries, or None (no usable file)
+_VERSION: list[str | None] = []  # the installed qframework's version, once looked up
+
+
+def installed_version() -> str | None:
+    """The version of the qframework distribution first on the import path, from its ``.dist-info``
+    folder's name (``qframework-0.2.0.dist-info``, as wheels name it), or None; without reading metadata."""
+    if not _VERSION:
+        found = None
+        for entry in sys.path:
+            try:
+                names = os.listdir(entry or ".")
+            except OSError:
+                continue
+            for name in sorted(names):
+                stem, dot, suffix = name.rpartition(".")
+                if suffix == "dist-info" and dot:
+                    dist, _, version = stem.partition("-")
+                    if re.sub(r"[-_.]+", "_", dist).lower() == "qframework" and version:
+                        found = version
+                        break
+            if found is not None:
+                break
+        _VERSION.append(found)
+    return _VERSION[0]
+
+
+def shipped_payload(entries: dict[str, Any], version: str) -> bytes:
+    """The bytes of a shipped-data file holding ``entries`` (by SHA-256 of a data file's bytes)."""
+    payload = json.dumps(
+        {"qframework": version, "entries": entries}, ensure_ascii=True, sort_keys=True, indent=1
+    ).encode("ascii")
+    digest: str = _sha256(payload).hexdigest()
+    return _SHIPPED_MAGIC + digest.encode() + b"\n" + payload + b"\n"
+
+
+def _read_shipped(path: str) -> bytes | None:
+    """The bytes of a shipped-data file: a regular file, no link, writable by its owner only, bounded."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC)
+    except OSError:
         return None
     try:
-        key = _key(parts)
-        blob = _read_entry(key)
-        payload = None if blob is None else _payload(key, blob)
-        if payload is None:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
             return None
-        return _shape(parts[0] if parts else b"", _parse(payload))
+        if _POSIX and st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            blob = handle.read(MAX_ENTRY_BYTES + 1)
+        return blob if len(blob) <= MAX_ENTRY_BYTES else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _shipped_entries(folder: str) -> dict[str, Any] | None:
+    """A folder's shipped entries when its file is usable (see the module's documentation), else None."""
+    if folder in _SHIPPED:
+        return _SHIPPED[folder]
+    entries = None
+    try:
+        blob = _read_shipped(os.path.join(folder, SHIPPED_NAME))
+        if blob is not None and blob.startswith(_SHIPPED_MAGIC):
+            digest, newline, payload = blob[len(_SHIPPED_MAGIC) :].partition(b"\n")
+            if newline and payload.endswith(b"\n") and digest == _sha256(payload[:-1]).hexdigest().encode():
+                doc = _parse_plain(payload)
+                version = installed_version()
+                if (
+                    isinstance(doc, dict)
+                    and version is not None
+                    and doc.get("qframework") == version
+                    and isinstance(doc.get("entries"), dict)
+                ):
+                    entries = doc["entries"]
+    except Exception:
+        entries = None
+    _SHIPPED[folder] = entries
+    return entries
+
+
+def _shipped_entry(file: str, raw: bytes) -> dict[str, Any] | None:
+    """The shipped entry for exactly these bytes of ``file``, if its folder ships one."""
+    try:
+        entries = _shipped_entries(os.path.dirname(os.path.abspath(file)))
+        entry = None if entries is None else entries.get(_sha256(raw).hexdigest())
     except Exception:
         return None
+    return entry if isinstance(entry, dict) else None
 
 
 def _encode(value: Any) -> bytes:
@@ -317,35 +508,50 @@ def store(parts: tuple[bytes, ...], obj: object) -> None:
     if not enabled():
         return
     try:
-        _write_entry(_key(parts), _encode(obj))
+        # plain entries are JSON already: no converter (and no import of qframework.io) needed
+        payload = json.dumps(obj, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        _write_entry(_key(parts), payload)
     except Exception:
         return
 
 
 def _object_parts(cls: type[Any], raw: bytes, fmt: str) -> tuple[bytes, ...]:
-    return (b"object", f"{cls.__module__}.{cls.__qualname__}".encode(), fmt.encode(), raw)
+    return (b"object", _class_name(cls).encode(), fmt.encode(), raw)
 
 
-def get(cls: type[T], raw: bytes, fmt: str) -> T | None:
+def get(cls: type[T], raw: bytes, fmt: str, file: str | None = None) -> T | None:
     """The validated object made from exactly these bytes, or None.
 
     The entry's plain data is structured and validated by the converter like any file: an entry
-    that was changed into something invalid is a miss, never an object.
+    that was changed into something invalid is a miss, never an object. With ``file`` (where the
+    bytes were read), the shipped data next to it serves when the cache has no entry.
     """
-    if not enabled():
-        return None
-    try:
-        key = _key(_object_parts(cls, raw, fmt))
-        blob = _read_entry(key)
-        payload = None if blob is None else _payload(key, blob)
-        if payload is None:
-            return None
-        from .io import structure
+    obj = None
+    if enabled():
+        try:
+            key = _key(_object_parts(cls, raw, fmt))
+            blob = _read_entry(key)
+            payload = None if blob is None else _payload(key, blob)
+            if payload is not None:
+                from .io import structure
 
-        obj = structure(_parse(payload), cls)
-    except Exception:
-        return None
+                obj = structure(_parse(payload), cls)
+        except Exception:
+            obj = None
+    if obj is None and file is not None:
+        entry = _shipped_entry(file, raw)
+        if entry is not None and entry.get("class") == _class_name(cls) and entry.get("format") == fmt:
+            try:
+                from .io import structure
+
+                obj = structure(entry.get("data"), cls)
+            except Exception:
+                obj = None
     return obj if type(obj) is cls else None
+
+
+def _class_name(cls: type[Any]) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def put(cls: type[Any], raw: bytes, fmt: str, obj: object) -> None:

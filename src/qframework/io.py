@@ -18,7 +18,6 @@ import types
 import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union, get_args, get_origin
 
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
 
     import cattrs
 
+from . import _cache as _cache_module
 from .errors import Problem, QFrameworkError, ValidationError, join_path, sort_problems
 from .frozen import FrozenMap
 from .messages import Note
@@ -858,7 +858,7 @@ def load(cls: type[T], path: str | os.PathLike[str] | Traversable, *, format: Fo
         return loads(cls, raw, format=fmt, file=name)
     from . import _cache
 
-    cached = _cache.get(cls, raw, fmt)
+    cached = _cache.get(cls, raw, fmt, name if isinstance(path, (str, os.PathLike)) else None)
     if cached is not None:
         return cached
     obj = loads(cls, raw, format=fmt, file=name)
@@ -866,7 +866,7 @@ def load(cls: type[T], path: str | os.PathLike[str] | Traversable, *, format: Fo
     return obj
 
 
-_CACHING: ContextVar[bool] = ContextVar("qframework_caching_loads", default=False)
+_CACHING = _cache_module.CACHING  # the registry sets it without importing this module (start-up)
 
 
 @contextmanager

@@ -9,12 +9,13 @@ under its name, with the file and line where its code raised; the others still l
 hooks and returns a :class:`Registry` of everything registered, by id, with the plugin that
 supplied each object.
 
-A plugin may register a data file by its path instead of an object. A framework file is loaded
-at once (``plugins`` lists framework versions); a programme file whose exact bytes were validated
-before is registered under the id the validated-data cache recorded for them, and built on first
-access (``registry.programmes[id]``): listing plugins and frameworks then never imports the
-programme and assignment modules. A programme file not seen before is loaded at once, so an
-invalid one is named in ``Registry.failures`` exactly as an invalid object would be.
+A plugin may register a data file by its path instead of an object. A file whose exact bytes were
+validated before is registered under the id (a framework under its id and version) that the
+validated-data cache, or the plugin's shipped data (:mod:`qframework._cache`), recorded for them,
+and built on first access (``registry.frameworks[id]``, ``registry.programmes[id]``): listing
+plugins then structures no framework and never imports the programme and assignment modules. A
+file not seen before is loaded at once, so an invalid one is named in ``Registry.failures`` exactly
+as an invalid object would be.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import os
 import re
 import sys
 import threading
-import traceback
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -37,7 +37,6 @@ from .errors import NotFound, PluginError, ValidationError
 from .frozen import FrozenMap
 from .hookspecs import PROJECT_NAME
 from .messages import Note
-from .model import Framework
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -45,6 +44,7 @@ if TYPE_CHECKING:
     from .aggregation import Aggregation
     from .crosswalk import Crosswalk
     from .io import Format
+    from .model import Framework  # imported when first needed: listing plugins structures no framework
     from .programme import Programme
 
     DataPath = str | os.PathLike[str] | Traversable
@@ -274,14 +274,118 @@ def _entry_points() -> list[tuple[str, str, str | None, int]]:
     cached = _cache.lookup(key)
     if isinstance(cached, list):
         return [cast("tuple[str, str, str | None, int]", tuple(entry)) for entry in cached]
+    found = _scan_entry_points()
+    if found is None:
+        found = _metadata_entry_points()
+    _cache.store(key, found)
+    return found
+
+
+def _metadata_entry_points() -> list[tuple[str, str, str | None, int]]:
+    """:func:`_entry_points` through ``importlib.metadata`` (every kind of installation)."""
     from importlib import metadata
 
-    found = [
+    return [
         (ep.name, ep.value, ep.dist.version if ep.dist is not None else None, _installed_at(ep.dist))
         for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
     ]
-    _cache.store(key, found)
-    return found
+
+
+def _scan_entry_points() -> list[tuple[str, str, str | None, int]] | None:
+    """:func:`_entry_points` read straight from the ``*.dist-info`` folders on the import path, as
+    ``importlib.metadata`` finds them (the first distribution of a name on the path wins), without
+    importing it (it imports the email package: most of a cold start-up); ``None`` where the
+    installation has anything else (``.egg-info``, eggs, zip files, other distribution finders, a
+    name twice in one folder): ``importlib.metadata`` then reads it.
+    """
+    import importlib.machinery
+
+    for finder in sys.meta_path:
+        if finder is not importlib.machinery.PathFinder and hasattr(finder, "find_distributions"):
+            return None
+    seen: set[str] = set()
+    found: list[tuple[str, str, str | None, int]] = []
+    for entry in sys.path:
+        folder = entry or "."
+        try:
+            names = os.listdir(folder)
+        except NotADirectoryError:
+            if os.path.exists(folder):
+                return None  # a zip file on the path
+            continue
+        except OSError:
+            continue
+        here: set[str] = set()
+        for name in names:
+            low = name.lower()
+            if low.endswith((".egg-info", ".egg", ".egg-link")) or (
+                low.endswith(".dist-info") and not name.endswith(".dist-info")
+            ):
+                return None
+            if not name.endswith(".dist-info"):
+                continue
+            dist, dash, version = name[: -len(".dist-info")].partition("-")
+            normal = re.sub(r"[-_.]+", "_", dist).lower()
+            if not dash or not version or normal in here:
+                return None
+            here.add(normal)
+            if normal in seen:
+                continue  # shadowed by the same distribution earlier on the path
+            seen.add(normal)
+            path = os.path.join(folder, name)
+            try:
+                with open(os.path.join(path, "entry_points.txt"), encoding="utf-8") as handle:
+                    text = handle.read()
+            except FileNotFoundError:
+                continue
+            except (OSError, UnicodeDecodeError):
+                return None
+            points = _group_lines(text)
+            if points is None:
+                return None
+            if points:
+                declared = _metadata_version(path)
+                if declared is None:
+                    return None
+                stamp = os.stat(path).st_mtime_ns
+                found += [(ep_name, value, declared, stamp) for ep_name, value in points]
+    return sorted(found, key=lambda ep: ep[0])
+
+
+def _metadata_version(path: str) -> str | None:
+    """The ``Version`` header of a ``.dist-info`` folder's ``METADATA`` (what ``Distribution.version`` reads)."""
+    try:
+        with open(os.path.join(path, "METADATA"), encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    break  # the end of the headers
+                key, colon, value = line.partition(":")
+                if colon and key.strip().lower() == "version":
+                    return value.strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def _group_lines(text: str) -> list[tuple[str, str]] | None:
+    """``(name, value)`` of the entry points of :data:`ENTRY_POINT_GROUP` in an ``entry_points.txt``
+    as ``importlib.metadata`` reads it (stripped lines, ``#`` comments, ``[section]``, ``name = value``);
+    ``None`` for a line it cannot read (it raises on one: the caller lets it)."""
+    out: list[tuple[str, str]] = []
+    section = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line.strip("[]")
+            continue
+        name, equals, value = line.partition("=")
+        if not equals:
+            return None
+        if section == ENTRY_POINT_GROUP:
+            out.append((name.strip(), value.strip()))
+    return out
 
 
 _ENTRY_POINT_VALUE = re.compile(r"^(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
@@ -375,29 +479,88 @@ _BUILD_LOCK = threading.RLock()
 
 
 class _Deferred:
-    """A programme or crosswalk file registered under the id the cache recorded for its bytes; built on first access.
+    """A data file registered under the id (and, for a framework, the version) the cache or the plugin's
+    shipped data recorded for its exact bytes; built on first access, once.
 
     The bytes are kept, so the object built later is made from exactly the bytes whose id was
     recorded, whatever happens to the file meanwhile.
     """
 
-    __slots__ = ("file", "fmt", "id", "kind", "raw")
+    __slots__ = ("built", "file", "fmt", "id", "kind", "raw", "version")
 
-    def __init__(self, kind: str, id: str, raw: bytes, fmt: str, file: str) -> None:
+    def __init__(self, kind: str, id: str, raw: bytes, fmt: str, file: str, version: str | None = None) -> None:
         self.kind = kind
         self.id = id
         self.raw = raw
         self.fmt = fmt
         self.file = file
+        self.version = version
+        self.built: Any = None
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """``(id, version)``, as :attr:`Framework.key`."""
+        return (self.id, self.version)
 
     def __repr__(self) -> str:
         return f"<deferred {self.kind} {self.id!r} from {self.file}>"
 
     def build(self) -> Any:
-        obj = _object_from_bytes(self.kind, self.raw, self.fmt, self.file)
-        if obj.id != self.id:  # cannot happen while the cache key covers the bytes and the code
-            raise PluginError(f"{self.file}: the cache recorded {self.kind} {self.id!r}, the file holds {obj.id!r}")
-        return obj
+        """The object, built from the kept bytes on the first call (under a lock; one object for every caller)."""
+        with _BUILD_LOCK:
+            if self.built is None:
+                obj = _object_from_bytes(self.kind, self.raw, self.fmt, self.file)
+                # cannot happen while the cache key covers the bytes and the code
+                if obj.id != self.id or (self.version is not None and obj.version != self.version):
+                    raise PluginError(f"{self.file}: recorded as {self.kind} {self.key!r}, the file holds {obj.id!r}")
+                self.built = obj
+            return self.built
+
+
+class _Versions(FrozenMap[tuple[str, str], "Framework"]):
+    """``Registry.framework_versions``: a framework registered by its file is built on first access
+    (see :class:`_Deferred`); equality, hashing, copies and ``repr`` see the built frameworks."""
+
+    __slots__ = ("_providers",)
+    _providers: Mapping[str, PluginInfo]
+
+    def __init__(
+        self, items: dict[tuple[str, str], Framework | _Deferred], providers: Mapping[str, PluginInfo]
+    ) -> None:
+        super().__init__(items)  # type: ignore[arg-type]  # deferred entries are built on access
+        object.__setattr__(self, "_providers", providers)
+
+    def __getitem__(self, key: tuple[str, str]) -> Framework:
+        value: Framework | _Deferred = self._data[key]
+        if isinstance(value, _Deferred):
+            try:
+                return cast("Framework", value.build())
+            except ValidationError as exc:
+                provider = self._providers.get(key[0], key[0])
+                raise PluginError(
+                    f"plugin {provider} shipped invalid data for framework {key!r}:\n" + "\n".join(exc.lines())
+                ) from None
+        return value
+
+    def _built(self) -> dict[tuple[str, str], Framework]:
+        return {key: self[key] for key in self._data}
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._built() == dict(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._built().items()))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._built()!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (list(self._built().items()),))
+
+    def to_dict(self) -> dict[tuple[str, str], Framework]:
+        return self._built()
 
 
 def _id_parts(kind: str, raw: bytes, fmt: str) -> tuple[bytes, ...]:
@@ -410,7 +573,7 @@ def _object_from_bytes(kind: str, raw: bytes, fmt: str, file: str) -> Any:
     from .io import loads
 
     cls = _expect(kind + "s")
-    obj = _cache.get(cls, raw, fmt)
+    obj = _cache.get(cls, raw, fmt, file)
     if obj is None:
         obj = loads(cls, raw, format=cast("Format", fmt), file=file)
         _cache.put(cls, raw, fmt, obj)
@@ -422,12 +585,9 @@ def _lazy_file(kind: str) -> Callable[[DataPath], object]:
 
     def read(path: DataPath) -> object:
         from . import _cache
-        from .io import format_for, read_file
 
-        file = str(path)
-        fmt = format_for(file)
-        raw = read_file(path)
-        known = _cache.lookup(_id_parts(kind, raw, fmt))
+        file, fmt, raw = _data_file(path)
+        known = _cache.lookup(_id_parts(kind, raw, fmt), file if isinstance(path, (str, os.PathLike)) else None)
         if isinstance(known, str):
             return _Deferred(kind, known, raw, fmt, file)
         obj = _object_from_bytes(kind, raw, fmt, file)
@@ -437,10 +597,70 @@ def _lazy_file(kind: str) -> Callable[[DataPath], object]:
     return read
 
 
-def _framework_file(path: DataPath) -> Framework:
-    from .io import load
+#: The suffixes of data files, as :func:`qframework.io.format_for` reads them.
+_FORMATS = {".toml": "toml", ".json": "json"}
+#: :data:`qframework.io.DEFAULT_MAX_FILE_BYTES` (a test keeps them equal).
+_MAX_FILE_BYTES = 64 * 1024 * 1024
 
-    return load(Framework, path)
+
+def _data_file(path: DataPath) -> tuple[str, str, bytes]:
+    """``(name, format, bytes)`` of a data file a plugin registers by path, as
+    :func:`qframework.io.format_for` and :func:`qframework.io.read_file` give them. A regular file
+    of a known suffix within the default size limit is read here (start-up need not import
+    :mod:`qframework.io`); anything else goes through them, which refuse it as they always do."""
+    file = str(path)
+    fmt = _FORMATS.get(os.path.splitext(file)[1].lower()) if isinstance(path, (str, os.PathLike)) else None
+    if fmt is not None and not os.environ.get("QFRAMEWORK_MAX_FILE_BYTES"):
+        raw = _regular_file_bytes(file)
+        if raw is not None:
+            return file, fmt, raw
+    from .io import format_for, read_file
+
+    return file, format_for(file), read_file(path)
+
+
+def _regular_file_bytes(file: str) -> bytes | None:
+    """A regular file's bytes within :data:`_MAX_FILE_BYTES`, else None (the caller reads it the long way)."""
+    import stat
+
+    try:
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError, TypeError):
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_FILE_BYTES:
+            return None
+        chunks = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, _MAX_FILE_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > _MAX_FILE_BYTES:
+                return None
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _framework_file(path: DataPath) -> Framework | _Deferred:
+    """A framework file: deferred when the cache or the shipped data knows its bytes' id and version, else
+    loaded now (an invalid file is then named in ``Registry.failures`` at once)."""
+    from . import _cache
+
+    file, fmt, raw = _data_file(path)
+    parts = _id_parts("framework", raw, fmt)
+    known = _cache.lookup(parts, file if isinstance(path, (str, os.PathLike)) else None)
+    if isinstance(known, tuple):
+        return _Deferred("framework", known[0], raw, fmt, file, known[1])
+    obj: Framework = _object_from_bytes("framework", raw, fmt, file)
+    _cache.store(parts, [obj.id, obj.version])
+    return obj
 
 
 class _Collecting(Generic[T]):
@@ -609,6 +829,8 @@ class Registry:
 def _expect(kind: str) -> type[Any]:
     """The class a hook must register; imported only when the hook is called."""
     if kind == "frameworks":
+        from .model import Framework
+
         return Framework
     if kind == "programmes":
         from .programme import Programme
@@ -694,6 +916,8 @@ def _traceback_summary(exc: BaseException) -> tuple[str, ...]:
     that called ``load_framework`` is what its author needs), at most three frames are kept, and
     a syntax error names the line it is on.
     """
+    import traceback  # only when a plugin failed: start-up does not pay for it
+
     frames = [
         frame
         for frame in traceback.extract_tb(exc.__traceback__)
@@ -762,30 +986,37 @@ def _build_registry(pm: PluginManager) -> Registry:
     programmes: _Collecting[Programme] = _Collecting("programme", pm.failures, pm.installed)
     aggregations: _Collecting[Aggregation] = _Collecting("aggregation", pm.failures, pm.installed)
     crosswalks: _Collecting[Crosswalk] = _Collecting("crosswalk", pm.failures, pm.installed)
-    versions: dict[tuple[str, str], Framework] = {}
+    versions: dict[tuple[str, str], Framework | _Deferred] = {}
 
     def add_framework(obj: object, info: PluginInfo) -> None:
-        assert isinstance(obj, Framework)
+        if not isinstance(obj, _Deferred):
+            from .model import Framework
+
+            assert isinstance(obj, Framework)
         if frameworks.clashes(obj.id, info):
             return  # every version of the id stays with the plugin that registered it first
-        if obj.key in versions:
-            raise PluginError(f"plugin {info} registers framework {obj.id!r} version {obj.version!r} twice")
-        versions[obj.key] = obj
+        version = cast(str, obj.version)  # a deferred framework's recorded version
+        key = (obj.id, version)
+        if key in versions:
+            raise PluginError(f"plugin {info} registers framework {obj.id!r} version {version!r} twice")
+        versions[key] = obj
         current = frameworks.items.get(obj.id)
-        assert current is None or isinstance(current, Framework)  # frameworks are never deferred
-        if current is None or _version_key(obj.version) > _version_key(current.version):
+        if current is None or _version_key(version) > _version_key(cast(str, current.version)):
             frameworks.add(obj.id, obj, info)
 
-    from .io import caching_loads
+    from ._cache import CACHING
 
-    with caching_loads():
+    token = CACHING.set(True)  # qframework.io.caching_loads(), without importing qframework.io
+    try:
         _call_each(pm, "qframework_frameworks", add_framework)
         _call_each(pm, "qframework_aggregations", lambda obj, info: aggregations.add(_id(obj), obj, info))
         _call_each(pm, "qframework_programmes", lambda obj, info: programmes.add(_id(obj), obj, info))
         _call_each(pm, "qframework_crosswalks", lambda obj, info: crosswalks.add(_id(obj), obj, info))
+    finally:
+        CACHING.reset(token)
     return Registry(
         frameworks=frameworks.freeze(),
-        framework_versions=FrozenMap(versions),
+        framework_versions=_Versions(versions, frameworks.providers),
         programmes=programmes.freeze(),
         aggregations=aggregations.freeze(),
         crosswalks=crosswalks.freeze(),

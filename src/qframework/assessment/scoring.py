@@ -28,8 +28,10 @@ import gc
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from operator import itemgetter
-from typing import TYPE_CHECKING
+from functools import partial
+from itertools import repeat
+from operator import add, floordiv, itemgetter, mod, truediv
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -211,6 +213,28 @@ class Scorecard:
                 return i
         raise NotFound.unknown("indicator", indicator_id, (i.indicator for i in self.indicators))
 
+    # A scorecard of score_all's batch path is built with its numbers but without its dimension and
+    # indicator objects: they are made from the batch's sums on first read (``_lazy``), then kept.
+    # Equality, hashing, repr, attrs.evolve and the converter all read the attributes, so a lazy
+    # scorecard is indistinguishable from one built eagerly; pickling and copying take the filled one.
+
+    def __getattr__(self, name: str) -> Any:
+        state = self.__dict__
+        lazy = state.get("_lazy")
+        if lazy is not None and name in _LAZY_FIELDS:
+            lazy[0].fill(lazy[1], state)
+        try:
+            return state[name]
+        except KeyError:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__
+        lazy = state.get("_lazy")
+        if lazy is not None:
+            lazy[0].fill(lazy[1], state)
+        return {k: v for k, v in state.items() if k != "_lazy"}
+
 
 @attrs.frozen(field_transformer=tuple_fields, kw_only=True)
 class DimensionChange:
@@ -381,9 +405,10 @@ class _FastPlan:
 #: A raw value of a bulk file's value column: a level, ``"n/a"``, or ``None`` (not yet rated).
 _Value = int | str | None
 
-#: An indicator's result with what its dimension adds up: (result, not applicable, rated, weight if
-#: rated else 0, weight × score if rated else 0, spread).
-_Row = tuple[IndicatorScore, int, bool, float, float, float | None]
+#: An indicator's result with what its dimension adds up: (result, not applicable, rated (1 or 0),
+#: weight if rated else 0.0, weight × score if rated else 0.0, spread, not applicable + rated × 2**32).
+#: The last lets a batch add both counts up in one sum (:class:`_Batch`).
+_Row = tuple[IndicatorScore, int, int, float, float, float | None, int]
 
 
 #: Per indicator position, its rows by the indicator's raw values in a layout's order (see :class:`_Columns`).
@@ -391,42 +416,41 @@ _Memos = list[dict[tuple[_Value, ...], _Row]]
 
 
 def _row(item: IndicatorScore) -> _Row:
+    na = item.not_applicable
     if item.score is None:
-        return (item, item.not_applicable, False, 0.0, 0.0, None)
-    return (item, item.not_applicable, True, item.weight, item.weight * item.score, item.spread)
+        return (item, na, 0, 0.0, 0.0, None, na)
+    # 0.0 + weight: a float, as score()'s sums start at 0.0 (an int weight stays exact)
+    return (item, na, 1, 0.0 + item.weight, item.weight * item.score, item.spread, na + _RATED_ONE)
+
+
+#: A rated indicator in a row's packed counts (:data:`_Row`): counts of one assessment stay far below it.
+_RATED_ONE = 1 << 32
 
 
 class _Columns:
     """A bulk layout (the indicator and rater columns many entries share) as scoring sees it.
 
-    :meth:`keys` reorders a value column by indicator position (stable: the layout's order within
-    an indicator) and cuts it into each indicator's raw values: memo keys built at C speed, with no
-    codes, sorting or search per entry. ``raters`` is the number of distinct raters the layout
-    names (the joint rating, without a rater, is none).
+    ``getters[pos]`` takes an indicator's raw values out of a value column, in the layout's order:
+    memo keys built at C speed for a whole batch of entries, with no codes, sorting or search per
+    entry. ``raters`` is the number of distinct raters the layout names (the joint rating, without
+    a rater, is none).
     """
 
-    __slots__ = ("group", "raters", "slices", "width")
+    __slots__ = ("getters", "raters")
 
     def __init__(self, fast: _FastPlan, positions: list[int], raters: Sequence[str | None]) -> None:
-        order = sorted(range(len(positions)), key=positions.__getitem__)
-        self.group: Callable[[list[_Value]], tuple[_Value, ...]] = (
-            itemgetter(*order) if len(order) > 1 else lambda values: tuple(values[k] for k in order)
-        )
-        ordered = [positions[k] for k in order]
-        self.slices = [
-            slice(bisect_left(ordered, pos), bisect_left(ordered, pos + 1)) for pos in range(len(fast.plan.entries))
+        at: list[list[int]] = [[] for _ in fast.plan.entries]
+        for k, pos in enumerate(positions):
+            at[pos].append(k)
+        self.getters: list[Callable[[list[_Value]], tuple[_Value, ...]]] = [
+            itemgetter(*ks) if len(ks) > 1 else partial(_pick, ks) for ks in at
         ]
-        counts = {s.stop - s.start for s in self.slices}
-        #: Ratings per indicator when every indicator has the same number (the usual template), else 0.
-        self.width = counts.pop() if len(counts) == 1 else 0
         self.raters = len({r for r in raters if r is not None})
 
-    def keys(self, values: list[_Value]) -> list[tuple[_Value, ...]]:
-        """Each indicator's raw values, in position order."""
-        grouped = self.group(values)
-        if self.width:  # equal widths: cut by one zip of a single iterator (faster than slicing)
-            return list(zip(*[iter(grouped)] * self.width, strict=True))
-        return list(map(grouped.__getitem__, self.slices))
+
+def _pick(ks: list[int], values: list[_Value]) -> tuple[_Value, ...]:
+    """``itemgetter(*ks)(values)`` as a tuple also for fewer than two positions."""
+    return tuple([values[k] for k in ks])
 
 
 _FAST: IdentityMemo[_Plan, _FastPlan] = IdentityMemo()
@@ -468,35 +492,6 @@ def _score_codes(
     return _card(assessment, fw, fast, rows, agg, changes, (len(given), _rater_count(given), n_blank))
 
 
-def _score_columns(
-    assessment: Assessment,
-    fw: Framework,
-    fast: _FastPlan,
-    columns: _Columns,
-    values: list[_Value],
-    blanks: bool,
-    memos: _Memos,
-    agg: Aggregation,
-    changes: VersionChanges | None,
-) -> Scorecard:
-    """:func:`score` from a bulk layout's value column, every rating known to fit (the loader's
-    handoff; ``blanks``: the column holds a ``None``): each indicator's row is looked up by its raw
-    values, at C speed."""
-    keys = columns.keys(values)
-    rows: list[_Row] = list(map(dict.get, memos, keys))  # type: ignore[arg-type]
-    if not all(rows):  # C speed; a row is a non-empty tuple
-        for pos, row in enumerate(rows):
-            if row is None:
-                rows[pos] = memos[pos][keys[pos]] = fast.value_row(pos, keys[pos], agg)
-    if blanks:
-        n_blank = values.count(None)
-        given = [r for r in assessment.ratings if r.value is not None or r.not_applicable is True]
-        counts = (len(given), _rater_count(given), n_blank)
-    else:
-        counts = (len(values), columns.raters, 0)
-    return _card(assessment, fw, fast, rows, agg, changes, counts)
-
-
 def _card(
     assessment: Assessment,
     fw: Framework,
@@ -520,7 +515,7 @@ def _card(
         rated = 0
         d_na = 0
         spreads: list[float] = []
-        for _, na, is_rated, w, ws, spread in rows[start:stop]:
+        for _, na, is_rated, w, ws, spread, _ in rows[start:stop]:
             d_na += na
             if is_rated:
                 if spread is not None:
@@ -559,6 +554,144 @@ def _card(
 
 
 _ITEM = itemgetter(0)  # a row's IndicatorScore
+_LAZY_FIELDS = frozenset(("dimensions", "indicators"))
+#: The fields of a row (:data:`_Row`) a batch adds up: weight, weight × score, the packed counts.
+_W, _WS, _PACKED = (itemgetter(k) for k in (3, 4, 6))
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    """``numerator / denominator``, ``None`` when nothing was added up (a weight sum is > 0 once rated)."""
+    return numerator / denominator if denominator else None
+
+
+def _weighted(w_sum: float, ws_sum: float) -> float:
+    """What a dimension adds to the overall sum: ``W_d × S_d`` as :func:`score` computes it (0.0 unrated)."""
+    return w_sum * (ws_sum / w_sum) if w_sum else 0.0
+
+
+def _added(columns: Sequence[Iterable[Any]]) -> list[Any]:
+    """Element-wise sums of ``columns``, left to right: for each item, ``((c0 + c1) + c2) + …``.
+
+    Starting from the first column instead of 0.0 gives the same floats (``0.0 + x == x``), and
+    adding 0.0 for a row that is not counted leaves a float sum as it is: so these are exactly the
+    sums score() makes with its tests (never ``sum()``, which compensates since Python 3.12).
+    """
+    acc: Iterable[Any] = columns[0]
+    for column in columns[1:]:
+        acc = map(add, acc, column)
+    return list(acc)
+
+
+class _Batch:
+    """Many assessments of one bulk layout (:class:`_Columns`), scored together: each indicator's
+    rows for the whole batch at once, the dimension sums added up for the batch; the scorecards'
+    dimension and indicator objects are made on first read."""
+
+    __slots__ = ("dims", "positions")
+
+    def __init__(
+        self, fast: _FastPlan, columns: _Columns, values: list[list[_Value]], memos: _Memos, agg: Aggregation
+    ) -> None:
+        #: Per indicator position, the rows of every assessment of the batch.
+        self.positions: list[list[_Row]] = []
+        for pos, (getter, memo) in enumerate(zip(columns.getters, memos, strict=True)):
+            keys = list(map(getter, values))
+            rows = list(map(memo.get, keys))
+            if not all(rows):  # C speed; a row is a non-empty tuple
+                for j, row in enumerate(rows):
+                    if row is None:
+                        key = keys[j]
+                        row = memo.get(key)
+                        if row is None:
+                            row = memo[key] = fast.value_row(pos, key, agg)
+                        rows[j] = row
+            self.positions.append(rows)  # type: ignore[arg-type]  # no None left
+        self.dims: list[tuple[tuple[str, int, str, int, int, int], list[int], list[float], list[float]]] = []
+        for dim in fast.dims:
+            cols = self.positions[dim[4] : dim[5]]
+            packed = _added([map(_PACKED, c) for c in cols])
+            self.dims.append((dim, packed, _added([map(_W, c) for c in cols]), _added([map(_WS, c) for c in cols])))
+
+    def totals(self) -> tuple[list[float], list[float], list[int]]:
+        """Per assessment: the overall weight and weighted sums, and the packed counts."""
+        dims = self.dims
+        total_w = _added([d[2] for d in dims])
+        total_ws = _added([map(_weighted, d[2], d[3]) for d in dims])
+        return total_w, total_ws, _added([d[1] for d in dims])
+
+    def fill(self, i: int, state: dict[str, Any]) -> None:
+        """Put scorecard ``i``'s dimension and indicator objects into its ``__dict__``."""
+        positions = self.positions
+        state["indicators"] = tuple([c[i][0] for c in positions])
+        dims = []
+        for (dim_id, number, title, size, start, stop), packed, w, ws in self.dims:
+            rated, na = divmod(packed[i], _RATED_ONE)
+            spreads = [s for c in positions[start:stop] if (s := c[i][5]) is not None]  # rated ones only
+            dims.append(
+                DimensionScore(
+                    dim_id,
+                    number,
+                    title,
+                    size,
+                    rated,
+                    na,
+                    w[i],
+                    _ratio(ws[i], w[i]),
+                    sum(spreads) / len(spreads) if spreads else None,  # as _card and score() compute it
+                )
+            )
+        state["dimensions"] = tuple(dims)
+        state.pop("_lazy", None)
+
+
+_new_object = object.__new__
+
+
+def _batch_cards(
+    fw: Framework,
+    fast: _FastPlan,
+    columns: _Columns,
+    memos: _Memos,
+    work: list[tuple[Assessment, list[_Value], bool]],
+    agg: Aggregation,
+    changes: VersionChanges | None,
+) -> list[Scorecard]:
+    """The scorecards of ``work`` (assessments of one bulk layout, each with its value column, every
+    rating known to fit: the loader's handoff; and whether the column holds a ``None``): the numbers
+    of :func:`_card`, the dimension and indicator objects lazily (see :class:`_Batch`)."""
+    batch = _Batch(fast, columns, [w[1] for w in work], memos, agg)
+    total_w, total_ws, packed = batch.totals()
+    overall = map(_ratio, total_ws, total_w)
+    coverage = map(truediv, map(floordiv, packed, repeat(_RATED_ONE)), repeat(len(fast.plan.entries)))
+    n_na = map(mod, packed, repeat(_RATED_ONE))
+    fw_id, fw_version, agg_id = fw.id, fw.version, agg.id
+    out: list[Scorecard] = []
+    append = out.append
+    full = columns.raters
+    for i, (a, values, blanks), o, c, na in zip(range(len(work)), work, overall, coverage, n_na, strict=True):
+        if blanks:
+            given = [r for r in a.ratings if r.value is not None or r.not_applicable is True]
+            counts = (len(given), _rater_count(given), values.count(None))
+        else:
+            counts = (len(values), full, 0)
+        card = _new_object(Scorecard)
+        card.__dict__.update(
+            framework_id=fw_id,
+            framework_version=fw_version,
+            subject=a.subject,
+            period=a.period,
+            aggregation=agg_id,
+            coverage=c,
+            ratings=counts[0],
+            raters=counts[1],
+            not_applicable=na,
+            overall=o,
+            changes=changes,
+            unrated=counts[2],
+            _lazy=(batch, i),
+        )
+        append(card)
+    return out
 
 
 def score(
@@ -755,7 +888,18 @@ def score_all(
     agg = resolve_aggregation(aggregation, registry)
     # Per (framework id, version): the framework, its fast plan and the version changes, found once.
     found: dict[tuple[str, str], tuple[Framework, _FastPlan, VersionChanges | None, _Memos]] = {}
-    out: list[Scorecard] = []
+    # Per framework key and bulk layout, the loader's assessments waiting to be scored as a batch
+    # (with their value columns) and their places in ``out``.
+    waiting: dict[tuple[tuple[str, str], int], tuple[_Columns, list[tuple[Assessment, list[_Value], bool]], list[int]]]
+    waiting = {}
+    out: list[Scorecard | None] = []
+
+    def flush(key: tuple[tuple[str, str], int]) -> None:
+        columns, work, places = waiting.pop(key)
+        fw, fast, changes, memos = found[key[0]]
+        for place, card in zip(places, _batch_cards(fw, fast, columns, memos, work, agg, changes), strict=True):
+            out[place] = card
+
     with _gc_paused():
         for a in assessments:
             key = (a.framework_id, a.framework_version)
@@ -770,7 +914,15 @@ def score_all(
                 fast = hit[1]
                 known = fast.handoff.pop(id(a.ratings), None) if fast.handoff else None
                 if known is not None and known[0] is a.ratings:
-                    out.append(_score_columns(a, hit[0], fast, known[1], known[2], known[3], hit[3], agg, hit[2]))
+                    group_key = (key, id(known[1]))
+                    group = waiting.get(group_key)
+                    if group is None:
+                        group = waiting[group_key] = (known[1], [], [])
+                    group[1].append((a, known[2], known[3]))
+                    group[2].append(len(out))
+                    out.append(None)
+                    if len(group[2]) >= _BATCH:
+                        flush(group_key)
                     continue
                 codes: list[int] | None
                 try:
@@ -781,7 +933,14 @@ def score_all(
                     out.append(_score_codes(a, hit[0], fast, codes, agg, hit[2]))
                     continue
             out.append(score(a, framework, aggregation=agg, registry=registry, complete=complete))
-    return out
+        for pending in list(waiting):
+            flush(pending)
+    return cast("list[Scorecard]", out)  # every place filled
+
+
+#: Assessments scored together (:class:`_Batch`): large enough that the per-batch work is small,
+#: small enough that the batch's temporary rows stay a few megabytes.
+_BATCH = 2048
 
 
 def _expect(value: object, cls: type, name: str, function: str) -> None:
