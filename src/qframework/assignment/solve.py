@@ -52,6 +52,7 @@ from .program import (
     solve_topics,
     split_roles,
     topic_bundles,
+    topic_costs,
 )
 from .reasons import Reasons, reasons_unassigned
 from .result import Assignment, Group, Placement
@@ -59,6 +60,10 @@ from .rules import AssignmentProblem, AssignmentRules, Participant
 from .ties import swap_stable, swap_stable_single
 
 __all__ = ["assign"]
+
+# Up to this many topics the transportation case is solved over the topic nodes (:mod:`.flow`): its
+# path search is quadratic in the topics, its steps linear in the participants. Above it, HiGHS.
+FLOW_TOPICS = 64
 
 
 def assign(participants: Iterable[Participant], rules: AssignmentRules, *, mode: str = "joint") -> Assignment:
@@ -104,11 +109,58 @@ def assign(participants: Iterable[Participant], rules: AssignmentRules, *, mode:
     precheck(people, rules)
     if rules.groups is not None and (mode == "groups-first" or rules.objective.km_per_rank is not None):
         return _regional(people, rules, mode)
+    if _transportation(rules):
+        found = _transport(people, rules)
+        if found is not None:
+            return found
     solution = solve_topics(people, rules)
     if solution is None:
         raise diagnose(people, rules)
     columns, chosen = solution
     return _build(people, rules, columns, chosen)
+
+
+def _transportation(rules: AssignmentRules) -> bool:
+    """Whether the program is a plain transportation problem :mod:`.flow` solves: one topic each, no
+    groups, no mandatory topics, no selection, no distinct required topics, no capacity minimum."""
+    count = rules.topic_count
+    return (
+        count.min == 1
+        and count.max == 1
+        and rules.groups is None
+        and not rules.mandatory_topics
+        and not rules.allow_unassigned
+        and not rules.distinct_required
+        and all(rules.capacity_of(t).min == 0 for t in rules.topic_ids)
+    )
+
+
+def _transport(people: Sequence[Participant], rules: AssignmentRules) -> Assignment | None:
+    """The transportation case: an optimum (:func:`.flow.transport`; HiGHS above ``FLOW_TOPICS``
+    topics), made the one smallest by id (:func:`.flow.canonical`, which is swap-stable by id).
+    ``None`` if infeasible: the general path then names the rule that cannot be met."""
+    import numpy as np
+
+    from .flow import canonical, prices, transport
+
+    ok, cost, topics, rank = topic_costs(people, rules)
+    n = len(people)
+    hi = np.array([n if (cap := rules.capacity_of(t)).max is None else cap.max for t in topics], dtype=np.int64)
+    if len(topics) <= FLOW_TOPICS:
+        held = transport(cost, ok, hi)
+    else:
+        solution = solve_topics(people, rules)
+        held = None
+        if solution is not None:
+            cols, chosen = solution
+            assert isinstance(cols, ColumnTable)
+            held = np.full(n, -1, dtype=np.int64)
+            picked = np.asarray(chosen, dtype=np.int64)
+            held[cols.p_of[picked]] = cols.t_of[picked]
+    if held is None:
+        return None
+    held = canonical(cost, ok, hi, held, prices(cost, ok, hi, held))
+    return _Alone(people, rules, topics, np.where(ok, cost, np.inf), rank, held, ties=False).assignment()
 
 
 def _plainly_valid(people: Sequence[Participant], rules: AssignmentRules) -> bool:
@@ -214,7 +266,7 @@ def _build(
     plain_topics: dict[int, list[str]] = {}  # a ColumnTable's chosen topics, read off its arrays
     alone: _Alone | None = None  # one topic each, on arrays (the common case): tie rule done here
     if isinstance(cols, ColumnTable) and partition is None and rules.most_topics == 1 and not mandatory:
-        alone = _Alone(people, rules, cols, chosen, ties=ties)
+        alone = _Alone.of_columns(people, rules, cols, chosen, ties=ties)
     elif isinstance(cols, ColumnTable):
         import numpy as np
 
@@ -355,26 +407,58 @@ class _Alone:
         self,
         people: Sequence[Participant],
         rules: AssignmentRules,
-        cols: ColumnTable,
-        chosen: Sequence[int],
+        topics: Sequence[str],
+        cost: Any,
+        rank: Any,
+        held: Any,
         *,
         ties: bool,
+        movable: Any = None,
     ) -> None:
+        """``cost`` (``inf``: not allowed) and ``rank`` (0: not ranked) are participants × ``topics``,
+        ``held`` each participant's topic (-1: none). ``movable``: the rows that can take part in an
+        exchange at all, if known (:func:`.flow.tight`), and their costs (``inf`` where no exchange
+        can take them): the tie rule then looks at those only — the same exchanges, fewer rows."""
         import numpy as np
 
-        self.people, self.rules, self.cols = people, rules, cols
-        n, m = len(people), len(cols.topics)
-        picked = np.asarray(chosen, dtype=np.int64)
-        held = np.full(n, -1, dtype=np.int64)
-        held[cols.p_of[picked]] = cols.t_of[picked]
-        self.cost = np.full((n, m), np.inf)
-        self.cost[cols.p_of, cols.t_of] = cols.cost_of
-        after = swap_stable_single(self.cost, held) if ties else held
+        self.people, self.rules, self.topics = people, rules, tuple(topics)
+        self.cost, self.rank = cost, rank
+        if not ties:
+            after = held
+        elif movable is None:
+            after = swap_stable_single(cost, held)
+        else:
+            rows, sub = movable
+            after = held.copy()
+            after[rows] = swap_stable_single(sub, held[rows])
         self.moved = bool(np.any(after != held))
         self.held = after
         self.fresh = True
         r = rules.required_for(1)
-        self.as_topics = [((t,)[:r], (t,)[r:]) for t in cols.topics]
+        self.as_topics = [((t,)[:r], (t,)[r:]) for t in self.topics]
+
+    @classmethod
+    def of_columns(
+        cls,
+        people: Sequence[Participant],
+        rules: AssignmentRules,
+        cols: ColumnTable,
+        chosen: Sequence[int],
+        *,
+        ties: bool,
+    ) -> _Alone:
+        """The solver's chosen columns, as arrays."""
+        import numpy as np
+
+        n, m = len(people), len(cols.topics)
+        picked = np.asarray(chosen, dtype=np.int64)
+        held = np.full(n, -1, dtype=np.int64)
+        held[cols.p_of[picked]] = cols.t_of[picked]
+        cost = np.full((n, m), np.inf)
+        cost[cols.p_of, cols.t_of] = cols.cost_of
+        rank = np.zeros((n, m), dtype=np.int64)
+        rank[cols.p_of, cols.t_of] = cols.rank_of
+        return cls(people, rules, cols.topics, cost, rank, held, ties=ties)
 
     def topics_of(self) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
         as_topics = self.as_topics
@@ -384,17 +468,15 @@ class _Alone:
         """The :class:`Assignment` of ``held``: counts, cost and ranks read off the arrays."""
         import numpy as np
 
-        people, rules, cols, held = self.people, self.rules, self.cols, self.held
-        n, m = len(people), len(cols.topics)
+        people, rules, topics, held = self.people, self.rules, self.topics, self.held
+        n, m = len(people), len(topics)
         assigned = np.flatnonzero(held >= 0)
         tally = np.bincount(held[assigned], minlength=m).tolist()
         counts: dict[str, int] = {t: 0 for t in rules.topic_ids}
-        for t, c in zip(cols.topics, tally, strict=True):
+        for t, c in zip(topics, tally, strict=True):
             counts[t] += c
-        rank = np.zeros((n, m), dtype=np.int64)
-        rank[cols.p_of, cols.t_of] = cols.rank_of
         rank_of = np.zeros(n, dtype=np.int64)
-        rank_of[assigned] = rank[assigned, held[assigned]]
+        rank_of[assigned] = self.rank[assigned, held[assigned]]
         # exactly one topic each (the count is exact), so nothing is missing: the cost is the topics'
         total = int(np.sum(self.cost[assigned, held[assigned]])) + rules.unassigned_cost * (n - len(assigned))
         placements: list[Placement] = []
