@@ -142,3 +142,59 @@ def test_large_seeded_instances_equal_highs_made_smallest_by_id(seed: int, monke
     new, old = assign(people, rules), through_highs(people, rules, monkeypatch)
     assert new.cost == old.cost  # type: ignore[attr-defined]
     assert new == old
+
+
+def without_narrowing(people: list[Participant], rules: AssignmentRules, monkeypatch: pytest.MonkeyPatch) -> object:
+    """The same call with the tie rule looking at every participant and topic (as before the duals narrowed it)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(solve_module, "_NARROW", False)
+        return assign(people, rules)
+
+
+@st.composite
+def several_each(draw: st.DrawFn) -> tuple[list[Participant], AssignmentRules]:
+    """Two or three topics each, no groups: 3–5 topics with a cap of 0..n or none, rankings of any length,
+    sometimes exclusions, ``allow_unranked``/``unranked_rank`` drawn."""
+    per = draw(st.integers(2, 3))
+    people, rules = draw(transport_instances(max_people=7, max_topics=5).filter(lambda i: len(i[1].topics) > per))
+    n = len(people)
+    topics = tuple(
+        Topic(t.id, capacity=draw(st.none() | st.integers(0, n * per).map(lambda c: Bounds(0, c))))
+        for t in rules.topics
+    )
+    return people, AssignmentRules(topics=topics, objective=rules.objective, topics_per_participant=per)
+
+
+@budget(150)
+@given(several_each())
+def test_narrowed_tie_rule_makes_the_same_exchanges(instance: tuple[list[Participant], AssignmentRules]) -> None:
+    """Rule: with several topics each, an exchange keeps the total cost only between participants and topics at
+    their level under the optimum's duals (``flow.boundary``); the tie rule run on those alone gives the very same
+    ``Assignment`` as run on everybody (same exchanges, same order), or both find the instance infeasible."""
+    people, rules = instance
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        try:
+            old = without_narrowing(people, rules, monkeypatch)
+        except InfeasibleAssignment:
+            with pytest.raises(InfeasibleAssignment):
+                assign(people, rules)
+            return
+    assert assign(people, rules) == old
+
+
+@pytest.mark.parametrize(("seed", "per"), [(s, p) for s in range(3) for p in (2, 3)])
+def test_narrowed_tie_rule_on_seeded_instances(seed: int, per: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same rule on 200–400 participants with two or three topics each and tight caps (many exchanges)."""
+    rnd = random.Random(seed)
+    m = rnd.randint(6, 10)
+    ids = [f"d{i:02d}" for i in range(m)]
+    n = rnd.randint(200, 400)
+    people = [Participant(f"k{i:04d}", preferences=tuple(rnd.sample(ids, rnd.randint(per, m)))) for i in range(n)]
+    total = n * per + rnd.randint(0, n // 10)
+    caps = [total // m + (1 if i < total % m else 0) for i in range(m)]
+    rules = AssignmentRules(
+        topics=tuple(Topic(t, capacity=Bounds(0, c)) for t, c in zip(ids, caps, strict=True)),
+        topics_per_participant=per,
+        objective=Objective(unranked_rank=rnd.randint(per, m + 1)),
+    )
+    assert assign(people, rules) == without_narrowing(people, rules, monkeypatch)

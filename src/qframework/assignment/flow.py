@@ -109,30 +109,39 @@ def transport(cost: Any, ok: Any, hi: Any) -> Any | None:
             refresh(s)
 
 
-def prices(cost: Any, ok: Any, hi: Any, held: Any) -> Any:
+def prices(cost: Any, ok: Any, hi: Any, held: Any, lo: Any = None) -> Any:
     """Optimal topic duals of an optimal assignment ``held``: shortest distances in its residual graph.
 
-    Nodes are the topics and a sink ``z``; ``s → t`` costs the cheapest move of a participant on
-    ``s`` to ``t``, a topic with room has an arc to ``z`` and ``z`` one to every topic holding
-    somebody (both cost 0). With ``d`` the distances from all nodes at once (Bellman–Ford; there is
-    no negative cycle at an optimum), ``price[t] = d[z] − d[t]`` (≥ 0, zero on a topic with room):
-    every participant holds a topic minimising ``cost[p, t] + price[t]`` (:func:`tight`).
+    ``held`` is each participant's topic, or (several topics each) participants × topics, true
+    where held. Nodes are the topics and a sink ``z``; ``s → t`` costs the cheapest move of a
+    participant from ``s`` to a topic ``t`` it does not hold yet, a topic with room has an arc to
+    ``z`` and ``z`` one to every topic holding somebody (both cost 0). With ``d`` the distances from
+    all nodes at once (Bellman–Ford; there is no negative cycle at an optimum),
+    ``price[t] = d[z] − d[t]`` (≥ 0, zero on a topic with room): every participant holds topics
+    where ``cost[p, t] + price[t]`` is smallest for it (:func:`tight`, :func:`boundary`). ``lo``:
+    the capacities' minimums (default 0); ``z`` has an arc to a topic only above its minimum.
     """
     import numpy as np
 
-    m = cost.shape[1]
+    n, m = cost.shape
     hi = np.asarray(hi, dtype=np.int64)
     c = np.where(ok, cost, _BAR).astype(np.int64)
-    count = np.bincount(held, minlength=m)
+    if held.ndim == 1:
+        holds = np.zeros((n, m), dtype=bool)
+        holds[np.arange(n), held] = True
+    else:
+        holds = held
+    count = np.count_nonzero(holds, axis=0)
     w = np.full((m + 1, m + 1), _BAR, dtype=np.int64)
     for s in np.flatnonzero(count).tolist():
-        on = np.flatnonzero(held == s)
-        best = np.min(c[on] - c[on, s][:, None], axis=0)
+        on = np.flatnonzero(holds[:, s])
+        delta = c[on] - c[on, s][:, None]
+        delta[holds[on]] = _BAR  # a topic it holds already (s itself among them)
+        best = np.min(delta, axis=0)
         best[best >= _BAR // 2] = _BAR
-        best[s] = _BAR
         w[s, :m] = best
     w[:m, m] = np.where(count < hi, 0, _BAR)
-    w[m, :m] = np.where(count > 0, 0, _BAR)
+    w[m, :m] = np.where(count > (0 if lo is None else np.asarray(lo)), 0, _BAR)
     d = np.zeros(m + 1, dtype=np.int64)
     for _ in range(m + 2):
         nearer = np.minimum(d, np.min(np.where(d[:, None] < _BAR, d[:, None] + w, _BAR), axis=0))
@@ -276,3 +285,25 @@ def canonical(cost: Any, ok: Any, hi: Any, held: Any, price: Any) -> Any:
             edge[o][u] -= 1
         out[p] = o
     return out
+
+
+def boundary(cost: Any, ok: Any, holds: Any, price: Any) -> tuple[Any, Any]:
+    """Several topics each: who can take part in an exchange that keeps the total cost, and with
+    which topics. ``holds`` is participants × topics (an optimum), ``price`` its duals.
+
+    At an optimum a participant's held topics are its cheapest under ``cost + price``. An exchange
+    (``a`` gives ``x`` for ``y``, ``b`` gives ``y`` for ``x``) changes the total by the reduced
+    costs of both moves, each ≥ 0, so it keeps the total exactly when, for both, the topic given
+    and the topic taken cost the same under ``cost + price``: the most a participant pays for a
+    held topic equals the least it pays for one it does not hold, and both topics are at that
+    level. Returns the rows (participants) where that is so and, for them, the topics at the level.
+    """
+    import numpy as np
+
+    reduced = np.where(ok, cost + price[None, :], _BAR)
+    top = np.max(np.where(holds, reduced, -_BAR), axis=1)
+    low = np.min(np.where(holds, _BAR, reduced), axis=1)
+    if np.any(top > low):  # pragma: no cover - holds is an optimum
+        raise AssertionError("not an optimum: somebody holds a topic dearer than one it does not")
+    rows = np.flatnonzero((top == low) & (low < _BAR))
+    return rows, reduced[rows] == top[rows, None]

@@ -513,7 +513,16 @@ def _exchange(
     held: dict[int, list[Any]] = {}
     fixed: dict[int, frozenset[str]] = {}
     covers = {t: rules.covers(t) for t in rules.topic_ids}
+    level = _levels(rules, cols, topics_of) if not split and not mandatory and _NARROW else None
+    kept: dict[int, tuple[str, ...]] = {}  # held topics that no exchange of the rule can move
     for p, (req, opt) in topics_of.items():
+        if level is not None:
+            mine = level.get(p)
+            if mine is not None:
+                held[p] = [(t, "any") for t in req + opt if t in mine]
+                kept[p] = tuple(t for t in req + opt if t not in mine)
+                fixed[p] = frozenset(b for t in kept[p] for b in covers[t])
+            continue
         if split:
             held[p] = [(t, "req") for t in req if t not in mandatory] + [(t, "opt") for t in opt]
         else:
@@ -529,9 +538,10 @@ def _exchange(
             person = people[p]
             excluded = set(person.exclusions)
             rank = {t: i + 1 for i, t in enumerate(person.preferences)}
+            mine = free if level is None else [t for t in free if t in level[p]]
             memo[p] = {
                 (t, r): rank.get(t, unranked)
-                for t in free
+                for t in mine
                 if not (excluded and covers[t] & excluded) and (allow_unranked or t in rank)
                 for r in roles
             }
@@ -555,12 +565,59 @@ def _exchange(
             opt_set = {t for t, r in items if r == "opt"}
         else:
             every = sorted(
-                [t for t in topics_of[p][0] + topics_of[p][1] if t in mandatory] + [t for t, _r in items], key=order
+                [t for t in topics_of[p][0] + topics_of[p][1] if t in mandatory]
+                + list(kept.get(p, ()))
+                + [t for t, _r in items],
+                key=order,
             )
             r = rules.required_for(len(every))
             req_set, opt_set = set(every[:r]), set(every[r:])
         topics_of[p] = (tuple(sorted(req_set, key=order)), tuple(sorted(opt_set, key=order)))
     return True
+
+
+# whether _exchange looks only at the participants and topics an exchange can involve (tests compare both)
+_NARROW = True
+
+
+def _levels(
+    rules: AssignmentRules, cols: Sequence[Column], topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]]
+) -> dict[int, frozenset[str]] | None:
+    """Several topics each, a plain transportation problem (no groups, mandatory topics, selection,
+    alternatives or roles): for every participant that can take part in an exchange keeping the
+    total cost, the topics it can exchange (:func:`.flow.boundary`, from the optimum's duals); the
+    others are left out of the tie rule, which finds the same exchanges among fewer. ``None``
+    where the program is not such a problem."""
+    import numpy as np
+
+    from .flow import boundary, prices
+
+    if (
+        not isinstance(cols, ColumnTable)
+        or rules.groups is not None
+        or rules.allow_unassigned
+        or any(len(rules.covers(t)) > 1 for t in rules.topic_ids)
+    ):
+        return None
+    n, m = len(cols.p_of) and int(cols.p_of[-1]) + 1, len(cols.topics)
+    n = max(n, max(topics_of, default=-1) + 1)
+    cost = np.zeros((n, m), dtype=np.int64)
+    ok = np.zeros((n, m), dtype=bool)
+    cost[cols.p_of, cols.t_of] = cols.cost_of
+    ok[cols.p_of, cols.t_of] = True
+    index = {t: i for i, t in enumerate(cols.topics)}
+    holds = np.zeros((n, m), dtype=bool)
+    mine = [req + opt for req, opt in topics_of.values()]
+    lens = np.fromiter(map(len, mine), dtype=np.int64, count=len(mine))
+    at = np.fromiter(map(index.__getitem__, itertools.chain.from_iterable(mine)), dtype=np.int64, count=int(lens.sum()))
+    holds[np.repeat(np.fromiter(topics_of, dtype=np.int64, count=len(mine)), lens), at] = True
+    caps = [rules.capacity_of(t) for t in cols.topics]
+    hi = np.array([n if cap.max is None else cap.max for cap in caps], dtype=np.int64)
+    lo = np.array([cap.min for cap in caps], dtype=np.int64)
+    rows, at_level = boundary(cost, ok, holds, prices(cost, ok, hi, holds, lo))
+    topics = cols.topics
+    compress = itertools.compress
+    return {p: frozenset(compress(topics, mask)) for p, mask in zip(rows.tolist(), at_level.tolist(), strict=True)}
 
 
 def _exchange_single(
