@@ -271,7 +271,11 @@ def _build(
         import numpy as np
 
         picked = np.asarray(chosen, dtype=np.int64)
-        for p, t in zip(cols.p_of[picked].tolist(), cols.t_of[picked].tolist(), strict=True):
+        p_of, t_of = cols.p_of[picked], cols.t_of[picked]
+        if not mandatory:  # in the order key() gives: cost (the rank, or unranked_rank), then topic id
+            at = np.lexsort((t_of, cols.cost_of[picked], p_of))
+            p_of, t_of = p_of[at], t_of[at]
+        for p, t in zip(p_of.tolist(), t_of.tolist(), strict=True):
             plain_topics.setdefault(p, []).append(cols.topics[t])
     else:
         for j in chosen:
@@ -291,7 +295,7 @@ def _build(
 
     topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = alone.topics_of() if alone else {}
     for p, ts in plain_topics.items():  # role "any": the better-ranked ones are required
-        if len(ts) > 1:
+        if len(ts) > 1 and mandatory:
             ts.sort(key=key(people[p]))
         r = rules.required_for(len(ts))
         topics_of[p] = (tuple(ts[:r]), tuple(ts[r:]))
@@ -378,6 +382,8 @@ def _build(
     fewest, missing_cost = rules.fewest_topics, rules.missing_cost  # derived values: looked up once
     unranked, mandatory_set = rules.unranked_rank, frozenset(mandatory)
     reasons = Reasons(rules, counts, required_by)
+    memo = reasons.memo
+    plain_notes = not mandatory_set and not rules.distinct_required
     with deferred():  # placements built by the solver from checked values: nothing to report
         for p, person in enumerate(people):
             if p not in topics_of:
@@ -388,11 +394,24 @@ def _build(
             req, opt = topics_of[p]
             mine = req + opt
             prefs = person.preferences
-            ranks = tuple(prefs.index(t) + 1 if t in prefs else 0 for t in mine)
-            total += sum(0 if t in mandatory_set else r or unranked for t, r in zip(mine, ranks, strict=True))
+            ranks = tuple([prefs.index(t) + 1 if t in prefs else 0 for t in mine])
+            if mandatory_set:
+                total += sum([0 if t in mandatory_set else r or unranked for t, r in zip(mine, ranks, strict=True)])
+            else:  # the ranks, an unranked topic (0) counting unranked_rank
+                total += sum(ranks) + unranked * ranks.count(0)
             total += missing_cost * ((fewest if person.wants is None else person.wants) - len(mine))
-            notes = reasons.notes(person, req, opt, group_of.get(p), ranks)
-            placements.append(Placement(person.id, req, opt, group_of.get(p), notes, ranks))
+            group = group_of.get(p)
+            # the notes' memo key (Reasons.notes) read straight off the ranks where no rule complicates
+            # it; a miss (or any other case) asks Reasons, which words and stores them
+            notes = None
+            if plain_notes and group is None:
+                worst = max(ranks)
+                if worst < unranked and 0 in ranks:
+                    worst = unranked
+                notes = memo.get((prefs[:worst], req, opt, True))
+            if notes is None:
+                notes = reasons.notes(person, req, opt, group, ranks)
+            placements.append(Placement(person.id, req, opt, group, notes, ranks))
     return Assignment(tuple(placements), tuple(groups), tuple(unassigned), total)
 
 
