@@ -198,3 +198,34 @@ def test_narrowed_tie_rule_on_seeded_instances(seed: int, per: int, monkeypatch:
         objective=Objective(unranked_rank=rnd.randint(per, m + 1)),
     )
     assert assign(people, rules) == without_narrowing(people, rules, monkeypatch)
+
+
+@budget(100)
+@given(transport_instances(max_people=9, max_topics=4), st.sampled_from([Bounds(2, 3), Bounds(3, 4), Bounds(1, None)]))
+def test_groups_of_one_topic_each_take_the_optimum_smallest_by_id(
+    instance: tuple[list[Participant], AssignmentRules], size: Bounds
+) -> None:
+    """Rule: with groups (one topic each, preferences first), the grouped result gives every participant the topic
+    of the ungrouped optimum smallest by id whenever that optimum's topic counts split into groups of the allowed
+    sizes (it is then optimal for the grouped program too); its cost is the grouped program's optimum as HiGHS
+    finds it either way, and every rule holds."""
+    from qframework.assignment import GroupRules
+
+    people, rules = instance
+    grouped = AssignmentRules(topics=rules.topics, objective=rules.objective, groups=GroupRules(size=size))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        try:
+            old = through_highs(people, grouped, monkeypatch)
+        except InfeasibleAssignment:
+            with pytest.raises(InfeasibleAssignment):
+                assign(people, grouped)
+            return
+    new = assign(people, grouped)
+    assert new.cost == old.cost  # type: ignore[attr-defined]
+    assert check_assignment(new, people, grouped) == []
+    plain = assign(people, rules)
+    counts = [sum(plain.topics_of(p.id) == ((t,), ()) for p in people) for t in rules.topic_ids]
+    from qframework.assignment.program import splittable
+
+    if all(splittable(c, size) for c in counts):
+        assert all(new.topics_of(p.id) == plain.topics_of(p.id) for p in people)

@@ -51,6 +51,7 @@ from .program import (
     columns,
     solve_topics,
     split_roles,
+    splittable,
     topic_bundles,
     topic_costs,
 )
@@ -121,13 +122,13 @@ def assign(participants: Iterable[Participant], rules: AssignmentRules, *, mode:
 
 
 def _transportation(rules: AssignmentRules) -> bool:
-    """Whether the program is a plain transportation problem :mod:`.flow` solves: one topic each, no
-    groups, no mandatory topics, no selection, no distinct required topics, no capacity minimum."""
+    """Whether the topics are a plain transportation problem :mod:`.flow` solves: one topic each, no
+    mandatory topics, no selection, no distinct required topics, no capacity minimum (with groups:
+    their sizes are checked on the result, :func:`_transport`)."""
     count = rules.topic_count
     return (
         count.min == 1
         and count.max == 1
-        and rules.groups is None
         and not rules.mandatory_topics
         and not rules.allow_unassigned
         and not rules.distinct_required
@@ -138,7 +139,11 @@ def _transportation(rules: AssignmentRules) -> bool:
 def _transport(people: Sequence[Participant], rules: AssignmentRules) -> Assignment | None:
     """The transportation case: an optimum (:func:`.flow.transport`; HiGHS above ``FLOW_TOPICS``
     topics), made the one smallest by id (:func:`.flow.canonical`, which is swap-stable by id).
-    ``None`` if infeasible: the general path then names the rule that cannot be met."""
+    With groups (one topic each, preferences first) that is the optimum of the grouped program
+    too when every topic's count can be split into groups of the allowed sizes: the groups are
+    then formed as usual. ``None`` if infeasible, or with groups if a count does not split (or
+    above ``FLOW_TOPICS`` topics): the general path then solves it, or names the rule that
+    cannot be met."""
     import numpy as np
 
     from .flow import canonical, prices, transport
@@ -148,6 +153,8 @@ def _transport(people: Sequence[Participant], rules: AssignmentRules) -> Assignm
     hi = np.array([n if (cap := rules.capacity_of(t)).max is None else cap.max for t in topics], dtype=np.int64)
     if len(topics) <= FLOW_TOPICS:
         held = transport(cost, ok, hi)
+    elif rules.groups is not None:
+        return None
     else:
         solution = solve_topics(people, rules)
         held = None
@@ -160,6 +167,12 @@ def _transport(people: Sequence[Participant], rules: AssignmentRules) -> Assignm
     if held is None:
         return None
     held = canonical(cost, ok, hi, held, prices(cost, ok, hi, held))
+    if rules.groups is not None:
+        size = rules.groups.size
+        if not all(splittable(c, size) for c in np.bincount(held, minlength=len(topics)).tolist()):
+            return None
+        cols = [Column(p, (topics[t],), (topics[t],), "bundle", int(cost[p, t])) for p, t in enumerate(held.tolist())]
+        return _build(people, rules, cols, list(range(n)))
     return _Alone(people, rules, topics, np.where(ok, cost, np.inf), rank, held, ties=False).assignment()
 
 
