@@ -199,7 +199,11 @@ def canonical(cost: Any, ok: Any, hi: Any, held: Any, price: Any) -> Any:
     multi = np.flatnonzero(np.count_nonzero(on, axis=1) > 1)
     if not len(multi):
         return out
-    masks, kind = np.unique(on[multi], axis=0, return_inverse=True)
+    if m <= 62:  # the tight sets as bit codes: a plain sort instead of one over rows
+        codes, kind = np.unique(on[multi] @ (np.int64(1) << np.arange(m, dtype=np.int64)), return_inverse=True)
+        masks = (codes[:, None] >> np.arange(m, dtype=np.int64)) & 1 == 1
+    else:
+        masks, kind = np.unique(on[multi], axis=0, return_inverse=True)
     kind = kind.reshape(-1)
     k_count = len(masks)
     pool_np = np.zeros((m, k_count), dtype=np.int64)  # participants not yet placed, by topic held and kind

@@ -515,6 +515,7 @@ class _Alone:
         unassigned: list[str] = []
         reasons = Reasons(rules, counts, {})
         as_topics = self.as_topics
+        memo, alone, unranked = reasons.memo, reasons.alone, rules.unranked_rank
         with deferred():  # placements built by the solver from checked values: nothing to report
             for person, h, r in zip(people, held.tolist(), rank_of.tolist(), strict=True):
                 if h < 0:
@@ -522,7 +523,11 @@ class _Alone:
                     placements.append(Placement(person.id, notes=reasons_unassigned(person, rules, counts)))
                     continue
                 req, opt = as_topics[h]
-                placements.append(Placement(person.id, req, opt, None, reasons.alone(person, req, opt, r), (r,)))
+                # Reasons.alone's memo, looked up here first (a miss asks it: it words and stores them)
+                notes = memo.get((person.preferences[: r or unranked], req, opt, True))
+                if notes is None:
+                    notes = alone(person, req, opt, r)
+                placements.append(Placement(person.id, req, opt, None, notes, (r,)))
         return Assignment(tuple(placements), (), tuple(unassigned), total)
 
 
