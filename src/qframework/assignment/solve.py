@@ -553,7 +553,7 @@ def _exchange(
     held: dict[int, list[Any]] = {}
     fixed: dict[int, frozenset[str]] = {}
     covers = {t: rules.covers(t) for t in rules.topic_ids}
-    level = _levels(rules, cols, topics_of) if not split and not mandatory and _NARROW else None
+    level = _levels(len(people), rules, cols, topics_of) if not split and not mandatory and _NARROW else None
     kept: dict[int, tuple[str, ...]] = {}  # held topics that no exchange of the rule can move
     for p, (req, opt) in topics_of.items():
         if level is not None:
@@ -621,11 +621,14 @@ _NARROW = True
 
 
 def _levels(
-    rules: AssignmentRules, cols: Sequence[Column], topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]]
+    n: int,
+    rules: AssignmentRules,
+    cols: Sequence[Column],
+    topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
 ) -> dict[int, frozenset[str]] | None:
     """Several topics each, a plain transportation problem (no groups, mandatory topics, selection,
-    alternatives or roles): for every participant that can take part in an exchange keeping the
-    total cost, the topics it can exchange (:func:`.flow.boundary`, from the optimum's duals); the
+    alternatives or roles) of ``n`` participants: for every participant that can take part in an
+    exchange keeping the total cost, the topics it can exchange (:func:`.flow.boundary`, from the optimum's duals); the
     others are left out of the tie rule, which finds the same exchanges among fewer. ``None``
     where the program is not such a problem."""
     import numpy as np
@@ -639,8 +642,7 @@ def _levels(
         or any(len(rules.covers(t)) > 1 for t in rules.topic_ids)
     ):
         return None
-    n, m = len(cols.p_of) and int(cols.p_of[-1]) + 1, len(cols.topics)
-    n = max(n, max(topics_of, default=-1) + 1)
+    m = len(cols.topics)
     cost = np.zeros((n, m), dtype=np.int64)
     ok = np.zeros((n, m), dtype=bool)
     cost[cols.p_of, cols.t_of] = cols.cost_of
