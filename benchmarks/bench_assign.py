@@ -1,4 +1,4 @@
-"""Benchmark: qframework.assign against an independent exact solver and a greedy baseline.
+"""Benchmark: qframework.assign against an independent exact solver, OR-Tools' min-cost flow and a greedy baseline.
 
 Instances: 600 and 5,000 Kommunen × 12 topics, every Kommune ranking all 12 topics (popularity
 skewed, so capacities bind), capacities summing to 110 % of the Kommunen. For each instance, in one
@@ -44,7 +44,7 @@ from qframework.assignment import (
 TOPICS = [f"d{i:02d}" for i in range(1, 13)]
 
 
-def instance(n: int, seed: int = 2024) -> tuple[list[Participant], AssignmentRules]:
+def instance(n: int, seed: int = 2024, per: int = 1) -> tuple[list[Participant], AssignmentRules]:
     rnd = random.Random(seed)
     weights = [1.0 / (i + 1) ** 0.7 for i in range(len(TOPICS))]  # some topics are far more popular
     people = []
@@ -59,9 +59,12 @@ def instance(n: int, seed: int = 2024) -> tuple[list[Participant], AssignmentRul
                 preferences=prefs,
             )
         )
-    total = math.ceil(n * 1.1)
+    total = math.ceil(n * per * 1.1)
     caps = [total // len(TOPICS) + (1 if i < total % len(TOPICS) else 0) for i in range(len(TOPICS))]
-    rules = AssignmentRules(topics=tuple(Topic(t, capacity=Bounds(0, c)) for t, c in zip(TOPICS, caps, strict=True)))
+    rules = AssignmentRules(
+        topics=tuple(Topic(t, capacity=Bounds(0, c)) for t, c in zip(TOPICS, caps, strict=True)),
+        topics_per_participant=per,
+    )
     return people, rules
 
 
@@ -124,9 +127,100 @@ def direct_highs(people: Sequence[Participant], rules: AssignmentRules) -> int:
     a_eq = csr_matrix((np.ones(n * m), (cols // m, cols)), shape=(n, n * m))
     a_ub = csr_matrix((np.ones(n * m), (cols % m, cols)), shape=(m, n * m))
     caps = [t.capacity.max if t.capacity and t.capacity.max is not None else n for t in rules.topics]
-    res = linprog(cost, A_ub=a_ub, b_ub=caps, A_eq=a_eq, b_eq=np.ones(n), bounds=(0, 1), method="highs-ds")
+    per = rules.fewest_topics
+    res = linprog(cost, A_ub=a_ub, b_ub=caps, A_eq=a_eq, b_eq=np.full(n, per), bounds=(0, 1), method="highs-ds")
     assert res.status == 0, res.message
     return round(res.fun)
+
+
+def ortools_flow(people: Sequence[Participant], rules: AssignmentRules) -> int:
+    """The strongest peer for the transportation case: OR-Tools' ``SimpleMinCostFlow`` on the full graph
+    (source → Kommune → topic → sink, every Kommune × ranked topic an arc of capacity 1 and cost its rank),
+    arcs handed over as arrays; the topic each Kommune gets read back. No model, no checks, no tie rule."""
+    import numpy as np
+    from ortools.graph.python import min_cost_flow
+
+    topics = [t.id for t in rules.topics]
+    index = {t: j for j, t in enumerate(topics)}
+    n, m = len(people), len(topics)
+    per = rules.fewest_topics
+    lens = np.fromiter((len(p.preferences) for p in people), dtype=np.int64, count=n)
+    heads = np.fromiter((index[t] for p in people for t in p.preferences), dtype=np.int64, count=int(lens.sum()))
+    tails = np.repeat(np.arange(n, dtype=np.int64), lens)
+    ranks = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens) + 1
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, n + heads, np.ones(len(tails), dtype=np.int64), ranks)
+    caps = [t.capacity.max if t.capacity and t.capacity.max is not None else n * per for t in rules.topics]
+    sink = n + m
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.arange(n, n + m), np.full(m, sink), np.array(caps, dtype=np.int64), np.zeros(m, dtype=np.int64)
+    )
+    supply = np.zeros(n + m + 1, dtype=np.int64)
+    supply[:n] = per
+    supply[sink] = -n * per
+    flow.set_nodes_supplies(np.arange(n + m + 1), supply)
+    status = flow.solve()
+    assert status == flow.OPTIMAL, status
+    used = flow.flows(arcs) > 0
+    got: dict[str, list[str]] = {}
+    for i, j in zip(tails[used].tolist(), heads[used].tolist(), strict=True):
+        got.setdefault(people[i].id, []).append(topics[j])
+    assert len(got) == n
+    cost: int = flow.optimal_cost()
+    return cost
+
+
+def cpu_medians(
+    fns: dict[str, Callable[[], int]], rounds: int, own: Sequence[str] = ()
+) -> dict[str, tuple[float, int]]:
+    """Each function's median CPU seconds (``time.process_time``) over ``rounds`` interleaved rounds — every
+    round runs each once, in turn, so a load that comes and goes hits all alike — and its objective, which
+    must be the same for all of them (but those named in ``own``) in every round."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    objective: dict[str, int] = {}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            start = time.process_time()
+            value = fn()
+            times[name].append(time.process_time() - start)
+            objective[name] = value
+        if len({v for name, v in objective.items() if name not in own}) != 1:
+            raise SystemExit(f"objectives differ: {objective}")
+    return {name: (statistics.median(ts), objective[name]) for name, ts in times.items()}
+
+
+def machine_load() -> str:
+    """The 1-minute load average against the cores: other work running beside the benchmark."""
+    import os
+
+    load = os.getloadavg()[0]
+    cores = os.cpu_count() or 1
+    return f"load {load:.1f} on {cores} cores" + (" — LOADED, expect noise" if load > 0.5 * cores else "")
+
+
+def compare(n: int, per: int = 1, rounds: int = 5, groups: bool = False) -> dict[str, tuple[float, int]]:
+    """``assign`` and its peers on the instance of ``n`` Kommunen × 12 topics, ``per`` topics each: CPU medians
+    of interleaved rounds and the objectives (checked equal in every round). Peers: the direct HiGHS call and
+    OR-Tools' min-cost flow (if installed); with ``groups``, ``assign`` with groups of 3–4 runs in the same
+    rounds (its own objective, which is only checked by ``check_assignment``)."""
+    people, rules = instance(n, per=per)
+    fns: dict[str, Callable[[], int]] = {
+        "assign": lambda: assign(people, rules).cost,
+        "direct": lambda: direct_highs(people, rules),
+    }
+    small = instance(10, per=per)
+    assign(*small)  # warm up: lazy imports are not part of the measurement
+    direct_highs(*small)
+    try:
+        ortools_flow(*small)
+        fns["ortools"] = lambda: ortools_flow(people, rules)
+    except ImportError:
+        pass
+    if groups:
+        grouped = AssignmentRules(topics=rules.topics, topics_per_participant=per, groups=GroupRules(size=Bounds(3, 4)))
+        assert check_assignment(assign(people, grouped), people, grouped) == []
+        fns["groups"] = lambda: assign(people, grouped).cost
+    return cpu_medians(fns, rounds, own=("groups",))
 
 
 def measure(n: int, *, groups: bool = True, repeat: int = 3) -> dict[str, float]:
@@ -256,9 +350,25 @@ def print_scaling(sizes: Sequence[int]) -> None:
         )
 
 
+def print_compare(sizes: Sequence[int]) -> None:
+    """``compare`` for one, two and three topics each: CPU medians against OR-Tools and the direct HiGHS call."""
+    print(f"\nagainst the peers, CPU medians of 5 interleaved rounds ({machine_load()}):")
+    head = f"{'assign':>10}{'OR-Tools':>10}{'direct':>10}{'vs OR-Tools':>13}{'vs direct':>11}"
+    print(f"  {'Kommunen':>9}{'each':>5}{head}")
+    for per in (1, 2, 3):
+        for n in sizes:
+            r = compare(n, per)
+            qf, tools = r["assign"][0], r.get("ortools", (math.nan, 0))[0]
+            print(
+                f"  {n:>9,}{per:>5}{qf:>9.3f}s{tools:>9.3f}s{r['direct'][0]:>9.3f}s"
+                f"{qf / tools:>12.2f}×{qf / r['direct'][0]:>10.2f}×"
+            )
+
+
 if __name__ == "__main__":
     sizes = [int(a) for a in sys.argv[1:]] or [600, 5000]
     for size in sizes:
         run(size)
     if len(sys.argv) == 1:
         print_scaling([600, 5000, 20000])
+    print_compare(sizes)

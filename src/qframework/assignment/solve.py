@@ -51,7 +51,9 @@ from .program import (
     columns,
     solve_topics,
     split_roles,
+    splittable,
     topic_bundles,
+    topic_costs,
 )
 from .reasons import Reasons, reasons_unassigned
 from .result import Assignment, Group, Placement
@@ -59,6 +61,10 @@ from .rules import AssignmentProblem, AssignmentRules, Participant
 from .ties import swap_stable, swap_stable_single
 
 __all__ = ["assign"]
+
+# Up to this many topics the transportation case is solved over the topic nodes (:mod:`.flow`): its
+# path search is quadratic in the topics, its steps linear in the participants. Above it, HiGHS.
+FLOW_TOPICS = 64
 
 
 def assign(participants: Iterable[Participant], rules: AssignmentRules, *, mode: str = "joint") -> Assignment:
@@ -104,11 +110,73 @@ def assign(participants: Iterable[Participant], rules: AssignmentRules, *, mode:
     precheck(people, rules)
     if rules.groups is not None and (mode == "groups-first" or rules.objective.km_per_rank is not None):
         return _regional(people, rules, mode)
+    if _transportation(rules):
+        found = _transport(people, rules)
+        if found is not None:
+            return found
     solution = solve_topics(people, rules)
     if solution is None:
         raise diagnose(people, rules)
     columns, chosen = solution
     return _build(people, rules, columns, chosen)
+
+
+def _transportation(rules: AssignmentRules) -> bool:
+    """Whether the topics are a plain transportation problem :mod:`.flow` solves: one topic each, no
+    mandatory topics, no selection, no distinct required topics, no capacity minimum (with groups:
+    their sizes are checked on the result, :func:`_transport`)."""
+    count = rules.topic_count
+    return (
+        count.min == 1
+        and count.max == 1
+        and not rules.mandatory_topics
+        and not rules.allow_unassigned
+        and not rules.distinct_required
+        and all(rules.capacity_of(t).min == 0 for t in rules.topic_ids)
+    )
+
+
+def _transport(people: Sequence[Participant], rules: AssignmentRules) -> Assignment | None:
+    """The transportation case: an optimum (:func:`.flow.transport`; HiGHS above ``FLOW_TOPICS``
+    topics), made the one smallest by id (:func:`.flow.canonical`, which is swap-stable by id).
+    With groups (one topic each, preferences first) that is the optimum of the grouped program
+    too when every topic's count can be split into groups of the allowed sizes: the groups are
+    then formed as usual. ``None`` if infeasible, or with groups if a count does not split (or
+    above ``FLOW_TOPICS`` topics): the general path then solves it, or names the rule that
+    cannot be met."""
+    import numpy as np
+
+    from .flow import canonical, prices, transport
+
+    ok, cost, topics, rank = topic_costs(people, rules)
+    n = len(people)
+    hi = np.array([n if (cap := rules.capacity_of(t)).max is None else cap.max for t in topics], dtype=np.int64)
+    if len(topics) <= FLOW_TOPICS:
+        held = transport(cost, ok, hi)
+    elif rules.groups is not None:
+        return None
+    else:
+        solution = solve_topics(people, rules)
+        held = None
+        if solution is not None:
+            cols, chosen = solution
+            assert isinstance(cols, ColumnTable)
+            held = np.full(n, -1, dtype=np.int64)
+            picked = np.asarray(chosen, dtype=np.int64)
+            held[cols.p_of[picked]] = cols.t_of[picked]
+    if held is None:
+        return None
+    try:
+        held = canonical(cost, ok, hi, held, prices(cost, ok, hi, held))
+    except AssertionError:  # pragma: no cover - not an exact optimum: the general path takes over
+        return None
+    if rules.groups is not None:
+        size = rules.groups.size
+        if not all(splittable(c, size) for c in np.bincount(held, minlength=len(topics)).tolist()):
+            return None
+        cols = [Column(p, (topics[t],), (topics[t],), "bundle", int(cost[p, t])) for p, t in enumerate(held.tolist())]
+        return _build(people, rules, cols, list(range(n)))
+    return _Alone(people, rules, topics, np.where(ok, cost, np.inf), rank, held, ties=False).assignment()
 
 
 def _plainly_valid(people: Sequence[Participant], rules: AssignmentRules) -> bool:
@@ -214,12 +282,16 @@ def _build(
     plain_topics: dict[int, list[str]] = {}  # a ColumnTable's chosen topics, read off its arrays
     alone: _Alone | None = None  # one topic each, on arrays (the common case): tie rule done here
     if isinstance(cols, ColumnTable) and partition is None and rules.most_topics == 1 and not mandatory:
-        alone = _Alone(people, rules, cols, chosen, ties=ties)
+        alone = _Alone.of_columns(people, rules, cols, chosen, ties=ties)
     elif isinstance(cols, ColumnTable):
         import numpy as np
 
         picked = np.asarray(chosen, dtype=np.int64)
-        for p, t in zip(cols.p_of[picked].tolist(), cols.t_of[picked].tolist(), strict=True):
+        p_of, t_of = cols.p_of[picked], cols.t_of[picked]
+        if not mandatory:  # in the order key() gives: cost (the rank, or unranked_rank), then topic id
+            at = np.lexsort((t_of, cols.cost_of[picked], p_of))
+            p_of, t_of = p_of[at], t_of[at]
+        for p, t in zip(p_of.tolist(), t_of.tolist(), strict=True):
             plain_topics.setdefault(p, []).append(cols.topics[t])
     else:
         for j in chosen:
@@ -239,7 +311,7 @@ def _build(
 
     topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = alone.topics_of() if alone else {}
     for p, ts in plain_topics.items():  # role "any": the better-ranked ones are required
-        if len(ts) > 1:
+        if len(ts) > 1 and mandatory:
             ts.sort(key=key(people[p]))
         r = rules.required_for(len(ts))
         topics_of[p] = (tuple(ts[:r]), tuple(ts[r:]))
@@ -326,6 +398,8 @@ def _build(
     fewest, missing_cost = rules.fewest_topics, rules.missing_cost  # derived values: looked up once
     unranked, mandatory_set = rules.unranked_rank, frozenset(mandatory)
     reasons = Reasons(rules, counts, required_by)
+    memo = reasons.memo
+    plain_notes = not mandatory_set and not rules.distinct_required
     with deferred():  # placements built by the solver from checked values: nothing to report
         for p, person in enumerate(people):
             if p not in topics_of:
@@ -336,11 +410,24 @@ def _build(
             req, opt = topics_of[p]
             mine = req + opt
             prefs = person.preferences
-            ranks = tuple(prefs.index(t) + 1 if t in prefs else 0 for t in mine)
-            total += sum(0 if t in mandatory_set else r or unranked for t, r in zip(mine, ranks, strict=True))
+            ranks = tuple([prefs.index(t) + 1 if t in prefs else 0 for t in mine])
+            if mandatory_set:
+                total += sum([0 if t in mandatory_set else r or unranked for t, r in zip(mine, ranks, strict=True)])
+            else:  # the ranks, an unranked topic (0) counting unranked_rank
+                total += sum(ranks) + unranked * ranks.count(0)
             total += missing_cost * ((fewest if person.wants is None else person.wants) - len(mine))
-            notes = reasons.notes(person, req, opt, group_of.get(p), ranks)
-            placements.append(Placement(person.id, req, opt, group_of.get(p), notes, ranks))
+            group = group_of.get(p)
+            # the notes' memo key (Reasons.notes) read straight off the ranks where no rule complicates
+            # it; a miss (or any other case) asks Reasons, which words and stores them
+            notes = None
+            if plain_notes and group is None:
+                worst = max(ranks)
+                if worst < unranked and 0 in ranks:
+                    worst = unranked
+                notes = memo.get((prefs[:worst], req, opt, True))
+            if notes is None:
+                notes = reasons.notes(person, req, opt, group, ranks)
+            placements.append(Placement(person.id, req, opt, group, notes, ranks))
     return Assignment(tuple(placements), tuple(groups), tuple(unassigned), total)
 
 
@@ -355,26 +442,58 @@ class _Alone:
         self,
         people: Sequence[Participant],
         rules: AssignmentRules,
-        cols: ColumnTable,
-        chosen: Sequence[int],
+        topics: Sequence[str],
+        cost: Any,
+        rank: Any,
+        held: Any,
         *,
         ties: bool,
+        movable: Any = None,
     ) -> None:
+        """``cost`` (``inf``: not allowed) and ``rank`` (0: not ranked) are participants × ``topics``,
+        ``held`` each participant's topic (-1: none). ``movable``: the rows that can take part in an
+        exchange at all, if known (:func:`.flow.tight`), and their costs (``inf`` where no exchange
+        can take them): the tie rule then looks at those only — the same exchanges, fewer rows."""
         import numpy as np
 
-        self.people, self.rules, self.cols = people, rules, cols
-        n, m = len(people), len(cols.topics)
-        picked = np.asarray(chosen, dtype=np.int64)
-        held = np.full(n, -1, dtype=np.int64)
-        held[cols.p_of[picked]] = cols.t_of[picked]
-        self.cost = np.full((n, m), np.inf)
-        self.cost[cols.p_of, cols.t_of] = cols.cost_of
-        after = swap_stable_single(self.cost, held) if ties else held
+        self.people, self.rules, self.topics = people, rules, tuple(topics)
+        self.cost, self.rank = cost, rank
+        if not ties:
+            after = held
+        elif movable is None:
+            after = swap_stable_single(cost, held)
+        else:
+            rows, sub = movable
+            after = held.copy()
+            after[rows] = swap_stable_single(sub, held[rows])
         self.moved = bool(np.any(after != held))
         self.held = after
         self.fresh = True
         r = rules.required_for(1)
-        self.as_topics = [((t,)[:r], (t,)[r:]) for t in cols.topics]
+        self.as_topics = [((t,)[:r], (t,)[r:]) for t in self.topics]
+
+    @classmethod
+    def of_columns(
+        cls,
+        people: Sequence[Participant],
+        rules: AssignmentRules,
+        cols: ColumnTable,
+        chosen: Sequence[int],
+        *,
+        ties: bool,
+    ) -> _Alone:
+        """The solver's chosen columns, as arrays."""
+        import numpy as np
+
+        n, m = len(people), len(cols.topics)
+        picked = np.asarray(chosen, dtype=np.int64)
+        held = np.full(n, -1, dtype=np.int64)
+        held[cols.p_of[picked]] = cols.t_of[picked]
+        cost = np.full((n, m), np.inf)
+        cost[cols.p_of, cols.t_of] = cols.cost_of
+        rank = np.zeros((n, m), dtype=np.int64)
+        rank[cols.p_of, cols.t_of] = cols.rank_of
+        return cls(people, rules, cols.topics, cost, rank, held, ties=ties)
 
     def topics_of(self) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
         as_topics = self.as_topics
@@ -384,23 +503,22 @@ class _Alone:
         """The :class:`Assignment` of ``held``: counts, cost and ranks read off the arrays."""
         import numpy as np
 
-        people, rules, cols, held = self.people, self.rules, self.cols, self.held
-        n, m = len(people), len(cols.topics)
+        people, rules, topics, held = self.people, self.rules, self.topics, self.held
+        n, m = len(people), len(topics)
         assigned = np.flatnonzero(held >= 0)
         tally = np.bincount(held[assigned], minlength=m).tolist()
         counts: dict[str, int] = {t: 0 for t in rules.topic_ids}
-        for t, c in zip(cols.topics, tally, strict=True):
+        for t, c in zip(topics, tally, strict=True):
             counts[t] += c
-        rank = np.zeros((n, m), dtype=np.int64)
-        rank[cols.p_of, cols.t_of] = cols.rank_of
         rank_of = np.zeros(n, dtype=np.int64)
-        rank_of[assigned] = rank[assigned, held[assigned]]
+        rank_of[assigned] = self.rank[assigned, held[assigned]]
         # exactly one topic each (the count is exact), so nothing is missing: the cost is the topics'
         total = int(np.sum(self.cost[assigned, held[assigned]])) + rules.unassigned_cost * (n - len(assigned))
         placements: list[Placement] = []
         unassigned: list[str] = []
         reasons = Reasons(rules, counts, {})
         as_topics = self.as_topics
+        memo, alone, unranked = reasons.memo, reasons.alone, rules.unranked_rank
         with deferred():  # placements built by the solver from checked values: nothing to report
             for person, h, r in zip(people, held.tolist(), rank_of.tolist(), strict=True):
                 if h < 0:
@@ -408,7 +526,11 @@ class _Alone:
                     placements.append(Placement(person.id, notes=reasons_unassigned(person, rules, counts)))
                     continue
                 req, opt = as_topics[h]
-                placements.append(Placement(person.id, req, opt, None, reasons.alone(person, req, opt, r), (r,)))
+                # Reasons.alone's memo, looked up here first (a miss asks it: it words and stores them)
+                notes = memo.get((person.preferences[: r or unranked], req, opt, True))
+                if notes is None:
+                    notes = alone(person, req, opt, r)
+                placements.append(Placement(person.id, req, opt, None, notes, (r,)))
         return Assignment(tuple(placements), (), tuple(unassigned), total)
 
 
@@ -431,7 +553,16 @@ def _exchange(
     held: dict[int, list[Any]] = {}
     fixed: dict[int, frozenset[str]] = {}
     covers = {t: rules.covers(t) for t in rules.topic_ids}
+    level = _levels(len(people), rules, cols, topics_of) if not split and not mandatory and _NARROW else None
+    kept: dict[int, tuple[str, ...]] = {}  # held topics that no exchange of the rule can move
     for p, (req, opt) in topics_of.items():
+        if level is not None:
+            mine = level.get(p)
+            if mine is not None:
+                held[p] = [(t, "any") for t in req + opt if t in mine]
+                kept[p] = tuple(t for t in req + opt if t not in mine)
+                fixed[p] = frozenset(b for t in kept[p] for b in covers[t])
+            continue
         if split:
             held[p] = [(t, "req") for t in req if t not in mandatory] + [(t, "opt") for t in opt]
         else:
@@ -447,9 +578,10 @@ def _exchange(
             person = people[p]
             excluded = set(person.exclusions)
             rank = {t: i + 1 for i, t in enumerate(person.preferences)}
+            mine = free if level is None else [t for t in free if t in level[p]]
             memo[p] = {
                 (t, r): rank.get(t, unranked)
-                for t in free
+                for t in mine
                 if not (excluded and covers[t] & excluded) and (allow_unranked or t in rank)
                 for r in roles
             }
@@ -473,12 +605,64 @@ def _exchange(
             opt_set = {t for t, r in items if r == "opt"}
         else:
             every = sorted(
-                [t for t in topics_of[p][0] + topics_of[p][1] if t in mandatory] + [t for t, _r in items], key=order
+                [t for t in topics_of[p][0] + topics_of[p][1] if t in mandatory]
+                + list(kept.get(p, ()))
+                + [t for t, _r in items],
+                key=order,
             )
             r = rules.required_for(len(every))
             req_set, opt_set = set(every[:r]), set(every[r:])
         topics_of[p] = (tuple(sorted(req_set, key=order)), tuple(sorted(opt_set, key=order)))
     return True
+
+
+# whether _exchange looks only at the participants and topics an exchange can involve (tests compare both)
+_NARROW = True
+
+
+def _levels(
+    n: int,
+    rules: AssignmentRules,
+    cols: Sequence[Column],
+    topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
+) -> dict[int, frozenset[str]] | None:
+    """Several topics each, a plain transportation problem (no groups, mandatory topics, selection,
+    alternatives or roles) of ``n`` participants: for every participant that can take part in an
+    exchange keeping the total cost, the topics it can exchange (:func:`.flow.boundary`, from the optimum's duals); the
+    others are left out of the tie rule, which finds the same exchanges among fewer. ``None``
+    where the program is not such a problem."""
+    import numpy as np
+
+    from .flow import boundary, prices
+
+    if (
+        not isinstance(cols, ColumnTable)
+        or rules.groups is not None
+        or rules.allow_unassigned
+        or any(len(rules.covers(t)) > 1 for t in rules.topic_ids)
+    ):
+        return None
+    m = len(cols.topics)
+    cost = np.zeros((n, m), dtype=np.int64)
+    ok = np.zeros((n, m), dtype=bool)
+    cost[cols.p_of, cols.t_of] = cols.cost_of
+    ok[cols.p_of, cols.t_of] = True
+    index = {t: i for i, t in enumerate(cols.topics)}
+    holds = np.zeros((n, m), dtype=bool)
+    mine = [req + opt for req, opt in topics_of.values()]
+    lens = np.fromiter(map(len, mine), dtype=np.int64, count=len(mine))
+    at = np.fromiter(map(index.__getitem__, itertools.chain.from_iterable(mine)), dtype=np.int64, count=int(lens.sum()))
+    holds[np.repeat(np.fromiter(topics_of, dtype=np.int64, count=len(mine)), lens), at] = True
+    caps = [rules.capacity_of(t) for t in cols.topics]
+    hi = np.array([n if cap.max is None else cap.max for cap in caps], dtype=np.int64)
+    lo = np.array([cap.min for cap in caps], dtype=np.int64)
+    try:
+        rows, at_level = boundary(cost, ok, holds, prices(cost, ok, hi, holds, lo))
+    except AssertionError:  # pragma: no cover - not an exact optimum: the tie rule looks at everybody
+        return None
+    topics = cols.topics
+    compress = itertools.compress
+    return {p: frozenset(compress(topics, mask)) for p, mask in zip(rows.tolist(), at_level.tolist(), strict=True)}
 
 
 def _exchange_single(
