@@ -269,7 +269,7 @@ def report_rows(repeat: int) -> list[Row]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--quick", action="store_true", help="fewer rounds; no 2.4M-rating step; only 600 Kommunen for assignment"
+        "--quick", action="store_true", help="fewer rounds; no 2.4M-rating step; 600 and 5,000 Kommunen for assignment"
     )
     parser.add_argument("--section", help=argparse.SUPPRESS)  # one section, its rows as JSON (see below)
     args = parser.parse_args(argv)
