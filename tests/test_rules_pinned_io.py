@@ -27,6 +27,7 @@ import qframework.io as qio
 from qframework import ValidationError
 from qframework.errors import QFrameworkError, UnknownOption
 from qframework.io import dumps, loads, parse, read_file, structure
+from qframework.messages import Note, Param
 from qframework.model import FrozenMap
 
 
@@ -479,3 +480,95 @@ def test_dumps_refuses_what_a_format_cannot_hold() -> None:
     }
     assert dumps({"a": "x\r\ny"}) == 'a = "x\\r\\ny"\n'
     assert loads(Doc, dumps(Doc(name="l1\r\nl2"))) == Doc(name="l1\r\nl2")
+
+
+# -- the converter itself (``get_converter``: what a plugin structuring its own data sees) ---------
+
+
+def _converter_refusal(value: Any, tp: Any) -> str:
+    with pytest.raises(TypeError) as info:
+        qio.get_converter().structure(value, tp)
+    return str(info.value)
+
+
+def test_the_converter_reads_tables_lists_and_pairs_strictly() -> None:
+    """Rule: the converter reads a table into a FrozenMap, a list into a tuple or list, a pair into a tuple of
+    two, and refuses anything else with a TypeError saying what it expected and what it found."""
+    conv = qio.get_converter()
+    assert qio.converter is conv
+    assert conv.structure({"a": 1}, FrozenMap[str, int]) == FrozenMap({"a": 1})
+    assert type(conv.structure({"a": 1}, FrozenMap)) is FrozenMap
+    assert conv.structure(["c"], tuple[str, ...]) == ("c",)
+    assert conv.structure(["c"], list[str]) == ["c"]
+    assert conv.structure([1, 2], tuple[float, float]) == (1.0, 2.0)
+    assert _converter_refusal([1], FrozenMap[str, int]) == "expected a table, got [1] (list)"
+    assert _converter_refusal({"a": "1"}, FrozenMap[str, int]) == "expected a whole number, got '1' (text)"
+    assert _converter_refusal("cab", tuple[str, ...]) == "expected a list, got 'cab' (text)"
+    assert _converter_refusal("cab", list[str]) == "expected a list, got 'cab' (text)"
+    assert _converter_refusal("ab", tuple[float, float]) == "expected a list, got 'ab' (text)"
+    assert _converter_refusal([1], tuple[float, float]) == "expected a list of 2 values, got 1"
+    assert _converter_refusal([1, 2, 3], tuple[float, float]) == "expected a list of 2 values, got 3"
+    assert _converter_refusal([1, "b"], tuple[float, float]) == "expected a number, got 'b' (text)"
+    with pytest.raises(Exception, match=r"Box: x$"):  # a class without renamed fields refuses an extra key too
+        conv.structure({"lo": 1, "hi": 2, "x": 3}, Box)
+
+
+def test_the_converter_reads_a_value_or_a_table_by_what_it_finds() -> None:
+    """Rule: ``int | Box`` is a whole number or a table (the table read as a Box), ``… | None`` also nothing;
+    anything else is refused naming both types."""
+    conv = qio.get_converter()
+    assert conv.structure({"lo": 1, "hi": 2}, int | Box) == Box(1, 2)
+    assert conv.structure(3, int | Box | None) == 3
+    assert conv.structure(None, int | Box | None) is None
+    assert conv.structure(None, float | None) is None
+    assert conv.structure(2, float | None) == 2.0 and type(conv.structure(2, float | None)) is float
+    for value, found in (("5", "'5' (text)"), (True, "True (boolean)"), (None, "None (NoneType)")):
+        assert _converter_refusal(value, int | Box) == f"expected a whole number or a table, got {found}"
+
+
+def test_the_number_range_of_files_is_plus_minus_2_53_for_whole_numbers_and_1e15_for_numbers() -> None:
+    """Rule: a whole number lies within ±(2⁵³ − 1), the largest a JSON reader in any language keeps exactly; a
+    number (also a whole one given for it) within ±10¹⁵; both limits are inclusive."""
+    conv = qio.get_converter()
+    for whole in (2**53 - 1, -(2**53 - 1), 0):
+        assert conv.structure(whole, int) == whole
+    for whole in (2**53, -(2**53)):
+        assert _converter_refusal(whole, int) == "whole number out of range: must lie within ±9,007,199,254,740,991"
+    for number in (1e15, -1e15, 10**15, -(10**15)):
+        assert conv.structure(number, float) == float(number)
+    for number in (1.0000001e15, -1.0000001e15, 2**53 - 1, 2**53, -(2**53)):
+        assert _converter_refusal(number, float) == "number out of range: must lie within ±1e+15"
+    assert _converter_refusal(float("inf"), float) == "expected a finite number, got inf (number)"
+    assert _messages({"name": "x", "count": 2**53}) == [
+        "count: whole number out of range: must lie within ±9,007,199,254,740,991"
+    ]
+    assert _messages({"name": "x", "share": 2e15}) == ["share: number out of range: must lie within ±1e+15"]
+    assert _messages({"name": "x", "share": 2**60}) == ["share: number out of range: must lie within ±1e+15"]
+
+
+def test_text_with_a_lone_surrogate_is_refused_by_the_converter() -> None:
+    """Rule: text with a lone surrogate is not text (it cannot be written as UTF-8); non-ASCII text reads."""
+    assert qio.get_converter().structure("äö\U0001f600", str) == "äö\U0001f600"
+    assert _converter_refusal("x\ud800", str).startswith("contains a lone surrogate")
+    assert _messages({"name": "x\udc00"}) == [
+        "name: contains a lone surrogate (\\ud800-\\udfff), which is not a character; fix the text"
+    ]
+
+
+def test_notes_and_their_parameters_read_and_write_as_tables() -> None:
+    """Rule: a note is a table of a code and parameters (text saved before notes were tables reads as a text
+    note); a parameter is text, a finite number, true/false, a list of texts or another note."""
+    conv = qio.get_converter()
+    assert conv.structure("hello", Note) == Note("text", {"text": "hello"})
+    assert _converter_refusal(5, Note) == "expected a table, got 5 (whole number)"
+    table = {"code": "text", "params": {"text": "x", "n": ["a", "b"], "inner": {"code": "type.int"}, "f": 1.5}}
+    note = conv.structure(table, Note)
+    assert note == Note("text", {"text": "x", "n": ("a", "b"), "inner": Note("type.int"), "f": 1.5})
+    assert qio.unstructure(note) == table
+    assert conv.structure(True, Param) is True
+    assert _converter_refusal(["a", 1], Param) == "expected text, got 1 (whole number)"
+    assert _converter_refusal(float("nan"), Param) == "expected a finite number, got nan (number)"
+    assert _converter_refusal(None, Param) == (
+        "expected text, a number, true or false, a list of texts or a table, got None (NoneType)"
+    )
+    assert qio.unstructure(FrozenMap({"a": 1})) == {"a": 1}
