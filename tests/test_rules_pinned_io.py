@@ -572,3 +572,118 @@ def test_notes_and_their_parameters_read_and_write_as_tables() -> None:
         "expected text, a number, true or false, a list of texts or a table, got None (NoneType)"
     )
     assert qio.unstructure(FrozenMap({"a": 1})) == {"a": 1}
+
+
+@attrs.frozen
+class Person:
+    who: str = attrs.field(default="", metadata={"personal": True})
+    n: int = attrs.field(default=0, metadata={"personal": True})
+    three: str | int | Box | None = None
+    pair: str | int | None = None
+
+
+def test_a_personal_field_names_the_type_found_never_the_value() -> None:
+    """Rule: a wrong value in a field holding personal data (a name) is described by its type only."""
+    with pytest.raises(ValidationError) as info:
+        structure({"who": 5, "n": "Erika Mustermann"}, Person)
+    assert [str(p) for p in info.value.problems] == [
+        "n: expected a whole number, got text (not shown: personal data)",
+        "who: expected text, got a whole number (not shown: personal data)",
+    ]
+    assert [p.code for p in info.value.problems] == ["type.personal", "type.personal"]
+    assert structure({"who": "Erika Mustermann", "n": 2}, Person) == Person("Erika Mustermann", 2)
+
+
+def test_a_union_of_several_types_names_each_of_them() -> None:
+    """Rule: a value fitting no member of ``str | int | table`` is refused naming all three, in order."""
+    with pytest.raises(ValidationError) as info:
+        structure({"three": 1.5, "pair": [1]}, Person)
+    assert [str(p) for p in info.value.problems] == [
+        "pair: expected text or a whole number, got [1] (list)",
+        "three: expected text or a whole number or a table, got 1.5 (number)",
+    ]
+    assert _converter_refusal(1.5, str | int | Box) == "expected text or a whole number or a table, got 1.5 (number)"
+    assert structure({"three": "x", "pair": 3}, Person) == Person(three="x", pair=3)
+    assert structure({"three": {"lo": 1, "hi": 2}}, Person) == Person(three=Box(1, 2))
+
+
+def test_refusals_of_a_file_name_the_file_at_the_documents_top(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: a refusal by size, kind or suffix is one problem at the document's top (no path) naming the file."""
+    (tmp_path / "folder.toml").mkdir()
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"a = 1\n" * 10)
+    cases: list[tuple[Any, str]] = [
+        (lambda: read_file(tmp_path / "folder.toml"), "file.folder"),
+        (lambda: read_file(tmp_path / "missing.toml"), "file.unreadable"),
+        (lambda: read_file(str(tmp_path / "a\0b.toml")), "file.unreadable"),
+        (lambda: qio.format_for(tmp_path / "a.yaml"), "file.suffix"),
+        (lambda: parse("{", format="json", file="f"), "syntax.json"),
+    ]
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.toml")
+        cases.append((lambda: read_file(tmp_path / "pipe.toml"), "file.not-regular"))
+    for call, code in cases:
+        with pytest.raises(ValidationError) as info:
+            call()
+        assert [(p.path, p.code) for p in info.value.problems] == [("", code)]
+        assert info.value.file is not None and info.value.file.endswith(("toml", "yaml", "f"))
+    with pytest.raises(ValidationError) as info:
+        qio.format_for(tmp_path / "a.yaml")
+    assert info.value.file == str(tmp_path / "a.yaml")
+    assert dict(info.value.problems[0].params) == {"suffix": ".yaml"}
+    assert qio.format_for("A.JSON") == "json" and qio.format_for(Path("b.Toml")) == "toml"
+    monkeypatch.setenv("QFRAMEWORK_MAX_FILE_BYTES", "5")
+    with pytest.raises(ValidationError) as info:
+        read_file(big)
+    assert [(p.path, p.code) for p in info.value.problems] == [("", "file.too-big")]
+    with pytest.raises(ValidationError) as info:
+        read_file(_Resource(b"123456"))  # type: ignore[arg-type]
+    assert [(p.path, p.code) for p in info.value.problems] == [("", "file.too-big")]
+    with pytest.raises(ValidationError) as info:
+        read_file(_Resource(None))  # type: ignore[arg-type]
+    assert [(p.path, p.code) for p in info.value.problems] == [("", "file.unreadable")]
+
+
+def test_a_file_that_grows_while_it_is_read_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: the size limit holds for the bytes actually read, not only for the size the file had when it was
+    opened (a log still being written, a file swapped underneath)."""
+    path = tmp_path / "growing.json"
+    path.write_bytes(b"x" * (3 * 1024 * 1024))
+    real_fstat = os.fstat
+
+    def stale_fstat(fd: int) -> os.stat_result:  # the size the file had a moment ago
+        info = real_fstat(fd)
+        return os.stat_result((*tuple(info)[:6], 10, *tuple(info)[7:10]))
+
+    monkeypatch.setattr(os, "fstat", stale_fstat)
+    monkeypatch.setenv("QFRAMEWORK_MAX_FILE_BYTES", str(2 * 1024 * 1024 + 5))
+    with pytest.raises(ValidationError) as info:
+        read_file(path)
+    assert info.value.file == str(path)
+    assert [(p.path, p.code, dict(p.params)) for p in info.value.problems] == [
+        ("", "file.too-big", {"limit": 2 * 1024 * 1024 + 5})
+    ]
+    monkeypatch.setenv("QFRAMEWORK_MAX_FILE_BYTES", str(3 * 1024 * 1024))
+    assert read_file(path) == b"x" * (3 * 1024 * 1024)
+
+
+def test_load_reads_the_format_its_suffix_names_and_names_the_file(tmp_path: Path) -> None:
+    """Rule: ``load`` reads ``.json`` as JSON and ``.toml`` as TOML (or the format given), from a path or a
+    packaged resource; a problem names the file; anything else as the path is a TypeError."""
+    doc = Doc(name="x", count=2)
+    (tmp_path / "d.json").write_text(dumps(doc, format="json"), encoding="utf-8")
+    (tmp_path / "d.toml").write_text(dumps(doc), encoding="utf-8")
+    (tmp_path / "d.txt").write_text(dumps(doc, format="json"), encoding="utf-8")
+    assert qio.load(Doc, tmp_path / "d.json") == doc
+    assert qio.load(Doc, str(tmp_path / "d.toml")) == doc
+    assert qio.load(Doc, tmp_path / "d.txt", format="json") == doc
+    assert qio.load(Doc, _Resource(dumps(doc).encode()), format="toml") == doc  # type: ignore[arg-type]
+    (tmp_path / "bad.json").write_text('{"name": 1}', encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        qio.load(Doc, tmp_path / "bad.json")
+    assert info.value.file == str(tmp_path / "bad.json")
+    with pytest.raises(TypeError, match=r"path must be a str, os\.PathLike or Traversable, got int"):
+        qio.load(Doc, 5)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError) as info:
+        qio.parse_json_fast('{"a": 1, "a": 2}', file="bulk.json")
+    assert info.value.file == "bulk.json"
