@@ -687,3 +687,33 @@ def test_load_reads_the_format_its_suffix_names_and_names_the_file(tmp_path: Pat
     with pytest.raises(ValidationError) as info:
         qio.parse_json_fast('{"a": 1, "a": 2}', file="bulk.json")
     assert info.value.file == "bulk.json"
+
+
+_PERSONAL: dict[str, Any] = {"metadata": {"personal": True}}
+
+
+@attrs.frozen
+class Kinds:
+    f: float = attrs.field(default=0.0, **_PERSONAL)
+    b: bool = attrs.field(default=False, **_PERSONAL)
+    d: datetime.date = attrs.field(default=datetime.date(2024, 1, 1), **_PERSONAL)
+    t: datetime.datetime = attrs.field(default=datetime.datetime(2024, 1, 1), **_PERSONAL)
+    ls: list = attrs.field(factory=list, **_PERSONAL)  # type: ignore[type-arg]
+    m: dict = attrs.field(factory=dict, **_PERSONAL)  # type: ignore[type-arg]
+    o: complex = attrs.field(default=0j, **_PERSONAL)
+
+
+def test_every_type_is_named_in_words_and_an_unknown_one_by_its_name() -> None:
+    """Rule: the expected type is worded (a number, true or false, a date, a date and time, a list, a table);
+    a type without a word is named by its Python name."""
+    with pytest.raises(ValidationError) as info:
+        structure({"f": "x", "b": "x", "d": 5, "t": 5, "ls": 5, "m": 5, "o": "x"}, Kinds)
+    assert [str(p) for p in info.value.problems] == [
+        "b: expected true or false, got text (not shown: personal data)",
+        "d: expected a date (YYYY-MM-DD), got a whole number (not shown: personal data)",
+        "f: expected a number, got text (not shown: personal data)",
+        "ls: expected a list, got a whole number (not shown: personal data)",
+        "m: expected a table, got a whole number (not shown: personal data)",
+        "o: expected complex, got text (not shown: personal data)",
+        "t: expected a date and time, got a whole number (not shown: personal data)",
+    ]
