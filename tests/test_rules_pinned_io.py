@@ -717,3 +717,22 @@ def test_every_type_is_named_in_words_and_an_unknown_one_by_its_name() -> None:
         "o: expected complex, got text (not shown: personal data)",
         "t: expected a date and time, got a whole number (not shown: personal data)",
     ]
+
+
+def test_an_io_error_while_reading_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: a failing read (a disk or network error after the file was opened) is a problem at the document's
+    top naming the file and the system's reason, with the OSError kept as its cause."""
+    path = tmp_path / "a.toml"
+    path.write_bytes(b"a = 1")
+
+    def failing_read(fd: int, size: int) -> bytes:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "read", failing_read)
+    with pytest.raises(ValidationError) as info:
+        read_file(path)
+    assert info.value.file == str(path)
+    assert [(p.path, p.code, str(p)) for p in info.value.problems] == [
+        ("", "file.unreadable", "cannot read file: Input/output error")
+    ]
+    assert isinstance(info.value.__cause__, OSError)
