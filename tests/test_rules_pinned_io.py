@@ -592,6 +592,9 @@ def test_a_personal_field_names_the_type_found_never_the_value() -> None:
     ]
     assert [p.code for p in info.value.problems] == ["type.personal", "type.personal"]
     assert structure({"who": "Erika Mustermann", "n": 2}, Person) == Person("Erika Mustermann", 2)
+    with pytest.raises(ValidationError) as info:  # a valid personal field beside a broken one is no problem
+        structure({"who": "Erika Mustermann", "n": 2, "pair": 1.5}, Person)
+    assert [p.path for p in info.value.problems] == ["pair"]
 
 
 def test_a_union_of_several_types_names_each_of_them() -> None:
@@ -701,13 +704,14 @@ class Kinds:
     ls: list = attrs.field(factory=list, **_PERSONAL)  # type: ignore[type-arg]
     m: dict = attrs.field(factory=dict, **_PERSONAL)  # type: ignore[type-arg]
     o: complex = attrs.field(default=0j, **_PERSONAL)
+    u: datetime.date | None = attrs.field(default=None, **_PERSONAL)
 
 
 def test_every_type_is_named_in_words_and_an_unknown_one_by_its_name() -> None:
     """Rule: the expected type is worded (a number, true or false, a date, a date and time, a list, a table);
     a type without a word is named by its Python name."""
     with pytest.raises(ValidationError) as info:
-        structure({"f": "x", "b": "x", "d": 5, "t": 5, "ls": 5, "m": 5, "o": "x"}, Kinds)
+        structure({"f": "x", "b": "x", "d": 5, "t": 5, "ls": 5, "m": 5, "o": "x", "u": 5}, Kinds)
     assert [str(p) for p in info.value.problems] == [
         "b: expected true or false, got text (not shown: personal data)",
         "d: expected a date (YYYY-MM-DD), got a whole number (not shown: personal data)",
@@ -716,6 +720,7 @@ def test_every_type_is_named_in_words_and_an_unknown_one_by_its_name() -> None:
         "m: expected a table, got a whole number (not shown: personal data)",
         "o: expected complex, got text (not shown: personal data)",
         "t: expected a date and time, got a whole number (not shown: personal data)",
+        "u: expected datetime.date | None, got a whole number (not shown: personal data)",
     ]
 
 
