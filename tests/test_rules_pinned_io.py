@@ -511,6 +511,9 @@ def test_the_converter_reads_tables_lists_and_pairs_strictly() -> None:
     assert _converter_refusal([1], tuple[float, float]) == "expected a list of 2 values, got 1"
     assert _converter_refusal([1, 2, 3], tuple[float, float]) == "expected a list of 2 values, got 3"
     assert _converter_refusal([1, "b"], tuple[float, float]) == "expected a number, got 'b' (text)"
+    assert _converter_refusal(["c", 1], tuple[str, ...]) == "expected text, got 1 (whole number)"
+    assert _converter_refusal(["c", 1], list[str]) == "expected text, got 1 (whole number)"
+    assert _messages({"name": "x", "items": ["p", 2]}) == ["items[1]: expected text, got 2 (whole number)"]
     with pytest.raises(Exception, match=r"Box: x$"):  # a class without renamed fields refuses an extra key too
         conv.structure({"lo": 1, "hi": 2, "x": 3}, Box)
 
@@ -576,6 +579,9 @@ def test_notes_and_their_parameters_read_and_write_as_tables() -> None:
         "expected text, a number, true or false, a list of texts or a table, got None (NoneType)"
     )
     assert qio.unstructure(FrozenMap({"a": 1})) == {"a": 1}
+    assert _converter_refusal({1}, Param) == (
+        "expected text, a number, true or false, a list of texts or a table, got {1} (set)"
+    )
 
 
 @attrs.frozen
