@@ -419,3 +419,13 @@ def test_a_problem_found_after_reading_names_the_cell_it_came_from(tmp_path: Pat
         load_assessment_xlsx(path, registry=REG)
     assert info.value.file == str(path)
     assert [p.path for p in info.value.problems] == ["Anleitung!B7", "Netzwerk!C5", "Planung!C5"]
+
+
+def test_a_changed_label_or_a_formula_on_the_instructions_sheet_names_its_cell() -> None:
+    """Rule: the instructions sheet's labels (column A) must be the template's — a changed or deleted one is
+    named with the label expected — and a formula in one of its answers (column B) is refused at its cell."""
+    assert problems(filled(**{"Anleitung!A5": "Kommune-ID?", "Anleitung!B6": "=A1", "Anleitung!A9": None})) == [
+        "Anleitung!A5: expected the label 'Kommune (ID)', found 'Kommune-ID?'",
+        "Anleitung!B6: a formula is not allowed in an answer cell; type the value itself",
+        "Anleitung!A9: expected the label 'Rolle', found None",
+    ]
