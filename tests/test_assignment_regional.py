@@ -27,7 +27,17 @@ from qframework.assignment import (
 )
 from qframework.errors import InfeasibleAssignment, NotFound, ValidationError
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+def budget(ci_examples: int) -> settings:
+    """``ci_examples`` under the CI profile, scaled with the loaded profile's example count otherwise (a tenth
+    under ``QFRAMEWORK_HYPOTHESIS=mutation``, so a surviving mutant of regional.py costs seconds, not a minute)."""
+    scale = settings.default.max_examples / settings.get_profile("ci").max_examples
+    return settings(
+        max_examples=max(1, round(ci_examples * scale)), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+
+
+SETTINGS = budget(40)
 
 
 def plan_km(result, people, rules) -> float:  # type: ignore[no-untyped-def]
@@ -62,7 +72,7 @@ def test_joint_is_exact_against_brute_force(instance: tuple[list[Participant], A
     assert result.optimality.bound == pytest.approx(own, rel=1e-6, abs=1e-6)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@budget(8)
 @given(regional_instances(max_participants=9, capacities=False))
 def test_joint_is_exact_on_nine(instance: tuple[list[Participant], AssignmentRules]) -> None:
     """Rule: the exact objective equals the brute force also with up to nine participants."""

@@ -401,3 +401,31 @@ def test_an_english_workbook_reads_back_and_a_german_one_reads_under_english(tmp
     german = filled("r1", **{"Netzwerk!C6": "nicht zutreffend"})
     with language("en"):
         assert [r.indicator for r in loads_assessment_xlsx(german, registry=REG).ratings if r.not_applicable] == ["i2"]
+
+
+def test_a_problem_found_after_reading_names_the_cell_it_came_from(tmp_path: Path) -> None:
+    """Rule: a problem the assessment's validation finds (a level typed that the scale does not have, an
+    empty period) is reported at the cell the value was read from, on the right sheet, and the file is
+    named."""
+    data = filled(**{"Netzwerk!C5": 9, "Planung!C5": 0, "Anleitung!B7": ""})
+    assert problems(data) == [
+        "Anleitung!B7: must not be empty (e.g. '2024' or '2024-H1')",
+        "Netzwerk!C5: 9 is not a level of scale 'z6' (1–6; levels: 1, 2, 3, 4, 5, 6)",
+        "Planung!C5: 0 is not a level of scale 'z6' (1–6; levels: 1, 2, 3, 4, 5, 6)",
+    ]
+    path = tmp_path / "team.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(ValidationError) as info:
+        load_assessment_xlsx(path, registry=REG)
+    assert info.value.file == str(path)
+    assert [p.path for p in info.value.problems] == ["Anleitung!B7", "Netzwerk!C5", "Planung!C5"]
+
+
+def test_a_changed_label_or_a_formula_on_the_instructions_sheet_names_its_cell() -> None:
+    """Rule: the instructions sheet's labels (column A) must be the template's — a changed or deleted one is
+    named with the label expected — and a formula in one of its answers (column B) is refused at its cell."""
+    assert problems(filled(**{"Anleitung!A5": "Kommune-ID?", "Anleitung!B6": "=A1", "Anleitung!A9": None})) == [
+        "Anleitung!A5: expected the label 'Kommune (ID)', found 'Kommune-ID?'",
+        "Anleitung!B6: a formula is not allowed in an answer cell; type the value itself",
+        "Anleitung!A9: expected the label 'Rolle', found None",
+    ]
