@@ -51,6 +51,16 @@ class Reasons:
         self.unranked = rules.unranked_rank
         self.distinct = rules.distinct_required
         self.memo: dict[tuple[object, ...], tuple[Note, ...]] = {}
+        # The common case words each note from its topic, role and rank alone: no topic covers another
+        # (no overlap), no capacity minimum binds and required topics need not be distinct. Then the
+        # notes are pieces shared by every participant, made once each (:meth:`_pieces`).
+        self.simple = (
+            not self.distinct
+            and all(cover == {t} for t, cover in self.covers.items())
+            and not any(cap.min and counts.get(t, 0) <= cap.min for t, cap in self.capacity.items())
+        )
+        self._given: dict[tuple[object, ...], Note] = {}
+        self._missed: dict[tuple[str, int, bool], tuple[Note, ...]] = {}
 
     def others(self, t: str, unit: str) -> list[str]:
         """The units (participants or groups) other than ``unit`` that require ``t`` or a topic it covers."""
@@ -81,16 +91,68 @@ class Reasons:
         key = (person.preferences[:worst], req, opt, group is None)
         found = self.memo.get(key)
         if found is None:
-            rank_of = {t: i + 1 for i, t in enumerate(person.preferences)}
-            found = self.memo[key] = self._notes(person, req, opt, group, rank_of)
+            if self.simple:
+                found = self.memo[key] = self._pieces(person, req, opt, group is None, ranks, worst)
+            else:
+                rank_of = {t: i + 1 for i, t in enumerate(person.preferences)}
+                found = self.memo[key] = self._notes(person, req, opt, group, rank_of)
         return found
+
+    def _pieces(
+        self,
+        person: Participant,
+        req: tuple[str, ...],
+        opt: tuple[str, ...],
+        alone: bool,
+        ranks: tuple[int, ...],
+        worst: int,
+    ) -> tuple[Note, ...]:
+        """:meth:`_notes` in the :attr:`simple` case, from shared pieces: the same notes in the same order."""
+        given, missed, mandatory = self._given, self._missed, self.mandatory
+        notes: list[Note] = []
+        n_req = len(req)
+        for i, (t, rank) in enumerate(zip(req + opt, ranks, strict=True)):
+            role = _REQUIRED if i < n_req else _OPTIONAL
+            key = (t, role.code, rank if t not in mandatory else -1)
+            note = given.get(key)
+            if note is None:
+                if t in mandatory:
+                    note = Note("given.mandatory", {"topic": t, "role": role})
+                elif rank:
+                    note = Note("given.ranked", {"topic": t, "role": role, "rank": rank})
+                else:
+                    note = Note("given.unranked", {"topic": t, "role": role, "rank": self.unranked})
+                given[key] = note
+            notes.append(note)
+        if worst <= 1:
+            return tuple(notes)
+        mine = req + opt
+        for i, t in enumerate(person.preferences[: worst - 1]):
+            if t in mine:
+                continue
+            piece = missed.get((t, i + 1, alone))
+            if piece is None:
+                cap, count = self.capacity[t], self.counts[t]
+                causes: list[Note] = []
+                if cap.max is not None and count >= cap.max:
+                    causes.append(Note("not-given.full", {"count": count, "max": cap.max}))
+                if not alone:
+                    causes.append(_NOT_PER_GROUP)
+                piece = missed[(t, i + 1, alone)] = (
+                    Note("not-given", {"topic": t, "rank": i + 1}),
+                    *(causes or [_NOT_COST]),
+                )
+            notes.extend(piece)
+        return tuple(notes)
 
     def alone(self, person: Participant, req: tuple[str, ...], opt: tuple[str, ...], rank: int) -> tuple[Note, ...]:
         """:meth:`notes` of a participant without a group holding one non-mandatory topic of preference
         rank ``rank`` (0: unranked), without distinct required topics: the same memo, a shorter way to its key."""
         key = (person.preferences[: rank or self.unranked], req, opt, True)
         found = self.memo.get(key)
-        if found is None:
+        if found is None and self.simple:
+            found = self.memo[key] = self._pieces(person, req, opt, True, (rank,), rank or self.unranked)
+        elif found is None:
             found = self.memo[key] = self._notes(
                 person, req, opt, None, {t: i + 1 for i, t in enumerate(person.preferences)}
             )
