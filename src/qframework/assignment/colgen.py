@@ -335,7 +335,7 @@ class ColumnGeneration:
                 groups, rc, complete = _enumerate(w[:, b], lam, s, self.dist, theta - float(kappa[b]), cap - total)
                 if len(groups):
                     rc = rc + float(kappa[b])
-                    least = min(least, float(rc.min()))
+                    least = min(least, float(np.min(rc)))
                     total += len(rc)
                     if len(rc) > limit:
                         keep = np.argsort(rc, kind="stable")[:limit]
