@@ -621,6 +621,8 @@ class _Missing(dict[str, str]):
 def notes(values: object) -> tuple[Note, ...]:
     """A field converter: a sequence of notes as a tuple; a plain string (a note written before
     notes were facts) becomes ``Note("text", {"text": ...})``, kept for one minor release."""
+    if type(values) is tuple and set(map(type, values)) <= {Note}:
+        return values  # already notes (the solver's own, shared between placements): nothing to convert
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
         return values  # type: ignore[return-value]  # the field's check reports it
     return tuple(Note("text", {"text": v}) if isinstance(v, str) else v for v in values)
