@@ -188,6 +188,20 @@ def _tighten(folder: str) -> None:
             os.chmod(folder, 0o700)
 
 
+def read_bounded(fd: int, limit: int) -> bytes | None:
+    """All of an open file's bytes, or None once there are more than ``limit`` (a file may grow while read)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return None
+
+
 def _read_entry(key: str) -> bytes | None:
     """The bytes of entry ``key``: only a trusted regular file in a trusted folder, bounded in size."""
     folder = cache_dir()
@@ -211,17 +225,7 @@ def _read_entry(key: str) -> bytes | None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or not _trusted(st) or st.st_size > MAX_ENTRY_BYTES:
             return None
-        chunks = []
-        size = 0
-        while True:
-            chunk = os.read(fd, min(1 << 20, MAX_ENTRY_BYTES + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > MAX_ENTRY_BYTES:
-                return None
-        return b"".join(chunks)
+        return read_bounded(fd, MAX_ENTRY_BYTES)
     except OSError:
         return None
     finally:
@@ -415,9 +419,7 @@ def _read_shipped(path: str) -> bytes | None:
             return None
         if _POSIX and st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
             return None
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            blob = handle.read(MAX_ENTRY_BYTES + 1)
-        return blob if len(blob) <= MAX_ENTRY_BYTES else None
+        return read_bounded(fd, MAX_ENTRY_BYTES)
     except OSError:
         return None
     finally:

@@ -655,17 +655,10 @@ def read_file(path: str | os.PathLike[str] | Traversable) -> bytes:
             )
         if info.st_size > limit:
             raise ValidationError([too_big()], name)
-        chunks = []
-        size = 0
-        while True:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:  # the file grew while being read
-                raise ValidationError([too_big()], name)
-        return b"".join(chunks)
+        content = _cache_module.read_bounded(fd, limit)
+        if content is None:  # the file grew while being read
+            raise ValidationError([too_big()], name)
+        return content
     except OSError as exc:
         raise ValidationError([Problem.of("", "file.unreadable", reason=str(exc.strerror or exc))], name) from exc
     finally:

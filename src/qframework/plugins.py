@@ -631,17 +631,9 @@ def _regular_file_bytes(file: str) -> bytes | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_FILE_BYTES:
             return None
-        chunks = []
-        size = 0
-        while True:
-            chunk = os.read(fd, min(1 << 20, _MAX_FILE_BYTES + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > _MAX_FILE_BYTES:
-                return None
-        return b"".join(chunks)
+        from ._cache import read_bounded
+
+        return read_bounded(fd, _MAX_FILE_BYTES)
     except OSError:
         return None
     finally:
