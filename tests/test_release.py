@@ -150,3 +150,12 @@ def test_plugins_share_the_version_and_pin_the_minor_range(plugin: str) -> None:
     assert meta["version"] == core["version"]
     major_minor = ".".join(core["version"].split(".")[:2])
     assert [d for d in meta["dependencies"] if d.startswith("qframework")] == [f"qframework>={major_minor},<1"]
+
+
+def test_ci_runs_exactly_the_readmes_test_command() -> None:
+    """The README promises that its second command is what CI runs: ``.ci/run`` holds that line verbatim."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [line for line in readme.splitlines() if line.startswith("python3 -m venv .venv && ")]
+    test_command = next(c for c in commands if c.endswith("python -m pytest"))
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert f"{test_command} || exit 1" in ci
