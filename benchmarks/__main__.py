@@ -247,7 +247,7 @@ def report_rows(repeat: int) -> list[Row]:
     framework = bench_assessment.build_framework()
     registry = bench_assessment.make_registry(framework)
     assessments = loads_assessments(bench_assessment.generate(framework, 600, 10), registry=registry)
-    w_score, _, cards = bench_assessment.best_of(repeat, lambda: score_all(assessments, registry))
+    w_score, _, cards = bench_assessment.best_of(repeat, lambda: score_all(assessments, registry=registry))
     render_report(CohortReport(tuple(cards), framework), format="html")  # load the templates once
 
     def cohort() -> tuple[str, str]:

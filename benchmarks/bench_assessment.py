@@ -471,7 +471,7 @@ def measure(kommunen: int, years: int, repeat: int) -> dict[str, Any]:
     fw_data = framework_data(framework)
 
     def qframework_run() -> list[Any]:
-        return score_all(loads_assessments(raw, registry=registry), registry)
+        return score_all(loads_assessments(raw, registry=registry), registry=registry)
 
     contenders: dict[str, Callable[[], Any]] = {
         "json.loads": lambda: json.loads(raw),
@@ -511,11 +511,11 @@ def _contender(name: str, raw: bytes, framework: Framework) -> Callable[[], Any]
     """One contender of :func:`measure` by name, for a process of its own (:func:`peak_memory`)."""
     if name == "qframework":
         registry = make_registry(framework)
-        return lambda: score_all(loads_assessments(raw, registry=registry), registry)
+        return lambda: score_all(loads_assessments(raw, registry=registry), registry=registry)
     if name == "qframework, every card read":  # the dimension and indicator objects made too
 
         def read_all() -> list[Any]:
-            cards = score_all(loads_assessments(raw, registry=registry), registry)
+            cards = score_all(loads_assessments(raw, registry=registry), registry=registry)
             for card in cards:
                 card.dimensions  # noqa: B018
             return cards
@@ -613,7 +613,7 @@ def scaling(sizes: list[int], repeat: int, years: int = 10) -> list[dict[str, fl
         raw = generate(framework, kommunen, years)
 
         def qframework_run(raw: bytes = raw) -> int:
-            return len(score_all(loads_assessments(raw, registry=registry), registry))
+            return len(score_all(loads_assessments(raw, registry=registry), registry=registry))
 
         timings = interleaved(repeat, {"json.loads": lambda raw=raw: json.loads(raw), "qframework": qframework_run})
         del raw

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     shape = f"{args.kommunen} Kommunen × {args.years} years"
     print(f"{len(assessments)} assessments ({shape}); Python {sys.version.split()[0]}")
 
-    w_score, t_score, cards = best_of(args.repeat, lambda: score_all(assessments, registry))
+    w_score, t_score, cards = best_of(args.repeat, lambda: score_all(assessments, registry=registry))
     render_report(CohortReport(tuple(cards), framework), format="html")  # load the templates once
 
     def cohort() -> tuple[str, str]:

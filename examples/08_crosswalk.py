@@ -73,7 +73,7 @@ print("The same, as `qframework crosswalk translate` prints it:")
 print(format_translation(report))
 
 # 4. Score against the Land's standards
-card = score(result.assessment, registry)
+card = score(result.assessment, registry=registry)
 print()
 print(f"{target.title}: overall {card.overall:.2f} (a first estimate from translated ratings)")
 for dim in card.dimensions:

@@ -32,7 +32,7 @@ with tempfile.TemporaryDirectory() as tmp:
     print(f"{len(list(inbox.iterdir()))} files from raters")
 
     assessments = qframework.combine_files(inbox, registry=registry)  # one per Kommune and year
-    cards = qframework.score_all(assessments, registry)
+    cards = qframework.score_all(assessments, registry=registry)
     comparisons = qframework.compare_series(cards)  # each Kommune: 2023 → 2024 → 2025
     print(f"{len(assessments)} assessments of {len(qframework.series(cards))} Kommunen, {len(comparisons)} comparisons")
     overall = qframework.to_records(comparisons, table="overall")

@@ -236,7 +236,7 @@ dimension_scores = st.builds(
 )
 version_changes = st.builds(
     VersionChanges,
-    framework_id=slugs,
+    framework=slugs,
     from_version=st.sampled_from(["1.0", "2024"]),
     to_version=st.sampled_from(["2.0", "2025"]),
     added=st.lists(slugs, max_size=3).map(tuple),
@@ -245,7 +245,7 @@ version_changes = st.builds(
 )
 built_scorecards = st.builds(
     Scorecard,
-    framework_id=slugs,
+    framework=slugs,
     framework_version=st.sampled_from(["1.0", "2.0"]),
     subject=st.builds(Subject, slugs, optional_texts, optional_texts),
     period=st.sampled_from(["2024", "2025-H1"]),

@@ -41,7 +41,7 @@ def assessment(registry: qframework.Registry) -> qframework.Assessment:
 
 @pytest.fixture(scope="module")
 def card(assessment: qframework.Assessment, registry: qframework.Registry) -> qframework.Scorecard:
-    return qframework.score(assessment, registry)
+    return qframework.score(assessment, registry=registry)
 
 
 def _functions() -> list[str]:
@@ -99,10 +99,11 @@ def test_the_cases_a_tool_builder_met(
     a: Any = assessment
     c: Any = card
     r: Any = registry
-    _refused(lambda: qframework.score(a, "nzfh-qualitaetsrahmen"), "framework", "Framework or Registry")
-    _refused(lambda: qframework.score(a, None), "framework", "Framework or Registry")
-    _refused(lambda: qframework.score(a, r, registry="x"), "registry", "Registry")
-    _refused(lambda: qframework.score(a, r, aggregation=1), "aggregation", "str or Aggregation")
+    _refused(lambda: qframework.score(a, "nzfh-qualitaetsrahmen"), "framework", "a Framework (or None with registry=")
+    _refused(lambda: qframework.score(a, None), "framework", "a Framework (or None with registry=")
+    _refused(lambda: qframework.score(a), "framework", "a Framework (or None with registry=")
+    _refused(lambda: qframework.score(a, registry="x"), "registry", "a Registry or None")
+    _refused(lambda: qframework.score(a, registry=r, aggregation=1), "aggregation", "str or Aggregation")
     _refused(lambda: qframework.load_assessment(EXAMPLE, registry="x"), "registry", "Registry")
     _refused(lambda: qframework.priorities(c, "3"), "n", "int")
     _refused(lambda: qframework.priorities(c, 3.5), "n", "int")
@@ -111,7 +112,7 @@ def test_the_cases_a_tool_builder_met(
     _refused(lambda: r.framework("nzfh-qualitaetsrahmen", 2.0), "version", "str")
     _refused(lambda: qframework.translate(a, 7, registry=r), "crosswalk", "Crosswalk or a crosswalk id")
     _refused(lambda: qframework.translate(a, "nzfh-nds", registry=None), "registry", "Registry")
-    _refused(lambda: qframework.score_all(a, r), "assessments", "iterable of Assessment")
+    _refused(lambda: qframework.score_all(a, registry=r), "assessments", "iterable of Assessment")
     _refused(lambda: qframework.combine_assessments([a, "b.toml"]), "assessments[1]", "Assessment")
     with pytest.raises(TypeError, match=r"Participant\.preferences must be a tuple or list, got str"):
         qframework.Participant("kiel", preferences=typing.cast(Any, "planung"))
@@ -129,7 +130,7 @@ def test_a_crosswalk_id_is_looked_up_in_the_registry(
 
 def test_unknown_format_names_are_one_exception_type(card: qframework.Scorecard, registry: qframework.Registry) -> None:
     """``render_report(format="pdf")``, ``io.dumps(format="yaml")``, the template: UnknownOption, naming the known."""
-    framework = registry.framework(card.framework_id, card.framework_version)
+    framework = registry.framework(card.framework, card.framework_version)
     fmt: Any = "pdf"
     calls: list[tuple[Callable[[], object], str]] = [
         (lambda: qframework.render_report(card, framework=framework, format=fmt), "html, markdown"),
@@ -206,7 +207,7 @@ def test_the_walk_finds_the_public_result_and_model_classes() -> None:
 
 def _example_objects(registry: qframework.Registry, assessment: qframework.Assessment) -> list[object]:
     """A real instance of as many attrs classes as the shipped data and one run of each step gives."""
-    card = qframework.score(assessment, registry)
+    card = qframework.score(assessment, registry=registry)
     translation = qframework.translate(assessment, "nzfh-nds", registry=registry)
     programme = next(iter(registry.programmes.values()))
     objects: list[object] = [assessment, card, translation, translation.report, programme]

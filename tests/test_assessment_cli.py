@@ -81,7 +81,7 @@ def test_filled_toml_template_loads_and_scores(tmp_path: Path) -> None:
     path.write_text(fill(assessment_template(FW, raters=("a", "b"), subject="stadt-y", period="2025-H1"), 1))
     a = load_assessment(path, registry=REG)
     assert (a.subject.id, a.period, len(a.ratings)) == ("stadt-y", "2025-H1", 8)
-    card = score(a, REG)
+    card = score(a, registry=REG)
     assert card.dimension("d1").score == pytest.approx(0.25)
     assert card.dimension("d2").score == pytest.approx(1 / 3)
     assert card.overall == pytest.approx(2 / 7)
@@ -94,7 +94,7 @@ def test_filled_json_template_loads(tmp_path: Path) -> None:
         r["value"] = 1
     path = tmp_path / "filled.json"
     path.write_text(json.dumps(doc))
-    assert score(load_assessment(path, registry=REG), REG).overall == pytest.approx(2 / 7)
+    assert score(load_assessment(path, registry=REG), registry=REG).overall == pytest.approx(2 / 7)
 
 
 def test_template_says_where_the_content_comes_from() -> None:
@@ -193,7 +193,7 @@ def test_cli_score_text_and_json(registry: object, tmp_path: Path, capsys: pytes
     assert [d["indicator"] for d in data[0]["disagreements"]] == ["i1", "i2"]
     # the same text the converter writes: the scorecard reads back as the object
     assert io.structure(data[0]["scorecard"], Scorecard) == score(
-        load_assessment(path, registry=REG), REG, aggregation="median"
+        load_assessment(path, registry=REG), registry=REG, aggregation="median"
     )
 
 
@@ -338,8 +338,8 @@ def test_docs_assessment_examples_validate() -> None:
     toml_examples, json_examples = doc_examples("toml"), doc_examples("json")
     assert len(toml_examples) == 1 and len(json_examples) == 1
     single = loads_assessment(toml_examples[0], format="toml", registry=registry)
-    assert single.framework_id == "nzfh-qualitaetsrahmen"
+    assert single.framework == "nzfh-qualitaetsrahmen"
     many = loads_assessments(json_examples[0], registry=registry)
     assert len(many) == 2
     for a in (single, *many):
-        score(a, registry)
+        score(a, registry=registry)

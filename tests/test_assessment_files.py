@@ -241,7 +241,7 @@ def test_older_version_loads_and_says_what_changed() -> None:
     new = small_framework("2.0", extra_indicator=True, drop_i3=True)
     reg = registry_with(FW, new)
     a = loads_assessment(HEADER + '[[ratings]]\nindicator = "i3"\nrater = "a"\nvalue = 6\n', registry=reg)
-    changes = framework_changes(a, reg)
+    changes = framework_changes(a, registry=reg)
     assert changes is not None
     assert (changes.from_version, changes.to_version, changes.added, changes.removed) == (
         "1.0",
@@ -250,14 +250,14 @@ def test_older_version_loads_and_says_what_changed() -> None:
         ("i3",),
     )
     assert "1 indicator(s) added: i5; 1 removed: i3" in str(changes)
-    card = score(a, reg)
+    card = score(a, registry=reg)
     assert card.framework_version == "1.0"
     assert card.overall == 1.0
     assert card.changes == changes
 
 
 def test_newest_version_has_no_changes() -> None:
-    assert framework_changes(assessment(rate("i1", 1, "a")), REG) is None
+    assert framework_changes(assessment(rate("i1", 1, "a")), registry=REG) is None
 
 
 def test_version_changes_reports_moved_indicators() -> None:
@@ -293,7 +293,7 @@ def test_bulk_loads_and_scores() -> None:
     got = loads_assessments(json.dumps(bulk()), registry=REG)
     expected = assessment(rate("i1", 1, "a"), rate("i1", 6, "b"), na("i2", "a"), raters=("a", "b"))
     assert got == [expected, attrs.evolve(expected, period="2025")]
-    assert score(got[0], REG).overall == 0.5
+    assert score(got[0], registry=REG).overall == 0.5
 
 
 def test_bulk_round_trip_with_every_field(tmp_path: Path) -> None:

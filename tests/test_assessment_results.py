@@ -227,7 +227,7 @@ def test_compare_refuses_different_aggregations() -> None:
 def test_compare_refuses_different_frameworks() -> None:
     card = score(worked(), FW)
     with pytest.raises(QFrameworkError, match="different frameworks: 'test-rahmen' and 'anderer-rahmen'"):
-        compare(card, attrs.evolve(card, framework_id="anderer-rahmen"))
+        compare(card, attrs.evolve(card, framework="anderer-rahmen"))
 
 
 def test_compare_refuses_before_later_than_after() -> None:

@@ -181,7 +181,7 @@ def test_compare_refuses_different_frameworks() -> None:
     card = score(worked_example(), FW)
     import attrs
 
-    foreign = attrs.evolve(card, framework_id="anderer-rahmen")
+    foreign = attrs.evolve(card, framework="anderer-rahmen")
     with pytest.raises(QFrameworkError, match="different frameworks"):
         compare(card, foreign)
     assert other.id == FW.id
@@ -190,8 +190,8 @@ def test_compare_refuses_different_frameworks() -> None:
 def test_compare_across_versions_matches_dimensions_by_id() -> None:
     new = small_framework("2.0", extra_indicator=True)
     reg = registry_with(FW, new)
-    before = score(worked_example(), reg)
-    after = score(assessment(rate("i5", 6, "a"), version="2.0"), reg)
+    before = score(worked_example(), registry=reg)
+    after = score(assessment(rate("i5", 6, "a"), version="2.0"), registry=reg)
     d1 = compare(before, after).dimensions[0]
     assert (d1.before, d1.after) == (pytest.approx(0.875), 1.0)
 
@@ -211,7 +211,7 @@ def test_plugin_aggregation_through_the_hook() -> None:
     assert set(reg.aggregations) == {"mean", "median", "max"}
     a = assessment(rate("i1", 1, "a"), rate("i1", 4, "b"))
     assert score(a, FW, aggregation="max", registry=reg).indicator("i1").score == pytest.approx(0.6)
-    assert score(a, reg, aggregation="max").aggregation == "max"
+    assert score(a, registry=reg, aggregation="max").aggregation == "max"
 
 
 def test_aggregation_object_and_unknown_id() -> None:
@@ -230,7 +230,7 @@ def test_aggregation_out_of_range_is_the_plugins_fault() -> None:
 
 def test_score_all_in_order() -> None:
     reg = registry_with(FW)
-    cards = score_all([worked_example(), assessment(rate("i1", 6, "a"))], reg)
+    cards = score_all([worked_example(), assessment(rate("i1", 6, "a"))], registry=reg)
     assert [c.overall for c in cards] == [pytest.approx(0.65), 1.0]
 
 

@@ -166,14 +166,14 @@ def test_an_untouched_template_loads_and_scores_with_nothing_rated(framework_id:
     path.write_text(assessment_template(fw, format=fmt))
     a = load_assessment(path, registry=SHIPPED)
     assert len(a.unrated) == len(a.ratings) == n
-    card = score(a, SHIPPED)
+    card = score(a, registry=SHIPPED)
     assert (card.overall, card.coverage, card.ratings, card.unrated, card.raters) == (None, 0.0, 0, n, 0)
     assert not card.complete
     with pytest.raises(ValidationError) as info:
         load_assessment(path, registry=SHIPPED, complete=True)
     assert [str(p) for p in info.value.problems] == [f"ratings[{k}].value: {BLANK}" for k in range(n)]
     with pytest.raises(ValidationError):
-        score(a, SHIPPED, complete=True)
+        score(a, registry=SHIPPED, complete=True)
 
 
 @pytest.mark.parametrize("fmt", ["toml", "json"])
@@ -188,7 +188,7 @@ def test_a_half_filled_template_scores_what_is_rated(framework_id: str, fmt: str
     path.write_text(half_filled(fw, fmt))
     a = load_assessment(path, registry=SHIPPED)
     assert a.unrated == tuple(range(1, n, 2))
-    card = score(a, SHIPPED)
+    card = score(a, registry=SHIPPED)
     assert card.overall == pytest.approx(1.0)
     assert card.coverage == pytest.approx(filled / n)
     assert (card.ratings, card.unrated, card.raters) == (filled, n - filled, 1)

@@ -303,7 +303,7 @@ def test_broken_qdfh_copy_reports_exactly_the_group_of_five_and_the_missing_dime
     problem = loads(AssignmentProblem, broken)
     assert problem.assignment is not None
     found = check_assignment(problem.assignment, problem.participants, problem.rules)
-    assert sorted((v.rule, v.group_id, v.topic) for v in found) == [
+    assert sorted((v.rule, v.group, v.topic) for v in found) == [
         ("group-size", "nord-1", None),
         ("group-size", "nord-2", None),  # 2 members left: the move also broke the second cluster
         ("mandatory", "nord-2", "3"),
@@ -320,7 +320,7 @@ def test_broken_qdfh_copy_with_a_sixth_member_added() -> None:
     problem = loads(AssignmentProblem, broken)
     assert problem.assignment is not None
     found = check_assignment(problem.assignment, problem.participants, problem.rules)
-    assert [(v.rule, v.group_id) for v in found] == [("group-size", "nord-1")]
+    assert [(v.rule, v.group) for v in found] == [("group-size", "nord-1")]
 
 
 def test_check_reports_unknown_and_missing_participants_and_exclusions() -> None:
@@ -337,7 +337,7 @@ def test_check_reports_unknown_and_missing_participants_and_exclusions() -> None
         ),
         groups=(Group("g", ("leitbild",), (), ("celle",)),),
     )
-    rules_found = sorted((v.rule, v.participant_id, v.topic) for v in check_assignment(a, people, rules))
+    rules_found = sorted((v.rule, v.participant, v.topic) for v in check_assignment(a, people, rules))
     assert ("unknown-participant", "hameln", None) in rules_found
     assert ("unknown-topic", "gifhorn", "nope") in rules_found
     assert ("unassigned", "rotenburg", None) in rules_found

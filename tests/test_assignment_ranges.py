@@ -87,7 +87,7 @@ def test_qdfh_historical_three_dimension_cluster_checks_against_the_rules(qdfh: 
     typed = Assignment(groups=(Group("nord", (NETZWERK, QUALI, DOKU), (), tuple(f"k{i:02d}" for i in range(4))),))
     assert check_assignment(typed, cluster(wants=3), qdfh) == []
     found = check_assignment(typed, cluster(wants=None), qdfh)
-    assert [(v.rule, v.participant_id) for v in found] == [("topics-per-participant", f"k{i:02d}") for i in range(4)]
+    assert [(v.rule, v.participant) for v in found] == [("topics-per-participant", f"k{i:02d}") for i in range(4)]
     assert "3 topics, but it wants 2" in found[0].message
 
 

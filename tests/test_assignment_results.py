@@ -356,9 +356,7 @@ def test_check_is_a_deprecated_alias_of_check_assignment() -> None:
     )
     assert problem.assignment is not None
     expected = check_assignment(problem.assignment, problem.participants, problem.rules)
-    assert expected == [
-        Violation.of("topics-per-participant", "check.count.exact", participant_id="k1", count=2, want=1)
-    ]
+    assert expected == [Violation.of("topics-per-participant", "check.count.exact", participant="k1", count=2, want=1)]
     assert expected[0].message == "2 topics instead of 1"
     with pytest.warns(DeprecationWarning, match="use qframework.check_assignment"):
         got = qframework.check(problem.assignment, problem.participants, problem.rules)
@@ -394,9 +392,9 @@ def test_json_output_reads_back_through_the_converter(
         {
             "rule": "topics-per-participant",
             "message": "2 topics instead of 1",
-            "participant_id": "k1",
+            "participant": "k1",
             "code": "check.count.exact",
-            "params": {"count": 2, "want": 1},
+            "params": {"participant": "k1", "count": 2, "want": 1},
         }
     ]
     assert main(["programme", "show", "qdfh-2019", "--json"]) == 0

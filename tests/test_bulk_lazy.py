@@ -37,8 +37,8 @@ def test_batch_scorecards_equal_eager_ones_field_by_field(monkeypatch: pytest.Mo
     monkeypatch.setattr(scoring_module, "_BATCH", batch)
     loaded = _loaded()
     for aggregation in ("mean", "median"):
-        cards = score_all(loaded, REGISTRY, aggregation=aggregation)
-        eager = [score(a, REGISTRY, aggregation=aggregation) for a in loaded]  # type: ignore[arg-type]
+        cards = score_all(loaded, registry=REGISTRY, aggregation=aggregation)
+        eager = [score(a, registry=REGISTRY, aggregation=aggregation) for a in loaded]  # type: ignore[arg-type]
         assert cards == eager
         for card, want in zip(cards, eager, strict=True):
             assert hash(card) == hash(want)
@@ -50,7 +50,7 @@ def test_batch_scorecards_equal_eager_ones_field_by_field(monkeypatch: pytest.Mo
 
 def test_batch_scorecards_round_trip_through_the_converter_unread() -> None:
     """A scorecard nobody read yet goes through io.dumps / io.loads exactly (JSON and TOML)."""
-    for card in score_all(_loaded(entries=5), REGISTRY):
+    for card in score_all(_loaded(entries=5), registry=REGISTRY):
         for fmt in ("json", "toml"):
             assert io.loads(Scorecard, io.dumps(card, format=fmt), format=fmt) == card  # type: ignore[arg-type]
 
@@ -58,14 +58,14 @@ def test_batch_scorecards_round_trip_through_the_converter_unread() -> None:
 def test_batch_scorecards_pickle_copy_and_evolve_as_eager_ones() -> None:
     """Pickling, copying and attrs.evolve of an unread scorecard give the eager scorecard (no batch inside)."""
     loaded = _loaded(entries=4)
-    want = score(loaded[2], REGISTRY)  # type: ignore[arg-type]
+    want = score(loaded[2], registry=REGISTRY)  # type: ignore[arg-type]
     for make in (
         lambda c: pickle.loads(pickle.dumps(c)),
         copy.copy,
         copy.deepcopy,
         lambda c: attrs.evolve(c, period=c.period),
     ):
-        card = score_all(loaded, REGISTRY)[2]
+        card = score_all(loaded, registry=REGISTRY)[2]
         got = make(card)
         assert got == want
         assert len(pickle.dumps(card)) == len(pickle.dumps(want))
@@ -74,7 +74,7 @@ def test_batch_scorecards_pickle_copy_and_evolve_as_eager_ones() -> None:
 def test_batch_scorecards_are_frozen_and_read_safely_from_threads() -> None:
     """An unread scorecard refuses assignment like any scorecard; threads reading it at once all see
     the same dimensions."""
-    cards = score_all(_loaded(entries=8), REGISTRY)
+    cards = score_all(_loaded(entries=8), registry=REGISTRY)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         cards[0].dimensions = ()  # type: ignore[misc]
     seen: list[object] = []

@@ -240,7 +240,7 @@ def test_fast_and_detailed_paths_agree_on_a_mutated_corpus(seed: int, decoder: s
         for a in built:
             assert problems_of(a) == []
             if check:
-                assert check_assessment(a, REGISTRY) == []
+                assert check_assessment(a, registry=REGISTRY) == []
 
 
 def test_every_mutation_is_reported_at_its_path() -> None:
@@ -265,13 +265,13 @@ def test_fast_scoring_matches_the_general_path() -> None:
     text = json.dumps(doc)
     shared = loads_assessments(text, registry=REGISTRY)
     fresh_registry = registry_with(small_framework("1.0"), small_framework("2.0", extra_indicator=True))
-    for a, card in zip(shared, score_all(shared, REGISTRY), strict=True):
+    for a, card in zip(shared, score_all(shared, registry=REGISTRY), strict=True):
         copied = type(a)(
-            **{f: getattr(a, f) for f in ("framework_id", "framework_version", "subject", "period")},
+            **{f: getattr(a, f) for f in ("framework", "framework_version", "subject", "period")},
             ratings=tuple(type(r)(r.indicator, r.value, r.not_applicable, r.rater) for r in a.ratings),
             raters=a.raters,
         )
-        assert score(copied, fresh_registry) == card
+        assert score(copied, registry=fresh_registry) == card
 
 
 def _revalued(data: st.DataObject, fw: Framework, base: Assessment, subject: str) -> Assessment:
@@ -320,10 +320,10 @@ def test_score_all_of_a_bulk_load_equals_score_of_each_assessment(data: st.DataO
     assert loaded == batch
     fresh = registry_with(attrs.evolve(fw))  # an equal framework object: nothing memoised for it
     for aggregation in ("mean", "median"):
-        cards = score_all(loaded, registry, aggregation=aggregation)
+        cards = score_all(loaded, registry=registry, aggregation=aggregation)
         for a, card in zip(batch, cards, strict=True):
             rebuilt = attrs.evolve(a, ratings=tuple(attrs.evolve(r) for r in a.ratings))
-            assert score(rebuilt, fresh, aggregation=aggregation) == card
+            assert score(rebuilt, registry=fresh, aggregation=aggregation) == card
 
 
 def test_a_bulk_file_with_a_key_twice_is_refused_whichever_reader_is_installed(
@@ -378,7 +378,7 @@ def test_bulk_loading_and_scoring_leave_the_garbage_collector_as_they_found_it()
     mypy run in-process does it too) stay frozen."""
     text = json.dumps(corpus(random.Random(2)))
     before = gc.get_freeze_count()  # not necessarily 0: something earlier in the process may have frozen
-    score_all(loads_assessments(text, registry=REGISTRY), REGISTRY)
+    score_all(loads_assessments(text, registry=REGISTRY), registry=REGISTRY)
     assert gc.isenabled()
     assert gc.get_freeze_count() <= before  # nothing newly frozen (frozen objects may be freed)
     froze_here = before == 0
@@ -386,10 +386,10 @@ def test_bulk_loading_and_scoring_leave_the_garbage_collector_as_they_found_it()
         gc.freeze()
     try:
         assert gc.get_freeze_count() > 0
-        score_all(loads_assessments(text, registry=REGISTRY), REGISTRY)
+        score_all(loads_assessments(text, registry=REGISTRY), registry=REGISTRY)
         assert gc.get_freeze_count() > 0  # not released
         gc.disable()
-        score_all(loads_assessments(text, registry=REGISTRY), REGISTRY)
+        score_all(loads_assessments(text, registry=REGISTRY), registry=REGISTRY)
         assert not gc.isenabled()
     finally:
         if froze_here:
@@ -413,6 +413,6 @@ def test_the_callers_cyclic_garbage_is_still_collected_between_scoring_calls() -
         cycle = Cycle()
         ref = weakref.ref(cycle)
         del cycle
-        score_all(batch, REGISTRY)
+        score_all(batch, registry=REGISTRY)
         gc.collect(0)  # a young collection only, as the collector runs it on its own
         assert ref() is None

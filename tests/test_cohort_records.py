@@ -139,7 +139,7 @@ def test_two_files_of_one_rater_are_refused_by_name(
 
 @pytest.fixture(scope="module")
 def cards(folder: Path, registry: qframework.Registry) -> list[qframework.Scorecard]:
-    return qframework.score_all(reversed(combine_files(folder, registry=registry)), registry)
+    return qframework.score_all(reversed(combine_files(folder, registry=registry)), registry=registry)
 
 
 def test_series_orders_each_kommunes_scorecards_by_period(cards: list[qframework.Scorecard]) -> None:

@@ -147,7 +147,7 @@ def test_against_the_registry_every_missing_framework_and_element_is_named() -> 
     )
     text = text.replace('target = "t1"\nrelation = "narrower"', 'target = "t2"\nrelation = "narrower"')
     crosswalk = loads_crosswalk(text)  # structurally sound now
-    problems = {p.path: p.message for p in check_crosswalk(crosswalk, REGISTRY)}
+    problems = {p.path: p.message for p in check_crosswalk(crosswalk, registry=REGISTRY)}
     assert set(problems) == {"target.framework", "entries[2].source"}
     assert "version '9' is not installed" in problems["target.framework"]
     assert "'i9'" in problems["entries[2].source"] and "i1" in problems["entries[2].source"]
@@ -194,7 +194,7 @@ def test_an_equivalent_entry_rescales_the_normalised_value_and_is_exact() -> Non
         ("t1", "a", 2, "Protokoll"),
         ("t1", "b", 1, ""),
     ]
-    assert result.assessment.framework_id == "ziel-rahmen" and result.assessment.framework_version == "1"
+    assert result.assessment.framework == "ziel-rahmen" and result.assessment.framework_version == "1"
     first, second = result.report.carried
     assert first.exact and first.rescaled and not first.rounded and first.confidence == 1.0
     assert second.rounded and second.normalised == pytest.approx(0.6)
@@ -273,7 +273,7 @@ SHIPPED = load_registry()
 def test_the_three_shipped_crosswalks_fit_the_installed_frameworks() -> None:
     assert sorted(SHIPPED.crosswalks) == ["kqs-sgb8-79a", "nzfh-kqs", "nzfh-nds"]
     for crosswalk in SHIPPED.crosswalks.values():
-        assert check_crosswalk(crosswalk, SHIPPED) == [], crosswalk.id
+        assert check_crosswalk(crosswalk, registry=SHIPPED) == [], crosswalk.id
 
 
 @pytest.mark.parametrize("crosswalk_id", ["kqs-sgb8-79a", "nzfh-kqs", "nzfh-nds"])
@@ -385,7 +385,7 @@ def test_translate_writes_the_target_assessment_and_prints_the_loss_report(
     assert "target indicators no entry reaches: Transparent access routes and deployment criteria; " in out
     assert f"wrote {out_file} (2 ratings against nds-qualitaetsstandards-fh 2021)" in out
     written = load_assessment(out_file, registry=SHIPPED)
-    assert (written.framework_id, written.framework_version) == ("nds-qualitaetsstandards-fh", "2021")
+    assert (written.framework, written.framework_version) == ("nds-qualitaetsstandards-fh", "2021")
     # 6 of 1..6 is the top; 5 of 1..6 is 0.8, nearer the top (1.0) of 0..2 than the middle (0.5)
     assert [(r.indicator, r.rater, r.value) for r in written.ratings] == [
         ("netzwerk-steuerungsgruppe", "koordination", 2),

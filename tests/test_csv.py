@@ -81,7 +81,7 @@ HOSTILE = ('=HYPERLINK("http://evil","klick")', "+49 30 1234", "-1+2", "@SUM(A1:
 def hostile_card(name: str) -> object:
     a = AFTER
     return score(
-        Assessment(a.framework_id, a.framework_version, Subject("kreis-x", name), a.period, a.ratings, a.raters), FW
+        Assessment(a.framework, a.framework_version, Subject("kreis-x", name), a.period, a.ratings, a.raters), FW
     )
 
 

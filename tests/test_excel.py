@@ -175,7 +175,7 @@ def test_a_filled_workbook_loads_as_the_assessment_it_shows_and_scores() -> None
         ),
         (Rater("koordination", "Netzwerkkoordination"),),
     )
-    card = score(a, REG)
+    card = score(a, registry=REG)
     assert card.dimension("d1").score == pytest.approx(0.6)  # Stufe 4 on 1..6
     assert card.dimension("d2").score == 1.0
 
@@ -227,7 +227,7 @@ def test_workbooks_of_several_raters_combine_into_one_multi_rater_assessment() -
     both = combine_assessments([a, b])
     assert both.raters == (Rater("a"), Rater("b"))
     assert both.subject == Subject("kommune", "Kreis X")
-    card = score(both, REG)
+    card = score(both, registry=REG)
     assert card.indicator("i1").values == (2, 6)
     assert card.indicator("i1").spread == pytest.approx(0.8)
 

@@ -384,7 +384,7 @@ def test_an_aggregation_that_misbehaves_is_a_plugin_error_naming_it(function: Ca
 
     registry = load_registry()
     card_input = load_assessment(EXAMPLES / "landkreis-beispiel-2024.toml", registry=registry)
-    framework = registry.framework(card_input.framework_id, card_input.framework_version)
+    framework = registry.framework(card_input.framework, card_input.framework_version)
     broken = Aggregation("broken", "Broken", function)
     with pytest.raises(PluginError, match="'broken'"):
         score(card_input, framework, aggregation=broken)

@@ -117,12 +117,12 @@ def test_historical_qdfh_cluster_passes_and_broken_copies_fail_exactly(registry)
     violations = check_assignment(
         _replace_group(programme.assignment, six), (*programme.participants, kiel), programme.rules
     )
-    assert [(v.rule, v.group_id) for v in violations] == [("group-size", "cluster-angebote")]
+    assert [(v.rule, v.group) for v in violations] == [("group-size", "cluster-angebote")]
 
     # The mandatory dimension 3 missing.
     without = attrs.evolve(cluster, required=("zusammenarbeit-mit-der-familie", "qualitaet-von-angeboten"))
     violations = programme.check(_replace_group(programme.assignment, without))
-    assert [(v.rule, v.group_id, v.topic) for v in violations] == [("mandatory", "cluster-familie", "netzwerk")]
+    assert [(v.rule, v.group, v.topic) for v in violations] == [("mandatory", "cluster-familie", "netzwerk")]
 
 
 def test_all_three_mistakes_together_are_all_reported(registry) -> None:  # type: ignore[no-untyped-def]

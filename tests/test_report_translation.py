@@ -56,8 +56,8 @@ def translated(registry: Registry, title: str | None = None) -> Translation:
 
 
 def report_of(result: Translation, registry: Registry) -> AssessmentReport:
-    card = score(result.assessment, registry)
-    framework = registry.framework(card.framework_id, card.framework_version)
+    card = score(result.assessment, registry=registry)
+    framework = registry.framework(card.framework, card.framework_version)
     return AssessmentReport(card, framework, result.assessment, translation=result.report)
 
 
@@ -93,8 +93,8 @@ def test_the_markdown_report_in_english_has_the_notice(registry: Registry) -> No
 
 def test_a_report_without_a_translation_has_no_notice(registry: Registry) -> None:
     result = translated(registry)
-    card = score(result.assessment, registry)
-    framework = registry.framework(card.framework_id, card.framework_version)
+    card = score(result.assessment, registry=registry)
+    framework = registry.framework(card.framework, card.framework_version)
     html = render_report(AssessmentReport(card, framework, result.assessment), format="html", lang="de")
     assert 'id="translation"' not in html and "Übertragene Einschätzung" not in html
 
@@ -112,8 +112,8 @@ def test_a_hostile_crosswalk_title_is_text_in_html_and_markdown(registry: Regist
 
 def test_a_translation_of_another_kommune_is_refused(registry: Registry) -> None:
     result = translated(registry)
-    card = score(result.assessment, registry)
-    framework = registry.framework(card.framework_id, card.framework_version)
+    card = score(result.assessment, registry=registry)
+    framework = registry.framework(card.framework, card.framework_version)
     other = attrs.evolve(result.report, subject="celle")
     with pytest.raises(QFrameworkError, match="the translation is of celle 2025"):
         AssessmentReport(card, framework, result.assessment, translation=other)

@@ -32,8 +32,7 @@ Found = tuple[str, str | None, str | None, str | None, str]
 def found(assignment: Assignment, participants: Iterable[Participant], rules: AssignmentRules) -> list[Found]:
     """``(rule, participant, group, topic, message)`` of every violation, in the order reported."""
     return [
-        (v.rule, v.participant_id, v.group_id, v.topic, v.message)
-        for v in check_assignment(assignment, participants, rules)
+        (v.rule, v.participant, v.group, v.topic, v.message) for v in check_assignment(assignment, participants, rules)
     ]
 
 
@@ -95,7 +94,7 @@ def test_placement_in_an_unknown_group() -> None:
     """Rule ``group``: a placement naming a group the assignment does not have."""
     rules = AssignmentRules(ABC)
     a = Assignment(placements=(Placement("p1", ("a",), group="gx"),))
-    assert found(a, people("p1"), rules) == [("group", "p1", None, None, "refers to unknown group 'gx'")]
+    assert found(a, people("p1"), rules) == [("group", "p1", "gx", None, "refers to unknown group 'gx'")]
 
 
 def test_placed_in_one_group_but_listed_in_another() -> None:
@@ -106,7 +105,7 @@ def test_placed_in_one_group_but_listed_in_another() -> None:
         groups=(Group("g1", ("a",), members=("p1",)), Group("g2", ("b",), members=("p2",))),
     )
     assert found(a, people("p1", "p2"), rules) == [
-        ("group", "p1", None, None, "placed in group 'g2' but listed as a member of g1")
+        ("group", "p1", "g2", None, "placed in group 'g2' but listed as a member of g1")
     ]
 
 
@@ -198,7 +197,7 @@ def test_more_topics_than_wanted() -> None:
     )
     ps = [Participant("p1", wants=1), Participant("p2", wants=2), Participant("p3", wants=1)]
     assert found(a, ps, rules) == [
-        ("topics-per-participant", "p1", None, None, "2 topics, but it wants 1 (its group g1 has 2)")
+        ("topics-per-participant", "p1", "g1", None, "2 topics, but it wants 1 (its group g1 has 2)")
     ]
     alone = Assignment(placements=(Placement("p1", ("a", "b")), Placement("p2", ("a",))))
     assert found(alone, people("p1", "p2"), AssignmentRules(ABC, topics_per_participant=Bounds(1, 2))) == [
@@ -460,7 +459,7 @@ def test_member_of_two_groups_placed_in_a_third() -> None:
     )
     assert found(a, people("p1", "p2"), rules) == [
         ("duplicate", "p1", None, None, "member of 2 groups: g1, g2"),
-        ("group", "p1", None, None, "placed in group 'g3' but listed as a member of g1, g2"),
+        ("group", "p1", "g3", None, "placed in group 'g3' but listed as a member of g1, g2"),
     ]
 
 

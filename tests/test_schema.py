@@ -168,10 +168,10 @@ def test_the_docs_hold_examples_of_several_kinds() -> None:
 def _scorecards() -> tuple[Any, Any]:
     old, new = small_framework("1.0"), small_framework("2.0", extra_indicator=True)
     registry = registry_with(old, new)
-    before = score(assessment(rate("i1", 2, "a"), rate("i1", 6, "b"), na("i2", "c")), registry)
+    before = score(assessment(rate("i1", 2, "a"), rate("i1", 6, "b"), na("i2", "c")), registry=registry)
     after = score(
         assessment(rate("i1", 5, "a"), rate("i3", 4, "b"), rate("i4", 1, "c", tier="mindest"), version="2.0"),
-        registry,
+        registry=registry,
     )
     return before, after
 

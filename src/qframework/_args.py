@@ -1,7 +1,8 @@
 """The one refusal rule at the public boundary, in one place so that every function says it alike.
 
 A wrong Python type is the caller's bug: :class:`TypeError` naming the argument and the type expected,
-raised before any work (``score: framework must be a Framework or Registry, got str``). A value of the
+raised before any work (``score: framework must be a Framework (or None with registry=… to look it up
+in), got str``). A value of the
 right type that qframework does not know (a format name, an id) is a :class:`~qframework.errors.QFrameworkError`:
 an unknown option name is :class:`~qframework.errors.UnknownOption` everywhere (``io``, ``report``,
 ``excel``), an unknown id :class:`~qframework.errors.NotFound`. ``bool`` is not accepted where a number is

@@ -136,8 +136,8 @@ def series(cards: Iterable[Scorecard]) -> dict[str, tuple[Scorecard, ...]]:
         by_subject.setdefault(card.subject.id, []).append(card)
     out: dict[str, tuple[Scorecard, ...]] = {}
     for subject in sorted(by_subject):
-        ordered = sorted(by_subject[subject], key=lambda c: (c.period, c.framework_id))
-        keys = [(c.framework_id, c.period) for c in ordered]
+        ordered = sorted(by_subject[subject], key=lambda c: (c.period, c.framework))
+        keys = [(c.framework, c.period) for c in ordered]
         twice = sorted({k for k in keys if keys.count(k) > 1})
         if twice:
             raise QFrameworkError(

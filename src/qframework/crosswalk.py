@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args, overload
 
 import attrs
 
 from ._args import expect
+from ._deprecated import warn_renamed
 from ._fields import tuple_fields
 from .aggregation import Aggregation
 from .assessment.model import Assessment, Rating
@@ -238,16 +239,27 @@ def _side(ref: FrameworkRef, registry: Registry) -> Framework:
     return registry.framework(ref.framework, ref.version)
 
 
-def check_crosswalk(crosswalk: Crosswalk, registry: Registry) -> list[Problem]:
+@overload
+def check_crosswalk(crosswalk: Crosswalk, *, registry: Registry) -> list[Problem]: ...
+@overload
+def check_crosswalk(crosswalk: Crosswalk, registry: Registry, /) -> list[Problem]: ...  # deprecated since 0.3.0
+def check_crosswalk(crosswalk: Crosswalk, *positional: Registry, registry: Registry | None = None) -> list[Problem]:
     """Every problem of ``crosswalk`` against the installed frameworks, each with its path.
 
     Both frameworks (in the versions named) must be installed and every entry's element must
-    exist on its side. Empty means the crosswalk fits.
+    exist on its side. Empty means the crosswalk fits. The registry is a keyword, as everywhere;
+    ``check_crosswalk(crosswalk, registry)`` still works and is deprecated since 0.3.0.
     """
     from .plugins import Registry
 
+    if positional:
+        if len(positional) > 1:
+            raise TypeError(f"check_crosswalk() takes 1 positional argument but {1 + len(positional)} were given")
+        warn_renamed("check_crosswalk(crosswalk, registry)", "check_crosswalk(crosswalk, registry=registry)")
+        registry = positional[0] if registry is None else registry
     expect(crosswalk, Crosswalk, "check_crosswalk", "crosswalk")
     expect(registry, Registry, "check_crosswalk", "registry")
+    assert registry is not None  # checked above
     problems: list[Problem] = []
     sides: dict[str, Framework] = {}
     for name in ("source", "target"):
@@ -280,7 +292,7 @@ def check_crosswalk(crosswalk: Crosswalk, registry: Registry) -> list[Problem]:
 
 def _against_registry(crosswalk: Crosswalk, registry: Registry | None, file: str | None) -> Crosswalk:
     if registry is not None:
-        found = check_crosswalk(crosswalk, registry)
+        found = check_crosswalk(crosswalk, registry=registry)
         if found:
             raise ValidationError(found, file)
     return crosswalk
@@ -457,15 +469,15 @@ def translate(
         crosswalk = registry.crosswalks[crosswalk]
     expect(crosswalk, Crosswalk, "translate", "crosswalk", "a Crosswalk or a crosswalk id (str)")
     expect(aggregation, (str, Aggregation), "translate", "aggregation")
-    if (assessment.framework_id, assessment.framework_version) != (
+    if (assessment.framework, assessment.framework_version) != (
         crosswalk.source.framework,
         crosswalk.source.version,
     ):
         raise QFrameworkError(
             f"crosswalk {crosswalk.id!r} carries assessments of {crosswalk.source}, "
-            f"but this one is made against {assessment.framework_id} {assessment.framework_version}"
+            f"but this one is made against {assessment.framework} {assessment.framework_version}"
         )
-    problems = check_crosswalk(crosswalk, registry)
+    problems = check_crosswalk(crosswalk, registry=registry)
     if problems:
         raise ValidationError(problems, f"crosswalk {crosswalk.id}")
     source = _side(crosswalk.source, registry)
@@ -567,7 +579,7 @@ def translate(
     out.sort(key=lambda item: item[0])
     translated = attrs.evolve(
         assessment,
-        framework_id=target.id,
+        framework=target.id,
         framework_version=target.version,
         ratings=tuple(rating for _, rating, _ in out),
     )

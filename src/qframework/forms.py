@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from ._deprecated import renamed_arguments, warn_renamed
 from .assessment.fit import check_assessment
 from .assessment.model import NOT_APPLICABLE, Assessment, Rater, Rating, Subject
 from .errors import Problem, ValidationError
@@ -104,15 +105,22 @@ class FormSection:
     questions: tuple[FormQuestion, ...]
 
 
+@renamed_arguments(framework_id="framework")
 @attrs.frozen
 class AssessmentForm:
     """What a self-assessment form of one framework version asks, in one language."""
 
-    framework_id: str
+    framework: str
     framework_version: str
     title: str
     lang: str
     sections: tuple[FormSection, ...]
+
+    @property
+    def framework_id(self) -> str:
+        """Deprecated since 0.3.0 (removed in 0.4.0): the framework's id is :attr:`framework`."""
+        warn_renamed("AssessmentForm.framework_id", "AssessmentForm.framework")
+        return self.framework
 
     def questions(self) -> Iterator[FormQuestion]:
         for section in self.sections:

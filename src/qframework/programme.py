@@ -406,7 +406,6 @@ def check_roster(roster: Roster, programme: Programme) -> list[Violation]:
             Violation.of(
                 "participant",
                 "roster.participant",
-                participant_id=roster.participant,
                 participant=roster.participant,
                 programme=programme.id,
             )
@@ -418,7 +417,7 @@ def check_roster(roster: Roster, programme: Programme) -> list[Violation]:
             Violation.of(
                 "quota",
                 "roster.role.unknown" if roles else "roster.role.unknown.none",
-                participant_id=roster.participant,
+                participant=roster.participant,
                 role=role,
                 programme=programme.id,
                 roles=tuple(sorted(roles)),
@@ -429,13 +428,13 @@ def check_roster(roster: Roster, programme: Programme) -> list[Violation]:
         if n < q.min:
             out.append(
                 Violation.of(
-                    "quota", "roster.quota.min", participant_id=roster.participant, quota=q.title, count=n, min=q.min
+                    "quota", "roster.quota.min", participant=roster.participant, quota=q.title, count=n, min=q.min
                 )
             )
         if q.max is not None and n > q.max:
             out.append(
                 Violation.of(
-                    "quota", "roster.quota.max", participant_id=roster.participant, quota=q.title, count=n, max=q.max
+                    "quota", "roster.quota.max", participant=roster.participant, quota=q.title, count=n, max=q.max
                 )
             )
     return out

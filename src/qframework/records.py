@@ -80,7 +80,7 @@ _IN_CONTEXT = ("framework_id", "framework_version", "period", "aggregation", "ch
 
 def _card_context(card: Scorecard) -> Record:
     return {
-        "framework_id": card.framework_id,
+        "framework_id": card.framework,
         "framework_version": card.framework_version,
         "subject_id": card.subject.id,
         "subject_name": card.subject.name,
@@ -109,7 +109,7 @@ def _comparison_rows(comparisons: list[Comparison], table: Table) -> list[Record
     rows: list[Record] = []
     for c in comparisons:
         context = {
-            "framework_id": c.after.framework_id,
+            "framework_id": c.after.framework,
             "framework_version_before": c.before.framework_version,
             "framework_version_after": c.after.framework_version,
             "subject_id": c.after.subject.id,

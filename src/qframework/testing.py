@@ -227,7 +227,7 @@ def assessments(
         for rid in rater_ids:
             entries.extend(draw(ratings(framework, rater=rid if count > 1 else None, blanks=blanks)))
         return Assessment(
-            framework_id=framework.id,
+            framework=framework.id,
             framework_version=framework.version,
             subject=Subject(draw(st.sampled_from(["kommune-a", "kommune-b", "landkreis-c"]))),
             period=draw(st.sampled_from(periods)),

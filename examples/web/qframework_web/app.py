@@ -401,7 +401,7 @@ def _attachment(data: bytes | str, media_type: str, filename: str) -> Response:
 
 
 def _kommune_url(a: Assessment) -> str:
-    return f"/kommunen/{quote(a.framework_id)}/{quote(a.subject.id)}/{quote(a.period, safe='')}"
+    return f"/kommunen/{quote(a.framework)}/{quote(a.subject.id)}/{quote(a.period, safe='')}"
 
 
 def _openapi_schemas(app: FastAPI) -> dict[str, Any]:
@@ -1153,7 +1153,7 @@ def create_app(
         stored = store.put(assessment, account.username)
         return JSONResponse(
             {
-                "framework_id": assessment.framework_id,
+                "framework_id": assessment.framework,
                 "subject_id": assessment.subject.id,
                 "period": assessment.period,
                 "parts": stored,
@@ -1165,7 +1165,7 @@ def create_app(
     async def api_score(request: Request) -> Response:
         need(request)
         assessment = await assessment_body(request)
-        fw = framework(assessment.framework_id, assessment.framework_version)
+        fw = framework(assessment.framework, assessment.framework_version)
         return _json(score(assessment, fw))
 
     return app

@@ -476,7 +476,7 @@ class Store:
         at = now()
         rows = [
             {
-                "framework_id": assessment.framework_id,
+                "framework_id": assessment.framework,
                 "subject_id": assessment.subject.id,
                 "period": assessment.period,
                 "rater": rater,
@@ -670,7 +670,7 @@ class Store:
             rows.append(
                 {
                     "id": int(v["id"]),
-                    "framework_id": a.framework_id,
+                    "framework_id": a.framework,
                     "subject_id": a.subject.id,
                     "period": a.period,
                     "rater": str(v["rater"]),

@@ -136,7 +136,7 @@ def _fast_entry(entry: Any, fw_id: Any, fw_version: Any, cache: dict[tuple[Any, 
         raise _Reject
     try:
         return Assessment(
-            framework_id=entry.get("framework_id", fw_id),
+            framework=entry.get("framework_id", fw_id),
             framework_version=entry.get("framework_version", fw_version),
             subject=_simple(Subject, subject, cache),
             period=entry["period"],
@@ -732,8 +732,8 @@ def load_assessments(
 
 def _entry_data(a: Assessment, fw_id: str, fw_version: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    if a.framework_id != fw_id:
-        out["framework_id"] = a.framework_id
+    if a.framework != fw_id:
+        out["framework_id"] = a.framework
     if a.framework_version != fw_version:
         out["framework_version"] = a.framework_version
     out["subject"] = unstructure(a.subject)
@@ -767,7 +767,7 @@ def dumps_assessments(assessments: Sequence[Assessment], *, indent: int | None =
     if isinstance(assessments, (str, bytes, Assessment)) or not isinstance(assessments, Sequence):
         refuse(assessments, "dumps_assessments", "assessments", "a sequence (list or tuple) of Assessment")
     if assessments:
-        fw_id, fw_version = assessments[0].framework_id, assessments[0].framework_version
+        fw_id, fw_version = assessments[0].framework, assessments[0].framework_version
     else:
         fw_id, fw_version = "", ""
     doc: dict[str, Any] = {}

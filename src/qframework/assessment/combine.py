@@ -36,7 +36,7 @@ def combine_assessments(assessments: Sequence[Assessment], *, names: Sequence[st
     problems: list[Problem] = []
     for i, a in enumerate(assessments[1:], start=1):
         for what, mine, theirs in (
-            ("framework", (a.framework_id, a.framework_version), (first.framework_id, first.framework_version)),
+            ("framework", (a.framework, a.framework_version), (first.framework, first.framework_version)),
             ("subject", a.subject.id, first.subject.id),
             ("period", a.period, first.period),
         ):
@@ -73,7 +73,7 @@ def combine_assessments(assessments: Sequence[Assessment], *, names: Sequence[st
         first_given(lambda a: a.subject.region),
     )
     return Assessment(
-        first.framework_id,
+        first.framework,
         first.framework_version,
         subject,
         first.period,
@@ -92,7 +92,7 @@ def group_for_combining(items: Sequence[tuple[str, Assessment]]) -> list[tuple[l
     """
     groups: dict[tuple[str, str, str, str], list[tuple[str, Assessment]]] = {}
     for name, a in items:
-        groups.setdefault((a.framework_id, a.framework_version, a.subject.id, a.period), []).append((name, a))
+        groups.setdefault((a.framework, a.framework_version, a.subject.id, a.period), []).append((name, a))
     out: list[tuple[list[str], Assessment]] = []
     problems: list[Problem] = []
     for members in groups.values():

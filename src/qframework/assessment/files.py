@@ -49,7 +49,7 @@ def _framework_problems(built: Sequence[tuple[str, Assessment]], registry: Regis
     """:func:`check_assessment` for each ``(path prefix, assessment)``, paths prefixed."""
     out: list[Problem] = []
     for prefix, a in built:
-        out.extend(p.at(join_path(prefix, p.path)) for p in check_assessment(a, registry))
+        out.extend(p.at(join_path(prefix, p.path)) for p in check_assessment(a, registry=registry))
     return out
 
 
@@ -92,7 +92,9 @@ def _assessment_problems(
     assessment, problems, broken = _structure_all(data)
     if check and assessment is not None:
         problems += [
-            p for p in check_assessment(assessment, _registry_or_default(registry)) if not _under(p.path, broken)
+            p
+            for p in check_assessment(assessment, registry=_registry_or_default(registry))
+            if not _under(p.path, broken)
         ]
     if complete and assessment is not None:
         problems += _unrated_problems([("", assessment)], broken)
@@ -219,6 +221,6 @@ class AssessmentFile(Assessment):
 
     def _problems(self) -> Iterator[Problem]:
         yield from Assessment._problems(self)
-        yield from check_assessment(self, _validation_registry())
+        yield from check_assessment(self, registry=_validation_registry())
         if VALIDATE_COMPLETE.get():
             yield from unrated_problems(self)

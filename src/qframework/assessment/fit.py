@@ -12,11 +12,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import attrs
 
 from .._args import expect
+from .._deprecated import renamed_arguments, warn_renamed
 from .._fields import tuple_fields
 from .._memo import IdentityMemo
 from ..errors import NotFound, Problem
@@ -149,10 +150,10 @@ def _scale_text(scale: Scale) -> str:
 def _resolve_framework(assessment: Assessment, source: Framework | Registry) -> tuple[Framework | None, list[Problem]]:
     if isinstance(source, Framework):
         problems = []
-        if assessment.framework_id != source.id:
+        if assessment.framework != source.id:
             problems.append(
                 Problem.of(
-                    "framework_id", "framework.mismatch", framework=str(assessment.framework_id), expected=source.id
+                    "framework_id", "framework.mismatch", framework=str(assessment.framework), expected=source.id
                 )
             )
         elif assessment.framework_version != source.version:
@@ -165,27 +166,27 @@ def _resolve_framework(assessment: Assessment, source: Framework | Registry) -> 
                 )
             )
         return (None, problems) if problems else (source, [])
-    if assessment.framework_id not in source.frameworks:
+    if assessment.framework not in source.frameworks:
         known = tuple(sorted(source.frameworks))
         # a failed plugin that may provide it is named in the problems that follow
         failed = [
             Problem.of("framework_id", n.code, **n.params)
-            for n in source.missing_notes(assessment.framework_id, "framework")
+            for n in source.missing_notes(assessment.framework, "framework")
         ]
         return None, [
-            Problem.of("framework_id", "framework.not-installed", framework=assessment.framework_id, known=known)
+            Problem.of("framework_id", "framework.not-installed", framework=assessment.framework, known=known)
             if known
-            else Problem.of("framework_id", "framework.not-installed.none", framework=assessment.framework_id),
+            else Problem.of("framework_id", "framework.not-installed.none", framework=assessment.framework),
             *failed,
         ]
     try:
-        return source.framework(assessment.framework_id, assessment.framework_version), []
+        return source.framework(assessment.framework, assessment.framework_version), []
     except NotFound as exc:
         return None, [
             Problem.of(
                 "framework_version",
                 "framework.version.not-installed",
-                framework=assessment.framework_id,
+                framework=assessment.framework,
                 version=str(assessment.framework_version),
                 known=tuple(map(str, exc.known)),
             )
@@ -200,18 +201,57 @@ def _expect_assessment_and_source(assessment: object, source: object, function: 
     expect(source, kinds, function, name)
 
 
-def check_assessment(assessment: Assessment, framework: Framework | Registry) -> list[Problem]:
+def framework_source(
+    function: str, framework: object, registry: object, *, stacklevel: int = 4
+) -> tuple[Framework | Registry, Registry | None]:
+    """Where ``function`` takes the framework from, and the registry it was given.
+
+    The one rule of the public functions: the framework is the positional argument (a
+    :class:`Framework`, or omitted), a registry is always ``registry=…``. A registry in the
+    framework's place still works for one release (deprecated since 0.3.0): it is the registry then.
+    """
+    from ..plugins import Registry
+
+    expect(registry, (Registry, type(None)), function, "registry", "a Registry or None")
+    if isinstance(framework, Registry):
+        warn_renamed(
+            f"{function}(…, registry) with the registry in the framework's place",
+            f"{function}(…, registry=registry)",
+            stacklevel=stacklevel,
+        )
+        return framework, registry if isinstance(registry, Registry) else framework
+    if framework is None and isinstance(registry, Registry):
+        return registry, registry
+    expect(framework, Framework, function, "framework", "a Framework (or None with registry=… to look it up in)")
+    return framework, registry  # type: ignore[return-value]  # both checked above
+
+
+@overload
+def check_assessment(
+    assessment: Assessment, framework: Framework | None = None, *, registry: Registry | None = None
+) -> list[Problem]: ...
+@overload
+def check_assessment(assessment: Assessment, framework: Registry, /) -> list[Problem]: ...  # deprecated
+def check_assessment(
+    assessment: Assessment, framework: Framework | Registry | None = None, *, registry: Registry | None = None
+) -> list[Problem]:
     """Every problem of ``assessment`` that needs the framework to see, with paths.
 
-    ``framework`` is a :class:`~qframework.model.Framework` (it must be the id and version the
-    assessment names) or a :class:`~qframework.plugins.Registry` (the version the assessment names
-    must be installed; older versions are fine). Checks: the framework (version) exists, every
+    ``framework`` is the :class:`~qframework.model.Framework` (it must be the id and version the
+    assessment names); without it, ``registry`` is where the version the assessment names is looked
+    up (it must be installed; older versions are fine). Checks: the framework (version) exists, every
     rating names a known indicator, values are levels of the indicator's scale, not-applicable is
     allowed by the scale, tiers are tiers of the indicator. Entries not yet rated are no problem
-    here (see :func:`~qframework.assessment.unrated_problems`).
+    here (see :func:`~qframework.assessment.unrated_problems`). A registry passed in the framework's
+    place is deprecated (use ``registry=``).
     """
-    _expect_assessment_and_source(assessment, framework, "check_assessment", "framework")
-    if not isinstance(assessment.framework_id, str) or not isinstance(assessment.framework_version, str):
+    expect(assessment, Assessment, "check_assessment", "assessment")
+    return check_against(assessment, framework_source("check_assessment", framework, registry)[0])
+
+
+def check_against(assessment: Assessment, framework: Framework | Registry) -> list[Problem]:
+    """:func:`check_assessment` against a framework or the registry to find it in (checked types)."""
+    if not isinstance(assessment.framework, str) or not isinstance(assessment.framework_version, str):
         return []  # reported by the structural checks; nothing to look up
     fw, problems = _resolve_framework(assessment, framework)
     if fw is None:
@@ -275,19 +315,29 @@ def check_assessment(assessment: Assessment, framework: Framework | Registry) ->
     return problems
 
 
+@renamed_arguments(framework_id="framework")
 @attrs.frozen(field_transformer=tuple_fields)
 class VersionChanges:
-    """What changed between the framework version an assessment names and a newer one."""
+    """What changed between the framework version an assessment names and a newer one.
 
-    framework_id: str
+    ``framework`` is the framework's id (``framework_id`` in files).
+    """
+
+    framework: str = attrs.field(metadata={"key": "framework_id"})
     from_version: str
     to_version: str
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     moved: tuple[str, ...] = ()
 
+    @property
+    def framework_id(self) -> str:
+        """Deprecated since 0.3.0 (removed in 0.4.0): the framework's id is :attr:`framework`."""
+        warn_renamed("VersionChanges.framework_id", "VersionChanges.framework")
+        return self.framework
+
     def __str__(self) -> str:
-        parts = [f"made against {self.framework_id} {self.from_version}; installed newest is {self.to_version}"]
+        parts = [f"made against {self.framework} {self.from_version}; installed newest is {self.to_version}"]
         if self.added:
             parts.append(f"{len(self.added)} indicator(s) added: {', '.join(self.added)}")
         if self.removed:
@@ -313,12 +363,27 @@ def version_changes(old: Framework, new: Framework) -> VersionChanges:
     )
 
 
-def framework_changes(assessment: Assessment, registry: Registry) -> VersionChanges | None:
-    """What changed since the version ``assessment`` was made against; ``None`` if it is the newest."""
+@overload
+def framework_changes(assessment: Assessment, *, registry: Registry) -> VersionChanges | None: ...
+@overload
+def framework_changes(assessment: Assessment, registry: Registry, /) -> VersionChanges | None: ...  # deprecated
+def framework_changes(
+    assessment: Assessment, *positional: Registry, registry: Registry | None = None
+) -> VersionChanges | None:
+    """What changed since the version ``assessment`` was made against; ``None`` if it is the newest.
+
+    The registry is a keyword (``registry=…``), as everywhere; positional is deprecated since 0.3.0.
+    """
+    if positional:
+        if len(positional) > 1:
+            raise TypeError(f"framework_changes() takes 1 positional argument but {1 + len(positional)} were given")
+        warn_renamed("framework_changes(assessment, registry)", "framework_changes(assessment, registry=registry)")
+        registry = positional[0] if registry is None else registry
     _expect_assessment_and_source(assessment, registry, "framework_changes", "registry")
+    assert registry is not None  # checked above
     try:
-        newest = registry.framework(assessment.framework_id)
-        old = registry.framework(assessment.framework_id, assessment.framework_version)
+        newest = registry.framework(assessment.framework)
+        old = registry.framework(assessment.framework, assessment.framework_version)
     except NotFound:
         return None
     if old is newest or old.version == newest.version:

@@ -15,6 +15,7 @@ from operator import attrgetter
 
 import attrs
 
+from .._deprecated import renamed_arguments, warn_renamed
 from .._fields import tuple_fields
 from .._safe_text import is_plain_id
 from ..errors import Problem, type_problem
@@ -101,15 +102,18 @@ class Rating(Checked):
         return self.value is not None or self.not_applicable is True
 
 
+@renamed_arguments(framework_id="framework")
 @attrs.frozen(field_transformer=tuple_fields)
 class Assessment(Checked):
     """One self-assessment of one subject (Kommune) in one period against one framework version.
 
-    ``success_definition`` holds the organisation's own "Definition gelungener …" text that
-    KQS-style frameworks ask for before rating. One rater may rate an indicator only once.
+    ``framework`` is the framework's id (in files the key is ``framework_id``, as files have always
+    said); ``framework_version`` the version rated against. ``success_definition`` holds the
+    organisation's own "Definition gelungener …" text that KQS-style frameworks ask for before
+    rating. One rater may rate an indicator only once.
     """
 
-    framework_id: str
+    framework: str = attrs.field(metadata={"key": "framework_id"})
     framework_version: str
     subject: Subject
     period: str
@@ -118,11 +122,18 @@ class Assessment(Checked):
     notes: str = ""
     success_definition: str = ""
 
+    @property
+    def framework_id(self) -> str:
+        """Deprecated since 0.3.0 (removed in 0.4.0): the framework's id is :attr:`framework`."""
+        warn_renamed("Assessment.framework_id", "Assessment.framework")
+        return self.framework
+
     def _problems(self) -> Iterator[Problem]:
-        if type(self.framework_id) is str:
-            yield from slug_problems("framework_id", self.framework_id, "word.framework-id")
+        # Paths name the file key (``framework_id``): problems are mostly shown for files.
+        if type(self.framework) is str:
+            yield from slug_problems("framework_id", self.framework, "word.framework-id")
         else:
-            yield type_problem("framework_id", self.framework_id, "type.text")
+            yield type_problem("framework_id", self.framework, "type.text")
         if not isinstance(self.framework_version, str):
             yield type_problem("framework_version", self.framework_version, "type.text")
         elif not self.framework_version.strip():

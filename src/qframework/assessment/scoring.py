@@ -31,11 +31,12 @@ from contextlib import contextmanager
 from functools import partial
 from itertools import repeat
 from operator import add, floordiv, itemgetter, mod, truediv
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, cast, overload
 
 import attrs
 
 from .._args import expect, expect_int, expect_number, refuse
+from .._deprecated import renamed_arguments, warn_renamed
 from .._fields import tuple_fields
 from .._memo import IdentityMemo
 from ..aggregation import BUILTIN_AGGREGATIONS, Aggregation
@@ -50,8 +51,9 @@ from .fit import (
     _plan,
     _resolve_framework,
     _tiers_fit,
-    check_assessment,
+    check_against,
     framework_changes,
+    framework_source,
 )
 from .model import _RATER, DEFAULT_DISAGREEMENT, Assessment, Rating, Subject, unrated_problems
 
@@ -167,19 +169,22 @@ class DimensionScore:
         return self.rated / self.indicators if self.indicators else 0.0
 
 
+@renamed_arguments(framework_id="framework")
 @attrs.frozen(
     field_transformer=tuple_fields, slots=False
 )  # built once per assessment: the faster dict-backed init (see DimensionScore)
 class Scorecard:
     """The result of :func:`score`: per indicator, per dimension and overall, plus coverage.
 
+    ``framework`` and ``framework_version`` name the framework scored against (its id, as
+    :attr:`Assessment.framework`; ``framework_id`` in files).
     ``ratings`` counts the entries that say something (a value or not applicable), ``unrated``
     the entries not yet rated; ``raters`` counts distinct raters of the former (the joint rating,
     without a rater, is none). ``changes`` says what changed since the framework version the
     assessment was made against, when the scoring registry has a newer one.
     """
 
-    framework_id: str
+    framework: str = attrs.field(metadata={"key": "framework_id"})
     framework_version: str
     subject: Subject
     period: str
@@ -193,6 +198,12 @@ class Scorecard:
     overall: float | None = None
     changes: VersionChanges | None = None
     unrated: int = 0
+
+    @property
+    def framework_id(self) -> str:
+        """Deprecated since 0.3.0 (removed in 0.4.0): the framework's id is :attr:`framework`."""
+        warn_renamed("Scorecard.framework", "Scorecard.framework")
+        return self.framework
 
     @property
     def complete(self) -> bool:
@@ -299,7 +310,7 @@ def _indicator_score(
 def _invalid(assessment: Assessment, framework: Framework | Registry) -> ValidationError:
     """Every problem of an assessment a rating of which the plan refused: a rating the plan refuses is one
     check_assessment reports, or (built with deferred validation) one problems_of reports — never none."""
-    return ValidationError(problems_of(assessment) + check_assessment(assessment, framework))
+    return ValidationError(problems_of(assessment) + check_against(assessment, framework))
 
 
 # -- the fast path: ratings as sorted integer codes ------------------------------------------------
@@ -536,7 +547,7 @@ def _card(
     n = len(fast.plan.entries)
     given, raters, n_blank = counts
     return Scorecard(
-        framework_id=fw.id,
+        framework=fw.id,
         framework_version=fw.version,
         subject=assessment.subject,
         period=assessment.period,
@@ -676,7 +687,7 @@ def _batch_cards(
             counts = (len(values), full, 0)
         card = _new_object(Scorecard)
         card.__dict__.update(
-            framework_id=fw_id,
+            framework=fw_id,
             framework_version=fw_version,
             subject=a.subject,
             period=a.period,
@@ -694,9 +705,22 @@ def _batch_cards(
     return out
 
 
+@overload
 def score(
     assessment: Assessment,
-    framework: Framework | Registry,
+    framework: Framework | None = None,
+    *,
+    aggregation: str | Aggregation = "mean",
+    registry: Registry | None = None,
+    complete: bool = False,
+) -> Scorecard: ...
+@overload
+def score(  # deprecated since 0.3.0: the registry in the framework's place
+    assessment: Assessment, framework: Registry, *, aggregation: str | Aggregation = "mean", complete: bool = False
+) -> Scorecard: ...
+def score(
+    assessment: Assessment,
+    framework: Framework | Registry | None = None,
     *,
     aggregation: str | Aggregation = "mean",
     registry: Registry | None = None,
@@ -707,16 +731,16 @@ def score(
     Entries not yet rated count against coverage (``Scorecard.unrated`` says how many); with
     ``complete=True`` they are refused instead, one problem each (:func:`unrated_problems`).
 
-    ``framework`` is the framework (id and version as the assessment names them) or a registry to
-    take that version from (it then also serves as ``registry``). ``aggregation`` is an
+    ``framework`` is the framework (id and version as the assessment names them); without it the
+    version the assessment names is taken from ``registry``. ``aggregation`` is an
     :class:`Aggregation` or an id: ``mean`` and ``median`` are built in, other ids are looked up in
     ``registry`` (never in plugins found behind the caller's back). With a registry the scorecard's
-    ``changes`` say what changed since the version the assessment names.
+    ``changes`` say what changed since the version the assessment names. A registry passed in the
+    framework's place (``score(a, registry)``) still works and is deprecated since 0.3.0.
     """
     _expect(assessment, Assessment, "assessment", "score")
-    _expect_scoring_args("score", framework, aggregation, registry)
-    if registry is None and not isinstance(framework, Framework):
-        registry = framework
+    expect(aggregation, (str, Aggregation), "score", "aggregation")
+    framework, registry = framework_source("score", framework, registry)
     agg = resolve_aggregation(aggregation, registry)
     fw, problems = _resolve_framework(assessment, framework)
     if fw is None:
@@ -732,7 +756,7 @@ def score(
     except KeyError:
         codes = fast.learn(ratings)
     if codes is not None:
-        changes = framework_changes(assessment, registry) if registry is not None else None
+        changes = framework_changes(assessment, registry=registry) if registry is not None else None
         return _score_codes(assessment, fw, fast, codes, agg, changes)
     info = plan.info
     n = len(plan.entries)
@@ -821,11 +845,11 @@ def score(
             )
         )
     overall = total_ws / total_w if rated_all else None
-    changes = framework_changes(assessment, registry) if registry is not None else None
+    changes = framework_changes(assessment, registry=registry) if registry is not None else None
     n_blank = len(buckets[n])
     given = [r for r in ratings if r.value is not None or r.not_applicable is True] if n_blank else ratings
     return Scorecard(
-        framework_id=fw.id,
+        framework=fw.id,
         framework_version=fw.version,
         subject=assessment.subject,
         period=assessment.period,
@@ -871,20 +895,36 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@overload
 def score_all(
     assessments: Iterable[Assessment],
-    framework: Framework | Registry,
+    framework: Framework | None = None,
+    *,
+    aggregation: str | Aggregation = "mean",
+    registry: Registry | None = None,
+    complete: bool = False,
+) -> list[Scorecard]: ...
+@overload
+def score_all(  # deprecated since 0.3.0: the registry in the framework's place
+    assessments: Iterable[Assessment],
+    framework: Registry,
+    *,
+    aggregation: str | Aggregation = "mean",
+    complete: bool = False,
+) -> list[Scorecard]: ...
+def score_all(
+    assessments: Iterable[Assessment],
+    framework: Framework | Registry | None = None,
     *,
     aggregation: str | Aggregation = "mean",
     registry: Registry | None = None,
     complete: bool = False,
 ) -> list[Scorecard]:
-    """:func:`score` for many assessments (e.g. a bulk file), in order."""
-    _expect_scoring_args("score_all", framework, aggregation, registry)
+    """:func:`score` for many assessments (e.g. a bulk file), in order; the same arguments."""
+    expect(aggregation, (str, Aggregation), "score_all", "aggregation")
+    framework, registry = framework_source("score_all", framework, registry)
     if isinstance(assessments, (str, bytes, Assessment)) or not isinstance(assessments, Iterable):
         refuse(assessments, "score_all", "assessments", "an iterable of Assessment")
-    if registry is None and not isinstance(framework, Framework):
-        registry = framework
     agg = resolve_aggregation(aggregation, registry)
     # Per (framework id, version): the framework, its fast plan and the version changes, found once.
     found: dict[tuple[str, str], tuple[Framework, _FastPlan, VersionChanges | None, _Memos]] = {}
@@ -902,12 +942,12 @@ def score_all(
 
     with _gc_paused():
         for a in assessments:
-            key = (a.framework_id, a.framework_version)
+            key = (a.framework, a.framework_version)
             hit = found.get(key) if type(a) is Assessment and not complete else None
             if hit is None and type(a) is Assessment and not complete:
                 fw, _ = _resolve_framework(a, framework)
                 if fw is not None:
-                    changes = framework_changes(a, registry) if registry is not None else None
+                    changes = framework_changes(a, registry=registry) if registry is not None else None
                     fast = _fast_plan(_plan(fw))
                     hit = found[key] = (fw, fast, changes, fast.value_memos(agg))
             if hit is not None:
@@ -932,7 +972,10 @@ def score_all(
                 if codes is not None:
                     out.append(_score_codes(a, hit[0], fast, codes, agg, hit[2]))
                     continue
-            out.append(score(a, framework, aggregation=agg, registry=registry, complete=complete))
+            if isinstance(framework, Framework):
+                out.append(score(a, framework, aggregation=agg, registry=registry, complete=complete))
+            else:
+                out.append(score(a, aggregation=agg, registry=framework, complete=complete))
         for pending in list(waiting):
             flush(pending)
     return cast("list[Scorecard]", out)  # every place filled
@@ -947,16 +990,6 @@ def _expect(value: object, cls: type, name: str, function: str) -> None:
     """A wrong Python type is the caller's bug: ``TypeError`` (data problems are ``QFrameworkError``s)."""
     if not isinstance(value, cls):
         expect(value, cls, function, name)
-
-
-def _expect_scoring_args(function: str, framework: object, aggregation: object, registry: object) -> None:
-    """``framework``, ``aggregation`` and ``registry`` of :func:`score` and :func:`score_all`."""
-    if not isinstance(framework, Framework) or registry is not None:
-        from ..plugins import Registry
-
-        expect(framework, (Framework, Registry), function, "framework")
-        expect(registry, (Registry, type(None)), function, "registry", "a Registry or None")
-    expect(aggregation, (str, Aggregation), function, "aggregation")
 
 
 def disagreements(scorecard: Scorecard, threshold: float = DEFAULT_DISAGREEMENT) -> tuple[IndicatorScore, ...]:
@@ -1008,9 +1041,9 @@ def compare(before: Scorecard, after: Scorecard) -> Comparison:
     """
     _expect(before, Scorecard, "before", "compare")
     _expect(after, Scorecard, "after", "compare")
-    if before.framework_id != after.framework_id:
+    if before.framework != after.framework:
         raise QFrameworkError(
-            f"cannot compare scorecards of different frameworks: {before.framework_id!r} and {after.framework_id!r}"
+            f"cannot compare scorecards of different frameworks: {before.framework!r} and {after.framework!r}"
         )
     if before.subject.id != after.subject.id:
         raise QFrameworkError(

@@ -7,7 +7,7 @@ with the same short names :class:`~qframework.errors.InfeasibleAssignment` uses:
 (also: more topics than the participant ``wants``), ``required-topics``, ``mandatory``, ``exclusion``,
 ``unranked``, ``capacity``, ``group``, ``group-size``, ``group-topics``, ``distinct-required``.
 
-Topics a group shares are checked once for the group (``group_id`` set), not once per member, so a
+Topics a group shares are checked once for the group (``group`` set), not once per member, so a
 mistake in a cluster's topics is reported once.
 """
 
@@ -54,12 +54,10 @@ def check_assignment(
     # --- who is mentioned where
     for pid in assignment.participant_ids:
         if pid not in people:
-            out.append(
-                Violation.of("unknown-participant", "check.participant.unknown", participant_id=pid, participant=pid)
-            )
+            out.append(Violation.of("unknown-participant", "check.participant.unknown", participant=pid))
     for pid, n in sorted(Counter(p.participant for p in assignment.placements).items()):
         if n > 1:
-            out.append(Violation.of("duplicate", "check.placed-twice", participant_id=pid, count=n))
+            out.append(Violation.of("duplicate", "check.placed-twice", participant=pid, count=n))
     membership: dict[str, list[str]] = {}
     for g in assignment.groups:
         for m in g.members:
@@ -67,21 +65,21 @@ def check_assignment(
     for pid, gids in sorted(membership.items()):
         if len(gids) > 1:
             out.append(
-                Violation.of("duplicate", "check.member-twice", participant_id=pid, count=len(gids), groups=tuple(gids))
+                Violation.of("duplicate", "check.member-twice", participant=pid, count=len(gids), groups=tuple(gids))
             )
     for gid, n in sorted(Counter(g.id for g in assignment.groups).items()):
         if n > 1:
-            out.append(Violation.of("duplicate", "check.group.duplicate", group_id=gid, count=n))
+            out.append(Violation.of("duplicate", "check.group.duplicate", group=gid, count=n))
     group_ids = {g.id for g in assignment.groups}
     for pl in assignment.placements:
         if pl.group is not None and pl.group not in group_ids:
-            out.append(Violation.of("group", "check.group.unknown", participant_id=pl.participant, group=pl.group))
+            out.append(Violation.of("group", "check.group.unknown", participant=pl.participant, group=pl.group))
         elif pl.group is not None and membership.get(pl.participant) and pl.group not in membership[pl.participant]:
             out.append(
                 Violation.of(
                     "group",
                     "check.group.mismatch",
-                    participant_id=pl.participant,
+                    participant=pl.participant,
                     group=pl.group,
                     groups=tuple(membership[pl.participant]),
                 )
@@ -89,7 +87,7 @@ def check_assignment(
 
     # --- topic lists: each group's once, then each participant's own
     def check_topics(req: tuple[str, ...], opt: tuple[str, ...], *, pid: str | None, gid: str | None) -> None:
-        where: dict[str, Any] = {"participant_id": pid, "group_id": gid}
+        where: dict[str, Any] = {"participant": pid, "group": gid}
         both = req + opt
         for t in both:
             if t not in known_topics:
@@ -134,10 +132,9 @@ def check_assignment(
                     Violation.of(
                         "group-topics",
                         "check.group.topics",
-                        participant_id=pl.participant,
-                        group_id=group.id,
-                        topics=tuple(pl.topics),
+                        participant=pl.participant,
                         group=group.id,
+                        topics=tuple(pl.topics),
                         group_topics=tuple(group.topics),
                     )
                 )
@@ -151,11 +148,11 @@ def check_assignment(
         req, opt = assignment.topics_of(pid)
         listed_out = pid in assignment.unassigned
         if listed_out and (req or opt):
-            out.append(Violation.of("unassigned", "check.unassigned.has-topics", participant_id=pid))
+            out.append(Violation.of("unassigned", "check.unassigned.has-topics", participant=pid))
         if not (req or opt):
             if not rules.allow_unassigned:
                 why = "check.unassigned.listed" if listed_out else "check.unassigned.no-topics"
-                out.append(Violation.of("unassigned", why, participant_id=pid))
+                out.append(Violation.of("unassigned", why, participant=pid))
             continue
         topics_of[pid] = (req, opt)
         person = people[pid]
@@ -166,14 +163,14 @@ def check_assignment(
                 Violation.of(
                     "topics-per-participant",
                     "check.wants.group",
-                    participant_id=pid,
+                    participant=pid,
                     count=len(req + opt),
                     wants=wants,
                     group=group.id,
                 )
                 if group is not None and pid in grouped_ids
                 else Violation.of(
-                    "topics-per-participant", "check.wants", participant_id=pid, count=len(req + opt), wants=wants
+                    "topics-per-participant", "check.wants", participant=pid, count=len(req + opt), wants=wants
                 )
             )
         for t in req + opt:
@@ -182,16 +179,16 @@ def check_assignment(
             hit = sorted(rules.covers(t) & set(person.exclusions))
             if hit:
                 out.append(
-                    Violation.of("exclusion", "check.excluded", participant_id=pid, topic=t)
+                    Violation.of("exclusion", "check.excluded", participant=pid, topic=t)
                     if hit == [t]
                     else Violation.of(
-                        "exclusion", "check.excluded.through", participant_id=pid, topic=t, topics=tuple(hit)
+                        "exclusion", "check.excluded.through", participant=pid, topic=t, topics=tuple(hit)
                     )
                 )
             elif not rules.objective.allow_unranked and t not in mandatory and person.rank(t) is None:
-                out.append(Violation.of("unranked", "check.unranked", participant_id=pid, topic=t))
+                out.append(Violation.of("unranked", "check.unranked", participant=pid, topic=t))
         if rules.groups is not None and pid not in grouped_ids:
-            out.append(Violation.of("group", "check.group.none", participant_id=pid))
+            out.append(Violation.of("group", "check.group.none", participant=pid))
 
     # --- groups
     if rules.groups is not None:
@@ -199,7 +196,7 @@ def check_assignment(
         for g in assignment.groups:
             if not size.holds(len(g.members)):
                 out.append(
-                    Violation.of("group-size", "check.group.size", group_id=g.id, count=len(g.members), size=str(size))
+                    Violation.of("group-size", "check.group.size", group=g.id, count=len(g.members), size=str(size))
                 )
 
     # --- capacity

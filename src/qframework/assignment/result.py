@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 
 import attrs
 
+from .._deprecated import renamed_arguments, warn_renamed
 from ..errors import NotFound, Problem, type_problem
 from ..frozen import FrozenMap
 from ..messages import Coded, Note, Param, frozen_params
@@ -89,19 +90,21 @@ class Group(Checked):
         yield from text_problems("id", self.id)
 
 
+@renamed_arguments(participant_id="participant", group_id="group")
 @attrs.frozen
 class Violation(Coded, Checked):
     """One way in which an assignment breaks a rule; ``rule`` is the rule's short name.
 
-    ``code`` and ``params`` are the violation as data (:class:`~qframework.messages.Note`);
+    ``participant``, ``group`` and ``topic`` name (by id) what the violation is about, where it is
+    about one. ``code`` and ``params`` are the violation as data (:class:`~qframework.messages.Note`);
     :attr:`text` words it in the active language, ``message`` is its English wording (for logs).
     Build one with :meth:`of`.
     """
 
     rule: str
     message: str
-    participant_id: str | None = None
-    group_id: str | None = None
+    participant: str | None = None
+    group: str | None = None
     topic: str | None = None
     code: str = ""
     params: FrozenMap[str, Param] = attrs.field(factory=FrozenMap, converter=frozen_params)
@@ -113,15 +116,39 @@ class Violation(Coded, Checked):
         code: str,
         /,
         *,
-        participant_id: str | None = None,
-        group_id: str | None = None,
+        participant: str | None = None,
+        group: str | None = None,
         topic: str | None = None,
         **params: Param,
     ) -> Violation:
-        """The violation ``code`` (a key of :data:`qframework.messages.TEMPLATES`) of ``rule``; ``topic``
-        is a parameter of the wording too."""
-        note = Note(code, params if topic is None else {"topic": topic, **params})
-        return cls(rule, note.english, participant_id, group_id, topic, code, note.params)
+        """The violation ``code`` (a key of :data:`qframework.messages.TEMPLATES`) of ``rule``.
+
+        ``participant``, ``group`` and ``topic`` are parameters of the wording too. The old keywords
+        ``participant_id`` and ``group_id`` are deprecated (removed in 0.4.0).
+        """
+        for old, new in (("participant_id", "participant"), ("group_id", "group")):
+            if old in params:
+                warn_renamed(f"Violation.of({old}=…)", f"{new}=…")
+                value = params.pop(old)
+                if new == "participant":
+                    participant = value  # type: ignore[assignment]
+                else:
+                    group = value  # type: ignore[assignment]
+        about = {k: v for k, v in (("participant", participant), ("group", group), ("topic", topic)) if v is not None}
+        note = Note(code, {**about, **params} if about else params)
+        return cls(rule, note.english, participant, group, topic, code, note.params)
+
+    @property
+    def participant_id(self) -> str | None:
+        """Deprecated since 0.3.0 (removed in 0.4.0): use :attr:`participant`."""
+        warn_renamed("Violation.participant_id", "Violation.participant")
+        return self.participant
+
+    @property
+    def group_id(self) -> str | None:
+        """Deprecated since 0.3.0 (removed in 0.4.0): use :attr:`group`."""
+        warn_renamed("Violation.group_id", "Violation.group")
+        return self.group
 
     def __str__(self) -> str:
         from ..report.text import format_violation

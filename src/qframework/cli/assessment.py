@@ -110,7 +110,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         from .excel import combine_items
 
         items = combine_items(items)
-    cards = [(name, score(a, registry, aggregation=args.aggregation, registry=registry)) for name, a in items]
+    cards = [(name, score(a, aggregation=args.aggregation, registry=registry)) for name, a in items]
     from .excel import table_format
 
     if table_format(args):
@@ -150,7 +150,7 @@ def _dimension_titles(registry: Any, cards: Sequence[Any]) -> dict[str, str]:
     from ..report.text import content
 
     titles: dict[str, str] = {}
-    for fid, version in {(c.framework_id, c.framework_version) for c in cards}:
+    for fid, version in {(c.framework, c.framework_version) for c in cards}:
         fw = registry.framework_versions.get((fid, version))
         if fw is not None:
             titles.update({d.id: content(d) for d in fw.dimensions})
@@ -165,8 +165,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     registry = _registry()
     _warn_failures(registry)
-    before = score(load_assessment(args.before, registry=registry), registry, aggregation=args.aggregation)
-    after = score(load_assessment(args.after, registry=registry), registry, aggregation=args.aggregation)
+    before = score(load_assessment(args.before, registry=registry), registry=registry, aggregation=args.aggregation)
+    after = score(load_assessment(args.after, registry=registry), registry=registry, aggregation=args.aggregation)
     result = compare(before, after)
     from .excel import table_format
 

@@ -37,7 +37,7 @@ def cmd_crosswalk_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(crosswalk)
         return 0
-    problems = check_crosswalk(crosswalk, registry)
+    problems = check_crosswalk(crosswalk, registry=registry)
     if problems:
         print(format_crosswalk_problems(crosswalk, problems))
         return 1
@@ -110,8 +110,8 @@ def _write_report(path: str, result: Any, registry: Any, aggregation: str) -> No
     from ..report.data import AssessmentReport
     from ..report.render import render_report
 
-    card = score(result.assessment, registry, aggregation=aggregation, registry=registry)
-    framework = registry.framework(card.framework_id, card.framework_version)
+    card = score(result.assessment, aggregation=aggregation, registry=registry)
+    framework = registry.framework(card.framework, card.framework_version)
     report = AssessmentReport(card, framework, result.assessment, translation=result.report)
     fmt = _report_format(path)
     atomic_write(path, render_report(report, format=fmt, lang=active_language()))  # type: ignore[arg-type]

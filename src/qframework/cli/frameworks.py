@@ -153,7 +153,7 @@ def _validate_workbook(name: str, args: argparse.Namespace) -> None:
     problems = unrated_problems(assessment)
     # A workbook leaves out the rows left blank: an indicator without a rating is not yet rated.
     rated = {rating.indicator for rating in assessment.ratings}
-    framework = registry.framework(assessment.framework_id, assessment.framework_version)
+    framework = registry.framework(assessment.framework, assessment.framework_version)
     problems += [
         _problem("ratings", _("indicator {id} not yet rated").format(id=repr(indicator.id)))
         for indicator in framework.indicators()

@@ -89,15 +89,15 @@ def _report(args: argparse.Namespace) -> Any:
                 )
             )
         a = found[0]
-        card = score(a, registry, aggregation=args.aggregation, registry=registry)
-        fw = registry.framework(card.framework_id, card.framework_version)
+        card = score(a, aggregation=args.aggregation, registry=registry)
+        fw = registry.framework(card.framework, card.framework_version)
         return AssessmentReport(card, fw, a, threshold=args.threshold, priorities=args.priorities)
     from ..assessment import score_all
 
-    cards = score_all(found, registry, aggregation=args.aggregation)
+    cards = score_all(found, registry=registry, aggregation=args.aggregation)
     if not cards:
         raise QFrameworkError(_("the files hold no assessment"))
-    fw = registry.framework(cards[-1].framework_id, max(c.framework_version for c in cards))
+    fw = registry.framework(cards[-1].framework, max(c.framework_version for c in cards))
     if args.kind == "progress":
         return ProgressReport(tuple(cards), fw)
     return CohortReport(tuple(cards), fw, period=args.period, names=args.names, highlight=args.highlight)

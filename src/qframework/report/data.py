@@ -187,7 +187,7 @@ def _same_framework(framework: Framework, cards: Sequence[Scorecard]) -> None:
     expect(framework, _Framework, "report", "framework")
     for i, card in enumerate(cards):
         expect(card, _Scorecard, "report", f"scorecards[{i}]")
-    others = sorted({c.framework_id for c in cards} - {framework.id})
+    others = sorted({c.framework for c in cards} - {framework.id})
     if others:
         raise QFrameworkError(
             f"the scorecards are of framework {others[0]!r}, the report's framework is {framework.id!r}"

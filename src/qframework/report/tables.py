@@ -51,9 +51,9 @@ def _framework_for(card: Scorecard, source: Framework | Registry | None) -> Fram
     from ..model import Framework
 
     if isinstance(source, Framework):
-        return source if source.id == card.framework_id else None
+        return source if source.id == card.framework else None
     try:
-        return source.framework(card.framework_id, card.framework_version)
+        return source.framework(card.framework, card.framework_version)
     except QFrameworkError:
         return None
 
@@ -93,7 +93,7 @@ def scorecard_tables(cards: Sequence[Scorecard], framework: Framework | Registry
     ind_rows: list[tuple[Cell, ...]] = []
     for card in cards:
         fw = _framework_for(card, framework)
-        who = (card.subject.id, card.subject.name, card.period, card.framework_id, card.framework_version)
+        who = (card.subject.id, card.subject.name, card.period, card.framework, card.framework_version)
         for d in card.dimensions:
             label = level_label(_dimension_scale(fw, d.dimension), d.score) if fw else ""
             dim_rows.append(

@@ -335,7 +335,7 @@ def format_scorecard(
         _("{name}, {period} — {framework} {version}, aggregation {aggregation}").format(
             name=name,
             period=c.period,
-            framework=c.framework_id,
+            framework=c.framework,
             version=c.framework_version,
             aggregation=aggregation_name(c.aggregation),
         ),
@@ -452,7 +452,7 @@ def format_comparison(comparison: Comparison, *, titles: Mapping[str, str] | Non
 
     before, after = comparison.before, comparison.after
     lines = [
-        f"{before.subject.id} {before.period} → {after.subject.id} {after.period} ({after.framework_id})",
+        f"{before.subject.id} {before.period} → {after.subject.id} {after.period} ({after.framework})",
         _header((_("dimension"), 50, "<"), (_("before"), 6, ">"), (_("after"), 6, ">"), (_("change"), 6, ">")),
     ]
     for d in comparison.dimensions:
@@ -580,10 +580,10 @@ def format_explanation(explanation: Explanation, *, titles: Mapping[str, str] | 
 def format_violation(violation: Violation) -> str:
     """One broken rule, in the active language: the rule, where, and what is wrong."""
     where = []
-    if violation.participant_id is not None:
-        where.append(_("participant {id}").format(id=violation.participant_id))
-    if violation.group_id is not None:
-        where.append(_("group {id}").format(id=violation.group_id))
+    if violation.participant is not None:
+        where.append(_("participant {id}").format(id=violation.participant))
+    if violation.group is not None:
+        where.append(_("group {id}").format(id=violation.group))
     if violation.topic is not None:
         where.append(_("topic {id}").format(id=violation.topic))
     head = f"{violation.rule} ({_join(where)})" if where else violation.rule
