@@ -20,8 +20,10 @@ from assessment_fixtures import rate, registry_with, small_framework
 
 import qframework
 from qframework import io
+from qframework.assessment.scoring import resolve_aggregation
 from qframework.assignment import Violation
 from qframework.forms import assessment_form
+from qframework.report.tables import scorecard_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "examples" / "landkreis-beispiel-2024.toml"
@@ -157,3 +159,21 @@ def test_files_keep_their_keys(assessment: qframework.Assessment, registry: qfra
     card = qframework.score(assessment, registry=registry)
     assert json.loads(io.dumps(card, format="json"))["framework_id"] == "nzfh-qualitaetsrahmen"
     assert qframework.to_records(card)[0]["framework_id"] == "nzfh-qualitaetsrahmen"
+
+
+def test_tables_and_aggregations_take_the_registry_by_keyword(
+    assessment: qframework.Assessment, registry: qframework.Registry
+) -> None:
+    """``scorecard_tables(cards, registry)`` and ``resolve_aggregation(id, registry)`` warn and give
+    what ``registry=`` gives; with the registry the tables name level labels."""
+    card = qframework.score(assessment, registry=registry)
+    by_keyword = scorecard_tables([card], registry=registry)
+    old_tables: Any = scorecard_tables
+    assert _warned(lambda: old_tables([card], registry), "registry=registry") == by_keyword
+    assert by_keyword != scorecard_tables([card])  # the labels need the framework
+    framework = registry.framework(card.framework, card.framework_version)
+    assert scorecard_tables([card], framework) == by_keyword
+    old_resolve: Any = resolve_aggregation
+    assert _warned(lambda: old_resolve("median", registry), "registry=registry") is resolve_aggregation(
+        "median", registry=registry
+    )

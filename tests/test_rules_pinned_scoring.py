@@ -492,9 +492,9 @@ def test_unknown_aggregation_says_what_is_known_and_how_to_get_a_plugins() -> No
     assert (exc.kind, exc.key, exc.known) == ("aggregation", "trimmed", ("mean", "median"))
     own = Aggregation("first", "Lowest", lambda values: values[0])
     assert resolve_aggregation(own) is own
-    assert resolve_aggregation(own, registry_with(fw)) is own
+    assert resolve_aggregation(own, registry=registry_with(fw)) is own
     assert resolve_aggregation("median").id == "median"
-    assert resolve_aggregation("mean", registry_with(fw)).id == "mean"
+    assert resolve_aggregation("mean", registry=registry_with(fw)).id == "mean"
 
 
 def test_scorecard_lookup_errors_carry_kind_key_and_known_ids() -> None:

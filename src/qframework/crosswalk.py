@@ -482,7 +482,7 @@ def translate(
         raise ValidationError(problems, f"crosswalk {crosswalk.id}")
     source = _side(crosswalk.source, registry)
     target = _side(crosswalk.target, registry)
-    combine = resolve_aggregation(aggregation, registry)
+    combine = resolve_aggregation(aggregation, registry=registry)
 
     # (source indicator, rater) → (position in the assessment, rating)
     by_key: dict[tuple[str, str | None], tuple[int, Rating]] = {}

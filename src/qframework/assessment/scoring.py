@@ -79,12 +79,26 @@ __all__ = [
 # -- aggregations ------------------------------------------------------------------------------
 
 
-def resolve_aggregation(aggregation: str | Aggregation, registry: Registry | None = None) -> Aggregation:
+@overload
+def resolve_aggregation(aggregation: str | Aggregation, *, registry: Registry | None = None) -> Aggregation: ...
+@overload
+def resolve_aggregation(aggregation: str | Aggregation, registry: Registry, /) -> Aggregation: ...  # deprecated
+def resolve_aggregation(
+    aggregation: str | Aggregation, *positional: Registry, registry: Registry | None = None
+) -> Aggregation:
     """The :class:`Aggregation` an id stands for, without loading any plugin behind the caller's back.
 
     ``mean`` and ``median`` are built in; another id is looked up in ``registry`` (a plugin's
-    aggregation), and without a registry it raises :class:`NotFound` naming the known ids.
+    aggregation), and without a registry it raises :class:`NotFound` naming the known ids. A
+    positional registry is deprecated since 0.3.0.
     """
+    if positional:
+        if len(positional) > 1:
+            raise TypeError(f"resolve_aggregation() takes 1 positional argument but {1 + len(positional)} were given")
+        warn_renamed(
+            "resolve_aggregation(aggregation, registry)", "resolve_aggregation(aggregation, registry=registry)"
+        )
+        registry = registry or positional[0]
     if isinstance(aggregation, Aggregation):
         return aggregation
     if registry is not None:
@@ -741,7 +755,7 @@ def score(
     _expect(assessment, Assessment, "assessment", "score")
     expect(aggregation, (str, Aggregation), "score", "aggregation")
     framework, registry = framework_source("score", framework, registry)
-    agg = resolve_aggregation(aggregation, registry)
+    agg = resolve_aggregation(aggregation, registry=registry)
     fw, problems = _resolve_framework(assessment, framework)
     if fw is None:
         raise ValidationError(problems)
@@ -925,7 +939,7 @@ def score_all(
     framework, registry = framework_source("score_all", framework, registry)
     if isinstance(assessments, (str, bytes, Assessment)) or not isinstance(assessments, Iterable):
         refuse(assessments, "score_all", "assessments", "an iterable of Assessment")
-    agg = resolve_aggregation(aggregation, registry)
+    agg = resolve_aggregation(aggregation, registry=registry)
     # Per (framework id, version): the framework, its fast plan and the version changes, found once.
     found: dict[tuple[str, str], tuple[Framework, _FastPlan, VersionChanges | None, _Memos]] = {}
     # Per framework key and bulk layout, the loader's assessments waiting to be scored as a batch

@@ -115,7 +115,7 @@ def write_scores(args: argparse.Namespace, cards: Sequence[Any], registry: Any) 
     """``score --format csv|xlsx``: the dimension table (CSV), or dimensions and indicators (xlsx)."""
     from ..report.tables import scorecard_tables
 
-    return _write_tables(args, scorecard_tables(cards, registry))
+    return _write_tables(args, scorecard_tables(cards, registry=registry))
 
 
 def write_comparison(args: argparse.Namespace, comparison: Any) -> int:

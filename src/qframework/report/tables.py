@@ -14,10 +14,12 @@ import csv
 import io
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, overload
 
 import attrs
 
+from .._args import expect
+from .._deprecated import warn_renamed
 from ..errors import QFrameworkError
 from ..i18n import N_
 from ..i18n import gettext_ as _
@@ -73,13 +75,29 @@ def _dimension_scale(framework: Framework, dimension_id: str) -> Scale:
     return framework.scale(scales.pop()) if len(scales) == 1 else framework.scale()
 
 
-def scorecard_tables(cards: Sequence[Scorecard], framework: Framework | Registry | None = None) -> tuple[Table, Table]:
+@overload
+def scorecard_tables(
+    cards: Sequence[Scorecard], framework: Framework | None = None, *, registry: Registry | None = None
+) -> tuple[Table, Table]: ...
+@overload
+def scorecard_tables(cards: Sequence[Scorecard], framework: Registry, /) -> tuple[Table, Table]: ...  # deprecated
+def scorecard_tables(
+    cards: Sequence[Scorecard], framework: Framework | Registry | None = None, *, registry: Registry | None = None
+) -> tuple[Table, Table]:
     """Two tables of scorecards: per dimension (with an overall row each) and per indicator.
 
-    With ``framework`` (a framework or a registry holding the scorecards' frameworks) the
-    dimension table names the nearest level label of each score and the indicator table the
-    indicator titles.
+    With ``framework`` (the scorecards' framework), or ``registry=`` holding the scorecards'
+    frameworks, the dimension table names the nearest level label of each score and the indicator
+    table the indicator titles. A registry in the framework's place is deprecated since 0.3.0.
     """
+    from ..plugins import Registry
+
+    if isinstance(framework, Registry):
+        warn_renamed("scorecard_tables(cards, registry)", "scorecard_tables(cards, registry=registry)")
+        registry = registry if registry is not None else framework
+        framework = None
+    expect(registry, (Registry, type(None)), "scorecard_tables", "registry", "a Registry or None")
+    source: Framework | Registry | None = framework if framework is not None else registry
     dim_header = tuple(_(h) for h in (
         N_("Kommune (ID)"), N_("Kommune"), N_("Period"), N_("Framework"), N_("Version"), N_("No."),
         N_("Dimension (ID)"), N_("Dimension"), N_("Score (0–1)"), N_("Level"), N_("Indicators"), N_("Rated"),
@@ -92,7 +110,7 @@ def scorecard_tables(cards: Sequence[Scorecard], framework: Framework | Registry
     dim_rows: list[tuple[Cell, ...]] = []
     ind_rows: list[tuple[Cell, ...]] = []
     for card in cards:
-        fw = _framework_for(card, framework)
+        fw = _framework_for(card, source)
         who = (card.subject.id, card.subject.name, card.period, card.framework, card.framework_version)
         for d in card.dimensions:
             label = level_label(_dimension_scale(fw, d.dimension), d.score) if fw else ""
