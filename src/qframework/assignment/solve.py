@@ -58,7 +58,7 @@ from .program import (
 from .reasons import Reasons, reasons_unassigned
 from .result import Assignment, Group, Placement
 from .rules import AssignmentProblem, AssignmentRules, Participant
-from .ties import swap_stable, swap_stable_single
+from .ties import swap_stable, swap_stable_levels, swap_stable_single
 
 __all__ = ["assign"]
 
@@ -550,19 +550,14 @@ def _exchange(
     split = split_roles(rules)
     if rules.groups is not None or (not split and rules.most_topics == 1 and not mandatory):
         return _exchange_single(people, rules, cols, topics_of, key)
+    if not split and not mandatory and _NARROW:
+        found = _levels(len(people), rules, cols, topics_of)
+        if found is not None:
+            return _exchange_levels(people, rules, found, topics_of, key)
     held: dict[int, list[Any]] = {}
     fixed: dict[int, frozenset[str]] = {}
     covers = {t: rules.covers(t) for t in rules.topic_ids}
-    level = _levels(len(people), rules, cols, topics_of) if not split and not mandatory and _NARROW else None
-    kept: dict[int, tuple[str, ...]] = {}  # held topics that no exchange of the rule can move
     for p, (req, opt) in topics_of.items():
-        if level is not None:
-            mine = level.get(p)
-            if mine is not None:
-                held[p] = [(t, "any") for t in req + opt if t in mine]
-                kept[p] = tuple(t for t in req + opt if t not in mine)
-                fixed[p] = frozenset(b for t in kept[p] for b in covers[t])
-            continue
         if split:
             held[p] = [(t, "req") for t in req if t not in mandatory] + [(t, "opt") for t in opt]
         else:
@@ -578,10 +573,9 @@ def _exchange(
             person = people[p]
             excluded = set(person.exclusions)
             rank = {t: i + 1 for i, t in enumerate(person.preferences)}
-            mine = free if level is None else [t for t in free if t in level[p]]
             memo[p] = {
                 (t, r): rank.get(t, unranked)
-                for t in mine
+                for t in free
                 if not (excluded and covers[t] & excluded) and (allow_unranked or t in rank)
                 for r in roles
             }
@@ -605,10 +599,7 @@ def _exchange(
             opt_set = {t for t, r in items if r == "opt"}
         else:
             every = sorted(
-                [t for t in topics_of[p][0] + topics_of[p][1] if t in mandatory]
-                + list(kept.get(p, ()))
-                + [t for t, _r in items],
-                key=order,
+                [t for t in topics_of[p][0] + topics_of[p][1] if t in mandatory] + [t for t, _r in items], key=order
             )
             r = rules.required_for(len(every))
             req_set, opt_set = set(every[:r]), set(every[r:])
@@ -616,7 +607,7 @@ def _exchange(
     return True
 
 
-# whether _exchange looks only at the participants and topics an exchange can involve (tests compare both)
+# whether _exchange works on arrays of the participants and topics an exchange can involve (else: everybody, by dicts)
 _NARROW = True
 
 
@@ -625,12 +616,13 @@ def _levels(
     rules: AssignmentRules,
     cols: Sequence[Column],
     topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
-) -> dict[int, frozenset[str]] | None:
+) -> tuple[Any, Any, Any, Any, list[str]] | None:
     """Several topics each, a plain transportation problem (no groups, mandatory topics, selection,
-    alternatives or roles) of ``n`` participants: for every participant that can take part in an
-    exchange keeping the total cost, the topics it can exchange (:func:`.flow.boundary`, from the optimum's duals); the
-    others are left out of the tie rule, which finds the same exchanges among fewer. ``None``
-    where the program is not such a problem."""
+    alternatives or roles) of ``n`` participants: the rows (participants) that can take part in an
+    exchange keeping the total cost, the topics each can exchange (:func:`.flow.boundary`, from the
+    optimum's duals), the participants × topics held, the topics' prices and the topics (sorted by
+    id); the others are left out of the tie rule, which finds the same exchanges among fewer.
+    ``None`` where the program is not such a problem."""
     import numpy as np
 
     from .flow import boundary, prices
@@ -657,12 +649,39 @@ def _levels(
     hi = np.array([n if cap.max is None else cap.max for cap in caps], dtype=np.int64)
     lo = np.array([cap.min for cap in caps], dtype=np.int64)
     try:
-        rows, at_level = boundary(cost, ok, holds, prices(cost, ok, hi, holds, lo))
+        price = prices(cost, ok, hi, holds, lo)
+        rows, at_level = boundary(cost, ok, holds, price)
     except AssertionError:  # pragma: no cover - not an exact optimum: the tie rule looks at everybody
         return None
-    topics = cols.topics
-    compress = itertools.compress
-    return {p: frozenset(compress(topics, mask)) for p, mask in zip(rows.tolist(), at_level.tolist(), strict=True)}
+    return rows, at_level, holds, price, list(cols.topics)
+
+
+def _exchange_levels(
+    people: Sequence[Participant],
+    rules: AssignmentRules,
+    found: tuple[Any, Any, Any, Any, list[str]],
+    topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
+    key: Callable[[Participant], Callable[[str], Any]],
+) -> bool:
+    """:func:`_exchange` on the arrays of :func:`_levels` (:func:`.ties.swap_stable_levels`): the
+    participants that can exchange, each topic at its level an item; the others keep theirs."""
+    import numpy as np
+
+    rows, at_level, holds, price, topics = found
+    before = holds[rows]
+    movable = before & at_level
+    up = price[None, :] > price[:, None]  # up[x, y]: trading x for y gains (y's price is higher)
+    after, moved = swap_stable_levels(movable, at_level, up)
+    if not moved:
+        return False
+    after = (before & ~at_level) | after  # the topics not at its level stay where they are
+    for i in np.flatnonzero(np.any(after != before, axis=1)).tolist():
+        p = int(rows[i])
+        order = key(people[p])
+        every = sorted([topics[t] for t in np.flatnonzero(after[i]).tolist()], key=order)
+        r = rules.required_for(len(every))
+        topics_of[p] = (tuple(sorted(every[:r], key=order)), tuple(sorted(every[r:], key=order)))
+    return True
 
 
 def _exchange_single(

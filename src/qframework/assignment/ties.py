@@ -202,3 +202,53 @@ def _members(at: Any, who: Any, buckets: Any, *, ascending: bool) -> dict[int, l
     for k, p in zip(at[order].tolist(), who[order].tolist(), strict=True):
         out[k].append(p)
     return out
+
+
+def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
+    """:func:`swap_stable` for several topics each where every exchange is at one price level, on arrays.
+
+    ``holds[r, t]`` whether row ``r`` (participants in id order) holds topic ``t`` as a movable
+    item, ``level[r, t]`` whether ``t`` is one of the topics it can exchange (every held movable
+    topic among them), ``up[x, y]`` whether trading ``x`` for ``y`` gains (the same for every row:
+    the gain is the difference of the topics' prices, :func:`.flow.boundary`). Topics are columns
+    in id order. Then a key ``(x, y, gain)`` of :func:`swap_stable` is the pair ``(x, y)``, its
+    seekers the rows holding ``x`` and free to take ``y``, its givers those holding ``y`` and free
+    to take ``x``; the pairs are processed exactly as there (batches of dirty pairs in order, the
+    smallest seeker with the largest giver, the pairs the two are filed under after an exchange
+    dirty again), so the result is the same. Returns the new ``holds`` and whether anything moved.
+    """
+    import numpy as np
+
+    h = np.array(holds, dtype=bool).T.copy()  # topics × rows: a topic's holders are one contiguous row
+    f = np.asarray(level, dtype=bool).T & ~h  # free to take
+    up = np.asarray(up, dtype=bool)
+    rows = h.shape[1]
+    if rows < 2:
+        return h.T, False
+    hi, fi = h.astype(np.int64), f.astype(np.int64)
+    can = hi @ fi.T  # can[x, y]: rows holding x and free to take y
+    dirty = up & (can > 0) & (can.T > 0)
+    moved = False
+    while dirty.any():
+        batch = np.argwhere(dirty).tolist()  # row-major: in (x, y) order
+        dirty = np.zeros_like(dirty)
+        for x, y in batch:
+            if not (can[x, y] and can[y, x]):
+                continue
+            a = int(np.argmax(h[x] & f[y]))  # the smallest seeker
+            b = rows - 1 - int(np.argmax((h[y] & f[x])[::-1]))  # the largest giver
+            if a >= b:
+                continue
+            for r in (a, b):
+                can -= np.outer(h[:, r], f[:, r])
+            h[x, a], h[y, a], f[x, a], f[y, a] = False, True, True, False  # a gives x, takes y
+            h[y, b], h[x, b], f[y, b], f[x, b] = False, True, True, False  # b gives y, takes x
+            touched = np.zeros_like(dirty)
+            for r in (a, b):
+                mine = np.outer(h[:, r], f[:, r])
+                can += mine
+                touched |= mine | mine.T
+            dirty |= touched & up & (can > 0) & (can.T > 0)
+            dirty[x, y] = True
+            moved = True
+    return h.T, moved
