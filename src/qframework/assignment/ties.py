@@ -225,8 +225,7 @@ def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
     rows = h.shape[1]
     if rows < 2:
         return h.T, False
-    hi, fi = h.astype(np.int64), f.astype(np.int64)
-    can = hi @ fi.T  # can[x, y]: rows holding x and free to take y
+    can = h.astype(np.int64) @ f.T.astype(np.int64)  # can[x, y]: rows holding x and free to take y
     dirty = up & (can > 0) & (can.T > 0)
     moved = False
     while dirty.any():
@@ -236,18 +235,23 @@ def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
             if not (can[x, y] and can[y, x]):
                 continue
             a = int(np.argmax(h[x] & f[y]))  # the smallest seeker
-            b = rows - 1 - int(np.argmax((h[y] & f[x])[::-1]))  # the largest giver
+            b = rows - 1 - int(np.argmax((h[y] & f[x])[rows - 1 :: -1]))  # the largest giver
             if a >= b:
                 continue
-            for r in (a, b):
-                can -= np.outer(h[:, r], f[:, r])
-            h[x, a], h[y, a], f[x, a], f[y, a] = False, True, True, False  # a gives x, takes y
-            h[y, b], h[x, b], f[y, b], f[x, b] = False, True, True, False  # b gives y, takes x
-            touched = np.zeros_like(dirty)
-            for r in (a, b):
-                mine = np.outer(h[:, r], f[:, r])
-                can += mine
-                touched |= mine | mine.T
+            # a gives x and takes y, b the other way round: what else they hold or may take moves
+            # between the rows (columns) x and y of ``can``
+            free = f[:, a].astype(np.int64) - f[:, b]
+            held = h[:, a].astype(np.int64) - h[:, b]
+            free[[x, y]] = held[[x, y]] = 0
+            can[y] += free
+            can[x] -= free
+            can[:, x] += held
+            can[:, y] -= held
+            h[x, a], h[y, a], f[x, a], f[y, a] = False, True, True, False
+            h[y, b], h[x, b], f[y, b], f[x, b] = False, True, True, False
+            ha, fa, hb, fb = h[:, a], f[:, a], h[:, b], f[:, b]
+            touched = (ha[:, None] & fa) | (hb[:, None] & fb)  # the pairs a or b seek ...
+            touched |= touched.T  # ... or give for
             dirty |= touched & up & (can > 0) & (can.T > 0)
             dirty[x, y] = True
             moved = True
