@@ -158,6 +158,22 @@ class Reasons:
             )
         return found
 
+    def several(
+        self, person: Participant, req: tuple[str, ...], opt: tuple[str, ...], ranks: tuple[int, ...], worst: int
+    ) -> tuple[Note, ...]:
+        """:meth:`notes` of a participant without a group and without mandatory topics, ``ranks`` those of
+        ``req + opt`` (0: unranked) and ``worst`` the largest of them (an unranked one counting
+        ``unranked_rank``), without distinct required topics: the same memo, a shorter way to its key."""
+        key = (person.preferences[:worst], req, opt, True)
+        found = self.memo.get(key)
+        if found is None and self.simple:
+            found = self.memo[key] = self._pieces(person, req, opt, True, ranks, worst)
+        elif found is None:
+            found = self.memo[key] = self._notes(
+                person, req, opt, None, {t: i + 1 for i, t in enumerate(person.preferences)}
+            )
+        return found
+
     def _notes(
         self,
         person: Participant,

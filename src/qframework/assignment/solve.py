@@ -277,6 +277,10 @@ def _build(
     whose groups must keep the columns they were chosen with (:mod:`.regional`) needs that.
     """
     mandatory = list(dict.fromkeys(rules.mandatory_topics))
+    if isinstance(cols, ColumnTable) and partition is None and _several(people, rules):
+        found = _Several(people, rules, cols, chosen, ties=ties).assignment()
+        if found is not None:
+            return found
     order = {t: i for i, t in enumerate(rules.topic_ids)}
     got: dict[int, list[Column]] = {}
     plain_topics: dict[int, list[str]] = {}  # a ColumnTable's chosen topics, read off its arrays
@@ -534,6 +538,93 @@ class _Alone:
         return Assignment(tuple(placements), (), tuple(unassigned), total)
 
 
+def _several(people: Sequence[Participant], rules: AssignmentRules) -> bool:
+    """Whether :class:`_Several` builds the result: several topics each (exactly), nobody left out,
+    no groups, mandatory topics, alternatives or distinct required topics."""
+    return (
+        len(people) > 0
+        and rules.most_topics > 1
+        and rules.groups is None
+        and not rules.mandatory_topics
+        and not rules.allow_unassigned
+        and not rules.distinct_required
+        and all(len(rules.covers(t)) == 1 for t in rules.topic_ids)
+    )
+
+
+class _Several:
+    """:func:`_build` for :func:`_several` programs (a :class:`ColumnTable`): every participant's topics
+    as a row of a participants × topics array, the tie rule on the arrays (:func:`_exchange_levels`'
+    exchanges), counts, costs and ranks read off them. The same result as the general path."""
+
+    def __init__(
+        self,
+        people: Sequence[Participant],
+        rules: AssignmentRules,
+        cols: ColumnTable,
+        chosen: Sequence[int],
+        *,
+        ties: bool,
+    ) -> None:
+        import numpy as np
+
+        self.people, self.rules, self.topics = people, rules, list(cols.topics)
+        n, m = len(people), len(cols.topics)
+        picked = np.asarray(chosen, dtype=np.int64)
+        self.k = len(picked) // n
+        self.cost = np.zeros((n, m), dtype=np.int64)
+        self.ok = np.zeros((n, m), dtype=bool)
+        self.rank = np.zeros((n, m), dtype=np.int64)
+        self.cost[cols.p_of, cols.t_of] = cols.cost_of
+        self.ok[cols.p_of, cols.t_of] = True
+        self.rank[cols.p_of, cols.t_of] = cols.rank_of
+        self.holds = np.zeros((n, m), dtype=bool)
+        self.holds[cols.p_of[picked], cols.t_of[picked]] = True
+        self.whole = len(picked) == n * self.k and bool(np.all(np.count_nonzero(self.holds, axis=1) == self.k))
+        self.ties = ties
+
+    def assignment(self) -> Assignment | None:
+        """The :class:`Assignment`; ``None`` where the general path must build it (somebody holds
+        another number of topics, or the optimum's duals are not to be had)."""
+        import numpy as np
+
+        if not self.whole:  # pragma: no cover - an exact count: everybody holds k topics
+            return None
+        people, rules, topics, k = self.people, self.rules, self.topics, self.k
+        n = len(people)
+        holds = self.holds
+        if self.ties:
+            found = _level_rows(rules, topics, self.cost, self.ok, holds)
+            if found is None:  # pragma: no cover - not an exact optimum: the general path looks at everybody
+                return None
+            rows, at_level, price = found
+            before = holds[rows]
+            after, moved = swap_stable_levels(before & at_level, at_level, price[None, :] > price[:, None])
+            if moved:
+                holds = holds.copy()
+                holds[rows] = (before & ~at_level) | after
+        # each row's topics in the order of the general path: cost (rank, or unranked_rank), then id
+        p_of, t_of = np.nonzero(holds)
+        at = np.lexsort((t_of, self.cost[p_of, t_of], p_of))
+        held = t_of[at].reshape(n, k)
+        costs = np.take_along_axis(self.cost, held, axis=1)
+        ranks = np.take_along_axis(self.rank, held, axis=1)
+        worst = costs.max(axis=1)  # the worst-ranked topic's rank (an unranked one counts unranked_rank)
+        counts: dict[str, int] = dict.fromkeys(rules.topic_ids, 0)
+        for t, c in zip(topics, np.bincount(held.ravel(), minlength=len(topics)).tolist(), strict=True):
+            counts[t] += c
+        r = rules.required_for(k)
+        reasons = Reasons(rules, counts, {})
+        notes_of = reasons.several
+        placements: list[Placement] = []
+        with deferred():  # placements built by the solver from checked values: nothing to report
+            for person, row, rank, w in zip(people, held.tolist(), ranks.tolist(), worst.tolist(), strict=True):
+                mine = [topics[t] for t in row]
+                req, opt, given = tuple(mine[:r]), tuple(mine[r:]), tuple(rank)
+                placements.append(Placement(person.id, req, opt, None, notes_of(person, req, opt, given, w), given))
+        return Assignment(tuple(placements), (), (), int(costs.sum()))
+
+
 def _exchange(
     people: Sequence[Participant],
     rules: AssignmentRules,
@@ -625,8 +716,6 @@ def _levels(
     ``None`` where the program is not such a problem."""
     import numpy as np
 
-    from .flow import boundary, prices
-
     if (
         not isinstance(cols, ColumnTable)
         or rules.groups is not None
@@ -645,7 +734,24 @@ def _levels(
     lens = np.fromiter(map(len, mine), dtype=np.int64, count=len(mine))
     at = np.fromiter(map(index.__getitem__, itertools.chain.from_iterable(mine)), dtype=np.int64, count=int(lens.sum()))
     holds[np.repeat(np.fromiter(topics_of, dtype=np.int64, count=len(mine)), lens), at] = True
-    caps = [rules.capacity_of(t) for t in cols.topics]
+    found = _level_rows(rules, cols.topics, cost, ok, holds)
+    if found is None:  # pragma: no cover - not an exact optimum: the tie rule looks at everybody
+        return None
+    rows, at_level, price = found
+    return rows, at_level, holds, price, list(cols.topics)
+
+
+def _level_rows(
+    rules: AssignmentRules, topics: Sequence[str], cost: Any, ok: Any, holds: Any
+) -> tuple[Any, Any, Any] | None:
+    """:func:`_levels` on arrays (participants × ``topics``: ``cost``, ``ok`` where allowed, ``holds``
+    the optimum): the rows that can exchange, their topics at their level and the topics' prices."""
+    import numpy as np
+
+    from .flow import boundary, prices
+
+    n = len(holds)
+    caps = [rules.capacity_of(t) for t in topics]
     hi = np.array([n if cap.max is None else cap.max for cap in caps], dtype=np.int64)
     lo = np.array([cap.min for cap in caps], dtype=np.int64)
     try:
@@ -653,7 +759,7 @@ def _levels(
         rows, at_level = boundary(cost, ok, holds, price)
     except AssertionError:  # pragma: no cover - not an exact optimum: the tie rule looks at everybody
         return None
-    return rows, at_level, holds, price, list(cols.topics)
+    return rows, at_level, price
 
 
 def _exchange_levels(
