@@ -205,7 +205,7 @@ def _members(at: Any, who: Any, buckets: Any, *, ascending: bool) -> dict[int, l
 
 
 def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
-    """:func:`swap_stable` for several topics each where every exchange is at one price level, on arrays.
+    """:func:`swap_stable` for several topics each where every exchange is at one price level, on bit sets.
 
     ``holds[r, t]`` whether row ``r`` (participants in id order) holds topic ``t`` as a movable
     item, ``level[r, t]`` whether ``t`` is one of the topics it can exchange (every held movable
@@ -215,44 +215,92 @@ def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
     seekers the rows holding ``x`` and free to take ``y``, its givers those holding ``y`` and free
     to take ``x``; the pairs are processed exactly as there (batches of dirty pairs in order, the
     smallest seeker with the largest giver, the pairs the two are filed under after an exchange
-    dirty again), so the result is the same. Returns the new ``holds`` and whether anything moved.
+    dirty again), so the result is the same. A topic's holders (and those free to take it) are one
+    integer's bits, so the smallest seeker and the largest giver are a bit operation each. Returns
+    the new ``holds`` and whether anything moved.
     """
     import numpy as np
 
-    h = np.array(holds, dtype=bool).T.copy()  # topics × rows: a topic's holders are one contiguous row
-    f = np.asarray(level, dtype=bool).T & ~h  # free to take
-    up = np.asarray(up, dtype=bool)
-    rows = h.shape[1]
-    if rows < 2:
-        return h.T, False
-    can = h.astype(np.int64) @ f.T.astype(np.int64)  # can[x, y]: rows holding x and free to take y
-    dirty = up & (can > 0) & (can.T > 0)
+    holds = np.array(holds, dtype=bool)
+    free = np.asarray(level, dtype=bool) & ~holds
+    rows, m = holds.shape
+    can_np = holds.T.astype(np.int64) @ free.astype(np.int64)  # can[x, y]: rows holding x, free to take y
+    up_np = np.asarray(up, dtype=bool)
+    start = up_np & (can_np > 0) & (can_np.T > 0)
+    if rows < 2 or not start.any():
+        return holds, False
+    h, f = [_bits(holds[:, t]) for t in range(m)], [_bits(free[:, t]) for t in range(m)]  # rows, by topic
+    hr, fr = _row_bits(holds), _row_bits(free)  # topics, by row
+    can, ups = can_np.tolist(), up_np.tolist()
+    topics_in: dict[int, list[int]] = {}
+
+    def each(mask: int) -> list[int]:
+        found = topics_in.get(mask)
+        if found is None:
+            found = topics_in[mask] = [t for t in range(m) if mask >> t & 1]
+        return found
+
+    dirty = set(map(tuple, np.argwhere(start).tolist()))
     moved = False
-    while dirty.any():
-        batch = np.argwhere(dirty).tolist()  # row-major: in (x, y) order
-        dirty = np.zeros_like(dirty)
+    while dirty:
+        batch = sorted(dirty)
+        dirty = set()
         for x, y in batch:
-            if not (can[x, y] and can[y, x]):
+            if not (can[x][y] and can[y][x]):
                 continue
-            a = int(np.argmax(h[x] & f[y]))  # the smallest seeker
-            b = rows - 1 - int(np.argmax((h[y] & f[x])[rows - 1 :: -1]))  # the largest giver
+            seek, give = h[x] & f[y], h[y] & f[x]
+            a = (seek & -seek).bit_length() - 1  # the smallest seeker
+            b = give.bit_length() - 1  # the largest giver
             if a >= b:
                 continue
-            # a gives x and takes y, b the other way round: what else they hold or may take moves
-            # between the rows (columns) x and y of ``can``
-            free = f[:, a].astype(np.int64) - f[:, b]
-            held = h[:, a].astype(np.int64) - h[:, b]
-            free[[x, y]] = held[[x, y]] = 0
-            can[y] += free
-            can[x] -= free
-            can[:, x] += held
-            can[:, y] -= held
-            h[x, a], h[y, a], f[x, a], f[y, a] = False, True, True, False
-            h[y, b], h[x, b], f[y, b], f[x, b] = False, True, True, False
-            ha, fa, hb, fb = h[:, a], f[:, a], h[:, b], f[:, b]
-            touched = (ha[:, None] & fa) | (hb[:, None] & fb)  # the pairs a or b seek ...
-            touched |= touched.T  # ... or give for
-            dirty |= touched & up & (can > 0) & (can.T > 0)
-            dirty[x, y] = True
+            # a gives x and takes y, b the other way round: what else they hold (may take) moves
+            # between the columns (rows) x and y of ``can``
+            xy = 1 << x | 1 << y
+            for t in each(hr[a] & ~xy):
+                can[t][x] += 1
+                can[t][y] -= 1
+            for t in each(hr[b] & ~xy):
+                can[t][y] += 1
+                can[t][x] -= 1
+            for t in each(fr[a] & ~xy):
+                can[y][t] += 1
+                can[x][t] -= 1
+            for t in each(fr[b] & ~xy):
+                can[x][t] += 1
+                can[y][t] -= 1
+            ab = 1 << a | 1 << b
+            h[x] ^= ab
+            h[y] ^= ab
+            f[x] ^= ab
+            f[y] ^= ab
+            for r in (a, b):
+                hr[r] ^= xy
+                fr[r] ^= xy
+                for t in each(hr[r]):  # the pairs it seeks or gives for, open ones dirty again
+                    for u in each(fr[r]):
+                        if can[t][u] and can[u][t] and (ups[t][u] or ups[u][t]):
+                            dirty.add((t, u) if ups[t][u] else (u, t))
+            dirty.add((x, y))
             moved = True
-    return h.T, moved
+    out = np.zeros((rows, m), dtype=bool)
+    for t in range(m):
+        out[:, t] = np.unpackbits(
+            np.frombuffer(h[t].to_bytes((rows + 7) // 8, "little"), dtype=np.uint8), bitorder="little"
+        )[:rows]
+    return out, moved
+
+
+def _bits(column: Any) -> int:
+    """A boolean vector as an integer: bit ``i`` set where ``column[i]``."""
+    import numpy as np
+
+    return int.from_bytes(np.packbits(column, bitorder="little").tobytes(), "little")
+
+
+def _row_bits(matrix: Any) -> list[int]:
+    """Each row of a boolean matrix as an integer (:func:`_bits`)."""
+    import numpy as np
+
+    if matrix.shape[1] <= 62:
+        return (matrix.astype(np.int64) @ (np.int64(1) << np.arange(matrix.shape[1], dtype=np.int64))).tolist()  # type: ignore[no-any-return]
+    return [_bits(row) for row in matrix]
