@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -614,13 +615,25 @@ class _Several:
         for t, c in zip(topics, np.bincount(held.ravel(), minlength=len(topics)).tolist(), strict=True):
             counts[t] += c
         r = rules.required_for(k)
+        # participants with the same topics in the same order and the same ranks share their tuples
+        m = len(topics)
+        pair = held * (m + 1) + ranks  # < m (m + 1): a topic and its rank
+        if k * math.log2(m * (m + 1)) < 62:
+            _kind, first, which = np.unique(
+                pair @ (np.int64(m * (m + 1)) ** np.arange(k, dtype=np.int64)), return_index=True, return_inverse=True
+            )
+        else:
+            _kind, first, which = np.unique(pair, axis=0, return_index=True, return_inverse=True)
+        shared = []
+        for row, rank in zip(held[first].tolist(), ranks[first].tolist(), strict=True):
+            mine = [topics[t] for t in row]
+            shared.append((tuple(mine[:r]), tuple(mine[r:]), tuple(rank)))
         reasons = Reasons(rules, counts, {})
         notes_of = reasons.several
         placements: list[Placement] = []
         with deferred():  # placements built by the solver from checked values: nothing to report
-            for person, row, rank, w in zip(people, held.tolist(), ranks.tolist(), worst.tolist(), strict=True):
-                mine = [topics[t] for t in row]
-                req, opt, given = tuple(mine[:r]), tuple(mine[r:]), tuple(rank)
+            for person, i, w in zip(people, which.reshape(-1).tolist(), worst.tolist(), strict=True):
+                req, opt, given = shared[i]
                 placements.append(Placement(person.id, req, opt, None, notes_of(person, req, opt, given, w), given))
         return Assignment(tuple(placements), (), (), int(costs.sum()))
 
