@@ -60,6 +60,7 @@ class Reasons:
             and not any(cap.min and counts.get(t, 0) <= cap.min for t, cap in self.capacity.items())
         )
         self._given: dict[tuple[object, ...], Note] = {}
+        self._heads: dict[tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]], tuple[Note, ...]] = {}
         self._missed: dict[tuple[str, int, bool], tuple[Note, ...]] = {}
 
     def others(self, t: str, unit: str) -> list[str]:
@@ -108,29 +109,34 @@ class Reasons:
         worst: int,
     ) -> tuple[Note, ...]:
         """:meth:`_notes` in the :attr:`simple` case, from shared pieces: the same notes in the same order."""
-        given, missed, mandatory = self._given, self._missed, self.mandatory
-        notes: list[Note] = []
-        n_req = len(req)
-        for i, (t, rank) in enumerate(zip(req + opt, ranks, strict=True)):
-            role = _REQUIRED if i < n_req else _OPTIONAL
-            key = (t, role.code, rank if t not in mandatory else -1)
-            note = given.get(key)
-            if note is None:
-                if t in mandatory:
-                    note = Note("given.mandatory", {"topic": t, "role": role})
-                elif rank:
-                    note = Note("given.ranked", {"topic": t, "role": role, "rank": rank})
-                else:
-                    note = Note("given.unranked", {"topic": t, "role": role, "rank": self.unranked})
-                given[key] = note
-            notes.append(note)
+        head = self._heads.get((req, opt, ranks))
+        if head is None:  # the notes on the topics given: the same for everybody given them at these ranks
+            given, mandatory = self._given, self.mandatory
+            notes: list[Note] = []
+            n_req = len(req)
+            for i, (t, rank) in enumerate(zip(req + opt, ranks, strict=True)):
+                role = _REQUIRED if i < n_req else _OPTIONAL
+                key = (t, role.code, rank if t not in mandatory else -1)
+                note = given.get(key)
+                if note is None:
+                    if t in mandatory:
+                        note = Note("given.mandatory", {"topic": t, "role": role})
+                    elif rank:
+                        note = Note("given.ranked", {"topic": t, "role": role, "rank": rank})
+                    else:
+                        note = Note("given.unranked", {"topic": t, "role": role, "rank": self.unranked})
+                    given[key] = note
+                notes.append(note)
+            head = self._heads[(req, opt, ranks)] = tuple(notes)
         if worst <= 1:
-            return tuple(notes)
+            return head
         mine = req + opt
-        for i, t in enumerate(person.preferences[: worst - 1]):
+        missed = self._missed
+        out = list(head)
+        for i, t in enumerate(person.preferences[: worst - 1], 1):
             if t in mine:
                 continue
-            piece = missed.get((t, i + 1, alone))
+            piece = missed.get((t, i, alone))
             if piece is None:
                 cap, count = self.capacity[t], self.counts[t]
                 causes: list[Note] = []
@@ -138,12 +144,9 @@ class Reasons:
                     causes.append(Note("not-given.full", {"count": count, "max": cap.max}))
                 if not alone:
                     causes.append(_NOT_PER_GROUP)
-                piece = missed[(t, i + 1, alone)] = (
-                    Note("not-given", {"topic": t, "rank": i + 1}),
-                    *(causes or [_NOT_COST]),
-                )
-            notes.extend(piece)
-        return tuple(notes)
+                piece = missed[(t, i, alone)] = (Note("not-given", {"topic": t, "rank": i}), *(causes or [_NOT_COST]))
+            out += piece
+        return tuple(out)
 
     def alone(self, person: Participant, req: tuple[str, ...], opt: tuple[str, ...], rank: int) -> tuple[Note, ...]:
         """:meth:`notes` of a participant without a group holding one non-mandatory topic of preference
