@@ -61,7 +61,10 @@ class Reasons:
         )
         self._given: dict[tuple[object, ...], Note] = {}
         self._heads: dict[tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]], tuple[Note, ...]] = {}
-        self._missed: dict[tuple[str, int, bool], tuple[Note, ...]] = {}
+        # a better-ranked topic not given, and why: by group-or-not, then by its rank (a list: no key to build)
+        self._missed: tuple[list[dict[str, tuple[Note, ...]]], ...] = tuple(
+            [{} for _ in range(len(facts.covers) + 1)] for _alone in (False, True)
+        )
 
     def others(self, t: str, unit: str) -> list[str]:
         """The units (participants or groups) other than ``unit`` that require ``t`` or a topic it covers."""
@@ -131,12 +134,12 @@ class Reasons:
         if worst <= 1:
             return head
         mine = req + opt
-        missed = self._missed
+        missed = self._missed[alone]
         out = list(head)
         for i, t in enumerate(person.preferences[: worst - 1], 1):
             if t in mine:
                 continue
-            piece = missed.get((t, i, alone))
+            piece = missed[i].get(t)
             if piece is None:
                 cap, count = self.capacity[t], self.counts[t]
                 causes: list[Note] = []
@@ -144,7 +147,7 @@ class Reasons:
                     causes.append(Note("not-given.full", {"count": count, "max": cap.max}))
                 if not alone:
                     causes.append(_NOT_PER_GROUP)
-                piece = missed[(t, i, alone)] = (Note("not-given", {"topic": t, "rank": i}), *(causes or [_NOT_COST]))
+                piece = missed[i][t] = (Note("not-given", {"topic": t, "rank": i}), *(causes or [_NOT_COST]))
             out += piece
         return tuple(out)
 
