@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import attrs
 
 from ..messages import Note
@@ -150,6 +153,67 @@ class Reasons:
                 piece = missed[i][t] = (Note("not-given", {"topic": t, "rank": i}), *(causes or [_NOT_COST]))
             out += piece
         return tuple(out)
+
+    def several_many(
+        self, topics: Sequence[str], held: Any, ranks: Any, required: int, rank: Any, worst: Any
+    ) -> list[tuple[Note, ...]] | None:
+        """:meth:`several` for every participant at once, in the :attr:`simple` case without mandatory
+        topics (``None`` otherwise): ``held`` (participants × k, indices into ``topics``) their topics
+        in order, the first ``required`` of them required, ``ranks`` the topics' ranks (0: unranked),
+        ``rank`` participants × topics the preference ranks, ``worst`` each one's worst cost. The same
+        notes in the same order: the notes on the topics given, then for every better-ranked topic
+        not given (by rank) the topic and its cause, laid out for everybody with array operations."""
+        import numpy as np
+
+        if not self.simple or self.mandatory:
+            return None
+        n, k = held.shape
+        m = len(topics)
+        table: list[Note] = []  # every note needed, once; each participant's notes index into it
+        optional = (np.arange(k) >= required).astype(np.int64)
+        kinds, given_at = np.unique((held * 2 + optional) * (m + 2) + ranks, return_inverse=True)
+        for code in kinds.tolist():
+            rest, r = divmod(code, m + 2)
+            t, opt = divmod(rest, 2)
+            role = _OPTIONAL if opt else _REQUIRED
+            note = self._given.get((topics[t], role.code, r))
+            if note is None:
+                if r:
+                    note = Note("given.ranked", {"topic": topics[t], "role": role, "rank": r})
+                else:
+                    note = Note("given.unranked", {"topic": topics[t], "role": role, "rank": self.unranked})
+                self._given[(topics[t], role.code, r)] = note
+            table.append(note)
+        holds = np.zeros(rank.shape, dtype=bool)
+        holds[np.repeat(np.arange(n), k), held.reshape(-1)] = True
+        mp, mt = np.nonzero((rank >= 1) & (rank < np.asarray(worst)[:, None]) & ~holds)
+        mi = rank[mp, mt]
+        order = np.lexsort((mi, mp))  # by participant, then by rank
+        mp, mt, mi = mp[order], mt[order], mi[order]
+        kinds, missed_at = np.unique(mt * (m + 1) + mi, return_inverse=True)
+        first_missed = len(table)
+        for code in kinds.tolist():
+            t, i = divmod(code, m + 1)
+            table.append(Note("not-given", {"topic": topics[t], "rank": i}))
+        first_cause = len(table)
+        for t in topics:
+            cap, count = self.capacity[t], self.counts[t]
+            if cap.max is not None and count >= cap.max:
+                table.append(Note("not-given.full", {"count": count, "max": cap.max}))
+            else:
+                table.append(_NOT_COST)
+        many = np.bincount(mp, minlength=n)
+        end = np.cumsum(k + 2 * many)
+        start = end - (k + 2 * many)
+        flat = np.empty(int(end[-1]) if n else 0, dtype=np.int64)
+        flat[(start[:, None] + np.arange(k)).reshape(-1)] = given_at.reshape(-1)
+        at = start[mp] + k + 2 * (np.arange(len(mp)) - (np.cumsum(many) - many)[mp])
+        flat[at] = first_missed + missed_at.reshape(-1)
+        flat[at + 1] = first_cause + mt
+        notes = np.empty(len(table), dtype=object)
+        notes[:] = table
+        seq = notes[flat].tolist()
+        return [tuple(seq[a:b]) for a, b in zip(start.tolist(), end.tolist(), strict=True)]
 
     def alone(self, person: Participant, req: tuple[str, ...], opt: tuple[str, ...], rank: int) -> tuple[Note, ...]:
         """:meth:`notes` of a participant without a group holding one non-mandatory topic of preference

@@ -629,12 +629,18 @@ class _Several:
             mine = [topics[t] for t in row]
             shared.append((tuple(mine[:r]), tuple(mine[r:]), tuple(rank)))
         reasons = Reasons(rules, counts, {})
-        notes_of = reasons.several
         placements: list[Placement] = []
+        every = reasons.several_many(topics, held, ranks, r, self.rank, worst)
         with deferred():  # placements built by the solver from checked values: nothing to report
-            for person, i, w in zip(people, which.reshape(-1).tolist(), worst.tolist(), strict=True):
-                req, opt, given = shared[i]
-                placements.append(Placement(person.id, req, opt, None, notes_of(person, req, opt, given, w), given))
+            if every is not None:
+                for person, i, notes in zip(people, which.reshape(-1).tolist(), every, strict=True):
+                    req, opt, given = shared[i]
+                    placements.append(Placement(person.id, req, opt, None, notes, given))
+            else:
+                notes_of = reasons.several
+                for person, i, w in zip(people, which.reshape(-1).tolist(), worst.tolist(), strict=True):
+                    req, opt, given = shared[i]
+                    placements.append(Placement(person.id, req, opt, None, notes_of(person, req, opt, given, w), given))
         return Assignment(tuple(placements), (), (), int(costs.sum()))
 
 
