@@ -229,7 +229,7 @@ def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
     start = up_np & (can_np > 0) & (can_np.T > 0)
     if rows < 2 or not start.any():
         return holds, False
-    h, f = [_bits(holds[:, t]) for t in range(m)], [_bits(free[:, t]) for t in range(m)]  # rows, by topic
+    h, f = _row_bits(holds.T), _row_bits(free.T)  # rows, by topic
     hr, fr = _row_bits(holds), _row_bits(free)  # topics, by row
     can, ups = can_np.tolist(), up_np.tolist()
     topics_in: dict[int, list[int]] = {}
@@ -282,6 +282,8 @@ def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
                             dirty.add((t, u) if ups[t][u] else (u, t))
             dirty.add((x, y))
             moved = True
+    if m <= 62:
+        return (np.array(hr, dtype=np.int64)[:, None] >> np.arange(m, dtype=np.int64)) & 1 == 1, moved
     out = np.zeros((rows, m), dtype=bool)
     for t in range(m):
         out[:, t] = np.unpackbits(
@@ -290,17 +292,11 @@ def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
     return out, moved
 
 
-def _bits(column: Any) -> int:
-    """A boolean vector as an integer: bit ``i`` set where ``column[i]``."""
-    import numpy as np
-
-    return int.from_bytes(np.packbits(column, bitorder="little").tobytes(), "little")
-
-
 def _row_bits(matrix: Any) -> list[int]:
-    """Each row of a boolean matrix as an integer (:func:`_bits`)."""
+    """Each row of a boolean matrix as an integer: bit ``j`` set where the row is true in column ``j``."""
     import numpy as np
 
     if matrix.shape[1] <= 62:
         return (matrix.astype(np.int64) @ (np.int64(1) << np.arange(matrix.shape[1], dtype=np.int64))).tolist()  # type: ignore[no-any-return]
-    return [_bits(row) for row in matrix]
+    packed = np.packbits(matrix, axis=1, bitorder="little")
+    return [int.from_bytes(row.tobytes(), "little") for row in packed]
