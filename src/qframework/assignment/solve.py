@@ -615,32 +615,37 @@ class _Several:
         for t, c in zip(topics, np.bincount(held.ravel(), minlength=len(topics)).tolist(), strict=True):
             counts[t] += c
         r = rules.required_for(k)
-        # participants with the same topics in the same order and the same ranks share their tuples
+        # participants with the same topics in the same order share their tuples, and so do those with the same ranks
         m = len(topics)
-        pair = held * (m + 1) + ranks  # < m (m + 1): a topic and its rank
-        if k * math.log2(m * (m + 1)) < 62:
-            _kind, first, which = np.unique(
-                pair @ (np.int64(m * (m + 1)) ** np.arange(k, dtype=np.int64)), return_index=True, return_inverse=True
+        if k * math.log2(m + 1) < 62:  # a row as one number
+            _kinds, first, which = np.unique(
+                held @ (np.int64(m) ** np.arange(k, dtype=np.int64)), return_index=True, return_inverse=True
+            )
+            _kinds, r_first, r_which = np.unique(
+                ranks @ (np.int64(m + 1) ** np.arange(k, dtype=np.int64)), return_index=True, return_inverse=True
             )
         else:
-            _kind, first, which = np.unique(pair, axis=0, return_index=True, return_inverse=True)
-        shared = []
-        for row, rank in zip(held[first].tolist(), ranks[first].tolist(), strict=True):
-            mine = [topics[t] for t in row]
-            shared.append((tuple(mine[:r]), tuple(mine[r:]), tuple(rank)))
+            _kinds, first, which = np.unique(held, axis=0, return_index=True, return_inverse=True)
+            _kinds, r_first, r_which = np.unique(ranks, axis=0, return_index=True, return_inverse=True)
+        names = np.array(topics, dtype=object)[held[first]].tolist()
+        split = [(tuple(row[:r]), tuple(row[r:])) for row in names]
+        given = list(map(tuple, ranks[r_first].tolist()))
         reasons = Reasons(rules, counts, {})
         placements: list[Placement] = []
         every = reasons.several_many(topics, held, ranks, r, self.rank, worst)
+        kinds = zip(which.reshape(-1).tolist(), r_which.reshape(-1).tolist(), strict=True)
         with deferred():  # placements built by the solver from checked values: nothing to report
             if every is not None:
-                for person, i, notes in zip(people, which.reshape(-1).tolist(), every, strict=True):
-                    req, opt, given = shared[i]
-                    placements.append(Placement(person.id, req, opt, None, notes, given))
+                for person, (i, j), notes in zip(people, kinds, every, strict=True):
+                    req, opt = split[i]
+                    placements.append(Placement(person.id, req, opt, None, notes, given[j]))
             else:
                 notes_of = reasons.several
-                for person, i, w in zip(people, which.reshape(-1).tolist(), worst.tolist(), strict=True):
-                    req, opt, given = shared[i]
-                    placements.append(Placement(person.id, req, opt, None, notes_of(person, req, opt, given, w), given))
+                for person, (i, j), w in zip(people, kinds, worst.tolist(), strict=True):
+                    req, opt = split[i]
+                    placements.append(
+                        Placement(person.id, req, opt, None, notes_of(person, req, opt, given[j], w), given[j])
+                    )
         return Assignment(tuple(placements), (), (), int(costs.sum()))
 
 
