@@ -573,12 +573,15 @@ class _Several:
         n, m = len(people), len(cols.topics)
         picked = np.asarray(chosen, dtype=np.int64)
         self.k = len(picked) // n
-        self.cost = np.zeros((n, m), dtype=np.int64)
-        self.ok = np.zeros((n, m), dtype=bool)
-        self.rank = np.zeros((n, m), dtype=np.int64)
-        self.cost[cols.p_of, cols.t_of] = cols.cost_of
-        self.ok[cols.p_of, cols.t_of] = True
-        self.rank[cols.p_of, cols.t_of] = cols.rank_of
+        if cols.dense is not None:  # as the columns were made (a ranked topic is allowed here: no alternatives)
+            self.ok, self.cost, self.rank = cols.dense
+        else:
+            self.cost = np.zeros((n, m), dtype=np.int64)
+            self.ok = np.zeros((n, m), dtype=bool)
+            self.rank = np.zeros((n, m), dtype=np.int64)
+            self.cost[cols.p_of, cols.t_of] = cols.cost_of
+            self.ok[cols.p_of, cols.t_of] = True
+            self.rank[cols.p_of, cols.t_of] = cols.rank_of
         self.holds = np.zeros((n, m), dtype=bool)
         self.holds[cols.p_of[picked], cols.t_of[picked]] = True
         self.whole = len(picked) == n * self.k and bool(np.all(np.count_nonzero(self.holds, axis=1) == self.k))
