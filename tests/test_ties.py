@@ -290,3 +290,55 @@ def test_kept_instances_of_long_exchange_passes(seed: int, per: int) -> None:
     restated.assert_rules_hold(a, people, rules)
     assert a.cost == milp_cost(people, rules)
     assert restated.tie_exchanges(a, people, rules) == []
+
+
+def test_the_array_pass_makes_the_same_exchanges_as_the_general_one() -> None:
+    """Several topics each where every exchange is at one price level, the pass runs on arrays
+    (``ties.swap_stable_levels``); it must end where the general pass (``ties.swap_stable``, per-participant
+    dicts) ends on the same items: same pairs, same order, so the same holdings."""
+    import numpy as np
+
+    from qframework.assignment.ties import swap_stable, swap_stable_levels
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        rows, m = int(rng.integers(2, 30)), int(rng.integers(2, 9))
+        level = rng.random((rows, m)) < rng.uniform(0.3, 0.9)
+        holds = level & (rng.random((rows, m)) < rng.uniform(0.2, 0.7))
+        price = rng.integers(0, 4, m)
+        after, moved = swap_stable_levels(holds, level, price[None, :] > price[:, None])
+        held = {r: np.flatnonzero(holds[r]).tolist() for r in range(rows)}
+        options = {r: {t: 100 - int(price[t]) for t in np.flatnonzero(level[r]).tolist()} for r in range(rows)}
+        moved_too = swap_stable(held, options.__getitem__, lambda _i: "any", lambda i: frozenset({i}), {}, lambda i: i)
+        expected = np.zeros((rows, m), dtype=bool)
+        for r, ts in held.items():
+            expected[r, ts] = True
+        assert moved == moved_too
+        assert (after == expected).all()
+
+
+@pytest.mark.parametrize("per", [2, 3])
+def test_the_narrow_pass_gives_the_result_of_the_full_one(per: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several topics each, a plain transportation problem: the tie rule on the arrays of the participants the
+    optimum's duals leave exchangeable gives the same assignment as the pass over everybody."""
+    from qframework.assignment import solve
+    from qframework.errors import InfeasibleAssignment
+
+    for seed in range(40):
+        rnd = random.Random(seed)
+        ids = [f"t{i}" for i in range(per + rnd.randint(1, 4))]
+        n = rnd.randint(4, 30)
+        seats_each = -(-n * per // len(ids))  # just enough, so that capacities bind
+        rules = AssignmentRules(
+            topics=tuple(Topic(t, capacity=seats(seats_each + rnd.choice([0, 0, 1, 2]))) for t in ids),
+            topics_per_participant=per,
+        )
+        people = [Participant(f"p{i:02d}", preferences=tuple(rnd.sample(ids, len(ids)))) for i in range(n)]
+        try:
+            narrow = assign(people, rules)
+        except InfeasibleAssignment:  # too few seats: nothing to compare
+            continue
+        monkeypatch.setattr(solve, "_NARROW", False)
+        full = assign(people, rules)
+        monkeypatch.setattr(solve, "_NARROW", True)
+        assert narrow == full, seed

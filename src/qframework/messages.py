@@ -618,10 +618,13 @@ class _Missing(dict[str, str]):
         return "{" + key + "}"
 
 
+_NOTE_ONLY = frozenset({Note})
+
+
 def notes(values: object) -> tuple[Note, ...]:
     """A field converter: a sequence of notes as a tuple; a plain string (a note written before
     notes were facts) becomes ``Note("text", {"text": ...})``, kept for one minor release."""
-    if type(values) is tuple and set(map(type, values)) <= {Note}:
+    if type(values) is tuple and _NOTE_ONLY.issuperset(map(type, values)):
         return values  # already notes (the solver's own, shared between placements): nothing to convert
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
         return values  # type: ignore[return-value]  # the field's check reports it

@@ -133,13 +133,14 @@ def prices(cost: Any, ok: Any, hi: Any, held: Any, lo: Any = None) -> Any:
         holds = held
     count = np.count_nonzero(holds, axis=0)
     w = np.full((m + 1, m + 1), _BAR, dtype=np.int64)
-    for s in np.flatnonzero(count).tolist():
-        on = np.flatnonzero(holds[:, s])
-        delta = c[on] - c[on, s][:, None]
-        delta[holds[on]] = _BAR  # a topic it holds already (s itself among them)
-        best = np.min(delta, axis=0)
+    s_of, p_of = np.nonzero(holds.T)  # every topic held, by topic: its holders
+    if len(s_of):
+        delta = c[p_of] - c[p_of, s_of][:, None]  # a holder's move from s to each topic
+        delta[holds[p_of]] = _BAR  # a topic it holds already (s itself among them)
+        starts = np.flatnonzero(np.r_[True, s_of[1:] != s_of[:-1]])
+        best = np.minimum.reduceat(delta, starts, axis=0)  # the cheapest move per topic held
         best[best >= _BAR // 2] = _BAR
-        w[s, :m] = best
+        w[s_of[starts], :m] = best
     w[:m, m] = np.where(count < hi, 0, _BAR)
     w[m, :m] = np.where(count > (0 if lo is None else np.asarray(lo)), 0, _BAR)
     d = np.zeros(m + 1, dtype=np.int64)

@@ -207,6 +207,7 @@ class ColumnTable(Sequence[Column]):
     def __init__(self, p_of: Any, t_of: Any, cost_of: Any, topics: Sequence[str], rank_of: Any = None) -> None:
         self.p_of, self.t_of, self.cost_of, self.topics = p_of, t_of, cost_of, tuple(topics)
         self.rank_of = rank_of  # each column's preference rank (0: not ranked), for the placements
+        self.dense: tuple[Any, Any, Any] | None = None  # participants × topics: allowed, cost, rank (topic_costs)
 
     def __len__(self) -> int:
         return len(self.p_of)
@@ -269,7 +270,9 @@ def column_table(people: Sequence[Participant], rules: AssignmentRules) -> Colum
     check_size(people, rules)
     ok, cost, topics, rank = topic_costs(people, rules)
     p_of, t_of = np.nonzero(ok)
-    return ColumnTable(p_of.astype(np.int64), t_of.astype(np.int64), cost[p_of, t_of], topics, rank[p_of, t_of])
+    table = ColumnTable(p_of.astype(np.int64), t_of.astype(np.int64), cost[p_of, t_of], topics, rank[p_of, t_of])
+    table.dense = (ok, cost, rank)
+    return table
 
 
 class BundleColumns(list[Column]):

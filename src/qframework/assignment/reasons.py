@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import attrs
 
 from ..messages import Note
@@ -60,7 +63,11 @@ class Reasons:
             and not any(cap.min and counts.get(t, 0) <= cap.min for t, cap in self.capacity.items())
         )
         self._given: dict[tuple[object, ...], Note] = {}
-        self._missed: dict[tuple[str, int, bool], tuple[Note, ...]] = {}
+        self._heads: dict[tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]], tuple[Note, ...]] = {}
+        # a better-ranked topic not given, and why: by group-or-not, then by its rank (a list: no key to build)
+        self._missed: tuple[list[dict[str, tuple[Note, ...]]], ...] = tuple(
+            [{} for _ in range(len(facts.covers) + 1)] for _alone in (False, True)
+        )
 
     def others(self, t: str, unit: str) -> list[str]:
         """The units (participants or groups) other than ``unit`` that require ``t`` or a topic it covers."""
@@ -108,29 +115,34 @@ class Reasons:
         worst: int,
     ) -> tuple[Note, ...]:
         """:meth:`_notes` in the :attr:`simple` case, from shared pieces: the same notes in the same order."""
-        given, missed, mandatory = self._given, self._missed, self.mandatory
-        notes: list[Note] = []
-        n_req = len(req)
-        for i, (t, rank) in enumerate(zip(req + opt, ranks, strict=True)):
-            role = _REQUIRED if i < n_req else _OPTIONAL
-            key = (t, role.code, rank if t not in mandatory else -1)
-            note = given.get(key)
-            if note is None:
-                if t in mandatory:
-                    note = Note("given.mandatory", {"topic": t, "role": role})
-                elif rank:
-                    note = Note("given.ranked", {"topic": t, "role": role, "rank": rank})
-                else:
-                    note = Note("given.unranked", {"topic": t, "role": role, "rank": self.unranked})
-                given[key] = note
-            notes.append(note)
+        head = self._heads.get((req, opt, ranks))
+        if head is None:  # the notes on the topics given: the same for everybody given them at these ranks
+            given, mandatory = self._given, self.mandatory
+            notes: list[Note] = []
+            n_req = len(req)
+            for i, (t, rank) in enumerate(zip(req + opt, ranks, strict=True)):
+                role = _REQUIRED if i < n_req else _OPTIONAL
+                key = (t, role.code, rank if t not in mandatory else -1)
+                note = given.get(key)
+                if note is None:
+                    if t in mandatory:
+                        note = Note("given.mandatory", {"topic": t, "role": role})
+                    elif rank:
+                        note = Note("given.ranked", {"topic": t, "role": role, "rank": rank})
+                    else:
+                        note = Note("given.unranked", {"topic": t, "role": role, "rank": self.unranked})
+                    given[key] = note
+                notes.append(note)
+            head = self._heads[(req, opt, ranks)] = tuple(notes)
         if worst <= 1:
-            return tuple(notes)
+            return head
         mine = req + opt
-        for i, t in enumerate(person.preferences[: worst - 1]):
+        missed = self._missed[alone]
+        out = list(head)
+        for i, t in enumerate(person.preferences[: worst - 1], 1):
             if t in mine:
                 continue
-            piece = missed.get((t, i + 1, alone))
+            piece = missed[i].get(t)
             if piece is None:
                 cap, count = self.capacity[t], self.counts[t]
                 causes: list[Note] = []
@@ -138,12 +150,70 @@ class Reasons:
                     causes.append(Note("not-given.full", {"count": count, "max": cap.max}))
                 if not alone:
                     causes.append(_NOT_PER_GROUP)
-                piece = missed[(t, i + 1, alone)] = (
-                    Note("not-given", {"topic": t, "rank": i + 1}),
-                    *(causes or [_NOT_COST]),
-                )
-            notes.extend(piece)
-        return tuple(notes)
+                piece = missed[i][t] = (Note("not-given", {"topic": t, "rank": i}), *(causes or [_NOT_COST]))
+            out += piece
+        return tuple(out)
+
+    def several_many(
+        self, topics: Sequence[str], held: Any, ranks: Any, required: int, rank: Any, worst: Any
+    ) -> list[tuple[Note, ...]] | None:
+        """:meth:`several` for every participant at once, in the :attr:`simple` case without mandatory
+        topics (``None`` otherwise): ``held`` (participants × k, indices into ``topics``) their topics
+        in order, the first ``required`` of them required, ``ranks`` the topics' ranks (0: unranked),
+        ``rank`` participants × topics the preference ranks, ``worst`` each one's worst cost. The same
+        notes in the same order: the notes on the topics given, then for every better-ranked topic
+        not given (by rank) the topic and its cause, laid out for everybody with array operations."""
+        import numpy as np
+
+        if not self.simple or self.mandatory:
+            return None
+        n, k = held.shape
+        m = len(topics)
+        table: list[Note] = []  # every note needed, once; each participant's notes index into it
+        optional = (np.arange(k) >= required).astype(np.int64)
+        kinds, given_at = np.unique((held * 2 + optional) * (m + 2) + ranks, return_inverse=True)
+        for code in kinds.tolist():
+            rest, r = divmod(code, m + 2)
+            t, opt = divmod(rest, 2)
+            role = _OPTIONAL if opt else _REQUIRED
+            note = self._given.get((topics[t], role.code, r))
+            if note is None:
+                if r:
+                    note = Note("given.ranked", {"topic": topics[t], "role": role, "rank": r})
+                else:
+                    note = Note("given.unranked", {"topic": topics[t], "role": role, "rank": self.unranked})
+                self._given[(topics[t], role.code, r)] = note
+            table.append(note)
+        holds = np.zeros(rank.shape, dtype=bool)
+        holds[np.repeat(np.arange(n), k), held.reshape(-1)] = True
+        mp, mt = np.nonzero((rank >= 1) & (rank < np.asarray(worst)[:, None]) & ~holds)
+        mi = rank[mp, mt]
+        order = np.lexsort((mi, mp))  # by participant, then by rank
+        mp, mt, mi = mp[order], mt[order], mi[order]
+        kinds, missed_at = np.unique(mt * (m + 1) + mi, return_inverse=True)
+        first_missed = len(table)
+        for code in kinds.tolist():
+            t, i = divmod(code, m + 1)
+            table.append(Note("not-given", {"topic": topics[t], "rank": i}))
+        first_cause = len(table)
+        for t in topics:
+            cap, count = self.capacity[t], self.counts[t]
+            if cap.max is not None and count >= cap.max:
+                table.append(Note("not-given.full", {"count": count, "max": cap.max}))
+            else:
+                table.append(_NOT_COST)
+        many = np.bincount(mp, minlength=n)
+        end = np.cumsum(k + 2 * many)
+        start = end - (k + 2 * many)
+        flat = np.empty(int(end[-1]) if n else 0, dtype=np.int64)
+        flat[(start[:, None] + np.arange(k)).reshape(-1)] = given_at.reshape(-1)
+        at = start[mp] + k + 2 * (np.arange(len(mp)) - (np.cumsum(many) - many)[mp])
+        flat[at] = first_missed + missed_at.reshape(-1)
+        flat[at + 1] = first_cause + mt
+        notes = np.empty(len(table), dtype=object)
+        notes[:] = table
+        seq = notes[flat].tolist()
+        return [tuple(seq[a:b]) for a, b in zip(start.tolist(), end.tolist(), strict=True)]
 
     def alone(self, person: Participant, req: tuple[str, ...], opt: tuple[str, ...], rank: int) -> tuple[Note, ...]:
         """:meth:`notes` of a participant without a group holding one non-mandatory topic of preference
@@ -152,6 +222,22 @@ class Reasons:
         found = self.memo.get(key)
         if found is None and self.simple:
             found = self.memo[key] = self._pieces(person, req, opt, True, (rank,), rank or self.unranked)
+        elif found is None:
+            found = self.memo[key] = self._notes(
+                person, req, opt, None, {t: i + 1 for i, t in enumerate(person.preferences)}
+            )
+        return found
+
+    def several(
+        self, person: Participant, req: tuple[str, ...], opt: tuple[str, ...], ranks: tuple[int, ...], worst: int
+    ) -> tuple[Note, ...]:
+        """:meth:`notes` of a participant without a group and without mandatory topics, ``ranks`` those of
+        ``req + opt`` (0: unranked) and ``worst`` the largest of them (an unranked one counting
+        ``unranked_rank``), without distinct required topics: the same memo, a shorter way to its key."""
+        key = (person.preferences[:worst], req, opt, True)
+        found = self.memo.get(key)
+        if found is None and self.simple:
+            found = self.memo[key] = self._pieces(person, req, opt, True, ranks, worst)
         elif found is None:
             found = self.memo[key] = self._notes(
                 person, req, opt, None, {t: i + 1 for i, t in enumerate(person.preferences)}

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -58,7 +59,7 @@ from .program import (
 from .reasons import Reasons, reasons_unassigned
 from .result import Assignment, Group, Placement
 from .rules import AssignmentProblem, AssignmentRules, Participant
-from .ties import swap_stable, swap_stable_single
+from .ties import swap_stable, swap_stable_levels, swap_stable_single
 
 __all__ = ["assign"]
 
@@ -277,6 +278,10 @@ def _build(
     whose groups must keep the columns they were chosen with (:mod:`.regional`) needs that.
     """
     mandatory = list(dict.fromkeys(rules.mandatory_topics))
+    if isinstance(cols, ColumnTable) and partition is None and _several(people, rules):
+        found = _Several(people, rules, cols, chosen, ties=ties).assignment()
+        if found is not None:
+            return found
     order = {t: i for i, t in enumerate(rules.topic_ids)}
     got: dict[int, list[Column]] = {}
     plain_topics: dict[int, list[str]] = {}  # a ColumnTable's chosen topics, read off its arrays
@@ -534,6 +539,119 @@ class _Alone:
         return Assignment(tuple(placements), (), tuple(unassigned), total)
 
 
+def _several(people: Sequence[Participant], rules: AssignmentRules) -> bool:
+    """Whether :class:`_Several` builds the result: several topics each (exactly), nobody left out,
+    no groups, mandatory topics, alternatives or distinct required topics."""
+    return (
+        len(people) > 0
+        and rules.most_topics > 1
+        and rules.groups is None
+        and not rules.mandatory_topics
+        and not rules.allow_unassigned
+        and not rules.distinct_required
+        and all(len(rules.covers(t)) == 1 for t in rules.topic_ids)
+    )
+
+
+class _Several:
+    """:func:`_build` for :func:`_several` programs (a :class:`ColumnTable`): every participant's topics
+    as a row of a participants × topics array, the tie rule on the arrays (:func:`_exchange_levels`'
+    exchanges), counts, costs and ranks read off them. The same result as the general path."""
+
+    def __init__(
+        self,
+        people: Sequence[Participant],
+        rules: AssignmentRules,
+        cols: ColumnTable,
+        chosen: Sequence[int],
+        *,
+        ties: bool,
+    ) -> None:
+        import numpy as np
+
+        self.people, self.rules, self.topics = people, rules, list(cols.topics)
+        n, m = len(people), len(cols.topics)
+        picked = np.asarray(chosen, dtype=np.int64)
+        self.k = len(picked) // n
+        if cols.dense is not None:  # as the columns were made (a ranked topic is allowed here: no alternatives)
+            self.ok, self.cost, self.rank = cols.dense
+        else:
+            self.cost = np.zeros((n, m), dtype=np.int64)
+            self.ok = np.zeros((n, m), dtype=bool)
+            self.rank = np.zeros((n, m), dtype=np.int64)
+            self.cost[cols.p_of, cols.t_of] = cols.cost_of
+            self.ok[cols.p_of, cols.t_of] = True
+            self.rank[cols.p_of, cols.t_of] = cols.rank_of
+        self.holds = np.zeros((n, m), dtype=bool)
+        self.holds[cols.p_of[picked], cols.t_of[picked]] = True
+        self.whole = len(picked) == n * self.k and bool(np.all(np.count_nonzero(self.holds, axis=1) == self.k))
+        self.ties = ties
+
+    def assignment(self) -> Assignment | None:
+        """The :class:`Assignment`; ``None`` where the general path must build it (somebody holds
+        another number of topics, or the optimum's duals are not to be had)."""
+        import numpy as np
+
+        if not self.whole:  # pragma: no cover - an exact count: everybody holds k topics
+            return None
+        people, rules, topics, k = self.people, self.rules, self.topics, self.k
+        n = len(people)
+        holds = self.holds
+        if self.ties:
+            found = _level_rows(rules, topics, self.cost, self.ok, holds)
+            if found is None:  # pragma: no cover - not an exact optimum: the general path looks at everybody
+                return None
+            rows, at_level, price = found
+            before = holds[rows]
+            after, moved = swap_stable_levels(before & at_level, at_level, price[None, :] > price[:, None])
+            if moved:
+                holds = holds.copy()
+                holds[rows] = (before & ~at_level) | after
+        # each row's topics in the order of the general path: cost (rank, or unranked_rank), then id
+        p_of, t_of = np.nonzero(holds)
+        at = np.lexsort((t_of, self.cost[p_of, t_of], p_of))
+        held = t_of[at].reshape(n, k)
+        costs = np.take_along_axis(self.cost, held, axis=1)
+        ranks = np.take_along_axis(self.rank, held, axis=1)
+        worst = costs.max(axis=1)  # the worst-ranked topic's rank (an unranked one counts unranked_rank)
+        counts: dict[str, int] = dict.fromkeys(rules.topic_ids, 0)
+        for t, c in zip(topics, np.bincount(held.ravel(), minlength=len(topics)).tolist(), strict=True):
+            counts[t] += c
+        r = rules.required_for(k)
+        # participants with the same topics in the same order share their tuples, and so do those with the same ranks
+        m = len(topics)
+        if k * math.log2(m + 1) < 62:  # a row as one number
+            _kinds, first, which = np.unique(
+                held @ (np.int64(m) ** np.arange(k, dtype=np.int64)), return_index=True, return_inverse=True
+            )
+            _kinds, r_first, r_which = np.unique(
+                ranks @ (np.int64(m + 1) ** np.arange(k, dtype=np.int64)), return_index=True, return_inverse=True
+            )
+        else:
+            _kinds, first, which = np.unique(held, axis=0, return_index=True, return_inverse=True)
+            _kinds, r_first, r_which = np.unique(ranks, axis=0, return_index=True, return_inverse=True)
+        names = np.array(topics, dtype=object)[held[first]].tolist()
+        split = [(tuple(row[:r]), tuple(row[r:])) for row in names]
+        given = list(map(tuple, ranks[r_first].tolist()))
+        reasons = Reasons(rules, counts, {})
+        placements: list[Placement] = []
+        every = reasons.several_many(topics, held, ranks, r, self.rank, worst)
+        kinds = zip(which.reshape(-1).tolist(), r_which.reshape(-1).tolist(), strict=True)
+        with deferred():  # placements built by the solver from checked values: nothing to report
+            if every is not None:
+                for person, (i, j), notes in zip(people, kinds, every, strict=True):
+                    req, opt = split[i]
+                    placements.append(Placement(person.id, req, opt, None, notes, given[j]))
+            else:
+                notes_of = reasons.several
+                for person, (i, j), w in zip(people, kinds, worst.tolist(), strict=True):
+                    req, opt = split[i]
+                    placements.append(
+                        Placement(person.id, req, opt, None, notes_of(person, req, opt, given[j], w), given[j])
+                    )
+        return Assignment(tuple(placements), (), (), int(costs.sum()))
+
+
 def _exchange(
     people: Sequence[Participant],
     rules: AssignmentRules,
@@ -550,19 +668,14 @@ def _exchange(
     split = split_roles(rules)
     if rules.groups is not None or (not split and rules.most_topics == 1 and not mandatory):
         return _exchange_single(people, rules, cols, topics_of, key)
+    if not split and not mandatory and _NARROW:
+        found = _levels(len(people), rules, cols, topics_of)
+        if found is not None:
+            return _exchange_levels(people, rules, found, topics_of, key)
     held: dict[int, list[Any]] = {}
     fixed: dict[int, frozenset[str]] = {}
     covers = {t: rules.covers(t) for t in rules.topic_ids}
-    level = _levels(len(people), rules, cols, topics_of) if not split and not mandatory and _NARROW else None
-    kept: dict[int, tuple[str, ...]] = {}  # held topics that no exchange of the rule can move
     for p, (req, opt) in topics_of.items():
-        if level is not None:
-            mine = level.get(p)
-            if mine is not None:
-                held[p] = [(t, "any") for t in req + opt if t in mine]
-                kept[p] = tuple(t for t in req + opt if t not in mine)
-                fixed[p] = frozenset(b for t in kept[p] for b in covers[t])
-            continue
         if split:
             held[p] = [(t, "req") for t in req if t not in mandatory] + [(t, "opt") for t in opt]
         else:
@@ -578,10 +691,9 @@ def _exchange(
             person = people[p]
             excluded = set(person.exclusions)
             rank = {t: i + 1 for i, t in enumerate(person.preferences)}
-            mine = free if level is None else [t for t in free if t in level[p]]
             memo[p] = {
                 (t, r): rank.get(t, unranked)
-                for t in mine
+                for t in free
                 if not (excluded and covers[t] & excluded) and (allow_unranked or t in rank)
                 for r in roles
             }
@@ -605,10 +717,7 @@ def _exchange(
             opt_set = {t for t, r in items if r == "opt"}
         else:
             every = sorted(
-                [t for t in topics_of[p][0] + topics_of[p][1] if t in mandatory]
-                + list(kept.get(p, ()))
-                + [t for t, _r in items],
-                key=order,
+                [t for t in topics_of[p][0] + topics_of[p][1] if t in mandatory] + [t for t, _r in items], key=order
             )
             r = rules.required_for(len(every))
             req_set, opt_set = set(every[:r]), set(every[r:])
@@ -616,7 +725,7 @@ def _exchange(
     return True
 
 
-# whether _exchange looks only at the participants and topics an exchange can involve (tests compare both)
+# whether _exchange works on arrays of the participants and topics an exchange can involve (else: everybody, by dicts)
 _NARROW = True
 
 
@@ -625,15 +734,14 @@ def _levels(
     rules: AssignmentRules,
     cols: Sequence[Column],
     topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
-) -> dict[int, frozenset[str]] | None:
+) -> tuple[Any, Any, Any, Any, list[str]] | None:
     """Several topics each, a plain transportation problem (no groups, mandatory topics, selection,
-    alternatives or roles) of ``n`` participants: for every participant that can take part in an
-    exchange keeping the total cost, the topics it can exchange (:func:`.flow.boundary`, from the optimum's duals); the
-    others are left out of the tie rule, which finds the same exchanges among fewer. ``None``
-    where the program is not such a problem."""
+    alternatives or roles) of ``n`` participants: the rows (participants) that can take part in an
+    exchange keeping the total cost, the topics each can exchange (:func:`.flow.boundary`, from the
+    optimum's duals), the participants × topics held, the topics' prices and the topics (sorted by
+    id); the others are left out of the tie rule, which finds the same exchanges among fewer.
+    ``None`` where the program is not such a problem."""
     import numpy as np
-
-    from .flow import boundary, prices
 
     if (
         not isinstance(cols, ColumnTable)
@@ -653,16 +761,60 @@ def _levels(
     lens = np.fromiter(map(len, mine), dtype=np.int64, count=len(mine))
     at = np.fromiter(map(index.__getitem__, itertools.chain.from_iterable(mine)), dtype=np.int64, count=int(lens.sum()))
     holds[np.repeat(np.fromiter(topics_of, dtype=np.int64, count=len(mine)), lens), at] = True
-    caps = [rules.capacity_of(t) for t in cols.topics]
+    found = _level_rows(rules, cols.topics, cost, ok, holds)
+    if found is None:  # pragma: no cover - not an exact optimum: the tie rule looks at everybody
+        return None
+    rows, at_level, price = found
+    return rows, at_level, holds, price, list(cols.topics)
+
+
+def _level_rows(
+    rules: AssignmentRules, topics: Sequence[str], cost: Any, ok: Any, holds: Any
+) -> tuple[Any, Any, Any] | None:
+    """:func:`_levels` on arrays (participants × ``topics``: ``cost``, ``ok`` where allowed, ``holds``
+    the optimum): the rows that can exchange, their topics at their level and the topics' prices."""
+    import numpy as np
+
+    from .flow import boundary, prices
+
+    n = len(holds)
+    caps = [rules.capacity_of(t) for t in topics]
     hi = np.array([n if cap.max is None else cap.max for cap in caps], dtype=np.int64)
     lo = np.array([cap.min for cap in caps], dtype=np.int64)
     try:
-        rows, at_level = boundary(cost, ok, holds, prices(cost, ok, hi, holds, lo))
+        price = prices(cost, ok, hi, holds, lo)
+        rows, at_level = boundary(cost, ok, holds, price)
     except AssertionError:  # pragma: no cover - not an exact optimum: the tie rule looks at everybody
         return None
-    topics = cols.topics
-    compress = itertools.compress
-    return {p: frozenset(compress(topics, mask)) for p, mask in zip(rows.tolist(), at_level.tolist(), strict=True)}
+    return rows, at_level, price
+
+
+def _exchange_levels(
+    people: Sequence[Participant],
+    rules: AssignmentRules,
+    found: tuple[Any, Any, Any, Any, list[str]],
+    topics_of: dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
+    key: Callable[[Participant], Callable[[str], Any]],
+) -> bool:
+    """:func:`_exchange` on the arrays of :func:`_levels` (:func:`.ties.swap_stable_levels`): the
+    participants that can exchange, each topic at its level an item; the others keep theirs."""
+    import numpy as np
+
+    rows, at_level, holds, price, topics = found
+    before = holds[rows]
+    movable = before & at_level
+    up = price[None, :] > price[:, None]  # up[x, y]: trading x for y gains (y's price is higher)
+    after, moved = swap_stable_levels(movable, at_level, up)
+    if not moved:
+        return False
+    after = (before & ~at_level) | after  # the topics not at its level stay where they are
+    for i in np.flatnonzero(np.any(after != before, axis=1)).tolist():
+        p = int(rows[i])
+        order = key(people[p])
+        every = sorted([topics[t] for t in np.flatnonzero(after[i]).tolist()], key=order)
+        r = rules.required_for(len(every))
+        topics_of[p] = (tuple(sorted(every[:r], key=order)), tuple(sorted(every[r:], key=order)))
+    return True
 
 
 def _exchange_single(

@@ -202,3 +202,101 @@ def _members(at: Any, who: Any, buckets: Any, *, ascending: bool) -> dict[int, l
     for k, p in zip(at[order].tolist(), who[order].tolist(), strict=True):
         out[k].append(p)
     return out
+
+
+def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
+    """:func:`swap_stable` for several topics each where every exchange is at one price level, on bit sets.
+
+    ``holds[r, t]`` whether row ``r`` (participants in id order) holds topic ``t`` as a movable
+    item, ``level[r, t]`` whether ``t`` is one of the topics it can exchange (every held movable
+    topic among them), ``up[x, y]`` whether trading ``x`` for ``y`` gains (the same for every row:
+    the gain is the difference of the topics' prices, :func:`.flow.boundary`). Topics are columns
+    in id order. Then a key ``(x, y, gain)`` of :func:`swap_stable` is the pair ``(x, y)``, its
+    seekers the rows holding ``x`` and free to take ``y``, its givers those holding ``y`` and free
+    to take ``x``; the pairs are processed exactly as there (batches of dirty pairs in order, the
+    smallest seeker with the largest giver, the pairs the two are filed under after an exchange
+    dirty again), so the result is the same. A topic's holders (and those free to take it) are one
+    integer's bits, so the smallest seeker and the largest giver are a bit operation each. Returns
+    the new ``holds`` and whether anything moved.
+    """
+    import numpy as np
+
+    holds = np.array(holds, dtype=bool)
+    free = np.asarray(level, dtype=bool) & ~holds
+    rows, m = holds.shape
+    can_np = holds.T.astype(np.int64) @ free.astype(np.int64)  # can[x, y]: rows holding x, free to take y
+    up_np = np.asarray(up, dtype=bool)
+    start = up_np & (can_np > 0) & (can_np.T > 0)
+    if rows < 2 or not start.any():
+        return holds, False
+    h, f = _row_bits(holds.T), _row_bits(free.T)  # rows, by topic
+    hr, fr = _row_bits(holds), _row_bits(free)  # topics, by row
+    can, ups = can_np.tolist(), up_np.tolist()
+    topics_in: dict[int, list[int]] = {}
+
+    def each(mask: int) -> list[int]:
+        found = topics_in.get(mask)
+        if found is None:
+            found = topics_in[mask] = [t for t in range(m) if mask >> t & 1]
+        return found
+
+    dirty = set(map(tuple, np.argwhere(start).tolist()))
+    moved = False
+    while dirty:
+        batch = sorted(dirty)
+        dirty = set()
+        for x, y in batch:
+            if not (can[x][y] and can[y][x]):
+                continue
+            seek, give = h[x] & f[y], h[y] & f[x]
+            a = (seek & -seek).bit_length() - 1  # the smallest seeker
+            b = give.bit_length() - 1  # the largest giver
+            if a >= b:
+                continue
+            # a gives x and takes y, b the other way round: what else they hold (may take) moves
+            # between the columns (rows) x and y of ``can``
+            xy = 1 << x | 1 << y
+            for t in each(hr[a] & ~xy):
+                can[t][x] += 1
+                can[t][y] -= 1
+            for t in each(hr[b] & ~xy):
+                can[t][y] += 1
+                can[t][x] -= 1
+            for t in each(fr[a] & ~xy):
+                can[y][t] += 1
+                can[x][t] -= 1
+            for t in each(fr[b] & ~xy):
+                can[x][t] += 1
+                can[y][t] -= 1
+            ab = 1 << a | 1 << b
+            h[x] ^= ab
+            h[y] ^= ab
+            f[x] ^= ab
+            f[y] ^= ab
+            for r in (a, b):
+                hr[r] ^= xy
+                fr[r] ^= xy
+                for t in each(hr[r]):  # the pairs it seeks or gives for, open ones dirty again
+                    for u in each(fr[r]):
+                        if can[t][u] and can[u][t] and (ups[t][u] or ups[u][t]):
+                            dirty.add((t, u) if ups[t][u] else (u, t))
+            dirty.add((x, y))
+            moved = True
+    if m <= 62:
+        return (np.array(hr, dtype=np.int64)[:, None] >> np.arange(m, dtype=np.int64)) & 1 == 1, moved
+    out = np.zeros((rows, m), dtype=bool)
+    for t in range(m):
+        out[:, t] = np.unpackbits(
+            np.frombuffer(h[t].to_bytes((rows + 7) // 8, "little"), dtype=np.uint8), bitorder="little"
+        )[:rows]
+    return out, moved
+
+
+def _row_bits(matrix: Any) -> list[int]:
+    """Each row of a boolean matrix as an integer: bit ``j`` set where the row is true in column ``j``."""
+    import numpy as np
+
+    if matrix.shape[1] <= 62:
+        return (matrix.astype(np.int64) @ (np.int64(1) << np.arange(matrix.shape[1], dtype=np.int64))).tolist()  # type: ignore[no-any-return]
+    packed = np.packbits(matrix, axis=1, bitorder="little")
+    return [int.from_bytes(row.tobytes(), "little") for row in packed]
