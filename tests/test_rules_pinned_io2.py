@@ -1,0 +1,169 @@
+"""More reading and writing rules of ``qframework.io`` pinned one by one (the first set:
+``tests/test_rules_pinned_io.py``): frameworks through ``loads_framework``/``dumps_framework``, what
+``dumps`` and ``save`` refuse, and the lenient loader's paths through nested values.
+
+Each test names the rule it pins in its docstring and goes through the public functions. Like the
+first set, every test builds the converter anew (``fresh_converter``): mutmut forks every mutant from a
+process that has already built it (docs/mutation-testing.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from assessment_fixtures import small_framework
+
+import qframework.io as qio
+from qframework import ValidationError
+from qframework.io import dumps, dumps_framework, loads_framework, save
+
+
+@pytest.fixture(autouse=True)
+def fresh_converter(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test builds the converter (and the field-type cache) anew; restored afterwards."""
+    monkeypatch.setattr(qio, "_CONVERTER", None)
+    monkeypatch.setattr(qio, "_HINTS", {})
+    monkeypatch.delenv("QFRAMEWORK_MAX_FILE_BYTES", raising=False)
+    yield
+
+
+def test_a_framework_round_trips_through_toml_by_default_and_through_json() -> None:
+    """Rule: ``dumps_framework`` writes TOML unless told JSON, and ``loads_framework`` reads what it wrote
+    back into an equal framework, TOML by default, JSON when told."""
+    fw = small_framework()
+    toml_text = dumps_framework(fw)
+    assert toml_text.startswith("id = ") and not toml_text.lstrip().startswith("{")
+    assert loads_framework(toml_text) == fw
+    json_text = dumps_framework(fw, format="json")
+    assert json.loads(json_text)["id"] == "test-rahmen"
+    assert loads_framework(json_text, format="json") == fw
+    assert loads_framework(json_text.encode(), format="json", file="fw.json") == fw
+
+
+def test_dumps_framework_refuses_what_is_not_a_framework() -> None:
+    """Rule: ``dumps_framework`` takes a Framework only; anything else (a dict that looks like one) is a
+    TypeError naming the function and the argument."""
+    with pytest.raises(TypeError, match=r"dumps_framework.*framework.*a Framework"):
+        dumps_framework({"id": "x"})  # type: ignore[arg-type]
+
+
+def test_loads_framework_names_the_file_and_reads_the_format_it_is_told() -> None:
+    """Rule: a framework refused by ``loads_framework`` names the file given; JSON text is read as JSON
+    only when ``format="json"`` (as TOML it is a syntax error)."""
+    with pytest.raises(ValidationError) as info:
+        loads_framework('{"id": "x"}', format="json", file="fw.json")
+    assert info.value.file == "fw.json"
+    assert all(p.code != "syntax" and not p.code.startswith("syntax.") for p in info.value.problems)
+    with pytest.raises(ValidationError) as info:
+        loads_framework('{"id": "x"}', file="fw.toml")
+    assert info.value.file == "fw.toml"
+    assert info.value.problems[0].code.startswith("syntax")
+
+
+def test_dumps_json_names_a_value_json_cannot_hold() -> None:
+    """Rule: a value that is neither plain data nor a date is refused by ``dumps(..., format="json")`` with a
+    TypeError naming its type; a date is written as its ISO text."""
+    import datetime
+
+    with pytest.raises(TypeError, match=r"^cannot write object as JSON$"):
+        dumps({"a": object()}, format="json")
+    assert json.loads(dumps({"a": datetime.date(2024, 2, 3)}, format="json")) == {"a": "2024-02-03"}
+
+
+def test_save_refuses_a_path_that_is_not_a_path(tmp_path: Path) -> None:
+    """Rule: ``save`` takes a str or os.PathLike path; anything else is a TypeError naming the type found,
+    and nothing is written."""
+    with pytest.raises(TypeError, match=r"^path must be a str or os\.PathLike, got int$"):
+        save({"a": 1}, 3)  # type: ignore[arg-type]
+    save({"a": 1}, tmp_path / "a.json")
+    assert json.loads((tmp_path / "a.json").read_text()) == {"a": 1}
+
+
+# -- atomic writes -----------------------------------------------------------------------------------
+
+
+def test_a_new_file_gets_the_usual_permissions_and_an_existing_one_keeps_its_own(tmp_path: Path) -> None:
+    """Rule: ``save`` creates a new file with the permissions any new file gets (0o666 less the umask) and
+    replaces an existing file keeping that file's permissions."""
+    import os
+    import stat
+
+    old = os.umask(0o027)
+    try:
+        save({"a": 1}, tmp_path / "new.json")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o640
+    kept = tmp_path / "kept.json"
+    kept.write_text("{}")
+    kept.chmod(0o604)
+    save({"a": 2}, kept)
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o604
+    assert json.loads(kept.read_text()) == {"a": 2}
+
+
+def test_the_content_is_written_to_a_hidden_temporary_file_beside_the_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rule: while ``save`` writes, the content is in a hidden temporary file in the target's own folder
+    (``.<name>.<random>.tmp``, so that the rename is atomic and no ``*.json`` glob picks up half a file);
+    afterwards only the target is there."""
+    import os
+
+    seen: list[list[str]] = []
+    real_fsync = os.fsync
+
+    def watching_fsync(fd: int) -> None:
+        seen.append(sorted(os.listdir(tmp_path)))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", watching_fsync)
+    save({"a": 1}, tmp_path / "out.json")
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    (during,) = seen[:1]
+    (tmp,) = during
+    assert tmp.startswith(".out.json.") and tmp.endswith(".tmp") and len(tmp) > len(".out.json..tmp")
+    assert sorted(os.listdir(tmp_path)) == ["out.json"]
+
+
+def test_a_target_turned_into_a_pipe_while_writing_is_left_alone_and_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rule: an output that is (or, while the content is written, becomes) a pipe, device or socket is not
+    replaced: the refusal names the path given, and no temporary file is left behind."""
+    import os
+
+    from qframework.errors import QFrameworkError
+
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(QFrameworkError, match=rf"^cannot write {fifo}: it is not a regular file"):
+        save({"a": 1}, fifo)
+    fifo.unlink()
+    real_fsync = os.fsync
+
+    def replacing_fsync(fd: int) -> None:
+        real_fsync(fd)
+        if not fifo.exists():
+            os.mkfifo(fifo)
+
+    monkeypatch.setattr(os, "fsync", replacing_fsync)
+    with pytest.raises(QFrameworkError, match=rf"^cannot write {fifo}: it is not a regular file"):
+        save({"a": 1}, fifo)
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert sorted(os.listdir(tmp_path)) == ["pipe.json"]
+
+
+def test_an_output_path_below_a_file_is_a_problem_naming_the_path_and_the_reason(tmp_path: Path) -> None:
+    """Rule: an output that cannot even be looked at (a path through a file) is refused naming the path and
+    the system's reason, not with a traceback."""
+    from qframework.errors import QFrameworkError
+
+    (tmp_path / "a.json").write_text("{}")
+    target = tmp_path / "a.json" / "b.json"
+    with pytest.raises(QFrameworkError) as info:
+        save({"a": 1}, target)
+    assert str(info.value) == f"cannot write {target}: Not a directory"
