@@ -585,3 +585,80 @@ def test_a_merged_range_at_a_chunk_boundary_is_found(monkeypatch: pytest.MonkeyP
     assert new.index(b"<mergeCell ") < chunk < new.index(b"<mergeCell ") + 30
     (problem,) = refused(rezip(data, replace={sheet: new}))
     assert (problem.code, dict(problem.params)["cells"]) == ("xlsx.merged", ("A30:B30",))
+
+
+# -- arguments, reasons and names in problems ------------------------------------------------------
+
+
+def test_load_refuses_what_is_not_a_path_naming_itself(tmp_path: Path) -> None:
+    """Rule: ``load_assessment_xlsx`` takes a str or os.PathLike; anything else is a TypeError naming the
+    function and the argument."""
+    with pytest.raises(TypeError, match=r"^load_assessment_xlsx: path must be a str or os\.PathLike, got "):
+        load_assessment_xlsx(filled())  # type: ignore[arg-type]
+
+
+def test_load_without_check_reads_what_only_the_frameworks_rules_refuse(tmp_path: Path) -> None:
+    """Rule: ``load_assessment_xlsx(..., check=False)`` reads a workbook without checking its ratings
+    against the framework's scales (a level the scale does not have is read as typed)."""
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(filled(**{"Netzwerk!C5": 9}))
+    assert load_assessment_xlsx(path, registry=REG, check=False).ratings == (Rating("i1", 9, rater="koordination"),)
+    with pytest.raises(ValidationError):
+        load_assessment_xlsx(path, registry=REG)
+
+
+class _FailingOpenpyxl:
+    def __init__(self, exc: Exception) -> None:
+        self.exc = exc
+
+    def load_workbook(self, *args: Any, **kwargs: Any) -> Any:
+        raise self.exc
+
+
+def test_the_reason_a_workbook_is_unreadable_is_the_errors_text_or_its_kind_at_most_200_characters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rule: when openpyxl cannot read a workbook, the problem's reason is the error's text (stripped, at
+    most 200 characters), or the error's kind where it has no text."""
+    data = filled()
+    for exc, reason in (
+        (KeyError(), "KeyError"),
+        (ValueError("  "), "ValueError"),
+        (ValueError(" kaputt "), "kaputt"),
+        (ValueError("x" * 300), "x" * 200),
+    ):
+        monkeypatch.setattr(excel, "_openpyxl", lambda exc=exc: _FailingOpenpyxl(exc))
+        (problem,) = refused(data)
+        assert (problem.code, dict(problem.params)) == ("xlsx.unreadable", {"reason": reason})
+
+
+def test_a_part_is_named_by_at_most_120_characters_of_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: a refused part is named by the first 120 characters of its name (quoted), so that a hostile
+    name cannot flood the message."""
+    name = "customXml/" + "n" * 200 + ".xml"
+    data = rezip(filled(), add={name: b"<a/>" * 1000})
+    monkeypatch.setattr(excel, "MAX_PART_TAGS", 999)
+    monkeypatch.setattr(excel, "MAX_SHEET_TAGS", 10_000)
+    problems = refused(data)
+    assert [dict(p.params)["part"] for p in problems] == [repr(name[:120])]
+
+
+def test_the_cell_of_a_data_path_is_that_of_its_longest_recorded_prefix() -> None:
+    """Rule: a problem's data path is named by the cell of the path itself where a cell was read for it,
+    else of its longest recorded prefix (``ratings[0].value.x`` → the value's cell, ``raters[0].x`` → none
+    recorded → the path as it is)."""
+    reader = excel._Reader(None, REG, None)
+    reader.cells.update(
+        {"ratings[0]": "N!A5", "ratings[0].value": "N!C5", "notes": "A!B11", "a.b": "A!B1", "x": "A!X1"}
+    )
+    assert reader.cell_of("ratings[0].value") == "N!C5"
+    assert reader.cell_of("ratings[0].value.x") == "N!C5"
+    assert reader.cell_of("ratings[0].value[2].y") == "N!C5"
+    assert reader.cell_of("ratings[0].tier") == "N!A5"
+    assert reader.cell_of("ratings[0][1]") == "N!A5"
+    assert reader.cell_of("notes[3]") == "A!B11"
+    assert reader.cell_of("a.b.c") == "A!B1"
+    assert reader.cell_of("x.y") == "A!X1"
+    assert reader.cell_of("raters[0].x") == "raters[0].x"
+    assert reader.cell_of(".x") == ".x"
+    assert reader.cell_of("") == ""
