@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 from assessment_fixtures import small_framework
 
@@ -167,3 +168,37 @@ def test_an_output_path_below_a_file_is_a_problem_naming_the_path_and_the_reason
     with pytest.raises(QFrameworkError) as info:
         save({"a": 1}, target)
     assert str(info.value) == f"cannot write {target}: Not a directory"
+
+
+# -- loading while plugins register their data -------------------------------------------------------
+
+
+@attrs.frozen
+class Entry:
+    name: str
+    count: int = 0
+
+
+def test_load_while_caching_reads_the_suffixs_format_and_names_a_refused_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rule: inside ``caching_loads`` (how plugins register their data) ``load`` reads a file exactly as
+    outside it: in the format its suffix names, a refused file named in the error."""
+    monkeypatch.setenv("QFRAMEWORK_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "e.json").write_text('{"name": "x", "count": 2}')
+    (tmp_path / "bad.json").write_text('{"name": "y", "count": "2"}')
+    with qio.caching_loads():
+        assert qio.load(Entry, tmp_path / "e.json") == Entry("x", 2)
+        assert qio.load(Entry, tmp_path / "e.json") == Entry("x", 2)  # the second time from the cache
+        with pytest.raises(ValidationError) as info:
+            qio.load(Entry, tmp_path / "bad.json")
+    assert info.value.file == str(tmp_path / "bad.json")
+    assert [(p.path, p.code) for p in info.value.problems] == [("count", "type")]
+
+
+def test_an_unknown_attribute_of_the_module_is_an_attribute_error_naming_it() -> None:
+    """Rule: ``qframework.io.converter`` is the shared converter; any other unknown attribute is an
+    AttributeError naming the module and the attribute (as for any module)."""
+    assert qio.converter is qio.get_converter()
+    with pytest.raises(AttributeError, match=r"^module 'qframework\.io' has no attribute 'nothing'$"):
+        qio.nothing  # noqa: B018
