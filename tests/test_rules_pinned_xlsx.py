@@ -216,6 +216,7 @@ def test_a_changed_header_row_is_one_problem_and_the_sheet_is_not_read() -> None
         ("Planung!C5", "xlsx.rating.off-scale"),
     ]
     assert dict(problems[0].params)["found"] == repr(("ID", "Frage", "Einschätzung", "Belege", "Kommentar"))
+    assert dict(problems[0].params)["headers"] == ("ID", "Indikator", "Einschätzung", "Belege", "Kommentar")
 
 
 def test_a_header_row_in_another_language_or_the_old_wording_is_accepted() -> None:
@@ -662,3 +663,15 @@ def test_the_cell_of_a_data_path_is_that_of_its_longest_recorded_prefix() -> Non
     assert reader.cell_of("raters[0].x") == "raters[0].x"
     assert reader.cell_of(".x") == ".x"
     assert reader.cell_of("") == ""
+
+
+def test_a_formula_in_an_id_or_header_cell_is_refused_at_that_cell() -> None:
+    """Rule: a formula is refused wherever the reader reads text: in a row's id cell (A) and in the header
+    row, each at its own cell."""
+    problems = refused(filled(**{"Netzwerk!A5": "=B5", "Netzwerk!C5": "Stufe 1", "Planung!B4": "=A1"}))
+    assert [(p.path, p.code) for p in problems] == [
+        ("Netzwerk!A5", "xlsx.formula"),
+        ("Netzwerk!A5", "xlsx.indicator"),  # without its id the row is no indicator's
+        ("Planung!B4", "xlsx.formula"),
+        ("Planung!A4", "xlsx.header"),
+    ]
