@@ -349,7 +349,7 @@ def test_a_workbook_without_the_instructions_sheet_lists_its_first_ten_sheets() 
     for i in range(1, 12):
         wb.create_sheet(f"S{i}")
     (problem,) = refused(to_bytes(wb))
-    assert problem.code == "xlsx.no-instructions"
+    assert (problem.path, problem.code) == ("", "xlsx.no-instructions")
     assert dict(problem.params)["sheets"] == repr([f"S{i}" for i in range(10)])
     assert "Anleitung" in dict(problem.params)["sheet"] and "Instructions" in dict(problem.params)["sheet"]
 
@@ -675,3 +675,37 @@ def test_a_formula_in_an_id_or_header_cell_is_refused_at_that_cell() -> None:
         ("Planung!B4", "xlsx.formula"),
         ("Planung!A4", "xlsx.header"),
     ]
+
+
+def test_an_instructions_sheet_cut_short_names_each_missing_label() -> None:
+    """Rule: an instructions sheet that ends above the template's last answer row (11) is read as far as it
+    goes; each label below its end is named as missing (found None), not a crash."""
+    wb = blank()
+    ws = wb["Anleitung"]
+    ws["B8"] = "r"
+    ws.delete_rows(9, ws.max_row)
+    problems = refused(to_bytes(wb))
+    assert [(p.path, p.code, dict(p.params)["found"]) for p in problems] == [
+        ("Anleitung!A9", "xlsx.label", "None"),
+        ("Anleitung!A10", "xlsx.label", "None"),
+        ("Anleitung!A11", "xlsx.label", "None"),
+    ]
+
+
+def test_a_whole_number_stored_as_a_decimal_reads_as_its_digits() -> None:
+    """Rule: a whole number stored with a decimal point (``2024.0``, as some tools write it) reads as
+    ``2024`` in a text cell and as the level 2 in a rating cell."""
+    wb = blank()
+    wb["Anleitung"]["B8"] = "r"
+    wb["Anleitung"]["B7"] = 2024
+    wb["Netzwerk"]["C5"] = 2
+    bodies = parts(to_bytes(wb))
+    changed = {
+        name: body.replace(b"<v>2024</v>", b"<v>2024.0</v>").replace(b"<v>2</v>", b"<v>2.0</v>")
+        for name, body in bodies.items()
+        if name.startswith("xl/worksheets/")
+    }
+    assert sum(body.count(b".0</v>") - bodies[name].count(b".0</v>") for name, body in changed.items()) == 2
+    a = loads_assessment_xlsx(rezip(to_bytes(wb), replace=changed), registry=REG)
+    assert a.period == "2024"
+    assert a.ratings == (Rating("i1", 2, rater="r"),)
