@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -19,7 +20,10 @@ from assessment_fixtures import small_framework
 
 import qframework.io as qio
 from qframework import ValidationError
+from qframework.errors import Problem
 from qframework.io import dumps, dumps_framework, loads_framework, save
+from qframework.messages import Note
+from qframework.validation import Checked
 
 
 @pytest.fixture(autouse=True)
@@ -202,3 +206,57 @@ def test_an_unknown_attribute_of_the_module_is_an_attribute_error_naming_it() ->
     assert qio.converter is qio.get_converter()
     with pytest.raises(AttributeError, match=r"^module 'qframework\.io' has no attribute 'nothing'$"):
         qio.nothing  # noqa: B018
+
+
+# -- structure: one report per mistake -----------------------------------------------------------------
+
+
+@attrs.frozen
+class Span(Checked):
+    """A class whose own check speaks about its parts (as a framework's check speaks about its scales)."""
+
+    lo: int
+    hi: int = 0
+    parts: tuple[int, ...] = ()
+    box: Entry | None = None
+
+    def _problems(self) -> Iterator[Problem]:
+        if isinstance(self.lo, int) and self.hi < self.lo:
+            yield Problem.of("hi", "value.choice", allowed=("≥ lo",), got=Note("text", {"text": "below"}))
+        if self.box is None:
+            yield Problem.of("box.name", "key.missing")
+        if len(self.parts) != 2:
+            yield Problem.of("parts[0]", "key.missing")
+        yield Problem.of("boxes", "key.missing")
+
+
+def _problems(data: Any) -> list[tuple[str, str]]:
+    with pytest.raises(ValidationError) as info:
+        qio.structure(data, Span, file="s.toml")
+    assert info.value.file == "s.toml"
+    return [(p.path, p.code) for p in info.value.problems]
+
+
+def test_a_problem_the_check_finds_under_a_broken_value_is_not_reported_again() -> None:
+    """Rule: where a value is of the wrong type, what the class's own check then says about that value or
+    anything inside it (``box`` → ``box.name``, ``parts`` → ``parts[0]``) is not reported a second time;
+    what it says about other paths (``boxes``, a sibling that merely starts with the same letters) is."""
+    assert _problems({"lo": 0, "box": "x", "parts": "y"}) == [
+        ("box", "type"),
+        ("boxes", "key.missing"),
+        ("parts", "type"),
+    ]
+    assert _problems({"lo": 0, "box": {"name": "n"}, "parts": [1, 2]}) == [("boxes", "key.missing")]
+
+
+def test_the_checks_problems_are_reported_with_the_type_problems_of_other_fields() -> None:
+    """Rule: a document with a wrong type in one field and a rule broken elsewhere reports both, sorted by
+    path; a document whose types are right reports what the class's check finds, naming the file."""
+    assert _problems({"lo": "1", "hi": 0, "box": {"name": "n"}, "parts": [1, 2]}) == [
+        ("boxes", "key.missing"),
+        ("lo", "type"),
+    ]
+    assert _problems({"lo": 2, "hi": 1, "box": {"name": "n"}, "parts": [1, 2]}) == [
+        ("boxes", "key.missing"),
+        ("hi", "value.choice"),
+    ]
