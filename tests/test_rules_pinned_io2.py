@@ -260,3 +260,25 @@ def test_the_checks_problems_are_reported_with_the_type_problems_of_other_fields
         ("boxes", "key.missing"),
         ("hi", "value.choice"),
     ]
+
+
+def _messages(data: Any) -> list[str]:
+    with pytest.raises(ValidationError) as info:
+        qio.structure(data, Entry)
+    return [str(p) for p in info.value.problems]
+
+
+def test_a_number_of_4000_digits_is_counted_and_a_longer_one_is_very_long() -> None:
+    """Rule: a whole number of more than 40 digits is described by its digit count up to 4,000 digits; from
+    10**4000 on (more digits than Python turns into text by default) it is "very long"."""
+    assert _messages({"name": 10**4000 - 1}) == ["name: expected text, got a 4000-digit number (whole number)"]
+    assert _messages({"name": 10**4000}) == ["name: expected text, got a very long-digit number (whole number)"]
+
+
+def test_a_list_of_more_than_eight_items_is_described_by_its_size_whatever_it_holds() -> None:
+    """Rule: a found list of up to 8 items holding a text with spaces is described by its count (the texts
+    may be names); a list of more than 8 items is described by its size only, whatever its 9th item holds."""
+    assert _messages({"name": ["a"] * 7 + ["Erika M"]}) == [
+        "name: expected text, got a list of 8 texts (not repeated: they may be names)"
+    ]
+    assert _messages({"name": ["a"] * 8 + ["Erika M"]}) == ["name: expected text, got <list of 9 items> (list)"]
