@@ -325,7 +325,7 @@ def test_extra_and_missing_sheets_are_named_together_and_the_lists_sheet_is_allo
     assert "Listen" in wb.sheetnames
     wb.create_sheet("Notizen")
     (problem,) = refused(to_bytes(wb))
-    assert problem.code == "xlsx.sheets"
+    assert (problem.path, problem.code, dict(problem.params)["framework"]) == ("", "xlsx.sheets", "test-rahmen")
     with language("en"):
         assert str(problem).startswith("the sheets are not the template's (unexpected sheets: Notizen);")
     wb = blank()
@@ -709,3 +709,21 @@ def test_a_whole_number_stored_as_a_decimal_reads_as_its_digits() -> None:
     a = loads_assessment_xlsx(rezip(to_bytes(wb), replace=changed), registry=REG)
     assert a.period == "2024"
     assert a.ratings == (Rating("i1", 2, rater="r"),)
+
+
+def test_an_emptied_version_cell_is_a_problem_at_that_cell() -> None:
+    """Rule: an empty version cell (B4) looks up the framework without a version and is then refused at B4
+    as a missing text — not as an unknown framework version at B3."""
+    assert [(p.path, p.code) for p in refused(filled(**{"Anleitung!B4": None}))] == [("Anleitung!B4", "type")]
+
+
+def test_a_framework_that_cannot_be_loaded_is_named_at_the_framework_cell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: an error other than "not found" while looking the framework up (a plugin that fails) is one
+    problem at the framework cell (B3) carrying the error's text."""
+    from qframework.errors import QFrameworkError
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        raise QFrameworkError("plugin 'x' failed to load its data")
+
+    monkeypatch.setattr(type(REG), "framework", failing)
+    assert [(p.path, p.message) for p in refused(filled())] == [("Anleitung!B3", "plugin 'x' failed to load its data")]
