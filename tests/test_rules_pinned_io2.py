@@ -51,7 +51,7 @@ def test_a_framework_round_trips_through_toml_by_default_and_through_json() -> N
 def test_dumps_framework_refuses_what_is_not_a_framework() -> None:
     """Rule: ``dumps_framework`` takes a Framework only; anything else (a dict that looks like one) is a
     TypeError naming the function and the argument."""
-    with pytest.raises(TypeError, match=r"dumps_framework.*framework.*a Framework"):
+    with pytest.raises(TypeError, match=r"^dumps_framework: framework must be a Framework, got dict$"):
         dumps_framework({"id": "x"})  # type: ignore[arg-type]
 
 
@@ -96,12 +96,12 @@ def test_a_new_file_gets_the_usual_permissions_and_an_existing_one_keeps_its_own
     import os
     import stat
 
-    old = os.umask(0o027)
+    old = os.umask(0o022)
     try:
         save({"a": 1}, tmp_path / "new.json")
     finally:
         os.umask(old)
-    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o640
+    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o644
     kept = tmp_path / "kept.json"
     kept.write_text("{}")
     kept.chmod(0o604)
@@ -282,3 +282,31 @@ def test_a_list_of_more_than_eight_items_is_described_by_its_size_whatever_it_ho
         "name: expected text, got a list of 8 texts (not repeated: they may be names)"
     ]
     assert _messages({"name": ["a"] * 8 + ["Erika M"]}) == ["name: expected text, got <list of 9 items> (list)"]
+
+
+def test_dumps_names_itself_when_refusing_an_argument() -> None:
+    """Rule: ``dumps`` refuses what is not a qframework value, a dict or a list, and a format that is not
+    "toml" or "json", each error naming ``dumps``, the argument and what was given."""
+    from qframework.errors import UnknownOption
+
+    expected = (
+        "^dumps: obj must be a qframework value \\(an attrs class such as Framework\\), a dict or a list, got int$"
+    )
+    with pytest.raises(TypeError, match=expected):
+        dumps(5)
+    with pytest.raises(UnknownOption, match=r"^dumps: unknown format 'yaml' \(known: toml, json\)$"):
+        dumps({"a": 1}, format="yaml")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^dumps: format must be a str \(one of 'toml', 'json'\), got int$"):
+        dumps({"a": 1}, format=3)  # type: ignore[arg-type]
+
+
+def test_a_text_of_several_lines_is_written_as_a_multi_line_toml_string_unless_it_holds_a_carriage_return() -> None:
+    """Rule: TOML output writes a text with line breaks as a readable multi-line string; if any text of the
+    document holds a carriage return, every text is written as an escaped one-line string (a TOML reader
+    would turn "\\r\\n" inside a multi-line string into "\\n"); both read back as they were."""
+    text = dumps({"text": "line 1\nline 2"})
+    assert text == 'text = """\nline 1\nline 2"""\n'
+    assert qio.loads(dict, text) == {"text": "line 1\nline 2"}
+    text = dumps({"a": "x\r\ny", "b": ["p\nq"]})
+    assert '"""' not in text
+    assert qio.loads(dict, text) == {"a": "x\r\ny", "b": ["p\nq"]}
