@@ -310,3 +310,34 @@ def test_a_text_of_several_lines_is_written_as_a_multi_line_toml_string_unless_i
     text = dumps({"a": "x\r\ny", "b": ["p\nq"]})
     assert '"""' not in text
     assert qio.loads(dict, text) == {"a": "x\r\ny", "b": ["p\nq"]}
+
+
+@attrs.frozen
+class Measure:
+    share: float = 0.0
+    note: Note | None = None
+
+
+def test_a_whole_number_where_a_number_is_expected_is_read_within_plus_minus_2_53_minus_1() -> None:
+    """Rule: a whole number in a number field is read as a float if it lies within ±(2**53 - 1), the range
+    a float holds exactly, both ends included; one beyond is refused as out of range."""
+    top = 2**53 - 1
+    assert qio.structure({"share": top}, Measure).share == float(top)
+    assert qio.structure({"share": -top}, Measure).share == float(-top)
+    for value in (top + 1, -top - 1):
+        with pytest.raises(ValidationError) as info:
+            qio.structure({"share": value}, Measure)
+        assert [(p.path, p.code) for p in info.value.problems] == [("share", "number.range")]
+
+
+def test_a_nested_note_with_an_unknown_key_is_a_problem_at_its_parameter_with_the_reason() -> None:
+    """Rule: a note's parameter that is a table (a nested note) is read strictly: an unknown key in it is a
+    problem at that parameter's path, with what was expected and the reader's reason naming the key."""
+    with pytest.raises(ValidationError) as info:
+        qio.structure({"note": {"code": "x", "params": {"p": {"code": "y", "bogus": 1}}}}, Measure)
+    (problem,) = info.value.problems
+    assert (problem.path, problem.code) == ("note.params.p", "type.detail")
+    text = str(problem)
+    assert text.startswith("note.params.p: expected ")
+    assert text.endswith(": Extra fields in constructor for Note: bogus")
+    assert "expected None" not in text
