@@ -23,6 +23,7 @@ from qframework import ValidationError
 from qframework.errors import Problem
 from qframework.io import dumps, dumps_framework, loads_framework, save
 from qframework.messages import Note
+from qframework.model import FrozenMap
 from qframework.validation import Checked
 
 
@@ -340,3 +341,19 @@ def test_a_nested_note_with_an_unknown_key_is_a_problem_at_its_parameter_with_th
     assert text.startswith("note.params.p: expected ")
     assert text.endswith(": Extra fields in constructor for Note: bogus")
     assert "expected None" not in text
+
+
+@attrs.frozen
+class Table:
+    counts: FrozenMap[str, int] = attrs.field(factory=FrozenMap)
+
+
+def test_a_tables_keys_are_text_and_a_key_of_another_kind_is_a_problem_at_that_key() -> None:
+    """Rule: the keys of a table field are text (as in every file); data built in code with a key of another
+    kind is refused at that key's path, next to the problems of the values."""
+    with pytest.raises(ValidationError) as info:
+        qio.structure({"counts": {1: 1, "b": "c"}}, Table)
+    assert [str(p) for p in info.value.problems] == [
+        "counts.1: expected text, got 1 (whole number)",
+        "counts.b: expected a whole number, got 'c' (text)",
+    ]
