@@ -727,3 +727,94 @@ def test_a_framework_that_cannot_be_loaded_is_named_at_the_framework_cell(monkey
 
     monkeypatch.setattr(type(REG), "framework", failing)
     assert [(p.path, p.message) for p in refused(filled())] == [("Anleitung!B3", "plugin 'x' failed to load its data")]
+
+
+# -- the scan: every record counted once, wherever the chunks are cut ----------------------------------
+
+
+def _limits(monkeypatch: pytest.MonkeyPatch, **limits: int) -> None:
+    for name, value in limits.items():
+        monkeypatch.setattr(excel, name, value)
+
+
+def _style_count(data: bytes) -> int:
+    return sum(len(_STYLE.findall(b)) for b in parts(data).values())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'<xf numFmtId="0"/>' + b" " * (1 << 20),  # the record alone at the start of the first chunk
+        b" " * (1 << 20) + b'<xf numFmtId="0"/>',  # a first chunk without any tag
+        b' <xf numFmtId="0"/>' + b" " * (1 << 20),  # the record one byte into the chunk
+    ],
+    ids=["at-start", "after-an-empty-chunk", "one-byte-in"],
+)
+def test_a_style_record_is_counted_wherever_a_chunk_puts_it(body: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: a style record is counted once whether it opens a chunk, follows a chunk without any tag, or
+    starts one byte into a chunk: at the style limit the workbook is read, one record over it is refused."""
+    data = rezip(filled(), add={"customXml/item8.xml": body})
+    styles = _style_count(data)
+    _limits(monkeypatch, MAX_STYLE_RECORDS=styles)
+    loads_assessment_xlsx(data, registry=REG)
+    _limits(monkeypatch, MAX_STYLE_RECORDS=styles - 1)
+    assert [p.code for p in refused(data)] == ["xlsx.styles.too-many"]
+
+
+def test_shared_strings_add_up_over_parts_and_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: shared strings (``si``) count over all parts and all chunks of a part, the last element of a
+    part included."""
+    big = b"<sst>" + b"<si><t>a</t></si>" * 3 + b" " * (1 << 20) + b"<si><t>b</t></si>" * 2 + b"<si/>"
+    data = rezip(filled(), add={"customXml/a.xml": big, "customXml/b.xml": b"<si/><si><t>c</t></si><si/>"})
+    _limits(monkeypatch, MAX_SHARED_STRINGS=9)
+    loads_assessment_xlsx(data, registry=REG)
+    _limits(monkeypatch, MAX_SHARED_STRINGS=8)
+    assert [p.code for p in refused(data)] == ["xlsx.strings.too-many"]
+
+
+def test_a_part_at_the_total_tag_limit_is_still_scanned_to_its_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: reaching the total tag limit exactly (not exceeding it) refuses nothing by itself, and the part
+    that reaches it is still scanned to its end: a style record that is its last element counts."""
+    data = rezip(filled(), add={"zz/last.xml": b'<a/><xf numFmtId="0"/>'})
+    total = sum(b.count(b"<") for b in parts(data).values())
+    _limits(monkeypatch, MAX_TOTAL_TAGS=total, MAX_STYLE_RECORDS=_style_count(data))
+    loads_assessment_xlsx(data, registry=REG)
+    _limits(monkeypatch, MAX_STYLE_RECORDS=_style_count(data) - 1)
+    assert [p.code for p in refused(data)] == ["xlsx.styles.too-many"]
+
+
+def test_a_row_never_continues_into_the_next_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: the cells of a row are counted within one worksheet part; cells at the start of the next part
+    (before any row element) start a count of their own."""
+    data = rezip(
+        filled(),
+        add={"xl/worksheets/za.xml": b"<row>" + b"<c/>" * 30, "xl/worksheets/zb.xml": b"<c/>" * 30 + b"<x/>"},
+    )
+    _limits(monkeypatch, MAX_ROW_CELLS=30)
+    loads_assessment_xlsx(data, registry=REG)
+    _limits(monkeypatch, MAX_ROW_CELLS=29)
+    assert [p.code for p in refused(data)] == ["xlsx.cells.too-many"]
+
+
+def test_a_merged_range_with_bytes_that_are_not_ascii_is_still_refused_as_merged() -> None:
+    """Rule: a merged range is refused as merged cells even when its reference holds bytes that are not
+    ASCII (shown replaced), not as a broken part."""
+    data = filled()
+    bodies = parts(data)
+    sheet = next(n for n in bodies if n.startswith("xl/worksheets/"))
+    merge = '<mergeCells count="1"><mergeCell ref="Ä1:B1"/></mergeCells>'.encode()
+    xml = bodies[sheet].replace(b"</sheetData>", b"</sheetData>" + merge, 1)
+    (problem,) = refused(rezip(data, replace={sheet: xml}))
+    assert (problem.code, dict(problem.params)["cells"]) == ("xlsx.merged", ("\ufffd\ufffd1:B1",))
+
+
+def test_a_sheet_that_breaks_while_it_is_read_is_unreadable_with_the_reason(tmp_path: Path) -> None:
+    """Rule: a worksheet that passes the zip check but breaks while its rows are read is one problem,
+    "not a readable workbook", with the reader's reason and the file named — not a traceback."""
+    data = filled()
+    bodies = parts(data)
+    sheet = next(n for n in bodies if n.startswith("xl/worksheets/") and b"<t>i1</t>" in bodies[n])  # Netzwerk
+    broken = rezip(data, replace={sheet: bodies[sheet].replace(b"</sheetData>", b"<row><c r='A9'><v>1</c>", 1)})
+    (problem,) = refused(broken)
+    assert (problem.path, problem.code) == ("", "xlsx.unreadable")
+    assert dict(problem.params)["reason"] not in ("", "None")
