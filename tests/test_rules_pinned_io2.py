@@ -357,3 +357,34 @@ def test_a_tables_keys_are_text_and_a_key_of_another_kind_is_a_problem_at_that_k
         "counts.1: expected text, got 1 (whole number)",
         "counts.b: expected a whole number, got 'c' (text)",
     ]
+
+
+@attrs.define
+class Derived(Checked):
+    """A class with a field computed at construction (``init=False``) before the fields read from a file,
+    and a private field read under its public name (``_limit`` is ``limit`` in files)."""
+
+    total: int = attrs.field(init=False, default=0)
+    name: str = ""
+    _limit: int = 0
+    other: int = 0
+
+    def _problems(self) -> Iterator[Problem]:
+        if self._limit > 10:
+            yield Problem.of("limit", "number.range", limit="10")
+
+
+def test_fields_not_read_from_files_are_skipped_and_private_fields_read_under_their_public_name() -> None:
+    """Rule: a field not set by the constructor (``init=False``) is not a key of the file, and the fields after
+    it are read as usual; a private field is read under its public name, and the class's own check still
+    runs on a document that also has a type problem elsewhere."""
+    with pytest.raises(ValidationError) as info:
+        qio.structure({"name": 1, "limit": 11, "other": "x"}, Derived)
+    assert [(p.path, p.code) for p in info.value.problems] == [
+        ("limit", "number.range"),
+        ("name", "type"),
+        ("other", "type"),
+    ]
+    with pytest.raises(ValidationError) as info:
+        qio.structure({"total": 1}, Derived)
+    assert [(p.path, p.code) for p in info.value.problems] == [("total", "key.unknown")]
