@@ -388,3 +388,39 @@ def test_fields_not_read_from_files_are_skipped_and_private_fields_read_under_th
     with pytest.raises(ValidationError) as info:
         qio.structure({"total": 1}, Derived)
     assert [(p.path, p.code) for p in info.value.problems] == [("total", "key.unknown")]
+
+
+def test_json_output_is_indented_by_two_and_keeps_letters_as_they_are() -> None:
+    """Rule: JSON output is indented by two spaces, ends with a newline and writes letters beyond ASCII as
+    themselves (``ä``, not ``\\u00e4``)."""
+    assert dumps({"a": "ä", "b": [1]}, format="json") == '{\n  "a": "ä",\n  "b": [\n    1\n  ]\n}\n'
+
+
+def test_what_json_and_toml_cannot_hold_is_refused_naming_where_it_is() -> None:
+    """Rule: JSON output refuses NaN and infinity; TOML output refuses an empty value (None), naming the
+    path of the first one (a key inside a table, an item of a list)."""
+    from qframework.errors import QFrameworkError
+
+    with pytest.raises(QFrameworkError) as info:
+        dumps({"a": float("nan")}, format="json")
+    assert str(info.value) == "cannot write NaN or infinity as JSON (a value is not a finite number)"
+    with pytest.raises(QFrameworkError) as info:
+        dumps({"a": {"b": None}})
+    assert str(info.value) == "TOML has no empty value, but a.b is None; use JSON"
+    with pytest.raises(QFrameworkError) as info:
+        dumps({"a": [1, None]})
+    assert str(info.value) == "TOML has no empty value, but a[1] is None; use JSON"
+
+
+def test_structure_names_the_ids_of_the_elements_on_a_problems_path() -> None:
+    """Rule: a problem found by ``structure`` is shown with the id of every element on its path
+    (``dimensions[0] (d1).indicators[1] (i2).weight``), its path as data unchanged."""
+    from qframework.model import Framework
+
+    data = qio.unstructure(small_framework())
+    data["dimensions"][0]["indicators"][1]["weight"] = "drei"
+    with pytest.raises(ValidationError) as info:
+        qio.structure(data, Framework)
+    (problem,) = info.value.problems
+    assert problem.path == "dimensions[0].indicators[1].weight"
+    assert str(problem) == "dimensions[0] (d1).indicators[1] (i2).weight: expected a number, got 'drei' (text)"
