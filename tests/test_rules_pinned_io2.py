@@ -424,3 +424,33 @@ def test_structure_names_the_ids_of_the_elements_on_a_problems_path() -> None:
     (problem,) = info.value.problems
     assert problem.path == "dimensions[0].indicators[1].weight"
     assert str(problem) == "dimensions[0] (d1).indicators[1] (i2).weight: expected a number, got 'drei' (text)"
+
+
+def test_a_rule_broken_in_a_well_typed_document_is_shown_with_the_ids_on_its_path() -> None:
+    """Rule: a problem of a document whose types are all right (here a weight that is not positive) is shown
+    with the id of every element on its path, like a type problem."""
+    from qframework.model import Framework
+
+    data = qio.unstructure(small_framework())
+    data["dimensions"][1]["indicators"][0]["weight"] = -1.0
+    with pytest.raises(ValidationError) as info:
+        qio.structure(data, Framework)
+    assert [str(p) for p in info.value.problems] == [
+        "dimensions[1] (d2).indicators[0] (i3).weight: must be > 0, got -1"
+    ]
+
+
+@attrs.frozen
+class Plain:
+    v: str | int | float | None = None
+
+
+def test_a_value_fitting_no_member_of_a_plain_union_names_every_member() -> None:
+    """Rule: a field that takes text, a whole number or a number refuses a list or a truth value naming all
+    three (a number member does not take what is not a number)."""
+    assert qio.structure({"v": 2}, Plain).v == 2
+    assert qio.structure({"v": 2.5}, Plain).v == 2.5
+    for value, shown in (([1], "[1] (list)"), (True, "True (boolean)")):
+        with pytest.raises(ValidationError) as info:
+            qio.structure({"v": value}, Plain)
+        assert [str(p) for p in info.value.problems] == [f"v: expected text or a whole number or a number, got {shown}"]
