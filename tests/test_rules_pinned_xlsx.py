@@ -661,6 +661,7 @@ def test_the_cell_of_a_data_path_is_that_of_its_longest_recorded_prefix() -> Non
     assert reader.cell_of("a.b.c") == "A!B1"
     assert reader.cell_of("x.y") == "A!X1"
     assert reader.cell_of("raters[0].x") == "raters[0].x"
+    assert reader.cell_of("notesx") == "notesx"  # "notes" is recorded, but is no prefix of a path here
     assert reader.cell_of(".x") == ".x"
     assert reader.cell_of("") == ""
 
@@ -818,3 +819,13 @@ def test_a_sheet_that_breaks_while_it_is_read_is_unreadable_with_the_reason(tmp_
     (problem,) = refused(broken)
     assert (problem.path, problem.code) == ("", "xlsx.unreadable")
     assert dict(problem.params)["reason"] not in ("", "None")
+
+
+def test_every_row_after_an_unknown_indicator_is_still_read() -> None:
+    """Rule: a row whose id is no indicator of its sheet is reported, and the rows after it are still read
+    and checked."""
+    problems = refused(filled(**{"Netzwerk!A5": "i9", "Netzwerk!C5": "Stufe 1", "Netzwerk!C6": "gut"}))
+    assert [(p.path, p.code) for p in problems] == [
+        ("Netzwerk!A5", "xlsx.indicator"),
+        ("Netzwerk!C6", "xlsx.rating.off-scale"),
+    ]
