@@ -337,6 +337,7 @@ def test_a_nested_note_with_an_unknown_key_is_a_problem_at_its_parameter_with_th
         qio.structure({"note": {"code": "x", "params": {"p": {"code": "y", "bogus": 1}}}}, Measure)
     (problem,) = info.value.problems
     assert (problem.path, problem.code) == ("note.params.p", "type.detail")
+    assert "expected" in problem.params
     text = str(problem)
     assert text.startswith("note.params.p: expected ")
     assert text.endswith(": Extra fields in constructor for Note: bogus")

@@ -829,3 +829,11 @@ def test_every_row_after_an_unknown_indicator_is_still_read() -> None:
         ("Netzwerk!A5", "xlsx.indicator"),
         ("Netzwerk!C6", "xlsx.rating.off-scale"),
     ]
+
+
+def test_an_emptied_subject_id_is_an_empty_id_at_its_cell() -> None:
+    """Rule: an empty subject id cell (B5) reads as an empty id, refused at B5 as not an id — never a
+    placeholder that would pass."""
+    problems = refused(filled(**{"Anleitung!B5": None}))
+    assert [(p.path, p.code) for p in problems] == [("Anleitung!B5", "id.slug")]
+    assert problems[0].message.endswith(", got ''")
