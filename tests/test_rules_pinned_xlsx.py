@@ -465,8 +465,16 @@ def test_the_tag_limits_per_part_per_sheet_and_in_all_are_inclusive(monkeypatch:
     loads_assessment_xlsx(data, registry=REG)
     monkeypatch.setattr(excel, "MAX_SHEET_TAGS", sheets[big_sheet] - 1)
     (problem,) = refused(data)
-    assert (problem.code, dict(problem.params)["part"]) == ("xlsx.tags.too-many", repr(big_sheet))
-    assert dict(problem.params)["sheet"] == float(sheets[big_sheet] - 1)
+    assert (problem.path, problem.code, dict(problem.params)) == (
+        "",
+        "xlsx.tags.too-many",
+        {
+            "part": repr(big_sheet),
+            "sheet": float(sheets[big_sheet] - 1),
+            "other": float(others[big_other]),
+            "total": float(excel.MAX_TOTAL_TAGS),
+        },
+    )
     monkeypatch.setattr(excel, "MAX_SHEET_TAGS", sheets[big_sheet])
     monkeypatch.setattr(excel, "MAX_PART_TAGS", others[big_other] - 1)
     (problem,) = refused(data)
@@ -521,8 +529,11 @@ def test_the_cell_limits_per_row_and_in_all_are_inclusive(monkeypatch: pytest.Mo
     loads_assessment_xlsx(data, registry=REG)
     monkeypatch.setattr(excel, "MAX_ROW_CELLS", 49)
     (problem,) = refused(data)
-    assert problem.code == "xlsx.cells.too-many"
-    assert dict(problem.params)["row"] == 49.0
+    sheet = next(n for n, body in parts(data).items() if b'r="H30"' in body)
+    assert (problem.code, dict(problem.params)) == (
+        "xlsx.cells.too-many",
+        {"part": repr(sheet), "row": 49.0, "total": float(excel.MAX_CELLS), "columns": 8},
+    )
     monkeypatch.setattr(excel, "MAX_ROW_CELLS", 1000)
     cells = sum(len(re.findall(rb"<c[\s/>]", b)) for n, b in parts(data).items() if n.startswith("xl/worksheets/"))
     monkeypatch.setattr(excel, "MAX_CELLS", cells)
@@ -838,3 +849,88 @@ def test_an_emptied_subject_id_is_an_empty_id_at_its_cell() -> None:
     problems = refused(filled(**{"Anleitung!B5": None}))
     assert [(p.path, p.code) for p in problems] == [("Anleitung!B5", "id.slug")]
     assert problems[0].message.endswith(", got ''")
+
+
+# -- what the zip check names ------------------------------------------------------------------------
+
+
+def _with_flags(data: bytes, name: bytes, flag: int | None = None, method: int | None = None) -> bytes:
+    """Set the general-purpose flag and/or the method of entry ``name`` in both of its zip headers."""
+    out = bytearray(data)
+    for signature, at_name, at_flag, at_method in ((b"PK\x03\x04", 30, 6, 8), (b"PK\x01\x02", 46, 8, 10)):
+        pos = 0
+        while (pos := out.find(signature, pos)) >= 0:
+            if out[pos + at_name : pos + at_name + len(name)] == name:
+                if flag is not None:
+                    out[pos + at_flag : pos + at_flag + 2] = flag.to_bytes(2, "little")
+                if method is not None:
+                    out[pos + at_method : pos + at_method + 2] = method.to_bytes(2, "little")
+            pos += 4
+    return bytes(out)
+
+
+def _with_crc(data: bytes, name: bytes) -> bytes:
+    """Entry ``name`` with a wrong CRC-32 in both of its zip headers."""
+    out = bytearray(data)
+    for signature, at_name, at_crc in ((b"PK\x03\x04", 30, 14), (b"PK\x01\x02", 46, 16)):
+        pos = 0
+        while (pos := out.find(signature, pos)) >= 0:
+            if out[pos + at_name : pos + at_name + len(name)] == name:
+                out[pos + at_crc : pos + at_crc + 4] = bytes(b ^ 0xFF for b in out[pos + at_crc : pos + at_crc + 4])
+            pos += 4
+    return bytes(out)
+
+
+def _body_replaced(data: bytes, name: str, fill: bytes) -> bytes:
+    """The packed bytes of entry ``name`` overwritten with ``fill`` (repeated to their length)."""
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(name)
+    name_len = int.from_bytes(out[info.header_offset + 26 : info.header_offset + 28], "little")
+    extra_len = int.from_bytes(out[info.header_offset + 28 : info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_len + extra_len
+    out[start : start + info.compress_size] = (fill * info.compress_size)[: info.compress_size]
+    return bytes(out)
+
+
+def test_each_refusal_of_the_zip_check_names_its_part_and_its_reason() -> None:
+    """Rule: the zip check's refusals are problems of the whole file (empty path) naming what was found: a
+    broken archive with the zip reader's reason, an encrypted part and a part of an unknown compression by
+    name (and method), a part whose packed data is corrupt by name with the reason."""
+    data = filled()
+    (problem,) = refused(b"PK" + b"\x00" * 100)
+    assert (problem.path, problem.code, dict(problem.params)) == (
+        "",
+        "xlsx.broken-zip",
+        {"reason": "File is not a zip file"},
+    )
+    (problem,) = refused(_with_flags(data, b"xl/workbook.xml", flag=1))
+    assert (problem.path, problem.code, dict(problem.params)) == (
+        "",
+        "xlsx.part.encrypted",
+        {"part": "'xl/workbook.xml'"},
+    )
+    (problem,) = refused(_with_flags(data, b"xl/styles.xml", method=99))
+    assert (problem.code, dict(problem.params)) == ("xlsx.part.compression", {"part": "'xl/styles.xml'", "method": 99})
+    corrupt = _body_replaced(data, "xl/styles.xml", b"\xff")  # a deflate stream zlib refuses
+    wrong_crc = _with_crc(data, b"xl/styles.xml")  # data that unpacks, but not to what the zip promised
+    for broken in (corrupt, wrong_crc):
+        (problem,) = refused(broken)
+        assert (problem.path, problem.code, dict(problem.params)["part"]) == ("", "xlsx.part.broken", "'xl/styles.xml'")
+        reason = dict(problem.params)["reason"]
+        assert isinstance(reason, str) and reason.strip() and reason != "None"
+
+
+def test_a_folder_entry_does_not_end_the_scan() -> None:
+    """Rule: a folder entry in the zip is skipped and the parts after it are still checked (merged cells
+    in a sheet after it are found)."""
+    wb = blank()
+    wb["Netzwerk"].merge_cells("C5:D5")
+    source = to_bytes(wb)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        dst.writestr(zipfile.ZipInfo("customXml/"), b"")
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+    (problem,) = refused(out.getvalue())
+    assert problem.code == "xlsx.merged"
