@@ -10,9 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_assignment_regional import cities_instance, plan_km
+from test_assignment_regional import _HEURISTIC_25, cities_instance, plan_km
 
-from qframework.assignment import assign
+from qframework.assignment import (
+    AssignmentRules,
+    Bounds,
+    GroupRules,
+    Objective,
+    Participant,
+    Topic,
+    assign,
+)
 from qframework.assignment.regional import travel
 
 
@@ -56,3 +64,58 @@ def test_the_joint_objective_is_the_cost_plus_the_distance_over_km_per_rank() ->
     assert o.distance_km == pytest.approx(km, rel=1e-9)
     assert o.objective == pytest.approx(result.cost + km / 150.0, rel=1e-9)
     assert o.bound == pytest.approx(o.objective, rel=1e-6)
+
+
+def _heuristic_instance() -> tuple[list[Participant], AssignmentRules]:
+    people = [
+        Participant(i, preferences=tuple(p.split()), exclusions=tuple(e.split()), location=loc)
+        for i, p, e, loc in _HEURISTIC_25
+    ]
+    rules = AssignmentRules(
+        topics=(
+            Topic("t0", capacity=Bounds(0, 6)),
+            Topic("t1", capacity=Bounds(0, 8)),
+            Topic("t2", capacity=Bounds(0, 6)),
+        ),
+        groups=GroupRules(size=Bounds(1, None)),
+        allow_unassigned=True,
+        objective=Objective(allow_unranked=True, km_per_rank=1000.0),
+    )
+    return people, rules
+
+
+def test_a_heuristic_joint_plan_reports_the_same_objective_unproven() -> None:
+    """Rule: beyond the exact size, a joint plan's objective is still its cost plus its travel over the km per
+    rank (travel counted independently here), and it is not claimed proven: the bound lies below."""
+    people, rules = _heuristic_instance()
+    result = assign(people, rules)
+    o = result.optimality
+    assert o is not None and result.cost is not None
+    km = plan_km(result, people, rules)
+    assert (o.mode, o.exact) == ("joint", False)
+    assert o.distance_km == pytest.approx(km, rel=1e-9)
+    assert o.objective == pytest.approx(result.cost + km / 1000.0, rel=1e-9)
+    assert o.bound < o.objective
+
+
+def test_a_heuristic_groups_first_plan_is_not_claimed_proven() -> None:
+    """Rule: a groups-first plan the exact search does not prove is reported as not proven (``exact`` false),
+    its bound not above its objective."""
+    people, rules = _heuristic_instance()
+    o = assign(people, rules, mode="groups-first").optimality
+    assert o is not None and o.mode == "groups-first"
+    assert not o.exact
+    assert o.bound <= o.objective
+
+
+def test_groups_first_without_a_largest_size_forms_one_group() -> None:
+    """Rule: groups-first forms the fewest groups the sizes allow: without a largest group size, one group
+    of everyone."""
+    people = [Participant(f"p{i}", preferences=("a", "b"), location=(50 + i / 10, 8.0)) for i in range(4)]
+    rules = AssignmentRules(
+        topics=(Topic("a"), Topic("b")),
+        groups=GroupRules(size=Bounds(2, None)),
+        objective=Objective(km_per_rank=100.0),
+    )
+    result = assign(people, rules, mode="groups-first")
+    assert [set(g.members) for g in result.groups] == [{"p0", "p1", "p2", "p3"}]
