@@ -22,6 +22,7 @@ from qframework.assignment import (
     assign,
 )
 from qframework.assignment.regional import travel
+from qframework.errors import InfeasibleAssignment
 
 
 def test_a_groups_travel_is_the_sum_of_each_members_mean_distance_to_the_others() -> None:
@@ -119,3 +120,40 @@ def test_groups_first_without_a_largest_size_forms_one_group() -> None:
     )
     result = assign(people, rules, mode="groups-first")
     assert [set(g.members) for g in result.groups] == [{"p0", "p1", "p2", "p3"}]
+
+
+def test_a_joint_plan_no_group_can_take_is_infeasible_not_a_crash() -> None:
+    """Rule: when no group of the allowed sizes can take any topic (four people in one group of exactly four,
+    one of them excluding the topic the others want and the others excluding hers), both regional modes
+    refuse with ``InfeasibleAssignment`` — the joint mode once crashed with scipy's ``ValueError``."""
+    people = [
+        Participant(f"p{i}", preferences=("b",) if i == 0 else ("a",), exclusions=("a",) if i == 0 else ("b",))
+        for i in range(4)
+    ]
+    rules = AssignmentRules(
+        topics=(Topic("a"), Topic("b")),
+        groups=GroupRules(size=Bounds(4, 4)),
+        objective=Objective(km_per_rank=100.0, allow_unranked=True),
+    )
+    for mode in ("joint", "groups-first"):
+        with pytest.raises(InfeasibleAssignment):
+            assign(people, rules, mode=mode)
+
+
+def test_groups_first_names_groups_that_cannot_all_get_a_topic() -> None:
+    """Rule: when the groups formed by distance cannot all get topics (three people in one group of three,
+    every topic taking two at most), groups-first refuses naming the group-topics rule and suggesting the
+    joint mode; the joint mode refuses with the diagnosis of the plan as a whole."""
+    people = [Participant(f"p{i}", preferences=("a", "b"), location=(50 + i / 10, 8.0)) for i in range(3)]
+    rules = AssignmentRules(
+        topics=(Topic("a", capacity=Bounds(0, 2)), Topic("b", capacity=Bounds(0, 2))),
+        groups=GroupRules(size=Bounds(3, 3)),
+        objective=Objective(km_per_rank=100.0),
+    )
+    with pytest.raises(InfeasibleAssignment) as info:
+        assign(people, rules, mode="groups-first")
+    assert info.value.rule == "group-topics"
+    assert "try mode='joint'" in str(info.value)
+    with pytest.raises(InfeasibleAssignment) as info:
+        assign(people, rules, mode="joint")
+    assert info.value.rule == "group-size"
