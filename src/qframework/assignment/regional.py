@@ -362,6 +362,8 @@ def _milp(c: Array, a: Any, lo: Array, hi: Array, idx: Array) -> Array | None:
     from scipy.optimize import Bounds as VarBounds
     from scipy.optimize import LinearConstraint, milp
 
+    if len(idx) == 0:  # no candidate column at all (no group can take any topic): nothing to solve
+        return None
     res = milp(
         c[idx],
         constraints=LinearConstraint(a[:, idx], lo, hi),
