@@ -86,7 +86,7 @@ def test_the_instructions_sheet_gives_subject_period_rater_role_name_and_notes()
         ),
         registry=REG,
     )
-    assert (a.framework_id, a.framework_version) == ("test-rahmen", "1.0")
+    assert (a.framework, a.framework_version) == ("test-rahmen", "1.0")
     assert a.subject == Subject("kreis-x", "Kreis X")
     assert a.period == "2024-H1"
     assert a.raters == (Rater("team-a", "Koordination", "Alex Beispiel"),)
