@@ -1,0 +1,247 @@
+"""Pinned rules of the tie rule's bit-set pass, ``qframework.assignment.ties.swap_stable_levels`` (issue 30).
+
+It is the several-topics tie rule of ``assign`` (``solve._Several``, ``solve._exchange_levels``) when every
+exchange is at one price level: ``holds[r, t]`` whether row ``r`` (participants in id order) holds topic ``t`` as a
+movable item, ``level[r, t]`` whether ``t`` is one of the topics it can exchange, ``up[x, y]`` whether trading
+``x`` for ``y`` gains. Rows ``a < b`` exchange when ``a`` holds ``x`` and may take ``y``, ``b`` holds ``y`` and may
+take ``x``, and ``up[x, y]``; pairs ``(x, y)`` are processed in sorted batches, the smallest seeker with the largest
+giver, until no exchange is left.
+
+Every expected holding below is worked out by hand in the docstring, or the result is checked against the rule
+restated here (``open_exchanges``, a brute force over every pair of rows and topics), never against the engine.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from qframework.assignment.ties import swap_stable_levels
+
+
+def matrix(rows: int, m: int, cells: dict[int, list[int]]) -> np.ndarray:
+    """A ``rows × m`` boolean matrix, true at ``cells[r]`` of every row ``r``."""
+    out = np.zeros((rows, m), dtype=bool)
+    for r, ts in cells.items():
+        out[r, ts] = True
+    return out
+
+
+def up_from(price: list[int]) -> np.ndarray:
+    """``up[x, y]``: trading ``x`` for ``y`` gains, i.e. ``y`` is worth more (as ``solve`` builds it)."""
+    p = np.array(price)
+    return p[None, :] > p[:, None]
+
+
+def held(result: np.ndarray) -> dict[int, list[int]]:
+    return {r: np.flatnonzero(result[r]).tolist() for r in range(result.shape[0])}
+
+
+def open_exchanges(holds: np.ndarray, level: np.ndarray, up: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """The rule restated by brute force: every ``(a, b, x, y)`` with ``a < b``, ``a`` holding ``x`` and free to take
+    ``y`` (in its level, not held), ``b`` holding ``y`` and free to take ``x``, and ``up[x, y]``."""
+    rows, m = holds.shape
+    found = []
+    for a, b in itertools.combinations(range(rows), 2):
+        for x, y in itertools.product(range(m), repeat=2):
+            if (
+                up[x, y]
+                and holds[a, x]
+                and level[a, y]
+                and not holds[a, y]
+                and holds[b, y]
+                and level[b, x]
+                and not holds[b, x]
+            ):
+                found.append((a, b, x, y))
+    return found
+
+
+def test_two_rows_exchange_so_the_smaller_id_gets_the_better_topic() -> None:
+    """Rule: row 0 holds t1, row 1 holds t0, both may hold either, t0 is worth more: the smaller id (row 0)
+    seeks t0, row 1 gives it, so they exchange — row 0 ends with t0, row 1 with t1, and something moved."""
+    holds = matrix(2, 2, {0: [1], 1: [0]})
+    level = np.ones((2, 2), dtype=bool)
+    after, moved = swap_stable_levels(holds, level, up_from([1, 0]))
+    assert held(after) == {0: [0], 1: [1]}
+    assert moved is True
+
+
+def test_the_larger_id_never_takes_the_better_topic_from_the_smaller() -> None:
+    """Rule: an exchange needs the seeker *below* the giver. Row 1 holds t1 and would gain by t0, but t0 is held by
+    row 0, the smaller id: nothing moves, the holdings come back unchanged and ``moved`` is false."""
+    holds = matrix(2, 2, {0: [0], 1: [1]})
+    level = np.ones((2, 2), dtype=bool)
+    after, moved = swap_stable_levels(holds, level, up_from([1, 0]))
+    assert held(after) == {0: [0], 1: [1]}
+    assert moved is False
+
+
+def test_no_exchange_without_a_gain_or_outside_the_level() -> None:
+    """Rule: equally priced topics are not exchanged (no gain either way), and a row never takes a topic outside its
+    level. Row 0 holds t1, row 1 holds t0: with equal prices nothing moves; with t0 worth more but t0 outside row 0's
+    level, nothing moves either."""
+    holds = matrix(2, 2, {0: [1], 1: [0]})
+    after, moved = swap_stable_levels(holds, np.ones((2, 2), dtype=bool), up_from([0, 0]))
+    assert (held(after), moved) == ({0: [1], 1: [0]}, False)
+    level = matrix(2, 2, {0: [1], 1: [0, 1]})
+    after, moved = swap_stable_levels(holds, level, up_from([1, 0]))
+    assert (held(after), moved) == ({0: [1], 1: [0]}, False)
+
+
+def test_a_single_row_is_returned_as_it_is() -> None:
+    """Rule: one participant has nobody to exchange with — its holdings come back as given, nothing moved."""
+    holds = matrix(1, 3, {0: [2]})
+    after, moved = swap_stable_levels(holds, np.ones((1, 3), dtype=bool), up_from([2, 1, 0]))
+    assert held(after) == {0: [2]}
+    assert moved is False
+
+
+def test_a_topic_held_by_both_rows_is_not_exchanged() -> None:
+    """Rule: a row may only take a topic it does not hold. Rows 0 and 1 both hold t0 and t1 (two topics each),
+    t2 is free for nobody: no exchange exists whatever the prices."""
+    holds = matrix(2, 3, {0: [0, 1], 1: [0, 1]})
+    level = matrix(2, 3, {0: [0, 1], 1: [0, 1]})
+    after, moved = swap_stable_levels(holds, level, up_from([0, 1, 2]))
+    assert (held(after), moved) == ({0: [0, 1], 1: [0, 1]}, False)
+
+
+def test_pairs_are_processed_in_sorted_order() -> None:
+    """Rule: the open pairs ``(x, y)`` are processed in sorted order, and a pair the exchange opens is processed
+    after. t0 and t1 are worth the same, t2 less; row 0 holds t2 and may take t0 or t1, row 1 holds t0, row 2 holds
+    t1, both may take t2 (row 1 also t1).
+
+    By hand: open pairs (2, 0) (row 0 seeks, row 1 gives) and (2, 1) (row 0 seeks, row 2 gives). (2, 0) comes
+    first: row 0 takes t0, row 1 takes t2. Now (2, 1): row 1 holds t2 and may take t1, row 2 holds t1 and may
+    take t2 — row 1 takes t1, row 2 takes t2. Result: row 0 t0, row 1 t1, row 2 t2. (Processing (2, 1) first would
+    end at row 0 t1, row 1 t0, row 2 t2 — also without an open exchange, but not the rule's result.)"""
+    holds = matrix(3, 3, {0: [2], 1: [0], 2: [1]})
+    level = matrix(3, 3, {0: [0, 1, 2], 1: [0, 1, 2], 2: [1, 2]})
+    up = up_from([1, 1, 0])
+    after, moved = swap_stable_levels(holds, level, up)
+    assert held(after) == {0: [0], 1: [1], 2: [2]}
+    assert moved is True
+    assert open_exchanges(after, level, up) == []
+
+
+def test_the_smallest_seeker_and_the_largest_giver_exchange() -> None:
+    """Rule: of several seekers and givers of one pair, the smallest seeker exchanges with the largest giver.
+    t0 is worth more than t1; rows 0 and 1 hold t1, rows 2 and 3 hold t0, everybody may hold either.
+
+    By hand: pair (1, 0) has seekers {0, 1} and givers {2, 3}: row 0 exchanges with row 3 (row 0 t0, row 3 t1).
+    The pair is dirty again: seekers {1, 3}, givers {0, 2}; smallest seeker 1 < largest giver 2: row 1 takes t0,
+    row 2 takes t1. Then seekers {2, 3}, givers {0, 1}: 2 ≥ 1, done. Rows 0, 1 hold t0, rows 2, 3 hold t1."""
+    holds = matrix(4, 2, {0: [1], 1: [1], 2: [0], 3: [0]})
+    level = np.ones((4, 2), dtype=bool)
+    after, moved = swap_stable_levels(holds, level, up_from([1, 0]))
+    assert held(after) == {0: [0], 1: [0], 2: [1], 3: [1]}
+    assert moved is True
+
+
+def test_an_exchange_closes_a_pair_that_was_open() -> None:
+    """Rule: after an exchange, who holds what and may take what follows it, so a pair opened by the old holdings is
+    skipped. Prices t0 > t1 > t2 (t0 best); row 0 holds t0 and t2 and may also take t1; row 1 holds t1 and may take
+    t0 or t2; row 2 holds t0 and may take t1.
+
+    By hand: open at first are (1, 0) (seeker row 1 — holds t1, free for t0; givers rows 0 and 2 — hold t0, free for
+    t1) and (2, 1) (seeker row 0 — holds t2, free for t1; giver row 1). (1, 0) first: the largest giver, row 2,
+    exchanges with row 1 — row 1 holds t0, row 2 holds t1. Then (2, 1): row 1 no longer holds t1 and row 2 may not
+    take t2, so nothing. Result: row 0 t0 t2, row 1 t0, row 2 t1; no exchange left (checked by brute force)."""
+    holds = matrix(3, 3, {0: [0, 2], 1: [1], 2: [0]})
+    level = matrix(3, 3, {0: [0, 1, 2], 1: [0, 1, 2], 2: [0, 1]})
+    up = up_from([2, 1, 0])
+    after, moved = swap_stable_levels(holds, level, up)
+    assert held(after) == {0: [0, 2], 1: [0], 2: [1]}
+    assert moved is True
+    assert open_exchanges(after, level, up) == []
+
+
+def test_an_exchange_opens_a_pair_that_was_closed() -> None:
+    """Rule: the pairs the two rows of an exchange are filed under afterwards are looked at again in a later batch.
+    Prices t0 > t1 > t2; row 0 holds t2 and may take t1; row 1 holds t1 and may take t0 (not t2); row 2 holds t0
+    and may take t1 or t2.
+
+    By hand: only (1, 0) is open at first (row 1 seeks t0, row 2 gives it); (2, 1) is closed — row 0 seeks t1, but
+    its holder, row 1, may not take t2. The exchange: row 1 holds t0, row 2 holds t1 and may take t2, so (2, 1)
+    opens: row 0 takes t1, row 2 takes t2. Result: row 0 t1, row 1 t0, row 2 t2 (without looking again it would
+    stop at row 0 t2, row 2 t1, where row 0 and row 2 could still exchange)."""
+    holds = matrix(3, 3, {0: [2], 1: [1], 2: [0]})
+    level = matrix(3, 3, {0: [1, 2], 1: [0, 1], 2: [0, 1, 2]})
+    up = up_from([2, 1, 0])
+    after, moved = swap_stable_levels(holds, level, up)
+    assert held(after) == {0: [1], 1: [0], 2: [2]}
+    assert moved is True
+    assert open_exchanges(after, level, up) == []
+
+
+def test_a_chain_of_exchanges_runs_to_the_end() -> None:
+    """Rule: exchanges go on until none is left, over several batches. Prices t0 > t1 > t2; row 0 holds t2, row 1
+    holds t1, row 2 holds t0, everybody may hold any one.
+
+    By hand, batch 1 (pairs in order): (1, 0): row 1 (holds t1) seeks t0 from row 2 — exchange: row 1 t0, row 2 t1.
+    (2, 0): row 0 (t2) seeks t0, giver row 1: exchange: row 0 t0, row 1 t2. (2, 1): row 1 (t2) seeks t1 from row 2:
+    exchange: row 1 t1, row 2 t2. The best topic ends with the smallest id: rows 0, 1, 2 hold t0, t1, t2."""
+    holds = matrix(3, 3, {0: [2], 1: [1], 2: [0]})
+    level = np.ones((3, 3), dtype=bool)
+    up = up_from([2, 1, 0])
+    after, moved = swap_stable_levels(holds, level, up)
+    assert held(after) == {0: [0], 1: [1], 2: [2]}
+    assert moved is True
+
+
+def test_more_than_62_rows_are_handled_as_big_bit_sets() -> None:
+    """Rule: a topic's holders are one integer's bits, whatever the number of rows (above 62 they are packed, not
+    multiplied out). 70 rows; row 0 holds t1, row 69 holds t0 (worth more), both may hold either, the rows between
+    hold nothing: the smallest seeker (row 0) exchanges with the largest giver (row 69)."""
+    holds = matrix(70, 2, {0: [1], 69: [0]})
+    level = matrix(70, 2, {0: [0, 1], 69: [0, 1]})
+    after, moved = swap_stable_levels(holds, level, up_from([1, 0]))
+    assert after.shape == (70, 2)
+    assert held(after) == {r: ([0] if r == 0 else [1] if r == 69 else []) for r in range(70)}
+    assert moved is True
+
+
+def test_more_than_62_topics_are_handled_as_big_bit_sets() -> None:
+    """Rule: the same with 70 topics (a row's topics above 62 are packed, and the result read back from the
+    holders' bits). Row 0 holds t69 and t3, row 1 holds t0 and t3; t0 is worth more than t69, both may hold either
+    (both hold t3, so neither may take it from the other): they exchange t69 for t0 — row 0 holds t0 and t3,
+    row 1 t3 and t69."""
+    price = [0] * 70
+    price[0] = 1
+    holds = matrix(2, 70, {0: [3, 69], 1: [0, 3]})
+    level = matrix(2, 70, {0: [0, 3, 69], 1: [0, 3, 69]})
+    after, moved = swap_stable_levels(holds, level, up_from(price))
+    assert after.shape == (2, 70)
+    assert after.dtype == np.bool_
+    assert held(after) == {0: [0, 3], 1: [3, 69]}
+    assert moved is True
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_random_instances_end_with_no_exchange_left(wide: bool) -> None:
+    """Rule, against the rule restated by brute force (``open_exchanges``) on seeded random instances (also with
+    more than 62 rows and topics): every topic keeps its number of holders and every row its number of topics, a
+    row only holds topics of its level, no exchange of the rule is left, ``moved`` tells whether anything changed,
+    and the rows' values in id order only improved (lexicographically: each exchange gives the smaller id the
+    better topic)."""
+    rng = np.random.default_rng(30)
+    for _ in range(12 if wide else 120):
+        rows = int(rng.integers(63, 72)) if wide else int(rng.integers(2, 9))
+        m = int(rng.integers(63, 70)) if wide else int(rng.integers(2, 6))
+        level = rng.random((rows, m)) < rng.uniform(0.3, 0.9)
+        holds = level & (rng.random((rows, m)) < rng.uniform(0.2, 0.7))
+        price = rng.integers(0, 3, m)
+        up = price[None, :] > price[:, None]
+        after, moved = swap_stable_levels(holds, level, up)
+        assert after.shape == holds.shape
+        assert (after.sum(axis=0) == holds.sum(axis=0)).all()
+        assert (after.sum(axis=1) == holds.sum(axis=1)).all()
+        assert not (after & ~level).any()
+        assert moved == bool((after != holds).any())
+        if not wide:  # the brute force is rows² × m²
+            assert open_exchanges(after, level, up) == []
+        before_values = [sorted(price[holds[r]].tolist(), reverse=True) for r in range(rows)]
+        after_values = [sorted(price[after[r]].tolist(), reverse=True) for r in range(rows)]
+        assert after_values >= before_values
