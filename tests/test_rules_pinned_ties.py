@@ -1,4 +1,5 @@
-"""Pinned rules of the tie rule's bit-set pass, ``qframework.assignment.ties.swap_stable_levels`` (issue 30).
+"""Pinned rules of the tie rule's array passes, ``qframework.assignment.ties.swap_stable_levels`` and
+``swap_stable_single`` (issue 30).
 
 It is the several-topics tie rule of ``assign`` (``solve._Several``, ``solve._exchange_levels``) when every
 exchange is at one price level: ``holds[r, t]`` whether row ``r`` (participants in id order) holds topic ``t`` as a
@@ -14,11 +15,12 @@ restated here (``open_exchanges``, a brute force over every pair of rows and top
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
 
-from qframework.assignment.ties import swap_stable_levels
+from qframework.assignment.ties import swap_stable_levels, swap_stable_single
 
 
 def matrix(rows: int, m: int, cells: dict[int, list[int]]) -> np.ndarray:
@@ -245,3 +247,95 @@ def test_random_instances_end_with_no_exchange_left(wide: bool) -> None:
         before_values = [sorted(price[holds[r]].tolist(), reverse=True) for r in range(rows)]
         after_values = [sorted(price[after[r]].tolist(), reverse=True) for r in range(rows)]
         assert after_values >= before_values
+
+
+# ``swap_stable_single``: one movable item each, ``cost[p, i]`` (``inf``: not allowed), ``held[p]`` (``-1``: none).
+
+
+def rounds_restated(cost: list[list[float]], held: list[int]) -> list[int]:
+    """The rounds of ``swap_stable_single`` restated from its docstring, one participant and item at a time: every
+    round files each move ``x → y`` of a participant holding ``x`` under ``(x, y, gain)`` — as a seeker if it gains,
+    as a giver of ``(y, x, loss)`` if it loses; a bucket is open when its smallest seeker is below its largest giver;
+    the open buckets, in ``(x, y, gain)`` order, pair their seekers not yet exchanged this round (smallest first)
+    with their givers not yet exchanged (largest first) until a seeker is not below its giver; rounds repeat until
+    no bucket is open."""
+    held = list(held)
+    n, m = len(held), len(cost[0])
+    while True:
+        seekers: dict[tuple[int, int, int], list[int]] = {}
+        givers: dict[tuple[int, int, int], list[int]] = {}
+        for p in range(n):
+            x = held[p]
+            if x < 0:
+                continue
+            for y in range(m):
+                if y == x or math.isinf(cost[p][y]):
+                    continue
+                d = cost[p][x] - cost[p][y]
+                if d > 0:
+                    seekers.setdefault((x, y, int(d)), []).append(p)
+                elif d < 0:
+                    givers.setdefault((y, x, int(-d)), []).append(p)
+        open_ = [k for k in sorted(seekers) if k in givers and min(seekers[k]) < max(givers[k])]
+        if not open_:
+            return held
+        used: set[int] = set()
+        for x, y, _gain in open_:
+            ss = [p for p in sorted(seekers[(x, y, _gain)]) if p not in used]
+            gs = [p for p in sorted(givers[(x, y, _gain)], reverse=True) if p not in used]
+            for a, b in zip(ss, gs, strict=False):
+                if a >= b:
+                    break
+                held[a], held[b] = y, x
+                used.update((a, b))
+
+
+def test_single_the_smallest_seeker_of_a_bucket_exchanges_first() -> None:
+    """Rule: of a bucket's seekers, the smallest id exchanges first. Costs (items 0, 1, 2; ``inf``: not allowed):
+    p0 2 ∞ 1, p1 3 3 2, p2 3 3 2, p3 1 3 2; held 0, 1, 1, 2.
+
+    By hand, round 1: p0 seeks 0 → 2 (gain 1), but the holder of 2, p3, would gain by 0; p3 seeks 2 → 0 (gain 1),
+    but the holder of 0, p0, would gain by 2; p1 and p2 seek 1 → 2 (gain 1) and p3 gives it (loses 1 by taking 1).
+    The one open bucket (1, 2, 1) pairs p1 (the smaller seeker) with p3: held 0, 2, 1, 1. Round 2: bucket
+    (0, 2, 1) has seeker p0 and giver p1 (loses 1 by taking 0): held 2, 0, 1, 1. Round 3: p1 seeks 0 → 2, but
+    its only giver p0 is below it; p2 and p3 seek 1 → 2 and nobody gives it: done. (Pairing p2 first would end at
+    2, 1, 0, 1.)"""
+    inf = math.inf
+    cost = np.array([[2, inf, 1], [3, 3, 2], [3, 3, 2], [1, 3, 2]])
+    assert swap_stable_single(cost, [0, 1, 1, 2]).tolist() == [2, 0, 1, 1]
+
+
+def test_single_the_largest_giver_of_a_bucket_exchanges_first() -> None:
+    """Rule: of a bucket's givers, the largest id exchanges first, and a participant exchanges once per round.
+    Costs: p0 3 1 2, p1 2 2 1, p2 2 1 1, p3 3 3 2; held 0, 1, 2, 2.
+
+    By hand, round 1, open buckets in order: (0, 2, 1) — seeker p0 (3 → 2), givers p2 and p3 (each loses 1 by 0);
+    (1, 2, 1) — seeker p1 (2 → 1), giver p3 (3 - 2). (0, 1, 2) has seeker p0 but no giver (p1 loses 0 by 0). The
+    first pairs p0 with p3, the larger giver: held 2, 1, 2, 0; in the second p3 has exchanged already, so p1 waits.
+    Round 2: p0 seeks 2 → 1 (nobody holding 1 loses by 2), p1 seeks 1 → 2 (p0, p2 lose nothing by 1), p3 seeks 0 → 2
+    (gain 1) and its givers p0, p2 are below it: done. (Pairing p2 first would end at 2, 2, 0, 1.)"""
+    cost = np.array([[3, 1, 2], [2, 2, 1], [2, 1, 1], [3, 3, 2]], dtype=float)
+    assert swap_stable_single(cost, [0, 1, 2, 2]).tolist() == [2, 1, 2, 0]
+
+
+def test_single_fewer_than_two_participants_or_items_change_nothing() -> None:
+    """Rule: with one participant holding an item, or one item, nobody can exchange — ``held`` comes back as given
+    (as integers), also when it holds ``-1`` (nothing movable)."""
+    assert swap_stable_single(np.array([[2.0, 1.0], [1.0, 2.0]]), [0, -1]).tolist() == [0, -1]
+    assert swap_stable_single(np.array([[1.0], [1.0]]), [0, 0]).tolist() == [0, 0]
+
+
+def test_single_random_instances_follow_the_rounds_restated() -> None:
+    """Rule: on seeded random instances (2–29 participants, 2–4 items, costs 1–3, a fifth not allowed, some holding
+    nothing) ``swap_stable_single`` ends exactly where the rounds restated from its docstring (``rounds_restated``)
+    end: the same pairings in the same order, so the same holdings."""
+    rng = np.random.default_rng(31)
+    for _ in range(600):
+        n, m = int(rng.integers(2, 30)), int(rng.integers(2, 5))
+        cost = rng.integers(1, 4, (n, m)).astype(float)
+        cost[rng.random((n, m)) < 0.2] = np.inf
+        held = [
+            int(rng.choice(np.flatnonzero(np.isfinite(cost[p])))) if np.isfinite(cost[p]).any() else -1
+            for p in range(n)
+        ]
+        assert swap_stable_single(cost, held).tolist() == rounds_restated(cost.tolist(), held), (cost, held)
