@@ -339,3 +339,19 @@ def test_single_random_instances_follow_the_rounds_restated() -> None:
             for p in range(n)
         ]
         assert swap_stable_single(cost, held).tolist() == rounds_restated(cost.tolist(), held), (cost, held)
+
+
+def test_single_many_items_are_bucketed_by_sorting() -> None:
+    """Rule: with more buckets than are indexed directly (items² × (largest gain + 1) above 2²², here 1500 items),
+    the buckets are found by sorting their codes, with the same exchanges. Items 0, 700 and 1499 only (all others
+    not allowed): p0 holds 1499 (cost 3) and would pay 1 for 0; p1 holds 700 (cost 1) and would pay 3 for 1499;
+    p2 holds 0 (cost 1) and would pay 3 for 1499.
+
+    By hand: p0 seeks 1499 → 0 (gain 2), and p2 gives it (loses 2 by taking 1499); p0 seeks 1499 → 700 (gain 1),
+    but p1 would lose 2, not 1. So p0 and p2 exchange: p0 holds 0, p1 700, p2 1499; then p2 seeks 0 back only
+    from the smaller p0: done."""
+    cost = np.full((3, 1500), np.inf)
+    cost[0, [0, 700, 1499]] = [1, 2, 3]
+    cost[1, [0, 700, 1499]] = [2, 1, 3]
+    cost[2, [0, 700, 1499]] = [1, 2, 3]
+    assert swap_stable_single(cost, [1499, 700, 0]).tolist() == [0, 700, 1499]
