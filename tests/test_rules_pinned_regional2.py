@@ -69,3 +69,176 @@ def test_groups_first_with_no_group_given_a_topic_travels_no_km() -> None:
     assert o is not None
     assert o.distance_km == 0.0
     assert o.objective == pytest.approx(group_km(people, rules), rel=1e-9)
+
+
+# ----------------------------------------------------------------------------- groups-first: each group's topic
+
+# Three pairs, each pair 11 km across and 220 km from the next: groups-first pairs them so.
+_PAIR_SITES = [(50.0, 8.0), (50.1, 8.0), (52.0, 8.0), (52.1, 8.0), (54.0, 8.0), (54.1, 8.0)]
+
+
+def _pairs(prefs: list[tuple[str, ...]], excl: list[tuple[str, ...]]) -> list[Participant]:
+    return [
+        Participant(f"p{i}", preferences=prefs[i], exclusions=excl[i], location=_PAIR_SITES[i])
+        for i in range(len(prefs))
+    ]
+
+
+def _rank(person: Participant, topic: str, n_topics: int) -> float | None:
+    """The documented rank cost, independently: the 1-based position in the preferences, unranked
+    ``len(topics) + 1``; ``None`` if excluded."""
+    if topic in person.exclusions:
+        return None
+    return float(person.preferences.index(topic) + 1) if topic in person.preferences else float(n_topics + 1)
+
+
+def _best_topics(people: list[Participant], rules: AssignmentRules, unassigned: float | None) -> float:
+    """Brute force over each pair's topic (or none, when ``unassigned`` is its per-member cost): the least
+    total rank within the capacities (counted in members)."""
+    import itertools
+
+    ids = [t.id for t in rules.topics]
+    pairs = [people[i : i + 2] for i in range(0, len(people), 2)]
+    options = [*ids, None] if unassigned is not None else ids
+    best = float("inf")
+    for choice in itertools.product(options, repeat=len(pairs)):
+        total, load = 0.0, dict.fromkeys(ids, 0)
+        for pair, t in zip(pairs, choice, strict=True):
+            if t is None:
+                assert unassigned is not None
+                total += unassigned * len(pair)
+                continue
+            ranks = [_rank(p, t, len(ids)) for p in pair]
+            if None in ranks:
+                break
+            total += sum(r for r in ranks if r is not None)
+            load[t] += len(pair)
+        else:
+            caps = [(topic.capacity or Bounds(0, None), load[topic.id]) for topic in rules.topics]
+            if all(cap.min <= n and (cap.max is None or n <= cap.max) for cap, n in caps):
+                best = min(best, total)
+    return best
+
+
+def _cost_of(result, people: list[Participant], rules: AssignmentRules, unassigned: float | None) -> float:  # type: ignore[no-untyped-def]
+    by_id = {p.id: p for p in people}
+    ids = [t.id for t in rules.topics]
+    total = 0.0
+    for g in result.groups:
+        assert len(g.topics) == 1
+        for m in g.members:
+            r = _rank(by_id[m], g.topics[0], len(ids))
+            assert r is not None
+            total += r
+    if result.unassigned:
+        assert unassigned is not None
+        total += unassigned * len(result.unassigned)
+    return total
+
+
+_A_B_C = ("a", "b", "c")
+_SCENARIOS = {
+    # a takes one pair (two members): the pair that loses least by taking b instead gives way
+    "capacity-counts-members": (
+        (Topic("a", capacity=Bounds(0, 2)), Topic("b"), Topic("c")),
+        [("a", "b"), ("a", "b"), ("a", "b"), ("a", "c"), ("a",), ("a", "b")],
+        [(), (), (), (), (), ()],
+        None,
+    ),
+    # c must take at least four members (two pairs), though everyone ranks it last
+    "capacity-minimum": (
+        (Topic("a"), Topic("b"), Topic("c", capacity=Bounds(4, None))),
+        [_A_B_C, ("a", "c", "b"), _A_B_C, ("b", "a", "c"), ("c", "a", "b"), _A_B_C],
+        [(), (), (), (), (), ()],
+        None,
+    ),
+    # the middle pair can only take a, which is full: left out at 2 per member
+    "left-out-when-nothing-fits": (
+        (Topic("a", capacity=Bounds(0, 4)), Topic("b"), Topic("c")),
+        [("a",), ("a",), ("a",), ("a",), ("a", "b"), ("b", "a")],
+        [(), (), ("b", "c"), ("b", "c"), (), ()],
+        2.0,
+    ),
+    # leaving a pair out (3 per member) is dearer than its unranked topic
+    "left-out-only-when-cheaper": (
+        (Topic("a", capacity=Bounds(0, 2)), Topic("b"), Topic("c")),
+        [("a",), ("a",), ("a",), ("a",), ("a", "b"), ("a", "b")],
+        [("c",), ("c",), ("c",), ("c",), ("c",), ("c",)],
+        5.0,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_SCENARIOS))
+def test_groups_first_gives_each_group_the_least_rank_topic_within_the_capacities(name: str) -> None:
+    """Rule: groups-first gives each group formed by distance the topic that minimises the members' total
+    rank under the capacities (counted in members, minimum and maximum), leaving a group out (at
+    ``unassigned_cost`` per member) only when participants may stay unassigned and that is cheaper; the
+    total equals an independent brute force over every pair's topic."""
+    topics, prefs, excl, unassigned = _SCENARIOS[name]
+    people = _pairs(prefs, excl)
+    rules = AssignmentRules(
+        topics=topics,
+        groups=GroupRules(size=Bounds(2, 2)),
+        allow_unassigned=unassigned is not None,
+        objective=Objective(km_per_rank=100.0, unassigned_cost=None if unassigned is None else int(unassigned)),
+    )
+    result = assign(people, rules, mode="groups-first")
+    grouped = [set(g.members) for g in result.groups] + [{u} for u in result.unassigned]
+    for i in range(0, 6, 2):  # the pairs by distance, whole (a left-out pair's members both unassigned)
+        assert {f"p{i}", f"p{i + 1}"} in grouped or {f"p{i}", f"p{i + 1}"} <= set(result.unassigned)
+    expected = _best_topics(people, rules, unassigned)
+    assert expected < float("inf")
+    assert _cost_of(result, people, rules, unassigned) == expected
+
+
+# ----------------------------------------------------------------------------- the lower bound on travel
+
+# Four members: d(0,1) = 1, d(0,2) = 4, d(0,3) = 6, d(1,2) = 2, d(1,3) = 5, d(2,3) = 3.
+_D4 = [[0.0, 1.0, 4.0, 6.0], [1.0, 0.0, 2.0, 5.0], [4.0, 2.0, 0.0, 3.0], [6.0, 5.0, 3.0, 0.0]]
+
+
+def _bound(dist: list[list[float]], size: Bounds, allow_unassigned: bool = False) -> float:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from qframework.assignment.regional import _distance_bound
+
+    inst = SimpleNamespace(
+        size=size,
+        people=[None] * len(dist),
+        dist=np.array(dist),
+        rules=SimpleNamespace(allow_unassigned=allow_unassigned),
+    )
+    return _distance_bound(inst)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        # nearest other: 1 + 1 + 2 + 3
+        (Bounds(2, None), 7.0),
+        (Bounds(2, 2), 7.0),
+        # mean of the two nearest others: (1 + 4) / 2 + (1 + 2) / 2 + (2 + 3) / 2 + (3 + 5) / 2
+        (Bounds(3, 4), 10.5),
+        # more fellow members than there are others: all three others, (11 + 8 + 9 + 14) / 3
+        (Bounds(5, None), 14.0),
+        # a member may be alone: no travel is certain
+        (Bounds(1, 3), 0.0),
+    ],
+)
+def test_the_distance_bound_is_each_members_mean_distance_to_its_nearest_possible_fellows(
+    size: Bounds, expected: float
+) -> None:
+    """Rule: the lower bound on ``distance_km`` sums, over members, the mean distance to their ``size.min − 1``
+    nearest others (never themselves; at most all the others), and is 0 when a member may be alone."""
+    assert _bound(_D4, size) == pytest.approx(expected, rel=1e-12)
+
+
+def test_the_distance_bound_is_zero_when_members_may_be_left_out_or_alone() -> None:
+    """Rule: with participants allowed to stay unassigned, or a single participant, the bound on travel is 0
+    (a member left out or alone travels 0 km)."""
+    assert _bound(_D4, Bounds(3, 4), allow_unassigned=True) == 0.0
+    assert _bound([[0.0]], Bounds(2, None)) == 0.0
+    assert _bound([], Bounds(2, None)) == 0.0
