@@ -242,3 +242,117 @@ def test_the_distance_bound_is_zero_when_members_may_be_left_out_or_alone() -> N
     assert _bound(_D4, Bounds(3, 4), allow_unassigned=True) == 0.0
     assert _bound([[0.0]], Bounds(2, None)) == 0.0
     assert _bound([], Bounds(2, None)) == 0.0
+
+
+# ----------------------------------------------------------------------------- distinct required topics
+
+
+@pytest.mark.parametrize("mode", ["groups-first", "joint"])
+def test_distinct_required_topics_go_to_one_group_each(mode: str) -> None:
+    """Rule: under ``distinct_required`` no topic is required by two groups, in both regional modes. Three
+    pairs (far apart, so the joint mode keeps them too at 1 km per rank): without the rule the first two
+    would both take ``a`` (total rank 6); with it the least total is a, c, b (2 + 4 + 2 = 8, by hand: the
+    first pair giving way to b or c costs more)."""
+    people = _pairs(
+        [("a", "b", "c", "d")] * 2 + [("a", "c", "b", "d")] * 2 + [("b", "a", "c", "d")] * 2,
+        [()] * 6,
+    )
+    rules = AssignmentRules(
+        topics=(Topic("a"), Topic("b"), Topic("c"), Topic("d")),
+        groups=GroupRules(size=Bounds(2, 2)),
+        distinct_required=True,
+        objective=Objective(km_per_rank=1.0),
+    )
+    result = assign(people, rules, mode=mode)
+    topics = {frozenset(g.members): g.topics for g in result.groups}
+    assert topics == {
+        frozenset({"p0", "p1"}): ("a",),
+        frozenset({"p2", "p3"}): ("c",),
+        frozenset({"p4", "p5"}): ("b",),
+    }
+
+
+@pytest.mark.parametrize("mode", ["groups-first", "joint"])
+def test_a_required_alternative_reserves_every_topic_it_may_stand_for(mode: str) -> None:
+    """Rule: under ``distinct_required`` an alternative (``x``: a or b) required by one group reserves a and b
+    too, in both regional modes. The first pair ranks x first, the second a, the third b: x, a, b would
+    cost 6 but is not allowed; by hand the least allowed total is c, a, b (4 + 2 + 2 = 8)."""
+    people = _pairs(
+        [("x", "c", "a", "b")] * 2 + [("a", "c", "b", "x")] * 2 + [("b", "c", "a", "x")] * 2,
+        [()] * 6,
+    )
+    rules = AssignmentRules(
+        topics=(Topic("a"), Topic("b"), Topic("c"), Topic("x", any_of=("a", "b"))),
+        groups=GroupRules(size=Bounds(2, 2)),
+        distinct_required=True,
+        objective=Objective(km_per_rank=1.0),
+    )
+    result = assign(people, rules, mode=mode)
+    topics = {frozenset(g.members): g.topics for g in result.groups}
+    assert topics == {
+        frozenset({"p0", "p1"}): ("c",),
+        frozenset({"p2", "p3"}): ("a",),
+        frozenset({"p4", "p5"}): ("b",),
+    }
+
+
+def test_mandatory_topics_are_exempt_from_distinct_required() -> None:
+    """Rule: a mandatory topic is required by every group without breaking ``distinct_required``; the other
+    required topic of each group is distinct. Two topics each, m mandatory (rank 0): by hand over the six
+    orders of a, b, c for the three pairs (ranks a/b/c: 1/2/3, 1/3/2, 2/3/1) the least is b, a, c
+    (2 + 1 + 1 per member)."""
+    people = _pairs(
+        [("a", "b", "c")] * 2 + [("a", "c", "b")] * 2 + [("c", "a", "b")] * 2,
+        [()] * 6,
+    )
+    rules = AssignmentRules(
+        topics=(Topic("a"), Topic("b"), Topic("c"), Topic("m")),
+        topics_per_participant=2,
+        mandatory_topics=("m",),
+        groups=GroupRules(size=Bounds(2, 2)),
+        distinct_required=True,
+        objective=Objective(km_per_rank=1.0),
+    )
+    result = assign(people, rules, mode="groups-first")
+    topics = {frozenset(g.members): set(g.topics) for g in result.groups}
+    assert topics == {
+        frozenset({"p0", "p1"}): {"b", "m"},
+        frozenset({"p2", "p3"}): {"a", "m"},
+        frozenset({"p4", "p5"}): {"c", "m"},
+    }
+
+
+# ----------------------------------------------------------------------------- the heuristic's pieces of the map
+
+
+def test_a_heuristic_plan_from_pieces_of_the_map_keeps_every_rule() -> None:
+    """Rule: beyond the exact size, without capacities, the joint mode also starts from exact plans of pieces
+    of the map (40 people, groups of 18 to 20: two pieces of 20, each solvable exactly); whichever start
+    wins, the plan partitions everyone into allowed groups (check_assignment finds nothing), and its
+    objective is its rank cost plus its travel (counted independently) over the km per rank, not proven."""
+    from test_assignment_regional import plan_km
+
+    from qframework.assignment import check_assignment
+
+    people = [
+        Participant(
+            f"p{i:02d}",
+            preferences=("a", "b") if i % 3 else ("b", "a"),
+            location=(48.0 + 3.0 * (i % 2) + (i % 7) * 0.04, 8.0 + (i % 5) * 0.06),
+        )
+        for i in range(40)
+    ]
+    rules = AssignmentRules(
+        topics=(Topic("a"), Topic("b")),
+        groups=GroupRules(size=Bounds(18, 20)),
+        objective=Objective(km_per_rank=50.0),
+    )
+    result = assign(people, rules)
+    assert check_assignment(result, people, rules) == []
+    assert sorted(m for g in result.groups for m in g.members) == [p.id for p in people]
+    o = result.optimality
+    assert o is not None and result.cost is not None and not o.exact
+    km = plan_km(result, people, rules)
+    assert o.distance_km == pytest.approx(km, rel=1e-9)
+    assert o.objective == pytest.approx(result.cost + km / 50.0, rel=1e-9)
+    assert o.bound <= o.objective
