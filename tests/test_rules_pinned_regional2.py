@@ -21,6 +21,7 @@ from qframework.assignment import (
     Topic,
     assign,
 )
+from qframework.errors import InfeasibleAssignment
 
 
 def test_groups_first_counts_only_the_groups_given_a_topic_in_distance_km() -> None:
@@ -244,6 +245,12 @@ def test_the_distance_bound_is_zero_when_members_may_be_left_out_or_alone() -> N
     assert _bound([], Bounds(2, None)) == 0.0
 
 
+def test_the_distance_bound_of_two_members_is_their_distance_twice() -> None:
+    """Rule: two members 5 km apart in groups of at least two each travel 5 km to their only possible fellow:
+    the bound is 10."""
+    assert _bound([[0.0, 5.0], [5.0, 0.0]], Bounds(2, None)) == 10.0
+
+
 # ----------------------------------------------------------------------------- distinct required topics
 
 
@@ -356,3 +363,37 @@ def test_a_heuristic_plan_from_pieces_of_the_map_keeps_every_rule() -> None:
     assert o.distance_km == pytest.approx(km, rel=1e-9)
     assert o.objective == pytest.approx(result.cost + km / 50.0, rel=1e-9)
     assert o.bound <= o.objective
+
+
+# ----------------------------------------------------------------------------- groups-first refusals
+
+
+def test_groups_first_names_a_group_that_can_take_no_topic_without_capacities() -> None:
+    """Rule: without capacities, when a group formed by distance can take no topic at all (the second pair
+    excludes one topic each), groups-first refuses naming the group-topics rule and suggesting the joint
+    mode."""
+    people = _pairs([("a",), ("a",), ("b",), ("a",)], [(), (), ("a",), ("b",)])
+    rules = AssignmentRules(
+        topics=(Topic("a"), Topic("b")),
+        groups=GroupRules(size=Bounds(2, 2)),
+        objective=Objective(km_per_rank=100.0),
+    )
+    with pytest.raises(InfeasibleAssignment) as info:
+        assign(people, rules, mode="groups-first")
+    assert info.value.rule == "group-topics"
+    assert "try mode='joint'" in str(info.value)
+
+
+def test_groups_first_gives_each_group_one_topic_set_only() -> None:
+    """Rule: each group gets exactly one topic set: when two topics each need two members (a minimum) and only
+    the first pair may take either (the second excludes both), no plan exists — the first pair cannot take
+    both — and groups-first refuses naming the group-topics rule."""
+    people = _pairs([("a", "c"), ("c", "a"), ("b",), ("b",)], [(), (), ("a", "c"), ("a", "c")])
+    rules = AssignmentRules(
+        topics=(Topic("a", capacity=Bounds(2, None)), Topic("b"), Topic("c", capacity=Bounds(2, None))),
+        groups=GroupRules(size=Bounds(2, 2)),
+        objective=Objective(km_per_rank=100.0),
+    )
+    with pytest.raises(InfeasibleAssignment) as info:
+        assign(people, rules, mode="groups-first")
+    assert info.value.rule == "group-topics"
