@@ -397,3 +397,18 @@ def test_groups_first_gives_each_group_one_topic_set_only() -> None:
     with pytest.raises(InfeasibleAssignment) as info:
         assign(people, rules, mode="groups-first")
     assert info.value.rule == "group-topics"
+
+
+def test_groups_first_names_groups_that_can_take_no_topic_under_capacities() -> None:
+    """Rule: with capacities, when no group formed by distance can take any topic (one pair, excluding one
+    topic each), groups-first refuses naming the group-topics rule and suggesting the joint mode."""
+    people = _pairs([("b",), ("a",)], [("a",), ("b",)])
+    rules = AssignmentRules(
+        topics=(Topic("a", capacity=Bounds(0, 5)), Topic("b")),
+        groups=GroupRules(size=Bounds(2, 2)),
+        objective=Objective(km_per_rank=100.0),
+    )
+    with pytest.raises(InfeasibleAssignment) as info:
+        assign(people, rules, mode="groups-first")
+    assert info.value.rule == "group-topics"
+    assert "try mode='joint'" in str(info.value)
