@@ -412,3 +412,25 @@ def test_groups_first_names_groups_that_can_take_no_topic_under_capacities() -> 
         assign(people, rules, mode="groups-first")
     assert info.value.rule == "group-topics"
     assert "try mode='joint'" in str(info.value)
+
+
+def test_the_exact_joint_plan_leaves_out_whoever_costs_most_to_group() -> None:
+    """Rule: in the exact joint mode with ``allow_unassigned``, a participant may be left out at
+    ``unassigned_cost``: three people, groups of exactly two, so one is left out; pairing the near two
+    (11 km apart) costs rank 2 + their travel / 100 + 5 for the far one, less than any pair with the far
+    one (222 km away); the objective is that sum, travel counted independently."""
+    people = _pairs([("a",), ("a",), ("a",)], [(), (), ()])
+    rules = AssignmentRules(
+        topics=(Topic("a"),),
+        groups=GroupRules(size=Bounds(2, 2)),
+        allow_unassigned=True,
+        objective=Objective(km_per_rank=100.0, unassigned_cost=5),
+    )
+    result = assign(people, rules)
+    assert [set(g.members) for g in result.groups] == [{"p0", "p1"}]
+    assert list(result.unassigned) == ["p2"]
+    o = result.optimality
+    assert o is not None and o.exact
+    km = group_km(people[:2], rules)
+    assert o.distance_km == pytest.approx(km, rel=1e-9)
+    assert o.objective == pytest.approx(2 + km / 100.0 + 5, rel=1e-9)
