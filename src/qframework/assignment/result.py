@@ -223,7 +223,8 @@ class Optimality:
 
     ``mode`` is ``"joint"`` (topics and groups chosen together; ``objective`` is ``cost`` +
     ``distance_km / km_per_rank``) or ``"groups-first"`` (groups by distance alone, then each
-    group's topics; ``objective`` is ``distance_km``, the grouping's own aim). ``distance_km``
+    group's topics; ``objective`` is the grouping's distance, its own aim: ``distance_km`` unless a
+    group gets no topic). ``distance_km``
     sums, over grouped members, the mean km to their fellow members. ``bound`` is a proven lower
     bound on ``objective``; ``exact`` says the objective is proven optimal (``bound == objective``).
     """
