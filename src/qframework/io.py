@@ -468,6 +468,10 @@ class _Lenient:
                     )
                     return None
                 return self.value(data, tables[0] if isinstance(data, dict) else other, path)
+            if len(tables) == 1 and isinstance(data, dict):
+                # a table where values or one class may stand (a note's parameter): the class, so that a
+                # wrong key is reported at its own path, as everywhere, not as the converter's words
+                return self.value(data, tables[0], path)
             return self.leaf(data, tp, path)
         if isinstance(tp, type) and attrs.has(tp):
             return self.attrs_class(data, tp, path)
