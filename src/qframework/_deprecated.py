@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 REMOVED_IN = "0.4.0"
 
 T = TypeVar("T", bound=type)
+R = TypeVar("R")
 
 
 def warn_renamed(old: str, new: str, *, since: str = "0.3.0", stacklevel: int = 3) -> None:
@@ -51,3 +52,14 @@ def renamed_arguments(**renames: str) -> Callable[[T], T]:
         return cls
 
     return decorate
+
+
+def positional_registry(function: str, first: str, positional: tuple[R, ...], registry: R | None) -> R | None:
+    """The registry of ``function(first, registry)``, the positional form deprecated since 0.3.0: warned
+    about (at the caller of ``function``), then used unless ``registry=`` was given as well."""
+    if not positional:
+        return registry
+    if len(positional) > 1:
+        raise TypeError(f"{function}() takes 1 positional argument but {1 + len(positional)} were given")
+    warn_renamed(f"{function}({first}, registry)", f"{function}({first}, registry=registry)", stacklevel=4)
+    return positional[0] if registry is None else registry

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal, get_args, overload
 import attrs
 
 from ._args import expect
-from ._deprecated import warn_renamed
+from ._deprecated import positional_registry
 from ._fields import tuple_fields
 from .aggregation import Aggregation
 from .assessment.model import Assessment, Rating
@@ -252,11 +252,7 @@ def check_crosswalk(crosswalk: Crosswalk, *positional: Registry, registry: Regis
     """
     from .plugins import Registry
 
-    if positional:
-        if len(positional) > 1:
-            raise TypeError(f"check_crosswalk() takes 1 positional argument but {1 + len(positional)} were given")
-        warn_renamed("check_crosswalk(crosswalk, registry)", "check_crosswalk(crosswalk, registry=registry)")
-        registry = positional[0] if registry is None else registry
+    registry = positional_registry("check_crosswalk", "crosswalk", positional, registry)
     expect(crosswalk, Crosswalk, "check_crosswalk", "crosswalk")
     expect(registry, Registry, "check_crosswalk", "registry")
     assert registry is not None  # checked above

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, overload
 import attrs
 
 from .._args import expect
-from .._deprecated import renamed_arguments, warn_renamed
+from .._deprecated import positional_registry, renamed_arguments, warn_renamed
 from .._fields import tuple_fields
 from .._memo import IdentityMemo
 from ..errors import NotFound, Problem
@@ -374,11 +374,7 @@ def framework_changes(
 
     The registry is a keyword (``registry=…``), as everywhere; positional is deprecated since 0.3.0.
     """
-    if positional:
-        if len(positional) > 1:
-            raise TypeError(f"framework_changes() takes 1 positional argument but {1 + len(positional)} were given")
-        warn_renamed("framework_changes(assessment, registry)", "framework_changes(assessment, registry=registry)")
-        registry = positional[0] if registry is None else registry
+    registry = positional_registry("framework_changes", "assessment", positional, registry)
     _expect_assessment_and_source(assessment, registry, "framework_changes", "registry")
     assert registry is not None  # checked above
     try:

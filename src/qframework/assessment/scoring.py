@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, cast, overload
 import attrs
 
 from .._args import expect, expect_int, expect_number, refuse
-from .._deprecated import renamed_arguments, warn_renamed
+from .._deprecated import positional_registry, renamed_arguments, warn_renamed
 from .._fields import tuple_fields
 from .._memo import IdentityMemo
 from ..aggregation import BUILTIN_AGGREGATIONS, Aggregation
@@ -92,13 +92,7 @@ def resolve_aggregation(
     aggregation), and without a registry it raises :class:`NotFound` naming the known ids. A
     positional registry is deprecated since 0.3.0.
     """
-    if positional:
-        if len(positional) > 1:
-            raise TypeError(f"resolve_aggregation() takes 1 positional argument but {1 + len(positional)} were given")
-        warn_renamed(
-            "resolve_aggregation(aggregation, registry)", "resolve_aggregation(aggregation, registry=registry)"
-        )
-        registry = registry or positional[0]
+    registry = positional_registry("resolve_aggregation", "aggregation", positional, registry)
     if isinstance(aggregation, Aggregation):
         return aggregation
     if registry is not None:
