@@ -292,10 +292,9 @@ _HEURISTIC_25 = [
 ]
 
 
-def test_the_joint_heuristic_plans_a_selection_that_keeps_every_rule() -> None:
-    """Rule: beyond the exact joint mode's size, ``assign`` still returns a plan (no crash), every
-    rule holds for it (check_assignment finds nothing), it says it is not proven optimal, and its
-    bound does not exceed its objective."""
+def heuristic_instance() -> tuple[list[Participant], AssignmentRules]:
+    """The 25 Kommunen of ``_HEURISTIC_25``, beyond the exact joint mode's size: three capped topics,
+    groups of any size, unassigned allowed, 1,000 km worth one rank."""
     people = [
         Participant(i, preferences=tuple(p.split()), exclusions=tuple(e.split()), location=loc)
         for i, p, e, loc in _HEURISTIC_25
@@ -310,6 +309,14 @@ def test_the_joint_heuristic_plans_a_selection_that_keeps_every_rule() -> None:
         allow_unassigned=True,
         objective=Objective(allow_unranked=True, km_per_rank=1000.0),
     )
+    return people, rules
+
+
+def test_the_joint_heuristic_plans_a_selection_that_keeps_every_rule() -> None:
+    """Rule: beyond the exact joint mode's size, ``assign`` still returns a plan (no crash), every
+    rule holds for it (check_assignment finds nothing), it says it is not proven optimal, and its
+    bound does not exceed its objective."""
+    people, rules = heuristic_instance()
     plan = assign(people, rules)
     assert check_assignment(plan, people, rules) == []
     assert plan.optimality is not None and not plan.optimality.exact

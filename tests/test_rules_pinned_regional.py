@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_assignment_regional import _HEURISTIC_25, cities_instance, plan_km
+from test_assignment_regional import cities_instance, heuristic_instance, plan_km
 
 from qframework.assignment import (
     AssignmentRules,
@@ -67,28 +67,10 @@ def test_the_joint_objective_is_the_cost_plus_the_distance_over_km_per_rank() ->
     assert o.bound == pytest.approx(o.objective, rel=1e-6)
 
 
-def _heuristic_instance() -> tuple[list[Participant], AssignmentRules]:
-    people = [
-        Participant(i, preferences=tuple(p.split()), exclusions=tuple(e.split()), location=loc)
-        for i, p, e, loc in _HEURISTIC_25
-    ]
-    rules = AssignmentRules(
-        topics=(
-            Topic("t0", capacity=Bounds(0, 6)),
-            Topic("t1", capacity=Bounds(0, 8)),
-            Topic("t2", capacity=Bounds(0, 6)),
-        ),
-        groups=GroupRules(size=Bounds(1, None)),
-        allow_unassigned=True,
-        objective=Objective(allow_unranked=True, km_per_rank=1000.0),
-    )
-    return people, rules
-
-
 def test_a_heuristic_joint_plan_reports_the_same_objective_unproven() -> None:
     """Rule: beyond the exact size, a joint plan's objective is still its cost plus its travel over the km per
     rank (travel counted independently here), and it is not claimed proven: the bound lies below."""
-    people, rules = _heuristic_instance()
+    people, rules = heuristic_instance()
     result = assign(people, rules)
     o = result.optimality
     assert o is not None and result.cost is not None
@@ -102,7 +84,7 @@ def test_a_heuristic_joint_plan_reports_the_same_objective_unproven() -> None:
 def test_a_heuristic_groups_first_plan_is_not_claimed_proven() -> None:
     """Rule: a groups-first plan the exact search does not prove is reported as not proven (``exact`` false),
     its bound not above its objective."""
-    people, rules = _heuristic_instance()
+    people, rules = heuristic_instance()
     o = assign(people, rules, mode="groups-first").optimality
     assert o is not None and o.mode == "groups-first"
     assert not o.exact
