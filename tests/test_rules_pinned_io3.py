@@ -8,13 +8,16 @@ process that has already built it (docs/mutation-testing.md).
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator
 
+import attrs
 import pytest
 
 import qframework.io as qio
+from qframework import ValidationError
 from qframework.errors import QFrameworkError
-from qframework.io import dumps
+from qframework.io import dumps, structure
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +40,28 @@ def test_a_none_under_an_empty_key_is_named_the_value_in_the_toml_refusal() -> N
         dumps({"a": {"": None}})
     assert str(info.value) == "TOML has no empty value, but a is None; use JSON"
     assert dumps({"": None}, format="json") == '{\n  "": null\n}\n'
+
+
+@attrs.frozen
+class BareList:
+    """A class whose list field names no item type (``typing.List`` without parameters)."""
+
+    items: typing.List  # noqa: UP006 - the bare alias is the point
+    count: int = 0
+
+
+def test_a_list_field_without_an_item_type_reads_any_items_as_they_are() -> None:
+    """Rule: a field annotated with a bare ``typing.List`` takes a list of any items, kept as they are
+    (the item type is then "anything"); a text where the list belongs is still refused."""
+    assert structure({"items": [1, "a", [2]]}, BareList) == BareList([1, "a", [2]])
+    with pytest.raises(ValidationError) as info:
+        structure({"items": "ab"}, BareList)
+    assert [(p.path, p.code) for p in info.value.problems] == [("items", "type")]
+
+
+def test_a_list_without_an_item_type_beside_a_broken_field_adds_no_problem() -> None:
+    """Rule: when another field is wrong, the report walks the bare list too and finds nothing in it:
+    the one problem is the broken field's."""
+    with pytest.raises(ValidationError) as info:
+        structure({"items": [1, "a"], "count": "x"}, BareList)
+    assert [(p.path, p.code) for p in info.value.problems] == [("count", "type")]
