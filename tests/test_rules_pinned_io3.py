@@ -18,6 +18,7 @@ import qframework.io as qio
 from qframework import ValidationError
 from qframework.errors import QFrameworkError
 from qframework.io import dumps, structure
+from qframework.messages import Note
 
 
 @pytest.fixture(autouse=True)
@@ -65,3 +66,24 @@ def test_a_list_without_an_item_type_beside_a_broken_field_adds_no_problem() -> 
     with pytest.raises(ValidationError) as info:
         structure({"items": [1, "a"], "count": "x"}, BareList)
     assert [(p.path, p.code) for p in info.value.problems] == [("count", "type")]
+
+
+@attrs.frozen
+class Unreadable:
+    """A class with a field of a type the converter has no reader for."""
+
+    z: complex
+
+
+def test_a_field_of_a_type_without_a_reader_is_a_problem_at_its_path_with_the_reason() -> None:
+    """Rule: a field whose type the converter cannot read (here ``complex``, which no file format has) is
+    reported as a problem at the field's own path, naming the type expected and the converter's reason —
+    a ``ValidationError`` like every other problem, not the converter's exception."""
+    with pytest.raises(ValidationError) as info:
+        structure({"z": 1}, Unreadable)
+    (problem,) = info.value.problems
+    assert (problem.path, problem.code) == ("z", "type.detail")
+    assert problem.params["expected"] == Note("type.other", {"name": "complex"})
+    detail = problem.params["detail"]
+    assert detail.startswith("Unsupported type: <class 'complex'>")
+    assert str(problem) == f"z: expected complex: {detail}"
