@@ -1,0 +1,249 @@
+"""The regional joint heuristic's promises pinned (issue 30: ``regional.py``'s heuristic side): the local
+search ends in a local optimum of the exchanges it documents and is never worse than its start; the
+heuristic plan keeps every rule, reports its own objective, a lower bound of the documented form, and is
+never worse than the starts it names (preferences first, groups first).
+
+Instances beyond the exact size are made small by lowering the module's size limit (``MAX_GROUPS``, read
+at call time), so a brute force in the test can check the plan. Expected values come from the test's own
+arithmetic (distances from hand-made points, ``group_km`` and ``regional_brute_force`` of
+``tests/assignment_strategies.py``), never from the solver.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import attrs
+import numpy as np
+import pytest
+from assignment_strategies import group_km, regional_brute_force
+
+from qframework.assignment import (
+    AssignmentRules,
+    Bounds,
+    GroupRules,
+    Objective,
+    Participant,
+    Topic,
+    assign,
+    check_assignment,
+    regional,
+)
+
+PlanGroups = list[tuple[list[int], "int | None"]]
+
+
+# ----------------------------------------------------------------------------- the local search, by brute force
+
+
+def _instance(points: list[tuple[float, float]], cost: list[list[float]], simple: bool) -> regional._Instance:
+    """A bare instance for the local search: plane distances between ``points`` (exactly symmetric), the
+    members' costs per bundle (``inf``: not allowed) and whether each group may re-take its best bundle."""
+    n = len(points)
+    dist = np.zeros((n, n))
+    for i, j in itertools.combinations(range(n), 2):
+        dist[i, j] = dist[j, i] = math.dist(points[i], points[j])
+    inst = regional._Instance.__new__(regional._Instance)
+    inst.dist, inst.cost, inst.simple = dist, np.array(cost, dtype=float), simple
+    return inst
+
+
+def _km(group: list[int], dist: np.ndarray) -> float:  # type: ignore[type-arg]
+    """The documented travel of a group: the sum over members of their mean distance to the others."""
+    if len(group) < 2:
+        return 0.0
+    return sum(float(dist[a, b]) for a in group for b in group if a != b) / (len(group) - 1)
+
+
+def _value(groups: list[list[int]], bundles: list[int], inst: regional._Instance, kpr: float) -> float:
+    """Rank cost plus travel over km per rank of the grouped members, summed by the test."""
+    return sum(
+        sum(float(inst.cost[m, b]) for m in g) + _km(g, inst.dist) / kpr for g, b in zip(groups, bundles, strict=True)
+    )
+
+
+def _random_start(rng: np.random.Generator) -> tuple[regional._Instance, PlanGroups, float]:
+    """A small random instance and a valid start: 2–4 groups (every member may take its group's bundle),
+    up to two people left out (bundle ``None``)."""
+    n = int(rng.integers(6, 11))
+    n_b = 3
+    points = [(float(x), float(y)) for x, y in rng.uniform(0, 100, size=(n, 2))]
+    cost = rng.integers(1, 5, size=(n, n_b)).astype(float)
+    cost[rng.random((n, n_b)) < 0.2] = math.inf
+    order = [int(i) for i in rng.permutation(n)]
+    n_left = int(rng.integers(0, 3))
+    left, rest = order[:n_left], order[n_left:]
+    n_g = int(rng.integers(2, 5))
+    cuts = sorted(int(c) for c in rng.choice(np.arange(1, len(rest)), size=n_g - 1, replace=False))
+    groups = [rest[a:b] for a, b in zip([0, *cuts], [*cuts, len(rest)], strict=True)]
+    plan: PlanGroups = []
+    for g in groups:
+        b = int(rng.integers(0, n_b))
+        cost[g, b] = np.where(np.isfinite(cost[g, b]), cost[g, b], 3.0)  # the start is valid
+        plan.append((list(g), b))
+    plan += [([p], None) for p in left]
+    simple = bool(rng.integers(0, 2))
+    kpr = float(rng.choice([10.0, 25.0, 60.0]))
+    return _instance(points, cost.tolist(), simple), plan, kpr
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_local_search_ends_in_a_local_optimum_never_worse_than_its_start(seed: int) -> None:
+    """Rule: the local search swaps members between nearby groups while the objective (ranks + travel /
+    km per rank) falls, each group keeping its bundle; without capacities each group then re-takes its best
+    bundle. So its plan holds the same members in groups of the same sizes, leaves the people left out
+    alone, is never worse than its start, and — with at most ``NEAR_GROUPS`` + 1 groups, all nearby — no
+    single exchange of two members of different groups lowers the objective (and, where bundles may be
+    re-taken, each group has its least-rank bundle). Checked by brute force over every exchange."""
+    inst, start, kpr = _random_start(np.random.default_rng(seed))
+    groups_in = [g for g, b in start if b is not None]
+    bundles_in = [b for _g, b in start if b is not None]
+    before = _value(groups_in, bundles_in, inst, kpr)  # type: ignore[arg-type]
+    out = regional._local_search(inst, [(list(g), b) for g, b in start], kpr)
+    assert out[len(groups_in) :] == [(g, b) for g, b in start if b is None]
+    kept = out[: len(groups_in)]
+    groups = [g for g, _b in kept]
+    bundles = [b for _g, b in kept]
+    assert all(b is not None for b in bundles)
+    assert all(g == sorted(g) for g in groups)
+    assert [len(g) for g in groups] == [len(g) for g in groups_in]
+    assert sorted(m for g in groups for m in g) == sorted(m for g in groups_in for m in g)
+    if not inst.simple:
+        assert bundles == bundles_in
+    assert all(math.isfinite(inst.cost[m, b]) for g, b in kept for m in g)  # type: ignore[index]
+    after = _value(groups, bundles, inst, kpr)  # type: ignore[arg-type]
+    assert after <= before + 1e-9
+    for gi, gj in itertools.combinations(range(len(groups)), 2):
+        for a, b in itertools.product(groups[gi], groups[gj]):
+            swapped = [list(g) for g in groups]
+            swapped[gi] = [b if m == a else m for m in groups[gi]]
+            swapped[gj] = [a if m == b else m for m in groups[gj]]
+            assert _value(swapped, bundles, inst, kpr) >= after - 1e-7, (a, b)  # type: ignore[arg-type]
+    if inst.simple:
+        for g, b in kept:
+            least = min(float(inst.cost[g, x].sum()) for x in range(inst.cost.shape[1]))
+            assert float(inst.cost[g, b].sum()) <= least + 1e-9
+
+
+# ----------------------------------------------------------------------------- the joint heuristic, large
+
+
+def _people(rng: np.random.Generator, n: int) -> list[Participant]:
+    """``n`` Kommunen in two regions of Germany, each ranking two or three of the topics a, b, c."""
+    out = []
+    for i in range(n):
+        prefs = [str(t) for t in rng.permutation(["a", "b", "c"])][: int(rng.integers(2, 4))]
+        north = bool(rng.integers(0, 2))
+        lat = float(rng.uniform(53.0, 54.5) if north else rng.uniform(48.0, 49.5))
+        out.append(Participant(f"k{i:02d}", preferences=tuple(prefs), location=(lat, float(rng.uniform(7.0, 12.0)))))
+    return out
+
+
+def _rules(capacities: bool, size: Bounds, kpr: float) -> AssignmentRules:
+    cap = Bounds(0, 3) if capacities else None
+    return AssignmentRules(
+        topics=(Topic("a", capacity=cap), Topic("b"), Topic("c")),
+        groups=GroupRules(size=size),
+        objective=Objective(km_per_rank=kpr),
+    )
+
+
+def _nearest_bound(people: list[Participant], rules: AssignmentRules) -> float:
+    """The documented bound on travel: each member's mean km to its ``size.min − 1`` nearest others."""
+    assert rules.groups is not None
+    k = min(rules.groups.size.min - 1, len(people) - 1)
+    if k < 1:
+        return 0.0
+    total = 0.0
+    for p in people:
+        near = sorted(group_km([p, q], rules) / 2 for q in people if q is not p)
+        total += sum(near[:k]) / k
+    return total
+
+
+def _own(result, people: list[Participant], rules: AssignmentRules) -> float:  # type: ignore[no-untyped-def]
+    """A plan's joint objective, by the test: its rank cost plus its travel (group_km) over km per rank."""
+    kpr = rules.objective.km_per_rank
+    assert kpr is not None and result.cost is not None
+    by_id = {p.id: p for p in people}
+    return result.cost + sum(group_km([by_id[m] for m in g.members], rules) for g in result.groups) / kpr
+
+
+CASES = [  # seed, people, capacities, group sizes, km per rank
+    (0, 7, False, Bounds(2, 5), 100.0),
+    (1, 8, False, Bounds(2, 5), 40.0),
+    (2, 7, True, Bounds(2, 5), 100.0),
+    (3, 8, True, Bounds(3, 5), 60.0),
+    (4, 7, False, Bounds(1, 5), 200.0),
+    (5, 8, False, Bounds(3, 6), 30.0),
+]
+
+
+@pytest.mark.parametrize(("seed", "n", "capacities", "size", "kpr"), CASES)
+def test_the_heuristic_plan_keeps_every_rule_and_bounds_the_optimum(
+    monkeypatch: pytest.MonkeyPatch, seed: int, n: int, capacities: bool, size: Bounds, kpr: float
+) -> None:
+    """Rule: beyond the exact size (here: ``MAX_GROUPS`` lowered to 0), the joint plan keeps every rule
+    (check_assignment finds nothing), reports as objective its rank cost plus its travel over the km per rank
+    and as distance its travel; its bound is the documented one — the least rank cost of any plan plus each
+    member's mean km to its ``size.min − 1`` nearest others over the km per rank, capped by the objective —
+    so it lies at or below the optimum (brute force), which lies at or below the objective; ``exact`` only
+    when bound and objective meet; and the same input gives the same plan."""
+    monkeypatch.setattr(regional, "MAX_GROUPS", 0)
+    people, rules = _people(np.random.default_rng(seed), n), _rules(capacities, size, kpr)
+    result = assign(people, rules)
+    assert check_assignment(result, people, rules) == []
+    o = result.optimality
+    assert o is not None and o.mode == "joint" and o.km_per_rank == kpr
+    own = _own(result, people, rules)
+    assert o.objective == pytest.approx(own, rel=1e-9)
+    assert result.cost is not None
+    assert o.distance_km == pytest.approx((own - result.cost) * kpr, rel=1e-9)
+    brute = regional_brute_force(people, rules)
+    assert brute is not None
+    optimum, _km_least, least_ranks = brute
+    assert o.bound <= optimum + 1e-6 <= o.objective + 2e-6
+    assert o.bound == pytest.approx(min(o.objective, least_ranks + _nearest_bound(people, rules) / kpr), rel=1e-9)
+    assert o.exact == (o.bound >= o.objective - 1e-9)
+    again = assign(people, rules)
+    assert [g.members for g in again.groups] == [g.members for g in result.groups]
+    assert [g.topics for g in again.groups] == [g.topics for g in result.groups]
+
+
+@pytest.mark.parametrize(("seed", "n", "capacities", "size", "kpr"), CASES)
+def test_the_heuristic_plan_is_no_worse_than_its_starts_and_a_local_optimum(
+    monkeypatch: pytest.MonkeyPatch, seed: int, n: int, capacities: bool, size: Bounds, kpr: float
+) -> None:
+    """Rule: the joint heuristic starts from the better of the preferences-first and the groups-first plan and
+    only improves it, so its objective is at most each of theirs (both valued by the test as ranks + km / km
+    per rank); and its local search leaves no exchange of two members between two groups (each keeping its
+    topics) that lowers the objective, and — without capacities — no group that a topic set of lower rank
+    cost would suit."""
+    monkeypatch.setattr(regional, "MAX_GROUPS", 0)
+    people, rules = _people(np.random.default_rng(seed), n), _rules(capacities, size, kpr)
+    result = assign(people, rules)
+    value = _own(result, people, rules)
+    first = assign(people, attrs.evolve(rules, objective=attrs.evolve(rules.objective, km_per_rank=None)))
+    assert value <= _own(first, people, rules) + 1e-9
+    assert value <= _own(assign(people, rules, mode="groups-first"), people, rules) + 1e-9
+
+    from assignment_strategies import bundle_options, member_cost
+
+    by_id = {p.id: p for p in people}
+    groups = [[by_id[m] for m in g.members] for g in result.groups]
+    topics = [frozenset(g.topics) for g in result.groups]
+
+    def worth(members: list[Participant], bundle: frozenset[str]) -> float:
+        return sum(member_cost(p, bundle, rules) for p in members) + group_km(members, rules) / kpr
+
+    for gi, gj in itertools.combinations(range(len(groups)), 2):
+        here = worth(groups[gi], topics[gi]) + worth(groups[gj], topics[gj])
+        for a, b in itertools.product(groups[gi], groups[gj]):
+            one = [b if m is a else m for m in groups[gi]]
+            other = [a if m is b else m for m in groups[gj]]
+            assert worth(one, topics[gi]) + worth(other, topics[gj]) >= here - 1e-7, (a.id, b.id)
+    if not capacities:
+        for g, t in zip(groups, topics, strict=True):
+            own_rank = sum(member_cost(p, t, rules) for p in g)
+            assert all(own_rank <= sum(member_cost(p, x, rules) for p in g) + 1e-9 for x in bundle_options(rules))
