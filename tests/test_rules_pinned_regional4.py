@@ -129,14 +129,16 @@ def test_the_local_search_ends_in_a_local_optimum_never_worse_than_its_start(see
 # ----------------------------------------------------------------------------- the joint heuristic, large
 
 
-def _people(rng: np.random.Generator, n: int) -> list[Participant]:
-    """``n`` Kommunen in two regions of Germany, each ranking two or three of the topics a, b, c."""
+def _people(rng: np.random.Generator, n: int, spread: float = 1.0) -> list[Participant]:
+    """``n`` Kommunen in two regions of Germany (all at one place with ``spread`` 0), each ranking two or
+    three of the topics a, b, c."""
     out = []
     for i in range(n):
         prefs = [str(t) for t in rng.permutation(["a", "b", "c"])][: int(rng.integers(2, 4))]
         north = bool(rng.integers(0, 2))
         lat = float(rng.uniform(53.0, 54.5) if north else rng.uniform(48.0, 49.5))
-        out.append(Participant(f"k{i:02d}", preferences=tuple(prefs), location=(lat, float(rng.uniform(7.0, 12.0)))))
+        loc = (50.0 + spread * (lat - 50.0), 9.0 + spread * (float(rng.uniform(7.0, 12.0)) - 9.0))
+        out.append(Participant(f"k{i:02d}", preferences=tuple(prefs), location=loc))
     return out
 
 
@@ -170,28 +172,44 @@ def _own(result, people: list[Participant], rules: AssignmentRules) -> float:  #
     return result.cost + sum(group_km([by_id[m] for m in g.members], rules) for g in result.groups) / kpr
 
 
-CASES = [  # seed, people, capacities, group sizes, km per rank
-    (0, 7, False, Bounds(2, 5), 100.0),
-    (1, 8, False, Bounds(2, 5), 40.0),
-    (2, 7, True, Bounds(2, 5), 100.0),
-    (3, 8, True, Bounds(3, 5), 60.0),
-    (4, 7, False, Bounds(1, 5), 200.0),
-    (5, 8, False, Bounds(3, 6), 30.0),
+# seed, people, capacities, group sizes, km per rank, spread of the map (0: everyone at one place), the limit
+# lowered to 0 so the exact mode gives up (MAX_GROUPS: every exact plan; MAX_COLUMNS: only the joint one — the
+# groups-first start is then the exact grouping by distance)
+CASES = [
+    (0, 7, False, Bounds(2, 5), 100.0, 1.0, "MAX_GROUPS"),
+    (1, 8, False, Bounds(2, 5), 40.0, 1.0, "MAX_GROUPS"),
+    (2, 7, True, Bounds(2, 5), 100.0, 1.0, "MAX_GROUPS"),
+    (3, 8, True, Bounds(3, 5), 60.0, 1.0, "MAX_GROUPS"),
+    (4, 7, False, Bounds(1, 5), 200.0, 1.0, "MAX_GROUPS"),
+    (5, 8, False, Bounds(3, 6), 30.0, 1.0, "MAX_GROUPS"),
+    (6, 8, False, Bounds(2, 5), 5000.0, 1.0, "MAX_GROUPS"),
+    (7, 7, True, Bounds(2, 5), 100.0, 0.0, "MAX_GROUPS"),
+    (8, 8, False, Bounds(2, 5), 50.0, 1.0, "MAX_COLUMNS"),
+    (9, 8, True, Bounds(2, 6), 80.0, 1.0, "MAX_COLUMNS"),
+    (10, 7, False, Bounds(2, 5), 20.0, 0.01, "MAX_COLUMNS"),
 ]
+ARGS = ("seed", "n", "capacities", "size", "kpr", "spread", "limit")
 
 
-@pytest.mark.parametrize(("seed", "n", "capacities", "size", "kpr"), CASES)
+@pytest.mark.parametrize(ARGS, CASES)
 def test_the_heuristic_plan_keeps_every_rule_and_bounds_the_optimum(
-    monkeypatch: pytest.MonkeyPatch, seed: int, n: int, capacities: bool, size: Bounds, kpr: float
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+    n: int,
+    capacities: bool,
+    size: Bounds,
+    kpr: float,
+    spread: float,
+    limit: str,
 ) -> None:
-    """Rule: beyond the exact size (here: ``MAX_GROUPS`` lowered to 0), the joint plan keeps every rule
-    (check_assignment finds nothing), reports as objective its rank cost plus its travel over the km per rank
+    """Rule: beyond the exact size (here: ``MAX_GROUPS`` or ``MAX_COLUMNS`` lowered to 0), the joint plan keeps
+    every rule (check_assignment finds nothing), reports as objective its rank cost plus its travel over the km per rank
     and as distance its travel; its bound is the documented one — the least rank cost of any plan plus each
     member's mean km to its ``size.min − 1`` nearest others over the km per rank, capped by the objective —
     so it lies at or below the optimum (brute force), which lies at or below the objective; ``exact`` only
     when bound and objective meet; and the same input gives the same plan."""
-    monkeypatch.setattr(regional, "MAX_GROUPS", 0)
-    people, rules = _people(np.random.default_rng(seed), n), _rules(capacities, size, kpr)
+    monkeypatch.setattr(regional, limit, 0)
+    people, rules = _people(np.random.default_rng(seed), n, spread), _rules(capacities, size, kpr)
     result = assign(people, rules)
     assert check_assignment(result, people, rules) == []
     o = result.optimality
@@ -211,17 +229,24 @@ def test_the_heuristic_plan_keeps_every_rule_and_bounds_the_optimum(
     assert [g.topics for g in again.groups] == [g.topics for g in result.groups]
 
 
-@pytest.mark.parametrize(("seed", "n", "capacities", "size", "kpr"), CASES)
+@pytest.mark.parametrize(ARGS, CASES)
 def test_the_heuristic_plan_is_no_worse_than_its_starts_and_a_local_optimum(
-    monkeypatch: pytest.MonkeyPatch, seed: int, n: int, capacities: bool, size: Bounds, kpr: float
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+    n: int,
+    capacities: bool,
+    size: Bounds,
+    kpr: float,
+    spread: float,
+    limit: str,
 ) -> None:
     """Rule: the joint heuristic starts from the better of the preferences-first and the groups-first plan and
     only improves it, so its objective is at most each of theirs (both valued by the test as ranks + km / km
     per rank); and its local search leaves no exchange of two members between two groups (each keeping its
     topics) that lowers the objective, and — without capacities — no group that a topic set of lower rank
     cost would suit."""
-    monkeypatch.setattr(regional, "MAX_GROUPS", 0)
-    people, rules = _people(np.random.default_rng(seed), n), _rules(capacities, size, kpr)
+    monkeypatch.setattr(regional, limit, 0)
+    people, rules = _people(np.random.default_rng(seed), n, spread), _rules(capacities, size, kpr)
     result = assign(people, rules)
     value = _own(result, people, rules)
     first = assign(people, attrs.evolve(rules, objective=attrs.evolve(rules.objective, km_per_rank=None)))
@@ -247,3 +272,129 @@ def test_the_heuristic_plan_is_no_worse_than_its_starts_and_a_local_optimum(
         for g, t in zip(groups, topics, strict=True):
             own_rank = sum(member_cost(p, t, rules) for p in g)
             assert all(own_rank <= sum(member_cost(p, x, rules) for p in g) + 1e-9 for x in bundle_options(rules))
+
+
+def test_rules_no_plan_beyond_the_exact_size_can_meet_are_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: beyond the exact size, when no start of the heuristic exists (two people may only take a, four only
+    b, groups of exactly three: a's two cannot form a group), the joint mode raises ``InfeasibleAssignment``
+    naming the group sizes — not a crash."""
+    from qframework.errors import InfeasibleAssignment
+
+    monkeypatch.setattr(regional, "MAX_GROUPS", 0)
+    people = [
+        Participant(f"p{i}", preferences=("a",) if i < 2 else ("b",), exclusions=("b",) if i < 2 else ("a",))
+        for i in range(6)
+    ]
+    rules = AssignmentRules(
+        topics=(Topic("a"), Topic("b")),
+        groups=GroupRules(size=Bounds(3, 3)),
+        objective=Objective(km_per_rank=100.0),
+    )
+    with pytest.raises(InfeasibleAssignment) as caught:
+        assign(people, rules)
+    assert caught.value.rule == "group-size"
+
+
+# ----------------------------------------------------------------------------- column generation from the heuristic
+
+
+def _four_places() -> list[Participant]:
+    """24 Kommunen in four places far apart (48°, 50°, 52° and 54° N). In A and B eight each along a short
+    line, alternately ranking a or b first; in X three rank a first and one b, in Y three b and one a."""
+    people = []
+    for place, lat in (("A", 48.0), ("B", 50.0)):
+        for i in range(8):
+            first = ("a", "b") if i % 2 == 0 else ("b", "a")
+            people.append(Participant(f"{place}{i}", preferences=first, location=(lat + 0.003 * i, 9.0)))
+    for place, lat, odd in (("X", 52.0, ("b", "a")), ("Y", 54.0, ("a", "b"))):
+        usual = ("a", "b") if place == "X" else ("b", "a")
+        for i in range(4):
+            people.append(
+                Participant(f"{place}{i}", preferences=odd if i == 3 else usual, location=(lat + 0.003 * i, 9.0))
+            )
+    return people
+
+
+def test_column_generation_turns_a_poor_start_into_the_proven_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: from 24 participants in groups of at most four, the joint mode runs column generation from the
+    heuristic plan and returns its optimum, proven (``exact``, bound = objective). Here the local search is
+    switched off (``LOCAL_ROUNDS`` = 0), so both starts are poor: grouping by distance mixes A's and B's a- and
+    b-people, preferences first joins X's b-person to Y's and Y's a-person to X's (hundreds of km). The optimum,
+    by hand: in A and B the four a-people and the four b-people each form a group on their first topic (rank
+    1 each, under 1 km apart), X works on a and Y on b (one rank 2 each): rank cost 26 — every other plan
+    ranks someone second in A or B (one more rank) or joins places 220 km apart (far more than a rank at 100 km
+    per rank, while all travel of this plan is under 100 km)."""
+    monkeypatch.setattr(regional, "LOCAL_ROUNDS", 0)
+    people = _four_places()
+    rules = AssignmentRules(
+        topics=(Topic("a"), Topic("b")),
+        groups=GroupRules(size=Bounds(3, 4)),
+        objective=Objective(km_per_rank=100.0),
+    )
+    result = assign(people, rules)
+    expected = {
+        frozenset({"A0", "A2", "A4", "A6"}): ("a",),
+        frozenset({"A1", "A3", "A5", "A7"}): ("b",),
+        frozenset({"B0", "B2", "B4", "B6"}): ("a",),
+        frozenset({"B1", "B3", "B5", "B7"}): ("b",),
+        frozenset({"X0", "X1", "X2", "X3"}): ("a",),
+        frozenset({"Y0", "Y1", "Y2", "Y3"}): ("b",),
+    }
+    assert {frozenset(g.members): g.topics for g in result.groups} == expected
+    assert result.cost == 26
+    o = result.optimality
+    assert o is not None and o.exact and o.km_per_rank == 100.0
+    km = _own(result, people, rules) - 26
+    assert km * 100.0 < 100.0
+    assert o.objective == pytest.approx(26 + km, rel=1e-9)
+    assert o.bound == pytest.approx(o.objective, rel=1e-9)
+
+
+# ----------------------------------------------------------------------------- the heuristic's pieces of the map
+
+
+def _two_places(north_south: bool) -> list[Participant]:
+    """Eight Kommunen in two places 5° apart (north and south, or west and east); in each, two rank a first
+    and two b, a- and b-people alternating along a short line across the other direction."""
+    people = []
+    for place in range(2):
+        for i in range(4):
+            prefs = ("a", "b") if i % 2 == 0 else ("b", "a")
+            along = 0.1 * i + 0.05 * place
+            loc = (48.0 + 5.0 * place, 8.0 + along) if north_south else (50.0 + along, 6.0 + 5.0 * place)
+            people.append(Participant(f"k{place}{i}", preferences=prefs, location=loc))
+    return people
+
+
+@pytest.mark.parametrize("north_south", [True, False])
+def test_the_heuristic_is_no_worse_than_exact_plans_of_the_pieces_of_the_map(
+    monkeypatch: pytest.MonkeyPatch, north_south: bool
+) -> None:
+    """Rule: beyond the exact size, without capacities, the joint heuristic also starts from exact plans of
+    the pieces of the map (pieces of at most ``PIECE`` people, cut across the map's longer extent where both
+    halves can form groups), so its plan is no worse than those plans together — even with the local search
+    switched off (``LOCAL_ROUNDS`` = 0). Eight people in two places 5° apart (the longer extent), ``PIECE`` =
+    4 and ``MAX_GROUPS`` = 50 (the whole map's 210 candidate groups do not fit, a place's 11 do): the pieces
+    are the places, each planned exactly (brute force) as two pairs on their first topic. The other starts
+    cannot match it: grouping by distance forms two groups of four (two people ranked second in each),
+    preferences first joins people 5° apart."""
+    monkeypatch.setattr(regional, "PIECE", 4)
+    monkeypatch.setattr(regional, "MAX_GROUPS", 50)
+    monkeypatch.setattr(regional, "LOCAL_ROUNDS", 0)
+    people = _two_places(north_south)
+    rules = AssignmentRules(
+        topics=(Topic("a"), Topic("b")),
+        groups=GroupRules(size=Bounds(2, 5)),
+        objective=Objective(km_per_rank=100.0),
+    )
+    pieces = 0.0
+    for place in range(2):
+        best = regional_brute_force(people[4 * place : 4 * place + 4], rules)
+        assert best is not None
+        pieces += best[0]
+    result = assign(people, rules)
+    assert check_assignment(result, people, rules) == []
+    assert result.optimality is not None and not result.optimality.exact
+    assert result.optimality.objective == pytest.approx(_own(result, people, rules), rel=1e-9)
+    assert _own(result, people, rules) <= pieces + 1e-9
+    assert result.cost == 8
