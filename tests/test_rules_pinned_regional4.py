@@ -398,3 +398,39 @@ def test_the_heuristic_is_no_worse_than_exact_plans_of_the_pieces_of_the_map(
     assert result.optimality.objective == pytest.approx(_own(result, people, rules), rel=1e-9)
     assert _own(result, people, rules) <= pieces + 1e-9
     assert result.cost == 8
+
+
+def _ten_near(seed: int) -> list[Participant]:
+    """Ten Kommunen in three places half a degree apart, each ranking a or b first at random."""
+    rng = np.random.default_rng(seed)
+    people = []
+    for i in range(10):
+        place = int(rng.integers(0, 3))
+        loc = (48.0 + 0.5 * place + float(rng.uniform(0, 0.2)), 9.0 + float(rng.uniform(0, 0.3)))
+        prefs = ("a", "b") if rng.random() < 0.5 else ("b", "a")
+        people.append(Participant(f"k{i:02d}", preferences=prefs, location=loc))
+    return people
+
+
+def test_column_generation_keeps_even_a_small_improvement_and_proves_the_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rule: beyond the exact size with groups of at most four, column generation runs from the heuristic plan,
+    and the plan it proves optimal is the optimum (brute force) — also when it improves on the heuristic plan
+    by much less than one rank (ten people, 500 km per rank, places half a degree apart: about 0.4 here)."""
+    monkeypatch.setattr(regional, "MAX_GROUPS", 0)
+    people = _ten_near(5)
+    rules = AssignmentRules(
+        topics=(Topic("a"), Topic("b")),
+        groups=GroupRules(size=Bounds(3, 4)),
+        objective=Objective(km_per_rank=500.0),
+    )
+    result = assign(people, rules)
+    assert check_assignment(result, people, rules) == []
+    brute = regional_brute_force(people, rules)
+    assert brute is not None
+    o = result.optimality
+    assert o is not None and o.exact
+    assert _own(result, people, rules) == pytest.approx(brute[0], rel=1e-9)
+    assert o.objective == pytest.approx(brute[0], rel=1e-9)
+    assert o.bound == pytest.approx(o.objective, rel=1e-9)
