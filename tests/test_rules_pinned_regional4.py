@@ -126,6 +126,38 @@ def test_the_local_search_ends_in_a_local_optimum_never_worse_than_its_start(see
             assert float(inst.cost[g, b].sum()) <= least + 1e-9
 
 
+def _three_groups() -> tuple[regional._Instance, PlanGroups]:
+    """Three pairs on a line (at 0–1, 10–11 and 1000–1001 km), on bundles 0, 1 and 2. Person 1 (in the first
+    pair) and person 2 (in the second) each rank the other's bundle first and their own third; so do person 0
+    (first pair) and person 4 (third pair). Everyone else ranks their own bundle first."""
+    points = [(0.0, 0.0), (1.0, 0.0), (10.0, 0.0), (11.0, 0.0), (1000.0, 0.0), (1001.0, 0.0)]
+    cost = [[3, 3, 1], [3, 1, 3], [1, 3, 3], [3, 1, 3], [1, 3, 3], [3, 3, 1]]
+    return _instance(points, cost, simple=False), [([0, 1], 0), ([2, 3], 1), ([4, 5], 2)]
+
+
+@pytest.mark.parametrize(("near", "expected"), [(1, [[0, 2], [1, 3], [4, 5]]), (8, [[2, 4], [1, 3], [0, 5]])])
+def test_the_local_search_exchanges_members_with_the_nearest_groups_only(near: int, expected: list[list[int]]) -> None:
+    """Rule: each group exchanges members only with its ``NEAR_GROUPS`` nearest groups (by the mean distance
+    between their members). With one, the first pair exchanges person 1 for person 2 (4 ranks less) but not
+    person 0 for person 4, whose pair is 1,000 km away; with eight, both exchanges are made (at a million km
+    per rank the travel hardly counts)."""
+    inst, start = _three_groups()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(regional, "NEAR_GROUPS", near)
+        out = regional._local_search(inst, start, 1e6)
+    assert out == [(g, b) for g, b in zip(expected, [0, 1, 2], strict=True)]
+
+
+def test_a_group_keeps_its_bundle_when_no_other_is_strictly_better() -> None:
+    """Rule: the local search changes the plan only while the objective falls: without capacities a group
+    re-takes another bundle only when it costs its members fewer ranks. A pair on bundle 1 whose bundle 0
+    costs the same (2 + 2 against 1 + 3) keeps bundle 1; the same pair on bundle 2 (3 + 3) moves to bundle 0,
+    the first of the least."""
+    inst = _instance([(0.0, 0.0), (1.0, 0.0)], [[2, 1, 3], [2, 3, 3]], simple=True)
+    assert regional._local_search(inst, [([0, 1], 1)], 100.0) == [([0, 1], 1)]
+    assert regional._local_search(inst, [([0, 1], 2)], 100.0) == [([0, 1], 0)]
+
+
 # ----------------------------------------------------------------------------- the joint heuristic, large
 
 
