@@ -385,40 +385,57 @@ def test_column_generation_turns_a_poor_start_into_the_proven_optimum(monkeypatc
 # ----------------------------------------------------------------------------- the heuristic's pieces of the map
 
 
-def _two_places(north_south: bool) -> list[Participant]:
-    """Eight Kommunen in two places 5° apart (north and south, or west and east); in each, two rank a first
-    and two b, a- and b-people alternating along a short line across the other direction."""
+# the two places of the pieces tests: the first place's latitude and longitude, the second's offset, and the
+# step between a place's four people along the other direction
+LAYOUTS = {
+    "north-south": ((48.0, 8.0), (5.0, 0.05), (0.0, 0.1)),
+    "west-east": ((50.0, 6.0), (0.05, 5.0), (0.1, 0.0)),
+    # 2° of latitude (222 km) against 2.45° of longitude (about 170 km): still longer north to south
+    "north-south, wide": ((50.0, 8.0), (2.0, 0.05), (0.0, 0.8)),
+}
+
+
+def _two_places(layout: str) -> list[Participant]:
+    """Eight Kommunen in two places; in each, two rank a first and two b, alternating along a line. The ids
+    alternate between the places (``k0p``, ``k1p``, …), so their order says nothing about the map."""
+    (lat, lon), (dlat, dlon), (slat, slon) = LAYOUTS[layout]
     people = []
     for place in range(2):
         for i in range(4):
             prefs = ("a", "b") if i % 2 == 0 else ("b", "a")
-            along = 0.1 * i + 0.05 * place
-            loc = (48.0 + 5.0 * place, 8.0 + along) if north_south else (50.0 + along, 6.0 + 5.0 * place)
-            people.append(Participant(f"k{place}{i}", preferences=prefs, location=loc))
+            loc = (lat + place * dlat + i * slat, lon + place * dlon + i * slon)
+            people.append(Participant(f"k{i}{place}", preferences=prefs, location=loc))
     return people
 
 
-@pytest.mark.parametrize("north_south", [True, False])
+PAIRS_TO_FIVES = Bounds(2, 5)
+
+
+def _pairs_rules(kpr: float, size: Bounds = PAIRS_TO_FIVES, cap: Bounds | None = None) -> AssignmentRules:
+    return AssignmentRules(
+        topics=(Topic("a", capacity=cap), Topic("b")),
+        groups=GroupRules(size=size),
+        objective=Objective(km_per_rank=kpr),
+    )
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
 def test_the_heuristic_is_no_worse_than_exact_plans_of_the_pieces_of_the_map(
-    monkeypatch: pytest.MonkeyPatch, north_south: bool
+    monkeypatch: pytest.MonkeyPatch, layout: str
 ) -> None:
     """Rule: beyond the exact size, without capacities, the joint heuristic also starts from exact plans of
-    the pieces of the map (pieces of at most ``PIECE`` people, cut across the map's longer extent where both
-    halves can form groups), so its plan is no worse than those plans together — even with the local search
-    switched off (``LOCAL_ROUNDS`` = 0). Eight people in two places 5° apart (the longer extent), ``PIECE`` =
-    4 and ``MAX_GROUPS`` = 50 (the whole map's 210 candidate groups do not fit, a place's 11 do): the pieces
-    are the places, each planned exactly (brute force) as two pairs on their first topic. The other starts
-    cannot match it: grouping by distance forms two groups of four (two people ranked second in each),
-    preferences first joins people 5° apart."""
+    the pieces of the map (pieces of at most ``PIECE`` people, cut across the map's longer extent in km where
+    both halves can form groups), so its plan is no worse than those plans together — even with the local
+    search switched off (``LOCAL_ROUNDS`` = 0). Eight people in two places (the longer extent lies between
+    them), ``PIECE`` = 4 and ``MAX_GROUPS`` = 50 (the whole map's 210 candidate groups do not fit, a place's
+    11 do): the pieces are the places, each planned exactly (brute force) as two pairs on their first topic.
+    The other starts cannot match it: grouping by distance forms two groups of four (two people ranked second
+    in each), preferences first joins people of both places."""
     monkeypatch.setattr(regional, "PIECE", 4)
     monkeypatch.setattr(regional, "MAX_GROUPS", 50)
     monkeypatch.setattr(regional, "LOCAL_ROUNDS", 0)
-    people = _two_places(north_south)
-    rules = AssignmentRules(
-        topics=(Topic("a"), Topic("b")),
-        groups=GroupRules(size=Bounds(2, 5)),
-        objective=Objective(km_per_rank=100.0),
-    )
+    people = _two_places(layout)
+    rules = _pairs_rules(1000.0)
     pieces = 0.0
     for place in range(2):
         best = regional_brute_force(people[4 * place : 4 * place + 4], rules)
@@ -430,6 +447,60 @@ def test_the_heuristic_is_no_worse_than_exact_plans_of_the_pieces_of_the_map(
     assert result.optimality.objective == pytest.approx(_own(result, people, rules), rel=1e-9)
     assert _own(result, people, rules) <= pieces + 1e-9
     assert result.cost == 8
+
+
+def test_pieces_of_the_map_are_no_start_under_capacities(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: capacities couple the pieces of the map, so with capacities the heuristic does not start from
+    pieces planned apart: with at most two people on a (each place's exact plan puts its two a-people on a,
+    four in all), the plan keeps the capacity (check_assignment finds nothing), even with the local search off."""
+    monkeypatch.setattr(regional, "PIECE", 4)
+    monkeypatch.setattr(regional, "MAX_GROUPS", 50)
+    monkeypatch.setattr(regional, "LOCAL_ROUNDS", 0)
+    people = _two_places("north-south")
+    rules = _pairs_rules(1000.0, cap=Bounds(0, 2))
+    result = assign(people, rules)
+    assert check_assignment(result, people, rules) == []
+
+
+def test_pieces_of_pieces_cover_everyone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: a piece still larger than ``PIECE`` is cut again, and the plan of all pieces together places
+    everyone: with ``PIECE`` = 2 the eight people are cut into four pairs, and the plan (local search off)
+    keeps every rule and places all eight."""
+    monkeypatch.setattr(regional, "PIECE", 2)
+    monkeypatch.setattr(regional, "MAX_GROUPS", 50)
+    monkeypatch.setattr(regional, "LOCAL_ROUNDS", 0)
+    people = _two_places("north-south")
+    rules = _pairs_rules(1000.0)
+    result = assign(people, rules)
+    assert check_assignment(result, people, rules) == []
+    assert sorted(m for g in result.groups for m in g.members) == sorted(p.id for p in people)
+
+
+def test_a_map_no_cut_can_split_into_groups_is_planned_without_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: the map is cut only where both halves can form groups; when no cut can (eight people in groups of
+    five to eight: one group), the heuristic plans without pieces — one group of all eight, every rule kept."""
+    monkeypatch.setattr(regional, "PIECE", 4)
+    monkeypatch.setattr(regional, "MAX_GROUPS", 50)
+    people = _two_places("north-south")
+    rules = _pairs_rules(1000.0, size=Bounds(5, 8))
+    result = assign(people, rules)
+    assert check_assignment(result, people, rules) == []
+    assert [len(g.members) for g in result.groups] == [8]
+
+
+def test_people_without_a_location_are_planned_beyond_the_exact_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: a location is optional; beyond the exact size (pieces of the map included) people without one are
+    planned like the others, travelling 0 km: eight people without locations, two ranking a first for each one
+    ranking b, in pairs to fives — every rule kept, no travel, the plan's rank cost as its objective."""
+    monkeypatch.setattr(regional, "PIECE", 4)
+    monkeypatch.setattr(regional, "MAX_GROUPS", 50)
+    people = [Participant(f"k{i}", preferences=("a", "b") if i % 3 else ("b", "a")) for i in range(8)]
+    rules = _pairs_rules(100.0)
+    result = assign(people, rules)
+    assert check_assignment(result, people, rules) == []
+    o = result.optimality
+    assert o is not None and o.distance_km == 0.0
+    assert o.objective == result.cost
 
 
 def _ten_near(seed: int) -> list[Participant]:
@@ -466,3 +537,37 @@ def test_column_generation_keeps_even_a_small_improvement_and_proves_the_optimum
     assert _own(result, people, rules) == pytest.approx(brute[0], rel=1e-9)
     assert o.objective == pytest.approx(brute[0], rel=1e-9)
     assert o.bound == pytest.approx(o.objective, rel=1e-9)
+
+
+# ----------------------------------------------------------------------------- the bound without rank cost
+
+
+def test_the_bound_of_a_plan_without_rank_cost_is_the_travel_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: the heuristic's bound is the least rank cost plus the travel bound over the km per rank; when every
+    topic is mandatory (a mandatory topic costs nothing) the least rank cost is 0, so the bound is each
+    member's mean km to its nearest possible fellow member, over the km per rank (1 km per rank here: the
+    objective is many ranks above it)."""
+    monkeypatch.setattr(regional, "MAX_GROUPS", 0)
+    people = _people(np.random.default_rng(11), 7)
+    people = [attrs.evolve(p, preferences=("a",)) for p in people]
+    rules = AssignmentRules(
+        topics=(Topic("a"),),
+        mandatory_topics=("a",),
+        groups=GroupRules(size=Bounds(3, 5)),
+        objective=Objective(km_per_rank=1.0),
+    )
+    result = assign(people, rules)
+    assert check_assignment(result, people, rules) == []
+    o = result.optimality
+    assert o is not None and result.cost == 0
+    assert o.objective > _nearest_bound(people, rules) + 10
+    assert o.bound == pytest.approx(_nearest_bound(people, rules), rel=1e-9)
+
+
+def test_groups_first_forms_the_fewest_groups_and_proves_them() -> None:
+    """Rule: groups-first forms as few groups as the largest size allows — seven people in groups of two or
+    three: three groups (⌈7 / 3⌉) — and proves the grouping optimal on a small instance."""
+    people = _people(np.random.default_rng(12), 7)
+    result = assign(people, _rules(False, Bounds(2, 3), 100.0), mode="groups-first")
+    assert len(result.groups) == 3
+    assert result.optimality is not None and result.optimality.exact
