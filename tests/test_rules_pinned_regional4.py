@@ -571,3 +571,16 @@ def test_groups_first_forms_the_fewest_groups_and_proves_them() -> None:
     result = assign(people, _rules(False, Bounds(2, 3), 100.0), mode="groups-first")
     assert len(result.groups) == 3
     assert result.optimality is not None and result.optimality.exact
+
+
+@pytest.mark.parametrize("mode", ["groups-first", "joint"])
+def test_no_participants_make_an_empty_regional_plan(mode: str) -> None:
+    """Rule: with no participants a regional plan is empty: no groups, nobody unassigned, 0 km, objective 0."""
+    rules = AssignmentRules(
+        topics=(Topic("a"),), groups=GroupRules(size=Bounds(2, 5)), objective=Objective(km_per_rank=10.0)
+    )
+    result = assign([], rules, mode=mode)
+    assert result.groups == () and result.unassigned == ()
+    o = result.optimality
+    assert o is not None and o.mode == mode
+    assert (o.objective, o.distance_km) == (0, 0)

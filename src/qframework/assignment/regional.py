@@ -407,7 +407,7 @@ def _groups_first(inst: _Instance) -> Plan:
     n = len(inst.people)
     kpr = inst.rules.objective.km_per_rank
     fixed = _fewest_groups(n, inst.size)
-    exact = _set_partition(inst, None, fixed) if n else None
+    exact = _set_partition(inst, None, fixed)  # None for nobody, as for too many candidates
     if exact is not None:
         groups = [ms for ms, _b in exact[0]]
         distance, bound, proven = exact[1].objective, exact[1].bound, True
@@ -448,13 +448,13 @@ def _bundles_for(inst: _Instance, groups: list[list[int]]) -> list[tuple[list[in
         if inst.rules.allow_unassigned:
             var.append((gi, -1))
             c.append(float(inst.rules.unassigned_cost * len(g)))
-    rows, cols, vals, lo, hi = [], [], [], [], []
+    rows, cols, vals = [], [], []
     for j, (gi, _b) in enumerate(var):
         rows.append(gi)
         cols.append(j)
         vals.append(1.0)
-    lo += [1.0] * len(groups)
-    hi += [1.0] * len(groups)
+    lo = [1.0] * len(groups)
+    hi = [1.0] * len(groups)
     r = len(groups)
     for t, cap in inst.capacity:
         for j, (gi, b) in enumerate(var):
