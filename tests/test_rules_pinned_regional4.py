@@ -148,6 +148,22 @@ def test_the_local_search_exchanges_members_with_the_nearest_groups_only(near: i
     assert out == [(g, b) for g, b in zip(expected, [0, 1, 2], strict=True)]
 
 
+@pytest.mark.parametrize("rounds", [1, 20])
+def test_the_local_search_makes_no_exchange_that_leaves_the_objective_unchanged(rounds: int) -> None:
+    """Rule: the local search exchanges members only while the objective falls. Six people on a line (at −10,
+    5, 5, 10, 12 and 14 km) in pairs on one bundle everyone likes equally: every exchange between the first
+    two pairs leaves their travel at 2 · 20 km, every exchange with the third pair adds to it, so the start
+    comes back unchanged — after one round (``LOCAL_ROUNDS`` = 1, each group looking at its nearest only) as
+    after twenty."""
+    points = [(-10.0, 0.0), (5.0, 0.0), (5.0, 0.0), (10.0, 0.0), (12.0, 0.0), (14.0, 0.0)]
+    inst = _instance(points, [[1.0]] * 6, simple=False)
+    start: PlanGroups = [([0, 1], 0), ([2, 3], 0), ([4, 5], 0)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(regional, "NEAR_GROUPS", 1)
+        mp.setattr(regional, "LOCAL_ROUNDS", rounds)
+        assert regional._local_search(inst, [(list(g), b) for g, b in start], 1.0) == start
+
+
 def test_a_group_keeps_its_bundle_when_no_other_is_strictly_better() -> None:
     """Rule: the local search changes the plan only while the objective falls: without capacities a group
     re-takes another bundle only when it costs its members fewer ranks. A pair on bundle 1 whose bundle 0
@@ -584,3 +600,32 @@ def test_no_participants_make_an_empty_regional_plan(mode: str) -> None:
     o = result.optimality
     assert o is not None and o.mode == mode
     assert (o.objective, o.distance_km) == (0, 0)
+
+
+def test_an_unproven_column_generation_plan_reports_a_bound_below_the_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rule: when column generation cannot prove its plan (here no column may be handed to the proving MILP:
+    ``colgen.FIX_COLUMNS`` = 0), the plan is reported unproven, its objective is its own rank cost plus travel
+    over the km per rank, and its bound — the better of the heuristic's bound and the LP's — lies at or below
+    the optimum (brute force), which lies at or below the objective."""
+    from qframework.assignment import colgen
+
+    monkeypatch.setattr(regional, "MAX_GROUPS", 0)
+    monkeypatch.setattr(colgen, "FIX_COLUMNS", 0)
+    people = _ten_near(3)
+    rules = AssignmentRules(
+        topics=(Topic("a"), Topic("b")),
+        groups=GroupRules(size=Bounds(3, 4)),
+        objective=Objective(km_per_rank=500.0),
+    )
+    result = assign(people, rules)
+    assert check_assignment(result, people, rules) == []
+    brute = regional_brute_force(people, rules)
+    assert brute is not None
+    optimum, _km, least_ranks = brute
+    o = result.optimality
+    assert o is not None and not o.exact
+    assert o.objective == pytest.approx(_own(result, people, rules), rel=1e-9)
+    assert least_ranks + _nearest_bound(people, rules) / 500.0 - 1e-9 <= o.bound <= optimum + 1e-9
+    assert optimum <= o.objective + 1e-9
