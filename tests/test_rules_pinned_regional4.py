@@ -1,12 +1,14 @@
 """The regional joint heuristic's promises pinned (issue 30: ``regional.py``'s heuristic side): the local
-search ends in a local optimum of the exchanges it documents and is never worse than its start; the
-heuristic plan keeps every rule, reports its own objective, a lower bound of the documented form, and is
-never worse than the starts it names (preferences first, groups first).
+search ends in a local optimum of the exchanges it documents (with its nearest groups, only while the
+objective falls) and is never worse than its start; the heuristic plan keeps every rule, reports its own
+objective and a lower bound of the documented form, is never worse than the starts it names (preferences
+first, groups first, exact plans of pieces of the map); column generation from it proves the optimum.
 
-Instances beyond the exact size are made small by lowering the module's size limit (``MAX_GROUPS``, read
-at call time), so a brute force in the test can check the plan. Expected values come from the test's own
-arithmetic (distances from hand-made points, ``group_km`` and ``regional_brute_force`` of
-``tests/assignment_strategies.py``), never from the solver.
+Instances beyond the exact size are made small by lowering the module's limits, which it reads at call time
+(``MAX_GROUPS``, ``MAX_COLUMNS``, ``PIECE``, ``LOCAL_ROUNDS``, ``NEAR_GROUPS``), so a brute force in the test
+can check the plan. Expected values come from the test's own arithmetic (distances from hand-made points,
+``group_km`` and ``regional_brute_force`` of ``tests/assignment_strategies.py``) or are worked by hand, never
+from the solver.
 """
 
 from __future__ import annotations
