@@ -407,7 +407,7 @@ def _groups_first(inst: _Instance) -> Plan:
     n = len(inst.people)
     kpr = inst.rules.objective.km_per_rank
     fixed = _fewest_groups(n, inst.size)
-    exact = _set_partition(inst, None, fixed) if n else None
+    exact = _set_partition(inst, None, fixed)  # None for nobody, as for too many candidates
     if exact is not None:
         groups = [ms for ms, _b in exact[0]]
         distance, bound, proven = exact[1].objective, exact[1].bound, True
@@ -448,13 +448,13 @@ def _bundles_for(inst: _Instance, groups: list[list[int]]) -> list[tuple[list[in
         if inst.rules.allow_unassigned:
             var.append((gi, -1))
             c.append(float(inst.rules.unassigned_cost * len(g)))
-    rows, cols, vals, lo, hi = [], [], [], [], []
+    rows, cols, vals = [], [], []
     for j, (gi, _b) in enumerate(var):
         rows.append(gi)
         cols.append(j)
         vals.append(1.0)
-    lo += [1.0] * len(groups)
-    hi += [1.0] * len(groups)
+    lo = [1.0] * len(groups)
+    hi = [1.0] * len(groups)
     r = len(groups)
     for t, cap in inst.capacity:
         for j, (gi, b) in enumerate(var):
@@ -640,22 +640,23 @@ def _local_search(
         if len(groups) > 1:
             centre = np.array([dist[g].mean(axis=0) for g in groups])  # centre[g, x]: x's mean distance to g
             between = np.array([centre[:, g].mean(axis=1) for g in groups])
-            near = np.argsort(between, axis=1, kind="stable")[:, 1 : NEAR_GROUPS + 1]
+            near = np.argsort(between, kind="stable")[:, 1 : NEAR_GROUPS + 1]
             for gi in range(len(groups)):
                 for gj in (int(x) for x in near[gi]):
                     ga, gb = groups[gi], groups[gj]
                     ia, ib = np.array(ga), np.array(gb)
                     s_i = dist[:, ia].sum(axis=1)
                     s_j = dist[:, ib].sum(axis=1)
-                    wi = 1.0 / max(len(ga) - 1, 1) * 2 / kpr if len(ga) > 1 else 0.0
-                    wj = 1.0 / max(len(gb) - 1, 1) * 2 / kpr if len(gb) > 1 else 0.0
+                    # a pair's km count twice over (s − 1) in a group of s; a group of one has d_i = 0
+                    wi = 2 / max(len(ga) - 1, 1) / kpr
+                    wj = 2 / max(len(gb) - 1, 1) / kpr
                     d_ab = dist[np.ix_(ia, ib)]
                     d_i = s_i[ib][None, :] - s_i[ia][:, None] - d_ab
                     d_j = s_j[ia][:, None] - s_j[ib][None, :] - d_ab
                     bi, bj = bundles[gi], bundles[gj]
                     rank = cost[ia, bj][:, None] - cost[ia, bi][:, None] + cost[ib, bi][None, :] - cost[ib, bj][None, :]
+                    # every member's cost for its own group's bundle is finite, so no inf − inf: no NaN
                     delta = rank + wi * d_i + wj * d_j
-                    delta = np.where(np.isnan(delta), np.inf, delta)
                     k = int(np.argmin(delta))
                     if delta.flat[k] < -1e-9:
                         a_pos, b_pos = divmod(k, len(gb))
@@ -669,7 +670,7 @@ def _local_search(
                     improved = True
         if not improved:
             break
-    kept: list[tuple[list[int], int | None]] = [(sorted(g), b) for g, b in zip(groups, bundles, strict=True)]
+    kept: list[tuple[list[int], int | None]] = [(sorted(g), bundles[gi]) for gi, g in enumerate(groups)]
     return kept + left
 
 
