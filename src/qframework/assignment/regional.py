@@ -579,8 +579,9 @@ def _joint_heuristic(inst: _Instance, kpr: float) -> Plan:
 
 
 def _by_region(inst: _Instance) -> list[tuple[list[int], int | None]] | None:
-    """Cut the map into pieces of at most :data:`PIECE` participants (alternately by latitude and
-    longitude, at a point where both halves can form groups) and plan each piece exactly; the
+    """Cut the map into pieces of at most :data:`PIECE` participants (each time across its longer
+    side, a degree of longitude counted at 0.65 of a degree of latitude, at a point where both
+    halves can form groups) and plan each piece exactly; the
     pieces are independent because no capacity couples them. ``None`` if a piece fails."""
     from .program import splittable
 
