@@ -292,3 +292,21 @@ def test_a_capacity_of_at_least_one_member_is_kept() -> None:
     assert o is not None and o.exact
     km = group_km(people[:2], rules) + group_km(people[2:], rules)
     assert o.objective == pytest.approx(10 + km / 100.0, rel=1e-9)
+
+
+def test_fewer_participants_than_the_smallest_group_are_all_left_out() -> None:
+    """Rule: in joint mode with ``allow_unassigned``, when there are fewer participants than the smallest
+    group size (two people, groups of three to four), no group can form, so everyone is left out at
+    ``unassigned_cost`` each (2 × 5 = 10), proven optimal, travelling no km (this crashed with numpy's
+    ``ValueError`` before)."""
+    people = _people([("a",), ("a",)])
+    rules = _rules(
+        (Topic("a", capacity=Bounds(0, 3)), Topic("b")), Bounds(3, 4), allow_unassigned=True, unassigned_cost=5
+    )
+    result = assign(people, rules)
+    assert result.groups == ()
+    assert set(result.unassigned) == {"p0", "p1"}
+    o = result.optimality
+    assert o is not None and o.exact
+    assert o.objective == 10.0 and o.bound == 10.0
+    assert o.distance_km == 0.0

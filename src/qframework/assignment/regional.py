@@ -261,30 +261,29 @@ def _solve_partition(
     rows: list[Array] = []
     cols: list[Array] = []
     vals: list[Array] = []
-    lo: list[float] = []
-    hi: list[float] = []
-    r = 0
+    lo: list[float] = [1.0] * n
+    hi: list[float] = [1.0] * n
     for s, ms in enumerate(members):  # partition rows: each participant exactly once
         k = ms.shape[1]
-        rows.append(ms.reshape(-1))
+        rows.append(ms.ravel())
         cols.append(np.repeat(np.arange(offsets[s], offsets[s + 1]), k))
         vals.append(np.ones(ms.size))
     if n_u:
         rows.append(np.arange(n))
         cols.append(np.arange(n_cols, n_cols + n))
         vals.append(np.ones(n))
-    lo += [1.0] * n
-    hi += [1.0] * n
     r = n
-    all_b = np.concatenate(bundle) if bundle else np.zeros(0, dtype=np.int64)
-    all_k = np.concatenate([np.full(len(m), m.shape[1]) for m in members])
+    # no candidate group at all (fewer participants than the smallest size): only the left-out columns
+    empty = np.zeros(0, dtype=np.int64)
+    all_b = np.concatenate([empty, *bundle])
+    all_k = np.concatenate([empty, *(np.full(len(m), m.shape[1]) for m in members)])
 
     def add_row(mask: Array, weight: Array, low: float, high: float) -> None:
         nonlocal r
         idx = np.nonzero(mask)[0]
         rows.append(np.full(len(idx), r))
         cols.append(idx)
-        vals.append(weight[idx].astype(float))
+        vals.append(weight[idx])
         lo.append(low)
         hi.append(high)
         r += 1
@@ -297,37 +296,32 @@ def _solve_partition(
             req = np.array([inst.requires(b, t) for b in range(len(inst.bundles))])
             add_row(req[all_b], np.ones(n_cols), 0.0, 1.0)
     if fixed_count is not None:
-        add_row(np.ones(n_cols, dtype=bool), np.ones(n_cols), float(fixed_count), float(fixed_count))
+        everyone = np.ones(n_cols)
+        add_row(everyone, everyone, float(fixed_count), float(fixed_count))
     n_vars = n_cols + n_u
     a = sparse.csr_array((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(r, n_vars))
     lo_a, hi_a = np.array(lo), np.array(hi)
-    keep = np.ones(n_vars, dtype=bool)
+    idx = np.arange(n_vars)
     if n_vars > DIRECT_MILP:
         # LP bound and reduced costs: a column whose reduced cost exceeds (upper bound − LP bound)
         # cannot be in any solution better than the upper bound, so it is dropped before the MILP.
         eq = lo_a == hi_a
         le = ~eq & np.isfinite(hi_a)
         ge = ~eq & (lo_a > 0)
-        a_ub = sparse.vstack([a[le], -a[ge]]).tocsr()
-        b_ub = np.concatenate([hi_a[le], -lo_a[ge]])
         res = linprog(
             c,
             A_eq=a[eq],
             b_eq=hi_a[eq],
-            A_ub=a_ub if a_ub.shape[0] else None,
-            b_ub=b_ub if a_ub.shape[0] else None,
-            bounds=(0, None),
-            method="highs",
+            A_ub=sparse.vstack([a[le], -a[ge]]).tocsr(),
+            b_ub=np.concatenate([hi_a[le], -lo_a[ge]]),
         )
-        if res.status == 2:
-            return None
+        # an infeasible LP (status 2) leaves every column to the MILP below, which finds no plan either
         if res.status == 0:
+            n_le = int(le.sum())
             y = np.zeros(r)
             y[eq] = res.eqlin.marginals
-            if a_ub.shape[0]:
-                m_ub = res.ineqlin.marginals
-                y[le] += m_ub[: int(le.sum())]
-                y[ge] -= m_ub[int(le.sum()) :]
+            y[le] = res.ineqlin.marginals[:n_le]
+            y[ge] -= res.ineqlin.marginals[n_le:]
             reduced = c - a.T @ y
             # an upper bound: the MILP over the columns of smallest reduced cost (the LP is nearly
             # integral on these instances), else the heuristic plan
@@ -342,8 +336,7 @@ def _solve_partition(
             if upper is None:
                 upper = _upper_bound(inst, kpr, fixed_count)
             if upper is not None:
-                keep = reduced <= upper - res.fun + 1e-6 * max(1.0, abs(upper))
-    idx = np.nonzero(keep)[0]
+                idx = np.nonzero(reduced <= upper - res.fun + 1e-6 * max(1.0, abs(upper)))[0]
     found = _milp(c, a, lo_a, hi_a, idx)
     if found is None:
         return None
