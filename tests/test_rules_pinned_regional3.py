@@ -310,3 +310,33 @@ def test_fewer_participants_than_the_smallest_group_are_all_left_out() -> None:
     assert o is not None and o.exact
     assert o.objective == 10.0 and o.bound == 10.0
     assert o.distance_km == 0.0
+
+
+def _line_of_ten() -> tuple[list[Participant], AssignmentRules]:
+    """Ten people 1.1 km apart on a meridian, groups of five, everyone ranking a: the least travel takes
+    the first five and the last five, while the lower bound on travel (each member's four nearest others)
+    stays below it for the middle ones, so only the exact plan is proven optimal (column generation,
+    which proves small plans too, takes groups of at most four)."""
+    people = [Participant(f"p{i}", preferences=("a",), location=(50.0 + i / 100, 8.0)) for i in range(10)]
+    return people, _rules((Topic("a"), Topic("b")), Bounds(5, 5))
+
+
+@pytest.mark.parametrize("limit", ["MAX_GROUPS", "MAX_COLUMNS"])
+def test_the_exact_plan_is_attempted_up_to_its_limits_inclusive(limit: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: the exact set partitioning runs while the candidate groups (``MAX_GROUPS``) and their group ×
+    topic columns (``MAX_COLUMNS``) are at most the limit: ten people in groups of five have 252 candidate
+    groups, each with one best topic (no capacities), so a limit of exactly 252 still gives the proven
+    optimum (the brute force's); a limit of 251 leaves the plan to the heuristic, not proven here."""
+    people, rules = _line_of_ten()
+    expected = _optimum(people, rules)
+    assert expected is not None
+    monkeypatch.setattr(regional, limit, 252)
+    result = assign(people, rules)
+    o = result.optimality
+    assert o is not None and o.exact
+    assert o.objective == pytest.approx(expected, rel=1e-9)
+    first = frozenset(f"p{i}" for i in range(5))
+    assert {frozenset(g.members) for g in result.groups} == {first, frozenset(f"p{i}" for i in range(5, 10))}
+    monkeypatch.setattr(regional, limit, 251)
+    o = assign(people, rules).optimality
+    assert o is not None and not o.exact

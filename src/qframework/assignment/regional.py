@@ -155,11 +155,8 @@ def _candidate_groups(n: int, size: Bounds, limit: int) -> list[Array] | None:
     sizes = range(max(size.min, 1), top + 1)
     if sum(math.comb(n, s) for s in sizes) > limit:
         return None
-    return [
-        np.array(list(itertools.combinations(range(n), s)), dtype=np.int64).reshape(-1, s)
-        for s in sizes
-        if math.comb(n, s)
-    ]
+    # every size lies within 1..n, so each has at least one member set (a 2-d array)
+    return [np.array(list(itertools.combinations(range(n), s)), dtype=np.int64) for s in sizes]
 
 
 def _group_travel(groups: Array, dist: Array) -> Array:
@@ -352,7 +349,6 @@ def _solve_partition(
 def _milp(c: Array, a: Any, lo: Array, hi: Array, idx: Array) -> Array | None:
     """Solve the 0/1 program restricted to the columns ``idx``; their values, or ``None`` if infeasible."""
     import numpy as np
-    from scipy.optimize import Bounds as VarBounds
     from scipy.optimize import LinearConstraint, milp
 
     if len(idx) == 0:  # no candidate column at all (no group can take any topic): nothing to solve
@@ -361,7 +357,7 @@ def _milp(c: Array, a: Any, lo: Array, hi: Array, idx: Array) -> Array | None:
         c[idx],
         constraints=LinearConstraint(a[:, idx], lo, hi),
         integrality=np.ones(len(idx)),
-        bounds=VarBounds(np.zeros(len(idx)), np.ones(len(idx))),
+        # no upper bounds needed: every column takes part in some participant's row (= 1)
         options={"mip_rel_gap": 1e-9, "presolve": False},
     )
     if res.status != 0 or res.x is None:
