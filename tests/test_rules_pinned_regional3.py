@@ -340,3 +340,14 @@ def test_the_exact_plan_is_attempted_up_to_its_limits_inclusive(limit: str, monk
     monkeypatch.setattr(regional, limit, 251)
     o = assign(people, rules).optimality
     assert o is not None and not o.exact
+
+
+def test_a_joint_plan_of_nobody_is_empty_and_proven() -> None:
+    """Rule: a joint plan of no participants has no groups and nobody unassigned, objective 0, proven
+    optimal (not a refusal)."""
+    rules = _rules((Topic("a"), Topic("b")), Bounds(2, 3))
+    result = assign([], rules)
+    assert result.groups == () and result.unassigned == ()
+    o = result.optimality
+    assert o is not None and o.exact
+    assert o.objective == 0.0 and o.bound == 0.0

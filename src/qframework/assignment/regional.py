@@ -190,9 +190,8 @@ def _set_partition(inst: _Instance, kpr: float | None, fixed_count: int | None) 
     km: list[Array] = []
     for groups in cands:
         trav = _group_travel(groups, inst.dist)
-        if kpr is None:
+        if kpr is None:  # groups only: their topics are chosen afterwards
             members.append(groups)
-            bundle.append(np.full(len(groups), -1))
             cost.append(trav)
             km.append(trav)
             continue
@@ -225,8 +224,7 @@ def _set_partition(inst: _Instance, kpr: float | None, fixed_count: int | None) 
     placed: set[int] = set()
     for s, i in chosen:
         ms = [int(m) for m in members[s][i]]
-        chosen_bundle = int(bundle[s][i])
-        plan.append((ms, None if chosen_bundle < 0 else chosen_bundle))
+        plan.append((ms, None if kpr is None else int(bundle[s][i])))
         distance += float(km[s][i])
         placed.update(ms)
     for p in range(n):
