@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InfeasibleAssignment
 from . import colgen
-from .program import Column, columns, solve_topics, topic_bundles
+from .program import columns, solve_topics, topic_bundles
 from .result import Optimality
 from .rules import AssignmentRules, Bounds, Participant
 
@@ -86,14 +86,9 @@ class _Instance:
         self.people, self.rules, self.size = people, rules, rules.groups.size
         self.bundles = topic_bundles(rules)
         key = {(req + opt, req): b for b, (req, opt) in enumerate(self.bundles)}
-        self.cols: list[Column] = columns(people, rules)
-        n = len(people)
-        self.cost = np.full((n, len(self.bundles)), np.inf)
-        self.col_of: dict[tuple[int, int], int] = {}
-        for j, c in enumerate(self.cols):
-            b = key[(c.topics, c.required)]
-            self.cost[c.p, b] = c.cost
-            self.col_of[(c.p, b)] = j
+        self.cost = np.full((len(people), len(self.bundles)), np.inf)
+        for c in columns(people, rules):
+            self.cost[c.p, key[(c.topics, c.required)]] = c.cost
         self.dist = distance_matrix(people, rules.groups.regional_weight)
         mandatory = set(rules.mandatory_topics)
         self.capacity = [
