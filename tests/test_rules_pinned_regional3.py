@@ -351,3 +351,26 @@ def test_a_joint_plan_of_nobody_is_empty_and_proven() -> None:
     o = result.optimality
     assert o is not None and o.exact
     assert o.objective == 0.0 and o.bound == 0.0
+
+
+@pytest.mark.parametrize("threshold", _THRESHOLDS)
+def test_the_pruned_plan_of_near_neighbours_counts_ranks_in_its_upper_bound(
+    threshold: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rule: above ``DIRECT_MILP`` columns the exact joint plan stays the optimum when travel is nearly
+    free and ranks decide: eight neighbours 110 m apart on a meridian, a takes three members at most and
+    c at least two, so ranks + km / km_per_rank is mostly ranks; the plan's objective equals the brute
+    force's (pruning against a bound of travel alone, below that optimum, would drop every plan)."""
+    people = [
+        Participant(f"p{i}", preferences=p, location=(50.0 + i / 1000, 8.0))
+        for i, p in enumerate([_ABC, ("a", "c", "b"), _ABC, ("b", "a", "c"), _ABC, ("a", "b"), ("c", "a"), _ABC])
+    ]
+    rules = _rules((Topic("a", capacity=Bounds(0, 3)), Topic("b"), Topic("c", capacity=Bounds(2, None))), Bounds(2, 3))
+    expected = _optimum(people, rules)
+    assert expected is not None
+    monkeypatch.setattr(regional, "DIRECT_MILP", threshold)
+    result = assign(people, rules)
+    o = result.optimality
+    assert o is not None and o.exact
+    assert _own_value(result, people, rules) == pytest.approx(expected, rel=1e-9)
+    assert o.objective == pytest.approx(expected, rel=1e-9)

@@ -324,7 +324,7 @@ def _solve_partition(
                         upper = float(c[few] @ found)
                         break
             if upper is None:
-                upper = _upper_bound(inst, kpr, fixed_count)
+                upper = _upper_bound(inst, kpr)
             if upper is not None:
                 idx = np.nonzero(reduced <= upper - res.fun + 1e-6 * max(1.0, abs(upper)))[0]
     found = _milp(c, a, lo_a, hi_a, idx)
@@ -359,8 +359,9 @@ def _milp(c: Array, a: Any, lo: Array, hi: Array, idx: Array) -> Array | None:
     return out
 
 
-def _upper_bound(inst: _Instance, kpr: float | None, fixed_count: int | None) -> float | None:
-    """The objective of a heuristic plan (for pruning), or ``None`` if none is found."""
+def _upper_bound(inst: _Instance, kpr: float | None) -> float | None:
+    """The objective of a heuristic plan (for pruning), or ``None`` if none is found; ``kpr = None``: the
+    distance of the greedy grouping into as few groups as the sizes allow."""
     try:
         if kpr is None:
             groups = _distance_groups(inst)
