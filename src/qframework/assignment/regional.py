@@ -292,7 +292,7 @@ def _solve_partition(
     a = sparse.csr_array((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(r, n_vars))
     lo_a, hi_a = np.array(lo), np.array(hi)
     idx = np.arange(n_vars)
-    if n_vars > DIRECT_MILP:
+    if n_vars > DIRECT_MILP:  # pragma: no mutate (equivalent: both paths are exact; a speed switch)
         # LP bound and reduced costs: a column whose reduced cost exceeds (upper bound − LP bound)
         # cannot be in any solution better than the upper bound, so it is dropped before the MILP.
         eq = lo_a == hi_a
@@ -306,7 +306,7 @@ def _solve_partition(
             b_ub=np.concatenate([hi_a[le], -lo_a[ge]]),
         )
         # an infeasible LP (status 2) leaves every column to the MILP below, which finds no plan either
-        if res.status == 0:
+        if res.status == 0:  # pragma: no mutate (equivalent: without the LP's duals nothing is pruned)
             n_le = int(le.sum())
             y = np.zeros(r)
             y[eq] = res.eqlin.marginals
@@ -316,7 +316,7 @@ def _solve_partition(
             # an upper bound: the MILP over the columns of smallest reduced cost (the LP is nearly
             # integral on these instances), else the heuristic plan
             upper = None
-            for slack in (0.5, 2.0):
+            for slack in (0.5, 2.0):  # pragma: no mutate (equivalent: any slack gives a valid upper bound)
                 few = np.nonzero(reduced <= slack)[0]
                 if len(few) <= DIRECT_MILP:
                     found = _milp(c, a, lo_a, hi_a, few)
