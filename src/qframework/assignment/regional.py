@@ -151,7 +151,7 @@ def _candidate_groups(n: int, size: Bounds, limit: int) -> list[Array] | None:
     if sum(math.comb(n, s) for s in sizes) > limit:
         return None
     # every size lies within 1..n, so each has at least one member set (a 2-d array)
-    return [np.array(list(itertools.combinations(range(n), s)), dtype=np.int64) for s in sizes]
+    return [np.array(list(itertools.combinations(range(n), s))) for s in sizes]
 
 
 def _group_travel(groups: Array, dist: Array) -> Array:
@@ -333,7 +333,7 @@ def _solve_partition(
     x = np.zeros(n_vars)
     x[idx] = found
     chosen = []
-    for j in np.nonzero(x[:n_cols] > 0.5)[0]:
+    for j in np.nonzero(x[:n_cols])[0]:  # the MILP's values are rounded to 0 or 1
         s = int(np.searchsorted(offsets, j, side="right") - 1)
         chosen.append((s, int(j - offsets[s])))
     return chosen, float(c @ x)
