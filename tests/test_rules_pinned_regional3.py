@@ -167,7 +167,7 @@ _SCENARIOS: dict[str, tuple[list[tuple[str, ...]], list[tuple[str, ...]] | None,
         None,
         _rules((Topic("a"), Topic("b"), Topic("c", capacity=Bounds(1, None))), Bounds(2, 3)),
     ),
-    # pairs only, seven people and a scarce a: someone is left out (at 3), or a group takes a topic it excludes not
+    # pairs only and seven people: one is left out (at 3); a and b take two members each, and most exclude b or c
     "left-out": (
         [("a",), ("a",), ("a", "b"), ("a",), ("b", "a"), ("a",), ("a",)],
         [("b", "c"), ("b", "c"), (), ("c",), (), ("b",), ("b", "c")],
