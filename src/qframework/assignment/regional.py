@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InfeasibleAssignment
 from . import colgen
-from .program import Column, columns, solve_topics, topic_bundles
+from .program import columns, solve_topics, topic_bundles
 from .result import Optimality
 from .rules import AssignmentRules, Bounds, Participant
 
@@ -86,14 +86,9 @@ class _Instance:
         self.people, self.rules, self.size = people, rules, rules.groups.size
         self.bundles = topic_bundles(rules)
         key = {(req + opt, req): b for b, (req, opt) in enumerate(self.bundles)}
-        self.cols: list[Column] = columns(people, rules)
-        n = len(people)
-        self.cost = np.full((n, len(self.bundles)), np.inf)
-        self.col_of: dict[tuple[int, int], int] = {}
-        for j, c in enumerate(self.cols):
-            b = key[(c.topics, c.required)]
-            self.cost[c.p, b] = c.cost
-            self.col_of[(c.p, b)] = j
+        self.cost = np.full((len(people), len(self.bundles)), np.inf)
+        for c in columns(people, rules):
+            self.cost[c.p, key[(c.topics, c.required)]] = c.cost
         self.dist = distance_matrix(people, rules.groups.regional_weight)
         mandatory = set(rules.mandatory_topics)
         self.capacity = [
@@ -155,11 +150,8 @@ def _candidate_groups(n: int, size: Bounds, limit: int) -> list[Array] | None:
     sizes = range(max(size.min, 1), top + 1)
     if sum(math.comb(n, s) for s in sizes) > limit:
         return None
-    return [
-        np.array(list(itertools.combinations(range(n), s)), dtype=np.int64).reshape(-1, s)
-        for s in sizes
-        if math.comb(n, s)
-    ]
+    # every size lies within 1..n, so each has at least one member set (a 2-d array)
+    return [np.array(list(itertools.combinations(range(n), s))) for s in sizes]
 
 
 def _group_travel(groups: Array, dist: Array) -> Array:
@@ -193,9 +185,8 @@ def _set_partition(inst: _Instance, kpr: float | None, fixed_count: int | None) 
     km: list[Array] = []
     for groups in cands:
         trav = _group_travel(groups, inst.dist)
-        if kpr is None:
+        if kpr is None:  # groups only: their topics are chosen afterwards
             members.append(groups)
-            bundle.append(np.full(len(groups), -1))
             cost.append(trav)
             km.append(trav)
             continue
@@ -228,8 +219,7 @@ def _set_partition(inst: _Instance, kpr: float | None, fixed_count: int | None) 
     placed: set[int] = set()
     for s, i in chosen:
         ms = [int(m) for m in members[s][i]]
-        chosen_bundle = int(bundle[s][i])
-        plan.append((ms, None if chosen_bundle < 0 else chosen_bundle))
+        plan.append((ms, None if kpr is None else int(bundle[s][i])))
         distance += float(km[s][i])
         placed.update(ms)
     for p in range(n):
@@ -261,30 +251,29 @@ def _solve_partition(
     rows: list[Array] = []
     cols: list[Array] = []
     vals: list[Array] = []
-    lo: list[float] = []
-    hi: list[float] = []
-    r = 0
+    lo: list[float] = [1.0] * n
+    hi: list[float] = [1.0] * n
     for s, ms in enumerate(members):  # partition rows: each participant exactly once
         k = ms.shape[1]
-        rows.append(ms.reshape(-1))
+        rows.append(ms.ravel())
         cols.append(np.repeat(np.arange(offsets[s], offsets[s + 1]), k))
         vals.append(np.ones(ms.size))
     if n_u:
         rows.append(np.arange(n))
         cols.append(np.arange(n_cols, n_cols + n))
         vals.append(np.ones(n))
-    lo += [1.0] * n
-    hi += [1.0] * n
     r = n
-    all_b = np.concatenate(bundle) if bundle else np.zeros(0, dtype=np.int64)
-    all_k = np.concatenate([np.full(len(m), m.shape[1]) for m in members])
+    # no candidate group at all (fewer participants than the smallest size): only the left-out columns
+    empty = np.zeros(0, dtype=np.int64)
+    all_b = np.concatenate([empty, *bundle])
+    all_k = np.concatenate([empty, *(np.full(len(m), m.shape[1]) for m in members)])
 
     def add_row(mask: Array, weight: Array, low: float, high: float) -> None:
         nonlocal r
         idx = np.nonzero(mask)[0]
         rows.append(np.full(len(idx), r))
         cols.append(idx)
-        vals.append(weight[idx].astype(float))
+        vals.append(weight[idx])
         lo.append(low)
         hi.append(high)
         r += 1
@@ -297,42 +286,37 @@ def _solve_partition(
             req = np.array([inst.requires(b, t) for b in range(len(inst.bundles))])
             add_row(req[all_b], np.ones(n_cols), 0.0, 1.0)
     if fixed_count is not None:
-        add_row(np.ones(n_cols, dtype=bool), np.ones(n_cols), float(fixed_count), float(fixed_count))
+        everyone = np.ones(n_cols)
+        add_row(everyone, everyone, float(fixed_count), float(fixed_count))
     n_vars = n_cols + n_u
     a = sparse.csr_array((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(r, n_vars))
     lo_a, hi_a = np.array(lo), np.array(hi)
-    keep = np.ones(n_vars, dtype=bool)
-    if n_vars > DIRECT_MILP:
+    idx = np.arange(n_vars)
+    if n_vars > DIRECT_MILP:  # pragma: no mutate (equivalent: both paths are exact; a speed switch)
         # LP bound and reduced costs: a column whose reduced cost exceeds (upper bound − LP bound)
         # cannot be in any solution better than the upper bound, so it is dropped before the MILP.
         eq = lo_a == hi_a
         le = ~eq & np.isfinite(hi_a)
         ge = ~eq & (lo_a > 0)
-        a_ub = sparse.vstack([a[le], -a[ge]]).tocsr()
-        b_ub = np.concatenate([hi_a[le], -lo_a[ge]])
         res = linprog(
             c,
             A_eq=a[eq],
             b_eq=hi_a[eq],
-            A_ub=a_ub if a_ub.shape[0] else None,
-            b_ub=b_ub if a_ub.shape[0] else None,
-            bounds=(0, None),
-            method="highs",
+            A_ub=sparse.vstack([a[le], -a[ge]]).tocsr(),
+            b_ub=np.concatenate([hi_a[le], -lo_a[ge]]),
         )
-        if res.status == 2:
-            return None
-        if res.status == 0:
+        # an infeasible LP (status 2) leaves every column to the MILP below, which finds no plan either
+        if res.status == 0:  # pragma: no mutate (equivalent: without the LP's duals nothing is pruned)
+            n_le = int(le.sum())
             y = np.zeros(r)
             y[eq] = res.eqlin.marginals
-            if a_ub.shape[0]:
-                m_ub = res.ineqlin.marginals
-                y[le] += m_ub[: int(le.sum())]
-                y[ge] -= m_ub[int(le.sum()) :]
+            y[le] = res.ineqlin.marginals[:n_le]
+            y[ge] -= res.ineqlin.marginals[n_le:]
             reduced = c - a.T @ y
             # an upper bound: the MILP over the columns of smallest reduced cost (the LP is nearly
             # integral on these instances), else the heuristic plan
             upper = None
-            for slack in (0.5, 2.0):
+            for slack in (0.5, 2.0):  # pragma: no mutate (equivalent: any slack gives a valid upper bound)
                 few = np.nonzero(reduced <= slack)[0]
                 if len(few) <= DIRECT_MILP:
                     found = _milp(c, a, lo_a, hi_a, few)
@@ -340,17 +324,16 @@ def _solve_partition(
                         upper = float(c[few] @ found)
                         break
             if upper is None:
-                upper = _upper_bound(inst, kpr, fixed_count)
+                upper = _upper_bound(inst, kpr)
             if upper is not None:
-                keep = reduced <= upper - res.fun + 1e-6 * max(1.0, abs(upper))
-    idx = np.nonzero(keep)[0]
+                idx = np.nonzero(reduced <= upper - res.fun + 1e-6 * max(1.0, abs(upper)))[0]
     found = _milp(c, a, lo_a, hi_a, idx)
     if found is None:
         return None
     x = np.zeros(n_vars)
     x[idx] = found
     chosen = []
-    for j in np.nonzero(x[:n_cols] > 0.5)[0]:
+    for j in np.nonzero(x[:n_cols])[0]:  # the MILP's values are rounded to 0 or 1
         s = int(np.searchsorted(offsets, j, side="right") - 1)
         chosen.append((s, int(j - offsets[s])))
     return chosen, float(c @ x)
@@ -359,7 +342,6 @@ def _solve_partition(
 def _milp(c: Array, a: Any, lo: Array, hi: Array, idx: Array) -> Array | None:
     """Solve the 0/1 program restricted to the columns ``idx``; their values, or ``None`` if infeasible."""
     import numpy as np
-    from scipy.optimize import Bounds as VarBounds
     from scipy.optimize import LinearConstraint, milp
 
     if len(idx) == 0:  # no candidate column at all (no group can take any topic): nothing to solve
@@ -368,7 +350,7 @@ def _milp(c: Array, a: Any, lo: Array, hi: Array, idx: Array) -> Array | None:
         c[idx],
         constraints=LinearConstraint(a[:, idx], lo, hi),
         integrality=np.ones(len(idx)),
-        bounds=VarBounds(np.zeros(len(idx)), np.ones(len(idx))),
+        # no upper bounds needed: every column takes part in some participant's row (= 1)
         options={"mip_rel_gap": 1e-9, "presolve": False},
     )
     if res.status != 0 or res.x is None:
@@ -377,8 +359,9 @@ def _milp(c: Array, a: Any, lo: Array, hi: Array, idx: Array) -> Array | None:
     return out
 
 
-def _upper_bound(inst: _Instance, kpr: float | None, fixed_count: int | None) -> float | None:
-    """The objective of a heuristic plan (for pruning), or ``None`` if none is found."""
+def _upper_bound(inst: _Instance, kpr: float | None) -> float | None:
+    """The objective of a heuristic plan (for pruning), or ``None`` if none is found; ``kpr = None``: the
+    distance of the greedy grouping into as few groups as the sizes allow."""
     try:
         if kpr is None:
             groups = _distance_groups(inst)
