@@ -207,8 +207,9 @@ def _set_partition(inst: _Instance, kpr: float | None, fixed_count: int | None) 
             km.append(trav[gi])
         if sum(len(m) for m in members) > MAX_COLUMNS:
             return None
-    unassigned = kpr is not None and inst.rules.allow_unassigned
-    solved = _solve_partition(inst, members, bundle, cost, unassigned, fixed_count, kpr)
+    left = _left_out(inst) if kpr is None else 0
+    unassigned = (kpr is not None and inst.rules.allow_unassigned) or left > 0
+    solved = _solve_partition(inst, members, bundle, cost, unassigned, fixed_count, kpr, left or None)
     if solved is None:
         if kpr is None:
             return None
@@ -237,8 +238,12 @@ def _solve_partition(
     unassigned: bool,
     fixed_count: int | None,
     kpr: float | None,
+    left_out: int | None = None,
 ) -> tuple[list[tuple[int, int]], float] | None:
-    """Solve the set partitioning; return the chosen (size block, row) pairs and the objective."""
+    """Solve the set partitioning; return the chosen (size block, row) pairs and the objective.
+
+    ``left_out`` (groups-first): exactly that many participants stay ungrouped, at no cost.
+    """
     import numpy as np
     from scipy import sparse  # type: ignore[import-untyped]
     from scipy.optimize import linprog  # type: ignore[import-untyped]
@@ -247,7 +252,7 @@ def _solve_partition(
     offsets = np.cumsum([0] + [len(m) for m in members])
     n_cols = int(offsets[-1])
     n_u = n if unassigned else 0
-    c = np.concatenate([*cost, np.full(n_u, float(inst.rules.unassigned_cost))])
+    c = np.concatenate([*cost, np.full(n_u, 0.0 if left_out is not None else float(inst.rules.unassigned_cost))])
     rows: list[Array] = []
     cols: list[Array] = []
     vals: list[Array] = []
@@ -288,6 +293,9 @@ def _solve_partition(
     if fixed_count is not None:
         everyone = np.ones(n_cols)
         add_row(everyone, everyone, float(fixed_count), float(fixed_count))
+    if left_out is not None:
+        ungrouped = np.concatenate([np.zeros(n_cols), np.ones(n_u)])
+        add_row(ungrouped, ungrouped, float(left_out), float(left_out))
     n_vars = n_cols + n_u
     a = sparse.csr_array((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(r, n_vars))
     lo_a, hi_a = np.array(lo), np.array(hi)
@@ -375,11 +383,34 @@ def _upper_bound(inst: _Instance, kpr: float | None) -> float | None:
 # ----------------------------------------------------------------------------- groups first
 
 
+def _left_out(inst: _Instance) -> int:
+    """How many participants groups-first leaves ungrouped: with ``allow_unassigned``, the fewest that let
+    the others split into groups of the allowed sizes (without it, such an instance is refused earlier)."""
+    from .program import splittable
+
+    n = len(inst.people)
+    grouped = n
+    if inst.rules.allow_unassigned:
+        while grouped > 0 and not splittable(grouped, inst.size):
+            grouped -= 1
+    return n - grouped
+
+
 def _distance_groups(inst: _Instance) -> list[list[int]]:
-    """As few groups as the sizes allow, of balanced sizes, regionally compact (greedy, then swaps)."""
+    """As few groups as the sizes allow, of balanced sizes, regionally compact (greedy, then swaps); the
+    members to leave out (:func:`_left_out`) are the most remote, by total distance to everyone else."""
+    import numpy as np
+
     from .grouping import form_groups
 
-    return form_groups(list(range(len(inst.people))), inst.people, inst.size, inst.rules.groups.regional_weight)  # type: ignore[union-attr]
+    members = list(range(len(inst.people)))
+    left = _left_out(inst)
+    if left:
+        remote = set(np.argsort(-inst.dist.sum(axis=1), kind="stable")[:left].tolist())
+        members = [m for m in members if m not in remote]
+    if not members:
+        return []
+    return form_groups(members, inst.people, inst.size, inst.rules.groups.regional_weight)  # type: ignore[union-attr]
 
 
 def _fewest_groups(n: int, size: Bounds) -> int:
@@ -389,19 +420,30 @@ def _fewest_groups(n: int, size: Bounds) -> int:
 def _groups_first(inst: _Instance) -> Plan:
     n = len(inst.people)
     kpr = inst.rules.objective.km_per_rank
-    fixed = _fewest_groups(n, inst.size)
-    exact = _set_partition(inst, None, fixed)  # None for nobody, as for too many candidates
+    left = _left_out(inst)
+    fixed = _fewest_groups(n - left, inst.size)
+    exact = _set_partition(inst, None, fixed) if n > left else None  # None also for too many candidates
     if exact is not None:
-        groups = [ms for ms, _b in exact[0]]
+        # the plan lists the chosen groups, then everyone left out (exactly ``left``) alone
+        groups = [ms for ms, _b in exact[0][: len(exact[0]) - left]]
         distance, bound, proven = exact[1].objective, exact[1].bound, True
+    elif n == left:  # nobody can be grouped: the empty grouping is the only one
+        groups, distance, bound, proven = [], 0.0, 0.0, True
     else:
-        groups = _distance_groups(inst) if n else []
+        groups = _distance_groups(inst)
         distance = sum(travel(g, inst.dist) for g in groups)
         bound, proven = min(distance, _distance_bound(inst)), False
-    plan = _bundles_for(inst, groups)
+    plan = _with_left_out(inst, _bundles_for(inst, groups))
     # the objective is the grouping's own distance; distance_km counts only the groups given a topic
     grouped = sum(travel(g, inst.dist) for g, b in plan if b is not None)
     return plan, Optimality("groups-first", distance, bound, proven, grouped, kpr)
+
+
+def _with_left_out(inst: _Instance, plan: list[tuple[list[int], int | None]]) -> list[tuple[list[int], int | None]]:
+    """``plan`` with everyone it does not group listed alone without a topic, so that the objective counts
+    their ``unassigned_cost`` (the heuristic compares plans by it, and the pruning uses it as a bound)."""
+    placed = {m for g, _b in plan for m in g}
+    return plan + [([p], None) for p in range(len(inst.people)) if p not in placed]
 
 
 def _bundles_for(inst: _Instance, groups: list[list[int]]) -> list[tuple[list[int], int | None]]:
@@ -411,6 +453,8 @@ def _bundles_for(inst: _Instance, groups: list[list[int]]) -> list[tuple[list[in
     from scipy.optimize import Bounds as VarBounds
     from scipy.optimize import LinearConstraint, milp
 
+    if not groups:  # nobody grouped (everyone left out, or nobody at all): nothing to give a topic
+        return []
     if inst.simple and not inst.rules.allow_unassigned:
         out: list[tuple[list[int], int | None]] = []
         for g in groups:
@@ -516,7 +560,9 @@ def _joint_heuristic(inst: _Instance, kpr: float) -> Plan:
     starts: list[list[tuple[list[int], int | None]]] = []
     try:
         # column generation improves on any start: the greedy grouping, not the exact one, will do
-        starts.append(_bundles_for(inst, _distance_groups(inst)) if generate else _groups_first(inst)[0])
+        starts.append(
+            _with_left_out(inst, _bundles_for(inst, _distance_groups(inst))) if generate else _groups_first(inst)[0]
+        )
     except InfeasibleAssignment:
         pass
     solution = solve_topics(people, rules)
