@@ -95,6 +95,17 @@ def test_the_greedy_groups_first_also_keeps_the_sizes_when_some_must_stay_out(
     assert o.objective == pytest.approx(travelled, rel=1e-9)
 
 
+def test_the_greedy_groups_first_leaves_out_the_most_remote(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule (docs/assignment.md): beyond the exact size, the greedy grouping leaves out the most remote
+    participants, by total distance to everyone else. Of the seven sites, p3 (51.2° N, 9.6° E) is by far the
+    most remote (about 840 km to the six others in all; next comes p5 with about 560 km): p3 stays out
+    (7 people, groups of 3)."""
+    monkeypatch.setattr(regional, "MAX_GROUPS", 0)
+    people, rules = _people(7), _rules(Bounds(3, 3))
+    result = assign(people, rules, mode="groups-first")
+    assert list(result.unassigned) == ["p3"]
+
+
 @pytest.mark.parametrize("n", [0, 2])
 def test_groups_first_with_nobody_to_group_leaves_everyone_out_proven(n: int) -> None:
     """Rule: when no group of the allowed sizes can be formed (nobody, or two people for groups of 3–4),
@@ -106,7 +117,7 @@ def test_groups_first_with_nobody_to_group_leaves_everyone_out_proven(n: int) ->
     assert sorted(result.unassigned) == [p.id for p in people]
     o = result.optimality
     assert o is not None and o.exact
-    assert o.objective == 0.0 and o.distance_km == 0.0
+    assert o.objective == 0.0 and o.distance_km == 0.0 and o.bound == 0.0
 
 
 def test_the_joint_mode_keeps_the_sizes_when_its_greedy_start_must_leave_some_out(

@@ -391,7 +391,7 @@ def _left_out(inst: _Instance) -> int:
     n = len(inst.people)
     grouped = n
     if inst.rules.allow_unassigned:
-        while grouped > 0 and not splittable(grouped, inst.size):
+        while not splittable(grouped, inst.size):  # nobody (0) is always splittable: the loop ends
             grouped -= 1
     return n - grouped
 
