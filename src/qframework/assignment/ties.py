@@ -23,6 +23,7 @@ Candidates are bucketed, not paired: a participant's possible moves ``x → y`` 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
@@ -113,7 +114,7 @@ def swap_stable(
 def swap_stable_single(cost: Any, held: Any) -> Any:
     """:func:`swap_stable` when every participant holds at most one movable item, vectorised.
 
-    ``cost[p, i]`` is participant ``p``'s cost for item ``i`` (``inf``: not allowed), ``held[p]``
+    ``cost[p, i]`` is participant ``p``'s cost for item ``i`` (whole numbers; ``inf``: not allowed), ``held[p]``
     the item it holds (``-1``: none, or nothing movable); participants are rows in id order. Every
     round files all moves at once (givers only under a move some seeker wants: the others cannot
     pair), finds the buckets with a seeker below a giver, pairs off each
@@ -206,10 +207,10 @@ def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
     ``holds[r, t]`` whether row ``r`` (participants in id order) holds topic ``t`` as a movable
     item, ``level[r, t]`` whether ``t`` is one of the topics it can exchange (every held movable
     topic among them), ``up[x, y]`` whether trading ``x`` for ``y`` gains (the same for every row:
-    the gain is the difference of the topics' prices, :func:`.flow.boundary`). Topics are columns
-    in id order. Then a key ``(x, y, gain)`` of :func:`swap_stable` is the pair ``(x, y)``, its
-    seekers the rows holding ``x`` and free to take ``y``, its givers those holding ``y`` and free
-    to take ``x``; the pairs are processed exactly as there (batches of dirty pairs in order, the
+    the gain is the difference of the topics' prices, :func:`.flow.boundary`), all three boolean
+    arrays. Topics are columns in id order. Then a key ``(x, y, gain)`` of :func:`swap_stable` is
+    the pair ``(x, y)``, its seekers the rows holding ``x`` and free to take ``y``, its givers those
+    holding ``y`` and free to take ``x``; the pairs are processed exactly as there (batches of dirty pairs in order, the
     smallest seeker with the largest giver, the pairs the two are filed under after an exchange
     dirty again), so the result is the same. A topic's holders (and those free to take it) are one
     integer's bits, so the smallest seeker and the largest giver are a bit operation each. Returns
@@ -218,7 +219,7 @@ def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
     import numpy as np
 
     free = level & ~holds
-    rows, m = holds.shape
+    m = holds.shape[1]
     can_np = np.matmul(holds.T, free, dtype=np.int64)  # can[x, y]: rows holding x, free to take y
     start = up & (can_np > 0) & (can_np.T > 0)
     if not start.any():  # also with one row: it is free only for what it does not hold
@@ -228,13 +229,10 @@ def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
     can, ups = can_np.tolist(), up.tolist()
     flip_r: list[int] = []  # the exchanges' cells (row, topic), each turned over
     flip_t: list[int] = []
-    topics_in: dict[int, list[int]] = {}
 
+    @functools.cache  # a bit set's topics, found once
     def each(mask: int) -> list[int]:
-        found = topics_in.get(mask)
-        if found is None:
-            found = topics_in[mask] = [t for t in range(m) if mask >> t & 1]
-        return found
+        return [t for t in range(m) if mask >> t & 1]
 
     dirty = set(map(tuple, np.argwhere(start).tolist()))
     while dirty:
