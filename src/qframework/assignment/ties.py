@@ -164,11 +164,12 @@ def swap_stable_single(cost: Any, held: Any) -> Any:
         if not len(open_):
             return held
         # the open buckets' seekers (ascending) and givers (descending), paired off from the ends;
-        # a seeker not below its bucket's largest giver pairs with nobody there, so it is left out
-        # before the members are listed (and so is every member of a closed bucket)
+        # a seeker not below its bucket's largest giver (a giver not above its smallest seeker)
+        # pairs with nobody there, so it is left out before the members are listed (and so is
+        # every member of a closed bucket)
         s_who, g_who = rows[si], rows[gi]
         s_keep = s_who < high[s_at]
-        g_keep = low[g_at] < high[g_at]
+        g_keep = g_who > low[g_at]
         seekers = _members(s_at[s_keep], s_who[s_keep], open_, s_who[s_keep])
         givers = _members(g_at[g_keep], g_who[g_keep], open_, -g_who[g_keep])
         used: set[int] = set()  # one exchange per participant and round: the others are filed anew
