@@ -197,8 +197,9 @@ def _members(at: Any, who: Any, buckets: Any, key: Any) -> dict[int, list[int]]:
 
     order = np.lexsort((key, at))
     out: dict[int, list[int]] = {int(k): [] for k in buckets.tolist()}
-    for k, p in np.stack((at[order], who[order]), axis=1).tolist():
-        out[k].append(p)
+    ps = who[order].tolist()
+    for i, k in enumerate(at[order].tolist()):
+        out[k].append(ps[i])
     return out
 
 
