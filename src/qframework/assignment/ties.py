@@ -23,6 +23,7 @@ Candidates are bucketed, not paired: a participant's possible moves ``x → y`` 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
@@ -78,7 +79,7 @@ def swap_stable(
         return out
 
     def unfile(p: int) -> None:
-        for key, seeking in mine.pop(p, []):
+        for key, seeking in mine.pop(p):
             (seek if seeking else give)[key].discard(p)
 
     for p in sorted(held):
@@ -113,7 +114,7 @@ def swap_stable(
 def swap_stable_single(cost: Any, held: Any) -> Any:
     """:func:`swap_stable` when every participant holds at most one movable item, vectorised.
 
-    ``cost[p, i]`` is participant ``p``'s cost for item ``i`` (``inf``: not allowed), ``held[p]``
+    ``cost[p, i]`` is participant ``p``'s cost for item ``i`` (whole numbers; ``inf``: not allowed), ``held[p]``
     the item it holds (``-1``: none, or nothing movable); participants are rows in id order. Every
     round files all moves at once (givers only under a move some seeker wants: the others cannot
     pair), finds the buckets with a seeker below a giver, pairs off each
@@ -123,11 +124,9 @@ def swap_stable_single(cost: Any, held: Any) -> Any:
     """
     import numpy as np
 
-    held = np.array(held, dtype=np.int64)
+    held = np.array(held)  # a copy, exchanged in place (the callers' arrays are int64 already)
     rows = np.flatnonzero(held >= 0)
     m = cost.shape[1]
-    if len(rows) < 2 or m < 2:
-        return held
     sub = cost[rows]
     while True:
         mine = held[rows]
@@ -145,33 +144,34 @@ def swap_stable_single(cost: Any, held: Any) -> Any:
             return held
         gain = np.rint(diff[si, sy]).astype(np.int64)
         loss = np.rint(-diff[gi, gx]).astype(np.int64)
-        width = int(max(np.max(gain), np.max(loss))) + 1
-        s_code = (held[rows[si]] * m + sy) * width + gain
-        g_code = (gx * m + held[rows[gi]]) * width + loss
+        # a bucket (x, y, gain) is coded (x * m + y) * width + gain - 1: gains are 1 … width
+        width = int(max(np.max(gain), np.max(loss)))
+        s_code = (held[rows[si]] * m + sy) * width + gain - 1
+        g_code = (gx * m + held[rows[gi]]) * width + loss - 1
         if m * m * width <= 1 << 22:  # few buckets: index them directly (no sort)
-            codes = np.arange(m * m * width, dtype=np.int64)
+            codes = np.arange(m * m * width)
             s_at, g_at = s_code, g_code
         else:
             codes, inverse = np.unique(np.concatenate([s_code, g_code]), return_inverse=True)
-            inverse = inverse.reshape(-1)
             s_at, g_at = inverse[: len(s_code)], inverse[len(s_code) :]
-        low = np.full(len(codes), len(held), dtype=np.int64)
+        # each bucket's smallest seeker (``len(held)``: none) and, if larger, its largest giver: a
+        # bucket is open when that giver is above that seeker
+        low = np.full_like(codes, len(held))
         np.minimum.at(low, s_at, rows[si])
-        high = np.full(len(codes), -1, dtype=np.int64)
+        high = low.copy()
         np.maximum.at(high, g_at, rows[gi])
         open_ = np.flatnonzero(low < high)
         if not len(open_):
             return held
         # the open buckets' seekers (ascending) and givers (descending), paired off from the ends;
         # a seeker not below its bucket's largest giver (a giver not above its smallest seeker)
-        # pairs with nobody there, so it is left out before the members are listed
-        is_open = np.zeros(len(codes), dtype=bool)
-        is_open[open_] = True
+        # pairs with nobody there, so it is left out before the members are listed (and so is
+        # every member of a closed bucket)
         s_who, g_who = rows[si], rows[gi]
-        s_keep = is_open[s_at] & (s_who < high[s_at])
-        g_keep = is_open[g_at] & (g_who > low[g_at])
-        seekers = _members(s_at[s_keep], s_who[s_keep], open_, ascending=True)
-        givers = _members(g_at[g_keep], g_who[g_keep], open_, ascending=False)
+        s_keep = s_who < high[s_at]
+        g_keep = g_who > low[g_at]
+        seekers = _members(s_at[s_keep], s_who[s_keep], open_, s_who[s_keep])
+        givers = _members(g_at[g_keep], g_who[g_keep], open_, -g_who[g_keep])
         used: set[int] = set()  # one exchange per participant and round: the others are filed anew
         for k in open_.tolist():  # ascending codes: buckets in (x, y, gain) order
             x, y = divmod(int(codes[k]) // width, m)
@@ -185,22 +185,21 @@ def swap_stable_single(cost: Any, held: Any) -> Any:
                     j += 1
                 elif a >= b:
                     break
-                else:
+                else:  # both are skipped as used next
                     held[a], held[b] = y, x
                     used.update((a, b))
-                    i += 1
-                    j += 1
 
 
-def _members(at: Any, who: Any, buckets: Any, *, ascending: bool) -> dict[int, list[int]]:
+def _members(at: Any, who: Any, buckets: Any, key: Any) -> dict[int, list[int]]:
     """For each bucket in ``buckets``: the participants filed in it (``at``: every one's bucket, all
-    among ``buckets``), sorted."""
+    among ``buckets``), in the order of ``key`` (one per participant)."""
     import numpy as np
 
-    order = np.lexsort((who if ascending else -who, at))
+    order = np.lexsort((key, at))
     out: dict[int, list[int]] = {int(k): [] for k in buckets.tolist()}
-    for k, p in zip(at[order].tolist(), who[order].tolist(), strict=True):
-        out[k].append(p)
+    ps = who[order].tolist()
+    for i, k in enumerate(at[order].tolist()):
+        out[k].append(ps[i])
     return out
 
 
@@ -210,10 +209,10 @@ def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
     ``holds[r, t]`` whether row ``r`` (participants in id order) holds topic ``t`` as a movable
     item, ``level[r, t]`` whether ``t`` is one of the topics it can exchange (every held movable
     topic among them), ``up[x, y]`` whether trading ``x`` for ``y`` gains (the same for every row:
-    the gain is the difference of the topics' prices, :func:`.flow.boundary`). Topics are columns
-    in id order. Then a key ``(x, y, gain)`` of :func:`swap_stable` is the pair ``(x, y)``, its
-    seekers the rows holding ``x`` and free to take ``y``, its givers those holding ``y`` and free
-    to take ``x``; the pairs are processed exactly as there (batches of dirty pairs in order, the
+    the gain is the difference of the topics' prices, :func:`.flow.boundary`), all three boolean
+    arrays. Topics are columns in id order. Then a key ``(x, y, gain)`` of :func:`swap_stable` is
+    the pair ``(x, y)``, its seekers the rows holding ``x`` and free to take ``y``, its givers those
+    holding ``y`` and free to take ``x``; the pairs are processed exactly as there (batches of dirty pairs in order, the
     smallest seeker with the largest giver, the pairs the two are filed under after an exchange
     dirty again), so the result is the same. A topic's holders (and those free to take it) are one
     integer's bits, so the smallest seeker and the largest giver are a bit operation each. Returns
@@ -221,27 +220,23 @@ def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
     """
     import numpy as np
 
-    holds = np.array(holds, dtype=bool)
-    free = np.asarray(level, dtype=bool) & ~holds
-    rows, m = holds.shape
-    can_np = holds.T.astype(np.int64) @ free.astype(np.int64)  # can[x, y]: rows holding x, free to take y
-    up_np = np.asarray(up, dtype=bool)
-    start = up_np & (can_np > 0) & (can_np.T > 0)
-    if rows < 2 or not start.any():
-        return holds, False
+    free = level & ~holds
+    m = holds.shape[1]
+    can_np = np.matmul(holds.T, free, dtype=np.int64)  # can[x, y]: rows holding x, free to take y
+    start = up & (can_np > 0) & (can_np.T > 0)
+    if not start.any():  # also with one row: it is free only for what it does not hold
+        return holds.copy(), False
     h, f = _row_bits(holds.T), _row_bits(free.T)  # rows, by topic
     hr, fr = _row_bits(holds), _row_bits(free)  # topics, by row
-    can, ups = can_np.tolist(), up_np.tolist()
-    topics_in: dict[int, list[int]] = {}
+    can, ups = can_np.tolist(), up.tolist()
+    flip_r: list[int] = []  # the exchanges' cells (row, topic), each turned over
+    flip_t: list[int] = []
 
+    @functools.cache  # a bit set's topics, found once
     def each(mask: int) -> list[int]:
-        found = topics_in.get(mask)
-        if found is None:
-            found = topics_in[mask] = [t for t in range(m) if mask >> t & 1]
-        return found
+        return [t for t in range(m) if mask >> t & 1]
 
     dirty = set(map(tuple, np.argwhere(start).tolist()))
-    moved = False
     while dirty:
         batch = sorted(dirty)
         dirty = set()
@@ -249,7 +244,7 @@ def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
             if not (can[x][y] and can[y][x]):
                 continue
             seek, give = h[x] & f[y], h[y] & f[x]
-            a = (seek & -seek).bit_length() - 1  # the smallest seeker
+            a = (seek ^ (seek - 1)).bit_length() - 1  # the smallest seeker (its bit and those below)
             b = give.bit_length() - 1  # the largest giver
             if a >= b:
                 continue
@@ -268,6 +263,8 @@ def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
             for t in each(fr[b] & ~xy):
                 can[x][t] += 1
                 can[y][t] -= 1
+            flip_r += (a, a, b, b)
+            flip_t += (x, y, x, y)
             ab = 1 << a | 1 << b
             h[x] ^= ab
             h[y] ^= ab
@@ -281,22 +278,16 @@ def swap_stable_levels(holds: Any, level: Any, up: Any) -> tuple[Any, bool]:
                         if can[t][u] and can[u][t] and (ups[t][u] or ups[u][t]):
                             dirty.add((t, u) if ups[t][u] else (u, t))
             dirty.add((x, y))
-            moved = True
-    if m <= 62:
-        return (np.array(hr, dtype=np.int64)[:, None] >> np.arange(m, dtype=np.int64)) & 1 == 1, moved
-    out = np.zeros((rows, m), dtype=bool)
-    for t in range(m):
-        out[:, t] = np.unpackbits(
-            np.frombuffer(h[t].to_bytes((rows + 7) // 8, "little"), dtype=np.uint8), bitorder="little"
-        )[:rows]
-    return out, moved
+    out = holds.copy()
+    np.logical_xor.at(out, (flip_r, flip_t), True)
+    return out, bool(flip_r)
 
 
 def _row_bits(matrix: Any) -> list[int]:
     """Each row of a boolean matrix as an integer: bit ``j`` set where the row is true in column ``j``."""
     import numpy as np
 
-    if matrix.shape[1] <= 62:
-        return (matrix.astype(np.int64) @ (np.int64(1) << np.arange(matrix.shape[1], dtype=np.int64))).tolist()  # type: ignore[no-any-return]
+    if matrix.shape[1] < 64:  # bits 0 … 62 fit an int64 (64 columns would need bit 63)
+        return (matrix.astype(np.int64) @ np.array([1 << j for j in range(matrix.shape[1])])).tolist()  # type: ignore[no-any-return]
     packed = np.packbits(matrix, axis=1, bitorder="little")
     return [int.from_bytes(row.tobytes(), "little") for row in packed]
