@@ -534,17 +534,20 @@ def group_km(group: Sequence[Participant], rules: AssignmentRules) -> float:
     return sum(km(a, b, rules) for a in group for b in group if a is not b) / (len(group) - 1)
 
 
-def partitions(items: list[int], size: Bounds) -> Iterator[list[list[int]]]:
-    """Every partition of ``items`` into blocks whose sizes lie within ``size``."""
+def partitions(items: list[int], size: Bounds, *, leave_out: bool = False) -> Iterator[list[list[int]]]:
+    """Every partition of ``items`` into blocks whose sizes lie within ``size``; with ``leave_out``, every
+    such partition of every subset of ``items`` (the members in no block are left out)."""
     if not items:
         yield []
         return
     first, rest = items[0], items[1:]
+    if leave_out:
+        yield from partitions(rest, size, leave_out=True)
     top = len(items) if size.max is None else size.max
     for k in range(max(size.min, 1) - 1, min(top, len(items))):
         for others in itertools.combinations(rest, k):
             remaining = [x for x in rest if x not in others]
-            for tail in partitions(remaining, size):
+            for tail in partitions(remaining, size, leave_out=leave_out):
                 yield [[first, *others], *tail]
 
 

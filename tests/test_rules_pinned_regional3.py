@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import pytest
-from assignment_strategies import group_km
+from assignment_strategies import group_km, partitions
 
 from qframework.assignment import (
     AssignmentRules,
@@ -66,24 +66,6 @@ def _rank(person: Participant, topic: str, n_topics: int) -> float:
     return float(person.preferences.index(topic) + 1) if topic in person.preferences else float(n_topics + 1)
 
 
-def _blocks(items: list[int], size: Bounds, leave_out: bool) -> Iterator[list[list[int]]]:
-    """Every split of ``items`` into groups of an allowed size and (with ``leave_out``) members left out,
-    a left-out member as the block ``[-1, m]``."""
-    if not items:
-        yield []
-        return
-    first, rest = items[0], items[1:]
-    if leave_out:
-        for tail in _blocks(rest, size, leave_out):
-            yield [[-1, first], *tail]
-    top = len(items) if size.max is None else size.max
-    for k in range(max(size.min, 1) - 1, min(top, len(items))):
-        for others in itertools.combinations(rest, k):
-            remaining = [x for x in rest if x not in others]
-            for tail in _blocks(remaining, size, leave_out):
-                yield [[first, *others], *tail]
-
-
 def _optimum(people: list[Participant], rules: AssignmentRules, *, group_count: int | None = None) -> float | None:
     """Brute force over every split into groups (and, if allowed, members left out) and every topic per
     group (one topic each): the least ranks + km / km_per_rank within the capacities (counted in members)
@@ -95,15 +77,14 @@ def _optimum(people: list[Participant], rules: AssignmentRules, *, group_count: 
     kpr = rules.objective.km_per_rank
     left_cost = rules.objective.unassigned_cost
     best = math.inf
-    for split in _blocks(list(range(len(people))), rules.groups.size, rules.allow_unassigned):
-        groups = [g for g in split if g[0] >= 0]
+    for groups in partitions(list(range(len(people))), rules.groups.size, leave_out=rules.allow_unassigned):
         km = sum(group_km([people[m] for m in g], rules) for g in groups)
         if group_count is not None:
             if len(groups) == group_count:
                 best = min(best, km)
             continue
         assert kpr is not None
-        left = (len(split) - len(groups)) * (left_cost or 0)
+        left = (len(people) - sum(len(g) for g in groups)) * (left_cost or 0)
         for choice in itertools.product(ids, repeat=len(groups)):
             if rules.distinct_required and len(set(choice)) < len(choice):
                 continue
